@@ -1,0 +1,28 @@
+"""The `samplehub` command line. Each group lives in its own module and is mounted here."""
+
+from __future__ import annotations
+
+import typer
+
+from samplehub import __version__
+
+app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"samplehub {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit"
+    ),
+) -> None:
+    """SampleHub: intake, storage, lab handover and pickup of calibration samples."""
+
+
+def main() -> None:
+    app()
