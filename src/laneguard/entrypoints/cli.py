@@ -1,0 +1,28 @@
+"""The `laneguard` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from laneguard import __version__
+
+app = typer.Typer(name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"laneguard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit"
+    ),
+) -> None:
+    """LaneGuard: detect lane intrusions, warn by voice, alert staff, keep statistics."""
+
+
+def main() -> None:
+    app()
