@@ -1,4 +1,4 @@
-"""LaneGuard: pedestrian and non-motor-vehicle intrusion alarm for highway toll lanes (收费车道误闯预警)."""
+"""LaneGuard: pedestrian and non-motor-vehicle intrusion alarm for toll lanes (收费车道误闯预警)."""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -1,4 +1,4 @@
-"""Incidents: an intrusion of a lane by a pedestrian or non-motor vehicle, from first sight to outcome.
+"""Incidents: a pedestrian or non-motor vehicle intruding a lane, from first sight to outcome.
 
 This module is the meeting point of detection (which opens incidents) and alerting (which pushes
 them to the staff's terminals and records the outcome). Standard library only; time is passed in.

@@ -1,0 +1,72 @@
+"""Errors the domain raises. Each names what was wrong, with which value, and what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class DomainError(Exception):
+    """Base of every error a user can act on."""
+
+
+class InvalidValue(DomainError):
+    """A field holds a value outside what is allowed."""
+
+    def __init__(self, field: str, value: object, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field}: {value!r} is not valid; allowed: {allowed}")
+
+
+class NotFound(DomainError):
+    """Nothing of that kind with that key exists (or the caller may not see it)."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} {key!r} not found")
+
+
+class AlreadyExists(DomainError):
+    """A unique key is already taken."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} {key!r} already exists")
+
+
+class IllegalTransition(DomainError):
+    """A lifecycle transition was asked for in a state that does not allow it."""
+
+    def __init__(
+        self, sample_number: str, transition: str, current: str, allowed: Iterable[str]
+    ) -> None:
+        self.sample_number = sample_number
+        self.transition = transition
+        self.current = current
+        self.allowed = tuple(sorted(allowed))
+        listed = ", ".join(self.allowed) or "none (final state)"
+        super().__init__(
+            f"sample {sample_number}: cannot {transition} while {current}; allowed now: {listed}"
+        )
+
+
+class GuardFailed(DomainError):
+    """The transition is allowed in this state but one of its conditions does not hold."""
+
+    def __init__(self, sample_number: str, transition: str, reason: str) -> None:
+        self.sample_number = sample_number
+        self.transition = transition
+        self.reason = reason
+        super().__init__(f"sample {sample_number}: cannot {transition}: {reason}")
+
+
+class Forbidden(DomainError):
+    """The actor's role does not allow this action."""
+
+    def __init__(self, actor: str, action: str) -> None:
+        self.actor = actor
+        self.action = action
+        super().__init__(f"{actor} may not {action}")

@@ -1,0 +1,94 @@
+"""Domain events. Each is appended to the custody chain in the same transaction as the change."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Event:
+    actor: str
+    at: datetime
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+    def payload(self) -> dict[str, Any]:
+        """The event's own fields (everything but actor and time), as JSON-ready values."""
+        data = asdict(self)
+        data.pop("actor")
+        data.pop("at")
+        return data
+
+    @property
+    def sample_number(self) -> str | None:
+        return None
+
+    @property
+    def order_number(self) -> str | None:
+        return None
+
+
+@dataclass(frozen=True)
+class CustomerRegistered(Event):
+    customer_id: str
+    name: str
+    credit_code: str
+
+
+@dataclass(frozen=True)
+class UserCreated(Event):
+    username: str
+    role: str
+    customer_id: str | None
+
+
+@dataclass(frozen=True)
+class OrderCreated(Event):
+    number: str
+    customer_id: str
+    service: str
+    channel: str
+    items: list[dict[str, Any]]
+
+    @property
+    def order_number(self) -> str | None:
+        return self.number
+
+
+@dataclass(frozen=True)
+class SampleRegistered(Event):
+    number: str
+    order: str
+    customer_id: str
+    instrument: dict[str, Any]
+
+    @property
+    def sample_number(self) -> str | None:
+        return self.number
+
+    @property
+    def order_number(self) -> str | None:
+        return self.order
+
+
+@dataclass(frozen=True)
+class SampleTransitioned(Event):
+    number: str
+    order: str
+    transition: str
+    from_state: str
+    to_state: str
+    location: str
+    reason: str | None
+
+    @property
+    def sample_number(self) -> str | None:
+        return self.number
+
+    @property
+    def order_number(self) -> str | None:
+        return self.order

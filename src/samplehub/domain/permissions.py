@@ -1,0 +1,29 @@
+"""Which role may do what. Customers only read; devices and staff move samples."""
+
+from __future__ import annotations
+
+from samplehub.domain.lifecycle import Transition
+from samplehub.domain.model import Role
+
+T = Transition
+TRANSITIONS_BY_ROLE: dict[Role, frozenset[Transition]] = {
+    Role.CUSTOMER: frozenset(),
+    Role.KIOSK: frozenset({T.RECEIVE, T.REJECT, T.COLLECT}),
+    Role.WAREHOUSE: frozenset(
+        {T.START_TRANSPORT, T.STORE, T.STAGE, T.COLLECT, T.EXPIRE_PICKUP, T.HOLD, T.RELEASE}
+    ),
+    Role.LAB: frozenset({T.START_TRANSPORT, T.DELIVER_TO_LAB, T.COMPLETE_SERVICE, T.HOLD}),
+    Role.ADMIN: frozenset(Transition),
+}
+
+
+def may_apply(role: Role, transition: Transition) -> bool:
+    return transition in TRANSITIONS_BY_ROLE[role]
+
+
+def may_manage_users(role: Role) -> bool:
+    return role is Role.ADMIN
+
+
+def may_register_customers(role: Role) -> bool:
+    return role in (Role.ADMIN, Role.KIOSK)

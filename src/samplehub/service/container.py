@@ -1,0 +1,17 @@
+"""What the entrypoints are given: the bus for commands, and what queries and logins read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from samplehub.service.messagebus import MessageBus
+from samplehub.service.ports import Clock, PasswordHasher, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Services:
+    bus: MessageBus
+    uow_factory: Callable[[], UnitOfWork]
+    hasher: PasswordHasher
+    clock: Clock

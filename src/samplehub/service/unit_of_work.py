@@ -1,0 +1,62 @@
+"""The unit of work's shared behaviour: events become custody records in the same transaction."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable
+from typing import Protocol, Self
+
+from samplehub.domain import audit
+from samplehub.domain.events import Event
+from samplehub.service.ports import (
+    AuditLog,
+    CustomerRepository,
+    OrderRepository,
+    SampleRepository,
+    Sequences,
+    UserRepository,
+)
+
+
+class HasEvents(Protocol):
+    events: list[Event]
+
+
+class UnitOfWorkBase(abc.ABC):
+    """Subclasses open a transaction in ``__enter__`` and say which aggregates they handed out."""
+
+    customers: CustomerRepository
+    users: UserRepository
+    orders: OrderRepository
+    samples: SampleRepository
+    audit: AuditLog
+    sequences: Sequences
+    committed: list[Event]
+
+    def __enter__(self) -> Self:
+        self.committed = []
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rollback()  # after a commit there is nothing left to roll back
+
+    def commit(self) -> list[Event]:
+        events: list[Event] = []
+        for aggregate in self._seen():
+            events.extend(aggregate.events)
+            aggregate.events.clear()
+        if events:
+            self.audit.append(audit.chain(events, self.audit.last()))
+        self._commit()
+        self.committed.extend(events)
+        return events
+
+    @abc.abstractmethod
+    def _seen(self) -> Iterable[HasEvents]:
+        """Aggregates added or loaded in this unit of work, in the order first seen."""
+
+    @abc.abstractmethod
+    def _commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
