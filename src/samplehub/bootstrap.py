@@ -1,1 +1,43 @@
-"""The one place that picks concrete adapters and wires them into the service layer."""
+"""The one place that picks concrete adapters and wires them into the service layer.
+
+The demo, the tests and the simulator differ only in what they pass here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from samplehub.adapters.clock import SystemClock
+from samplehub.adapters.passwords import Argon2Hasher
+from samplehub.config import Settings
+from samplehub.domain.numbering import NumberScheme
+from samplehub.service.container import Services
+from samplehub.service.handlers import Context
+from samplehub.service.messagebus import MessageBus
+from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    uow_factory: Callable[[], UnitOfWork] | None = None,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+    publisher: EventPublisher | None = None,
+) -> Services:
+    """Wire the services; anything not given gets its production adapter."""
+    if uow_factory is None:
+        from samplehub.adapters.db import sql_uow_factory
+
+        uow_factory = sql_uow_factory(settings.resolved_database_url(), settings.data_dir)
+    clock = clock or SystemClock()
+    hasher = hasher or Argon2Hasher()
+    numbering = settings.sample_numbering
+    context = Context(
+        clock=clock,
+        hasher=hasher,
+        sample_numbers=NumberScheme(numbering.prefix, numbering.width),
+        order_numbers=NumberScheme("WT", numbering.width),
+    )
+    bus = MessageBus(uow_factory, context, publisher)
+    return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock)
