@@ -41,3 +41,21 @@ def bootstrap(
     )
     bus = MessageBus(uow_factory, context, publisher)
     return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock)
+
+
+def upgrade_database(settings: Settings) -> str:
+    """Apply the migrations to the configured database; returns the URL without password."""
+    from samplehub.adapters.db import upgrade
+
+    url = settings.resolved_database_url()
+    upgrade(url)
+    return _safe_url(url)
+
+
+def _safe_url(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}{sep}{user}:***@{host}"
+    return url

@@ -70,3 +70,11 @@ class Forbidden(DomainError):
         self.actor = actor
         self.action = action
         super().__init__(f"{actor} may not {action}")
+
+
+class Conflict(DomainError):
+    """Someone else changed the same thing at the same time; the command may be retried."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"concurrent change to {what}; try again")

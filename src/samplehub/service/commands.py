@@ -43,6 +43,7 @@ class CreateUser(Command):
     role: str
     customer_id: str | None = None
     display_name: str = ""
+    enforce_policy: bool = True  # only the demo seed turns this off, for its published logins
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from samplehub.domain.errors import Conflict
 from samplehub.service import commands as c
 from samplehub.service.handlers import HANDLERS, Context
 from samplehub.service.ports import EventPublisher, UnitOfWork
 
 log = logging.getLogger(__name__)
+RETRIES = 3  # a command that lost a race is replayed from scratch; nothing of it was kept
 
 
 class MessageBus:
@@ -26,8 +28,15 @@ class MessageBus:
 
     def handle(self, command: c.Command) -> Any:
         handler = HANDLERS[type(command)]
-        uow = self.uow_factory()
-        result = handler(command, uow, self.context)
+        for attempt in range(1, RETRIES + 1):
+            uow = self.uow_factory()
+            try:
+                result = handler(command, uow, self.context)
+                break
+            except Conflict:
+                if attempt == RETRIES:
+                    raise
+                log.info("retrying %s after a concurrent change", type(command).__name__)
         if self.publisher is not None and uow.committed:
             try:
                 self.publisher.publish(uow.committed)

@@ -41,6 +41,7 @@ class UnitOfWorkBase(abc.ABC):
         self.rollback()  # after a commit there is nothing left to roll back
 
     def commit(self) -> list[Event]:
+        self._flush()
         events: list[Event] = []
         for aggregate in self._seen():
             events.extend(aggregate.events)
@@ -54,6 +55,9 @@ class UnitOfWorkBase(abc.ABC):
     @abc.abstractmethod
     def _seen(self) -> Iterable[HasEvents]:
         """Aggregates added or loaded in this unit of work, in the order first seen."""
+
+    def _flush(self) -> None:  # noqa: B027 - a hook: stores handing out live objects need nothing
+        """Write changed aggregates back before the events are chained."""
 
     @abc.abstractmethod
     def _commit(self) -> None: ...

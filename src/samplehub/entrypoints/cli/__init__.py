@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from samplehub import __version__
+from samplehub.entrypoints.cli import admin
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
+admin.register(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,99 @@
+"""Table definitions (SQLAlchemy Core). Rows are translated to domain objects in repositories."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("credit_code", String(18), nullable=False, unique=True),
+    Column("contacts", JSON, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(32), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("customer_id", String(32), ForeignKey("customers.id"), nullable=True),
+    Column("display_name", String(80), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("number", String(24), primary_key=True),
+    Column("customer_id", String(32), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("service", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("items", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+samples = Table(
+    "samples",
+    metadata,
+    Column("number", String(24), primary_key=True),
+    Column("order_number", String(24), ForeignKey("orders.number"), nullable=False, index=True),
+    Column("customer_id", String(32), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("instrument", JSON, nullable=False),
+    Column("instrument_type", String(60), nullable=False),
+    Column("model", String(80), nullable=True),
+    Column("serial_number", String(80), nullable=True, index=True),
+    Column("state", String(16), nullable=False, index=True),
+    Column("location", String(100), nullable=False),
+    Column("epc", String(24), nullable=True, unique=True),
+    Column("service_completed", Boolean, nullable=False, default=False),
+    Column("held_from", String(16), nullable=True),
+    Column("hold_reason", String(16), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("sample_number", String(24), nullable=True),
+    Column("order_number", String(24), nullable=True),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index("ix_audit_log_sample_number_seq", "sample_number", "seq"),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
