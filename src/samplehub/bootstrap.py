@@ -26,10 +26,12 @@ def bootstrap(
     publisher: EventPublisher | None = None,
 ) -> Services:
     """Wire the services; anything not given gets its production adapter."""
+    close: Callable[[], None] = _nothing_to_close
     if uow_factory is None:
         from samplehub.adapters.db import sql_uow_factory
 
-        uow_factory = sql_uow_factory(settings.resolved_database_url(), settings.data_dir)
+        sql = sql_uow_factory(settings.resolved_database_url(), settings.data_dir)
+        uow_factory, close = sql, sql.dispose
     clock = clock or SystemClock()
     hasher = hasher or Argon2Hasher()
     numbering = settings.sample_numbering
@@ -40,7 +42,11 @@ def bootstrap(
         order_numbers=NumberScheme("WT", numbering.width),
     )
     bus = MessageBus(uow_factory, context, publisher)
-    return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock)
+    return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock, close=close)
+
+
+def _nothing_to_close() -> None:
+    """Injected stores are closed by whoever made them."""
 
 
 def upgrade_database(settings: Settings) -> str:

@@ -15,3 +15,4 @@ class Services:
     uow_factory: Callable[[], UnitOfWork]
     hasher: PasswordHasher
     clock: Clock
+    close: Callable[[], None] = lambda: None  # releases connections; call when done

@@ -65,12 +65,12 @@ class SqlCustomers(_Repo):
 
     def get(self, customer_id: str) -> Customer | None:
         row = self.conn.execute(select(t.customers).where(t.customers.c.id == customer_id)).first()
-        return self._track(self._load(row)) if row else None  # type: ignore[no-any-return]
+        return self._track(self._load(row)) if row else None
 
     def by_credit_code(self, credit_code: str) -> Customer | None:
         query = select(t.customers).where(t.customers.c.credit_code == credit_code)
         row = self.conn.execute(query).first()
-        return self._track(self._load(row)) if row else None  # type: ignore[no-any-return]
+        return self._track(self._load(row)) if row else None
 
     def all(self) -> list[Customer]:
         rows = self.conn.execute(select(t.customers).order_by(t.customers.c.name))
@@ -128,7 +128,7 @@ class SqlOrders(_Repo):
 
     def get(self, number: str) -> Order | None:
         row = self.conn.execute(select(t.orders).where(t.orders.c.number == number)).first()
-        return self._track(self._load(row)) if row else None  # type: ignore[no-any-return]
+        return self._track(self._load(row)) if row else None
 
     def page(self, customer_id: str | None, offset: int, limit: int) -> Page[Order]:
         query = select(t.orders)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ class SqlUnitOfWork(UnitOfWorkBase):
         self.engine = engine
         self.conn: Connection | None = None
         self.seen: list[HasEvents] = []
+        self.sql_samples: SqlSamples | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         super().__enter__()
@@ -57,7 +58,7 @@ class SqlUnitOfWork(UnitOfWorkBase):
         self.customers = SqlCustomers(self.conn, self.seen)
         self.users = SqlUsers(self.conn, self.seen)
         self.orders = SqlOrders(self.conn, self.seen)
-        self.samples = SqlSamples(self.conn, self.seen)
+        self.samples = self.sql_samples = SqlSamples(self.conn, self.seen)
         self.audit = SqlAudit(self.conn, self.seen)
         self.sequences = SqlSequences(self.conn, self.seen)
         return self
@@ -76,7 +77,8 @@ class SqlUnitOfWork(UnitOfWorkBase):
         return list(self.seen)
 
     def _flush(self) -> None:
-        self.samples.flush()
+        assert self.sql_samples is not None
+        self.sql_samples.flush()
 
     def _commit(self) -> None:
         assert self.conn is not None
@@ -97,6 +99,18 @@ def _translate(error: DBAPIError) -> DomainError | None:
     return None
 
 
-def sql_uow_factory(url: str, data_dir: Path | None = None) -> Callable[[], SqlUnitOfWork]:
-    engine = make_engine(url, data_dir)
-    return lambda: SqlUnitOfWork(engine)
+class SqlUowFactory:
+    """Makes units of work over one engine (one connection pool) and can release it."""
+
+    def __init__(self, url: str, data_dir: Path | None = None) -> None:
+        self.engine = make_engine(url, data_dir)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def sql_uow_factory(url: str, data_dir: Path | None = None) -> SqlUowFactory:
+    return SqlUowFactory(url, data_dir)

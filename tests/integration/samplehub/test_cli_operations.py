@@ -1,0 +1,62 @@
+"""The operating commands of CONTRACTS.md, run as a user runs them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+SAMPLEHUB = str(Path(sys.executable).parent / "samplehub")
+
+
+def run(
+    args: list[str], data_dir: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"SAMPLEHUB_DATA_DIR": str(data_dir)}
+    env.pop("SAMPLEHUB_DATABASE_URL", None)
+    return subprocess.run(
+        [SAMPLEHUB, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+
+
+def test_version() -> None:
+    result = run(["--version"], Path("unused"))
+    assert result.returncode == 0
+    assert result.stdout.startswith("samplehub ")
+
+
+def test_upgrade_seed_verify_tamper(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(["db", "upgrade"], data).returncode == 0
+    assert (data / "samplehub.db").exists()
+
+    refused = run(["seed"], data)
+    assert refused.returncode == 1
+    assert "--demo" in refused.stderr
+
+    seeded = run(["seed", "--demo"], data)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "cust-a" in seeded.stdout
+    assert "demo123" in seeded.stdout
+    assert "already present" in run(["seed", "--demo"], data).stdout
+
+    added = run(["user", "add", "zhang", "--role", "lab"], data, stdin="correct horse\n")
+    assert added.returncode == 0, added.stderr
+    bad_role = run(["user", "add", "li", "--role", "root", "--password", "longenough"], data)
+    assert bad_role.returncode == 1
+    assert "role" in bad_role.stderr
+
+    intact = run(["audit", "verify"], data)
+    assert intact.returncode == 0
+    assert "37 records" in intact.stdout
+
+    engine = create_engine(f"sqlite:///{data / 'samplehub.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_log_no_update"))
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 12"))
+    engine.dispose()
+    broken = run(["audit", "verify"], data)
+    assert broken.returncode == 1
+    assert "record 12" in broken.stderr
