@@ -1,0 +1,98 @@
+"""The FastAPI application: the JSON API under /api, the pages, offline API docs, health."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from samplehub import __version__
+from samplehub.config import Settings
+from samplehub.domain.errors import DomainError
+from samplehub.entrypoints import web
+from samplehub.entrypoints.api import api_router
+from samplehub.entrypoints.api.errors import domain_error_body, validation_error_body
+from samplehub.entrypoints.middleware import BodyLimit, SecurityHeaders
+from samplehub.entrypoints.security import LoginLimiter
+from samplehub.entrypoints.state import AppState
+from samplehub.service.container import Services
+
+DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle and the
+chain of custody. Get a token from `POST /api/auth/token`, then press *Authorize*."""
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def create_app(services: Services, settings: Settings) -> FastAPI:
+    """The application over ``services``; nothing here chooses an adapter."""
+    app = FastAPI(
+        title="SampleHub",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.samplehub = AppState(
+        services, settings, LoginLimiter(settings.login_attempts_per_minute)
+    )
+    app.include_router(api_router())
+    app.include_router(web.router())
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    _mount_docs(app)
+
+    @app.get("/healthz", tags=["health"], summary="Liveness")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, error: DomainError) -> Response:
+        status_code, body = domain_error_body(error)
+        if _is_api(request):
+            return JSONResponse(body, status_code)
+        return web.error_page(request, status_code, body["message"])
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid_request(request: Request, error: RequestValidationError) -> Response:
+        body = validation_error_body(error)
+        if _is_api(request):
+            return JSONResponse(body, 422)
+        return web.error_page(request, 422, body["message"])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if isinstance(error.detail, dict):
+            body = error.detail
+        else:
+            body = {"error": f"http_{error.status_code}", "message": str(error.detail)}
+        if _is_api(request) or request.url.path == "/openapi.json":
+            return JSONResponse(body, error.status_code, headers=headers)
+        return web.error_page(request, error.status_code, str(body["message"]), headers)
+
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI from the files the fastapi-offline package ships: /docs works offline."""
+    assets = Path(str(importlib.resources.files("fastapi_offline") / "static"))
+    app.mount("/docs-static", StaticFiles(directory=assets), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="SampleHub API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon.png",
+        )

@@ -1,0 +1,16 @@
+"""What every request handler reaches through ``request.app.state``: services, settings, limiter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from samplehub.config import Settings
+from samplehub.entrypoints.security import LoginLimiter
+from samplehub.service.container import Services
+
+
+@dataclass(frozen=True)
+class AppState:
+    services: Services
+    settings: Settings
+    limiter: LoginLimiter

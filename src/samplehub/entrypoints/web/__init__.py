@@ -1,0 +1,34 @@
+"""The web shell: server-rendered pages (Jinja2), static CSS and JS, no CDN, no build step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from samplehub.entrypoints.web import pages
+from samplehub.entrypoints.web.context import page_context
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def router() -> APIRouter:
+    return pages.router
+
+
+def error_page(
+    request: Request, status_code: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """An error as a page in the visitor's language; a 303 (login required) as the redirect."""
+    ctx = page_context(request)
+    if status_code == 303 and headers and "Location" in headers:
+        return ctx.finish(RedirectResponse(headers["Location"], status_code=303))
+    if status_code == 404:
+        title, message = ctx.t("not_found_title"), ctx.t("not_found_text")
+    elif status_code == 403:
+        title = ctx.t("forbidden_title")
+    else:
+        title = ctx.t("error_title")
+    return ctx.render("error.html", status_code, title=title, message=message, code=status_code)

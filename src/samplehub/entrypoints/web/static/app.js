@@ -1,0 +1,16 @@
+// Small progressive enhancements; every page works without this file.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  // Ask once before a transition that cannot be undone by the same role.
+  const final = new Set(["reject", "collect"]);
+  for (const form of document.querySelectorAll("form.action-form")) {
+    form.addEventListener("submit", (event) => {
+      const name = form.querySelector("input[name=transition]").value;
+      const label = form.querySelector("button").textContent.trim();
+      if (final.has(name) && !window.confirm(label + "?")) event.preventDefault();
+    });
+  }
+  // Keep the first open order's first sample expanded on the customer's page.
+  const first = document.querySelector(".sample-row details");
+  if (first && !document.querySelector(".sample-row details[open]")) first.open = true;
+});
