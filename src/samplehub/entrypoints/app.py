@@ -23,8 +23,8 @@ from samplehub.entrypoints.security import LoginLimiter
 from samplehub.entrypoints.state import AppState
 from samplehub.service.container import Services
 
-DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle and the
-chain of custody. Get a token from `POST /api/auth/token`, then press *Authorize*."""
+DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle
+and the chain of custody. Get a token from `POST /api/auth/token`, then press *Authorize*."""
 
 
 def _is_api(request: Request) -> bool:

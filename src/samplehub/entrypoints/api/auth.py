@@ -22,7 +22,7 @@ class Credentials(Strict):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
     expires_in: int = Field(description="Seconds until the token expires")
     username: str
     role: str
