@@ -273,14 +273,18 @@ class Certificate:
         self.status, self.approved_by, self.approved_at = Status.APPROVED, by, at
         self._record("approved", by, at)
 
-    def issue(self, pdf_sha256: str, at: datetime) -> None:
-        """Fix the hash of the rendered PDF; only an approved certificate can be issued."""
+    def ensure_issuable(self) -> None:
+        """Raise unless the certificate is approved and not yet issued."""
         if self.status is not Status.APPROVED:
             raise WorkflowError(
                 f"certificate {self.number} is {self.status.name.lower()}; only an approved "
                 "certificate can be issued",
                 f"证书 {self.number} 当前状态为{self.status.value}，批准后才能签发",
             )
+
+    def issue(self, pdf_sha256: str, at: datetime) -> None:
+        """Fix the hash of the rendered PDF; only an approved certificate can be issued."""
+        self.ensure_issuable()
         if not _SHA256.match(pdf_sha256):
             raise MetrologyInputError("pdf_sha256", pdf_sha256, "64 lowercase hex digits")
         self.status, self.pdf_sha256, self.issued_at = Status.ISSUED, pdf_sha256, at
