@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from samplehub.adapters.certificates.institute import Institute
 from samplehub.adapters.certificates.pdf import (
     FontUnavailableError,
-    Institute,
     PdfCertificateRenderer,
     register_font,
 )

@@ -8,7 +8,6 @@ the verification page identifies one document.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -21,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from samplehub.adapters.certificates.institute import Institute
 from samplehub.adapters.certificates.tables import (
     Row,
     calibration_rows,
@@ -37,17 +37,6 @@ FONT_NAME = "WQYZenHei"
 
 class FontUnavailableError(MetrologyError):
     """The CJK font for certificates is missing or unreadable."""
-
-
-@dataclass(frozen=True)
-class Institute:
-    """The issuing institute as printed in every certificate's header."""
-
-    name_zh: str
-    name_en: str
-    address: str
-    phone: str
-    authorisation: str
 
 
 def register_font(path: Path = DEFAULT_FONT, name: str = FONT_NAME) -> str:
