@@ -208,13 +208,20 @@ def certificate_pdf(deps: LabDeps, number: str) -> bytes:
 
 def export_dcc(deps: LabDeps, number: str) -> bytes:
     """The certificate as PTB DCC XML; drafts cannot be exported."""
-    certificate = get(deps, number)
+    return dcc_document(deps.certificates, deps.dcc, number)
+
+
+def dcc_document(certificates: CertificateRepository, writer: DccWriter, number: str) -> bytes:
+    """DCC export needing only the repository and the writer (what the CLI is given)."""
+    certificate = certificates.get(number)
+    if certificate is None:
+        raise CertificateNotFoundError(number)
     if not certificate.is_frozen:
         raise WorkflowError(
             f"certificate {number} is not approved; only approved certificates are exported",
             f"证书 {number} 尚未批准，不能导出",
         )
-    return deps.dcc.write(certificate)
+    return writer.write(certificate)
 
 
 def get(deps: LabDeps, number: str) -> Certificate:
