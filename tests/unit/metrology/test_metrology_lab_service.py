@@ -52,7 +52,7 @@ RULES = RuleBook(
             "数字温度计",
             "Digital thermometer",
             "temperature",
-            "JJF 1171-2007",
+            "SH-CM-T01（院内校准方法）",
             12,
             Method.CALIBRATION,
             calibration=CalibrationRule("temperature", "°C"),
@@ -150,7 +150,7 @@ def test_calibration_sheet_makes_a_calibration_certificate(deps: lab.LabDeps) ->
         deps, header("digital_thermometer"), readings, ENTERER, NOW
     )
     assert draft.kind is CertificateKind.CALIBRATION
-    assert draft.content.document == "JJF 1171-2007"
+    assert draft.content.document == "SH-CM-T01（院内校准方法）"
 
 
 def test_gauge_readings_for_a_calibration_type_are_refused(deps: lab.LabDeps) -> None:

@@ -111,7 +111,7 @@ def calibration_content() -> CertificateContent:
             range_text="(0～100) °C",
             accuracy="MPE ±0.5 °C",
         ),
-        document="JJF 1171-2007",
+        document="SH-CM-T01（院内校准方法）",
         standards=(
             ReferenceStandard(
                 name="标准铂电阻温度计",
