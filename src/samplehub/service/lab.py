@@ -41,6 +41,7 @@ from samplehub.service.ports_lab import (
     CertificateRepository,
     DccWriter,
     DocumentStore,
+    ResultsSheetReader,
 )
 
 
@@ -63,6 +64,7 @@ class LabDeps:
     renderer: CertificateRenderer
     documents: DocumentStore
     dcc: DccWriter
+    sheets: ResultsSheetReader
     rules: RuleBook
     number_prefix: str = "ZS"
     verify_base_url: str = ""
@@ -112,6 +114,42 @@ def record_gauge_readings(
     return _enter(
         deps, _content(deps, header, result, interval if result.passed else None), by, now
     )
+
+
+def import_gauge_readings(
+    deps: LabDeps,
+    header: WorkHeader,
+    spec: GaugeSpec,
+    sheet_name: str,
+    sheet: bytes,
+    zero_deviations: Sequence[Decimal],
+    by: Actor,
+    now: datetime,
+) -> Certificate:
+    """Read a CSV/Excel sheet of readings and record them; a bad sheet saves nothing."""
+    rule = deps.rules.get(header.instrument.type_code)
+    if rule.gauge is None:
+        raise MetrologyInputError(
+            "instrument_type",
+            header.instrument.type_code,
+            "an elastic_gauge type for gauge readings",
+        )
+    points = deps.sheets.read_gauge(sheet_name, sheet, spec, rule.gauge)
+    return record_gauge_readings(deps, header, spec, points, zero_deviations, by, now)
+
+
+def import_calibration_readings(
+    deps: LabDeps,
+    header: WorkHeader,
+    sheet_name: str,
+    sheet: bytes,
+    by: Actor,
+    now: datetime,
+    span: Decimal | None = None,
+) -> Certificate:
+    """Read a calibration results sheet and record it."""
+    readings = deps.sheets.read_calibration(sheet_name, sheet)
+    return record_calibration_readings(deps, header, readings, by, now, span)
 
 
 def record_calibration_readings(

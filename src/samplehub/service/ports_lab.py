@@ -6,9 +6,12 @@ repository implements ``CertificateRepository`` over the database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
+from samplehub.domain.metrology.calibration import CalibrationReading
 from samplehub.domain.metrology.certificate import Certificate
+from samplehub.domain.metrology.jjg52 import ElasticGaugeRule, GaugeSpec, PointReadings
 
 
 class CertificateRepository(Protocol):
@@ -46,3 +49,15 @@ class DocumentStore(Protocol):
 
     def get(self, name: str) -> bytes | None:
         """The stored bytes, or None."""
+
+
+class ResultsSheetReader(Protocol):
+    """Reads uploaded result sheets (CSV, Excel); errors name the cell and derive MetrologyError."""
+
+    def read_gauge(
+        self, name: str, data: bytes, spec: GaugeSpec, rule: ElasticGaugeRule
+    ) -> Sequence[PointReadings]:
+        """Check-point readings, already checked against the gauge's range and points."""
+
+    def read_calibration(self, name: str, data: bytes) -> Sequence[CalibrationReading]:
+        """Calibration points."""

@@ -26,7 +26,7 @@ from samplehub.domain.metrology.errors import (
     MetrologyInputError,
     WorkflowError,
 )
-from samplehub.domain.metrology.jjg52 import JJG52_2013, PointReadings
+from samplehub.domain.metrology.jjg52 import JJG52_2013, ElasticGaugeRule, GaugeSpec, PointReadings
 from samplehub.domain.metrology.rules import InstrumentTypeRule, Method, RuleBook
 from samplehub.service import lab
 
@@ -77,6 +77,20 @@ class FakeDcc:
         return f"<dcc>{certificate.number}</dcc>".encode()
 
 
+class FakeSheets:
+    """Serves the demo's readings for "good.csv" and refuses anything else like a bad sheet."""
+
+    def read_gauge(
+        self, name: str, data: bytes, spec: GaugeSpec, rule: ElasticGaugeRule
+    ) -> tuple[PointReadings, ...]:
+        if name != "good.csv":
+            raise MetrologyInputError("C3", data.decode(), "a number such as 1.6")
+        return demo.PASSING_POINTS
+
+    def read_calibration(self, name: str, data: bytes) -> list[demo.CalibrationReading]:
+        return [demo.CalibrationReading(Decimal(v), Decimal(v), Decimal("0.1")) for v in "012"]
+
+
 @pytest.fixture
 def deps() -> lab.LabDeps:
     return lab.LabDeps(
@@ -84,6 +98,7 @@ def deps() -> lab.LabDeps:
         renderer=FakeRenderer(),
         documents=InMemoryDocumentStore(),
         dcc=FakeDcc(),
+        sheets=FakeSheets(),
         rules=RULES,
         number_prefix="ZS",
         verify_base_url="https://lab.example/",
@@ -237,3 +252,23 @@ def test_gauge_preview_uses_the_rule(deps: lab.LabDeps) -> None:
     )
     assert result.regulation == "JJG 52-2013"
     assert result.passed
+
+
+def test_import_records_a_sheet(deps: lab.LabDeps) -> None:
+    draft = lab.import_gauge_readings(
+        deps, header(), demo.GAUGE, "good.csv", b"...", [Decimal(0)], ENTERER, NOW
+    )
+    assert draft.content.results.passed  # type: ignore[union-attr]
+    cal = lab.import_calibration_readings(
+        deps, header("digital_thermometer"), "cal.xlsx", b"...", ENTERER, NOW
+    )
+    assert cal.kind is CertificateKind.CALIBRATION
+
+
+def test_bad_sheet_saves_nothing(deps: lab.LabDeps) -> None:
+    with pytest.raises(MetrologyInputError, match="C3"):
+        lab.import_gauge_readings(
+            deps, header(), demo.GAUGE, "bad.csv", b"1,6", [Decimal(0)], ENTERER, NOW
+        )
+    assert isinstance(deps.certificates, InMemoryCertificateRepository)
+    assert deps.certificates.numbers() == []
