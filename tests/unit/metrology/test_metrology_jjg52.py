@@ -257,3 +257,13 @@ def test_range_that_excludes_zero_is_refused() -> None:
     with pytest.raises(MetrologyInputError) as info:
         evaluate(spec, [exact(s) for s in STANDARDS], [Decimal(0)])
     assert info.value.field == "range_min"
+
+
+def test_vacuum_gauge_limit_point_may_be_at_ninety_percent_of_the_vacuum_limit() -> None:
+    spec = GaugeSpec(Decimal("-0.1"), Decimal(0), "MPa", "1.6")
+    points = [exact(s) for s in ["0", "-0.02", "-0.04", "-0.06", "-0.09"]]
+    assert evaluate(spec, points, [Decimal(0)]).passed
+    shallow = [exact(s) for s in ["0", "-0.02", "-0.04", "-0.06", "-0.08"]]
+    with pytest.raises(MetrologyInputError, match="90 %") as info:
+        evaluate(spec, shallow, [Decimal(0)])
+    assert info.value.field == "points.standard"

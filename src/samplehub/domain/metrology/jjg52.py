@@ -13,6 +13,9 @@ What is computed (the regulation's verification items 示值误差, 回程误差
   pointer rests on the pin and its shortfall (缩格) does not exceed |MPE|. With a stop pin the
   zero check point's readings are not judged for error, hysteresis or tap (the pin holds the
   pointer there).
+* check points: at least five on the measuring side, including zero and the measuring limit; a
+  vacuum gauge's limit point may be any point at or beyond 90 % of the vacuum limit, since the
+  regulation lets the deepest point follow the vacuum the local atmosphere allows.
 
 Rounding: every computed error is rounded half-even (GB/T 8170) to ``mpe_quantum(MPE)`` and the
 rounded value is compared with the exact MPE (GB/T 8170's rounded-value comparison).
@@ -291,17 +294,30 @@ def validate_points(
             f"{spec.measuring_limit} {spec.unit} ({rule.regulation})",
             f"检定点不少于 {rule.min_points} 个，应包括零点和 {spec.measuring_limit} {spec.unit}",
         )
-    for required, label, label_zh in (
-        (Decimal(0), "zero", "零点"),
-        (spec.measuring_limit, "the measuring limit", "测量上限"),
-    ):
-        if required not in standards:
+    if Decimal(0) not in standards:
+        raise MetrologyInputError(
+            "points.standard",
+            sorted(standards),
+            f"a check point at zero (0 {spec.unit})",
+            f"应包含零点（0 {spec.unit}）检定点",
+        )
+    if spec.kind is GaugeKind.VACUUM:
+        deepest = spec.range_min * rule.top_zone_from
+        if min(standards) > deepest:
             raise MetrologyInputError(
                 "points.standard",
                 sorted(standards),
-                f"a check point at {label} ({required} {spec.unit})",
-                f"应包含{label_zh}（{required} {spec.unit}）检定点",
+                f"a check point at the measuring limit, at least as deep as {deepest} {spec.unit} "
+                "(90 % of the vacuum limit: full vacuum cannot be reached)",
+                f"应包含测量上限检定点（不浅于 {deepest} {spec.unit}，即真空测量上限的 90%）",
             )
+    elif spec.measuring_limit not in standards:
+        raise MetrologyInputError(
+            "points.standard",
+            sorted(standards),
+            f"a check point at the measuring limit ({spec.measuring_limit} {spec.unit})",
+            f"应包含测量上限（{spec.measuring_limit} {spec.unit}）检定点",
+        )
 
 
 def evaluate(
