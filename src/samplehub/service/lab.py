@@ -81,6 +81,8 @@ class WorkHeader:
     standards: tuple[ReferenceStandard, ...]
     environment: Environment
     performed_on: date
+    interval_months: int | None = None
+    """The customer's interval when shorter than the instrument type's; None uses the type's."""
 
 
 def evaluate_gauge(
@@ -110,7 +112,7 @@ def record_gauge_readings(
 ) -> Certificate:
     """Evaluate JJG 52 readings and save them as a draft certificate under a new number."""
     result = evaluate_gauge(deps.rules, header.instrument.type_code, spec, points, zero_deviations)
-    interval = deps.rules.get(header.instrument.type_code).interval_months
+    interval = _interval(deps, header)
     return _enter(
         deps, _content(deps, header, result, interval if result.passed else None), by, now
     )
@@ -298,6 +300,20 @@ def _content(
         else valid_until(header.performed_on, interval_months),
         results=results,
     )
+
+
+def _interval(deps: LabDeps, header: WorkHeader) -> int:
+    maximum = deps.rules.get(header.instrument.type_code).interval_months
+    if header.interval_months is None:
+        return maximum
+    if not 1 <= header.interval_months <= maximum:
+        raise MetrologyInputError(
+            "interval_months",
+            header.interval_months,
+            f"1 to {maximum} months, the most the instrument type allows",
+            f"应为 1～{maximum} 个月（该类仪器的最长周期）",
+        )
+    return header.interval_months
 
 
 def _enter(deps: LabDeps, content: CertificateContent, by: Actor, now: datetime) -> Certificate:

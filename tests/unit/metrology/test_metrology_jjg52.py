@@ -14,6 +14,7 @@ from samplehub.domain.metrology.jjg52 import (
     PointReadings,
     evaluate,
     point_mpe,
+    points_from_rows,
 )
 
 # 0-1.6 MPa, class 1.6: span 1.6; MPE 1.6 x 1.6 % = 0.0256 MPa below 1.44 MPa (90 %),
@@ -267,3 +268,57 @@ def test_vacuum_gauge_limit_point_may_be_at_ninety_percent_of_the_vacuum_limit()
     with pytest.raises(MetrologyInputError, match="90 %") as info:
         evaluate(spec, shallow, [Decimal(0)])
     assert info.value.field == "points.standard"
+
+
+def test_points_from_posted_rows() -> None:
+    rows = [
+        {
+            "standard": s,
+            "up_before_tap": s,
+            "up_after_tap": s,
+            "down_before_tap": s,
+            "down_after_tap": s,
+        }
+        for s in STANDARDS
+    ]
+    assert points_from_rows(rows) == tuple(exact(s) for s in STANDARDS)
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "allowed"),
+    [
+        ({"standard": "0.4", "up_before_tap": "0.4"}, "points[0].up_after_tap", "a reading"),
+        (
+            {
+                **{
+                    k: "0.4"
+                    for k in ("standard", "up_before_tap", "up_after_tap", "down_before_tap")
+                },
+                "down_after_tap": "0,4",
+            },
+            "points[0].down_after_tap",
+            "decimal point",
+        ),
+        (
+            {
+                **{
+                    k: "1"
+                    for k in (
+                        "standard",
+                        "up_before_tap",
+                        "up_after_tap",
+                        "down_before_tap",
+                        "down_after_tap",
+                    )
+                },
+                "note": "x",
+            },
+            "points[0].note",
+            "only the fields",
+        ),
+    ],
+)
+def test_posted_rows_name_the_bad_field(row: dict[str, object], field: str, allowed: str) -> None:
+    with pytest.raises(MetrologyInputError, match=allowed) as info:
+        points_from_rows([row])
+    assert info.value.field == field

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -272,3 +273,22 @@ def test_bad_sheet_saves_nothing(deps: lab.LabDeps) -> None:
         )
     assert isinstance(deps.certificates, InMemoryCertificateRepository)
     assert deps.certificates.numbers() == []
+
+
+def test_customer_interval_shortens_validity_and_cannot_exceed_the_type(deps: lab.LabDeps) -> None:
+    short = dataclasses.replace(header(), interval_months=3)
+    draft = lab.record_gauge_readings(
+        deps, short, demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)], ENTERER, NOW
+    )
+    assert str(draft.content.valid_until) == "2027-02-19"
+    with pytest.raises(MetrologyInputError) as info:
+        lab.record_gauge_readings(
+            deps,
+            dataclasses.replace(header(), interval_months=12),
+            demo.GAUGE,
+            demo.PASSING_POINTS,
+            [Decimal(0)],
+            ENTERER,
+            NOW,
+        )
+    assert info.value.field == "interval_months"
