@@ -28,7 +28,11 @@ from samplehub.domain.metrology.certificate import (
     format_certificate_number,
 )
 from samplehub.domain.metrology.dates import valid_until
-from samplehub.domain.metrology.errors import MetrologyError, MetrologyInputError, WorkflowError
+from samplehub.domain.metrology.errors import (
+    CertificateNotFoundError,
+    MetrologyInputError,
+    WorkflowError,
+)
 from samplehub.domain.metrology.jjg52 import (
     GaugeSpec,
     GaugeVerificationResult,
@@ -43,17 +47,6 @@ from samplehub.service.ports_lab import (
     DocumentStore,
     ResultsSheetReader,
 )
-
-
-class CertificateNotFoundError(MetrologyError):
-    """No certificate has this number."""
-
-    def __init__(self, number: str):
-        self.number = number
-        super().__init__(f"no certificate numbered {number!r}")
-
-    def zh(self) -> str:
-        return f"未找到证书 {self.number}"
 
 
 @dataclass(frozen=True)

@@ -181,3 +181,13 @@ def test_number_parts_are_checked() -> None:
         format_certificate_number(2026, 0)
     with pytest.raises(MetrologyInputError, match="prefix"):
         format_certificate_number(2026, 1, prefix="z-")
+
+
+def test_four_eyes_errors_are_the_foundations_forbidden() -> None:
+    from samplehub.domain.errors import Forbidden, InvalidValue
+
+    with pytest.raises(Forbidden) as info:
+        draft().review(ENTERER, AT)
+    assert info.value.actor == "u1"  # type: ignore[attr-defined]
+    with pytest.raises(InvalidValue):
+        parse_certificate_number("bad")

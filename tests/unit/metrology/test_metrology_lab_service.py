@@ -24,6 +24,7 @@ from samplehub.domain.metrology.certificate import (
 )
 from samplehub.domain.metrology.errors import (
     CertificateImmutableError,
+    CertificateNotFoundError,
     MetrologyInputError,
     WorkflowError,
 )
@@ -197,7 +198,7 @@ def test_unapproved_certificate_cannot_be_issued_verified_or_exported(deps: lab.
     lab.review(deps, draft.number, REVIEWER, NOW)
     with pytest.raises(WorkflowError, match="only an approved"):
         lab.issue(deps, draft.number, NOW)
-    with pytest.raises(lab.CertificateNotFoundError):
+    with pytest.raises(CertificateNotFoundError):
         lab.verify(deps, draft.number)
     with pytest.raises(WorkflowError, match="not approved"):
         lab.export_dcc(deps, draft.number)
@@ -242,7 +243,7 @@ def test_rework_then_approval(deps: lab.LabDeps) -> None:
 
 
 def test_unknown_number(deps: lab.LabDeps) -> None:
-    with pytest.raises(lab.CertificateNotFoundError, match="ZS2026-999999") as info:
+    with pytest.raises(CertificateNotFoundError, match="ZS2026-999999") as info:
         lab.verify(deps, "ZS2026-999999")
     assert "未找到" in info.value.zh()
 

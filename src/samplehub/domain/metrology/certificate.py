@@ -15,6 +15,7 @@ from enum import Enum
 from samplehub.domain.metrology.calibration import CalibrationSheet
 from samplehub.domain.metrology.errors import (
     CertificateImmutableError,
+    FourEyesError,
     MetrologyInputError,
     WorkflowError,
 )
@@ -228,7 +229,9 @@ class Certificate:
                 f"证书 {self.number} 已核验，需退回后才能修改",
             )
         if by.user_id != self.entered_by.user_id:
-            raise WorkflowError(
+            raise FourEyesError(
+                by.user_id,
+                "revise",
                 f"only {self.entered_by.name} who entered {self.number} may revise it",
                 f"只有录入人 {self.entered_by.name} 可以修改证书 {self.number}",
             )
@@ -240,7 +243,9 @@ class Certificate:
         self._refuse_if_frozen()
         self._expect(Status.DRAFT, "review", "核验")
         if by.user_id == self.entered_by.user_id:
-            raise WorkflowError(
+            raise FourEyesError(
+                by.user_id,
+                "review",
                 f"{by.name} entered {self.number} and cannot also review it (four eyes)",
                 f"{by.name} 是证书 {self.number} 的录入人，不能同时核验（四眼原则）",
             )
@@ -260,13 +265,17 @@ class Certificate:
         self._refuse_if_frozen()
         self._expect(Status.REVIEWED, "approve", "批准")
         if APPROVER_ROLE not in by.roles:
-            raise WorkflowError(
+            raise FourEyesError(
+                by.user_id,
+                "approve",
                 f"{by.name} lacks the {APPROVER_ROLE!r} role needed to approve {self.number}",
                 f"{by.name} 没有批准权限（{APPROVER_ROLE}），不能批准证书 {self.number}",
             )
         reviewer = self.reviewed_by.user_id if self.reviewed_by else None
         if by.user_id in (self.entered_by.user_id, reviewer):
-            raise WorkflowError(
+            raise FourEyesError(
+                by.user_id,
+                "approve",
                 f"{by.name} entered or reviewed {self.number} and cannot approve it (four eyes)",
                 f"{by.name} 已录入或核验证书 {self.number}，不能再批准（四眼原则）",
             )

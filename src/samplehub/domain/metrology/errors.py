@@ -1,21 +1,24 @@
-"""Errors of the metrology domain, each naming what was wrong so a user can fix it."""
+"""Errors of the metrology domain, each naming what was wrong so a user can fix it.
+
+They derive from the foundation's errors (``InvalidValue``, ``Forbidden``, ``NotFound``), so the
+API and CLI map them like every other domain error.
+"""
 
 from __future__ import annotations
 
+from samplehub.domain.errors import DomainError, Forbidden, InvalidValue, NotFound
 
-class MetrologyError(Exception):
+
+class MetrologyError(DomainError):
     """Base of every error the metrology domain raises."""
 
 
-class MetrologyInputError(MetrologyError, ValueError):
+class MetrologyInputError(MetrologyError, InvalidValue):
     """Bad input: names the field, the value given and what is allowed (zh-CN and English)."""
 
     def __init__(self, field: str, value: object, allowed: str, allowed_zh: str | None = None):
-        self.field = field
-        self.value = value
-        self.allowed = allowed
+        InvalidValue.__init__(self, field, value, allowed)
         self.allowed_zh = allowed_zh or allowed
-        super().__init__(f"{field}: {value!r} is not allowed; {allowed}")
 
     def zh(self) -> str:
         """The same message in Chinese, for pages and the CLI's default locale."""
@@ -27,7 +30,7 @@ class WorkflowError(MetrologyError):
 
     def __init__(self, message: str, message_zh: str):
         self.message_zh = message_zh
-        super().__init__(message)
+        DomainError.__init__(self, message)
 
     def zh(self) -> str:
         """The message in Chinese."""
@@ -36,3 +39,23 @@ class WorkflowError(MetrologyError):
 
 class CertificateImmutableError(WorkflowError):
     """An approved certificate was about to change; corrections go through a new number."""
+
+
+class FourEyesError(WorkflowError, Forbidden):
+    """The person may not take this step: author reviewing, approver without the role, ..."""
+
+    def __init__(self, actor: str, action: str, message: str, message_zh: str):
+        self.actor = actor
+        self.action = action
+        WorkflowError.__init__(self, message, message_zh)
+
+
+class CertificateNotFoundError(MetrologyError, NotFound):
+    """No certificate has this number (or it is a draft, which is not yet a certificate)."""
+
+    def __init__(self, number: str):
+        NotFound.__init__(self, "certificate", number)
+        self.number = number
+
+    def zh(self) -> str:
+        return f"未找到证书 {self.number}"

@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
-from samplehub.domain.metrology.errors import MetrologyError
-from samplehub.service.lab import CertificateNotFoundError, dcc_document
+from samplehub.domain.metrology.errors import CertificateNotFoundError, MetrologyError
+from samplehub.service.lab import dcc_document
 from samplehub.service.ports_lab import CertificateRepository, DccWriter
 
 app = typer.Typer(help="证书：导出与查询 Certificates: export and look-up", no_args_is_help=True)
