@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from samplehub.adapters.certificates.institute import Institute
 from samplehub.adapters.certificates.pdf import (
@@ -135,3 +137,16 @@ def test_output_is_reproducible_so_its_hash_identifies_it(renderer: PdfCertifica
 def test_missing_font_is_reported(tmp_path: Path) -> None:
     with pytest.raises(FontUnavailableError, match="fonts-wqy-zenhei"):
         register_font(tmp_path / "absent.ttc", name="AbsentFontForTest")
+
+
+def test_qr_code_decodes_to_the_verify_url(
+    renderer: PdfCertificateRenderer, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.pdf"
+    path.write_bytes(renderer.render(approved(demo.gauge_content(passing=False)), URL))
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
+    found = []
+    for page in sorted(tmp_path.glob("page*.png")):
+        with Image.open(page) as image:
+            found += [(r.format.name, r.text) for r in zxingcpp.read_barcodes(image)]
+    assert found == [("QRCode", URL)]

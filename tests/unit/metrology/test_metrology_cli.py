@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import typer
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -70,3 +71,19 @@ def test_unconfigured_store_exits_2(tmp_path: Path) -> None:
     cli.configure(None)
     result = runner.invoke(cli.app, ["dcc", "ZS2026-000021", "-o", str(tmp_path / "z.xml")])
     assert result.exit_code == 2
+
+
+def test_mounts_as_a_group_under_the_root_cli(
+    repository: InMemoryCertificateRepository, tmp_path: Path
+) -> None:
+    root = typer.Typer()
+    root.add_typer(cli.app, name="certificate")
+
+    @root.command()
+    def version() -> None:
+        """A second command so the root stays a group, as samplehub's does."""
+
+    out = tmp_path / "m.xml"
+    result = runner.invoke(root, ["certificate", "dcc", "ZS2026-000021", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"<?xml")
