@@ -8,6 +8,7 @@ import pytest
 
 from samplehub.domain.metrology.errors import MetrologyInputError
 from samplehub.domain.metrology.jjg52 import (
+    JJG52_2013,
     GaugeKind,
     GaugeSpec,
     Item,
@@ -322,3 +323,8 @@ def test_posted_rows_name_the_bad_field(row: dict[str, object], field: str, allo
     with pytest.raises(MetrologyInputError, match=allowed) as info:
         points_from_rows([row])
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("written", ["1", "1.0", "1.00", " 1.0级 "])
+def test_class_spellings_are_one_class(written: str) -> None:
+    assert JJG52_2013.limits(written) == JJG52_2013.limits("1.0")

@@ -20,6 +20,17 @@ READING_MARGIN = Decimal("0.1")
 ends); anything further is a typing error rather than a reading."""
 
 
+def _class_key(text: str, classes: Mapping[str, ClassLimits]) -> str | None:
+    cleaned = text.strip().removesuffix("级").strip()
+    if cleaned in classes:
+        return cleaned
+    try:
+        wanted = Decimal(cleaned)
+    except ArithmeticError:
+        return None
+    return next((key for key in classes if Decimal(key) == wanted), None)
+
+
 class GaugeKind(Enum):
     """The three gauge families of JJG 52-2013, told apart by where zero lies in the range."""
 
@@ -46,9 +57,9 @@ class ElasticGaugeRule:
     min_points: int = 5
 
     def limits(self, accuracy_class: str) -> ClassLimits:
-        """The class's limits, or an error listing the classes the regulation knows."""
-        key = str(accuracy_class).strip()
-        if key not in self.classes:
+        """The class's limits ("1", "1.0" and "1.0级" are one class), or the classes known."""
+        key = _class_key(str(accuracy_class), self.classes)
+        if key is None:
             allowed = ", ".join(sorted(self.classes, key=Decimal))
             raise MetrologyInputError(
                 "accuracy_class",
