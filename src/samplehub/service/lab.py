@@ -111,6 +111,25 @@ def record_gauge_readings(
     )
 
 
+def revise_gauge_readings(
+    deps: LabDeps,
+    number: str,
+    header: WorkHeader,
+    spec: GaugeSpec,
+    points: Sequence[PointReadings],
+    zero_deviations: Sequence[Decimal],
+    by: Actor,
+    now: datetime,
+) -> Certificate:
+    """The author re-enters the readings of a draft (e.g. after it was returned for rework)."""
+    certificate = get(deps, number)
+    result = evaluate_gauge(deps.rules, header.instrument.type_code, spec, points, zero_deviations)
+    interval = _interval(deps, header)
+    certificate.revise(_content(deps, header, result, interval if result.passed else None), by, now)
+    deps.certificates.save(certificate)
+    return certificate
+
+
 def import_gauge_readings(
     deps: LabDeps,
     header: WorkHeader,

@@ -235,11 +235,30 @@ def test_correction_supersedes_on_approval_and_keeps_both(deps: lab.LabDeps) -> 
         stored_old.revise(demo.gauge_content(), ENTERER, NOW)
 
 
-def test_rework_then_approval(deps: lab.LabDeps) -> None:
+def test_rework_revision_then_approval(deps: lab.LabDeps) -> None:
     draft = record(deps)
     lab.review(deps, draft.number, REVIEWER, NOW)
-    lab.return_for_rework(deps, draft.number, APPROVER, NOW, "环境温度漏填")
+    lab.return_for_rework(deps, draft.number, APPROVER, NOW, "1.2 MPa 读数抄错")
     assert lab.get(deps, draft.number).status is Status.DRAFT
+    with pytest.raises(WorkflowError, match="only 张三"):
+        lab.revise_gauge_readings(
+            deps,
+            draft.number,
+            header(),
+            demo.GAUGE,
+            demo.FAILING_POINTS,
+            [Decimal(0)],
+            REVIEWER,
+            NOW,
+        )
+    revised = lab.revise_gauge_readings(
+        deps, draft.number, header(), demo.GAUGE, demo.FAILING_POINTS, [Decimal(0)], ENTERER, NOW
+    )
+    assert revised.kind is CertificateKind.FAILURE_NOTICE
+    assert revised.content.valid_until is None
+    lab.review(deps, draft.number, REVIEWER, NOW)
+    approved = lab.approve(deps, draft.number, APPROVER, NOW)
+    assert [e.name for e in approved.events][-3:] == ["revised", "reviewed", "approved"]
 
 
 def test_unknown_number(deps: lab.LabDeps) -> None:
