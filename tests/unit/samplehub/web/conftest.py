@@ -50,7 +50,9 @@ def made(web_services: Services) -> dict[str, str]:
 
 
 @pytest.fixture
-def client(web_services: Services, settings: Settings, made: dict[str, str]) -> Iterator[TestClient]:
+def client(
+    web_services: Services, settings: Settings, made: dict[str, str]
+) -> Iterator[TestClient]:
     with TestClient(create_app(web_services, settings)) as test_client:
         yield test_client
 

@@ -36,9 +36,7 @@ def test_requests_without_a_token_are_refused(client: TestClient) -> None:
     assert answer.json()["error"] == "unauthenticated"
 
 
-def test_a_tampered_token_is_refused(
-    client: TestClient, login: Callable[[str], Headers]
-) -> None:
+def test_a_tampered_token_is_refused(client: TestClient, login: Callable[[str], Headers]) -> None:
     token = login("cust-a")["Authorization"].removeprefix("Bearer ")
     body, mac = token.split(".")
     forged = body[:-2] + ("AA" if body[-2:] != "AA" else "BB")

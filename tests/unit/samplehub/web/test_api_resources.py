@@ -215,9 +215,9 @@ def test_another_companys_ids_answer_exactly_like_missing_ones(
         nothing = client.get(path.format(missing), headers=headers)
         assert theirs.status_code == nothing.status_code == 404
         assert theirs.json()["error"] == nothing.json()["error"] == "not_found"
-        assert theirs.json()["message"].replace(existing, "?") == nothing.json()[
-            "message"
-        ].replace(missing, "?")
+        assert theirs.json()["message"].replace(existing, "?") == nothing.json()["message"].replace(
+            missing, "?"
+        )
 
     same_as_missing("/api/samples/{}", made["sample_a1"], "JX2026-999999")
     same_as_missing("/api/samples/{}/timeline", made["sample_a1"], "JX2026-999999")

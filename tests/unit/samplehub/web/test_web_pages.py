@@ -1,0 +1,184 @@
+"""The web shell: login with CSRF, language switch, my orders, search, detail and transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from samplehub.adapters.memory import MemoryStore
+from samplehub.service.demo import DEMO_PASSWORD
+
+Csrf = Callable[[str], str]
+Login = Callable[[str], TestClient]
+
+
+def test_pages_default_to_chinese_and_switch_to_english(client: TestClient) -> None:
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert '<html lang="zh-CN">' in page.text
+    assert "用户名" in page.text
+    english = client.get("/login?lang=en")
+    assert "Username" in english.text
+    assert client.cookies["sh_lang"] == "en"
+    assert "Username" in client.get("/login").text  # the choice sticks
+
+
+def test_pages_carry_a_same_origin_security_policy(client: TestClient) -> None:
+    page = client.get("/login")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_login_sets_an_httponly_lax_session_cookie(client: TestClient, csrf_of: Csrf) -> None:
+    form = client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"username": "cust-a", "password": DEMO_PASSWORD, "csrf": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    cookie = next(h for h in answer.headers.get_list("set-cookie") if "sh_session=" in h)
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "samesite=lax" in cookie.lower()
+    assert client.get("/", follow_redirects=False).headers["location"] == "/orders"
+
+
+def test_login_without_or_with_a_forged_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/login")
+    missing = client.post("/login", data={"username": "cust-a", "password": DEMO_PASSWORD})
+    forged = client.post(
+        "/login", data={"username": "cust-a", "password": DEMO_PASSWORD, "csrf": "forged"}
+    )
+    assert missing.status_code == forged.status_code == 403
+    assert "sh_session" not in client.cookies
+
+
+def test_wrong_password_shows_the_form_again(client: TestClient, csrf_of: Csrf) -> None:
+    form = client.get("/login")
+    answer = client.post(
+        "/login", data={"username": "cust-a", "password": "nope", "csrf": csrf_of(form.text)}
+    )
+    assert answer.status_code == 401
+    assert "用户名或密码错误" in answer.text
+
+
+def test_repeated_wrong_passwords_on_the_form_are_limited(
+    client: TestClient, csrf_of: Csrf
+) -> None:
+    token = csrf_of(client.get("/login").text)
+    codes = [
+        client.post(
+            "/login", data={"username": "lab", "password": "nope", "csrf": token}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_pages_need_a_login(client: TestClient) -> None:
+    answer = client.get("/orders", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login"
+
+
+def test_my_orders_show_each_samples_timeline_in_shanghai_time(
+    browser_login: Login, made: dict[str, str]
+) -> None:
+    page = browser_login("cust-a").get("/orders")
+    assert page.status_code == 200
+    assert "我的委托单" in page.text
+    assert made["order_a"] in page.text
+    assert made["sample_a5"] in page.text
+    assert "待取件" in page.text  # sample a5 is staged for pickup
+    assert "取件柜格口 L1-07" in page.text
+    assert "2026-11-02 17:00" in page.text  # 09:00 UTC
+    assert made["order_b"] not in page.text
+
+
+def test_another_companys_sample_page_is_the_not_found_page(
+    browser_login: Login, made: dict[str, str]
+) -> None:
+    client = browser_login("cust-b")
+    theirs = client.get(f"/samples/{made['sample_a1']}")
+    missing = client.get("/samples/JX2026-999999")
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.text.replace(made["sample_a1"], "?") == missing.text.replace("JX2026-999999", "?")
+    assert "2024-0815" not in theirs.text  # nothing of the sample shows
+
+
+def test_staff_search_filters_and_pages(browser_login: Login, made: dict[str, str]) -> None:
+    client = browser_login("lab")
+    stored = client.get("/samples?state=stored")
+    assert made["sample_a3"] in stored.text
+    assert made["sample_a1"] not in stored.text
+    by_text = client.get("/samples?text=Rosemount")
+    assert "共 0 条" in by_text.text  # the manufacturer is not a search field
+    by_model = client.get("/samples?text=3051")
+    assert made["sample_b1"] in by_model.text
+
+
+def test_sample_detail_offers_the_role_s_allowed_transitions(
+    browser_login: Login, made: dict[str, str]
+) -> None:
+    page = browser_login("warehouse").get(f"/samples/{made['sample_a2']}")  # received
+    assert page.status_code == 200
+    assert 'value="start_transport"' in page.text
+    assert 'value="hold"' in page.text
+    assert 'value="receive"' not in page.text  # not allowed in this state
+    assert 'value="reject"' not in page.text  # allowed by the lifecycle, not for this role
+
+
+def test_a_transition_form_moves_the_sample(
+    browser_login: Login, made: dict[str, str], csrf_of: Csrf, web_store: MemoryStore
+) -> None:
+    client = browser_login("warehouse")
+    number = made["sample_a2"]
+    page = client.get(f"/samples/{number}")
+    answer = client.post(
+        f"/samples/{number}/transitions",
+        data={
+            "transition": "start_transport",
+            "location": "robot:AMR-09",
+            "csrf": csrf_of(page.text),
+        },
+    )
+    assert answer.status_code == 200
+    assert "已执行：开始运送" in answer.text
+    assert web_store.samples[number].state.value == "in_transit"
+
+
+def test_a_transition_form_without_csrf_changes_nothing(
+    browser_login: Login, made: dict[str, str], web_store: MemoryStore
+) -> None:
+    client = browser_login("warehouse")
+    number = made["sample_a2"]
+    answer = client.post(
+        f"/samples/{number}/transitions",
+        data={"transition": "start_transport", "location": "robot:AMR-09"},
+    )
+    assert answer.status_code == 403
+    assert web_store.samples[number].state.value == "received"
+
+
+def test_an_illegal_transition_form_shows_the_reason(
+    browser_login: Login, made: dict[str, str], csrf_of: Csrf
+) -> None:
+    client = browser_login("admin")
+    number = made["sample_a1"]
+    token = csrf_of(client.get(f"/samples/{number}").text)
+    answer = client.post(
+        f"/samples/{number}/transitions",
+        data={"transition": "collect", "location": "customer:x", "csrf": token},
+    )
+    assert answer.status_code == 409
+    assert "allowed now: hold, receive, reject" in answer.text
+
+
+def test_logout_needs_csrf_and_ends_the_session(browser_login: Login, csrf_of: Csrf) -> None:
+    client = browser_login("cust-a")
+    assert client.post("/logout", data={"csrf": "forged"}).status_code == 403
+    page = client.get("/orders")
+    answer = client.post("/logout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert client.get("/orders", follow_redirects=False).status_code == 303
