@@ -10,7 +10,4 @@ document.addEventListener("DOMContentLoaded", () => {
       if (final.has(name) && !window.confirm(label + "?")) event.preventDefault();
     });
   }
-  // Keep the first open order's first sample expanded on the customer's page.
-  const first = document.querySelector(".sample-row details");
-  if (first && !document.querySelector(".sample-row details[open]")) first.open = true;
 });

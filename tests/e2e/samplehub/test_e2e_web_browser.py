@@ -1,0 +1,149 @@
+"""End to end: the real server (uvicorn, SQLite, demo data) driven by Debian's Chromium.
+
+Set SAMPLEHUB_SCREENSHOT=docs/screenshot.png to keep the main page's screenshot for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from samplehub import bootstrap
+from samplehub.config import Settings
+from samplehub.entrypoints.app import create_app
+from samplehub.service.demo import DEMO_PASSWORD, seed_demo
+
+pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass(frozen=True)
+class Running:
+    url: str
+    made: dict[str, str]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    data = tmp_path_factory.mktemp("e2e-data")
+    settings = Settings(data_dir=data, secret_key="e2e-secret")
+    bootstrap.upgrade_database(settings)
+    services = bootstrap.bootstrap(settings)
+    made = seed_demo(services)
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(services, settings), host="127.0.0.1", port=port, log_level="warning"
+    )
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        assert thread.is_alive(), "the server thread died"
+        time.sleep(0.05)
+    yield Running(f"http://127.0.0.1:{port}", made)
+    uv.should_exit = True
+    thread.join(timeout=10)
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def _log_in(page: Page, server: Running, username: str) -> None:
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_server_answers_health_and_openapi(server: Running) -> None:
+    assert httpx.get(f"{server.url}/healthz").json()["status"] == "ok"
+    assert "/api/samples/{number}" in httpx.get(f"{server.url}/openapi.json").json()["paths"]
+
+
+def test_customer_reads_a_samples_timeline(server: Running, page: Page) -> None:
+    _log_in(page, server, "cust-a")
+    assert page.url.endswith("/orders")
+    assert page.locator("h1").first.inner_text() == "我的委托单"
+    number = server.made["sample_a5"]
+    page.click(f"summary:has-text('{number}')")
+    page.click(f"a[href='/samples/{number}']")
+    page.wait_for_url(f"**/samples/{number}")
+    assert page.get_by_test_id("sample-state").inner_text() == "待取件"
+    states = page.locator("[data-testid=timeline] .tl-state").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.state)"
+    )
+    assert states == [
+        "staged", "in_transit", "stored", "in_transit", "calibrated", "in_lab",
+        "in_transit", "stored", "in_transit", "received", "registered",
+    ]  # fmt: skip
+    assert "取件柜格口 L1-07" in page.locator("[data-testid=timeline]").inner_text()
+
+
+def test_other_customer_gets_the_not_found_page(server: Running, page: Page) -> None:
+    _log_in(page, server, "cust-b")
+    answer = page.goto(f"{server.url}/samples/{server.made['sample_a1']}")
+    assert answer is not None and answer.status == 404
+    assert page.get_by_test_id("error-page").is_visible()
+    assert "不存在" in page.get_by_test_id("error-page").inner_text()
+    assert "2024-0815" not in page.content()
+
+
+def test_english_switch_and_main_page_screenshot(
+    server: Running, page: Page, tmp_path: Path
+) -> None:
+    _log_in(page, server, "cust-a")
+    page.click("[data-testid=lang-switch]")
+    page.wait_for_load_state()
+    assert page.locator("h1").first.inner_text() == "My orders"
+    page.click("[data-testid=lang-switch]")
+    page.wait_for_load_state()
+    page.click(f"summary:has-text('{server.made['sample_a4']}')")
+    shot = tmp_path / "screenshot.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep = os.environ.get("SAMPLEHUB_SCREENSHOT")
+    if keep:
+        Path(keep).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, keep)
