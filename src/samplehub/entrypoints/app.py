@@ -16,7 +16,7 @@ from samplehub import __version__
 from samplehub.config import Settings
 from samplehub.domain.errors import DomainError
 from samplehub.entrypoints import web
-from samplehub.entrypoints.api import api_router
+from samplehub.entrypoints.api import api_routers
 from samplehub.entrypoints.api.errors import domain_error_body, validation_error_body
 from samplehub.entrypoints.middleware import BodyLimit, SecurityHeaders
 from samplehub.entrypoints.security import LoginLimiter
@@ -43,7 +43,8 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
     app.state.samplehub = AppState(
         services, settings, LoginLimiter(settings.login_attempts_per_minute)
     )
-    app.include_router(api_router())
+    for router in api_routers():
+        app.include_router(router, prefix="/api")
     app.include_router(web.router())
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     _mount_docs(app)

@@ -77,7 +77,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -124,7 +126,8 @@ def test_customer_reads_a_samples_timeline(server: Running, page: Page) -> None:
 def test_other_customer_gets_the_not_found_page(server: Running, page: Page) -> None:
     _log_in(page, server, "cust-b")
     answer = page.goto(f"{server.url}/samples/{server.made['sample_a1']}")
-    assert answer is not None and answer.status == 404
+    assert answer is not None
+    assert answer.status == 404
     assert page.get_by_test_id("error-page").is_visible()
     assert "不存在" in page.get_by_test_id("error-page").inner_text()
     assert "2024-0815" not in page.content()

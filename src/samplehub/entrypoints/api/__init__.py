@@ -7,8 +7,6 @@ from fastapi import APIRouter
 from samplehub.entrypoints.api import audit, auth, customers, orders, samples, users
 
 
-def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api")
-    for module in (auth, customers, users, orders, samples, audit):
-        router.include_router(module.router)
-    return router
+def api_routers() -> list[APIRouter]:
+    """The slices' routers, to be included with the ``/api`` prefix (flat: one routing level)."""
+    return [module.router for module in (samples, orders, customers, users, auth, audit)]

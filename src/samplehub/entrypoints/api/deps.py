@@ -15,7 +15,7 @@ from samplehub.service.container import Services
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/auth/token")
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.samplehub
     return state
 
@@ -23,18 +23,24 @@ def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
-def get_services(state: State) -> Services:
-    return state.services
+async def get_services(request: Request) -> Services:
+    services: Services = request.app.state.samplehub.services
+    return services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def current_actor(
-    state: State,
+async def current_actor(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The actor named by a valid bearer token; 401 otherwise."""
+    """The actor named by a valid bearer token; 401 otherwise.
+
+    The dependencies here are ``async`` although they never wait: they only check an HMAC, and
+    a sync dependency would cost a thread-pool hop on every request.
+    """
+    state: AppState = request.app.state.samplehub
     actor = None
     if credentials is not None:
         now = state.services.clock.now()

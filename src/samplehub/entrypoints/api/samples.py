@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import Field
 
 from samplehub.domain.lifecycle import HoldReason, SampleState, Transition
@@ -69,8 +69,11 @@ def list_samples(
 
 
 @router.get("/samples/{number}", response_model=SampleOut, summary="A sample's current status")
-def get_sample(number: str, actor: CurrentActor, services: ServicesDep) -> SampleOut:
-    return SampleOut.of(queries.get_sample(services.uow_factory, actor, number))
+def get_sample(number: str, actor: CurrentActor, services: ServicesDep) -> Response:
+    """The hot path of kiosks and tracking pages: the model is serialised here, once, in the
+    worker thread, rather than validated again by FastAPI in a second thread hop."""
+    sample = SampleOut.of(queries.get_sample(services.uow_factory, actor, number))
+    return Response(sample.model_dump_json(), media_type="application/json")
 
 
 @router.get("/samples/{number}/timeline", response_model=list[TimelineEntryOut])

@@ -115,7 +115,17 @@ class InstrumentModel(Strict):
 
     @classmethod
     def of(cls, instrument: Instrument) -> InstrumentModel:
-        return cls.model_validate(instrument.to_dict())
+        return cls.model_construct(  # the domain has validated every field already
+            instrument_type=instrument.instrument_type,
+            manufacturer=instrument.manufacturer,
+            model=instrument.model,
+            serial_number=instrument.serial_number,
+            range_min=instrument.range_min,
+            range_max=instrument.range_max,
+            unit=instrument.unit,
+            accuracy_class=instrument.accuracy_class,
+            asset_id=instrument.asset_id,
+        )
 
 
 class StateLabel(BaseModel):
