@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -23,6 +24,7 @@ from samplehub.entrypoints.security import LoginLimiter
 from samplehub.entrypoints.state import AppState
 from samplehub.service.container import Services
 
+log = logging.getLogger(__name__)
 DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle
 and the chain of custody. Get a token from `POST /api/auth/token`, then press *Authorize*."""
 
@@ -33,6 +35,8 @@ def _is_api(request: Request) -> bool:
 
 def create_app(services: Services, settings: Settings) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter."""
+    if settings.secret_key == Settings.model_fields["secret_key"].default:
+        log.warning("SAMPLEHUB_SECRET_KEY is the development default: set it in production")
     app = FastAPI(
         title="SampleHub",
         version=__version__,
