@@ -14,3 +14,5 @@ class AppState:
     services: Services
     settings: Settings
     limiter: LoginLimiter
+    live_poll_seconds: float = 2.0  # how often a live page's stream looks for a change
+    live_max_seconds: float = 300.0  # a stream then ends; the browser reconnects by itself

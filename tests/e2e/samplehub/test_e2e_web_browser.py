@@ -5,6 +5,7 @@ Set SAMPLEHUB_SCREENSHOT=docs/screenshot.png to keep the main page's screenshot 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import socket
@@ -17,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from samplehub import bootstrap
 from samplehub.config import Settings
@@ -57,9 +58,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     services = bootstrap.bootstrap(settings)
     made = seed_demo(services)
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(services, settings), host="127.0.0.1", port=port, log_level="warning"
-    )
+    app = create_app(services, settings)
+    app.state.samplehub = dataclasses.replace(app.state.samplehub, live_poll_seconds=0.2)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
@@ -131,6 +132,23 @@ def test_other_customer_gets_the_not_found_page(server: Running, page: Page) -> 
     assert page.get_by_test_id("error-page").is_visible()
     assert "不存在" in page.get_by_test_id("error-page").inner_text()
     assert "2024-0815" not in page.content()
+
+
+def test_sample_page_updates_itself_when_the_sample_moves(server: Running, page: Page) -> None:
+    _log_in(page, server, "cust-a")
+    number = server.made["sample_a2"]  # received at the intake platform
+    page.goto(f"{server.url}/samples/{number}")
+    assert page.get_by_test_id("sample-state").inner_text() == "已收样"
+    login = {"username": "warehouse", "password": DEMO_PASSWORD}
+    token = httpx.post(f"{server.url}/api/auth/token", json=login).json()["access_token"]
+    moved = httpx.post(
+        f"{server.url}/api/samples/{number}/transitions",
+        json={"transition": "start_transport", "location": "robot:AMR-05"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert moved.status_code == 200
+    expect(page.get_by_test_id("sample-state")).to_have_text("运送中", timeout=15_000)
+    assert "搬运机器人 AMR-05" in page.locator("[data-testid=timeline]").inner_text()
 
 
 def test_english_switch_and_main_page_screenshot(

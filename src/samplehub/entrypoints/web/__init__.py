@@ -8,14 +8,17 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from samplehub.entrypoints.web import pages
+from samplehub.entrypoints.web import live, pages
 from samplehub.entrypoints.web.context import page_context
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def router() -> APIRouter:
-    return pages.router
+    combined = APIRouter(include_in_schema=False)
+    combined.include_router(live.router)
+    combined.include_router(pages.router)
+    return combined
 
 
 def error_page(

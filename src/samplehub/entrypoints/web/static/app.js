@@ -10,4 +10,15 @@ document.addEventListener("DOMContentLoaded", () => {
       if (final.has(name) && !window.confirm(label + "?")) event.preventDefault();
     });
   }
+  // Live update: reload the sample's page when the server says it changed, unless the user
+  // is typing into one of its forms.
+  const live = document.querySelector("[data-live]");
+  if (live && window.EventSource) {
+    const source = new EventSource(live.dataset.live);
+    source.addEventListener("changed", () => {
+      const typing = [...document.querySelectorAll("form.action-form input")].some((i) => i.value);
+      if (!typing) window.location.reload();
+    });
+    source.addEventListener("gone", () => source.close());
+  }
 });

@@ -1,0 +1,65 @@
+"""Live updates: the event stream says when a sample changed, and only to those who may see it."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from samplehub.entrypoints.web.live import changes
+
+Login = Callable[[str], TestClient]
+
+
+def _collect(values: list[tuple[str, str, str] | None], keepalive_every: int = 10) -> list[str]:
+    remaining = list(values)
+
+    async def read() -> tuple[str, str, str] | None:
+        return remaining.pop(0) if len(remaining) > 1 else remaining[0]
+
+    async def run() -> list[str]:
+        return [e async for e in changes(read, 0.001, 0.001 * (len(values) + 1), keepalive_every)]
+
+    return asyncio.run(run())
+
+
+def test_a_change_of_state_is_announced_once() -> None:
+    a = ("stored", "storage_slot:A-1", "t1")
+    b = ("in_transit", "robot:AMR-01", "t2")
+    events = _collect([a, a, b, b, b])
+    changed = [e for e in events if e.startswith("event: changed")]
+    assert len(changed) == 1
+    assert '"state": "in_transit"' in changed[0]
+    assert events[0].startswith("retry:")
+
+
+def test_a_sample_that_disappears_ends_the_stream() -> None:
+    a = ("stored", "storage_slot:A-1", "t1")
+    events = _collect([a, a, None, a])
+    assert events[-1].startswith("event: gone")
+
+
+def test_quiet_streams_send_keep_alives() -> None:
+    a = ("stored", "storage_slot:A-1", "t1")
+    events = _collect([a] * 6, keepalive_every=2)
+    assert ": keep-alive\n\n" in events
+
+
+def test_the_stream_answers_only_those_who_may_see_the_sample(
+    client: TestClient, browser_login: Login, made: dict[str, str]
+) -> None:
+    state = client.app.state.samplehub  # type: ignore[attr-defined]
+    client.app.state.samplehub = dataclasses.replace(  # type: ignore[attr-defined]
+        state, live_poll_seconds=0.01, live_max_seconds=0.03
+    )
+    path = f"/samples/{made['sample_a1']}/events"
+    assert client.get(path).status_code == 404  # not logged in
+    browser_login("cust-b")
+    assert client.get(path).status_code == 404
+    browser_login("cust-a")
+    with client.stream("GET", path) as answer:
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/event-stream")
+        assert "retry:" in answer.read().decode()
