@@ -7,6 +7,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from samplehub.adapters.memory import MemoryStore
+from samplehub.service import commands as c
+from samplehub.service.container import Services
 from samplehub.service.demo import DEMO_PASSWORD
 
 Csrf = Callable[[str], str]
@@ -112,10 +114,27 @@ def test_staff_search_filters_and_pages(browser_login: Login, made: dict[str, st
     stored = client.get("/samples?state=stored")
     assert made["sample_a3"] in stored.text
     assert made["sample_a1"] not in stored.text
-    by_text = client.get("/samples?text=Rosemount")
-    assert "共 0 条" in by_text.text  # the manufacturer is not a search field
+    by_serial = client.get("/samples?text=xa-7781")
+    assert "共 1 条" in by_serial.text
+    assert made["sample_a3"] in by_serial.text
     by_model = client.get("/samples?text=3051")
     assert made["sample_b1"] in by_model.text
+
+
+def test_staff_search_pages_through_many_samples(
+    browser_login: Login, made: dict[str, str], web_services: Services
+) -> None:
+    for i in range(20):
+        web_services.bus.handle(
+            c.RegisterSample(c.SYSTEM, made["order_b"], {"instrument_type": f"温度计 {i}"})
+        )
+    client = browser_login("lab")
+    first = client.get("/samples")
+    assert "共 26 条" in first.text
+    assert "第 1 / 2 页" in first.text
+    second = client.get("/samples?page=2")
+    assert "第 2 / 2 页" in second.text
+    assert second.text.count("<tr>") == 1 + 6  # the header row and the last six samples
 
 
 def test_sample_detail_offers_the_role_s_allowed_transitions(
