@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from samplehub.domain import permissions
 from samplehub.domain.errors import DomainError
 from samplehub.domain.lifecycle import RULES, HoldReason, SampleState, Transition
-from samplehub.domain.model import Sample
+from samplehub.domain.model import Role, Sample
 from samplehub.entrypoints.api.auth import client_address, login
 from samplehub.entrypoints.api.errors import domain_error_body
 from samplehub.entrypoints.security import SESSION, issue_token
@@ -36,13 +36,13 @@ def _redirect(ctx: PageContext, url: str) -> Response:
     return ctx.finish(RedirectResponse(url, status_code=303))
 
 
-def _login_required(ctx: PageContext) -> Actor:
+def login_required(ctx: PageContext) -> Actor:
     if ctx.actor is None:
         raise HTTPException(303, "login required", headers={"Location": "/login"})
     return ctx.actor
 
 
-def _csrf_required(ctx: PageContext, token: str) -> None:
+def csrf_required(ctx: PageContext, token: str) -> None:
     if not ctx.csrf_valid(token):
         raise HTTPException(403, ctx.t("csrf_failed"))
 
@@ -69,7 +69,7 @@ def login_submit(
     password: FormText = "",
     csrf: FormText = "",
 ) -> Response:
-    _csrf_required(ctx, csrf)
+    csrf_required(ctx, csrf)
     username = username.strip()
     try:
         actor = login(ctx.state, username, password, client_address(request))
@@ -96,15 +96,15 @@ def login_submit(
 
 @router.post("/logout")
 def logout(ctx: Page, csrf: FormText = "") -> Response:
-    _csrf_required(ctx, csrf)
+    csrf_required(ctx, csrf)
     response = _redirect(ctx, "/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
 @router.get("/orders")
-def my_orders(ctx: Page, page: int = 1) -> Response:
-    actor = _login_required(ctx)
+def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
+    actor = login_required(ctx)
     services = ctx.state.services
     page = max(page, 1)
     found = queries.list_orders(
@@ -121,6 +121,8 @@ def my_orders(ctx: Page, page: int = 1) -> Response:
     return ctx.render(
         "orders.html",
         orders=orders,
+        created=created,
+        may_order=actor.role in (Role.CUSTOMER, Role.KIOSK, Role.ADMIN),
         page=page,
         pages=max(1, ceil(found.total / ORDERS_PER_PAGE)),
         total=found.total,
@@ -135,7 +137,7 @@ def sample_search(
     text: str = "",
     page: int = 1,
 ) -> Response:
-    actor = _login_required(ctx)
+    actor = login_required(ctx)
     page = max(page, 1)
     chosen = SampleState(state) if state in set(SampleState) else None
     query = SampleFilter(
@@ -195,7 +197,7 @@ def _sample_page(
 
 @router.get("/samples/{number}")
 def sample_detail(ctx: Page, number: str) -> Response:
-    return _sample_page(ctx, _login_required(ctx), number)
+    return _sample_page(ctx, login_required(ctx), number)
 
 
 @router.post("/samples/{number}/transitions")
@@ -208,8 +210,8 @@ def sample_transition(
     hold_reason: FormText = "",
     csrf: FormText = "",
 ) -> Response:
-    actor = _login_required(ctx)
-    _csrf_required(ctx, csrf)
+    actor = login_required(ctx)
+    csrf_required(ctx, csrf)
     command = c.ApplyTransition(
         actor,
         number,

@@ -201,3 +201,81 @@ def test_logout_needs_csrf_and_ends_the_session(browser_login: Login, csrf_of: C
     answer = client.post("/logout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
     assert answer.status_code == 303
     assert client.get("/orders", follow_redirects=False).status_code == 303
+
+
+def test_customer_places_an_order_online(
+    browser_login: Login, csrf_of: Csrf, web_store: MemoryStore, made: dict[str, str]
+) -> None:
+    client = browser_login("cust-a")
+    form = client.get("/orders/new")
+    assert form.status_code == 200
+    assert 'name="customer_id"' not in form.text  # a customer orders for their own company
+    answer = client.post(
+        "/orders/new",
+        data={
+            "csrf": csrf_of(form.text),
+            "service": "calibration",
+            "type_0": "数字温度计",
+            "model_0": "T-100",
+            "serial_0": "SN-9",
+            "quantity_0": "1",
+            "type_1": "压力表",
+            "quantity_1": "3",
+        },
+    )
+    assert answer.status_code == 200
+    created = [o for o in web_store.orders.values() if o.number != made["order_a"]]
+    order = next(o for o in created if o.customer_id == made["customer_a"])
+    assert [(i.instrument_type, i.quantity) for i in order.items] == [
+        ("数字温度计", 1),
+        ("压力表", 3),
+    ]
+    assert f"委托单 {order.number} 已创建" in answer.text
+
+
+def test_an_order_without_items_is_refused_with_the_reason(
+    browser_login: Login, csrf_of: Csrf, web_store: MemoryStore
+) -> None:
+    client = browser_login("cust-a")
+    before = len(web_store.orders)
+    form = client.get("/orders/new")
+    answer = client.post(
+        "/orders/new", data={"csrf": csrf_of(form.text), "service": "verification"}
+    )
+    assert answer.status_code == 422
+    assert "at least one item" in answer.text
+    bad_quantity = client.post(
+        "/orders/new",
+        data={"csrf": csrf_of(form.text), "service": "verification", "type_0": "x",
+              "quantity_0": "many"},
+    )  # fmt: skip
+    assert bad_quantity.status_code == 422
+    assert "items[0].quantity" in bad_quantity.text
+    assert len(web_store.orders) == before
+
+
+def test_an_order_form_without_csrf_is_refused(browser_login: Login) -> None:
+    client = browser_login("cust-a")
+    answer = client.post("/orders/new", data={"service": "verification", "type_0": "x"})
+    assert answer.status_code == 403
+
+
+def test_staff_pick_the_customer_and_lab_may_not_order(
+    browser_login: Login, csrf_of: Csrf, made: dict[str, str]
+) -> None:
+    client = browser_login("admin")
+    form = client.get("/orders/new")
+    assert made["customer_b"] in form.text
+    answer = client.post(
+        "/orders/new",
+        data={"csrf": csrf_of(form.text), "service": "verification", "type_0": "x",
+              "customer_id": made["customer_b"]},
+    )  # fmt: skip
+    assert answer.status_code == 200
+    lab = browser_login("lab")
+    refused = lab.post(
+        "/orders/new",
+        data={"csrf": csrf_of(form.text), "service": "verification", "type_0": "x",
+              "customer_id": made["customer_b"]},
+    )  # fmt: skip
+    assert refused.status_code == 403
