@@ -70,7 +70,7 @@ def login_submit(
     csrf: FormText = "",
 ) -> Response:
     csrf_required(ctx, csrf)
-    username = username.strip()
+    username = username.strip()[:64]
     try:
         actor = login(ctx.state, username, password, client_address(request))
     except HTTPException as refused:
