@@ -30,6 +30,14 @@ from typing import Any
 BENCH_KEY = "bench-only-" + "signing-key"  # a throwaway database in a temporary folder
 
 
+def _settings(data_dir: Path) -> Any:
+    """SQLite under ``data_dir`` whatever the environment says."""
+    from samplehub.config import Settings
+
+    url = f"sqlite:///{(data_dir / 'samplehub.db').resolve()}"
+    return Settings(data_dir=data_dir, database_url=url, secret_key=BENCH_KEY)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -41,10 +49,9 @@ def serve_full(data_dir: str, port: int) -> None:
     import uvicorn
 
     from samplehub import bootstrap
-    from samplehub.config import Settings
     from samplehub.entrypoints.app import create_app
 
-    settings = Settings(data_dir=Path(data_dir), secret_key=BENCH_KEY)
+    settings = _settings(Path(data_dir))
     services = bootstrap.bootstrap(settings)
     app = create_app(services, settings)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
@@ -68,10 +75,9 @@ def serve_bare(document: str, port: int) -> None:
 
 def seed(data_dir: Path) -> dict[str, str]:
     from samplehub import bootstrap
-    from samplehub.config import Settings
     from samplehub.service.demo import seed_demo
 
-    settings = Settings(data_dir=data_dir, secret_key=BENCH_KEY)
+    settings = _settings(data_dir)
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     made = seed_demo(services)

@@ -53,7 +53,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     data = tmp_path_factory.mktemp("e2e-data")
-    settings = Settings(data_dir=data, secret_key="e2e-secret")
+    settings = Settings(  # explicit, so a SAMPLEHUB_DATABASE_URL in the environment cannot leak in
+        data_dir=data,
+        database_url=f"sqlite:///{data / 'samplehub.db'}",
+        secret_key="e2e-secret",
+        default_locale="zh-CN",
+    )
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     made = seed_demo(services)

@@ -20,7 +20,13 @@ Headers = dict[str, str]
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(secret_key="unit-test-secret", login_attempts_per_minute=3, max_body_bytes=4096)
+    return Settings(  # every value the tests rely on is explicit, so the environment cannot leak in
+        secret_key="unit-test-secret",
+        login_attempts_per_minute=3,
+        max_body_bytes=4096,
+        session_hours=12,
+        default_locale="zh-CN",
+    )
 
 
 @pytest.fixture
