@@ -118,9 +118,11 @@ def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
             for s in samples
         }
         orders.append((order, samples, timelines))
+    names = {cu.id: cu.name for cu in queries.list_customers(services.uow_factory, actor)}
     return ctx.render(
         "orders.html",
         orders=orders,
+        customer_names=names,
         created=created,
         may_order=actor.role in (Role.CUSTOMER, Role.KIOSK, Role.ADMIN),
         page=page,
