@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pymodbus.client import ModbusTcpClient
 
 from samplehub.adapters.lockers.modbus import ModbusLockerController
-from samplehub.adapters.lockers.register_map import LockerBank, load_bank
+from samplehub.adapters.lockers.register_map import Cabinet, LockerBank, load_bank
 from samplehub.service.ports_pickup import DoorOutcome, LockerFault
 from samplehub.simulation.lockers import SimulatedLocker, free_port
 
@@ -128,3 +130,26 @@ def test_nobody_listening_is_unreachable(bank_file: LockerBank) -> None:
     cabinet = dataclasses.replace(bank_file.cabinets["C1"], port=free_port())
     ctl = ModbusLockerController(LockerBank({"C1": cabinet}))
     assert ctl.open("C1-01") is DoorOutcome.UNREACHABLE
+
+
+def test_wire_frames_match_the_recorded_fixture(bank_file: LockerBank) -> None:
+    """Pins the register map on the wire: which coil and inputs door 3 uses, in which order."""
+    recorded = json.loads((FIXTURES / "open-door-3.json").read_text(encoding="utf-8"))
+    frames: list[dict[str, str]] = []
+
+    def trace(sending: bool, data: bytes) -> bytes:
+        frames.append({"direction": "request" if sending else "response", "hex": data.hex()})
+        return data
+
+    with SimulatedLocker(bank_file.cabinets["C1"].model, sensor_delay_s=0.0) as sim:
+        sim.put(3)
+
+        def factory(cabinet: Cabinet) -> ModbusTcpClient:
+            return ModbusTcpClient(cabinet.host, port=cabinet.port, timeout=1, trace_packet=trace)
+
+        ctl = ModbusLockerController(LockerBank({"C1": sim.cabinet("C1")}), client_factory=factory)
+        assert ctl.open("C1-03") is DoorOutcome.OPENED
+        assert ctl.status("C1-03").occupied
+        ctl.close()
+    expected = [{"direction": f["direction"], "hex": f["hex"]} for f in recorded["frames"]]
+    assert frames == expected
