@@ -46,6 +46,23 @@ def normalize_code(text: str) -> str | None:
     return cleaned
 
 
+QR_PREFIX = "SHP1"
+
+
+def qr_payload(booking_id: str, code: str) -> str:
+    """What the QR sent to the customer encodes: the booking and its code (never put in URLs)."""
+    return f"{QR_PREFIX}:{booking_id}:{code}"
+
+
+def parse_qr(text: str) -> tuple[str, str] | None:
+    """(booking id, code) from a scanned QR, or None when it is not one of ours."""
+    prefix, _, rest = text.strip().partition(":")
+    booking_id, _, code = rest.partition(":")
+    if prefix != QR_PREFIX or not booking_id or normalize_code(code) is None:
+        return None
+    return booking_id, code
+
+
 class CodeHasher:
     """HMAC-SHA256 of a code under the server key (a pepper that never enters the database)."""
 

@@ -171,6 +171,33 @@ def move(deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow) 
     issue_code(deps, actor, booking.id)
 
 
+def due_for_staging(deps: PickupDeps) -> list[str]:
+    """Booked pickups whose staging should start now (the lead time before the window)."""
+    now = deps.clock.now()
+    return [
+        b.id
+        for b in deps.bookings.live()
+        if len(b.placements) < len(b.sizes) and b.demand().held_from(deps.policy) <= now
+    ]
+
+
+def reschedule_late(deps: PickupDeps, booking_id: str, ready_at: datetime) -> PickupWindow | None:
+    """Staging cannot finish before the window: move to the first window after ``ready_at``.
+
+    The customer is told the new time and gets a new code; None when no window is left.
+    """
+    booking = _booking(deps, STAFF, booking_id)
+    sizes = list(booking.sizes.values())
+    later = [o.window for o in offer(deps, sizes, moving=booking.id) if o.window.start >= ready_at]
+    if not later:
+        deps.notifier.alert_staff("pickup_not_reschedulable", {"booking": booking.id})
+        return None
+    move(deps, STAFF, booking.id, later[0])
+    moved = _booking(deps, STAFF, booking.id)
+    deps.notifier.tell(moved, "pickup_rescheduled", {"window_start": later[0].start.isoformat()})
+    return later[0]
+
+
 def reserve(deps: PickupDeps, booking_id: str) -> Allocation:
     """Compartments for the booking's samples not yet placed; the rest go to the counter."""
     booking = _booking(deps, STAFF, booking_id)

@@ -16,7 +16,7 @@ from datetime import datetime
 from samplehub.domain.errors import Conflict
 from samplehub.domain.locations import Location, LocationKind
 from samplehub.domain.pickup import Booking
-from samplehub.domain.pickup_codes import CodeState, normalize_code
+from samplehub.domain.pickup_codes import CodeState, normalize_code, parse_qr
 from samplehub.service.pickup import STAFF, PickupDeps, issue_code
 from samplehub.service.ports_pickup import DoorOutcome, LockerFault
 
@@ -72,6 +72,15 @@ def enter_code(
         log.warning("kiosk %s locks code entry until %s", kiosk_id, guard.locked_until)
         deps.notifier.alert_staff("kiosk_locked", {"kiosk": kiosk_id})
     return KioskAnswer(KioskVerdict.REJECTED)
+
+
+def enter_scan(deps: PickupDeps, kiosk_id: str, scanned: str) -> KioskAnswer:
+    """A scanned QR: the booking it names is charged with a wrong try if the code is wrong."""
+    parsed = parse_qr(scanned)
+    if parsed is None:
+        return enter_code(deps, kiosk_id, "")
+    booking_id, code = parsed
+    return enter_code(deps, kiosk_id, code, booking_ref=booking_id)
 
 
 def _why_not(

@@ -17,6 +17,8 @@ from samplehub.domain.pickup_codes import (
     WrongCodePolicy,
     new_code,
     normalize_code,
+    parse_qr,
+    qr_payload,
 )
 
 KEY = b"k" * 32
@@ -153,3 +155,9 @@ def test_policy_validates_its_fields() -> None:
         WrongCodePolicy(kiosk_limit=0)
     with pytest.raises(InvalidValue, match="kiosk_lockout"):
         WrongCodePolicy(kiosk_lockout=timedelta(0))
+
+
+def test_qr_payload_round_trips_and_rejects_foreign_text() -> None:
+    assert parse_qr(qr_payload("b1", "123456")) == ("b1", "123456")
+    for text in ("https://example.com/?code=123456", "SHP1:b1:12", "SHP1::123456", ""):
+        assert parse_qr(text) is None

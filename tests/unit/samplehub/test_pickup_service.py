@@ -16,10 +16,11 @@ from samplehub.domain.locations import Location, LocationKind
 from samplehub.domain.model import Role
 from samplehub.domain.pickup import Booking, BookingStatus
 from samplehub.domain.pickup_capacity import Compartment, CompartmentSize, PickupPolicy
-from samplehub.domain.pickup_codes import CodeHasher
+from samplehub.domain.pickup_codes import CodeHasher, qr_payload
 from samplehub.service import pickup, pickup_kiosk
 from samplehub.service.commands import Actor
 from samplehub.service.pickup_kiosk import KioskVerdict
+from samplehub.service.pickup_messages import render
 
 S, M, L = CompartmentSize.S, CompartmentSize.M, CompartmentSize.L
 CUSTOMER = Actor("cust-a", Role.CUSTOMER, "cust-1")
@@ -353,3 +354,45 @@ def test_cancel_and_move(deps: pickup.PickupDeps) -> None:
     assert _notes(deps).codes[booking_id] != first_code
     pickup.cancel(deps, CUSTOMER, booking_id, "plans changed")
     assert _get(deps, booking_id).status is BookingStatus.CANCELLED
+
+
+def test_scanning_the_qr_opens_and_a_forged_qr_counts_against_its_booking(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    forged = pickup_kiosk.enter_scan(deps, "K1", qr_payload(booking_id, "000009"))
+    assert forged.verdict is KioskVerdict.REJECTED
+    booking = _get(deps, booking_id)
+    assert booking.code is not None
+    assert booking.code.wrong_tries == 1
+    assert pickup_kiosk.enter_scan(deps, "K1", "not ours").verdict is KioskVerdict.REJECTED
+    real = qr_payload(booking_id, _notes(deps).codes[booking_id])
+    assert pickup_kiosk.enter_scan(deps, "K1", real).opened == ["C1-01"]
+
+
+def test_staging_is_due_a_lead_time_before_the_window(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    window = _get(deps, booking_id).window
+    _clock(deps).at = window.start - deps.policy.staging_lead - timedelta(seconds=1)
+    assert pickup.due_for_staging(deps) == []
+    _clock(deps).advance(1)
+    assert pickup.due_for_staging(deps) == [booking_id]
+
+
+def test_late_staging_moves_the_booking_and_tells_the_customer(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    old = _get(deps, booking_id).window
+    ready_at = old.end + timedelta(hours=1)
+    new = pickup.reschedule_late(deps, booking_id, ready_at)
+    assert new is not None
+    assert new.start >= ready_at
+    assert _get(deps, booking_id).window == new
+    assert _notes(deps).told[-1][1] == "pickup_rescheduled"
+
+
+def test_messages_are_chinese_first_with_english() -> None:
+    assert render("pickup_receipt", {"samples": "S-1"}) == "已取走样品：S-1。"
+    assert render("pickup_receipt", {"samples": "S-1"}, "en") == "Collected: S-1."
+    assert render("kiosk_rejected", {}) == render("kiosk_rejected", {}, "zh-CN")
