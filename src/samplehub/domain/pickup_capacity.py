@@ -187,18 +187,22 @@ def _sizes(demands: Iterable[Demand]) -> dict[str, CompartmentSize]:
 def staging_feasible(policy: PickupPolicy, now: datetime, demands: Sequence[Demand]) -> bool:
     """Whether every booking's remaining samples can be staged before its window opens."""
     per = policy.staging_seconds_per_sample
-    jobs = [
-        (max(now, d.held_from(policy)), d.window.start, d.to_stage * per)
+    jobs = sorted(
+        (
+            (d.window.start - now).total_seconds(),
+            (max(now, d.held_from(policy)) - now).total_seconds(),
+            d.to_stage * per,
+        )
         for d in demands
         if d.to_stage > 0
-    ]
-    for release, _, _ in jobs:
-        due = sorted((deadline, work) for r, deadline, work in jobs if r >= release)
+    )  # in deadline order, times in seconds from now
+    for release in {r for _, r, _ in jobs}:
         total = 0.0
-        for deadline, work in due:
-            total += work
-            if total > (deadline - release).total_seconds() + 1e-6:
-                return False
+        for deadline, r, work in jobs:
+            if r >= release:
+                total += work
+                if total > deadline - release + 1e-6:
+                    return False
     return True
 
 
