@@ -22,7 +22,7 @@ from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 from pymodbus.simulator.simutils import SimUtils
 
-from samplehub.adapters.lockers.register_map import Cabinet, CabinetModel
+from samplehub.adapters.lockers.register_map import Cabinet, CabinetModel, LockerBank
 
 log = logging.getLogger(__name__)
 WRITE_COIL_CODES = (5, 15)
@@ -36,6 +36,8 @@ class SimDoor:
     jammed: bool = False
     coil: bool = False
     opens_at: float | None = None  # when the sensor will follow a pulse
+    opened_at: float | None = None
+    seen_open: bool = False  # the sensor reported open at least once since it opened
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -55,6 +57,7 @@ class SimulatedLocker:
         port: int | None = None,
         device_id: int = 1,
         sensor_delay_s: float = 0.05,
+        customer_s: float | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.model = model
@@ -62,6 +65,7 @@ class SimulatedLocker:
         self.port = port or free_port(host)
         self.device_id = device_id
         self.sensor_delay_s = sensor_delay_s
+        self.customer_s = customer_s  # demo: a customer empties and shuts an open door after this
         self._monotonic = monotonic
         self.doors = {n: SimDoor() for n in range(1, model.doors + 1)}
         self.requests = 0
@@ -111,12 +115,21 @@ class SimulatedLocker:
         now = self._monotonic()
         for door in self.doors.values():
             if door.opens_at is not None and now >= door.opens_at:
-                door.open, door.opens_at = True, None
+                door.open, door.opens_at, door.opened_at, door.seen_open = True, None, now, False
+            if (
+                self.customer_s is not None
+                and door.open
+                and door.seen_open
+                and door.opened_at is not None
+                and now - door.opened_at >= self.customer_s
+            ):
+                door.open, door.occupied, door.opened_at, door.seen_open = False, False, None, False
 
     def _inputs(self, size: int) -> list[bool]:
         bits = [False] * size
         for n, door in self.doors.items():
             bits[self.model.sensor(n)] = door.open != self.model.sensor_active_low
+            door.seen_open = door.seen_open or door.open
             bits[self.model.presence(n)] = door.occupied
         return bits
 
@@ -227,3 +240,23 @@ class SimulatedLocker:
 
 def _round16(n: int) -> int:
     return (n + 15) // 16 * 16
+
+
+def start_bank(
+    bank: LockerBank, *, sensor_delay_s: float = 0.05, customer_s: float | None = None
+) -> tuple[dict[str, SimulatedLocker], LockerBank]:
+    """One running simulator per cabinet of ``bank``, and the bank rewired to reach them."""
+    sims: dict[str, SimulatedLocker] = {}
+    try:
+        for cabinet_id, cabinet in bank.cabinets.items():
+            sims[cabinet_id] = SimulatedLocker(
+                cabinet.model,
+                device_id=cabinet.device_id,
+                sensor_delay_s=sensor_delay_s,
+                customer_s=customer_s,
+            ).start()
+    except Exception:
+        for sim in sims.values():
+            sim.stop()
+        raise
+    return sims, LockerBank({cid: sim.cabinet(cid) for cid, sim in sims.items()})

@@ -15,7 +15,7 @@ from pymodbus.client import ModbusTcpClient
 from samplehub.adapters.lockers.modbus import ModbusLockerController
 from samplehub.adapters.lockers.register_map import Cabinet, LockerBank, load_bank
 from samplehub.service.ports_pickup import DoorOutcome, LockerFault
-from samplehub.simulation.lockers import SimulatedLocker, free_port
+from samplehub.simulation.lockers import SimulatedLocker, free_port, start_bank
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"
 
@@ -153,3 +153,20 @@ def test_wire_frames_match_the_recorded_fixture(bank_file: LockerBank) -> None:
         ctl.close()
     expected = [{"direction": f["direction"], "hex": f["hex"]} for f in recorded["frames"]]
     assert frames == expected
+
+
+def test_a_simulated_bank_with_a_demo_customer_who_empties_and_shuts_the_door(
+    bank_file: LockerBank,
+) -> None:
+    sims, bank = start_bank(bank_file, sensor_delay_s=0.0, customer_s=0.0)
+    try:
+        ctl = ModbusLockerController(bank)
+        sims["C1"].put(4)
+        assert ctl.open("C1-04") is DoorOutcome.OPENED
+        status = ctl.status("C1-04")
+        assert (status.door_open, status.occupied) == (False, False)
+        assert ctl.open("C1-04") is DoorOutcome.OPENED  # and again: each opening is seen
+        ctl.close()
+    finally:
+        for sim in sims.values():
+            sim.stop()

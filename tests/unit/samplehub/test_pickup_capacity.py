@@ -165,3 +165,37 @@ def test_policy_validates_fields() -> None:
         PickupPolicy(staging_per_hour=0)
     with pytest.raises(InvalidValue, match="closing"):
         PickupPolicy(opening=time(12), closing=time(9))
+
+
+def _edf_by_the_second(jobs: list[tuple[int, int, int]]) -> bool:
+    """Stage one sample per second, earliest deadline first; jobs are (release, deadline, n)."""
+    left = [n for _, _, n in jobs]
+    horizon = max((d for _, d, _ in jobs), default=0)
+    for second in range(horizon):
+        ready = [i for i, (r, d, _) in enumerate(jobs) if r <= second and left[i] > 0]
+        if ready:
+            left[min(ready, key=lambda i: jobs[i][1])] -= 1
+        if any(left[i] > 0 and d <= second + 1 for i, (_, d, _) in enumerate(jobs)):
+            return False
+    return True
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 40), st.integers(1, 6)), min_size=1, max_size=5),
+    st.integers(0, 30),
+)
+def test_staging_check_agrees_with_an_edf_schedule(raw: list[tuple[int, int]], lead_s: int) -> None:
+    policy = _policy(staging_per_hour=3600, staging_lead=timedelta(seconds=lead_s))
+    now = MON
+    demands = [
+        Demand(
+            f"d{i}",
+            PickupWindow(now + timedelta(seconds=due), now + timedelta(hours=1)),
+            (S,) * n,
+            n,
+        )
+        for i, (due, n) in enumerate(raw)
+    ]
+    jobs = [(max(0, due - lead_s), due, n) for due, n in raw]
+    assert staging_feasible(policy, now, demands) == _edf_by_the_second(jobs)
