@@ -42,6 +42,7 @@ from samplehub.service.ports_pickup import (
     PickupClock,
     PickupNotifier,
     SampleLifecycle,
+    SampleLoader,
 )
 
 log = logging.getLogger(__name__)
@@ -243,3 +244,26 @@ def confirm_placed(deps: PickupDeps, booking_id: str, sample: str, location: Loc
     if location.kind is LocationKind.COUNTER:
         deps.notifier.tell(booking, "pickup_at_counter", {"sample": sample})
     return True
+
+
+def stage_booking(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> dict[str, Location]:
+    """Stage every sample not yet placed: open, load, confirm by RFID; else the counter.
+
+    A sample the loader cannot place, or the RFID does not see, goes to the counter (staff
+    put it there) and the customer is told. Returns where each sample was staged.
+    """
+    booking = _booking(deps, STAFF, booking_id)
+    staged: dict[str, Location] = {}
+    for sample in sorted(s for s in booking.sizes if s not in booking.placements):
+        where = open_for_loading(deps, booking_id, sample)
+        if where.kind is LocationKind.LOCKER_COMPARTMENT:
+            if loader.load(sample, where.code) and confirm_placed(deps, booking_id, sample, where):
+                staged[sample] = where
+                continue
+            deps.out_of_service.add(where.code)
+            deps.notifier.alert_staff(
+                "loading_failed", {"sample": sample, "compartment": where.code}
+            )
+        confirm_placed(deps, booking_id, sample, COUNTER)
+        staged[sample] = COUNTER
+    return staged

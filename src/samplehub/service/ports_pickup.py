@@ -58,6 +58,15 @@ class LockerController(Protocol):
         ...
 
 
+class SampleLoader(Protocol):
+    """Puts a sample retrieved to the loading port into an open compartment and shuts the door.
+
+    A robot arm or an operator; returns False when it could not.
+    """
+
+    def load(self, sample_number: str, compartment: str) -> bool: ...
+
+
 class BookingRepository(Protocol):
     def add(self, booking: Booking) -> None: ...
     def get(self, booking_id: str) -> Booking | None: ...

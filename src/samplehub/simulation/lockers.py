@@ -260,3 +260,20 @@ def start_bank(
             sim.stop()
         raise
     return sims, LockerBank({cid: sim.cabinet(cid) for cid, sim in sims.items()})
+
+
+class SimulatedLoader:
+    """Implements ``SampleLoader`` for simulated cabinets: the arm puts the tag in and shuts."""
+
+    def __init__(self, sims: dict[str, SimulatedLocker]) -> None:
+        self.sims = sims
+
+    def load(self, sample_number: str, compartment: str) -> bool:
+        cabinet_id, _, door_text = compartment.rpartition("-")
+        sim = self.sims.get(cabinet_id)
+        if sim is None or not door_text.isdigit() or not sim.is_open(int(door_text)):
+            log.warning("loader could not place %s into %s", sample_number, compartment)
+            return False
+        sim.put(int(door_text))
+        sim.close(int(door_text))
+        return True

@@ -26,7 +26,7 @@ from samplehub.service import pickup, pickup_kiosk
 from samplehub.service.container import Services
 from samplehub.service.pickup_kiosk import KioskVerdict
 from samplehub.service.pickup_lifecycle import BusSampleLifecycle
-from samplehub.simulation.lockers import SimulatedLocker
+from samplehub.simulation.lockers import SimulatedLoader, SimulatedLocker
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 08:00 in China
@@ -156,4 +156,36 @@ def test_uncollected_path_returns_the_sample_to_storage(
     assert store.samples[sample].state is SampleState.IN_TRANSIT
     services.bus.handle(c.ApplyTransition(c.SYSTEM, sample, "store", "storage_slot:A-01-1-02"))
     assert store.samples[sample].state is SampleState.STORED
+    _consistent(store)
+
+
+def test_lockout_then_the_right_code_with_robot_staging(
+    world: tuple[Services, MemoryStore, pickup.PickupDeps], sim: SimulatedLocker
+) -> None:
+    services, store, deps = world
+    order, (sample,) = _ready_samples(services, 1)
+    customer_id = store.samples[sample].customer_id
+    window = pickup.offer(deps, [CompartmentSize.S])[0].window
+    booking_id = pickup.book(
+        deps, c.SYSTEM, order, customer_id, {sample: CompartmentSize.S}, window
+    )
+    staged = pickup.stage_booking(deps, SimulatedLoader({"C1": sim}), booking_id)
+    door = int(staged[sample].code.split("-")[1])
+    assert store.samples[sample].state is SampleState.STAGED
+    assert isinstance(deps.clock, FixedClock)
+    deps.clock.at = window.start
+    for _ in range(5):
+        wrong = pickup_kiosk.enter_code(deps, "K1", "999999")
+        assert wrong.verdict is KioskVerdict.REJECTED
+    assert isinstance(deps.notifier, ListNotifier)
+    code = deps.notifier.codes[booking_id]
+    assert pickup_kiosk.enter_code(deps, "K1", code).verdict is KioskVerdict.LOCKED
+    assert not sim.is_open(door)
+    deps.clock.advance(5 * 60)
+    answer = pickup_kiosk.enter_code(deps, "K1", code)
+    assert answer.opened == [f"C1-{door:02d}"]
+    sim.take(door)
+    sim.close(door)
+    assert pickup_kiosk.doors_closed(deps, booking_id).collected == [sample]
+    assert store.samples[sample].state is SampleState.COLLECTED
     _consistent(store)

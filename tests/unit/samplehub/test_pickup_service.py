@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from samplehub.adapters.lockers.memory import MemoryLockers
+from samplehub.adapters.lockers.memory import MemoryLoader, MemoryLockers
 from samplehub.adapters.memory import FixedClock
 from samplehub.adapters.pickup_memory import ListNotifier, MemoryBookings, MemoryKioskGuards
 from samplehub.domain.errors import Forbidden, InvalidValue
@@ -396,3 +396,16 @@ def test_messages_are_chinese_first_with_english() -> None:
     assert render("pickup_receipt", {"samples": "S-1"}) == "已取走样品：S-1。"
     assert render("pickup_receipt", {"samples": "S-1"}, "en") == "Collected: S-1."
     assert render("kiosk_rejected", {}) == render("kiosk_rejected", {}, "zh-CN")
+
+
+def test_stage_booking_loads_confirms_and_falls_back_to_the_counter(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S, "S-2": M})
+    loader = MemoryLoader(_lockers(deps), fails={"S-2"})
+    staged = pickup.stage_booking(deps, loader, booking_id)
+    assert staged["S-1"] == Location(LocationKind.LOCKER_COMPARTMENT, "C1-01")
+    assert staged["S-2"] == pickup.COUNTER
+    assert _get(deps, booking_id).status is BookingStatus.STAGED
+    assert ("loading_failed", {"sample": "S-2", "compartment": "C1-02"}) in _notes(deps).staff
+    assert _notes(deps).told[-1][1] == "pickup_at_counter"

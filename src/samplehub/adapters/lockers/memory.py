@@ -44,3 +44,20 @@ class MemoryLockers:
 
     def close(self, compartment: str) -> None:
         self.open_doors.discard(compartment)
+
+
+class MemoryLoader:
+    """Implements ``SampleLoader`` over ``MemoryLockers``: the item goes in, the door shuts."""
+
+    def __init__(self, lockers: MemoryLockers, fails: set[str] | None = None) -> None:
+        self.lockers = lockers
+        self.fails = fails if fails is not None else set()  # samples it drops
+        self.loaded: list[tuple[str, str]] = []
+
+    def load(self, sample_number: str, compartment: str) -> bool:
+        if sample_number in self.fails or compartment not in self.lockers.open_doors:
+            return False
+        self.lockers.occupied.add(compartment)
+        self.lockers.close(compartment)
+        self.loaded.append((sample_number, compartment))
+        return True
