@@ -1,0 +1,1 @@
+"""Certificate adapters: PDF rendering, PTB DCC export, and in-memory stores for tests and demos."""

@@ -1,0 +1,1 @@
+"""Instrument-type rules read from YAML into the domain's rule objects."""

@@ -1,0 +1,79 @@
+"""From an uploaded CSV sheet to an issued PDF and a valid DCC, through the real adapters."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from lxml import etree
+
+from samplehub.adapters.certificates.dcc import DccXmlWriter, load_schema
+from samplehub.adapters.certificates.institute import Institute
+from samplehub.adapters.certificates.memory import (
+    InMemoryCertificateRepository,
+    InMemoryDocumentStore,
+)
+from samplehub.adapters.certificates.pdf import PdfCertificateRenderer
+from samplehub.adapters.metrology_rules.loader import load_rule_book
+from samplehub.adapters.results_import.readers import SheetResultsReader
+from samplehub.domain.metrology import demo
+from samplehub.domain.metrology.certificate import APPROVER_ROLE, Actor, Status
+from samplehub.service import lab
+
+SCHEMAS = Path(__file__).resolve().parents[3] / "standards" / "dcc-3.1.2"
+INSTITUTE = Institute(
+    "示例市计量检定测试院", "Example Institute of Metrology", "示例市科技路 8 号",
+    "021-00000000", "计量授权证书号 (沪)法计(2026)00001号", "lab@example.cn", "上海",
+)  # fmt: skip
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+SHEET = (
+    "检定点,升压轻敲前,升压轻敲后,降压轻敲前,降压轻敲后\n"
+    "0,0,0,0.002,0.002\n0.4,0.402,0.404,0.408,0.41\n0.8,0.806,0.808,0.812,0.812\n"
+    "1.2,1.222,1.23,1.236,1.24\n1.6,1.61,1.612,1.612,1.612\n"
+)
+
+
+def test_sheet_to_failure_notice_pdf_and_dcc(tmp_path: Path) -> None:
+    documents = InMemoryDocumentStore()
+    deps = lab.LabDeps(
+        certificates=InMemoryCertificateRepository(),
+        renderer=PdfCertificateRenderer(INSTITUTE),
+        documents=documents,
+        dcc=DccXmlWriter(INSTITUTE, SCHEMAS),
+        sheets=SheetResultsReader(),
+        rules=load_rule_book(),
+        verify_base_url="https://lab.example",
+    )
+    content = demo.gauge_content()
+    header = lab.WorkHeader(
+        content.sample_id, content.customer, content.customer_address, content.instrument,
+        content.standards, content.environment, content.performed_on,
+    )  # fmt: skip
+    draft = lab.import_gauge_readings(
+        deps, header, demo.GAUGE, "readings.csv", SHEET.encode(), [Decimal(0)],
+        Actor("u1", "张三"), NOW,
+    )  # fmt: skip
+    lab.review(deps, draft.number, Actor("u2", "李四"), NOW)
+    lab.approve(deps, draft.number, Actor("u3", "王五", frozenset({APPROVER_ROLE})), NOW)
+    pdf = lab.issue(deps, draft.number, NOW)
+
+    record = lab.verify(deps, draft.number)
+    assert record.status is Status.ISSUED
+    assert record.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert documents.files[f"certificates/{draft.number}.pdf"] == pdf
+
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "检定结果通知书" in text
+    assert draft.number in text
+    assert "示值误差（1.2 MPa）：+0.0400 超出 ±0.0256" in text
+    assert f"https://lab.example/verify/{draft.number}" in text
+
+    xml = lab.export_dcc(deps, draft.number)
+    assert load_schema(SCHEMAS).validate(etree.fromstring(xml))
