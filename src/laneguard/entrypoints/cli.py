@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from laneguard import __version__
+from laneguard.entrypoints.analyze import analyze
 
 app = typer.Typer(name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True)
 
@@ -22,6 +23,9 @@ def _root(
     ),
 ) -> None:
     """LaneGuard: detect lane intrusions, warn by voice, alert staff, keep statistics."""
+
+
+app.command("analyze")(analyze)
 
 
 def main() -> None:
