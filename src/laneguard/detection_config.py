@@ -94,7 +94,7 @@ class ZonesFile(_Strict):
     rider_class: ObjectClass = ObjectClass.E_BIKE
     staff: StaffConfig = Field(default_factory=StaffConfig)
     schedule: list[ScheduleConfig] = Field(default_factory=list)
-    exit_frames: int = Field(3, ge=1)
+    exit_frames: int = Field(5, ge=1, description="Frames out of the zone before it ends")
 
     def to_rules(self) -> CameraRules:
         names = [z.name for z in self.zones]

@@ -119,7 +119,7 @@ class CameraRules:
     staff: StaffFilter = StaffFilter()
     rider: RiderRule = RiderRule()
     vehicle_overlap: float = 0.8
-    exit_frames: int = 3
+    exit_frames: int = 5
     min_move_px: float = 4.0
 
     def rule_for(self, object_class: ObjectClass) -> ClassRule:
