@@ -28,7 +28,15 @@ Opener = Callable[[str], "cv2.VideoCapture"]
 
 
 def _is_stream(url: str) -> bool:
-    return url.split("://", 1)[0].lower() in {"rtsp", "rtsps", "http", "https", "rtmp", "udp", "tcp"}
+    return url.split("://", 1)[0].lower() in {
+        "rtsp",
+        "rtsps",
+        "http",
+        "https",
+        "rtmp",
+        "udp",
+        "tcp",
+    }
 
 
 class OpenCvVideoSource:

@@ -124,9 +124,7 @@ class CameraPipeline:
         if not isinstance(event, IncidentOpened):
             return event
         boxes = [o.box for o in self._held if o.track_id == event.track_id]
-        return dataclasses.replace(
-            event, snapshot_jpeg=self._encoder.encode(frame.image, boxes)
-        )
+        return dataclasses.replace(event, snapshot_jpeg=self._encoder.encode(frame.image, boxes))
 
 
 def run_pipeline(source: FrameSource, pipeline: CameraPipeline) -> Iterator[FrameResult]:
