@@ -6,6 +6,7 @@ import typer
 
 from laneguard import __version__
 from laneguard.entrypoints.analyze import analyze
+from laneguard.entrypoints.model import model_app
 
 app = typer.Typer(
     name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True
@@ -28,6 +29,7 @@ def _root(
 
 
 app.command("analyze")(analyze)
+app.add_typer(model_app, name="model")
 
 
 def main() -> None:
