@@ -13,7 +13,7 @@ from laneguard.adapters.video import OpenCvVideoSource
 from laneguard.service.ports import SourceHealth
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lg_clips import vtest_path  # noqa: E402
+from lg_clips import vtest_path
 
 
 class FlakyCapture:
@@ -73,3 +73,49 @@ def test_a_dropped_stream_reconnects_then_gives_up_and_reports_failed() -> None:
     assert len(frames) == 6  # three before the drop, three after reconnecting
     assert source.health is SourceHealth.FAILED
     assert waits == [1.0, 2.0, 1.0, 2.0, 4.0]
+
+
+class CountingSource:
+    """Gives `n` frames as fast as it can, then ends."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.closed = False
+
+    @property
+    def fps(self) -> float:
+        return 10.0
+
+    @property
+    def health(self) -> SourceHealth:
+        return SourceHealth.OK
+
+    def frames(self):  # type: ignore[no-untyped-def]
+        from datetime import UTC, datetime
+
+        from laneguard.service.ports import Frame
+
+        for i in range(self.n):
+            if self.closed:
+                return
+            yield Frame(i, i / 10, datetime(2026, 1, 1, tzinfo=UTC), i)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_latest_frame_reader_drops_what_a_slow_consumer_cannot_take() -> None:
+    import threading
+
+    from laneguard.adapters.latest_frame import LatestFrameReader
+
+    reader = LatestFrameReader(CountingSource(500))
+    seen = []
+    gate = threading.Event()
+    for frame in reader.frames():
+        seen.append(frame.index)
+        gate.wait(0.01)  # a slow detector
+    reader.close()
+    assert seen == sorted(seen)
+    assert seen[-1] == 499  # the newest frame always arrives
+    assert len(seen) + reader.dropped == 500
