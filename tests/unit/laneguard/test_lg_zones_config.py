@@ -43,7 +43,7 @@ def test_a_full_zones_file_becomes_camera_rules(tmp_path: Path) -> None:
                 "schedule": [{"weekdays": [0, 1], "start": "22:00", "end": "06:00"}],
                 "staff": {"min_vest_ratio": 0.2},
             },
-        )  # fmt: skip
+        )
     )
     zone = rules.zones[0]
     assert (rules.camera, zone.lane_name, zone.inertia) == ("east-3", "L3", 4)
@@ -77,7 +77,7 @@ def test_a_full_zones_file_becomes_camera_rules(tmp_path: Path) -> None:
                 "schedule": [{"weekdays": [9], "start": "08:00", "end": "09:00"}],
             },
             "weekdays [9] out of range",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_bad_zones_files_name_the_field(tmp_path: Path, doc: object, message: str) -> None:
@@ -99,7 +99,7 @@ def test_camera_config_carries_source_and_cadence() -> None:
             "source": "rtsp://10.0.0.5/s1",
             "detect_every": 2,
             "zones": [{"name": "a", "polygon": SQUARE}],
-        }  # fmt: skip
+        }
     )
     assert cam.detect_every == 2
     assert cam.to_rules().camera == "c1"
