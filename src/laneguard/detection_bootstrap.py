@@ -26,7 +26,9 @@ def build_detector(config: DetectorConfig | None = None) -> Detector:
     if isinstance(config, SsdLiteConfig):
         model_dir = config.model_dir or default_model_dir()
         return SsdLiteDetector(
-            ssdlite_model_path(model_dir), work_dir=model_dir, min_score=config.min_score
+            ssdlite_model_path(model_dir, download=False),
+            work_dir=model_dir,
+            min_score=config.min_score,
         )
     return YoloOnnxDetector(
         config.model,
