@@ -30,7 +30,8 @@ and the chain of custody. Get a token from `POST /api/auth/token`, then press *A
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api")
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/")
 
 
 def create_app(services: Services, settings: Settings) -> FastAPI:
@@ -54,7 +55,7 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
     _mount_docs(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     @app.exception_handler(DomainError)
