@@ -124,3 +124,29 @@ class LoginLimiter:
     def succeeded(self, username: str, address: str) -> None:
         with self._lock:
             self._failures.pop((username.lower(), address), None)
+
+
+class RevokedSessions:
+    """Session tokens ended by logout, remembered until they would have expired anyway.
+
+    Tokens are stateless, so without this a copied cookie would outlive the logout. The list is
+    per process: with several workers a logout is certain only in the worker that served it.
+    """
+
+    def __init__(self) -> None:
+        self._until: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def revoke(self, token: str, until: datetime) -> None:
+        with self._lock:
+            self._until[self._key(token)] = until
+
+    def is_revoked(self, token: str, now: datetime) -> bool:
+        with self._lock:
+            for key in [k for k, until in self._until.items() if until <= now]:
+                del self._until[key]
+            return self._key(token) in self._until

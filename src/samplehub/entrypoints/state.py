@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from samplehub.config import Settings
-from samplehub.entrypoints.security import LoginLimiter
+from samplehub.entrypoints.security import LoginLimiter, RevokedSessions
 from samplehub.service.container import Services
 
 
@@ -14,5 +14,6 @@ class AppState:
     services: Services
     settings: Settings
     limiter: LoginLimiter
+    revoked: RevokedSessions = field(default_factory=RevokedSessions)
     live_poll_seconds: float = 2.0  # how often a live page's stream looks for a change
     live_max_seconds: float = 300.0  # a stream then ends; the browser reconnects by itself

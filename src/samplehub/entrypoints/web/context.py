@@ -70,7 +70,8 @@ def page_context(request: Request) -> PageContext:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         now = state.services.clock.now()
-        actor = read_token(token, state.settings.secret_key, SESSION, now)
+        if not state.revoked.is_revoked(token, now):
+            actor = read_token(token, state.settings.secret_key, SESSION, now)
     nonce = request.cookies.get(CSRF_COOKIE)
     return PageContext(
         request=request,

@@ -6,6 +6,7 @@ Every form carries a CSRF token; a missing or wrong one is refused before anythi
 
 from __future__ import annotations
 
+from datetime import timedelta
 from math import ceil
 from typing import Annotated
 
@@ -97,6 +98,11 @@ def login_submit(
 @router.post("/logout")
 def logout(ctx: Page, csrf: FormText = "") -> Response:
     csrf_required(ctx, csrf)
+    token = ctx.request.cookies.get(SESSION_COOKIE)
+    if token and ctx.actor is not None:
+        hours = ctx.state.settings.session_hours
+        until = ctx.state.services.clock.now() + timedelta(hours=hours)
+        ctx.state.revoked.revoke(token, until)
     response = _redirect(ctx, "/login")
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -198,8 +198,11 @@ def test_logout_needs_csrf_and_ends_the_session(browser_login: Login, csrf_of: C
     client = browser_login("cust-a")
     assert client.post("/logout", data={"csrf": "forged"}).status_code == 403
     page = client.get("/orders")
+    copied = client.cookies["sh_session"]
     answer = client.post("/logout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
     assert answer.status_code == 303
+    assert client.get("/orders", follow_redirects=False).status_code == 303
+    client.cookies.set("sh_session", copied)  # a copy of the cookie is dead too
     assert client.get("/orders", follow_redirects=False).status_code == 303
 
 
