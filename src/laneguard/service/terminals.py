@@ -1,0 +1,59 @@
+"""Enrolment and revocation of staff terminals.
+
+Enrolment needs the station's enrolment code (shown to the operator), so that a device on the
+wireless network cannot enrol itself and start receiving alerts."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from laneguard.domain.alerts import Terminal
+from laneguard.service.ports import Clock, LaneGuardError, TerminalRepository
+
+X25519_KEY_BYTES = 32
+
+
+class EnrolmentRefusedError(LaneGuardError):
+    pass
+
+
+class TerminalService:
+    def __init__(self, terminals: TerminalRepository, clock: Clock, enrolment_code: str) -> None:
+        if len(enrolment_code) < 6:
+            raise ValueError("enrolment_code must have at least 6 characters")
+        self._terminals = terminals
+        self._clock = clock
+        self._code = enrolment_code
+
+    def enroll(self, name: str, public_key: bytes, code: str) -> Terminal:
+        if not hmac.compare_digest(code.encode(), self._code.encode()):
+            raise EnrolmentRefusedError(
+                "enrolment code is wrong; ask the operator for the station's code"
+            )
+        name = name.strip()
+        if not name or len(name) > 64:
+            raise EnrolmentRefusedError(f"name={name!r}: 1 to 64 characters are required")
+        if len(public_key) != X25519_KEY_BYTES:
+            raise EnrolmentRefusedError(
+                f"public_key has {len(public_key)} bytes; an X25519 public key has 32"
+            )
+        terminal = Terminal(
+            terminal_id=f"t-{secrets.token_hex(6)}",
+            name=name,
+            public_key=public_key,
+            enrolled_at=self._clock.now(),
+        )
+        self._terminals.add(terminal)
+        return terminal
+
+    def revoke(self, terminal_id: str) -> Terminal:
+        terminal = self._terminals.get(terminal_id)
+        if terminal is None:
+            raise EnrolmentRefusedError(f"terminal_id={terminal_id!r} is not enrolled")
+        terminal.revoke(self._clock.now())
+        self._terminals.save(terminal)
+        return terminal
+
+    def list(self) -> list[Terminal]:
+        return self._terminals.list()
