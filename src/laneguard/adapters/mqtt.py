@@ -72,6 +72,8 @@ class _TlsClient:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
+        self._pending_subscription: int | None = None
         self._client.reconnect_delay_set(min_delay=1, max_delay=10)
 
     def _probe_tls(self, timeout_s: float) -> None:
@@ -116,9 +118,19 @@ class _TlsClient:
         if reason.is_failure:
             log.error("MQTT connection refused: %s", reason)
             return
-        for topic in self._subscriptions:
-            client.subscribe(topic, qos=1)
-        self._connected.set()
+        if not self._subscriptions:
+            self._connected.set()
+            return
+        _, mid = client.subscribe([(topic, 1) for topic in self._subscriptions])
+        self._pending_subscription = mid
+
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, properties: Any
+    ) -> None:
+        # Ready only once the broker confirmed the subscriptions: a message published right
+        # after start() returns is then never lost.
+        if mid == self._pending_subscription:
+            self._connected.set()
 
     def _on_disconnect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
