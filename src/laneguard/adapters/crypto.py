@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -147,6 +148,7 @@ class TerminalIdentity:
     name: str
     private_key: X25519PrivateKey
     station_public_key: bytes
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def public_key(self) -> bytes:
@@ -180,6 +182,7 @@ class TerminalIdentity:
                 "name": self.name,
                 "private_key": b64e(_raw_private(self.private_key)),
                 "station_public_key": b64e(self.station_public_key),
+                "extras": self.extras,
             }
         ).encode()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +203,7 @@ class TerminalIdentity:
                     b64d(obj["private_key"], "private_key")
                 ),
                 station_public_key=b64d(obj["station_public_key"], "station_public_key"),
+                extras=dict(obj.get("extras") or {}),
             )
         except (OSError, KeyError, ValueError, TypeError) as exc:
             raise ValueError(f"terminal key file {path} is unreadable: {exc}") from exc

@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from laneguard import __version__
+from laneguard.entrypoints.run_cli import run
+from laneguard.entrypoints.stats_cli import stats
+from laneguard.entrypoints.terminal_cli import terminal_app
 
 app = typer.Typer(
     name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True
@@ -24,6 +27,11 @@ def _root(
     ),
 ) -> None:
     """LaneGuard: detect lane intrusions, warn by voice, alert staff, keep statistics."""
+
+
+app.command("run")(run)
+app.command("stats")(stats)
+app.add_typer(terminal_app, name="terminal")
 
 
 def main() -> None:

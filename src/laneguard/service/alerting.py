@@ -96,6 +96,7 @@ class AlertService:
         clock: Clock,
         warner: VoiceWarner | None = None,
         on_closed: Callable[[IncidentRecord], None] | None = None,
+        on_opened: Callable[[IncidentOpened], None] | None = None,
     ) -> None:
         self.station = station
         self._incidents = incidents
@@ -105,6 +106,7 @@ class AlertService:
         self._clock = clock
         self._warner = warner
         self._on_closed = on_closed
+        self._on_opened = on_opened
 
     def add_transport(self, transport: AlertTransport) -> None:
         self._transports.append(transport)
@@ -143,6 +145,8 @@ class AlertService:
                     )
         if self._warner is not None:
             self._warner.opened(event)
+        if self._on_opened is not None and event.snapshot_jpeg:
+            self._on_opened(event)
         return sent
 
     def ended(self, event: IncidentEnded) -> None:

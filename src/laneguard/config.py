@@ -1,0 +1,194 @@
+"""One typed configuration tree for `laneguard run --config FILE` (YAML or JSON), read once.
+
+Every model forbids unknown keys, so a misspelt key is an error naming it, not a silent default.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from laneguard.domain.incidents import ObjectClass
+
+INTRUDER_CLASSES: tuple[ObjectClass, ...] = tuple(
+    c for c in ObjectClass if c is not ObjectClass.VEHICLE
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ZoneConfig(_Strict):
+    name: str = Field(description="Zone name, unique per camera")
+    lane: str = Field(description="Lane this zone watches; picks the speaker and the voice clip")
+    polygon: list[tuple[float, float]] = Field(
+        min_length=3, description="Polygon in video pixels [[x, y], ...]"
+    )
+    classes: list[ObjectClass] = Field(
+        default_factory=lambda: list(INTRUDER_CLASSES),
+        description="Classes that count as an intrusion here",
+    )
+    rules: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Detection rules (dwell, inertia, masks...) for the pipeline",
+    )
+
+
+class CameraConfig(_Strict):
+    name: str = Field(description="Camera name shown in alerts")
+    source: str = Field(description="Video file path or rtsp:// / http:// URL")
+    zones: list[ZoneConfig] = Field(default_factory=list)
+
+
+class LocalSpeakerConfig(_Strict):
+    type: Literal["local"] = "local"
+    lane: str
+    command: list[str] | None = Field(
+        default=None, description="Player argv; default `aplay -q` if present"
+    )
+
+
+class HttpSpeakerConfig(_Strict):
+    type: Literal["http"]
+    lane: str
+    url: str = Field(description="URL the WAV clip is POSTed to")
+    token: str | None = Field(default=None, description="Bearer token, if the speaker wants one")
+
+
+class RtpSpeakerConfig(_Strict):
+    type: Literal["rtp"]
+    lane: str
+    host: str
+    port: int = Field(ge=1, le=65535)
+    codec: Literal["pcmu", "pcma"] = "pcmu"
+
+
+SpeakerConfig = Annotated[
+    LocalSpeakerConfig | HttpSpeakerConfig | RtpSpeakerConfig, Field(discriminator="type")
+]
+
+
+class VoiceConfig(_Strict):
+    cooldown_s: float = Field(default=10.0, ge=0, description="Quiet time per lane after a warning")
+    escalate_after_s: float = Field(
+        default=8.0, gt=0, description="Stronger message after this long"
+    )
+    first_text: str | None = Field(
+        default=None, description="Text of the first warning; {lane} allowed"
+    )
+    strong_text: str | None = Field(default=None, description="Text of the stronger warning")
+
+
+class MqttConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8883, ge=1, le=65535)
+    ca_file: Path = Field(description="CA certificate that signed the broker's certificate")
+    topic_prefix: str = "laneguard"
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    username: str | None = None
+    password: str | None = None
+
+
+class SimulatedSourceConfig(_Strict):
+    type: Literal["simulated"] = "simulated"
+    interval_s: float = Field(
+        default=0,
+        ge=0,
+        description="Seconds between automatic incidents; 0: only "
+        "when triggered from the web page or API",
+    )
+    duration_s: float = Field(
+        default=4.0, gt=0, description="How long each simulated intrusion lasts"
+    )
+
+
+class PipelineSourceConfig(_Strict):
+    type: Literal["pipeline"]
+
+
+SourceConfig = Annotated[SimulatedSourceConfig | PipelineSourceConfig, Field(discriminator="type")]
+
+
+class WebConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8100, ge=1, le=65535)
+    default_locale: Literal["zh-CN", "en"] = "zh-CN"
+
+
+class LaneGuardConfig(_Strict):
+    station: str = Field(default="demo-station", description="Station name in records and alerts")
+    timezone: str = Field(
+        default="Asia/Shanghai", description="IANA zone of the station's calendar days"
+    )
+    data_dir: Path = Field(
+        default=Path("data/laneguard"), description="Keys, clips, SQLite database"
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; unset: SQLite in data_dir"
+    )
+    enrolment_code: str = Field(min_length=6, description="Code a terminal needs to enrol")
+    web: WebConfig = WebConfig()
+    mqtt: MqttConfig | None = Field(
+        default=None, description="Broker with TLS; unset: WebSocket only"
+    )
+    demo_broker: bool = Field(
+        default=False, description="Start a private TLS Mosquitto (demo and tests)"
+    )
+    voice: VoiceConfig = VoiceConfig()
+    cameras: list[CameraConfig] = Field(default_factory=list)
+    speakers: list[SpeakerConfig] = Field(default_factory=list)
+    source: SourceConfig = SimulatedSourceConfig()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"timezone={value!r} is not an IANA time zone") from exc
+        return value
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'laneguard.db').resolve()}"
+
+    def lanes(self) -> list[str]:
+        found = {z.lane for c in self.cameras for z in c.zones} | {s.lane for s in self.speakers}
+        return sorted(found)
+
+
+class ConfigError(ValueError):
+    """The config file is missing, unreadable or invalid; the message names the field."""
+
+
+def load_config(path: Path) -> LaneGuardConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
+    try:
+        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"config file {path} is not valid {path.suffix[1:]}: {exc}") from exc
+    try:
+        config = LaneGuardConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"config file {path}: {problems}") from exc
+    if not config.data_dir.is_absolute():
+        config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+    return config
