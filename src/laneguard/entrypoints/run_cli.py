@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import types
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,6 +46,12 @@ def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
     )
 
 
+def _stop_on_term(signum: int, frame: types.FrameType | None) -> None:
+    """uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
+    the service stop its broker, MQTT client and threads instead of dying on the spot."""
+    raise SystemExit(0)
+
+
 def run(
     config: Annotated[Path, typer.Option("--config", "-c", help="YAML or JSON config file")],
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
@@ -59,6 +67,7 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     app = bootstrap.build(cfg)
+    signal.signal(signal.SIGTERM, _stop_on_term)
     app.start()
     try:
         web = create_app(web_context(app))
@@ -69,6 +78,12 @@ def run(
         )
         if app.mqtt_settings is not None:
             typer.echo(f"MQTT TLS {app.mqtt_settings.host}:{app.mqtt_settings.port}", err=True)
-        uvicorn.run(web, host=cfg.web.host, port=cfg.web.port, log_level="warning")
+        uvicorn.run(
+            web,
+            host=cfg.web.host,
+            port=cfg.web.port,
+            log_level="warning",
+            timeout_graceful_shutdown=3,
+        )
     finally:
         app.stop()

@@ -264,13 +264,28 @@ def create_app(ctx: WebContext) -> FastAPI:
     async def terminal_socket(websocket: WebSocket, terminal_id: str) -> None:
         await websocket.accept()
         queue = ctx.ws_hub.subscribe(terminal_id)
-        try:
+
+        async def send() -> None:
             while True:
                 data = await queue.get()
                 await websocket.send_text(data.decode("ascii"))
+
+        async def until_closed() -> None:
+            while (await websocket.receive())["type"] != "websocket.disconnect":
+                pass
+
+        # Watch both directions: a page that goes away ends the handler at once, instead of
+        # when the next alert fails to send (and uvicorn's shutdown never waits on it).
+        tasks = {asyncio.create_task(send()), asyncio.create_task(until_closed())}
+        try:
+            _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
+            for task in tasks:
+                task.cancel()
             ctx.ws_hub.unsubscribe(terminal_id, queue)
 
     @app.post("/api/simulate", status_code=201)
