@@ -4,7 +4,9 @@ centre. SQLAlchemy 2 Core; tables are prefixed `lg_` so they share a database wi
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +71,14 @@ terminals_table = Table(
 
 class StorageError(LaneGuardError):
     """The database refused or is unreachable."""
+
+
+@contextlib.contextmanager
+def _storage(what: str) -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise StorageError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc
 
 
 def _utc(at: datetime | None) -> datetime | None:
@@ -209,7 +219,7 @@ class SqlTerminalRepository:
         self._engine = engine
 
     def add(self, terminal: Terminal) -> None:
-        with self._engine.begin() as conn:
+        with _storage("enrolling terminal"), self._engine.begin() as conn:
             conn.execute(
                 insert(terminals_table).values(
                     terminal_id=terminal.terminal_id,
@@ -221,7 +231,7 @@ class SqlTerminalRepository:
             )
 
     def save(self, terminal: Terminal) -> None:
-        with self._engine.begin() as conn:
+        with _storage("saving terminal"), self._engine.begin() as conn:
             conn.execute(
                 update(terminals_table)
                 .where(terminals_table.c.terminal_id == terminal.terminal_id)
@@ -229,13 +239,13 @@ class SqlTerminalRepository:
             )
 
     def get(self, terminal_id: str) -> Terminal | None:
-        with self._engine.connect() as conn:
+        with _storage("reading terminal"), self._engine.connect() as conn:
             row = conn.execute(
                 select(terminals_table).where(terminals_table.c.terminal_id == terminal_id)
             ).first()
         return None if row is None else _terminal(row)
 
-    def list(self) -> list[Terminal]:
-        with self._engine.connect() as conn:
+    def list(self) -> builtins.list[Terminal]:
+        with _storage("listing terminals"), self._engine.connect() as conn:
             rows = conn.execute(select(terminals_table).order_by(terminals_table.c.enrolled_at))
             return [_terminal(r) for r in rows]

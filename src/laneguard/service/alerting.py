@@ -119,7 +119,11 @@ class AlertService:
 
     def opened(self, event: IncidentOpened) -> list[SealedMessage]:
         """Record, alert every active terminal, then warn by voice. Returns what was sent."""
-        self._incidents.add(IncidentRecord.from_opened(event, self.station))
+        try:
+            self._incidents.add(IncidentRecord.from_opened(event, self.station))
+        except LaneGuardError as exc:
+            # A full disk or a lost database must not silence the alarm: warn and alert anyway.
+            log.error("incident %s not recorded: %s", event.incident_id, exc)
         alert = Alert(
             incident_id=event.incident_id,
             station=self.station,
@@ -150,14 +154,17 @@ class AlertService:
         return sent
 
     def ended(self, event: IncidentEnded) -> None:
-        record = self._incidents.get(event.incident_id)
-        if record is None:
-            log.warning("incident %s ended but was never opened here", event.incident_id)
-            return
-        record.end(event)
-        self._incidents.save(record)
         if self._warner is not None:
             self._warner.ended(event)
+        try:
+            record = self._incidents.get(event.incident_id)
+            if record is None:
+                log.warning("incident %s ended but was never recorded", event.incident_id)
+                return
+            record.end(event)
+            self._incidents.save(record)
+        except LaneGuardError as exc:
+            log.error("end of incident %s not recorded: %s", event.incident_id, exc)
 
     def tick(self) -> None:
         """Called periodically: plays stronger warnings that have fallen due."""

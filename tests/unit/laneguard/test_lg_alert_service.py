@@ -151,3 +151,24 @@ def test_enrolment_needs_the_code_and_a_32_byte_key() -> None:
         w.terminals.enroll("x", b"k" * 32, "000000")
     with pytest.raises(EnrolmentRefusedError, match="has 5 bytes"):
         w.terminals.enroll("x", b"short", "123456")
+
+
+class BrokenDisk(InMemoryIncidentRepository):
+    """The database of a station whose disk is full."""
+
+    def add(self, record: object) -> None:  # type: ignore[override]
+        from laneguard.service.ports import LaneGuardError
+
+        raise LaneGuardError("disk full")
+
+
+def test_full_disk_does_not_silence_the_alarm() -> None:
+    w = World()
+    alice = w.enroll("alice")
+    w.service = AlertService(
+        "S1", BrokenDisk(), w.terminals_repo, w.sealer, [w.mqtt], w.clock, w.warner
+    )
+    w.service.opened(_opened())
+    w.service.ended(IncidentEnded("inc-1", T0, 3, 0.5))
+    assert alice.open_alert(w.mqtt.sent[0]).incident_id == "inc-1"
+    assert w.speakers["3"].played == [b"3:first"]

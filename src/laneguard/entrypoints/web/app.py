@@ -30,7 +30,7 @@ from laneguard.domain.stats import Dimension, Period, StatsRow
 from laneguard.entrypoints.web.charts import stacked_bars
 from laneguard.entrypoints.web.i18n import pick_locale, translator
 from laneguard.service.alerting import AlertService, TerminalNotAllowedError, UnknownIncidentError
-from laneguard.service.ports import DecryptionError
+from laneguard.service.ports import DecryptionError, LaneGuardError
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService, to_csv
 from laneguard.service.terminals import EnrolmentRefusedError, TerminalService
@@ -107,6 +107,12 @@ def create_app(ctx: WebContext) -> FastAPI:
         yield
 
     app = FastAPI(title="LaneGuard", lifespan=lifespan)
+
+    @app.exception_handler(LaneGuardError)
+    async def unavailable(_: Request, exc: LaneGuardError) -> JSONResponse:
+        log.error("request failed: %s", exc)
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
