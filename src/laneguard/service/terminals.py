@@ -55,5 +55,9 @@ class TerminalService:
         self._terminals.save(terminal)
         return terminal
 
+    def is_active(self, terminal_id: str) -> bool:
+        terminal = self._terminals.get(terminal_id)
+        return terminal is not None and terminal.active
+
     def list(self) -> list[Terminal]:
         return self._terminals.list()

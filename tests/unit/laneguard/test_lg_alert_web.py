@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from laneguard.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
 from laneguard.adapters.hubs import FrameHub, WebSocketHub
@@ -18,7 +19,7 @@ from laneguard.adapters.memory import (
     InMemoryTerminalRepository,
     SystemClock,
 )
-from laneguard.domain.alerts import Acknowledgement
+from laneguard.domain.alerts import Acknowledgement, SealedMessage
 from laneguard.domain.incidents import IncidentOpened, ObjectClass, Outcome
 from laneguard.entrypoints.web.app import WebContext, create_app
 from laneguard.service.alerting import AlertService
@@ -37,6 +38,7 @@ class Web:
     sealer: StationSealer
     hub: WebSocketHub
     simulator: SimulatedIncidentSource
+    terminals: TerminalService
 
     def enrol(self, name: str = "王五") -> TerminalIdentity:
         key = generate_private_key()
@@ -75,11 +77,12 @@ def web() -> Iterator[Web]:
     hub = WebSocketHub()
     alerts = AlertService("S1", incidents, terminals, sealer, [hub], clock)
     simulator = SimulatedIncidentSource([SimulatedZone("cam-1", "z", "3")], clock)
+    terminal_service = TerminalService(terminals, clock, CODE)
     ctx = WebContext(
         station="测试站",
         default_locale="zh-CN",
         alerts=alerts,
-        terminals=TerminalService(terminals, clock, CODE),
+        terminals=terminal_service,
         stats=StatisticsService(incidents, UTC),
         records=RecordsService(incidents),
         ws_hub=hub,
@@ -90,7 +93,7 @@ def web() -> Iterator[Web]:
         cameras=["cam-1"],
     )
     with TestClient(create_app(ctx)) as client:
-        yield Web(client, alerts, sealer, hub, simulator)
+        yield Web(client, alerts, sealer, hub, simulator, terminal_service)
     simulator.close()
 
 
@@ -114,8 +117,6 @@ def test_alert_over_websocket_and_ack_closes(web: Web) -> None:
     with web.client.websocket_connect(f"/ws/terminals/{me.terminal_id}") as ws:
         web.incident(1)
         sealed = json.loads(ws.receive_text())
-    from laneguard.domain.alerts import SealedMessage
-
     alert = me.open_alert(SealedMessage.from_bytes(json.dumps(sealed).encode()))
     assert alert.snapshot_jpeg == b"\xff\xd8web\xff\xd9"
     ack = me.seal_ack(
@@ -178,3 +179,20 @@ def test_simulate_rejects_unknown_lane(web: Web) -> None:
     assert r.status_code == 422
     assert "known lanes: 3" in r.json()["detail"]
     assert web.client.post("/api/simulate", json={"lane": "3"}).status_code == 201
+
+
+def test_websocket_refuses_unknown_and_revoked_terminals(web: Web) -> None:
+    me = web.enrol()
+    with (
+        pytest.raises(WebSocketDisconnect) as unknown,
+        web.client.websocket_connect("/ws/terminals/t-nobody") as ws,
+    ):
+        ws.receive_text()
+    assert unknown.value.code == 4403
+    web.terminals.revoke(me.terminal_id)
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        web.client.websocket_connect(f"/ws/terminals/{me.terminal_id}") as ws,
+    ):
+        ws.receive_text()
+    assert refused.value.code == 4403

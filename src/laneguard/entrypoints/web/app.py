@@ -268,6 +268,10 @@ def create_app(ctx: WebContext) -> FastAPI:
 
     @app.websocket("/ws/terminals/{terminal_id}")
     async def terminal_socket(websocket: WebSocket, terminal_id: str) -> None:
+        if not await asyncio.to_thread(ctx.terminals.is_active, terminal_id):
+            await websocket.close(code=4403, reason="terminal not enrolled or revoked")
+            ctx.ws_hub.forget(terminal_id)
+            return
         await websocket.accept()
         queue = ctx.ws_hub.subscribe(terminal_id)
 
