@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from laneguard import __version__
+from laneguard.entrypoints.analyze import analyze
 from laneguard.entrypoints.run_cli import run
 from laneguard.entrypoints.stats_cli import stats
 from laneguard.entrypoints.terminal_cli import terminal_app
@@ -29,6 +30,7 @@ def _root(
     """LaneGuard: detect lane intrusions, warn by voice, alert staff, keep statistics."""
 
 
+app.command("analyze")(analyze)
 app.command("run")(run)
 app.command("stats")(stats)
 app.add_typer(terminal_app, name="terminal")

@@ -1,18 +1,89 @@
-"""The interfaces of everything outside LaneGuard's alerting service: adapters implement them,
-fakes in the tests implement them too, and only bootstrap picks which."""
+"""The interfaces of everything outside LaneGuard's services; adapters implement them, fakes in
+the tests implement them too, and only bootstrap picks which.
+
+Detection: images travel through the service as opaque objects (numpy arrays in practice): the
+service hands them from one port to the next and never looks inside, so it stays free of numpy and
+OpenCV and can be tested with fakes that use any object as a frame.
+Alerting: transports only ever take a `SealedMessage`, so an alert cannot leave unencrypted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from laneguard.domain.alerts import Acknowledgement, Alert, SealedMessage, Terminal
-from laneguard.domain.incidents import IncidentEnded, IncidentOpened
+from laneguard.domain.geometry import Box
+from laneguard.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass
 from laneguard.domain.records import IncidentRecord
+from laneguard.domain.tracking import Detection
 from laneguard.domain.voice import WarningLevel
 
 IncidentEvent = IncidentOpened | IncidentEnded
+
+
+class SourceHealth(enum.StrEnum):
+    """A camera's state as the live view and the health endpoint show it."""
+
+    CONNECTING = "connecting"
+    OK = "ok"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame: its index and time on the stream's clock, and the wall time."""
+
+    index: int
+    pos_s: float
+    at: datetime
+    image: object
+
+
+class FrameSource(Protocol):
+    """A video file or network stream; reconnects by itself and reports its health."""
+
+    @property
+    def fps(self) -> float: ...
+
+    @property
+    def health(self) -> SourceHealth: ...
+
+    def frames(self) -> Iterator[Frame]: ...
+
+    def close(self) -> None: ...
+
+
+class Detector(Protocol):
+    """Finds objects in a frame; boxes in the frame's pixels, classes already mapped."""
+
+    @property
+    def classes(self) -> frozenset[ObjectClass]: ...
+
+    def detect(self, image: object) -> list[Detection]: ...
+
+
+class MotionGate(Protocol):
+    """Says whether anything moved since the last frames, so the detector can rest."""
+
+    def moving(self, image: object) -> bool: ...
+
+
+class VestMeter(Protocol):
+    """Share of a box's pixels in high-visibility vest colours (0.0 to 1.0)."""
+
+    def ratio(self, image: object, box: Box) -> float: ...
+
+
+class SnapshotEncoder(Protocol):
+    """JPEG of the frame with the given boxes drawn, for alerts and records."""
+
+    def encode(self, image: object, boxes: Sequence[Box]) -> bytes: ...
 
 
 class LaneGuardError(Exception):

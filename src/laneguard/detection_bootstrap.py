@@ -1,0 +1,62 @@
+"""The one place that picks detection's concrete adapters and wires a camera pipeline.
+
+`laneguard analyze` and `laneguard run` both build pipelines here; tests build theirs from
+fakes through the same CameraPipeline constructor.
+"""
+
+from __future__ import annotations
+
+from laneguard.adapters.detectors.model_store import default_model_dir, ssdlite_model_path
+from laneguard.adapters.detectors.ssdlite import SsdLiteDetector
+from laneguard.adapters.detectors.yolo_onnx import YoloOnnxDetector
+from laneguard.adapters.motion import FrameDiffMotionGate
+from laneguard.adapters.snapshot import JpegSnapshotEncoder
+from laneguard.adapters.vest import HsvVestMeter
+from laneguard.detection_config import DetectorConfig, SsdLiteConfig
+from laneguard.domain.zones import CameraRules
+from laneguard.service.pipeline import CameraPipeline, PipelineConfig
+from laneguard.service.ports import Detector
+
+
+def build_detector(config: DetectorConfig | None = None) -> Detector:
+    """The detector the config names; the embedded SSDLite person model by default."""
+    config = config or SsdLiteConfig()
+    if isinstance(config, SsdLiteConfig):
+        model_dir = config.model_dir or default_model_dir()
+        return SsdLiteDetector(
+            ssdlite_model_path(model_dir), work_dir=model_dir, min_score=config.min_score
+        )
+    return YoloOnnxDetector(
+        config.model,
+        labels=config.labels,
+        class_map=config.class_map,
+        input_size=config.input_size,
+        min_score=config.min_score,
+        nms_iou=config.nms_iou,
+    )
+
+
+def build_pipeline(
+    rules: CameraRules,
+    detector: Detector | None = None,
+    *,
+    motion_gating: bool = True,
+    config: PipelineConfig | None = None,
+) -> CameraPipeline:
+    """A camera pipeline on the real adapters; pass `detector` to share one between cameras."""
+    gate = FrameDiffMotionGate() if motion_gating else _AlwaysMoving()
+    return CameraPipeline(
+        rules,
+        detector or build_detector(),
+        gate,
+        HsvVestMeter(),
+        JpegSnapshotEncoder(),
+        config,
+    )
+
+
+class _AlwaysMoving:
+    """A gate that never rests the detector (offline analysis of every frame)."""
+
+    def moving(self, image: object) -> bool:
+        return True

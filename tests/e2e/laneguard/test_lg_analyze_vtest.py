@@ -1,0 +1,54 @@
+"""`laneguard analyze` on real footage, scored against hand-labelled ground truth."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from laneguard.domain.evaluation import Span, score_incidents
+from laneguard.entrypoints.cli import app
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "integration" / "laneguard"))
+from lg_clips import vtest_path  # noqa: E402
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "laneguard"
+
+
+def test_analyze_vtest_matches_the_labelled_incidents(tmp_path: Path) -> None:
+    video = vtest_path(tmp_path)
+    result = CliRunner().invoke(
+        app, ["analyze", str(video), "--zones", str(FIXTURES / "vtest_zones.json"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    summary = lines[-1]["summary"]
+    incidents = lines[:-1]
+    assert summary["frames"] == 795
+    assert summary["seconds"] == 79.5
+    assert summary["incidents"] == len(incidents)
+    for row in incidents:
+        assert set(row) == {"track_id", "class", "zone", "start_s", "end_s", "frames", "max_score"}
+        assert row["start_s"] <= row["end_s"]
+    truth_doc = json.loads((FIXTURES / "vtest_ground_truth.json").read_text())
+    truth = [
+        Span(e["zone"], e["start_s"], e["end_s"], e["optional"]) for e in truth_doc["entries"]
+    ]
+    found = [Span(r["zone"], r["start_s"], r["end_s"]) for r in incidents]
+    score = score_incidents(found, truth, truth_doc["tolerance_s"])
+    print(f"vtest.avi: {score} precision={score.precision:.3f} recall={score.recall:.3f}")
+    assert score.precision >= 0.7
+    assert score.recall >= 0.8
+
+
+def test_analyze_names_the_bad_field_of_a_zones_file(tmp_path: Path) -> None:
+    video = vtest_path(tmp_path)
+    zones = tmp_path / "zones.json"
+    zones.write_text(json.dumps({"zones": [{"name": "a", "polygon": [[0, 0], [1, 0], [1, 1]],
+                                            "classes": ["horse"]}]}))  # fmt: skip
+    result = CliRunner().invoke(app, ["analyze", str(video), "--zones", str(zones), "--json"])
+    assert result.exit_code == 2
+    assert "zones.0.classes.0" in result.output
+    assert "horse" in result.output
