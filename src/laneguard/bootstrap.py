@@ -9,8 +9,9 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from laneguard.adapters.crypto import StationSealer
@@ -21,17 +22,29 @@ from laneguard.adapters.db import (
     make_engine,
 )
 from laneguard.adapters.hubs import FrameHub, WebSocketHub
+from laneguard.adapters.live_view import LiveAnnotator
 from laneguard.adapters.memory import SystemClock
 from laneguard.adapters.mqtt import MqttAlertTransport, MqttSettings
 from laneguard.adapters.speakers import HttpSpeaker, LocalSpeaker, RtpSpeaker
+from laneguard.adapters.video import OpenCvVideoSource
 from laneguard.adapters.voice_clips import DEFAULT_TEXTS, EspeakClipLibrary
 from laneguard.config import HttpSpeakerConfig as _HttpSpeakerConfig
-from laneguard.config import LaneGuardConfig, LocalSpeakerConfig, RtpSpeakerConfig
+from laneguard.config import (
+    LaneGuardConfig,
+    LocalSpeakerConfig,
+    PipelineSourceConfig,
+    RtpSpeakerConfig,
+    SimulatedSourceConfig,
+)
+from laneguard.detection_bootstrap import build_detector, build_pipeline
+from laneguard.detection_config import ZonesFile
 from laneguard.domain.alerts import SealedMessage
+from laneguard.domain.incidents import IncidentOpened
 from laneguard.domain.records import IncidentAlreadyClosedError
 from laneguard.domain.voice import VoiceWarningPolicy, WarningLevel
 from laneguard.service import runner
 from laneguard.service.alerting import AlertService, VoiceWarner
+from laneguard.service.live import LiveCamera, LiveCameras
 from laneguard.service.ports import IncidentSource, LaneGuardError, Speaker
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService
@@ -145,6 +158,26 @@ def _speaker(
     return LocalSpeaker(spec.lane, config.data_dir / "played", spec.command)
 
 
+def _live_cameras(config: LaneGuardConfig, frames: FrameHub) -> LiveCameras:
+    """A detection pipeline per camera (one detector each: OpenCV's nets are not thread-safe),
+    over OpenCV video sources whose clock starts now, feeding annotated frames to the live view."""
+    assert isinstance(config.source, PipelineSourceConfig)
+    spec = config.source
+    cameras = []
+    for cam in config.cameras:
+        try:
+            rules = ZonesFile.model_validate(cam.zones_document()).to_rules()
+        except ValidationError as exc:
+            raise LaneGuardError(f"cameras[{cam.name}] zones: {exc}") from exc
+        size = (cam.width, cam.height) if cam.width and cam.height else None
+        video = OpenCvVideoSource(cam.source, size=size, loop=cam.loop, start=datetime.now(UTC))
+        pipeline = build_pipeline(
+            rules, build_detector(spec.detector), motion_gating=spec.motion_gating
+        )
+        cameras.append(LiveCamera(cam.name, video, pipeline, realtime=not video.live))
+    return LiveCameras(cameras, on_frame=LiveAnnotator(frames), frame_every=spec.live_view_every)
+
+
 def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> LaneGuardApp:
     records = build_records(config)
     clock = SystemClock()
@@ -170,17 +203,16 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
         app_executor,
     )
     ws_hub = WebSocketHub()
-    alerts = AlertService(
-        config.station, records.incidents, records.terminal_repo, sealer, [ws_hub], clock, warner
-    )
+    frames = FrameHub()
     simulator = None
-    if source is None:
-        zones = [SimulatedZone(c.name, z.name, z.lane) for c in config.cameras for z in c.zones]
-        if config.source.type == "pipeline":
-            raise LaneGuardError(
-                "source type 'pipeline' needs the detection pipeline, which this build does not "
-                "include yet; use source: {type: simulated}"
-            )
+    if source is None and isinstance(config.source, PipelineSourceConfig):
+        source = _live_cameras(config, frames)
+    elif source is None and isinstance(config.source, SimulatedSourceConfig):
+        zones = [
+            SimulatedZone(c.name, str(z["name"]), str(z.get("lane") or z["name"]))
+            for c in config.cameras
+            for z in c.zones_document()["zones"]
+        ]
         simulator = SimulatedIncidentSource(
             zones or [SimulatedZone("demo-cam", "lane-1", "1")],
             clock,
@@ -188,6 +220,22 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
             duration_s=config.source.duration_s,
         )
         source = simulator
+
+    def show_snapshot(event: IncidentOpened) -> None:
+        frames.publish(event.camera, event.snapshot_jpeg)
+
+    if source is None:
+        raise LaneGuardError(f"source type {config.source.type!r} is not known")
+    alerts = AlertService(
+        config.station,
+        records.incidents,
+        records.terminal_repo,
+        sealer,
+        [ws_hub],
+        clock,
+        warner,
+        on_opened=show_snapshot if simulator is not None else None,
+    )
     mqtt_settings = None
     if config.mqtt is not None:
         m = config.mqtt
@@ -207,7 +255,7 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
         sealer=sealer,
         alerts=alerts,
         ws_hub=ws_hub,
-        frames=FrameHub(),
+        frames=frames,
         source=source,
         simulator=simulator,
         mqtt_settings=mqtt_settings,

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from laneguard.detection_config import DetectorConfig
 from laneguard.domain.incidents import ObjectClass
 
 INTRUDER_CLASSES: tuple[ObjectClass, ...] = tuple(
@@ -43,7 +44,35 @@ class ZoneConfig(_Strict):
 class CameraConfig(_Strict):
     name: str = Field(description="Camera name shown in alerts")
     source: str = Field(description="Video file path or rtsp:// / http:// URL")
-    zones: list[ZoneConfig] = Field(default_factory=list)
+    zones: list[ZoneConfig] = Field(
+        default_factory=list, description="Zones inline; `rules` takes the zones-file keys"
+    )
+    zones_file: Path | None = Field(
+        default=None, description="A `laneguard analyze` zones file (relative to this config)"
+    )
+    loop: bool = Field(default=False, description="Loop a video file (demo camera)")
+    width: int | None = Field(default=None, ge=32, description="Resize frames to this width")
+    height: int | None = Field(default=None, ge=32, description="... and this height")
+
+    def zones_document(self) -> dict[str, Any]:
+        """The camera's zones in the zones-file shape detection reads (detection_config)."""
+        if self.zones_file is not None:
+            doc: dict[str, Any] = json.loads(self.zones_file.read_text(encoding="utf-8"))
+            doc["camera"] = self.name
+            return doc
+        return {
+            "camera": self.name,
+            "zones": [
+                {
+                    "name": z.name,
+                    "lane": z.lane,
+                    "polygon": [list(p) for p in z.polygon],
+                    "classes": [c.value for c in z.classes],
+                    **z.rules,
+                }
+                for z in self.zones
+            ],
+        }
 
 
 class LocalSpeakerConfig(_Strict):
@@ -111,6 +140,13 @@ class SimulatedSourceConfig(_Strict):
 
 class PipelineSourceConfig(_Strict):
     type: Literal["pipeline"]
+    detector: DetectorConfig | None = Field(
+        default=None, description="ssdlite (embedded, default) or yolo_onnx"
+    )
+    motion_gating: bool = Field(default=True, description="Rest the detector when nothing moves")
+    live_view_every: int = Field(
+        default=2, ge=1, description="Publish every n-th annotated frame to the live view"
+    )
 
 
 SourceConfig = Annotated[SimulatedSourceConfig | PipelineSourceConfig, Field(discriminator="type")]
@@ -164,7 +200,10 @@ class LaneGuardConfig(_Strict):
         return f"sqlite:///{(self.data_dir / 'laneguard.db').resolve()}"
 
     def lanes(self) -> list[str]:
-        found = {z.lane for c in self.cameras for z in c.zones} | {s.lane for s in self.speakers}
+        found = {s.lane for s in self.speakers}
+        for camera in self.cameras:
+            for zone in camera.zones_document().get("zones", []):
+                found.add(str(zone.get("lane") or zone.get("name")))
         return sorted(found)
 
 
@@ -191,4 +230,13 @@ def load_config(path: Path) -> LaneGuardConfig:
         raise ConfigError(f"config file {path}: {problems}") from exc
     if not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+    for camera in config.cameras:
+        if camera.zones_file is not None and not camera.zones_file.is_absolute():
+            camera.zones_file = (path.parent / camera.zones_file).resolve()
+        if camera.zones_file is not None and not camera.zones_file.is_file():
+            raise ConfigError(
+                f"cameras[{camera.name}].zones_file={camera.zones_file}: no such file"
+            )
+        if not camera.zones and camera.zones_file is None:
+            raise ConfigError(f"cameras[{camera.name}]: give `zones` or `zones_file`")
     return config
