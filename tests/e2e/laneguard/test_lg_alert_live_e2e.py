@@ -69,8 +69,41 @@ def _lines(stream: IO[str], sink: queue.Queue[str]) -> None:
         sink.put(line)
 
 
+SIMULATED = {
+    "cameras": [
+        {
+            "name": "cam-e2e",
+            "source": "sim://",
+            "zones": [
+                {"name": "z2", "lane": "2", "polygon": [[0, 0], [10, 0], [10, 10]]},
+                {"name": "z3", "lane": "3", "polygon": [[20, 0], [30, 0], [30, 10]]},
+            ],
+        }
+    ],
+    "source": {"type": "simulated", "interval_s": 0, "duration_s": 2},
+}
+VTEST = "/usr/share/doc/opencv-doc/examples/data/vtest.avi"
+LOOPED_VTEST = {
+    "cameras": [
+        {
+            "name": "cam-vtest",
+            "source": VTEST,
+            "loop": True,
+            "zones": [
+                {
+                    "name": "lane-2",
+                    "lane": "2",
+                    "polygon": [[470, 300], [768, 240], [768, 490], [600, 420], [450, 355]],
+                },
+            ],
+        }
+    ],
+    "source": {"type": "pipeline", "detector": {"type": "ssdlite"}},
+}
+
+
 class Service:
-    def __init__(self, tmp: Path, broker: LocalMosquitto) -> None:
+    def __init__(self, tmp: Path, broker: LocalMosquitto, setup: dict[str, Any]) -> None:
         self.port = free_port()
         self.prefix = f"lge2e-{secrets.token_hex(4)}"
         self.config = tmp / "laneguard.json"
@@ -88,25 +121,11 @@ class Service:
                         "ca_file": str(broker.tls.ca_cert),
                         "topic_prefix": self.prefix,
                     },
-                    "cameras": [
-                        {
-                            "name": "cam-e2e",
-                            "source": "sim://",
-                            "zones": [
-                                {"name": "z2", "lane": "2", "polygon": [[0, 0], [10, 0], [10, 10]]},
-                                {
-                                    "name": "z3",
-                                    "lane": "3",
-                                    "polygon": [[20, 0], [30, 0], [30, 10]],
-                                },
-                            ],
-                        }
-                    ],
                     "speakers": [
                         {"type": "local", "lane": "2", "command": []},
                         {"type": "local", "lane": "3", "command": []},
                     ],
-                    "source": {"type": "simulated", "interval_s": 0, "duration_s": 2},
+                    **setup,
                 }
             )
         )
@@ -162,7 +181,7 @@ def _sniff(broker: LocalMosquitto, prefix: str, sink: list[bytes]) -> mqtt.Clien
 def test_alert_reaches_both_terminals_encrypted_and_outcomes_reach_statistics(
     tmp_path: Path, broker: LocalMosquitto
 ) -> None:
-    service = Service(tmp_path, broker)
+    service = Service(tmp_path, broker, SIMULATED)
     wire: list[bytes] = []
     sniffer = _sniff(broker, service.prefix, wire)
     listener = None
@@ -291,7 +310,7 @@ def test_alert_reaches_both_terminals_encrypted_and_outcomes_reach_statistics(
 
 
 def test_revoked_terminal_gets_nothing_new(tmp_path: Path, broker: LocalMosquitto) -> None:
-    service = Service(tmp_path, broker)
+    service = Service(tmp_path, broker, SIMULATED)
     try:
         key_file = tmp_path / "lost-device.json"
         enrolled = _cli(
@@ -339,3 +358,76 @@ def test_revoked_terminal_gets_nothing_new(tmp_path: Path, broker: LocalMosquitt
     finally:
         assert service.stop() == 0
     assert os.path.exists(tmp_path / "data" / "laneguard.db")
+
+
+def test_looped_video_through_the_detector_alerts_both_terminals(
+    tmp_path: Path, broker: LocalMosquitto
+) -> None:
+    """The real pipeline on Debian's vtest.avi, looped like a camera: people walk into lane 2."""
+    service = Service(tmp_path, broker, LOOPED_VTEST)
+    listener = None
+    try:
+        key_file = tmp_path / "wearable.json"
+        enrolled = _cli(
+            "terminal",
+            "enroll",
+            "--server",
+            service.base,
+            "--code",
+            CODE,
+            "--name",
+            "张三",
+            "--key-file",
+            str(key_file),
+        )
+        assert enrolled.returncode == 0, enrolled.stderr
+        listener = subprocess.Popen(
+            [
+                *LANEGUARD,
+                "terminal",
+                "listen",
+                "--key-file",
+                str(key_file),
+                "--ack",
+                "turned_back",
+                "--count",
+                "1",
+                "--json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{service.base}/terminal")
+            page.fill("#enrol-name", "李四")
+            page.fill("#enrol-code", CODE)
+            page.click("#enrol-button")
+            expect(page.locator("#status")).to_have_attribute("data-state", "listening")
+
+            out, _ = listener.communicate(timeout=120)
+            received = json.loads(out.strip().splitlines()[-1])
+            assert received["camera"] == "cam-vtest"
+            assert received["lane"] == "2"
+            assert received["ack"] == "turned_back"
+
+            other = page.locator(f'article.alert:not([data-incident="{received["incident_id"]}"])')
+            expect(other.first).to_be_visible(timeout=120_000)
+            other.first.locator('button[data-outcome="false_alarm"]').click()
+            expect(other.first.locator(".outcome")).to_have_attribute("data-state", "closed")
+            browser.close()
+
+        stats = _get(f"{service.base}/api/stats?by=lane")
+        assert stats["total"]["turned_back"] >= 1
+        assert stats["total"]["false_alarm"] >= 1
+        assert {r["key"] for r in stats["rows"]} == {"E2E收费站/2"}
+        with urllib.request.urlopen(f"{service.base}/live/cam-vtest.mjpg", timeout=10) as r:  # noqa: S310
+            assert r.headers["Content-Type"].startswith("multipart/x-mixed-replace")
+            assert b"\xff\xd8" in r.read(65536)
+    finally:
+        if listener is not None and listener.poll() is None:
+            listener.kill()
+            listener.communicate()
+        assert service.stop() == 0

@@ -33,9 +33,7 @@ def test_analyze_vtest_matches_the_labelled_incidents(tmp_path: Path) -> None:
         assert set(row) == {"track_id", "class", "zone", "start_s", "end_s", "frames", "max_score"}
         assert row["start_s"] <= row["end_s"]
     truth_doc = json.loads((FIXTURES / "vtest_ground_truth.json").read_text())
-    truth = [
-        Span(e["zone"], e["start_s"], e["end_s"], e["optional"]) for e in truth_doc["entries"]
-    ]
+    truth = [Span(e["zone"], e["start_s"], e["end_s"], e["optional"]) for e in truth_doc["entries"]]
     found = [Span(r["zone"], r["start_s"], r["end_s"]) for r in incidents]
     score = score_incidents(found, truth, truth_doc["tolerance_s"])
     print(f"vtest.avi: {score} precision={score.precision:.3f} recall={score.recall:.3f}")
