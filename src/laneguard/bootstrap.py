@@ -135,6 +135,15 @@ class LaneGuardApp:
         except (LaneGuardError, IncidentAlreadyClosedError) as exc:
             log.warning("acknowledgement over MQTT refused: %s", exc)
 
+    def health(self) -> dict[str, object]:
+        """Camera states and broker connection, for /api/health and the live page."""
+        cameras = self.source.health() if isinstance(self.source, LiveCameras) else {}
+        return {
+            "station": self.config.station,
+            "cameras": cameras,
+            "mqtt": None if self.mqtt is None else ("ok" if self.mqtt.connected else "down"),
+        }
+
     def stop(self) -> None:
         self._stop.set()
         self.source.close()

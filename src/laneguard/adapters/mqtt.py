@@ -103,6 +103,10 @@ class _TlsClient:
                 f"connection within {timeout_s} s"
             )
 
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
     def stop(self) -> None:
         self._client.disconnect()
         self._client.loop_stop()

@@ -43,6 +43,7 @@ def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
         mqtt=_mqtt_info(app),
         simulator=app.simulator,
         cameras=[c.name for c in app.config.cameras],
+        health=app.health,
     )
 
 

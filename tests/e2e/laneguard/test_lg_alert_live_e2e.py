@@ -423,6 +423,9 @@ def test_looped_video_through_the_detector_alerts_both_terminals(
         assert stats["total"]["turned_back"] >= 1
         assert stats["total"]["false_alarm"] >= 1
         assert {r["key"] for r in stats["rows"]} == {"E2E收费站/2"}
+        health = _get(f"{service.base}/api/health")
+        assert health["cameras"] == {"cam-vtest": "ok"}
+        assert health["mqtt"] == "ok"
         with urllib.request.urlopen(f"{service.base}/live/cam-vtest.mjpg", timeout=10) as r:  # noqa: S310
             assert r.headers["Content-Type"].startswith("multipart/x-mixed-replace")
             assert b"\xff\xd8" in r.read(65536)

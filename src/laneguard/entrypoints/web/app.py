@@ -10,7 +10,7 @@ import base64
 import binascii
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -54,6 +54,7 @@ class WebContext:
     mqtt: dict[str, Any] | None
     simulator: SimulatedIncidentSource | None
     cameras: list[str]
+    health: Callable[[], dict[str, object]] = lambda: {}
 
 
 class EnrolRequest(BaseModel):
@@ -308,10 +309,17 @@ def create_app(ctx: WebContext) -> FastAPI:
             raise HTTPException(422, str(exc)) from exc
         return {"incident_id": event.incident_id, "lane": event.lane}
 
+    @app.get("/api/health")
+    def health() -> dict[str, object]:
+        return ctx.health()
+
     @app.get("/live", response_class=HTMLResponse)
     def live_page(request: Request) -> HTMLResponse:
         cameras = sorted(set(ctx.cameras) | set(ctx.frames.cameras()))
-        return page(request, "live.html", cameras=cameras)
+        states = ctx.health().get("cameras", {})
+        return page(
+            request, "live.html", cameras=cameras, states=states if isinstance(states, dict) else {}
+        )
 
     @app.get("/live/{camera}.mjpg")
     async def live_stream(camera: str) -> StreamingResponse:
