@@ -82,9 +82,7 @@ def pipeline(detector: ScriptedDetector, motion: ScriptedMotion) -> CameraPipeli
 
 def test_events_carry_a_snapshot_and_end_when_the_person_leaves() -> None:
     source = ListSource(20)
-    events = list(
-        incident_events(source, pipeline(ScriptedDetector(range(0, 8)), ScriptedMotion()))
-    )
+    events = list(incident_events(source, pipeline(ScriptedDetector(range(0, 8)), ScriptedMotion())))
     opened = [e for e in events if isinstance(e, IncidentOpened)]
     assert len(opened) == 1
     assert opened[0].camera == "cam-1"
