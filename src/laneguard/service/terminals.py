@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import datetime, timedelta
 
 from laneguard.domain.alerts import Terminal
 from laneguard.service.ports import Clock, LaneGuardError, TerminalRepository
@@ -18,6 +19,14 @@ class EnrolmentRefusedError(LaneGuardError):
     pass
 
 
+class EnrolmentLockedError(EnrolmentRefusedError):
+    """Too many wrong codes from one client: the code is short, so guessing is slowed down."""
+
+
+MAX_WRONG_CODES = 5
+LOCKOUT = timedelta(minutes=1)
+
+
 class TerminalService:
     def __init__(self, terminals: TerminalRepository, clock: Clock, enrolment_code: str) -> None:
         if len(enrolment_code) < 6:
@@ -25,9 +34,18 @@ class TerminalService:
         self._terminals = terminals
         self._clock = clock
         self._code = enrolment_code
+        self._wrong: dict[str, list[datetime]] = {}
 
-    def enroll(self, name: str, public_key: bytes, code: str) -> Terminal:
+    def enroll(self, name: str, public_key: bytes, code: str, client: str = "") -> Terminal:
+        """`client` (the caller's address) keys the lockout after repeated wrong codes."""
+        now = self._clock.now()
+        recent = [t for t in self._wrong.get(client, []) if now - t < LOCKOUT]
+        self._wrong[client] = recent
+        if len(recent) >= MAX_WRONG_CODES:
+            wait = int((LOCKOUT - (now - recent[0])).total_seconds())
+            raise EnrolmentLockedError(f"too many wrong enrolment codes; try again in {wait} s")
         if not hmac.compare_digest(code.encode(), self._code.encode()):
+            recent.append(now)
             raise EnrolmentRefusedError(
                 "enrolment code is wrong; ask the operator for the station's code"
             )

@@ -172,3 +172,17 @@ def test_full_disk_does_not_silence_the_alarm() -> None:
     w.service.ended(IncidentEnded("inc-1", T0, 3, 0.5))
     assert alice.open_alert(w.mqtt.sent[0]).incident_id == "inc-1"
     assert w.speakers["3"].played == [b"3:first"]
+
+
+def test_enrolment_locks_a_client_after_five_wrong_codes() -> None:
+    from laneguard.service.terminals import EnrolmentLockedError
+
+    w = World()
+    for _ in range(5):
+        with pytest.raises(EnrolmentRefusedError, match="code is wrong"):
+            w.terminals.enroll("x", b"k" * 32, "000000", client="10.0.0.5")
+    with pytest.raises(EnrolmentLockedError, match="try again in 60 s"):
+        w.terminals.enroll("x", b"k" * 32, "123456", client="10.0.0.5")
+    assert w.terminals.enroll("y", b"k" * 32, "123456", client="10.0.0.6").name == "y"
+    w.clock.advance(60)
+    assert w.terminals.enroll("x", b"k" * 32, "123456", client="10.0.0.5").name == "x"

@@ -33,7 +33,11 @@ from laneguard.service.alerting import AlertService, TerminalNotAllowedError, Un
 from laneguard.service.ports import DecryptionError, LaneGuardError
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService, to_csv
-from laneguard.service.terminals import EnrolmentRefusedError, TerminalService
+from laneguard.service.terminals import (
+    EnrolmentLockedError,
+    EnrolmentRefusedError,
+    TerminalService,
+)
 from laneguard.simulation.source import SimulatedIncidentSource
 
 log = logging.getLogger(__name__)
@@ -233,13 +237,16 @@ def create_app(ctx: WebContext) -> FastAPI:
         return page(request, "terminal.html")
 
     @app.post("/api/terminals", status_code=201)
-    def enrol(body: EnrolRequest) -> dict[str, Any]:
+    def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
         try:
             public_key = base64.b64decode(body.public_key, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise HTTPException(422, "public_key is not valid base64") from exc
         try:
-            terminal = ctx.terminals.enroll(body.name, public_key, body.code)
+            client = request.client.host if request.client else ""
+            terminal = ctx.terminals.enroll(body.name, public_key, body.code, client)
+        except EnrolmentLockedError as exc:
+            raise HTTPException(429, str(exc)) from exc
         except EnrolmentRefusedError as exc:
             raise HTTPException(403 if "code" in str(exc) else 422, str(exc)) from exc
         return {
