@@ -2,7 +2,8 @@
 
 Topics, under a configurable prefix (default `laneguard`):
 - `<prefix>/terminal/<terminal_id>/alert`: sealed alerts, station -> terminal (QoS 1);
-- `<prefix>/terminal/<terminal_id>/ack`: sealed acknowledgements, terminal -> station (QoS 1).
+- `<prefix>/terminal/<terminal_id>/ack`: sealed acknowledgements, terminal -> station (QoS 1);
+- `<prefix>/station/available`: retained `online` / `offline` (last will) of the station.
 Only `SealedMessage` bytes are ever published. Paho's errors become `TransportError`; a garbage
 payload from the broker is logged and dropped, never raised into paho's network thread.
 """
@@ -38,6 +39,10 @@ class MqttSettings:
     client_key: Path | None = None
     username: str | None = None
     password: str | None = None
+
+    @property
+    def availability_topic(self) -> str:
+        return f"{self.topic_prefix}/station/available"
 
     def alert_topic(self, terminal_id: str) -> str:
         return f"{self.topic_prefix}/terminal/{terminal_id}/alert"
@@ -168,6 +173,24 @@ class MqttAlertTransport(_TlsClient):
     ) -> None:
         super().__init__(settings, [settings.ack_topic("+")], "station")
         self._on_ack = on_ack
+        # Retained "online"/"offline" with a last will, as Frigate does: terminals can tell a
+        # silent station from a dead one.
+        self._client.will_set(settings.availability_topic, b"offline", qos=1, retain=True)
+
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+    ) -> None:
+        super()._on_connect(client, userdata, flags, reason, properties)
+        if not reason.is_failure:
+            client.publish(self.settings.availability_topic, b"online", qos=1, retain=True)
+
+    def stop(self) -> None:
+        if self.connected:
+            info = self._client.publish(
+                self.settings.availability_topic, b"offline", qos=1, retain=True
+            )
+            info.wait_for_publish(2)
+        super().stop()
 
     def set_ack_handler(self, on_ack: Callable[[SealedMessage], None]) -> None:
         self._on_ack = on_ack

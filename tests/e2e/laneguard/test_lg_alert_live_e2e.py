@@ -171,7 +171,7 @@ def _sniff(broker: LocalMosquitto, prefix: str, sink: list[bytes]) -> mqtt.Clien
     subscribed = threading.Event()
     client.on_message = lambda _c, _u, msg: sink.append(bytes(msg.payload))
     client.on_subscribe = lambda *_a: subscribed.set()
-    client.on_connect = lambda c, *_a: c.subscribe(f"{prefix}/#", qos=1)
+    client.on_connect = lambda c, *_a: c.subscribe(f"{prefix}/terminal/#", qos=1)
     client.connect(broker.host, broker.port)
     client.loop_start()
     assert subscribed.wait(10)

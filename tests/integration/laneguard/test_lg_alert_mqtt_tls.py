@@ -89,3 +89,23 @@ def test_broker_down_is_a_transport_error(tls_broker: LocalMosquitto) -> None:
     settings = MqttSettings("127.0.0.1", free_port(), tls_broker.tls.ca_cert)
     with pytest.raises(TransportError):
         MqttAlertTransport(settings).start(timeout_s=2)
+
+
+def test_station_availability_is_retained_online_then_offline(tls_broker: LocalMosquitto) -> None:
+    settings = _settings(tls_broker)
+    station = MqttAlertTransport(settings)
+    station.start()
+    seen: queue.Queue[bytes] = queue.Queue()
+    watcher = mqtt.Client(CallbackAPIVersion.VERSION2)
+    watcher.tls_set_context(ssl.create_default_context(cafile=str(tls_broker.tls.ca_cert)))
+    watcher.on_message = lambda _c, _u, msg: seen.put(bytes(msg.payload))
+    watcher.on_connect = lambda c, *_a: c.subscribe(settings.availability_topic, qos=1)
+    watcher.connect(tls_broker.host, tls_broker.port)
+    watcher.loop_start()
+    try:
+        assert seen.get(timeout=10) == b"online"
+        station.stop()
+        assert seen.get(timeout=10) == b"offline"
+    finally:
+        watcher.loop_stop()
+        watcher.disconnect()
