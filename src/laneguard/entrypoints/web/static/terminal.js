@@ -128,6 +128,24 @@ function render(me, alert) {
   card.append(result);
   alertsEl.prepend(card);
   if (navigator.vibrate) navigator.vibrate([300, 100, 300]);
+  beep();
+}
+
+let audio = null;
+function beep() {
+  // Two short tones; browsers may keep audio muted until the page has had a tap.
+  try {
+    audio = audio || new AudioContext();
+    for (const [freq, start] of [[880, 0], [660, 0.25]]) {
+      const osc = audio.createOscillator();
+      osc.frequency.value = freq;
+      osc.connect(audio.destination);
+      osc.start(audio.currentTime + start);
+      osc.stop(audio.currentTime + start + 0.2);
+    }
+  } catch (err) {
+    console.debug("no sound", err);
+  }
 }
 
 function listen(me) {
