@@ -9,13 +9,15 @@ from __future__ import annotations
 from laneguard.adapters.detectors.model_store import default_model_dir, ssdlite_model_path
 from laneguard.adapters.detectors.ssdlite import SsdLiteDetector
 from laneguard.adapters.detectors.yolo_onnx import YoloOnnxDetector
+from laneguard.adapters.latest_frame import LatestFrameReader
 from laneguard.adapters.motion import FrameDiffMotionGate
 from laneguard.adapters.snapshot import JpegSnapshotEncoder
 from laneguard.adapters.vest import HsvVestMeter
+from laneguard.adapters.video import OpenCvVideoSource
 from laneguard.detection_config import DetectorConfig, SsdLiteConfig
 from laneguard.domain.zones import CameraRules
 from laneguard.service.pipeline import CameraPipeline, PipelineConfig
-from laneguard.service.ports import Detector
+from laneguard.service.ports import Detector, FrameSource
 
 
 def build_detector(config: DetectorConfig | None = None) -> Detector:
@@ -44,7 +46,8 @@ def build_pipeline(
     config: PipelineConfig | None = None,
 ) -> CameraPipeline:
     """A camera pipeline on the real adapters; pass `detector` to share one between cameras."""
-    gate = FrameDiffMotionGate() if motion_gating else _AlwaysMoving()
+    watched = [list(z.polygon) for z in rules.zones]
+    gate = FrameDiffMotionGate(regions=watched) if motion_gating else _AlwaysMoving()
     return CameraPipeline(
         rules,
         detector or build_detector(),
@@ -53,6 +56,15 @@ def build_pipeline(
         JpegSnapshotEncoder(),
         config,
     )
+
+
+def build_source(
+    url: str, *, loop: bool = False, size: tuple[int, int] | None = None
+) -> FrameSource:
+    """A camera: files are read frame by frame (or looped); live streams through a reader
+    thread that keeps the newest frame, reconnecting forever with back-off."""
+    source = OpenCvVideoSource(url, loop=loop, size=size)
+    return LatestFrameReader(source) if source.live else source
 
 
 class _AlwaysMoving:

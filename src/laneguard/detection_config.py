@@ -46,7 +46,9 @@ class ZoneConfig(_Strict):
     inertia: int = Field(3, ge=1, description="Consecutive frames in the zone before it counts")
     min_dwell_s: float = Field(0.0, ge=0, description="Seconds in the zone before it counts")
     direction: Direction = Field(Direction.ANY, description="any, entering or leaving")
-    heading: XY = Field(default_factory=lambda: [0.0, 0.0], description="Image vector into the lane")
+    heading: XY = Field(
+        default_factory=lambda: [0.0, 0.0], description="Image vector into the lane"
+    )
 
 
 class ClassRuleConfig(_Strict):

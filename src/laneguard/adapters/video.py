@@ -2,9 +2,8 @@
 
 A network camera drops, stalls and comes back; the source reconnects with a growing back-off
 and reports its health instead of raising, so one bad camera never stops the others. A file
-simply ends (or loops, for the demo camera). For live streams a reader thread decodes and
-resizes continuously and keeps only the newest frame, as Frigate's per-camera workers do, so a
-slow detector sees fresh frames rather than a growing backlog.
+simply ends (or loops, for the demo camera). For live streams wrap it in LatestFrameReader
+(latest_frame.py), which decodes in a thread per camera and keeps only the newest frame.
 """
 
 from __future__ import annotations
@@ -28,7 +27,15 @@ Opener = Callable[[str], "cv2.VideoCapture"]
 
 
 def _is_stream(url: str) -> bool:
-    return url.split("://", 1)[0].lower() in {"rtsp", "rtsps", "http", "https", "rtmp", "udp", "tcp"}
+    return url.split("://", 1)[0].lower() in {
+        "rtsp",
+        "rtsps",
+        "http",
+        "https",
+        "rtmp",
+        "udp",
+        "tcp",
+    }
 
 
 class OpenCvVideoSource:

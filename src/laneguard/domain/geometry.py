@@ -65,7 +65,10 @@ class Box:
     def shifted(self, dx: float, dy: float, dw: float = 0.0, dh: float = 0.0) -> Box:
         """The box moved by (dx, dy) and grown by (dw, dh) about its centre."""
         return Box(
-            self.x1 + dx - dw / 2, self.y1 + dy - dh / 2, self.x2 + dx + dw / 2, self.y2 + dy + dh / 2
+            self.x1 + dx - dw / 2,
+            self.y1 + dy - dh / 2,
+            self.x2 + dx + dw / 2,
+            self.y2 + dy + dh / 2,
         )
 
 
@@ -138,7 +141,7 @@ class Homography:
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     """Gaussian elimination with partial pivoting; raises on a degenerate point set."""
     n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    m = [[*row[:], b[i]] for i, row in enumerate(a)]
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
         if abs(m[pivot][col]) < 1e-12:

@@ -105,7 +105,11 @@ class ZoneMonitor:
     def _classify(self, obs: Observation, state: _TrackState) -> None:
         state.vest.append(obs.vest_ratio)
         rider = self.rules.rider
-        if state.rider or rider.homography is None or obs.object_class is not ObjectClass.PEDESTRIAN:
+        if (
+            state.rider
+            or rider.homography is None
+            or obs.object_class is not ObjectClass.PEDESTRIAN
+        ):
             return
         speed = ground_speed(obs.path, rider.homography, rider.window_s)
         if speed is not None and speed > rider.walking_speed_mps:

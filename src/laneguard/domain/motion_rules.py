@@ -25,7 +25,9 @@ def window(path: Sequence[PathPoint], window_s: float) -> list[PathPoint]:
     return [p for p in path if last_t - p[0] <= window_s + 1e-9]
 
 
-def ground_speed(path: Sequence[PathPoint], homography: Homography, window_s: float) -> float | None:
+def ground_speed(
+    path: Sequence[PathPoint], homography: Homography, window_s: float
+) -> float | None:
     """Metres per second along the ground over the recent window; None when too short to say."""
     recent = window(path, window_s)
     if len(recent) < 3:
@@ -38,7 +40,9 @@ def ground_speed(path: Sequence[PathPoint], homography: Homography, window_s: fl
     return math.hypot(x1 - x0, y1 - y0) / elapsed
 
 
-def heading_of(path: Sequence[PathPoint], heading: Point, window_s: float, min_move: float) -> Direction:
+def heading_of(
+    path: Sequence[PathPoint], heading: Point, window_s: float, min_move: float
+) -> Direction:
     """ENTERING when moving along `heading`, LEAVING against it, ANY when standing still."""
     recent = window(path, window_s)
     if len(recent) < 2:

@@ -165,7 +165,7 @@ class ByteTracker:
         for ti, di in pairs:
             self._hit(pool[ti], high[di], at_s, seen)
         second = [pool[i] for i in rest_t if pool[i].state is TrackState.CONFIRMED]
-        pairs2, rest_t2, _ = _greedy_match(second, low, cfg.low_match_iou, cfg.buffer)
+        pairs2, _rest_t2, _ = _greedy_match(second, low, cfg.low_match_iou, cfg.buffer)
         for ti, di in pairs2:
             self._hit(second[ti], low[di], at_s, seen)
         matched = {id(t) for t in seen}

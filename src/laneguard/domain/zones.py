@@ -39,7 +39,9 @@ class ClassRule:
     max_aspect: float = math.inf
 
     def size_ok(self, area: float, aspect: float) -> bool:
-        return self.min_area <= area <= self.max_area and self.min_aspect <= aspect <= self.max_aspect
+        return (
+            self.min_area <= area <= self.max_area and self.min_aspect <= aspect <= self.max_aspect
+        )
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,9 @@ class Zone:
         if self.inertia < 1:
             raise ValueError(f"zone {self.name!r}: inertia must be >= 1, got {self.inertia}")
         if self.min_dwell_s < 0:
-            raise ValueError(f"zone {self.name!r}: min_dwell_s must be >= 0, got {self.min_dwell_s}")
+            raise ValueError(
+                f"zone {self.name!r}: min_dwell_s must be >= 0, got {self.min_dwell_s}"
+            )
         if self.direction is not Direction.ANY and self.heading == (0.0, 0.0):
             raise ValueError(f"zone {self.name!r}: direction {self.direction} needs a heading")
 

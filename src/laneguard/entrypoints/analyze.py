@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -97,12 +98,12 @@ def analyze_video(
 
 
 def analyze(
-    video: Path = typer.Argument(..., exists=True, dir_okay=False, help="Video file"),
-    zones: Path = typer.Option(..., "--zones", exists=True, dir_okay=False, help="Zones JSON"),
-    as_json: bool = typer.Option(False, "--json", help="JSON lines on stdout"),
-    no_motion_gate: bool = typer.Option(
-        False, "--no-motion-gate", help="Run the detector on every frame"
-    ),
+    video: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Video file")],
+    zones: Annotated[Path, typer.Option("--zones", exists=True, dir_okay=False, help="Zones JSON")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines on stdout")] = False,
+    no_motion_gate: Annotated[
+        bool, typer.Option("--no-motion-gate", help="Run the detector on every frame")
+    ] = False,
 ) -> None:
     """Analyse a video offline and list the lane intrusions found (离线分析视频中的误闯事件)."""
     try:

@@ -6,6 +6,7 @@ import typer
 
 from laneguard import __version__
 from laneguard.entrypoints.analyze import analyze
+from laneguard.entrypoints.model import model_app
 from laneguard.entrypoints.run_cli import run
 from laneguard.entrypoints.stats_cli import stats
 from laneguard.entrypoints.terminal_cli import terminal_app
@@ -31,6 +32,7 @@ def _root(
 
 
 app.command("analyze")(analyze)
+app.add_typer(model_app, name="model")
 app.command("run")(run)
 app.command("stats")(stats)
 app.add_typer(terminal_app, name="terminal")

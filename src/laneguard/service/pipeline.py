@@ -31,10 +31,23 @@ from laneguard.service.ports import (
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """How often the detector must run even without motion, and the tracker's thresholds."""
+    """When the detector runs, and the tracker's thresholds.
+
+    `keyframe_interval`: run at least every N frames even without motion. `detect_every`: at
+    most every Nth frame even with motion (Frigate's `detect.fps`: a 10 fps camera detected at
+    5 fps still tracks walkers well and serves twice the cameras); frames between are held.
+    """
 
     keyframe_interval: int = 10
+    detect_every: int = 1
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
+
+    def __post_init__(self) -> None:
+        if self.detect_every < 1 or self.keyframe_interval < 1:
+            raise ValueError(
+                f"detect_every ({self.detect_every}) and keyframe_interval "
+                f"({self.keyframe_interval}) must be >= 1"
+            )
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,8 @@ class CameraPipeline:
     def process(self, frame: Frame) -> FrameResult:
         """Run one frame through the pipeline and return what it produced."""
         moving = self._motion.moving(frame.image)
-        detect = moving or self._since_detect >= self.config.keyframe_interval
+        due = self._since_detect >= self.config.detect_every
+        detect = (moving and due) or self._since_detect >= self.config.keyframe_interval
         dropped: list[int] = []
         if detect:
             self._since_detect = 1
@@ -124,9 +138,7 @@ class CameraPipeline:
         if not isinstance(event, IncidentOpened):
             return event
         boxes = [o.box for o in self._held if o.track_id == event.track_id]
-        return dataclasses.replace(
-            event, snapshot_jpeg=self._encoder.encode(frame.image, boxes)
-        )
+        return dataclasses.replace(event, snapshot_jpeg=self._encoder.encode(frame.image, boxes))
 
 
 def run_pipeline(source: FrameSource, pipeline: CameraPipeline) -> Iterator[FrameResult]:

@@ -12,7 +12,7 @@ from laneguard.domain.evaluation import Span, score_incidents
 from laneguard.entrypoints.cli import app
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "integration" / "laneguard"))
-from lg_clips import vtest_path  # noqa: E402
+from lg_clips import vtest_path
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "laneguard"
 

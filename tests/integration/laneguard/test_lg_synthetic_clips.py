@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lg_clips import paste, scene_parts, vest, vtest_path, write_clip  # noqa: E402
+import cv2
+import numpy as np
+from lg_clips import paste, scene_parts, vest, vtest_path, write_clip
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-
-from laneguard.entrypoints.analyze import analyze_video  # noqa: E402
+from laneguard.entrypoints.analyze import analyze_video
 
 LANE = [[470, 300], [768, 240], [768, 490], [600, 420], [450, 355]]
 

@@ -51,7 +51,8 @@ def test_inertia_then_open_then_end_after_leaving() -> None:
     events = run(m, frames)
     opened = [e for e in events if isinstance(e, IncidentOpened)]
     ended = [e for e in events if isinstance(e, IncidentEnded)]
-    assert len(opened) == 1 and len(ended) == 1
+    assert len(opened) == 1
+    assert len(ended) == 1
     assert opened[0].at == T0 + timedelta(seconds=0.3)  # third frame in the zone
     assert (opened[0].zone, opened[0].lane, opened[0].track_id) == ("lane-1", "lane-1", 1)
     assert ended[0].incident_id == opened[0].incident_id
@@ -166,4 +167,5 @@ def test_precision_and_recall_scoring() -> None:
     found = [Span("a", 1, 4), Span("b", 3.5, 4), Span("a", 30, 31)]
     score = score_incidents(found, truth, tolerance_s=1.0)
     assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 1, 1)
-    assert score.precision == 0.5 and score.recall == 0.5
+    assert score.precision == 0.5
+    assert score.recall == 0.5

@@ -82,7 +82,9 @@ def pipeline(detector: ScriptedDetector, motion: ScriptedMotion) -> CameraPipeli
 
 def test_events_carry_a_snapshot_and_end_when_the_person_leaves() -> None:
     source = ListSource(20)
-    events = list(incident_events(source, pipeline(ScriptedDetector(range(0, 8)), ScriptedMotion())))
+    events = list(
+        incident_events(source, pipeline(ScriptedDetector(range(0, 8)), ScriptedMotion()))
+    )
     opened = [e for e in events if isinstance(e, IncidentOpened)]
     assert len(opened) == 1
     assert opened[0].camera == "cam-1"
@@ -100,3 +102,14 @@ def test_without_motion_the_detector_rests_and_the_incident_is_held() -> None:
     ended = [e for e in events if isinstance(e, IncidentEnded)]
     assert len(opened) == 1
     assert ended[0].frames == 29  # held through the quiet frames, from confirmation (frame 1) on
+
+
+def test_detect_every_second_frame_halves_the_detector_work() -> None:
+    detector = ScriptedDetector(range(0, 100))
+    p = CameraPipeline(
+        CameraRules("cam-1", (ZONE,)), detector, ScriptedMotion(), NoVest(), FakeJpeg(),
+        PipelineConfig(detect_every=2),
+    )  # fmt: skip
+    events = list(incident_events(ListSource(20), p))
+    assert detector.calls == 10
+    assert [type(e) for e in events] == [IncidentOpened, IncidentEnded]

@@ -96,7 +96,9 @@ def conv_text_graph(frozen_graph: Path, out: Path) -> Path:
             raise ModelUnavailableError(f"{frozen_graph}: not the expected SSDLite graph ({node})")
         keep.add(node)
         if node != INPUT_NODE:
-            stack.extend(i.split(":")[0].lstrip("^") for i in re.findall(r'input: "([^"]+)"', nodes[node]))
+            stack.extend(
+                i.split(":")[0].lstrip("^") for i in re.findall(r'input: "([^"]+)"', nodes[node])
+            )
     placeholder = (
         f'node {{\n  name: "{INPUT_NODE}"\n  op: "Placeholder"\n'
         '  attr {\n    key: "dtype"\n    value {\n      type: DT_FLOAT\n    }\n  }\n}\n'

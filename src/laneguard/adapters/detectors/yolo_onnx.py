@@ -33,7 +33,7 @@ def letterbox(
     resized = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
     pad_x, pad_y = (size - new_w) / 2, (size - new_h) / 2
     canvas = np.full((size, size, 3), 114, dtype=np.uint8)
-    top, left = int(round(pad_y - 0.1)), int(round(pad_x - 0.1))
+    top, left = round(pad_y - 0.1), round(pad_x - 0.1)
     canvas[top : top + new_h, left : left + new_w] = resized
     blob = canvas[:, :, ::-1].transpose(2, 0, 1)[None].astype(np.float32) / 255.0
     return np.ascontiguousarray(blob), scale, (float(left), float(top))
@@ -104,7 +104,9 @@ class YoloOnnxDetector:
     def classes(self) -> frozenset[ObjectClass]:
         return frozenset(self.class_map.values())
 
-    def raw_output(self, image: NDArray[np.uint8]) -> tuple[NDArray[np.float32], float, tuple[float, float]]:
+    def raw_output(
+        self, image: NDArray[np.uint8]
+    ) -> tuple[NDArray[np.float32], float, tuple[float, float]]:
         blob, scale, pad = letterbox(image, self.input_size)
         output = self._session.run(None, {self._input: blob})[0]
         return np.asarray(output, dtype=np.float32), scale, pad
@@ -125,6 +127,8 @@ class YoloOnnxDetector:
             idx = np.flatnonzero(classes == cls_index)
             for k in nms(boxes[idx], scores[idx], self.nms_iou):
                 i = idx[k]
-                found.append(Detection(Box(*(float(v) for v in boxes[i])), float(scores[i]), mapped))
+                found.append(
+                    Detection(Box(*(float(v) for v in boxes[i])), float(scores[i]), mapped)
+                )
         found.sort(key=lambda d: -d.score)
         return found

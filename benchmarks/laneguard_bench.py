@@ -1,0 +1,150 @@
+"""LaneGuard detection throughput at 768x576, against the bare detector measured in the same run.
+
+Figures, from one run:
+- the bare SSDLite inference rate (the baseline every other figure is divided by);
+- one stream through the whole pipeline (source → gate → detector → tracker → rules) on
+  vtest.avi, detecting every frame, and detecting every second frame (Frigate's detect fps);
+- four streams at once (a thread each, sharing the CPU) with motion gating, on vtest.avi (busy:
+  people in the lanes most of the time, the worst case) and on a quiet lane (vtest's empty
+  background with sensor noise, one person crossing every 30 s: what a toll lane mostly shows).
+Goals from issue 7: one stream >= 15 frames/s, four streams >= 5 frames/s each, 2 cores.
+
+Run: .venv/bin/python benchmarks/laneguard_bench.py [--seconds S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from laneguard.adapters.video import OpenCvVideoSource
+from laneguard.detection_bootstrap import build_detector, build_pipeline
+from laneguard.detection_config import load_zones_file
+from laneguard.service.pipeline import PipelineConfig, run_pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "integration" / "laneguard"))
+from lg_clips import paste, scene_parts, vtest_path, write_clip  # noqa: E402
+
+ZONES = ROOT / "tests" / "fixtures" / "laneguard" / "vtest_zones.json"
+
+
+def quiet_lane(folder: Path, video: Path) -> Path:
+    """60 s at 10 fps: background plus noise; a person crosses lane-2 at 10 s and 40 s."""
+    background, person = scene_parts(video)
+    rng = np.random.default_rng(7)
+    noise = [rng.normal(0, 2.0, background.shape) for _ in range(8)]
+
+    def draw(i: int) -> np.ndarray:
+        t = i % 300
+        frame = (
+            background
+            if not 100 <= t < 130
+            else paste(background, person, (480 + 8 * (t - 100), 360))
+        )
+        return np.clip(frame + noise[i % 8], 0, 255).astype(np.uint8)
+
+    return write_clip(folder / "quiet.avi", 600, draw)
+
+
+def bare_detector_fps(video: Path, frames: int) -> float:
+    detector = build_detector()
+    cap = cv2.VideoCapture(str(video))
+    images = [cap.read()[1] for _ in range(frames)]
+    cap.release()
+    detector.detect(images[0])
+    start = time.perf_counter()
+    for image in images:
+        detector.detect(image)
+    return frames / (time.perf_counter() - start)
+
+
+def stream_fps(
+    video: Path,
+    seconds: float,
+    gating: bool,
+    detect_every: int = 1,
+    skip: int = 0,
+    stop: threading.Event | None = None,
+) -> tuple[float, float]:
+    """Frames per second through the pipeline over a fixed wall-clock window, and the share
+    of frames on which the detector rested. `skip` frames are consumed before timing starts."""
+    config = PipelineConfig(detect_every=detect_every)
+    pipeline = build_pipeline(load_zones_file(ZONES), motion_gating=gating, config=config)
+    source = OpenCvVideoSource(str(video), loop=True)
+    stop = stop or threading.Event()
+    done = 0
+    start = time.perf_counter()
+    for result in run_pipeline(source, pipeline):
+        if result.frame.index < skip:
+            start = time.perf_counter()
+            pipeline.detector_runs = 0
+            continue
+        done += 1
+        if stop.is_set() or time.perf_counter() - start >= seconds:
+            source.close()
+    elapsed = time.perf_counter() - start
+    return done / elapsed, 1 - pipeline.detector_runs / max(1, done)
+
+
+def four_streams(video: Path, seconds: float, detect_every: int = 1) -> list[float]:
+    """Four pipelines in threads, all measured over the same window (the first to finish
+    stops the others, so none runs alone at the end)."""
+    results = [0.0] * 4
+    stop = threading.Event()
+
+    def worker(i: int) -> None:
+        results[i] = stream_fps(
+            video, seconds, gating=True, detect_every=detect_every, skip=i * 75, stop=stop
+        )[0]
+        stop.set()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [round(r, 1) for r in results]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20.0, help="Window per figure")
+    n = parser.parse_args().seconds
+    with tempfile.TemporaryDirectory() as tmp:
+        busy = vtest_path(Path(tmp))
+        quiet = quiet_lane(Path(tmp), busy)
+        baseline = bare_detector_fps(busy, 100)
+        every, _ = stream_fps(busy, n, gating=False)
+        half, _ = stream_fps(busy, n, gating=True, detect_every=2)
+        quiet_one, quiet_rest = stream_fps(quiet, n, gating=True)
+        busy_four = four_streams(busy, n)
+        busy_four_2nd = four_streams(busy, n, detect_every=2)
+        quiet_four = four_streams(quiet, n)
+    figures = {
+        "bare_detector_fps": round(baseline, 1),
+        "one_stream_busy_every_frame_fps": round(every, 1),
+        "ratio": round(every / baseline, 2),
+        "one_stream_busy_detect_every_2nd_fps": round(half, 1),
+        "ratio_2nd": round(half / baseline, 2),
+        "one_stream_quiet_gated_fps": round(quiet_one, 1),
+        "ratio_quiet": round(quiet_one / baseline, 2),
+        "quiet_detector_rested_share": round(quiet_rest, 2),
+        "four_streams_busy_gated_fps_each": busy_four,
+        "four_streams_busy_gated_detect_every_2nd_fps_each": busy_four_2nd,
+        "four_streams_quiet_gated_fps_each": quiet_four,
+        "four_quiet_min_ratio": round(min(quiet_four) / baseline, 2),
+    }
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
