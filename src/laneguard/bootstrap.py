@@ -1,7 +1,8 @@
 """The one place that picks LaneGuard's concrete adapters and wires them into the services.
 
-`build()` makes everything from a config; tests and the demo differ only in the config and in the
-incident source they pass (the detection pipeline once merged, else the simulated source)."""
+`build()` makes everything from a config; tests and the demo differ only in the config (the
+camera pipelines of `source: pipeline`, or the simulated source) or in the source they pass.
+Detection's own adapters are picked in `detection_bootstrap`, which this module calls."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from laneguard.adapters.db import (
     make_engine,
 )
 from laneguard.adapters.hubs import FrameHub, WebSocketHub
+from laneguard.adapters.latest_frame import LatestFrameReader
 from laneguard.adapters.live_view import LiveAnnotator
 from laneguard.adapters.memory import SystemClock
 from laneguard.adapters.mqtt import MqttAlertTransport, MqttSettings
@@ -45,7 +47,7 @@ from laneguard.domain.voice import VoiceWarningPolicy, WarningLevel
 from laneguard.service import runner
 from laneguard.service.alerting import AlertService, VoiceWarner
 from laneguard.service.live import LiveCamera, LiveCameras
-from laneguard.service.ports import IncidentSource, LaneGuardError, Speaker
+from laneguard.service.ports import FrameSource, IncidentSource, LaneGuardError, Speaker
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService
 from laneguard.service.terminals import TerminalService
@@ -183,7 +185,8 @@ def _live_cameras(config: LaneGuardConfig, frames: FrameHub) -> LiveCameras:
         pipeline = build_pipeline(
             rules, build_detector(spec.detector), motion_gating=spec.motion_gating
         )
-        cameras.append(LiveCamera(cam.name, video, pipeline, realtime=not video.live))
+        source: FrameSource = LatestFrameReader(video) if video.live else video
+        cameras.append(LiveCamera(cam.name, source, pipeline, realtime=not video.live))
     return LiveCameras(cameras, on_frame=LiveAnnotator(frames), frame_every=spec.live_view_every)
 
 
