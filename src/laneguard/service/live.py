@@ -95,8 +95,14 @@ class LiveCameras:
             log.exception("camera %s stopped; the other cameras go on", camera.name)
 
     def close(self) -> None:
+        """Stops the workers; each closes its own source (a capture released from another
+        thread while it decodes crashes OpenCV), so a source is closed from here only when its
+        worker is stuck or never started."""
         self._closed.set()
+        started = {t.name: t for t in self._threads}
         for camera in self.cameras:
-            camera.source.close()
-        for thread in self._threads:
-            thread.join(timeout=5)
+            thread = started.get(f"camera-{camera.name}")
+            if thread is not None:
+                thread.join(timeout=5)
+            if thread is None or thread.is_alive():
+                camera.source.close()
