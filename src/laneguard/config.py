@@ -156,6 +156,10 @@ class WebConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8100, ge=1, le=65535)
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
+    tls_cert: Path | None = Field(
+        default=None, description="PEM certificate: serve HTTPS (phones need it for WebCrypto)"
+    )
+    tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
 
 
 class LaneGuardConfig(_Strict):
@@ -230,6 +234,13 @@ def load_config(path: Path) -> LaneGuardConfig:
         raise ConfigError(f"config file {path}: {problems}") from exc
     if not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+    web = config.web
+    if (web.tls_cert is None) != (web.tls_key is None):
+        raise ConfigError("web.tls_cert and web.tls_key go together; give both or neither")
+    for name in ("tls_cert", "tls_key"):
+        value = getattr(web, name)
+        if value is not None and not value.is_absolute():
+            setattr(web, name, (path.parent / value).resolve())
     for camera in config.cameras:
         if camera.zones_file is not None and not camera.zones_file.is_absolute():
             camera.zones_file = (path.parent / camera.zones_file).resolve()

@@ -72,8 +72,9 @@ def run(
     app.start()
     try:
         web = create_app(web_context(app))
+        scheme = "https" if cfg.web.tls_cert else "http"
         typer.echo(
-            f"LaneGuard {cfg.station}: http://{cfg.web.host}:{cfg.web.port}/ "
+            f"LaneGuard {cfg.station}: {scheme}://{cfg.web.host}:{cfg.web.port}/ "
             f"(terminal page /terminal)",
             err=True,
         )
@@ -85,6 +86,8 @@ def run(
             port=cfg.web.port,
             log_level="warning",
             timeout_graceful_shutdown=3,
+            ssl_certfile=str(cfg.web.tls_cert) if cfg.web.tls_cert else None,
+            ssl_keyfile=str(cfg.web.tls_key) if cfg.web.tls_key else None,
         )
     finally:
         app.stop()

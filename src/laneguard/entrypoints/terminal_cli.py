@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import queue
+import ssl
 import sys
 import urllib.error
 import urllib.request
@@ -37,6 +38,9 @@ def enroll(
     code: Annotated[str, typer.Option(help="The station's enrolment code")],
     name: Annotated[str, typer.Option(help="Name of the person wearing the terminal")],
     server: Annotated[str, typer.Option(help="LaneGuard web address")] = "http://127.0.0.1:8100",
+    server_ca: Annotated[
+        Path | None, typer.Option(help="CA of the station's HTTPS certificate, if private")
+    ] = None,
     key_file: Annotated[
         Path, typer.Option(help="Where the private key is kept")
     ] = DEFAULT_KEY_FILE,
@@ -54,7 +58,8 @@ def enroll(
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        context = ssl.create_default_context(cafile=str(server_ca) if server_ca else None)
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:  # noqa: S310
             answer: dict[str, Any] = json.loads(response.read())
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode(errors="replace")

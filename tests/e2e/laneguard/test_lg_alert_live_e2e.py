@@ -48,8 +48,8 @@ def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - local test server
+def _get(url: str, context: ssl.SSLContext | None = None) -> Any:
+    with urllib.request.urlopen(url, timeout=10, context=context) as r:  # noqa: S310 - local
         return json.loads(r.read())
 
 
@@ -103,8 +103,12 @@ LOOPED_VTEST = {
 
 
 class Service:
-    def __init__(self, tmp: Path, broker: LocalMosquitto, setup: dict[str, Any]) -> None:
+    def __init__(
+        self, tmp: Path, broker: LocalMosquitto, setup: dict[str, Any], https: bool = False
+    ) -> None:
         self.port = free_port()
+        self.https = https
+        self.context = ssl.create_default_context(cafile=str(broker.tls.ca_cert))
         self.prefix = f"lge2e-{secrets.token_hex(4)}"
         self.config = tmp / "laneguard.json"
         self.config.write_text(
@@ -114,7 +118,18 @@ class Service:
                     "timezone": "Asia/Shanghai",
                     "data_dir": str(tmp / "data"),
                     "enrolment_code": CODE,
-                    "web": {"host": "127.0.0.1", "port": self.port},
+                    "web": {
+                        "host": "127.0.0.1",
+                        "port": self.port,
+                        **(
+                            {
+                                "tls_cert": str(broker.tls.server_cert),
+                                "tls_key": str(broker.tls.server_key),
+                            }
+                            if https
+                            else {}
+                        ),
+                    },
                     "mqtt": {
                         "host": broker.host,
                         "port": broker.port,
@@ -129,7 +144,7 @@ class Service:
                 }
             )
         )
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"{'https' if https else 'http'}://127.0.0.1:{self.port}"
         self.log = (tmp / "service.log").open("w")
         self.proc = subprocess.Popen(
             [*LANEGUARD, "run", "--config", str(self.config)],
@@ -139,7 +154,7 @@ class Service:
         deadline = time.monotonic() + 60
         while True:
             try:
-                _get(f"{self.base}/api/incidents")
+                _get(f"{self.base}/api/incidents", self.context)
                 break
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -434,3 +449,49 @@ def test_looped_video_through_the_detector_alerts_both_terminals(
             listener.kill()
             listener.communicate()
         assert service.stop() == 0
+
+
+def test_https_web_terminal_enrols_and_decrypts(tmp_path: Path, broker: LocalMosquitto) -> None:
+    """Phones reach the station over the wireless network: WebCrypto needs HTTPS there."""
+    service = Service(tmp_path, broker, SIMULATED, https=True)
+    try:
+        enrolled = _cli(
+            "terminal",
+            "enroll",
+            "--server",
+            service.base,
+            "--server-ca",
+            str(broker.tls.ca_cert),
+            "--code",
+            CODE,
+            "--name",
+            "王五",
+            "--key-file",
+            str(tmp_path / "w.json"),
+        )
+        assert enrolled.returncode == 0, enrolled.stderr
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_context(ignore_https_errors=True).new_page()
+            page.goto(f"{service.base}/terminal?lang=en")
+            page.fill("#enrol-name", "赵六")
+            page.fill("#enrol-code", CODE)
+            page.click("#enrol-button")
+            expect(page.locator("#status")).to_have_attribute("data-state", "listening")
+            incident = _post_tls(f"{service.base}/api/simulate", {"lane": "3"}, service.context)
+            card = page.locator(f'article[data-incident="{incident}"]')
+            expect(card.locator("h2")).to_have_text("Lane 3 · Pedestrian")
+            browser.close()
+    finally:
+        assert service.stop() == 0
+
+
+def _post_tls(url: str, body: dict[str, Any], context: ssl.SSLContext) -> str:
+    req = urllib.request.Request(  # noqa: S310 - local test server
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10, context=context) as r:  # noqa: S310
+        return str(json.loads(r.read())["incident_id"])
