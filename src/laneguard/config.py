@@ -160,6 +160,10 @@ class WebConfig(_Strict):
         default=None, description="PEM certificate: serve HTTPS (phones need it for WebCrypto)"
     )
     tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+    operator_user: str | None = Field(
+        default=None, description="Login for incidents, statistics and live view (HTTP Basic)"
+    )
+    operator_password: str | None = Field(default=None, description="Password of operator_user")
 
 
 class LaneGuardConfig(_Strict):
@@ -235,6 +239,8 @@ def load_config(path: Path) -> LaneGuardConfig:
     if not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
     web = config.web
+    if (web.operator_user is None) != (web.operator_password is None):
+        raise ConfigError("web.operator_user and web.operator_password go together")
     if (web.tls_cert is None) != (web.tls_key is None):
         raise ConfigError("web.tls_cert and web.tls_key go together; give both or neither")
     for name in ("tls_cert", "tls_key"):

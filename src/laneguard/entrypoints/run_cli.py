@@ -44,6 +44,11 @@ def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
         simulator=app.simulator,
         cameras=[c.name for c in app.config.cameras],
         health=app.health,
+        operator=(
+            (app.config.web.operator_user, app.config.web.operator_password)
+            if app.config.web.operator_user and app.config.web.operator_password
+            else None
+        ),
     )
 
 

@@ -70,7 +70,7 @@ class Web:
 
 
 @pytest.fixture
-def web() -> Iterator[Web]:
+def web(request: pytest.FixtureRequest) -> Iterator[Web]:
     clock = SystemClock()
     incidents, terminals = InMemoryIncidentRepository(), InMemoryTerminalRepository()
     sealer = StationSealer(generate_private_key())
@@ -91,6 +91,7 @@ def web() -> Iterator[Web]:
         mqtt=None,
         simulator=simulator,
         cameras=["cam-1"],
+        operator=getattr(request, "param", None),
     )
     with TestClient(create_app(ctx)) as client:
         yield Web(client, alerts, sealer, hub, simulator, terminal_service)
@@ -196,3 +197,18 @@ def test_websocket_refuses_unknown_and_revoked_terminals(web: Web) -> None:
     ):
         ws.receive_text()
     assert refused.value.code == 4403
+
+
+@pytest.mark.parametrize("web", [("leitung", "s3cret-pass")], indirect=True)
+def test_operator_pages_need_the_login_but_terminals_do_not(web: Web) -> None:
+    for path in ("/", "/stats", "/api/incidents", "/stats.csv", "/live", "/api/health"):
+        assert web.client.get(path).status_code == 401, path
+        assert web.client.get(path, auth=("leitung", "wrong")).status_code == 401, path
+    assert web.client.get("/api/incidents", auth=("leitung", "s3cret-pass")).status_code == 200
+    assert web.client.get("/terminal").status_code == 200
+    me = web.enrol()
+    web.incident(1)
+    ack = me.seal_ack(
+        Acknowledgement("inc-1", me.terminal_id, Outcome.LEFT_BY_ITSELF, datetime.now(UTC))
+    )
+    assert web.client.post("/api/acks", content=ack.to_bytes()).status_code == 200

@@ -9,6 +9,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -16,8 +17,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import (
+    Depends,
+    FastAPI,
+    HTTPException,
+    Query,
+    Request,
+    WebSocket,
+    WebSocketDisconnect,
+)
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -42,6 +52,7 @@ from laneguard.simulation.source import SimulatedIncidentSource
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
+BASIC_AUTH = HTTPBasic(auto_error=False, realm="LaneGuard")
 
 
 @dataclass
@@ -59,6 +70,7 @@ class WebContext:
     simulator: SimulatedIncidentSource | None
     cameras: list[str]
     health: Callable[[], dict[str, object]] = lambda: {}
+    operator: tuple[str, str] | None = None
 
 
 class EnrolRequest(BaseModel):
@@ -119,6 +131,29 @@ def create_app(ctx: WebContext) -> FastAPI:
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+    def operator(
+        credentials: Annotated[HTTPBasicCredentials | None, Depends(BASIC_AUTH)],
+    ) -> None:
+        """Records, snapshots and the live view are for the station's operators only (HTTP
+        Basic, over HTTPS in production); terminals use their keys, not this."""
+        if ctx.operator is None:
+            return
+        user, password = ctx.operator
+        ok = credentials is not None and all(
+            (
+                hmac.compare_digest(credentials.username.encode(), user.encode()),
+                hmac.compare_digest(credentials.password.encode(), password.encode()),
+            )
+        )
+        if not ok:
+            raise HTTPException(
+                401,
+                "operator login required",
+                headers={"WWW-Authenticate": 'Basic realm="LaneGuard"'},
+            )
+
+    guarded = [Depends(operator)]
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, **values: Any) -> HTMLResponse:
@@ -143,7 +178,7 @@ def create_app(ctx: WebContext) -> FastAPI:
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from exc
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, dependencies=guarded)
     def incidents_page(request: Request) -> HTMLResponse:
         return page(
             request,
@@ -153,18 +188,18 @@ def create_app(ctx: WebContext) -> FastAPI:
             can_simulate=ctx.simulator is not None,
         )
 
-    @app.get("/api/incidents")
+    @app.get("/api/incidents", dependencies=guarded)
     def incidents_api(limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
         return [_incident_json(r) for r in ctx.records.recent(limit)]
 
-    @app.get("/incidents/{incident_id}/snapshot.jpg")
+    @app.get("/incidents/{incident_id}/snapshot.jpg", dependencies=guarded)
     def snapshot(incident_id: str) -> Response:
         record = ctx.records.get(incident_id)
         if record is None or not record.snapshot_jpeg:
             raise HTTPException(404, f"incident_id={incident_id!r} has no snapshot")
         return Response(record.snapshot_jpeg, media_type="image/jpeg")
 
-    @app.get("/stats", response_class=HTMLResponse)
+    @app.get("/stats", response_class=HTMLResponse, dependencies=guarded)
     def stats_page(
         request: Request,
         start: Annotated[date | None, Query(alias="from")] = None,
@@ -199,7 +234,7 @@ def create_app(ctx: WebContext) -> FastAPI:
             dimensions=[d.value for d in Dimension],
         )
 
-    @app.get("/api/stats")
+    @app.get("/api/stats", dependencies=guarded)
     def stats_api(
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,
@@ -218,7 +253,7 @@ def create_app(ctx: WebContext) -> FastAPI:
             "turned_back_change": yoy.turned_back_change,
         }
 
-    @app.get("/stats.csv")
+    @app.get("/stats.csv", dependencies=guarded)
     def stats_csv(
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,
@@ -306,7 +341,7 @@ def create_app(ctx: WebContext) -> FastAPI:
                 task.cancel()
             ctx.ws_hub.unsubscribe(terminal_id, queue)
 
-    @app.post("/api/simulate", status_code=201)
+    @app.post("/api/simulate", status_code=201, dependencies=guarded)
     def simulate(body: SimulateRequest) -> dict[str, str]:
         if ctx.simulator is None:
             raise HTTPException(404, "this station runs real cameras; simulation is off")
@@ -316,11 +351,11 @@ def create_app(ctx: WebContext) -> FastAPI:
             raise HTTPException(422, str(exc)) from exc
         return {"incident_id": event.incident_id, "lane": event.lane}
 
-    @app.get("/api/health")
+    @app.get("/api/health", dependencies=guarded)
     def health() -> dict[str, object]:
         return ctx.health()
 
-    @app.get("/live", response_class=HTMLResponse)
+    @app.get("/live", response_class=HTMLResponse, dependencies=guarded)
     def live_page(request: Request) -> HTMLResponse:
         cameras = sorted(set(ctx.cameras) | set(ctx.frames.cameras()))
         states = ctx.health().get("cameras", {})
@@ -328,7 +363,7 @@ def create_app(ctx: WebContext) -> FastAPI:
             request, "live.html", cameras=cameras, states=states if isinstance(states, dict) else {}
         )
 
-    @app.get("/live/{camera}.mjpg")
+    @app.get("/live/{camera}.mjpg", dependencies=guarded)
     async def live_stream(camera: str) -> StreamingResponse:
         async def frames() -> AsyncIterator[bytes]:
             seq = 0
