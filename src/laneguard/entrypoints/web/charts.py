@@ -59,7 +59,7 @@ def stacked_bars(
         if len(rows) <= 16 or i % max(1, len(rows) // 8) == 0:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
-                f'text-anchor="middle">{escape(row.key[-10:])}</text>'
+                f'text-anchor="middle">{escape(labels.get(row.key, row.key)[-10:])}</text>'
             )
     lx = left
     for key, colour in SERIES:

@@ -95,7 +95,7 @@ function render(me, alert) {
   const card = document.createElement("article");
   card.className = "alert";
   card.dataset.incident = alert.incident_id;
-  const when = new Date(alert.at).toLocaleString();
+  const when = new Date(alert.at).toLocaleString(document.documentElement.lang || undefined);
   const head = document.createElement("h2");
   head.textContent = `${T.lane} ${alert.lane} · ${T[alert.class] || alert.class}`;
   const meta = document.createElement("p");
