@@ -4,6 +4,7 @@ every active terminal gets the alert sealed for its own key, and staff close it 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
 
@@ -52,7 +53,7 @@ class VoiceWarner:
         self._clips = clips
         self._speakers = speakers
         self._executor = executor
-        self.played: list[WarningDue] = []
+        self.played: deque[WarningDue] = deque(maxlen=100)  # recent, for the tests and logs
 
     def opened(self, event: IncidentOpened) -> None:
         due = self._policy.on_opened(event.lane, event.incident_id, event.at)

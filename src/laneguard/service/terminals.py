@@ -39,8 +39,12 @@ class TerminalService:
     def enroll(self, name: str, public_key: bytes, code: str, client: str = "") -> Terminal:
         """`client` (the caller's address) keys the lockout after repeated wrong codes."""
         now = self._clock.now()
-        recent = [t for t in self._wrong.get(client, []) if now - t < LOCKOUT]
-        self._wrong[client] = recent
+        self._wrong = {
+            c: kept
+            for c, times in self._wrong.items()
+            if (kept := [t for t in times if now - t < LOCKOUT])
+        }
+        recent = self._wrong.setdefault(client, [])
         if len(recent) >= MAX_WRONG_CODES:
             wait = int((LOCKOUT - (now - recent[0])).total_seconds())
             raise EnrolmentLockedError(f"too many wrong enrolment codes; try again in {wait} s")
