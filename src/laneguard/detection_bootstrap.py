@@ -14,7 +14,7 @@ from laneguard.adapters.motion import FrameDiffMotionGate
 from laneguard.adapters.snapshot import JpegSnapshotEncoder
 from laneguard.adapters.vest import HsvVestMeter
 from laneguard.adapters.video import OpenCvVideoSource
-from laneguard.detection_config import DetectorConfig, SsdLiteConfig
+from laneguard.detection_config import CameraConfig, DetectorConfig, SsdLiteConfig
 from laneguard.domain.zones import CameraRules
 from laneguard.service.pipeline import CameraPipeline, PipelineConfig
 from laneguard.service.ports import Detector, FrameSource
@@ -65,6 +65,24 @@ def build_source(
     thread that keeps the newest frame, reconnecting forever with back-off."""
     source = OpenCvVideoSource(url, loop=loop, size=size)
     return LatestFrameReader(source) if source.live else source
+
+
+def build_camera(config: CameraConfig, detector: Detector) -> tuple[FrameSource, CameraPipeline]:
+    """A live camera's source and pipeline from its config; share `detector` across cameras.
+
+    Feed them to `laneguard.service.pipeline.run_pipeline` (every frame's result, for the live
+    view) or `incident_events` (IncidentOpened / IncidentEnded only).
+    """
+    size = (config.size[0], config.size[1]) if config.size else None
+    source = build_source(config.source, loop=config.loop, size=size)
+    pipeline = build_pipeline(
+        config.to_rules(),
+        detector,
+        config=PipelineConfig(
+            detect_every=config.detect_every, keyframe_interval=config.keyframe_interval
+        ),
+    )
+    return source, pipeline
 
 
 class _AlwaysMoving:

@@ -42,22 +42,26 @@ class ZoneConfig(_Strict):
         default_factory=lambda: list(ObjectClass)[:4],
         description="Classes that count: pedestrian, bicycle, motorcycle, e-bike, vehicle",
     )
-    lane: str = Field("", description="Lane whose speaker and staff get the alert")
-    inertia: int = Field(3, ge=1, description="Consecutive frames in the zone before it counts")
-    min_dwell_s: float = Field(0.0, ge=0, description="Seconds in the zone before it counts")
-    direction: Direction = Field(Direction.ANY, description="any, entering or leaving")
+    lane: str = Field(default="", description="Lane whose speaker and staff get the alert")
+    inertia: int = Field(
+        default=3, ge=1, description="Consecutive frames in the zone before it counts"
+    )
+    min_dwell_s: float = Field(
+        default=0.0, ge=0, description="Seconds in the zone before it counts"
+    )
+    direction: Direction = Field(default=Direction.ANY, description="any, entering or leaving")
     heading: XY = Field(
         default_factory=lambda: [0.0, 0.0], description="Image vector into the lane"
     )
 
 
 class ClassRuleConfig(_Strict):
-    min_score: float = Field(0.4, ge=0, le=1)
-    threshold: float = Field(0.55, ge=0, le=1, description="Median score over the track")
-    min_area: float = Field(0.0, ge=0)
-    max_area: float = Field(math.inf, gt=0)
-    min_aspect: float = Field(0.0, ge=0)
-    max_aspect: float = Field(math.inf, gt=0)
+    min_score: float = Field(default=0.4, ge=0, le=1)
+    threshold: float = Field(default=0.55, ge=0, le=1, description="Median score over the track")
+    min_area: float = Field(default=0.0, ge=0)
+    max_area: float = Field(default=math.inf, gt=0)
+    min_aspect: float = Field(default=0.0, ge=0)
+    max_aspect: float = Field(default=math.inf, gt=0)
 
 
 class HomographyConfig(_Strict):
@@ -81,7 +85,7 @@ class ScheduleConfig(_Strict):
 
 class StaffConfig(_Strict):
     enabled: bool = True
-    min_vest_ratio: float = Field(0.12, ge=0, le=1)
+    min_vest_ratio: float = Field(default=0.12, ge=0, le=1)
 
 
 class ZonesFile(_Strict):
@@ -92,11 +96,11 @@ class ZonesFile(_Strict):
     masks: list[list[XY]] = Field(default_factory=list)
     class_rules: dict[ObjectClass, ClassRuleConfig] = Field(default_factory=dict)
     homography: HomographyConfig | None = None
-    walking_speed_mps: float = Field(2.5, gt=0)
+    walking_speed_mps: float = Field(default=2.5, gt=0)
     rider_class: ObjectClass = ObjectClass.E_BIKE
-    staff: StaffConfig = Field(default_factory=StaffConfig)
+    staff: StaffConfig = Field(default_factory=lambda: StaffConfig())
     schedule: list[ScheduleConfig] = Field(default_factory=list)
-    exit_frames: int = Field(5, ge=1, description="Frames out of the zone before it ends")
+    exit_frames: int = Field(default=5, ge=1, description="Frames out of the zone before it ends")
 
     def to_rules(self) -> CameraRules:
         names = [z.name for z in self.zones]
@@ -143,10 +147,26 @@ class ZonesFile(_Strict):
         )
 
 
+class CameraConfig(ZonesFile):
+    """One live camera: where its video comes from, how often to detect, and its zones."""
+
+    source: str = Field(description="File path, rtsp:// or http(s):// URL")
+    loop: bool = Field(default=False, description="Loop a file (the demo camera)")
+    size: list[int] | None = Field(
+        default=None, min_length=2, max_length=2, description="Resize frames to [w, h]"
+    )
+    detect_every: int = Field(default=1, ge=1, description="Detect at most every Nth frame")
+    keyframe_interval: int = Field(default=10, ge=1, description="Detect at least every N frames")
+
+
 class SsdLiteConfig(_Strict):
     type: Literal["ssdlite"] = "ssdlite"
-    model_dir: Path | None = Field(None, description="Folder of the model; default user cache")
-    min_score: float = Field(0.1, ge=0, le=1, description="Lowest score kept for the tracker")
+    model_dir: Path | None = Field(
+        default=None, description="Folder of the model; default user cache"
+    )
+    min_score: float = Field(
+        default=0.1, ge=0, le=1, description="Lowest score kept for the tracker"
+    )
 
 
 class YoloOnnxConfig(_Strict):
@@ -156,9 +176,9 @@ class YoloOnnxConfig(_Strict):
     class_map: dict[str, ObjectClass] = Field(
         description="Model label → pedestrian, bicycle, motorcycle, e-bike or vehicle"
     )
-    input_size: int = Field(640, ge=32)
-    min_score: float = Field(0.1, ge=0, le=1)
-    nms_iou: float = Field(0.5, gt=0, le=1)
+    input_size: int = Field(default=640, ge=32)
+    min_score: float = Field(default=0.1, ge=0, le=1)
+    nms_iou: float = Field(default=0.5, gt=0, le=1)
 
 
 DetectorConfig = Annotated[SsdLiteConfig | YoloOnnxConfig, Field(discriminator="type")]

@@ -82,7 +82,9 @@ class Track:
         b = self.box
         return Box(b.x1 + k * vx1, b.y1 + k * vy1, b.x2 + k * vx2, b.y2 + k * vy2)
 
-    def _observe(self, det: Detection, at_s: float, smoothing: float) -> None:
+    def _observe(self, det: Detection, at_s: float, smoothing: float, confident: bool) -> None:
+        """Move to the detection; only confident detections enter the score history, so the
+        weak boxes ByteTrack uses to bridge an occlusion do not drag the median down."""
         old = self.box
         new = det.box
         raw = (new.x1 - old.x1, new.y1 - old.y1, new.x2 - old.x2, new.y2 - old.y2)
@@ -95,7 +97,8 @@ class Track:
         self.box = new
         self.score = det.score
         self.object_class = det.object_class
-        self.scores.append(det.score)
+        if confident:
+            self.scores.append(det.score)
         self.path.append((at_s, new.bottom_centre))
         self.hits += 1
         self.lost_frames = 0
@@ -200,7 +203,9 @@ class ByteTracker:
         return [t for t in seen if t.state is TrackState.CONFIRMED]
 
     def _hit(self, track: Track, det: Detection, at_s: float, seen: list[Track]) -> None:
-        track._observe(det, at_s, self.config.velocity_smoothing)
+        track._observe(
+            det, at_s, self.config.velocity_smoothing, det.score >= self.config.high_score
+        )
         if track.state is TrackState.TENTATIVE and track.hits >= self.config.confirm_hits:
             track.track_id = self._next_id
             self._next_id += 1

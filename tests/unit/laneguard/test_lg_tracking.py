@@ -76,3 +76,14 @@ def test_a_near_duplicate_box_does_not_steal_the_id() -> None:
     tracker.update([det(110), det(118, score=0.7)], 0.5)
     seen = tracker.update([det(114)], 0.6)
     assert [t.track_id for t in seen] == [1]
+
+
+def test_weak_bridging_boxes_do_not_drag_the_median_score_down() -> None:
+    tracker = ByteTracker()
+    for i in range(4):
+        tracker.update([det(100 + 2 * i, score=0.9)], i / 10)
+    for i in range(4, 14):
+        tracker.update([det(100 + 2 * i, score=0.2)], i / 10)
+    (track,) = tracker.tracks
+    assert track.median_score == 0.9
+    assert track.score == 0.2

@@ -146,7 +146,7 @@ class SsdLiteDetector:
             image, 1 / 127.5, (INPUT_SIZE, INPUT_SIZE), (127.5, 127.5, 127.5), swapRB=True
         )
         self._net.setInput(blob)
-        return list(self._net.forward(OUTPUTS))
+        return [np.asarray(o, dtype=np.float32) for o in self._net.forward(OUTPUTS)]
 
     def detect(self, image: object) -> list[Detection]:
         frame = np.asarray(image, dtype=np.uint8)

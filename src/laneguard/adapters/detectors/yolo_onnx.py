@@ -77,7 +77,7 @@ class YoloOnnxDetector:
         nms_iou: float = 0.5,
         threads: int = 0,
     ) -> None:
-        import onnxruntime as ort
+        import onnxruntime as ort  # type: ignore[import-untyped]
 
         unknown = sorted(set(class_map) - set(labels))
         if unknown:
