@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from laneguard.adapters.crypto import StationSealer
@@ -22,6 +21,7 @@ from laneguard.adapters.db import (
     create_tables,
     make_engine,
 )
+from laneguard.adapters.errors import ConfigError as DetectionConfigError
 from laneguard.adapters.hubs import FrameHub, WebSocketHub
 from laneguard.adapters.latest_frame import LatestFrameReader
 from laneguard.adapters.live_view import LiveAnnotator
@@ -39,7 +39,6 @@ from laneguard.config import (
     SimulatedSourceConfig,
 )
 from laneguard.detection_bootstrap import build_detector, build_pipeline
-from laneguard.detection_config import ZonesFile
 from laneguard.domain.alerts import SealedMessage
 from laneguard.domain.incidents import IncidentOpened
 from laneguard.domain.records import IncidentAlreadyClosedError
@@ -47,6 +46,7 @@ from laneguard.domain.voice import VoiceWarningPolicy, WarningLevel
 from laneguard.service import runner
 from laneguard.service.alerting import AlertService, VoiceWarner
 from laneguard.service.live import LiveCamera, LiveCameras
+from laneguard.service.pipeline import PipelineConfig
 from laneguard.service.ports import FrameSource, IncidentSource, LaneGuardError, Speaker
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService
@@ -176,17 +176,24 @@ def _live_cameras(config: LaneGuardConfig, frames: FrameHub) -> LiveCameras:
     spec = config.source
     cameras = []
     for cam in config.cameras:
+        # The video source is made here rather than by detection_bootstrap.build_camera so a
+        # file's clock starts now: incidents from a looped demo video then carry today's time.
         try:
-            rules = ZonesFile.model_validate(cam.zones_document()).to_rules()
-        except ValidationError as exc:
-            raise LaneGuardError(f"cameras[{cam.name}] zones: {exc}") from exc
-        size = (cam.width, cam.height) if cam.width and cam.height else None
+            rules = cam.to_rules()
+        except (ValueError, DetectionConfigError) as exc:
+            raise LaneGuardError(f"cameras[{cam.camera}]: {exc}") from exc
+        size = (cam.size[0], cam.size[1]) if cam.size else None
         video = OpenCvVideoSource(cam.source, size=size, loop=cam.loop, start=datetime.now(UTC))
         pipeline = build_pipeline(
-            rules, build_detector(spec.detector), motion_gating=spec.motion_gating
+            rules,
+            build_detector(spec.detector),
+            motion_gating=spec.motion_gating,
+            config=PipelineConfig(
+                detect_every=cam.detect_every, keyframe_interval=cam.keyframe_interval
+            ),
         )
         source: FrameSource = LatestFrameReader(video) if video.live else video
-        cameras.append(LiveCamera(cam.name, source, pipeline, realtime=not video.live))
+        cameras.append(LiveCamera(cam.camera, source, pipeline, realtime=not video.live))
     return LiveCameras(cameras, on_frame=LiveAnnotator(frames), frame_every=spec.live_view_every)
 
 
@@ -221,9 +228,9 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
         source = _live_cameras(config, frames)
     elif source is None and isinstance(config.source, SimulatedSourceConfig):
         zones = [
-            SimulatedZone(c.name, str(z["name"]), str(z.get("lane") or z["name"]))
+            SimulatedZone(c.camera, z.name, z.lane or z.name)
             for c in config.cameras
-            for z in c.zones_document()["zones"]
+            for z in c.zones
         ]
         simulator = SimulatedIncidentSource(
             zones or [SimulatedZone("demo-cam", "lane-1", "1")],

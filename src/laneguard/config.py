@@ -7,72 +7,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from laneguard.detection_config import DetectorConfig
-from laneguard.domain.incidents import ObjectClass
-
-INTRUDER_CLASSES: tuple[ObjectClass, ...] = tuple(
-    c for c in ObjectClass if c is not ObjectClass.VEHICLE
-)
+from laneguard.detection_config import CameraConfig, DetectorConfig
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class ZoneConfig(_Strict):
-    name: str = Field(description="Zone name, unique per camera")
-    lane: str = Field(description="Lane this zone watches; picks the speaker and the voice clip")
-    polygon: list[tuple[float, float]] = Field(
-        min_length=3, description="Polygon in video pixels [[x, y], ...]"
-    )
-    classes: list[ObjectClass] = Field(
-        default_factory=lambda: list(INTRUDER_CLASSES),
-        description="Classes that count as an intrusion here",
-    )
-    rules: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Detection rules (dwell, inertia, masks...) for the pipeline",
-    )
-
-
-class CameraConfig(_Strict):
-    name: str = Field(description="Camera name shown in alerts")
-    source: str = Field(description="Video file path or rtsp:// / http:// URL")
-    zones: list[ZoneConfig] = Field(
-        default_factory=list, description="Zones inline; `rules` takes the zones-file keys"
-    )
-    zones_file: Path | None = Field(
-        default=None, description="A `laneguard analyze` zones file (relative to this config)"
-    )
-    loop: bool = Field(default=False, description="Loop a video file (demo camera)")
-    width: int | None = Field(default=None, ge=32, description="Resize frames to this width")
-    height: int | None = Field(default=None, ge=32, description="... and this height")
-
-    def zones_document(self) -> dict[str, Any]:
-        """The camera's zones in the zones-file shape detection reads (detection_config)."""
-        if self.zones_file is not None:
-            doc: dict[str, Any] = json.loads(self.zones_file.read_text(encoding="utf-8"))
-            doc["camera"] = self.name
-            return doc
-        return {
-            "camera": self.name,
-            "zones": [
-                {
-                    "name": z.name,
-                    "lane": z.lane,
-                    "polygon": [list(p) for p in z.polygon],
-                    "classes": [c.value for c in z.classes],
-                    **z.rules,
-                }
-                for z in self.zones
-            ],
-        }
 
 
 class LocalSpeakerConfig(_Strict):
@@ -186,7 +131,10 @@ class LaneGuardConfig(_Strict):
         default=False, description="Start a private TLS Mosquitto (demo and tests)"
     )
     voice: VoiceConfig = VoiceConfig()
-    cameras: list[CameraConfig] = Field(default_factory=list)
+    cameras: list[CameraConfig] = Field(
+        default_factory=list,
+        description="Detection's camera config: camera, source, loop, size, zones, rules",
+    )
     speakers: list[SpeakerConfig] = Field(default_factory=list)
     source: SourceConfig = SimulatedSourceConfig()
 
@@ -209,9 +157,7 @@ class LaneGuardConfig(_Strict):
 
     def lanes(self) -> list[str]:
         found = {s.lane for s in self.speakers}
-        for camera in self.cameras:
-            for zone in camera.zones_document().get("zones", []):
-                found.add(str(zone.get("lane") or zone.get("name")))
+        found |= {z.lane or z.name for c in self.cameras for z in c.zones}
         return sorted(found)
 
 
@@ -247,13 +193,8 @@ def load_config(path: Path) -> LaneGuardConfig:
         value = getattr(web, name)
         if value is not None and not value.is_absolute():
             setattr(web, name, (path.parent / value).resolve())
-    for camera in config.cameras:
-        if camera.zones_file is not None and not camera.zones_file.is_absolute():
-            camera.zones_file = (path.parent / camera.zones_file).resolve()
-        if camera.zones_file is not None and not camera.zones_file.is_file():
-            raise ConfigError(
-                f"cameras[{camera.name}].zones_file={camera.zones_file}: no such file"
-            )
-        if not camera.zones and camera.zones_file is None:
-            raise ConfigError(f"cameras[{camera.name}]: give `zones` or `zones_file`")
+    names = [c.camera for c in config.cameras]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"cameras[].camera: {dupes} used more than once; names must be unique")
     return config

@@ -42,7 +42,7 @@ def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
         station_public_key=app.sealer.station_public_key,
         mqtt=_mqtt_info(app),
         simulator=app.simulator,
-        cameras=[c.name for c in app.config.cameras],
+        cameras=[c.camera for c in app.config.cameras],
         health=app.health,
         operator=(
             (app.config.web.operator_user, app.config.web.operator_password)

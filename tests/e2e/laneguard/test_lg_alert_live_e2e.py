@@ -72,7 +72,7 @@ def _lines(stream: IO[str], sink: queue.Queue[str]) -> None:
 SIMULATED = {
     "cameras": [
         {
-            "name": "cam-e2e",
+            "camera": "cam-e2e",
             "source": "sim://",
             "zones": [
                 {"name": "z2", "lane": "2", "polygon": [[0, 0], [10, 0], [10, 10]]},
@@ -86,7 +86,7 @@ VTEST = "/usr/share/doc/opencv-doc/examples/data/vtest.avi"
 LOOPED_VTEST = {
     "cameras": [
         {
-            "name": "cam-vtest",
+            "camera": "cam-vtest",
             "source": VTEST,
             "loop": True,
             "zones": [

@@ -29,15 +29,40 @@ def test_valid_yaml_resolves_data_dir_beside_the_file(tmp_path: Path) -> None:
         ("enrolment_code: '123'\n", "enrolment_code"),
         ("enrolment_code: '123456'\nspeakers: [{type: horn, lane: '1'}]\n", "horn"),
         ("enrolment_code: [\n", "not valid yaml"),
+        (
+            "enrolment_code: '123456'\ncameras: [{camera: c, source: v.avi, zones: []}]\n",
+            "cameras.0.zones",
+        ),
+        (
+            "enrolment_code: '123456'\ncameras:\n"
+            "  - {camera: c, source: a, zones: [{name: z, polygon: [[0,0],[1,0],[1,1]]}]}\n"
+            "  - {camera: c, source: b, zones: [{name: z, polygon: [[0,0],[1,0],[1,1]]}]}\n",
+            r"\['c'\] used more than once",
+        ),
     ],
 )
 def test_bad_config_is_named(tmp_path: Path, text: str, needle: str) -> None:
     path = tmp_path / "lg.yaml"
     path.write_text(text)
-    with pytest.raises(ConfigError, match=needle.replace("[", r"\[")):
+    with pytest.raises(ConfigError, match=needle):
         load_config(path)
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot be read"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_cameras_use_the_detection_camera_schema(tmp_path: Path) -> None:
+    path = tmp_path / "lg.yaml"
+    path.write_text(
+        "enrolment_code: '123456'\ncameras:\n"
+        "  - camera: cam-1\n    source: /videos/a.avi\n    loop: true\n    detect_every: 2\n"
+        "    zones: [{name: lane-4, lane: '4', polygon: [[0, 0], [9, 0], [9, 9]], inertia: 5}]\n"
+        "source: {type: pipeline, detector: {type: ssdlite}}\n"
+    )
+    cfg = load_config(path)
+    assert cfg.lanes() == ["4"]
+    rules = cfg.cameras[0].to_rules()
+    assert rules.camera == "cam-1"
+    assert rules.zones[0].inertia == 5
