@@ -39,9 +39,12 @@ class LocalSpeaker:
         self.command = command if command is not None else ([aplay, "-q"] if aplay else [])
 
     def play(self, wav: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"lane-{self.lane}-last.wav"
-        path.write_bytes(wav)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(wav)
+        except OSError as exc:  # a full disk must not stop the warning's log line
+            raise SpeakerError(f"cannot write {path}: {exc}") from exc
         if not self.command:
             log.info("lane %s warning written to %s (no audio player configured)", self.lane, path)
             return

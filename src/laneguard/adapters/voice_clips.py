@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from laneguard.domain.voice import WarningLevel
+from laneguard.service.ports import SpeakerError
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,12 @@ class EspeakClipLibrary:
 
     def clip(self, lane: str, level: WarningLevel) -> bytes:
         path = self.path(lane, level)
-        if not path.exists():
-            self.prepare([lane])
-        return path.read_bytes()
+        try:
+            if not path.exists():
+                self.prepare([lane])
+            return path.read_bytes()
+        except (ClipSynthesisError, OSError) as exc:
+            raise SpeakerError(f"warning clip {path} unavailable: {exc}") from exc
 
     def _synthesise(self, text: str, path: Path) -> None:
         binary = shutil.which(self.espeak)

@@ -72,7 +72,11 @@ class VoiceWarner:
         if speaker is None:
             log.warning("lane %s has no speaker configured; warning %s not played", due.lane, due)
             return
-        wav = self._clips.clip(due.lane, due.level)
+        try:
+            wav = self._clips.clip(due.lane, due.level)
+        except SpeakerError as exc:
+            log.error("no %s warning clip for lane %s: %s", due.level, due.lane, exc)
+            return
         self.played.append(due)
         self._executor.submit(self._play_now, speaker, wav, due)
 
@@ -82,6 +86,8 @@ class VoiceWarner:
             speaker.play(wav)
         except SpeakerError as exc:
             log.error("speaker of lane %s failed for %s: %s", due.lane, due.incident_id, exc)
+        except Exception:  # a device bug must show in the log, not vanish in the executor
+            log.exception("speaker of lane %s crashed for %s", due.lane, due.incident_id)
 
 
 class AlertService:

@@ -149,7 +149,8 @@ class Speaker(Protocol):
 
 class VoiceClips(Protocol):
     def clip(self, lane: str, level: WarningLevel) -> bytes:
-        """The WAV for that lane and level (the operator's recording, else the synthesised one)."""
+        """The WAV for that lane and level (the operator's recording, else the synthesised one);
+        raises SpeakerError when there is none and none can be made."""
         ...
 
 

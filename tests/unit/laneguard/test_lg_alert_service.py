@@ -186,3 +186,20 @@ def test_enrolment_locks_a_client_after_five_wrong_codes() -> None:
     assert w.terminals.enroll("y", b"k" * 32, "123456", client="10.0.0.6").name == "y"
     w.clock.advance(60)
     assert w.terminals.enroll("x", b"k" * 32, "123456", client="10.0.0.5").name == "x"
+
+
+class NoClips:
+    def clip(self, lane: str, level: WarningLevel) -> bytes:
+        raise SpeakerError("espeak-ng missing and no recording")
+
+
+def test_missing_clip_is_logged_and_the_alert_still_goes_out() -> None:
+    w = World()
+    alice = w.enroll("alice")
+    w.warner = VoiceWarner(VoiceWarningPolicy(), NoClips(), w.speakers, InlineExecutor())
+    w.service = AlertService(
+        "S1", w.incidents, w.terminals_repo, w.sealer, [w.mqtt], w.clock, w.warner
+    )
+    w.service.opened(_opened())
+    assert alice.open_alert(w.mqtt.sent[0]).incident_id == "inc-1"
+    assert list(w.warner.played) == []
