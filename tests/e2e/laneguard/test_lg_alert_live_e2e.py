@@ -24,6 +24,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import create_engine, text
 
 from laneguard.simulation.broker import LocalMosquitto, free_port
 
@@ -495,3 +496,66 @@ def _post_tls(url: str, body: dict[str, Any], context: ssl.SSLContext) -> str:
     )
     with urllib.request.urlopen(req, timeout=10, context=context) as r:  # noqa: S310
         return str(json.loads(r.read())["incident_id"])
+
+
+@pytest.mark.postgres
+def test_management_centre_database_on_postgresql(tmp_path: Path, broker: LocalMosquitto) -> None:
+    """The same live service writing its records to PostgreSQL, in a schema of its own."""
+    schema = f"lg_e2e_{secrets.token_hex(4)}"
+    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    service = Service(tmp_path, broker, {**SIMULATED, "database_url": url})
+    try:
+        key_file = tmp_path / "pg-terminal.json"
+        assert (
+            _cli(
+                "terminal",
+                "enroll",
+                "--server",
+                service.base,
+                "--code",
+                CODE,
+                "--name",
+                "孙七",
+                "--key-file",
+                str(key_file),
+            ).returncode
+            == 0
+        )
+        listener = subprocess.Popen(
+            [
+                *LANEGUARD,
+                "terminal",
+                "listen",
+                "--key-file",
+                str(key_file),
+                "--ack",
+                "false_alarm",
+                "--count",
+                "1",
+                "--json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert listener.stderr is not None
+        assert "listening as" in listener.stderr.readline()
+        _post(f"{service.base}/api/simulate", {"lane": "2"})
+        out, _ = listener.communicate(timeout=30)
+        assert json.loads(out.strip().splitlines()[-1])["ack"] == "false_alarm"
+        deadline = time.monotonic() + 10
+        while True:
+            stats = json.loads(_cli("stats", "--database", url, "--json", "--by", "station").stdout)
+            if stats["total"]["false_alarm"] == 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert stats["rows"][0]["key"] == "E2E收费站"
+        assert stats["total"]["false_alarm_rate"] == 1.0
+    finally:
+        assert service.stop() == 0
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
