@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## run: install, then start the demo on embedded defaults (SQLite, simulated devices)
+## run: install, then start both demos on embedded defaults (SQLite, simulated devices):
+## SampleHub on :8000, LaneGuard (looping vtest.avi, demo terminal page) on :8100
 run: $(STAMP)
+	$(BIN)/laneguard run --config config/laneguard-demo.yaml & lg=$$!; \
+	trap 'kill $$lg 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/samplehub demo
 
 ## test: install dev dependencies, then every check and every test tier
@@ -42,7 +45,7 @@ e2e: $(STAMP)
 	$(BIN)/pytest tests/e2e
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/api_bench.py
+	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,9 @@ import typer
 from laneguard import __version__
 from laneguard.entrypoints.analyze import analyze
 from laneguard.entrypoints.model import model_app
+from laneguard.entrypoints.run_cli import run
+from laneguard.entrypoints.stats_cli import stats
+from laneguard.entrypoints.terminal_cli import terminal_app
 
 app = typer.Typer(
     name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True
@@ -30,6 +33,9 @@ def _root(
 
 app.command("analyze")(analyze)
 app.add_typer(model_app, name="model")
+app.command("run")(run)
+app.command("stats")(stats)
+app.add_typer(terminal_app, name="terminal")
 
 
 def main() -> None:

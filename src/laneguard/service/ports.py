@@ -1,8 +1,10 @@
-"""The interfaces detection needs from the outside world; adapters implement them.
+"""The interfaces of everything outside LaneGuard's services; adapters implement them, fakes in
+the tests implement them too, and only bootstrap picks which.
 
-Images travel through the service as opaque objects (numpy arrays in practice): the service
-hands them from one port to the next and never looks inside, so it stays free of numpy and
+Detection: images travel through the service as opaque objects (numpy arrays in practice): the
+service hands them from one port to the next and never looks inside, so it stays free of numpy and
 OpenCV and can be tested with fakes that use any object as a frame.
+Alerting: transports only ever take a `SealedMessage`, so an alert cannot leave unencrypted.
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from laneguard.domain.alerts import Acknowledgement, Alert, SealedMessage, Terminal
 from laneguard.domain.geometry import Box
-from laneguard.domain.incidents import ObjectClass
+from laneguard.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass
+from laneguard.domain.records import IncidentRecord
 from laneguard.domain.tracking import Detection
+from laneguard.domain.voice import WarningLevel
+
+IncidentEvent = IncidentOpened | IncidentEnded
 
 
 class SourceHealth(enum.StrEnum):
@@ -77,3 +84,95 @@ class SnapshotEncoder(Protocol):
     """JPEG of the frame with the given boxes drawn, for alerts and records."""
 
     def encode(self, image: object, boxes: Sequence[Box]) -> bytes: ...
+
+
+class LaneGuardError(Exception):
+    """Base of the errors adapters raise after translating their vendor's errors."""
+
+
+class TransportError(LaneGuardError):
+    """An alert could not be handed to the network (broker down, socket closed)."""
+
+
+class DecryptionError(LaneGuardError):
+    """A sealed message was tampered with, moved, or sealed for another key."""
+
+
+class SpeakerError(LaneGuardError):
+    """A speaker did not take the clip (unreachable, refused, no player)."""
+
+
+class IncidentSource(Protocol):
+    """Where incidents come from: the detection pipeline, or a simulation."""
+
+    def events(self) -> Iterator[IncidentEvent]:
+        """Yields events as they happen; ends when the source is exhausted or closed."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class Sealer(Protocol):
+    """The station's half of end-to-end encryption."""
+
+    @property
+    def station_public_key(self) -> bytes: ...
+
+    def seal_alert(self, alert: Alert, terminal: Terminal) -> SealedMessage: ...
+
+    def open_ack(self, message: SealedMessage, terminal: Terminal) -> Acknowledgement:
+        """Raises DecryptionError unless the ack was sealed by that terminal's key."""
+        ...
+
+
+class AlertTransport(Protocol):
+    """Carries sealed alerts to terminals; it never sees plaintext."""
+
+    name: str
+
+    def deliver(self, message: SealedMessage) -> None:
+        """Raises TransportError when the network would not take it."""
+        ...
+
+
+class Speaker(Protocol):
+    """A lane's loudspeaker."""
+
+    def play(self, wav: bytes) -> None:
+        """Plays a WAV clip; raises SpeakerError when the device would not."""
+        ...
+
+
+class VoiceClips(Protocol):
+    def clip(self, lane: str, level: WarningLevel) -> bytes:
+        """The WAV for that lane and level (the operator's recording, else the synthesised one);
+        raises SpeakerError when there is none and none can be made."""
+        ...
+
+
+class IncidentRepository(Protocol):
+    def add(self, record: IncidentRecord) -> None: ...
+
+    def get(self, incident_id: str) -> IncidentRecord | None: ...
+
+    def save(self, record: IncidentRecord) -> None: ...
+
+    def list(
+        self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
+    ) -> list[IncidentRecord]:
+        """Newest first, opened in [since, until)."""
+        ...
+
+
+class TerminalRepository(Protocol):
+    def add(self, terminal: Terminal) -> None: ...
+
+    def get(self, terminal_id: str) -> Terminal | None: ...
+
+    def save(self, terminal: Terminal) -> None: ...
+
+    def list(self) -> list[Terminal]: ...

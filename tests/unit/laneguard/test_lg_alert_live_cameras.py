@@ -1,0 +1,102 @@
+"""Several cameras as one incident source; a camera that dies is reported, the others go on."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+
+from laneguard.domain.geometry import Box
+from laneguard.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass
+from laneguard.domain.tracking import Detection
+from laneguard.domain.zones import CameraRules, Zone
+from laneguard.service.live import LiveCamera, LiveCameras
+from laneguard.service.pipeline import CameraPipeline, FrameResult
+from laneguard.service.ports import Frame, IncidentEvent, SourceHealth
+
+P = ObjectClass.PEDESTRIAN
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+class PersonAlways:
+    @property
+    def classes(self) -> frozenset[ObjectClass]:
+        return frozenset({P})
+
+    def detect(self, image: object) -> list[Detection]:
+        return [Detection(Box(40, 10, 60, 90), 0.9, P)]
+
+
+class Moving:
+    def moving(self, image: object) -> bool:
+        return True
+
+
+class NoVest:
+    def ratio(self, image: object, box: Box) -> float:
+        return 0.0
+
+
+class FakeJpeg:
+    def encode(self, image: object, boxes: Sequence[Box]) -> bytes:
+        return b"jpeg"
+
+
+class Frames:
+    """`n` frames, then either the end or a decoder crash."""
+
+    def __init__(self, n: int, crash: bool = False) -> None:
+        self.n = n
+        self.crash = crash
+
+    @property
+    def fps(self) -> float:
+        return 10.0
+
+    @property
+    def health(self) -> SourceHealth:
+        return SourceHealth.OK
+
+    def frames(self) -> Iterator[Frame]:
+        for i in range(self.n):
+            yield Frame(i, i / 10, T0 + timedelta(seconds=i / 10), i)
+        if self.crash:
+            raise RuntimeError("decoder crashed")
+
+    def close(self) -> None:
+        return None
+
+
+def _camera(name: str, frames: Frames) -> LiveCamera:
+    zone = Zone(
+        "lane-1", ((0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0)), frozenset({P}), lane="1"
+    )
+    pipeline = CameraPipeline(
+        CameraRules(name, (zone,)), PersonAlways(), Moving(), NoVest(), FakeJpeg()
+    )
+    return LiveCamera(name, frames, pipeline, realtime=False)
+
+
+def test_events_from_every_camera_and_a_dead_camera_is_reported() -> None:
+    shown: list[tuple[str, int]] = []
+
+    def on_frame(camera: str, _p: CameraPipeline, result: FrameResult) -> None:
+        shown.append((camera, result.frame.index))
+
+    live = LiveCameras(
+        [_camera("cam-a", Frames(20)), _camera("cam-b", Frames(20, crash=True))],
+        on_frame=on_frame,
+        frame_every=5,
+    )
+    got: list[IncidentEvent] = []
+    for event in live.events():
+        got.append(event)
+        opened = {e.camera for e in got if isinstance(e, IncidentOpened)}
+        if opened == {"cam-a", "cam-b"} and any(isinstance(e, IncidentEnded) for e in got):
+            break
+    while live.health()["cam-b"] != "failed":
+        time.sleep(0.01)
+    live.close()
+    assert {e.lane for e in got if isinstance(e, IncidentOpened)} == {"1"}
+    assert live.health() == {"cam-a": "ok", "cam-b": "failed"}
+    assert ("cam-a", 4) in shown
