@@ -1,0 +1,116 @@
+"""Ports of the self-service intake: nameplate vision, label printers and RFID writers.
+
+The intake handlers depend on these Protocols only; bootstrap picks the adapters (RapidOCR,
+ZPL over TCP 9100, PDF, the simulated RFID writer) or the in-memory fakes the tests use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from samplehub.domain.nameplate import NameplateReading
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_SIDE = 8000
+IMAGE_FORMATS = ("PNG", "JPEG", "BMP", "TIFF", "WEBP")
+
+
+class IntakeDeviceError(Exception):
+    """A device of the intake (camera, printer, RFID writer) failed; the message says how."""
+
+
+class UnreadableImageError(ValueError):
+    """A file that is not a usable nameplate photo: which property, its value, what is allowed.
+
+    ``str()`` gives the Chinese message, then the English one; ``message(locale)`` gives one.
+    """
+
+    def __init__(self, field: str, value: str, allowed: str, zh: str, en: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self._zh = zh
+        self._en = en
+        super().__init__(f"{zh} / {en}")
+
+    def message(self, locale: str = "zh-CN") -> str:
+        return self._en if locale.lower().startswith("en") else self._zh
+
+
+@dataclass(frozen=True)
+class DecodedCode:
+    """A barcode or QR code found in the photo: its symbology as zxing names it, and its text."""
+
+    format: str
+    text: str
+
+
+@dataclass(frozen=True)
+class VisionResult:
+    """What the camera photo yields: proposed fields, codes, the text lines read, and the time."""
+
+    reading: NameplateReading
+    codes: tuple[DecodedCode, ...]
+    lines: tuple[str, ...]
+    elapsed_ms: float
+
+
+class NameplateVision(Protocol):
+    """Reads a nameplate photo; raises UnreadableImageError for files that are not usable images."""
+
+    def read_image(self, data: bytes, name: str = "image") -> VisionResult: ...
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a sample label shows: number, customer, instrument, a QR code and a Code 128."""
+
+    sample_no: str
+    customer_short_name: str
+    instrument: str
+    tracking_url: str
+    barcode: str = ""
+    epc_hex: str = ""
+
+    @property
+    def code128(self) -> str:
+        return self.barcode or self.sample_no
+
+
+class LabelPrinter(Protocol):
+    """Prints one label; raises IntakeDeviceError when the printer cannot take it."""
+
+    def print_label(self, label: Label) -> None: ...
+
+
+@dataclass
+class InMemoryLabelPrinter:
+    """A printer that keeps the labels it was given, for tests and the demo."""
+
+    printed: list[Label] = field(default_factory=list)
+    fail_with: str | None = None
+
+    def print_label(self, label: Label) -> None:
+        if self.fail_with:
+            raise IntakeDeviceError(self.fail_with)
+        self.printed.append(label)
+
+
+@dataclass(frozen=True)
+class TagWrite:
+    """The outcome of writing an EPC: which tag (its TID) now carries which EPC."""
+
+    tid: str
+    epc_hex: str
+
+
+class RfidWriter(Protocol):
+    """Writes an EPC into the single tag in the writer's field and reads it back.
+
+    Raises IntakeDeviceError when no tag, several tags, or a failed verify.
+    """
+
+    def write_epc(self, epc_hex: str, *, access_password: str | None = None) -> TagWrite: ...
+
+    def read_epcs(self) -> list[str]: ...
