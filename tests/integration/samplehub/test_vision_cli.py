@@ -34,12 +34,14 @@ def test_one_json_line_per_image_and_exit_1_when_one_is_unreadable(tmp_path: Pat
     assert [Path(item["file"]).name for item in lines] == [good[0].name, "notes.jpg", good[1].name]
     for item in (lines[0], lines[2]):
         assert set(item["fields"]) == CONTRACT_FIELDS
-        assert isinstance(item["lines"], list) and item["lines"]
+        assert isinstance(item["lines"], list)
+        assert item["lines"]
         assert isinstance(item["elapsed_ms"], float)
         assert all(set(code) == {"format", "text"} for code in item["codes"])
         for bound in ("range_min", "range_max"):
             assert item["fields"][bound] is None or isinstance(item["fields"][bound], float)
-    assert "error" in lines[1] and "fields" not in lines[1]
+    assert "error" in lines[1]
+    assert "fields" not in lines[1]
 
 
 def test_all_readable_exits_0_and_english_messages_on_request(tmp_path: Path) -> None:

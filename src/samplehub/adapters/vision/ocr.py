@@ -42,7 +42,9 @@ def _bundled_models() -> dict[str, Path]:
 class RapidOcrEngine:
     """RapidOCR with the settings above; call :meth:`recognise` with a BGR array."""
 
-    def __init__(self, *, det_limit_side_len: int = 736, threads: int = 1) -> None:
+    def __init__(
+        self, *, det_limit_side_len: int = 544, rec_batch: int = 1, threads: int = 1
+    ) -> None:
         from rapidocr import RapidOCR
 
         params: dict[str, Any] = {
@@ -50,6 +52,7 @@ class RapidOcrEngine:
             "Global.use_cls": False,
             "Det.limit_type": "max",
             "Det.limit_side_len": det_limit_side_len,
+            "Rec.rec_batch_num": rec_batch,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
