@@ -38,6 +38,28 @@ class UnreadableImageError(ValueError):
         return self._en if locale.lower().startswith("en") else self._zh
 
 
+ALLOWED_IMAGES = (
+    f"{', '.join(IMAGE_FORMATS)}; ≤ {MAX_IMAGE_BYTES // (1024 * 1024)} MB; ≤ {MAX_IMAGE_SIDE} px"
+)
+
+
+def check_image_size(size: int, name: str) -> None:
+    """Reject an upload by its byte count alone, before anything reads it."""
+    if size > MAX_IMAGE_BYTES:
+        mb = f"{size / (1024 * 1024):.1f} MB"
+        raise UnreadableImageError(
+            "size",
+            mb,
+            ALLOWED_IMAGES,
+            zh=f"图片 {name} 过大（{mb}），最大 20 MB",
+            en=f"image {name} is too large ({mb}); the limit is 20 MB",
+        )
+    if size == 0:
+        raise UnreadableImageError(
+            "size", "0 B", ALLOWED_IMAGES, zh=f"图片 {name} 是空文件", en=f"image {name} is empty"
+        )
+
+
 @dataclass(frozen=True)
 class DecodedCode:
     """A barcode or QR code found in the photo: its symbology as zxing names it, and its text."""

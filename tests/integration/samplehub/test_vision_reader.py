@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from samplehub.adapters.vision.reader import RapidNameplateVision
-from samplehub.service.ports_intake import MAX_IMAGE_BYTES, UnreadableImageError
+from samplehub.service.ports_intake import MAX_IMAGE_BYTES, UnreadableImageError, VisionResult
 from samplehub.simulation.nameplate_score import field_accuracy
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates"
@@ -30,13 +30,19 @@ def truth() -> list[dict[str, Any]]:
     return records
 
 
+@pytest.fixture(scope="module")
+def readings(vision: RapidNameplateVision, truth: list[dict[str, Any]]) -> dict[str, VisionResult]:
+    """Every committed plate read once; the tests below look at different parts of the result."""
+    return {
+        record["file"]: vision.read_image((FIXTURES / record["file"]).read_bytes(), record["file"])
+        for record in truth
+    }
+
+
 def test_generated_plates_are_read_with_high_field_accuracy(
-    vision: RapidNameplateVision, truth: list[dict[str, Any]]
+    readings: dict[str, VisionResult], truth: list[dict[str, Any]]
 ) -> None:
-    pairs = []
-    for record in truth:
-        result = vision.read_image((FIXTURES / record["file"]).read_bytes(), record["file"])
-        pairs.append((result.reading.values(), record["fields"]))
+    pairs = [(readings[r["file"]].reading.values(), r["fields"]) for r in truth]
     scores = field_accuracy(pairs)
     # The benchmark's goal is 95 % on the larger generated set; this small set must not regress.
     assert scores["all"] >= 0.93, scores
@@ -44,18 +50,21 @@ def test_generated_plates_are_read_with_high_field_accuracy(
 
 
 def test_qr_codes_on_stickers_are_decoded(
-    vision: RapidNameplateVision, truth: list[dict[str, Any]]
+    readings: dict[str, VisionResult], truth: list[dict[str, Any]]
 ) -> None:
-    with_codes = [r for r in truth if r["codes"] and not r["effects"]] or [
-        r for r in truth if r["codes"]
-    ]
+    with_codes = [r for r in truth if r["codes"]]
     found = 0
     for record in with_codes:
-        result = vision.read_image((FIXTURES / record["file"]).read_bytes())
-        texts = {c.text for c in result.codes}
+        texts = {c.text for c in readings[record["file"]].codes}
         found += all(code["text"] in texts for code in record["codes"])
     assert with_codes
     assert found >= len(with_codes) * 0.7
+
+
+def test_every_result_reports_its_rows_and_time(readings: dict[str, VisionResult]) -> None:
+    for result in readings.values():
+        assert result.lines
+        assert result.elapsed_ms > 0
 
 
 def png_bytes(width: int, height: int) -> bytes:

@@ -80,7 +80,7 @@ class RapidOcrEngine:
 
     def _run(self, bgr: NDArray[np.uint8], *, use_cls: bool) -> list[OcrLine]:
         try:
-            output = self._engine(bgr, use_det=True, use_cls=use_cls, use_rec=True)
+            output: Any = self._engine(bgr, use_det=True, use_cls=use_cls, use_rec=True)
         except Exception as exc:  # onnxruntime and OpenCV raise bare RuntimeError/cv2.error
             raise IntakeDeviceError(f"OCR failed: {exc}") from exc
         texts = getattr(output, "txts", None)

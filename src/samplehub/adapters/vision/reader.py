@@ -6,6 +6,7 @@ import time
 from collections.abc import Mapping
 
 import cv2
+import numpy as np
 
 from samplehub.adapters.vision.barcodes import read_codes
 from samplehub.adapters.vision.images import decode_image
@@ -39,10 +40,15 @@ class RapidNameplateVision:
         self._engine = engine or RapidOcrEngine()
         self._types = dict(instrument_types or {})
 
+    @property
+    def engine(self) -> RapidOcrEngine:
+        """The one OCR engine this reader keeps (benchmarks time it bare)."""
+        return self._engine
+
     def read_image(self, data: bytes, name: str = "image") -> VisionResult:
         started = time.perf_counter()
         bgr = decode_image(data, name)
-        gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+        gray = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         codes = read_codes(gray)
         lines = self._engine.recognise(bgr)
         reading = extract_fields(lines, self._types)

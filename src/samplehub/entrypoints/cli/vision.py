@@ -15,7 +15,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from samplehub.service.ports_intake import NameplateVision, UnreadableImageError
+from samplehub.service.ports_intake import (
+    NameplateVision,
+    UnreadableImageError,
+    check_image_size,
+)
 
 app = typer.Typer(name="vision", help="铭牌识别 / nameplate vision", no_args_is_help=True)
 _err = Console(stderr=True)
@@ -30,8 +34,6 @@ def build_vision() -> NameplateVision:
 
 def read_one(vision: NameplateVision, path: Path, locale: str = "zh-CN") -> dict[str, Any]:
     """The contract's JSON object for one file; an `error` key when it cannot be read."""
-    from samplehub.adapters.vision.images import check_size
-
     try:
         if not path.is_file():
             raise UnreadableImageError(
@@ -41,7 +43,7 @@ def read_one(vision: NameplateVision, path: Path, locale: str = "zh-CN") -> dict
                 zh=f"文件 {path} 不存在",
                 en=f"file {path} does not exist",
             )
-        check_size(path.stat().st_size, path.name)
+        check_image_size(path.stat().st_size, path.name)
         result = vision.read_image(path.read_bytes(), path.name)
     except UnreadableImageError as exc:
         return {"file": str(path), "error": exc.message(locale), "error_field": exc.field}
