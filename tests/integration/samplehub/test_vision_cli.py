@@ -53,3 +53,16 @@ def test_all_readable_exits_0_and_english_messages_on_request(tmp_path: Path) ->
     )
     assert missing.exit_code == 1
     assert json.loads(missing.stdout)["error"].endswith("does not exist")
+
+
+def test_extra_instrument_types_come_from_a_file(tmp_path: Path) -> None:
+    types = tmp_path / "types.yaml"
+    types.write_text("电磁流量计: flowmeter\n", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just a list\n", encoding="utf-8")
+    good = sorted(FIXTURES.glob("plate-*.jpg"))[0]
+    ok = CliRunner().invoke(app, ["vision", "read", str(good), "--json", "--types", str(types)])
+    assert ok.exit_code == 0
+    refused = CliRunner().invoke(app, ["vision", "read", str(good), "--types", str(bad)])
+    assert refused.exit_code == 2
+    assert "--types" in refused.output

@@ -8,7 +8,6 @@ from numpy.typing import NDArray
 
 from samplehub.service.ports_intake import DecodedCode
 
-
 FORMATS = zxingcpp.barcode_formats_from_str("QRCode,DataMatrix,Code128,Code39,EAN13,ITF")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import yaml
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -25,11 +26,27 @@ app = typer.Typer(name="vision", help="铭牌识别 / nameplate vision", no_args
 _err = Console(stderr=True)
 
 
-def build_vision() -> NameplateVision:
+def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:
     """The production reader; a function so the CLI loads the OCR engine once, on first use."""
     from samplehub.adapters.vision.reader import RapidNameplateVision
 
-    return RapidNameplateVision()
+    return RapidNameplateVision(instrument_types=instrument_types)
+
+
+def load_instrument_types(path: Path) -> dict[str, str]:
+    """Extra instrument types from a YAML or JSON mapping: written name -> category."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise typer.BadParameter(f"{path}: {exc}", param_hint="--types") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise typer.BadParameter(
+            f"{path} must map written type names to categories, e.g. 电磁流量计: flowmeter",
+            param_hint="--types",
+        )
+    return data
 
 
 def read_one(vision: NameplateVision, path: Path, locale: str = "zh-CN") -> dict[str, Any]:
@@ -74,9 +91,13 @@ def read(
     lang: Annotated[
         str, typer.Option("--lang", help="Language of messages: zh-CN or en")
     ] = "zh-CN",
+    types: Annotated[
+        Path | None,
+        typer.Option("--types", help="YAML/JSON file of extra instrument types: name -> category"),
+    ] = None,
 ) -> None:
     """Read nameplate fields and barcodes from each photo; exit 1 if any could not be read."""
-    vision = build_vision()
+    vision = build_vision(load_instrument_types(types) if types else None)
     failed = 0
     results: list[dict[str, Any]] = []
     with Progress(console=_err, transient=True, disable=len(images) < 2) as progress:
