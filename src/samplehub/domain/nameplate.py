@@ -98,13 +98,14 @@ _ADJACENT = 0.7
 
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _RANGE_RE = re.compile(
-    rf"(?<![A-Za-z0-9.])\(?\s*(?P<lo>{_NUMBER})\s*(?:~|-|–|—|至|到|\.\.\.|…|\bto\b)\s*"
+    rf"(?<![A-Za-z0-9.])\(?\s*(?P<lo>{_NUMBER})\s*(?:{UNIT_PATTERN})?\s*"
+    rf"(?:~|-|–|—|至|到|\.\.\.|…|\bto\b)\s*"
     rf"(?P<hi>{_NUMBER})\s*\)?\s*(?P<unit>{UNIT_PATTERN})",
     re.IGNORECASE,
 )
 _PERCENT_CLASS_RE = re.compile(r"±?\s*\d+(?:\.\d+)?\s*%\s*(?:F\.?\s*S\.?|RD|读数)?", re.I)
 _NUMERIC_CLASS_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(级)?")
-_LETTER_CLASS_RE = re.compile(r"^(AA|A|B|C)\s*级?(?![A-Za-z])")
+_LETTER_CLASS_RE = re.compile(r"^(AA|A|B|C|Ⅰ|Ⅱ|Ⅲ|Ⅳ|IV|III|II|I)\s*级?(?![A-Za-z])")
 _MARKED_CLASS_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*级")
 _DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[年./-]\s*(\d{1,2})(?:\s*[月./-]\s*(\d{1,2})\s*日?|\s*月)?(?!\d)"

@@ -131,7 +131,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Mfr.",
         "Made by",
     ),
-    "model": ("规格型号", "型号", "Model No.", "Model", "Type No.", "Type"),
+    "model": ("规格型号", "型号规格", "型号", "规格", "Model No.", "Model", "Type No.", "Type"),
     "serial_number": (
         "出厂编号",
         "出厂号",

@@ -71,6 +71,8 @@ def test_english_plate_with_its_captions() -> None:
         ("0-3.2 kg", 0.0, 3.2, "kg"),
         ("0~1000V", 0.0, 1000.0, "V"),
         ("(O-1)MPa", 0.0, 1.0, "MPa"),
+        ("-40℃~+85℃", -40.0, 85.0, "°C"),
+        ("0MPa~1.6MPa", 0.0, 1.6, "MPa"),
     ],
 )
 def test_range_spellings_give_numbers_and_a_standard_unit(
@@ -109,6 +111,8 @@ def test_any_printed_range_parses_back(low: int, span: int, unit: str, sep: str)
         ("Accuracy Class: 0.4", "0.4"),
         ("精度：±0.5%FS", "±0.5%FS"),
         ("±0.25% F.S.", "±0.25%F.S."),
+        ("准确度等级：Ⅱ", "Ⅱ"),
+        ("Class A", "A"),
         ("Accuracy: ±0.1%FS", "±0.1%FS"),
     ],
 )
@@ -129,6 +133,13 @@ def test_accuracy_class_spellings(text: str, expected: str) -> None:
 )
 def test_serial_number_captions(text: str, expected: str) -> None:
     assert read("压力表", text)["serial_number"] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["型号：Y-100", "型号规格：Y-100", "规格 Y-100", "Model No. Y-100"]
+)
+def test_model_captions(text: str) -> None:
+    assert read("压力表", text)["model"] == "Y-100"
 
 
 def test_a_caption_alone_takes_the_next_row_as_its_value() -> None:
