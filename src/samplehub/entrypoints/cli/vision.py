@@ -57,8 +57,8 @@ def read_one(vision: NameplateVision, path: Path, locale: str = "zh-CN") -> dict
                 "file",
                 str(path),
                 "an existing image file",
-                zh=f"文件 {path} 不存在",
-                en=f"file {path} does not exist",
+                zh=f"文件 {path} 不存在或不是普通文件",
+                en=f"file {path} does not exist or is not a regular file",
             )
         check_image_size(path.stat().st_size, path.name)
         result = vision.read_image(path.read_bytes(), path.name)
