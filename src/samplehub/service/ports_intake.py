@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from samplehub.domain.nameplate import NameplateReading
+from samplehub.domain.nameplate import NameplateReading, extract_fields
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_SIDE = 8000
@@ -82,6 +82,33 @@ class NameplateVision(Protocol):
     """Reads a nameplate photo; raises UnreadableImageError for files that are not usable images."""
 
     def read_image(self, data: bytes, name: str = "image") -> VisionResult: ...
+
+
+@dataclass
+class FakeNameplateVision:
+    """Returns a prepared result per photo name, for handler and kiosk tests without OCR.
+
+    A name without a prepared result reads as a blank plate (every field None); a name in
+    ``unreadable`` raises UnreadableImageError as a corrupt upload would.
+    """
+
+    results: dict[str, VisionResult] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    calls: list[str] = field(default_factory=list)
+
+    def read_image(self, data: bytes, name: str = "image") -> VisionResult:
+        self.calls.append(name)
+        if name in self.unreadable:
+            raise UnreadableImageError(
+                "content",
+                "corrupt",
+                ALLOWED_IMAGES,
+                zh=f"图片 {name} 已损坏",
+                en=f"{name} is corrupt",
+            )
+        if name in self.results:
+            return self.results[name]
+        return VisionResult(extract_fields([]), (), (), 0.0)
 
 
 @dataclass(frozen=True)
