@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
+from samplehub.domain.nameplate_dial import read_dial_scale
 from samplehub.domain.nameplate_text import (
     UNIT_PATTERN,
     OcrLine,
@@ -21,7 +21,6 @@ from samplehub.domain.nameplate_text import (
     Segment,
     blank_noise,
     group_rows,
-    normalise_text,
     normalise_unit,
     parse_number,
     segment_row,
@@ -81,7 +80,8 @@ _MODEL_LIKE_RE = re.compile(
 )
 # OCR reads a zero in "(0-1)" as the letter O; only before a range separator or a digit.
 _LETTER_O_AS_ZERO = re.compile(r"(?<![A-Za-z])[Oo](?=\s*(?:[-~.]\s*\d|\d))")
-_UNIT_ONLY_RE = re.compile(UNIT_PATTERN, re.IGNORECASE)
+# In a serial number a letter O among digits is a zero read wrongly (T0O-1192).
+_LETTER_O_IN_DIGITS = re.compile(r"(?<=\d)[Oo](?=[\d-]|$)|(?<=[-\d])[Oo](?=\d)")
 _NUMBER_ONLY_RE = re.compile(r"-?\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_IN_TYPE = set("厂司:：)）(（、，,")
@@ -142,7 +142,7 @@ def extract_fields(
     found["serial_number"] = _captioned_token(segments, "serial_number") or FieldReading.absent()
     found.update(_range(segments))
     if found["range_min"].value is None:
-        found.update(_dial_scale(lines))
+        found.update(read_dial_scale(lines))
     found["accuracy_class"] = _accuracy(segments)
     found["production_date"] = _date(segments)
     return NameplateReading(found)
@@ -238,6 +238,8 @@ def _captioned_token(segments: list[Segment], field: str) -> FieldReading | None
             token = match.group(0).rstrip(".-/")
             if token.startswith("(") is False and token.count("(") < token.count(")"):
                 token = token.rstrip(")")
+            if field == "serial_number":
+                token = _LETTER_O_IN_DIGITS.sub("0", token)
             if any(ch.isdigit() for ch in token) or field == "model":
                 return FieldReading(token, _conf(seg.score, _CAPTIONED))
     return None
@@ -276,54 +278,6 @@ def _range(segments: list[Segment]) -> dict[str, FieldReading]:
                 "unit": FieldReading(unit, conf),
             }
     return {name: FieldReading.absent() for name in ("range_min", "range_max", "unit")}
-
-
-def _dial_scale(lines: Sequence[OcrLine]) -> dict[str, FieldReading]:
-    """A dial prints its scale, not its range: the ends of an evenly spaced scale are the range.
-
-    Needs a box holding only a unit (the ``MPa`` under the pivot) and at least three boxes holding
-    only a number whose steps are mostly equal; anything less stays None.
-    """
-    absent = {name: FieldReading.absent() for name in ("range_min", "range_max", "unit")}
-    units = [
-        (normalise_unit(ln.text), ln.score)
-        for ln in lines
-        if _UNIT_ONLY_RE.fullmatch(normalise_text(ln.text))
-    ]
-    units = [(u, s) for u, s in units if u is not None]
-    numbers = [
-        (parse_number(normalise_text(ln.text)), ln.score)
-        for ln in lines
-        if _NUMBER_ONLY_RE.fullmatch(normalise_text(ln.text))
-    ]
-    values = sorted({value for value, _ in numbers})
-    if len(units) != 1 or len(values) < 3:
-        return absent
-    chain = _longest_even_run(values)
-    if len(chain) < 3:
-        return absent
-    unit, unit_score = units[0]
-    conf = _conf(min([unit_score] + [score for _, score in numbers]), _ADJACENT)
-    return {
-        "range_min": FieldReading(chain[0], conf),
-        "range_max": FieldReading(chain[-1], conf),
-        "unit": FieldReading(unit, conf),
-    }
-
-
-def _longest_even_run(values: list[float]) -> list[float]:
-    """The longest run of values spaced by the most common step (stray numbers drop out)."""
-    steps = [round(b - a, 6) for a, b in pairwise(values)]
-    step = max(set(steps), key=steps.count)
-    present = {round(v, 6) for v in values}
-    best: list[float] = []
-    for start in values:
-        run = [start]
-        while round(run[-1] + step, 6) in present:
-            run.append(round(run[-1] + step, 6))
-        if len(run) > len(best):
-            best = run
-    return best
 
 
 def _accuracy(segments: list[Segment]) -> FieldReading:

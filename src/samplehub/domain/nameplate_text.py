@@ -330,6 +330,7 @@ UNITS: dict[str, str] = {
     "mmhg": "mmHg",
     "inhg": "inHg",
     "℃": "°C",
+    "°℃": "°C",
     "°c": "°C",
     "ºc": "°C",
     "oc": "°C",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -73,6 +75,7 @@ def test_english_plate_with_its_captions() -> None:
         ("(O-1)MPa", 0.0, 1.0, "MPa"),
         ("-40℃~+85℃", -40.0, 85.0, "°C"),
         ("0MPa~1.6MPa", 0.0, 1.6, "MPa"),
+        ("(-50-150) °℃", -50.0, 150.0, "°C"),
     ],
 )
 def test_range_spellings_give_numbers_and_a_standard_unit(
@@ -129,6 +132,8 @@ def test_accuracy_class_spellings(text: str, expected: str) -> None:
         ("S/N: 77812", "77812"),
         ("Serial No. 20230045", "20230045"),
         ("出厂编号 SN20230045", "SN20230045"),
+        ("出厂编号 T0O-1192", "T00-1192"),
+        ("No.2O23A0457", "2023A0457"),
     ],
 )
 def test_serial_number_captions(text: str, expected: str) -> None:
@@ -241,19 +246,20 @@ def test_boxes_on_one_tilted_row_are_joined_caption_first() -> None:
     assert (fields["range_min"], fields["range_max"], fields["unit"]) == (0.0, 1.6, "MPa")
 
 
-def test_dial_scale_gives_the_range_and_a_stray_number_is_ignored() -> None:
-    numbers = ["0", "0.2", "0.4", "0.6", "0.8", "1.0", "1.2", "1.4", "1.6"]
-    lines = [
-        box(n, 100 + 40 * i, 300 - 10 * i, 130 + 40 * i, 330 - 10 * i)
-        for i, n in enumerate(numbers)
-    ]
-    lines += [
-        box("MPa", 400, 500, 480, 540),
-        box("1", 10, 10, 20, 20),
-        box("压力表", 300, 10, 400, 40),
-    ]
+def on_arc(text: str, angle_deg: float, radius: float) -> OcrLine:
+    x = 450 + radius * math.cos(math.radians(angle_deg))
+    y = 450 - radius * math.sin(math.radians(angle_deg))
+    return box(text, x - 20, y - 15, x + 20, y + 15)
+
+
+def test_dial_scale_gives_the_range_and_ticks_read_as_numbers_are_ignored() -> None:
+    numbers = ["0", "0.1", "—0.2", "0.3", "0.4 —", "0.5", "0.6", "0.7", "0.8", "0.9"]
+    lines = [on_arc(n, 225 - 270 * i / 9, 255) for i, n in enumerate(numbers)]
+    # Tick marks outside the numbers, read by OCR as "1": one would extend the scale to 1.0.
+    lines += [on_arc("1", -60, 330), on_arc("1", 100, 330), on_arc("I", 40, 330)]
+    lines += [box("MPa", 420, 500, 480, 540), box("压力表", 380, 300, 520, 340)]
     fields = extract_fields(lines).values()
-    assert (fields["range_min"], fields["range_max"], fields["unit"]) == (0.0, 1.6, "MPa")
+    assert (fields["range_min"], fields["range_max"], fields["unit"]) == (0.0, 0.9, "MPa")
 
 
 def test_numbers_without_a_unit_are_not_a_range() -> None:

@@ -15,8 +15,8 @@ from samplehub.domain.nameplate import NameplateReading, OcrLine, extract_fields
 from samplehub.domain.nameplate_text import group_rows
 from samplehub.service.ports_intake import VisionResult
 
-# An upright pass that proposes fewer fields than this, or reads worse than this mean score,
-# is tried again with the image turned by 180°.
+# An upright pass that finds no instrument type, proposes fewer fields than this, or reads
+# worse than this mean score is tried again with the image turned by 180°.
 ENOUGH_FIELDS = 4
 RETRY_TURNED_BELOW = 0.80
 
@@ -52,7 +52,11 @@ class RapidNameplateVision:
         codes = read_codes(gray)
         lines = self._engine.recognise(bgr)
         reading = extract_fields(lines, self._types)
-        if _found(reading) < ENOUGH_FIELDS or _mean_score(lines) < RETRY_TURNED_BELOW:
+        if (
+            reading.fields["instrument_type"].value is None
+            or _found(reading) < ENOUGH_FIELDS
+            or _mean_score(lines) < RETRY_TURNED_BELOW
+        ):
             # Perhaps placed upside down: read it turned by 180° and keep the better reading.
             turned_lines = self._engine.recognise(bgr, turned=True)
             turned = extract_fields(turned_lines, self._types)
