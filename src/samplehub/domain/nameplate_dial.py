@@ -31,7 +31,7 @@ _UNIT_ONLY_RE = re.compile(UNIT_PATTERN, re.IGNORECASE)
 _NUMBER_ONLY_RE = re.compile(r"-?\d+(?:\.\d+)?")
 _TICK_MARKS = "—–一丨|/\\_ "
 # A box off the fitted circle by more than this share of its radius is a tick, not a number.
-_RADIUS_TOLERANCE = 0.15
+_RADIUS_TOLERANCE = 0.12
 _WEIGHT = 0.7
 
 
@@ -61,7 +61,7 @@ def read_dial_scale(lines: Sequence[OcrLine]) -> dict[str, FieldReading]:
     if len(chain) < 3:
         return absent
     unit, unit_score = units[0]
-    score = min([unit_score] + [ln.score for value, ln in numbers if value in chain])
+    score = min([unit_score] + [ln.score for value, ln in numbers if round(value, 6) in chain])
     conf = round(max(0.0, min(1.0, score * _WEIGHT)), 3)
     return {
         "range_min": FieldReading(chain[0], conf),
@@ -83,25 +83,26 @@ def _centre(line: OcrLine) -> tuple[float, float] | None:
 
 
 def _on_one_circle(numbers: list[tuple[float, OcrLine]]) -> list[tuple[float, OcrLine]]:
-    """Keep the number boxes that lie on the scale's circle (all of them without corners)."""
-    points = [_centre(ln) for _, ln in numbers]
-    if any(p is None for p in points) or len(numbers) < 5:
+    """Keep the number boxes that lie on the scale's circle (all of them without corners).
+
+    Fits, drops the box farthest off the circle if it is off by more than the tolerance, and
+    refits, until every box fits; a few ticks cannot drag the fit, because they go one by one.
+    """
+    if any(_centre(ln) is None for _, ln in numbers) or len(numbers) < 5:
         return numbers
-    kept = numbers
-    for _ in range(2):
-        fit = _fit_circle([c for _, ln in kept if (c := _centre(ln)) is not None])
+    kept = list(numbers)
+    while len(kept) > 4:
+        centres = [c for _, ln in kept if (c := _centre(ln)) is not None]
+        fit = _fit_circle(centres)
         if fit is None:
             return kept
         cx, cy, _ = fit
-        radii = [math.dist((cx, cy), c) for _, ln in kept if (c := _centre(ln)) is not None]
+        radii = [math.dist((cx, cy), c) for c in centres]
         typical = median(radii)
-        kept = [
-            item
-            for item, r in zip(kept, radii, strict=True)
-            if abs(r - typical) <= _RADIUS_TOLERANCE * typical
-        ]
-        if len(kept) < 4:
-            return numbers
+        worst = max(range(len(kept)), key=lambda i: abs(radii[i] - typical))
+        if abs(radii[worst] - typical) <= _RADIUS_TOLERANCE * typical:
+            return kept
+        del kept[worst]
     return kept
 
 
@@ -147,15 +148,26 @@ def _det3(m: list[list[float]]) -> float:
 
 
 def _longest_even_run(values: list[float]) -> list[float]:
-    """The longest run of values spaced by the most common step (stray numbers drop out)."""
+    """The longest run spaced by the most common step; stray numbers drop out.
+
+    One number may be missing inside the run (the needle often covers it), never at an end.
+    """
     steps = [round(b - a, 6) for a, b in pairwise(values)]
     step = max(set(steps), key=steps.count)
     present = {round(v, 6) for v in values}
     best: list[float] = []
     for start in values:
-        run = [start]
-        while round(run[-1] + step, 6) in present:
-            run.append(round(run[-1] + step, 6))
+        run = [round(start, 6)]
+        gaps = 0
+        while True:
+            following = round(run[-1] + step, 6)
+            if following in present:
+                run.append(following)
+            elif gaps == 0 and round(following + step, 6) in present:
+                gaps += 1
+                run.extend([following, round(following + step, 6)])
+            else:
+                break
         if len(run) > len(best):
             best = run
     return best

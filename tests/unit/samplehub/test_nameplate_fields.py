@@ -262,6 +262,14 @@ def test_dial_scale_gives_the_range_and_ticks_read_as_numbers_are_ignored() -> N
     assert (fields["range_min"], fields["range_max"], fields["unit"]) == (0.0, 0.9, "MPa")
 
 
+def test_a_scale_number_under_the_needle_does_not_cut_the_range() -> None:
+    numbers = ["0", "0.2", "0.4", "0.6", "0.8", "", "1.2", "1.4", "1.6"]
+    lines = [on_arc(n, 225 - 270 * i / 8, 255) for i, n in enumerate(numbers) if n]
+    lines.append(box("MPa", 420, 500, 480, 540))
+    fields = extract_fields(lines).values()
+    assert (fields["range_min"], fields["range_max"]) == (0.0, 1.6)
+
+
 def test_numbers_without_a_unit_are_not_a_range() -> None:
     lines = [box(n, 100 + 40 * i, 300, 130 + 40 * i, 330) for i, n in enumerate("0123456")]
     assert extract_fields(lines).values()["range_max"] is None
