@@ -2,8 +2,8 @@
 
 A dial prints its scale, not its range: the range is the ends of the evenly spaced numbers
 around the arc, in the unit printed under the pivot. Tick marks are read by OCR as "1", "I"
-or "—", so boxes are kept only when they lie on the circle the scale numbers form (a least-
-squares circle fit, refitted on its inliers), and dashes stuck to a number are trimmed.
+or "—", so boxes are kept only when they lie on the circle the scale numbers form (the
+circle through three boxes that most boxes lie on), and dashes stuck to a number are trimmed.
 Standard library only.
 """
 
@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from itertools import pairwise
-from statistics import median
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
 from samplehub.domain.nameplate_text import (
@@ -31,7 +30,8 @@ _UNIT_ONLY_RE = re.compile(UNIT_PATTERN, re.IGNORECASE)
 _NUMBER_ONLY_RE = re.compile(r"-?\d+(?:\.\d+)?")
 _TICK_MARKS = "—–一丨|/\\_ "
 # A box off the fitted circle by more than this share of its radius is a tick, not a number.
-_RADIUS_TOLERANCE = 0.12
+_RADIUS_TOLERANCE = 0.08
+_MAX_SCALE_BOXES = 24
 _WEIGHT = 0.7
 
 
@@ -85,66 +85,44 @@ def _centre(line: OcrLine) -> tuple[float, float] | None:
 def _on_one_circle(numbers: list[tuple[float, OcrLine]]) -> list[tuple[float, OcrLine]]:
     """Keep the number boxes that lie on the scale's circle (all of them without corners).
 
-    Fits, drops the box farthest off the circle if it is off by more than the tolerance, and
-    refits, until every box fits; a few ticks cannot drag the fit, because they go one by one.
+    Every circle through three of the boxes is tried (a dial has a dozen numbers at most) and
+    the one that most boxes lie on wins, so a few ticks cannot drag it as a least-squares fit
+    would.
     """
-    if any(_centre(ln) is None for _, ln in numbers) or len(numbers) < 5:
+    centres = [_centre(ln) for _, ln in numbers]
+    points = [c for c in centres if c is not None]
+    if len(points) != len(numbers) or len(numbers) < 5 or len(numbers) > _MAX_SCALE_BOXES:
         return numbers
-    kept = list(numbers)
-    while len(kept) > 4:
-        centres = [c for _, ln in kept if (c := _centre(ln)) is not None]
-        fit = _fit_circle(centres)
-        if fit is None:
-            return kept
-        cx, cy, _ = fit
-        radii = [math.dist((cx, cy), c) for c in centres]
-        typical = median(radii)
-        worst = max(range(len(kept)), key=lambda i: abs(radii[i] - typical))
-        if abs(radii[worst] - typical) <= _RADIUS_TOLERANCE * typical:
-            return kept
-        del kept[worst]
-    return kept
+    best: list[int] = []
+    best_spread = math.inf
+    for trio in combinations(range(len(points)), 3):
+        circle = _circle_through(*(points[i] for i in trio))
+        if circle is None:
+            continue
+        cx, cy, radius = circle
+        offsets = [abs(math.dist((cx, cy), p) - radius) / radius for p in points]
+        inliers = [i for i, off in enumerate(offsets) if off <= _RADIUS_TOLERANCE]
+        spread = sum(offsets[i] for i in inliers)
+        if len(inliers) > len(best) or (len(inliers) == len(best) and spread < best_spread):
+            best, best_spread = inliers, spread
+    if len(best) < 4:
+        return numbers
+    return [numbers[i] for i in best]
 
 
-def _fit_circle(points: list[tuple[float, float]]) -> tuple[float, float, float] | None:
-    """Least-squares circle (Kåsa): x² + y² + D x + E y + F = 0, solved by Cramer's rule."""
-    if len(points) < 3:
+def _circle_through(
+    a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]
+) -> tuple[float, float, float] | None:
+    """The circle through three points, or None when they are (nearly) on one line."""
+    (ax, ay), (bx, by), (cx, cy) = a, b, c
+    d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
+    if abs(d) < 1e-6:
         return None
-    sx = sum(x for x, _ in points)
-    sy = sum(y for _, y in points)
-    sxx = sum(x * x for x, _ in points)
-    syy = sum(y * y for _, y in points)
-    sxy = sum(x * y for x, y in points)
-    n = float(len(points))
-    sz = [-(x * x + y * y) for x, y in points]
-    bx = sum(z * x for z, (x, _) in zip(sz, points, strict=True))
-    by = sum(z * y for z, (_, y) in zip(sz, points, strict=True))
-    b1 = sum(sz)
-    a = [[sxx, sxy, sx], [sxy, syy, sy], [sx, sy, n]]
-    rhs = [bx, by, b1]
-    det = _det3(a)
-    if abs(det) < 1e-9:
-        return None
-    solution = []
-    for col in range(3):
-        m = [row[:] for row in a]
-        for row in range(3):
-            m[row][col] = rhs[row]
-        solution.append(_det3(m) / det)
-    d, e, f = solution
-    cx, cy = -d / 2, -e / 2
-    radius_sq = cx * cx + cy * cy - f
-    if radius_sq <= 0:
-        return None
-    return cx, cy, math.sqrt(radius_sq)
-
-
-def _det3(m: list[list[float]]) -> float:
-    return (
-        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
-        - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
-        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
-    )
+    a2, b2, c2 = ax * ax + ay * ay, bx * bx + by * by, cx * cx + cy * cy
+    ux = (a2 * (by - cy) + b2 * (cy - ay) + c2 * (ay - by)) / d
+    uy = (a2 * (cx - bx) + b2 * (ax - cx) + c2 * (bx - ax)) / d
+    radius = math.dist((ux, uy), a)
+    return (ux, uy, radius) if radius > 0 else None
 
 
 def _longest_even_run(values: list[float]) -> list[float]:
