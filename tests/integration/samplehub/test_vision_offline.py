@@ -8,7 +8,7 @@ from pathlib import Path
 
 import rapidocr
 
-from samplehub.adapters.vision.ocr import _bundled_models
+from samplehub.adapters.vision.ocr import bundled_models
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates" / "plate-0000.jpg"
 
@@ -31,7 +31,7 @@ print(len(result.lines))
 
 def test_models_are_the_wheels_own_files() -> None:
     package = Path(rapidocr.__file__).resolve().parent
-    for path in _bundled_models().values():
+    for path in bundled_models().values():
         assert path.is_file()
         assert path.is_relative_to(package)
 

@@ -20,7 +20,7 @@ from samplehub.domain.nameplate import OcrLine
 from samplehub.service.ports_intake import IntakeDeviceError
 
 
-def _bundled_models() -> dict[str, Path]:
+def bundled_models() -> dict[str, Path]:
     """Paths of the PP-OCR models inside the rapidocr wheel; fails if one is missing.
 
     Passing them explicitly means RapidOCR never tries to download a model at run time.
@@ -56,7 +56,7 @@ class RapidOcrEngine:
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
-        params.update({key: str(path) for key, path in _bundled_models().items()})
+        params.update({key: str(path) for key, path in bundled_models().items()})
         self._engine = RapidOCR(params=params)
         # RapidOCR loads its sessions on first use and onnxruntime plans its first run slowly;
         # one run of each model now keeps that out of the first customer's wait.
