@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from samplehub import bootstrap
 from samplehub.service.ports_intake import (
     NameplateVision,
     UnreadableImageError,
@@ -24,13 +25,6 @@ from samplehub.service.ports_intake import (
 
 app = typer.Typer(name="vision", help="铭牌识别 / nameplate vision", no_args_is_help=True)
 _err = Console(stderr=True)
-
-
-def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:
-    """The production reader; a function so the CLI loads the OCR engine once, on first use."""
-    from samplehub.adapters.vision.reader import RapidNameplateVision
-
-    return RapidNameplateVision(instrument_types=instrument_types)
 
 
 def load_instrument_types(path: Path) -> dict[str, str]:
@@ -97,7 +91,7 @@ def read(
     ] = None,
 ) -> None:
     """Read nameplate fields and barcodes from each photo; exit 1 if any could not be read."""
-    vision = build_vision(load_instrument_types(types) if types else None)
+    vision = bootstrap.build_vision(load_instrument_types(types) if types else None)
     failed = 0
     results: list[dict[str, Any]] = []
     with Progress(console=_err, transient=True, disable=len(images) < 2) as progress:
