@@ -15,6 +15,7 @@ from samplehub.service.container import Services
 from samplehub.service.handlers import Context
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
+from samplehub.service.ports_intake import NameplateVision
 
 
 def bootstrap(
@@ -43,6 +44,13 @@ def bootstrap(
     )
     bus = MessageBus(uow_factory, context, publisher)
     return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock, close=close)
+
+
+def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:
+    """The nameplate reader (RapidOCR + zxing-cpp); loading it takes seconds, so only on demand."""
+    from samplehub.adapters.vision.reader import RapidNameplateVision
+
+    return RapidNameplateVision(instrument_types=instrument_types)
 
 
 def _nothing_to_close() -> None:

@@ -6,6 +6,7 @@ import typer
 
 from samplehub import __version__
 from samplehub.entrypoints.cli import admin
+from samplehub.entrypoints.cli import vision as vision_cli
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
@@ -24,6 +25,9 @@ def _root(
     ),
 ) -> None:
     """SampleHub: intake, storage, lab handover and pickup of calibration samples."""
+
+
+app.add_typer(vision_cli.app, name="vision")
 
 
 def main() -> None:

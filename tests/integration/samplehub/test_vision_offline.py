@@ -1,0 +1,44 @@
+"""The OCR models ship in the rapidocr wheel: loading and reading never touch the network."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import rapidocr
+
+from samplehub.adapters.vision.ocr import bundled_models
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates" / "plate-0000.jpg"
+
+# Runs in a fresh interpreter whose audit hook refuses every socket connection and DNS lookup,
+# so a download attempt anywhere in RapidOCR would fail the read.
+GUARDED_READ = f"""
+import sys
+
+def refuse_network(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise RuntimeError(f"network access attempted: {{event}} {{args!r}}")
+
+sys.addaudithook(refuse_network)
+from pathlib import Path
+from samplehub.adapters.vision.reader import RapidNameplateVision
+result = RapidNameplateVision().read_image(Path({str(FIXTURE)!r}).read_bytes())
+print(len(result.lines))
+"""
+
+
+def test_models_are_the_wheels_own_files() -> None:
+    package = Path(rapidocr.__file__).resolve().parent
+    for path in bundled_models().values():
+        assert path.is_file()
+        assert path.is_relative_to(package)
+
+
+def test_engine_loads_and_reads_with_the_network_refused() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", GUARDED_READ], capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) > 0
