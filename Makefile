@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src/samplehub/domain src/samplehub/service src/laneguard
+	$(BIN)/mypy --strict src/samplehub/domain src/samplehub/service src/samplehub/entrypoints src/laneguard
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports
