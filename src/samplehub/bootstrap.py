@@ -46,6 +46,16 @@ def bootstrap(
     return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock, close=close)
 
 
+def demo_seed_services(settings: Settings) -> Services:
+    """Services whose clock starts two days ago and steps 40 minutes a command: demo timelines."""
+    from datetime import UTC, datetime, timedelta
+
+    from samplehub.simulation.clock import SteppingClock
+
+    start = datetime.now(UTC) - timedelta(days=2)
+    return bootstrap(settings, clock=SteppingClock(start, timedelta(minutes=40)))
+
+
 def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:
     """The nameplate reader (RapidOCR + zxing-cpp); loading it takes seconds, so only on demand."""
     from samplehub.adapters.vision.reader import RapidNameplateVision

@@ -63,7 +63,8 @@ def seed(
     """Insert the demo data (demo logins use the password demo123: never in production)."""
     if not demo:
         raise _fail("only --demo data can be seeded; create real users with `samplehub user add`")
-    services = bootstrap.bootstrap(Settings())
+    settings = Settings()
+    services = bootstrap.demo_seed_services(settings)
     if _has_demo_data(services):
         typer.echo("demo data already present; nothing done")
         return
@@ -131,7 +132,7 @@ def demo(
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     if not _has_demo_data(services):
-        seed_demo(services)
+        seed_demo(bootstrap.demo_seed_services(settings))
     host, port = host or settings.host, port or settings.port
     typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
