@@ -26,3 +26,12 @@ def _root(
 
 def main() -> None:
     app()
+
+
+def _mount() -> None:
+    from samplehub.entrypoints.cli.simulate import app as simulate_app
+
+    app.add_typer(simulate_app, name="simulate")
+
+
+_mount()

@@ -1,0 +1,18 @@
+"""Minimum-cost assignment with scipy's ``linear_sum_assignment`` (the optimal dispatcher)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+
+class ScipyAssignmentSolver:
+    """Implements ``AssignmentSolver`` for rectangular matrices (robots × open tasks)."""
+
+    def solve(self, cost: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
+        if not cost or not cost[0]:
+            return []
+        rows, cols = linear_sum_assignment(np.asarray(cost, dtype=float))
+        return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
