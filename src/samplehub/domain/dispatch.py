@@ -4,9 +4,11 @@ Two policies sit side by side so that one can be measured against the other:
 
 * ``greedy_assign``: first come, first served over the open tasks, each to the nearest idle
   robot (how openTCS's default dispatcher behaves).  It ignores priorities and deadlines.
-* the optimal round: ``cost_matrix`` prices every (robot, task) pair by travel time to the
-  pick-up, battery use, priority and deadline slack; an assignment solver (Hungarian /
-  ``scipy.optimize.linear_sum_assignment``, outside this pure package) then minimises the sum.
+* the optimal round: ``cost_matrix`` prices every (robot, task) pair by the driving time it
+  takes (to the pick-up and on to the drop: under a backlog every task counts once, so short
+  tasks first maximise throughput), battery use, priority, waiting time and deadline slack; an
+  assignment solver (Hungarian / ``scipy.optimize.linear_sum_assignment``, outside this pure
+  package) then minimises the sum.
 
 Pairs the robot's battery cannot finish are priced ``INFEASIBLE`` and never assigned by either.
 """
@@ -122,7 +124,7 @@ def cost_matrix(
                 row.append(INFEASIBLE)
                 continue
             empty, loaded = task_metres(task, robot.node, distance)
-            cost = empty / robot.speed
+            cost = (empty + loaded) / robot.speed
             cost += w.battery_s_per_pct * battery.needed_pct(empty + loaded)
             cost -= w.priority_s * task.priority
             cost -= w.waiting_per_s * (now - task.created_at)

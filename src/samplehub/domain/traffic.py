@@ -30,10 +30,12 @@ requested leg) has a cycle: a head-on meeting at the two ends of a single lane, 
 each other's node, or a longer ring at a crossing.  ``resolve_deadlocks`` finds every such cycle
 each round and pre-empts one member: it is granted an *evasion* leg, over free nodes only, to the
 nearest free node that no other member of the cycle wants; the cycle is gone, and the evading
-robot asks for its real leg again afterwards.  An evasion exists whenever some member of the cycle
-has a free node reachable over free nodes — which the site guarantees by having more parking and
-waypoint nodes than robots and spurs that join the loop; if none exists the cycle is returned as
-unresolved so that the caller counts and reports it instead of hiding it.
+robot asks for its real leg again afterwards, yielding to the other members while they still
+want its path (otherwise it would take the freed node back and the cycle would recur).  An
+evasion exists whenever some member of the cycle has a free node reachable over free nodes,
+which the site guarantees by having more parking and waypoint nodes than robots and spurs that
+join the loop; if none exists the cycle is returned as unresolved so that the caller counts and
+reports it instead of hiding it.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class RobotTraffic:
     """The requested path not granted yet; its first node is the base end."""
     offline: bool = False
     priority: int = 0
+    yield_to: set[str] = field(default_factory=set)
+    """After an evasion: the cycle's other members go first while they want our path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +134,16 @@ class TrafficManager:
             return set()
         a, b = robot.wanted[0], robot.wanted[1]
         found = {self.node_holder.get(b), self.lane_holder.get(frozenset((a, b)))}
+        found |= self._yielding(robot)
         return {s for s in found if s is not None and s != serial}
+
+    def _yielding(self, robot: RobotTraffic) -> set[str]:
+        mine = set(robot.wanted[1:])
+        for other in list(robot.yield_to):
+            theirs = self.robots.get(other)
+            if theirs is None or not mine.intersection(theirs.wanted):
+                robot.yield_to.discard(other)
+        return set(robot.yield_to)
 
     def try_grant(self, serial: str) -> list[str] | None:
         """Extend the base by the longest free prefix of the request (the rest stays horizon).
@@ -139,6 +152,8 @@ class TrafficManager:
         """
         robot = self.robots[serial]
         wanted = robot.wanted
+        if self._yielding(robot):
+            return None
         count = 1
         while count < len(wanted) and self._free_for(
             serial, wanted[count], frozenset((wanted[count - 1], wanted[count]))
@@ -263,6 +278,7 @@ class TrafficManager:
                 if path is not None:
                     robot = self.robots[serial]
                     self._grant(robot, path)
+                    robot.yield_to = set(cycle) - {serial}
                     evasions.append(Evasion(serial, path))
                     break
             else:

@@ -18,6 +18,7 @@ from typing import Any
 from samplehub.domain.battery import BatteryModel
 from samplehub.domain.dispatch import (
     RobotCandidate,
+    TaskKind,
     TransportTask,
     cost_matrix,
     greedy_assign,
@@ -239,14 +240,30 @@ class FleetManager(InboundMixin):
         if robot.requested:
             self.traffic.withdraw(robot.serial)
         robot.task, robot.purpose, robot.loaded = task, Purpose.TASK, False
-        params = {"loadId": task.load_id, "loadType": "sample", "stationType": "shelf"}
+        into_slot = task.kind in (TaskKind.PUT_AWAY, TaskKind.RETURN, TaskKind.RELOCATION)
+        from_slot = task.kind in (TaskKind.LAB_DELIVERY, TaskKind.STAGING, TaskKind.RELOCATION)
+        slot = task.slot_address
         robot.legs = [
-            Leg(task.source, "pick", dict(params)),
-            Leg(task.destination, "drop", dict(params)),
+            Leg(task.source, "pick", self.load_params(task, slot if from_slot else task.source)),
+            Leg(
+                task.destination,
+                "drop",
+                self.load_params(task, slot if into_slot else task.destination),
+            ),
         ]
         robot.requested = False
         robot.order_id = None
         robot.note(now, f"task {task.task_id} {task.kind.value} {task.load_id}")
+
+    @staticmethod
+    def load_params(task: TransportTask, station: str | None) -> dict[str, Any]:
+        """VDA 5050 pick/drop parameters: the load (the sample's EPC) and the station."""
+        return {
+            "loadId": task.load_id,
+            "loadType": "sample",
+            "stationName": station or "",
+            "stationType": "shelf" if task.slot_address == station else "station",
+        }
 
     def send_idle_robots(self, now: float) -> None:
         """Send low batteries to a free charger, stop full ones, park the rest off the lanes."""

@@ -113,7 +113,12 @@ class InboundMixin:
             self.resync(robot, node, msg, now)
             return
         if node and node != robot.node:
-            self.traffic.reached(robot.serial, node)
+            try:
+                self.traffic.reached(robot.serial, node)
+            except TrafficError:
+                # driving an order this manager does not know (e.g. after a restart): follow it
+                self.traffic.place(robot.serial, node)
+                robot.note(now, f"re-synchronised at {node}")
             robot.node = node
         for state in msg.get("actionStates") or []:
             if isinstance(state, dict) and isinstance(state.get("actionId"), str):
