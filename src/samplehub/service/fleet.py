@@ -100,6 +100,15 @@ class FleetManager(InboundMixin):
         name = topic(self.settings.prefix, robot.manufacturer, robot.serial, sub)
         self.transport.publish(name, encode(message), qos=1 if sub != "visualization" else 0)
 
+    def request_factsheet(self, robot: RobotRecord, now: float) -> None:
+        """Ask a robot for its factsheet (VDA 5050 2.1 ``factsheetRequest``) if none arrived."""
+        header = self.head(robot, "instantActions", now)
+        self.send(
+            robot,
+            "instantActions",
+            build_instant(header, "factsheetRequest", f"factsheet-{robot.serial}-{int(now)}"),
+        )
+
     def submit(self, task: TransportTask) -> None:
         self.open_tasks[task.task_id] = task
 

@@ -43,6 +43,9 @@ class InboundMixin:
     def abandon(self, robot: RobotRecord, now: float, reason: str) -> None:
         raise NotImplementedError
 
+    def request_factsheet(self, robot: RobotRecord, now: float) -> None:
+        raise NotImplementedError
+
     def drain_inbox(self, now: float) -> None:
         while self.inbox:
             name, payload = self.inbox.popleft()
@@ -111,6 +114,8 @@ class InboundMixin:
             robot.theta = float(position.get("theta", robot.theta))
         if robot.purpose == Purpose.OFFLINE or robot.node is None:
             self.resync(robot, node, msg, now)
+            if not robot.factsheet_read:
+                self.request_factsheet(robot, now)
             return
         if node and node != robot.node:
             try:

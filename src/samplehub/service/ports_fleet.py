@@ -48,3 +48,7 @@ class FleetListener(Protocol):
         ...
 
     def on_alert(self, code: str, message: str, now: float) -> None: ...
+
+
+class TransportError(RuntimeError):
+    """The message transport failed (broker unreachable, publish refused)."""

@@ -77,6 +77,7 @@ class SimRobot:
     state_interval_s: float = 1.0
     world: LoadWorld | None = None
     faults: Faults = field(default_factory=Faults)
+    action_seconds: dict[str, float] = field(default_factory=lambda: dict(ACTION_SECONDS))
     x: float = 0.0
     y: float = 0.0
     theta: float = 0.0
@@ -251,8 +252,10 @@ class SimRobot:
                 self.charging = False
             elif kind == "startCharging":
                 self.charging = self.site.nodes[self.node].kind == "charger"
+            elif kind == "factsheetRequest":
+                self._send("factsheet", self.factsheet(), now, retain=True)
             elif kind == "cancelOrder":
-                self.node_states = [n for n in self.node_states if False]
+                self.node_states = []
                 self.edge_states = []
                 self.actions = [a for a in self.actions if a.status == "FINISHED"]
             self.actions.append(RunningAction(str(act.get("actionId")), str(kind), {}, "FINISHED"))
@@ -301,7 +304,8 @@ class SimRobot:
     def _run_actions(self, now: float) -> None:
         for act in self.actions:
             if act.status == "WAITING":
-                act.status, act.ends_at = "RUNNING", now + ACTION_SECONDS.get(act.action_type, 1.0)
+                act.status = "RUNNING"
+                act.ends_at = now + self.action_seconds.get(act.action_type, 1.0)
                 self._dirty = True
                 return
             if act.status == "RUNNING":
