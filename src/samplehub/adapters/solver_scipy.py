@@ -12,7 +12,8 @@ class ScipyAssignmentSolver:
     """Implements ``AssignmentSolver`` for rectangular matrices (robots × open tasks)."""
 
     def solve(self, cost: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
-        if not cost or not cost[0]:
+        matrix = np.asarray(cost, dtype=float)
+        if matrix.ndim != 2 or 0 in matrix.shape:
             return []
-        rows, cols = linear_sum_assignment(np.asarray(cost, dtype=float))
+        rows, cols = linear_sum_assignment(matrix)
         return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]

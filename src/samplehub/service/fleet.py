@@ -30,7 +30,13 @@ from samplehub.service.fleet_inbound import InboundMixin
 from samplehub.service.fleet_messages import encode, topic
 from samplehub.service.fleet_orders import build_instant, build_order, build_plain_order
 from samplehub.service.fleet_robots import Leg, Purpose, RobotRecord
-from samplehub.service.ports_fleet import AssignmentSolver, Clock, FleetListener, Transport
+from samplehub.service.ports_fleet import (
+    AssignmentSolver,
+    Clock,
+    CostModel,
+    FleetListener,
+    Transport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +46,9 @@ class FleetStats:
     completed: list[tuple[TransportTask, float]] = field(default_factory=list)
     evasions: int = 0
     deadlocks: int = 0
+    """Waits-for cycles that no evasion could break (each counted once while it lasts)."""
+    long_waits: int = 0
+    """Robots that waited longer than ``stall_after_s`` for a grant (jams, not cycles)."""
     rejected_orders: int = 0
     bad_messages: int = 0
     stranded: int = 0
@@ -65,6 +74,7 @@ class FleetManager(InboundMixin):
         battery: BatteryModel | None = None,
         solver: AssignmentSolver | None = None,
         settings: FleetSettings | None = None,
+        cost_model: CostModel | None = None,
     ) -> None:
         self.site = site
         self.transport = transport
@@ -72,6 +82,7 @@ class FleetManager(InboundMixin):
         self.listener = listener
         self.battery = battery or BatteryModel()
         self.solver = solver
+        self.cost_model = cost_model
         self.settings = settings or FleetSettings()
         if self.settings.policy not in ("greedy", "optimal"):
             raise ValueError(f"policy: {self.settings.policy!r}; allowed: greedy, optimal")
@@ -86,6 +97,7 @@ class FleetManager(InboundMixin):
         self._chargers = [n.node_id for n in site.nodes_of_kind("charger")]
         self._parking = [n.node_id for n in site.nodes_of_kind("parking")]
         self._charger_dist: dict[str, float] = {}
+        self._open_cycles: set[frozenset[str]] = set()
 
     # -- wiring ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -167,14 +179,14 @@ class FleetManager(InboundMixin):
             robot.note(now, f"order {robot.order_id}/{robot.order_update_id} → {base[-1]}")
 
     def watch_stall(self, robot: RobotRecord, now: float) -> None:
-        """Count a robot that has waited longer than ``stall_after_s`` as a deadlock."""
+        """Count a robot that has waited longer than ``stall_after_s`` (a jam, or a deadlock)."""
         if not self.traffic.waiting(robot.serial):
             return
         if robot.wait_since is None:
             robot.wait_since = now
         if not robot.stalled and now - robot.wait_since > self.settings.stall_after_s:
             robot.stalled = True
-            self.stats.deadlocks += 1
+            self.stats.long_waits += 1
             log.warning(
                 "robot %s waits since %.0f s for %s",
                 robot.serial,
@@ -204,8 +216,11 @@ class FleetManager(InboundMixin):
             )
             robot.note(now, f"evades to {evasion.path[-1]}")
             self.stats.evasions += 1
-        for cycle in unresolved:
-            log.warning("unresolved traffic cycle %s", cycle)
+        current = {frozenset(c) for c in unresolved}
+        for cycle in current - self._open_cycles:
+            self.stats.deadlocks += 1
+            log.warning("deadlock: no evasion breaks the cycle %s", sorted(cycle))
+        self._open_cycles = current
 
     # -- dispatch -------------------------------------------------------------------------------
     def idle_candidates(self) -> list[RobotRecord]:
@@ -239,9 +254,13 @@ class FleetManager(InboundMixin):
             return greedy_assign(
                 candidates, tasks, self.site.distance, self.battery, self.to_charger
             )
-        cost = cost_matrix(
-            candidates, tasks, now, self.site.distance, self.battery, self.to_charger
-        )
+        cost: Sequence[Sequence[float]]
+        if self.cost_model is not None:
+            cost = self.cost_model.matrix(candidates, tasks, now)
+        else:
+            cost = cost_matrix(
+                candidates, tasks, now, self.site.distance, self.battery, self.to_charger
+            )
         return pairs_from_solution(cost, self.solver.solve(cost))
 
     def start_task(self, robot: RobotRecord, task: TransportTask, now: float) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from samplehub.domain.dispatch import RobotCandidate, TransportTask
+
 MessageHandler = Callable[[str, bytes], None]
 
 
@@ -28,6 +30,15 @@ class AssignmentSolver(Protocol):
     def solve(self, cost: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
         """Minimum-cost (row, column) pairs of a rectangular cost matrix."""
         ...
+
+
+class CostModel(Protocol):
+    """Prices every (robot, task) pair of a dispatch round; ``domain.dispatch.cost_matrix`` is
+    the reference implementation, an adapter may compute the same faster."""
+
+    def matrix(
+        self, robots: Sequence[RobotCandidate], tasks: Sequence[TransportTask], now: float
+    ) -> Sequence[Sequence[float]]: ...
 
 
 class RfidReader(Protocol):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from samplehub.adapters.mqtt.inprocess import InProcessTransport
+from samplehub.adapters.dispatch_numpy import NumpyCostModel
 from samplehub.adapters.solver_scipy import ScipyAssignmentSolver
 from samplehub.domain.dispatch import TaskKind
 from samplehub.domain.sitemap import SiteMap, site_map_from_dict
@@ -58,8 +59,9 @@ class FleetSimulation:
             self.clock,
             self.storage,
             sc.battery,
-            ScipyAssignmentSolver() if self.policy == "optimal" else None,
-            FleetSettings(
+            solver=ScipyAssignmentSolver() if self.policy == "optimal" else None,
+            cost_model=NumpyCostModel(self.site, sc.battery) if self.policy == "optimal" else None,
+            settings=FleetSettings(
                 prefix=self.prefix,
                 manufacturer=sc.manufacturer,
                 offline_after_s=sc.offline_after_s,
@@ -220,6 +222,7 @@ class FleetSimulation:
                 "seed": self.seed,
                 "open_tasks": len(self.fleet.open_tasks),
                 "evasions": stats.evasions,
+                "long_waits": stats.long_waits,
                 "rejected_orders": stats.rejected_orders,
                 "rejected_intake": self.rejected_intake,
                 "sim_s_per_wall_s": round(hours * 3600 / wall_s, 1) if wall_s else None,

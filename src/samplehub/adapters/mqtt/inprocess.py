@@ -22,6 +22,7 @@ class InProcessTransport:
         self._subs: list[tuple[str, Handler]] = []
         self._queue: deque[tuple[str, bytes]] = deque()
         self._retained: dict[str, bytes] = {}
+        self._routes: dict[str, list[Handler]] = {}
         self._lock = threading.Lock()
         self.taps: list[Handler] = []
         self.delivered = 0
@@ -35,6 +36,7 @@ class InProcessTransport:
     def subscribe(self, topic_filter: str, handler: Handler) -> None:
         with self._lock:
             self._subs.append((topic_filter, handler))
+            self._routes.clear()
             retained = [(t, p) for t, p in self._retained.items() if matches(topic_filter, t)]
         for name, payload in retained:
             handler(name, payload)
@@ -47,12 +49,14 @@ class InProcessTransport:
                 if not self._queue:
                     break
                 name, payload = self._queue.popleft()
-                subs = list(self._subs)
+                handlers = self._routes.get(name)
+                if handlers is None:
+                    handlers = [h for f, h in self._subs if matches(f, name)]
+                    self._routes[name] = handlers
             for tap in self.taps:
                 tap(name, payload)
-            for topic_filter, handler in subs:
-                if matches(topic_filter, name):
-                    handler(name, payload)
+            for handler in handlers:
+                handler(name, payload)
             count += 1
         self.delivered += count
         return count
