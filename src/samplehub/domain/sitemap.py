@@ -82,6 +82,9 @@ class SiteMap:
         except KeyError:
             raise SiteMapError(f"no edge from {start!r} to {end!r}") from None
 
+    def has_edge(self, start: str, end: str) -> bool:
+        return (start, end) in self._by_pair
+
     def successors(self, node_id: str) -> list[Edge]:
         return self._out.get(node_id, [])
 

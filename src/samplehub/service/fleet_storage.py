@@ -43,6 +43,7 @@ class StorageOperations:
     on_hold: set[str] = field(default_factory=set)
     alerts: list[Alert] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
+    slot_history: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _submit(self, task: TransportTask) -> TransportTask:
@@ -127,6 +128,11 @@ class StorageOperations:
     ) -> TransportTask:
         return self._from_slot(TaskKind.STAGING, epc, locker_node, now, deadline)
 
+    def _slot_note(self, address: str, now: float, text: str) -> None:
+        notes = self.slot_history.setdefault(address, [])
+        notes.append((now, text))
+        del notes[:-20]
+
     # -- FleetListener ----------------------------------------------------------------------------
     def on_picked(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         task = self.tasks.get(task_id)
@@ -136,6 +142,7 @@ class StorageOperations:
             slot = self.warehouse.slot_of(load_id)
             if slot is not None:
                 self.warehouse.remove(load_id)
+                self._slot_note(slot.address, now, f"{load_id} picked by {serial} ({task_id})")
         self.location[load_id] = f"on robot {serial}"
 
     def on_delivered(self, task_id: str, load_id: str, serial: str, now: float) -> None:
@@ -150,6 +157,7 @@ class StorageOperations:
             if load_id in seen:
                 self.warehouse.store(slot.address, load_id)
                 self.location[load_id] = f"slot {slot.address}"
+                self._slot_note(slot.address, now, f"{load_id} stored by {serial}, RFID confirmed")
             else:
                 self.warehouse.release_reservation(slot.address)
                 self.on_hold.add(load_id)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from samplehub.adapters.mqtt.inprocess import InProcessTransport
 from samplehub.adapters.dispatch_numpy import NumpyCostModel
+from samplehub.adapters.mqtt.inprocess import InProcessTransport
 from samplehub.adapters.solver_scipy import ScipyAssignmentSolver
 from samplehub.domain.dispatch import TaskKind
 from samplehub.domain.sitemap import SiteMap, site_map_from_dict

@@ -68,3 +68,36 @@ def fleet(
     else:
         for key, value in result.items():
             typer.echo(f"{key}: {value}")
+
+
+@app.command("live")
+def live(
+    scenario: Annotated[Path, typer.Option("--scenario", help="场景文件 / scenario YAML file")],
+    policy: Annotated[Policy, typer.Option("--policy", help="调度策略 / policy")] = Policy.optimal,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子 / random seed")] = 1,
+    speed: Annotated[float, typer.Option("--speed", min=0.1, help="倍速 / time factor")] = 1.0,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8010,
+) -> None:
+    """实时地图演示 / Run the fleet in real time and serve the live map at /fleet/map."""
+    import uvicorn
+    from fastapi import FastAPI
+
+    from samplehub.entrypoints.api.fleet import make_router
+    from samplehub.simulation.live import LiveFleet
+
+    err = Console(stderr=True)
+    try:
+        sim = FleetSimulation(load_scenario(scenario), policy.value, seed)
+    except (ScenarioError, ValueError) as exc:
+        err.print(f"[red]场景无效 / invalid scenario:[/red] {exc}")
+        raise typer.Exit(2) from None
+    fleet = LiveFleet(sim, speed)
+    web = FastAPI(title="SampleHub fleet map")
+    web.include_router(make_router(fleet))
+    fleet.start()
+    err.print(f"地图 / map: http://{host}:{port}/fleet/map")
+    try:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+    finally:
+        fleet.stop()
