@@ -52,7 +52,9 @@ class NumpyCostModel:
         cost = metres / speed + w.battery_s_per_pct * metres * battery.drain_pct_per_m - bonus
         deadlines = np.array([np.nan if t.deadline is None else t.deadline for t in tasks])
         slack = deadlines[None, :] - now - metres / speed
-        urgency = w.urgency_s * np.clip(1.0 - slack / w.horizon_s, 0.0, 1.0)
+        urgency = np.where(
+            slack >= 0.0, w.urgency_s * np.clip(1.0 - slack / w.horizon_s, 0.0, 1.0), 0.0
+        )
         cost -= np.nan_to_num(urgency, nan=0.0)
         infeasible = (metres + self.home[dst][None, :] > budget) | ~np.isfinite(metres)
         cost[infeasible] = INFEASIBLE

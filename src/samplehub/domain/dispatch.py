@@ -74,12 +74,20 @@ class RobotCandidate:
 
 @dataclass(frozen=True, slots=True)
 class CostWeights:
-    priority_s: float = 120.0
-    """Seconds of travel one priority step is worth."""
-    urgency_s: float = 600.0
-    """Bonus for a task whose deadline slack is zero, falling linearly to 0 at ``horizon_s``."""
-    horizon_s: float = 1800.0
-    waiting_per_s: float = 0.05
+    """Seconds of driving each term is worth.
+
+    The defaults were chosen on ``peak-hour.yaml`` (see the README): under a backlog every second
+    of travel saved is throughput, and large urgency bonuses made robots chase long lab and
+    staging trips so hard that fewer tasks got done *and* more became late.  Priorities
+    therefore break near-ties, deadlines give a last-call bonus only when still achievable.
+    """
+
+    priority_s: float = 10.0
+    """Seconds of travel one priority step is worth (staging 3, lab 2, put-away/return 1)."""
+    urgency_s: float = 60.0
+    """Bonus for an achievable deadline with zero slack, falling to 0 at ``horizon_s`` slack."""
+    horizon_s: float = 300.0
+    waiting_per_s: float = 0.002
     """Seconds of travel each second of waiting is worth: keeps old tasks from starving."""
     battery_s_per_pct: float = 2.0
 
@@ -140,7 +148,8 @@ def cost_matrix(
             cost = metres / speed + w.battery_s_per_pct * metres * drain - bonus
             if deadline is not None:
                 slack = deadline - now - metres / speed
-                cost -= w.urgency_s * max(0.0, min(1.0, 1.0 - slack / w.horizon_s))
+                if slack >= 0.0:
+                    cost -= w.urgency_s * max(0.0, min(1.0, 1.0 - slack / w.horizon_s))
             row.append(cost)
         rows.append(row)
     return rows

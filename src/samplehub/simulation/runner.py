@@ -207,6 +207,11 @@ class FleetSimulation:
 
     def metrics(self, hours: float, wall_s: float) -> dict[str, Any]:
         times = [at - task.created_at for task, at in self.fleet.stats.completed]
+        late = sum(
+            1
+            for task, at in self.fleet.stats.completed
+            if task.deadline is not None and at > task.deadline
+        )
         stats = self.fleet.stats
         return summarize(
             task_times=times,
@@ -223,6 +228,7 @@ class FleetSimulation:
                 "open_tasks": len(self.fleet.open_tasks),
                 "evasions": stats.evasions,
                 "long_waits": stats.long_waits,
+                "late_tasks": late,
                 "rejected_orders": stats.rejected_orders,
                 "rejected_intake": self.rejected_intake,
                 "sim_s_per_wall_s": round(hours * 3600 / wall_s, 1) if wall_s else None,

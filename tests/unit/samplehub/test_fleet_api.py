@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from pathlib import Path
-
-import asyncio
 
 import httpx
 from fastapi import FastAPI
@@ -86,6 +85,7 @@ def test_map_page_is_self_contained_and_localised() -> None:
     http, _ = client()
     page = http.get("/fleet/map").text
     assert '<html lang="zh-CN">' in page
-    assert "<svg" in page and "EventSource" in page
+    assert "<svg" in page
+    assert "EventSource" in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert '<html lang="en">' in http.get("/fleet/map?lang=en").text
