@@ -22,6 +22,7 @@ from samplehub.domain.sitemap import SiteMap, site_map_from_dict
 from samplehub.domain.storage import DwellSlotting, NoSlotAvailableError, warehouse_from_dict
 from samplehub.service.fleet import FleetManager, FleetSettings
 from samplehub.service.fleet_storage import StorageOperations
+from samplehub.service.ports_fleet import Transport
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.metrics import summarize
 from samplehub.simulation.robot import SimRobot
@@ -35,7 +36,7 @@ class FleetSimulation:
     policy: str
     seed: int
     prefix: str = ""
-    transport: InProcessTransport = field(default_factory=InProcessTransport)
+    transport: Transport = field(default_factory=InProcessTransport)
 
     def __post_init__(self) -> None:
         sc = self.scenario
@@ -102,7 +103,7 @@ class FleetSimulation:
         now = self.clock.now()
         for robot in self.robots:
             robot.connect(now)
-        self.transport.pump()
+        self._pump()
         self.fleet.tick()
         rates = {
             "put_away": sc.demand.put_away_per_hour,
@@ -111,6 +112,12 @@ class FleetSimulation:
         }
         self.rates = {k: v for k, v in rates.items() if v > 0}
         self.next_arrival = {k: now + self.rng.expovariate(v / 3600) for k, v in self.rates.items()}
+
+    def _pump(self) -> None:
+        """Deliver queued messages on the in-process bus; a broker delivers by itself."""
+        pump = getattr(self.transport, "pump", None)
+        if pump is not None:
+            pump()
 
     def _epc(self) -> str:
         self._serial += 1
@@ -188,9 +195,9 @@ class FleetSimulation:
         dt = self.scenario.step_s
         for robot in self.robots:
             robot.step(now, dt)
-        self.transport.pump()
+        self._pump()
         self.fleet.tick()
-        self.transport.pump()
+        self._pump()
         self._completions(now)
         self.clock.advance(dt)
 

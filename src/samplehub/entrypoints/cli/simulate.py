@@ -83,14 +83,19 @@ def live(
     import uvicorn
     from fastapi import FastAPI
 
+    from samplehub.bootstrap import fleet_transport
+    from samplehub.config import Settings
     from samplehub.entrypoints.api.fleet import make_router
+    from samplehub.service.ports_fleet import TransportError
     from samplehub.simulation.live import LiveFleet
 
     err = Console(stderr=True)
     try:
-        sim = FleetSimulation(load_scenario(scenario), policy.value, seed)
-    except (ScenarioError, ValueError) as exc:
-        err.print(f"[red]场景无效 / invalid scenario:[/red] {exc}")
+        loaded = load_scenario(scenario)
+        transport = fleet_transport(Settings(), f"samplehub-live-{seed}")
+        sim = FleetSimulation(loaded, policy.value, seed, prefix="", transport=transport)
+    except (ScenarioError, ValueError, TransportError) as exc:
+        err.print(f"[red]无法启动 / cannot start:[/red] {exc}")
         raise typer.Exit(2) from None
     fleet = LiveFleet(sim, speed)
     web = FastAPI(title="SampleHub fleet map")
