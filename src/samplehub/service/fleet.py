@@ -62,6 +62,9 @@ class FleetSettings:
     offline_after_s: float = 5.0
     stall_after_s: float = 600.0
     policy: str = "optimal"
+    station_cap: int = 2
+    """At most this many robots may have one station ahead of them: more only queue on the main
+    lanes in front of it, where they block everyone else (measured on stress-20.yaml)."""
 
 
 class FleetManager(InboundMixin):
@@ -241,11 +244,33 @@ class FleetManager(InboundMixin):
         robots = self.idle_candidates()
         if not robots or not self.open_tasks:
             return
-        tasks = list(self.open_tasks.values())
+        visits = self.station_visits()
+        cap = self.settings.station_cap
+        tasks = [
+            t
+            for t in self.open_tasks.values()
+            if visits.get(t.source, 0) < cap and visits.get(t.destination, 0) < cap
+        ]
+        if not tasks:
+            return
         candidates = [RobotCandidate(r.serial, r.node or "", r.battery, r.speed) for r in robots]
-        pairs = self.assign(candidates, tasks, now)
-        for i, j in pairs:
-            self.start_task(robots[i], tasks[j], now)
+        for i, j in self.assign(candidates, tasks, now):
+            task = tasks[j]
+            if visits.get(task.source, 0) >= cap or visits.get(task.destination, 0) >= cap:
+                continue  # another pair of this round already filled the station
+            for node in {task.source, task.destination}:
+                visits[node] = visits.get(node, 0) + 1
+            self.start_task(robots[i], task, now)
+
+    def station_visits(self) -> dict[str, int]:
+        """How many robots have each station still ahead of them in their legs."""
+        visits: dict[str, int] = {}
+        for robot in self.robots.values():
+            if robot.task is None:
+                continue
+            for node in {leg.target for leg in robot.legs}:
+                visits[node] = visits.get(node, 0) + 1
+        return visits
 
     def assign(
         self, candidates: Sequence[RobotCandidate], tasks: Sequence[TransportTask], now: float
