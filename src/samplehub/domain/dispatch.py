@@ -56,6 +56,9 @@ class TransportTask:
     deadline: float | None = None
     priority: int = -1
     slot_address: str | None = None
+    """The slot the sample goes into (put-away, return, relocation) or comes from."""
+    source_slot: str | None = None
+    """For a relocation, the slot it leaves."""
 
     def __post_init__(self) -> None:
         if self.priority < 0:

@@ -294,10 +294,11 @@ class FleetManager(InboundMixin):
             self.traffic.withdraw(robot.serial)
         robot.task, robot.purpose, robot.loaded = task, Purpose.TASK, False
         into_slot = task.kind in (TaskKind.PUT_AWAY, TaskKind.RETURN, TaskKind.RELOCATION)
-        from_slot = task.kind in (TaskKind.LAB_DELIVERY, TaskKind.STAGING, TaskKind.RELOCATION)
+        from_slot = task.kind in (TaskKind.LAB_DELIVERY, TaskKind.STAGING)
         slot = task.slot_address
+        pick_at = task.source_slot or (slot if from_slot else task.source)
         robot.legs = [
-            Leg(task.source, "pick", self.load_params(task, slot if from_slot else task.source)),
+            Leg(task.source, "pick", self.load_params(task, pick_at)),
             Leg(
                 task.destination,
                 "drop",
@@ -315,7 +316,9 @@ class FleetManager(InboundMixin):
             "loadId": task.load_id,
             "loadType": "sample",
             "stationName": station or "",
-            "stationType": "shelf" if task.slot_address == station else "station",
+            "stationType": "shelf"
+            if station in (task.slot_address, task.source_slot)
+            else "station",
         }
 
     def send_idle_robots(self, now: float) -> None:

@@ -133,6 +133,24 @@ class StorageOperations:
         notes.append((now, text))
         del notes[:-20]
 
+    def relocate(self, epc: str, address: str, now: float) -> TransportTask:
+        """Move a stored sample to another slot (e.g. before the old one is blocked)."""
+        current = self.warehouse.slot_of(epc)
+        if current is None:
+            raise ValueError(f"epc: {epc!r} is not in storage; cannot relocate it")
+        target = self.warehouse.reserve(address, epc)
+        task = TransportTask(
+            self._new_id(TaskKind.RELOCATION),
+            TaskKind.RELOCATION,
+            epc,
+            current.access_node,
+            target.access_node,
+            now,
+            slot_address=target.address,
+            source_slot=current.address,
+        )
+        return self._submit(task)
+
     # -- FleetListener ----------------------------------------------------------------------------
     def on_picked(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         task = self.tasks.get(task_id)

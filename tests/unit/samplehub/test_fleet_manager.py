@@ -124,3 +124,16 @@ def test_both_policies_finish_a_small_batch_without_deadlock(policy: str) -> Non
     tasks = [sim.storage.put_away(f"{EPC}{i}", "S", 3600, sim.clock.now()) for i in range(6)]
     run_until(sim, lambda: all(t.task_id in sim.storage.done for t in tasks), max_s=3600)
     assert sim.fleet.stats.deadlocks == 0
+
+
+def test_relocation_moves_a_stored_sample_to_the_named_slot() -> None:
+    sim = quiet_sim()
+    slot = next(s for s in sim.warehouse.slots.values() if s.occupant and s.access_node == "RA1")
+    epc = slot.occupant
+    assert epc is not None
+    target = next(s for s in sim.warehouse.slots.values() if s.is_open and s.access_node == "RA3")
+    task = sim.storage.relocate(epc, target.address, sim.clock.now())
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.warehouse.slot_of(epc) is target
+    assert slot.occupant is None
+    assert any(epc in text for _, text in sim.storage.slot_history[target.address])
