@@ -28,7 +28,12 @@ from samplehub.domain.sitemap import SiteMap
 from samplehub.domain.traffic import TrafficManager
 from samplehub.service.fleet_inbound import InboundMixin
 from samplehub.service.fleet_messages import encode, topic
-from samplehub.service.fleet_orders import build_instant, build_order, build_plain_order
+from samplehub.service.fleet_orders import (
+    build_instant,
+    build_order,
+    build_plain_order,
+    load_params,
+)
 from samplehub.service.fleet_robots import Leg, Purpose, RobotRecord
 from samplehub.service.ports_fleet import (
     AssignmentSolver,
@@ -298,28 +303,16 @@ class FleetManager(InboundMixin):
         slot = task.slot_address
         pick_at = task.source_slot or (slot if from_slot else task.source)
         robot.legs = [
-            Leg(task.source, "pick", self.load_params(task, pick_at)),
+            Leg(task.source, "pick", load_params(task, pick_at)),
             Leg(
                 task.destination,
                 "drop",
-                self.load_params(task, slot if into_slot else task.destination),
+                load_params(task, slot if into_slot else task.destination),
             ),
         ]
         robot.requested = False
         robot.order_id = None
         robot.note(now, f"task {task.task_id} {task.kind.value} {task.load_id}")
-
-    @staticmethod
-    def load_params(task: TransportTask, station: str | None) -> dict[str, Any]:
-        """VDA 5050 pick/drop parameters: the load (the sample's EPC) and the station."""
-        return {
-            "loadId": task.load_id,
-            "loadType": "sample",
-            "stationName": station or "",
-            "stationType": "shelf"
-            if station in (task.slot_address, task.source_slot)
-            else "station",
-        }
 
     def send_idle_robots(self, now: float) -> None:
         """Send low batteries to a free charger, stop full ones, park the rest off the lanes."""
@@ -415,26 +408,3 @@ class FleetManager(InboundMixin):
         self.traffic.remove(serial)
         robot.node, robot.purpose, robot.online = None, Purpose.OFFLINE, False
         robot.note(now, "recovered by staff")
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "time": self.clock.now(),
-            "robots": [r.snapshot() for r in sorted(self.robots.values(), key=lambda r: r.serial)],
-            "open_tasks": [
-                {
-                    "task_id": t.task_id,
-                    "kind": t.kind.value,
-                    "load": t.load_id,
-                    "from": t.source,
-                    "to": t.destination,
-                }
-                for t in self.open_tasks.values()
-            ],
-            "reserved": {n: s for n, s in self.traffic.node_holder.items()},
-            "stats": {
-                "completed": len(self.stats.completed),
-                "evasions": self.stats.evasions,
-                "deadlocks": self.stats.deadlocks,
-                "stranded": self.stats.stranded,
-            },
-        }

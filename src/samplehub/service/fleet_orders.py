@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from samplehub.domain.dispatch import TransportTask
 from samplehub.domain.sitemap import SiteMap
 from samplehub.service.fleet_messages import action, order_nodes_edges
 from samplehub.service.fleet_robots import Leg, RobotRecord
@@ -89,3 +90,13 @@ def build_plain_order(
 
 def build_instant(header: dict[str, Any], action_type: str, action_id: str) -> dict[str, Any]:
     return {**header, "actions": [action(action_type, action_id, None, "NONE")]}
+
+
+def load_params(task: TransportTask, station: str | None) -> dict[str, Any]:
+    """VDA 5050 pick/drop parameters: the load (the sample's EPC) and the station."""
+    return {
+        "loadId": task.load_id,
+        "loadType": "sample",
+        "stationName": station or "",
+        "stationType": "shelf" if station in (task.slot_address, task.source_slot) else "station",
+    }

@@ -47,8 +47,33 @@ class FleetView:
             rack["blocked"] += 1 if slot.blocked else 0
         return sorted(by_node.values(), key=lambda r: str(r["node"]))
 
+    def fleet_state(self) -> dict[str, Any]:
+        fleet = self.fleet
+        return {
+            "time": fleet.clock.now(),
+            "robots": [r.snapshot() for r in sorted(fleet.robots.values(), key=lambda r: r.serial)],
+            "open_tasks": [
+                {
+                    "task_id": t.task_id,
+                    "kind": t.kind.value,
+                    "load": t.load_id,
+                    "from": t.source,
+                    "to": t.destination,
+                }
+                for t in fleet.open_tasks.values()
+            ],
+            "reserved": dict(fleet.traffic.node_holder),
+            "stats": {
+                "completed": len(fleet.stats.completed),
+                "evasions": fleet.stats.evasions,
+                "deadlocks": fleet.stats.deadlocks,
+                "long_waits": fleet.stats.long_waits,
+                "stranded": fleet.stats.stranded,
+            },
+        }
+
     def snapshot(self) -> dict[str, Any]:
-        snap = self.fleet.snapshot()
+        snap = self.fleet_state()
         in_flight = [
             {
                 "task_id": r.task.task_id,
@@ -96,7 +121,7 @@ class FleetView:
                         "online",
                     )
                 }
-                for r in self.fleet.snapshot()["robots"]
+                for r in (self.fleet.robots[s].snapshot() for s in sorted(self.fleet.robots))
             ],
             "racks": self.racks(),
         }
