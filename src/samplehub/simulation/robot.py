@@ -119,7 +119,11 @@ class SimRobot:
 
     def connect(self, now: float) -> None:
         for sub in ("order", "instantActions"):
-            self.transport.subscribe(self._topic(sub), self._receive)
+            self.transport.subscribe(self._topic(sub), self.receive)
+        self.announce(now)
+
+    def announce(self, now: float) -> None:
+        """ONLINE, factsheet and a state: on first connect and after every reconnect."""
         self._send("connection", {"connectionState": "ONLINE"}, now, retain=True)
         self._send("factsheet", self.factsheet(), now, retain=True)
         self.publish_state(now)
@@ -128,7 +132,8 @@ class SimRobot:
         state = "CONNECTIONBROKEN" if broken else "OFFLINE"
         self._send("connection", {"connectionState": state}, now, retain=True)
 
-    def _receive(self, name: str, payload: bytes) -> None:
+    def receive(self, name: str, payload: bytes) -> None:
+        """Transport handler: queue the message; ``step`` applies it on the robot's own time."""
         self.inbox.append((name, payload))
 
     def factsheet(self) -> dict[str, Any]:

@@ -119,7 +119,9 @@ class Rig:
             action_seconds={"pick": 0.2, "drop": 0.2, "startCharging": 0.1},
         )
         holder["r"] = robot
-        robot_t.on_connected.append(lambda: holder["r"].connect(self.clock.now()))
+        for sub in ("order", "instantActions"):
+            robot_t.subscribe(topic(self.prefix, self.manufacturer, serial, sub), robot.receive)
+        robot_t.on_connected.append(lambda: holder["r"].announce(self.clock.now()))
         robot_t.start()
         self.robots.append(robot)
         self.robot_transports.append(robot_t)
