@@ -44,6 +44,9 @@ class StorageOperations:
     alerts: list[Alert] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     slot_history: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    stranded: dict[str, str] = field(default_factory=dict)
+    custody: list[Alert] = field(default_factory=list)
+    """Moves made by hand (recoveries), for the custody chain the lifecycle keeps."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _submit(self, task: TransportTask) -> TransportTask:
@@ -190,6 +193,17 @@ class StorageOperations:
 
     def on_stranded(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         self.location[load_id] = f"on robot {serial}"
+        self.stranded[load_id] = serial
+
+    def recover_sample(self, epc: str, staff: str, place: str, now: float) -> Alert:
+        """Staff took a sample off a failed robot: the custody event the lifecycle records."""
+        serial = self.stranded.pop(epc, None)
+        if serial is None:
+            raise ValueError(f"epc: {epc!r} is not on a failed robot; nothing to recover")
+        self.location[epc] = place
+        event = Alert("recovered", f"{epc} taken off robot {serial} by {staff} to {place}", now)
+        self.custody.append(event)
+        return event
 
     def on_alert(self, code: str, message: str, now: float) -> None:
         self.alerts.append(Alert(code, message, now))

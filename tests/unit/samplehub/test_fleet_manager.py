@@ -86,6 +86,9 @@ def test_robot_failing_with_the_sample_on_board_strands_it_with_an_alert() -> No
     assert [a.code for a in sim.storage.alerts] == ["sample_on_robot"]
     sim.fleet.recover(serial, sim.clock.now())
     assert serial not in sim.fleet.traffic.robots
+    event = sim.storage.recover_sample(EPC, "lab", "intake bench", sim.clock.now())
+    assert serial in event.message
+    assert sim.storage.location[EPC] == "intake bench"
 
 
 def test_rejected_order_is_dispatched_again() -> None:
