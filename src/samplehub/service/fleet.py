@@ -129,6 +129,14 @@ class FleetManager(InboundMixin):
             build_instant(header, "factsheetRequest", f"factsheet-{robot.serial}-{int(now)}"),
         )
 
+    def cancel_order(self, robot: RobotRecord, now: float) -> None:
+        header = self.head(robot, "instantActions", now)
+        self.send(
+            robot,
+            "instantActions",
+            build_instant(header, "cancelOrder", f"cancel-{robot.serial}-{int(now)}"),
+        )
+
     def submit(self, task: TransportTask) -> None:
         self.open_tasks[task.task_id] = task
 

@@ -4,7 +4,8 @@ A misbehaving robot must never take the manager down: garbage, unknown topics an
 wrong fields are logged, counted and dropped; a robot that goes quiet for ``offline_after_s`` is
 taken out of dispatch and its task re-planned (or stranded with an alert if it carries a sample).
 A robot that answers again is re-synchronised from its state: its position is re-placed in the
-reservation table and, since it dropped its order, any work it had is already re-planned.
+reservation table; its work was re-planned when it went quiet, so an order it still drives is
+cancelled (``cancelOrder``) rather than finished twice.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class InboundMixin:
         raise NotImplementedError
 
     def request_factsheet(self, robot: RobotRecord, now: float) -> None:
+        raise NotImplementedError
+
+    def cancel_order(self, robot: RobotRecord, now: float) -> None:
         raise NotImplementedError
 
     def drain_inbox(self, now: float) -> None:
@@ -192,5 +196,6 @@ class InboundMixin:
         robot.order_id, robot.route, robot.legs = None, [], []
         robot.requested = robot.evading = False
         if msg.get("orderId") and msg.get("nodeStates"):
-            robot.note(now, "back with an old order; it will be replaced")
+            robot.note(now, f"back with order {msg.get('orderId')}: cancelled, work re-planned")
+            self.cancel_order(robot, now)
         robot.note(now, f"synchronised at {node}")

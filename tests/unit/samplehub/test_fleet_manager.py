@@ -140,3 +140,20 @@ def test_relocation_moves_a_stored_sample_to_the_named_slot() -> None:
     assert sim.warehouse.slot_of(epc) is target
     assert slot.occupant is None
     assert any(epc in text for _, text in sim.storage.slot_history[target.address])
+
+
+def test_robot_back_from_silence_is_resynchronised_and_its_old_order_cancelled() -> None:
+    sim = quiet_sim()
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    run_until(sim, lambda: any(r.task is not None for r in sim.fleet.robots.values()))
+    serial = next(r.serial for r in sim.fleet.robots.values() if r.task is not None)
+    robot = next(r for r in sim.robots if r.serial == serial)
+    run_until(sim, lambda: len(robot.node_states) > 2, max_s=60)
+    robot.faults.silent = True
+    run_until(sim, lambda: sim.fleet.robots[serial].purpose == Purpose.OFFLINE, max_s=30)
+    robot.faults.silent = False
+    run_until(sim, lambda: sim.fleet.robots[serial].online, max_s=30)
+    run_until(sim, lambda: not robot.node_states, max_s=30)
+    assert any("cancelled" in text for _, text in sim.fleet.robots[serial].history)
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.storage.done.count(task.task_id) == 1
