@@ -31,7 +31,9 @@ each other's node, or a longer ring at a crossing.  ``resolve_deadlocks`` finds 
 each round and pre-empts one member: it is granted an *evasion* leg, over free nodes only, to the
 nearest free node that no other member of the cycle wants; the cycle is gone, and the evading
 robot asks for its real leg again afterwards, yielding to the other members while they still
-want its path (otherwise it would take the freed node back and the cycle would recur).  An
+want its path (otherwise it would take the freed node back and the cycle would recur).  If no
+member has such a node, a free node that is merely not the *next* node of another member will
+do: the cycle still breaks, the evader may just have to step aside once more.  An
 evasion exists whenever some member of the cycle has a free node reachable over free nodes,
 which the site guarantees by having more parking and waypoint nodes than robots and spurs that
 join the loop; if none exists the cycle is returned as unresolved so that the caller counts and
@@ -134,6 +136,9 @@ class TrafficManager:
             return set()
         a, b = robot.wanted[0], robot.wanted[1]
         found = {self.node_holder.get(b), self.lane_holder.get(frozenset((a, b)))}
+        if len(robot.wanted) == 3:  # the next node is the doorstep: the target must be free too
+            target = robot.wanted[2]
+            found |= {self.node_holder.get(target), self.lane_holder.get(frozenset((b, target)))}
         found |= self._yielding(robot)
         return {s for s in found if s is not None and s != serial}
 
@@ -269,18 +274,31 @@ class TrafficManager:
         for cycle in self.cycles():
             if not all(self.waiting(s) and self.blockers(s) for s in cycle):
                 continue  # an earlier evasion in this round already broke it
-            wanted_by_others = {
+            strict = {
                 serial: {n for other in cycle if other != serial for n in self.robots[other].wanted}
                 for serial in cycle
             }
-            for serial in sorted(cycle, key=lambda s: (self.robots[s].priority, s)):
-                path = self.evasion_for(serial, wanted_by_others[serial])
-                if path is not None:
-                    robot = self.robots[serial]
-                    self._grant(robot, path)
-                    robot.yield_to = set(cycle) - {serial}
-                    evasions.append(Evasion(serial, path))
-                    break
-            else:
+            # relaxed: only stay off the node each other member needs next; the cycle still
+            # breaks (the evader's old node frees up) though the evader may have to move again
+            relaxed = {
+                serial: {self.robots[o].wanted[1] for o in cycle if o != serial} for serial in cycle
+            }
+            order = sorted(cycle, key=lambda s: (self.robots[s].priority, s))
+            chosen = next(
+                (
+                    (serial, path)
+                    for avoid in (strict, relaxed)
+                    for serial in order
+                    if (path := self.evasion_for(serial, avoid[serial])) is not None
+                ),
+                None,
+            )
+            if chosen is None:
                 unresolved.append(cycle)
+                continue
+            serial, path = chosen
+            robot = self.robots[serial]
+            self._grant(robot, path)
+            robot.yield_to = set(cycle) - {serial}
+            evasions.append(Evasion(serial, path))
         return evasions, unresolved

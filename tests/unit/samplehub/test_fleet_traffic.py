@@ -158,3 +158,37 @@ def test_doorstep_of_a_taken_target_is_not_granted() -> None:
     tm.request("r1", ["A", "B", "C", "D"])
     assert tm.try_grant("r1") == ["A", "B"]
     assert tm.robots["r1"].wanted == ["B", "C", "D"]
+
+
+def test_a_three_robot_ring_is_broken_even_when_the_only_free_node_is_wanted() -> None:
+    site = site_map_from_dict(
+        {
+            "nodes": [
+                {"id": n, "x": x, "y": y}
+                for n, x, y in [("A", 0, 0), ("B", 10, 0), ("C", 5, 8), ("S", -6, 0)]
+            ],
+            "edges": [
+                {"from": "A", "to": "B", "two_way": False},
+                {"from": "B", "to": "C", "two_way": False},
+                {"from": "C", "to": "A", "two_way": False},
+                {"from": "A", "to": "S"},
+            ],
+        }
+    )
+    tm = TrafficManager(site)
+    for serial, node in (("r1", "A"), ("r2", "B"), ("r3", "C")):
+        tm.place(serial, node)
+    tm.request("r1", ["A", "B", "C"])
+    tm.request("r2", ["B", "C", "A", "S"])
+    tm.request("r3", ["C", "A", "B"])
+    assert [tm.try_grant(s) for s in ("r1", "r2", "r3")] == [None, None, None]
+    assert tm.cycles()
+    evasions, unresolved = tm.resolve_deadlocks()
+    assert unresolved == []
+    assert [(e.serial, e.path) for e in evasions] == [("r1", ["A", "S"])]
+    tm.reached("r1", "S")
+    assert tm.try_grant("r3") is None  # the doorstep rule: the target B is still taken
+    assert tm.blockers("r3") == {"r2"}  # ... and that wait is visible to cycle detection
+    evasions, unresolved = tm.resolve_deadlocks()
+    assert unresolved == []
+    assert [(e.serial, e.path) for e in evasions] == [("r3", ["C", "A"])]
