@@ -51,7 +51,7 @@ class FleetStats:
     completed: list[tuple[TransportTask, float]] = field(default_factory=list)
     evasions: int = 0
     deadlocks: int = 0
-    """Waits-for cycles that no evasion could break (each counted once while it lasts)."""
+    """Waits-for cycles that no evasion broke within ``deadlock_after_s`` (counted once each)."""
     long_waits: int = 0
     """Robots that waited longer than ``stall_after_s`` for a grant (jams, not cycles)."""
     rejected_orders: int = 0
@@ -67,6 +67,9 @@ class FleetSettings:
     offline_after_s: float = 5.0
     stall_after_s: float = 600.0
     policy: str = "optimal"
+    deadlock_after_s: float = 30.0
+    """A waits-for cycle no evasion breaks for this long counts as a deadlock (a cycle that an
+    evasion elsewhere in the same round is about to free is not one)."""
     station_cap: int = 2
     """At most this many robots may have one station ahead of them: more only queue on the main
     lanes in front of it, where they block everyone else (measured on stress-20.yaml)."""
@@ -105,7 +108,8 @@ class FleetManager(InboundMixin):
         self._chargers = [n.node_id for n in site.nodes_of_kind("charger")]
         self._parking = [n.node_id for n in site.nodes_of_kind("parking")]
         self._charger_dist: dict[str, float] = {}
-        self._open_cycles: set[frozenset[str]] = set()
+        self._open_cycles: dict[frozenset[str], float] = {}
+        self._counted: set[frozenset[str]] = set()
 
     # -- wiring ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -232,11 +236,16 @@ class FleetManager(InboundMixin):
             )
             robot.note(now, f"evades to {evasion.path[-1]}")
             self.stats.evasions += 1
-        current = {frozenset(c) for c in unresolved}
-        for cycle in current - self._open_cycles:
-            self.stats.deadlocks += 1
-            log.warning("deadlock: no evasion breaks the cycle %s", sorted(cycle))
-        self._open_cycles = current
+        seen = {frozenset(c): self._open_cycles.get(frozenset(c), now) for c in unresolved}
+        for cycle, since in seen.items():
+            if now - since >= self.settings.deadlock_after_s and cycle not in self._counted:
+                self._counted.add(cycle)
+                self.stats.deadlocks += 1
+                log.warning(
+                    "deadlock: no evasion broke the cycle %s for %.0f s", sorted(cycle), now - since
+                )
+        self._open_cycles = seen
+        self._counted &= set(seen)
 
     # -- dispatch -------------------------------------------------------------------------------
     def idle_candidates(self) -> list[RobotRecord]:
