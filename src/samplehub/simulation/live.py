@@ -18,6 +18,8 @@ class LiveFleet:
     def __init__(self, sim: FleetSimulation, speed: float = 1.0) -> None:
         self.sim = sim
         self.speed = speed
+        for robot in sim.robots:
+            robot.visualization_interval_s = 1.0
         self.view = FleetView(sim.fleet, sim.storage)
         self.lock = threading.Lock()
         self._stop = threading.Event()

@@ -75,6 +75,8 @@ class SimRobot:
     speed: float = 1.2
     battery: float = 100.0
     state_interval_s: float = 1.0
+    visualization_interval_s: float = 0.0
+    """0 turns the high-rate ``visualization`` topic off (benchmarks); the live map sets it."""
     world: LoadWorld | None = None
     faults: Faults = field(default_factory=Faults)
     action_seconds: dict[str, float] = field(default_factory=lambda: dict(ACTION_SECONDS))
@@ -95,6 +97,7 @@ class SimRobot:
     inbox: deque[tuple[str, bytes]] = field(default_factory=deque)
     _header: HeaderCounter | None = None
     _next_state_at: float = 0.0
+    _next_visual_at: float = 0.0
     _dirty: bool = True
 
     def __post_init__(self) -> None:
@@ -305,6 +308,22 @@ class SimRobot:
             self.battery = self.battery_model.charge(self.battery, dt)
         if self._dirty or now >= self._next_state_at:
             self.publish_state(now)
+        if self.visualization_interval_s > 0 and now >= self._next_visual_at:
+            self._next_visual_at = now + self.visualization_interval_s
+            moving = bool(self.node_states and self.node_states[0]["released"])
+            speed = self.speed if moving else 0.0
+            self._send(
+                "visualization",
+                {
+                    "agvPosition": self.state()["agvPosition"],
+                    "velocity": {
+                        "vx": round(speed * math.cos(self.theta), 3),
+                        "vy": round(speed * math.sin(self.theta), 3),
+                        "omega": 0.0,
+                    },
+                },
+                now,
+            )
 
     def _run_actions(self, now: float) -> None:
         for act in self.actions:

@@ -78,6 +78,7 @@ def test_a_full_run_with_faults_and_charging_validates() -> None:
     sim.transport.taps.append(vda_logger(buf))
     sim.robots[1].faults.reject_next_order = True
     sim.robots[2].battery = 20.0
+    sim.robots[0].visualization_interval_s = 1.0
     tasks = [
         sim.storage.put_away(f"34140000000000000000AB{i:02d}", "S", 3600, sim.clock.now())
         for i in range(3)
