@@ -6,9 +6,7 @@ import typer
 
 from laneguard import __version__
 
-app = typer.Typer(
-    name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True
-)
+app = typer.Typer(name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True)
 
 
 def _version(value: bool) -> None:
