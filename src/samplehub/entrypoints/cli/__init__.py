@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from samplehub import __version__
+from samplehub.entrypoints.cli.simulate import app as simulate_app
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
+app.add_typer(simulate_app, name="simulate")
 
 
 def _version(value: bool) -> None:
@@ -26,12 +28,3 @@ def _root(
 
 def main() -> None:
     app()
-
-
-def _mount() -> None:
-    from samplehub.entrypoints.cli.simulate import app as simulate_app
-
-    app.add_typer(simulate_app, name="simulate")
-
-
-_mount()
