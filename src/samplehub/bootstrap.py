@@ -6,6 +6,7 @@ The demo, the tests and the simulator differ only in what they pass here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from samplehub.adapters.clock import SystemClock
 from samplehub.adapters.passwords import Argon2Hasher
@@ -16,6 +17,9 @@ from samplehub.service.handlers import Context
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
 from samplehub.service.ports_intake import NameplateVision
+
+if TYPE_CHECKING:
+    from samplehub.service.ports_fleet import Transport
 
 
 def bootstrap(
@@ -83,3 +87,16 @@ def _safe_url(url: str) -> str:
         user = credentials.split(":", 1)[0]
         return f"{scheme}{sep}{user}:***@{host}"
     return url
+
+
+def fleet_transport(settings: Settings, client_id: str) -> Transport:
+    """VDA 5050 transport: the broker at ``SAMPLEHUB_MQTT_URL`` when set, else in-process."""
+    if settings.mqtt_url:
+        from samplehub.adapters.mqtt.paho_transport import MqttTransport
+
+        transport = MqttTransport(settings.mqtt_url, client_id)
+        transport.start()
+        return transport
+    from samplehub.adapters.mqtt.inprocess import InProcessTransport
+
+    return InProcessTransport()

@@ -1,8 +1,37 @@
-"""A clock that moves forward a fixed step at every reading, for demo histories that look lived."""
+"""Clocks for simulations and demos.
+
+``SimClock``/``RealClock`` give epoch seconds to the fleet simulation (simulated time starts on a
+fixed Monday); ``SteppingClock`` moves a fixed step at every reading, for demo histories.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
+
+SIM_EPOCH = datetime(2026, 1, 5, 8, 0, tzinfo=UTC).timestamp()
+
+
+class SimClock:
+    def __init__(self, start: float = SIM_EPOCH) -> None:
+        self.start = start
+        self.t = start
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> float:
+        self.t += seconds
+        return self.t
+
+    @property
+    def elapsed(self) -> float:
+        return self.t - self.start
+
+
+class RealClock:
+    def now(self) -> float:
+        return time.time()
 
 
 class SteppingClock:

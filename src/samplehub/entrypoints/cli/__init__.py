@@ -7,9 +7,11 @@ import typer
 from samplehub import __version__
 from samplehub.entrypoints.cli import admin
 from samplehub.entrypoints.cli import vision as vision_cli
+from samplehub.entrypoints.cli.simulate import app as simulate_app
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
+app.add_typer(simulate_app, name="simulate")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,89 @@
+"""Live fleet map: JSON snapshot, server-sent events of robot positions, and the SVG map page.
+
+``make_router(source)`` returns an ``APIRouter``; the application mounts it and passes whatever
+serves the fleet's read model (``LiveFleet`` in the demo).  Routes:
+
+* ``GET /fleet/map``: the self-contained HTML page (inline SVG, script and style; no CDN),
+* ``GET /api/fleet/snapshot``: site, robots, racks, tasks in flight, alerts,
+* ``GET /api/fleet/events``: ``text/event-stream`` of positions (``?limit=N`` ends after N),
+* ``GET /api/fleet/robots/{serial}``, ``/api/fleet/slots/{address}``,
+  ``/api/fleet/racks/{node}``: what a robot or slot holds and its history (404 if unknown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "web" / "templates" / "fleet_map.html"
+
+
+class FleetSource(Protocol):
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def positions(self) -> dict[str, Any]: ...
+
+    def robot(self, serial: str) -> dict[str, Any]: ...
+
+    def slot(self, address: str) -> dict[str, Any]: ...
+
+    def rack(self, node: str) -> list[dict[str, Any]]: ...
+
+
+def make_router(source: FleetSource, interval_s: float = 0.5) -> APIRouter:
+    router = APIRouter(tags=["fleet"])
+
+    @router.get("/fleet/map", response_class=HTMLResponse)
+    def fleet_map(lang: str = "zh-CN") -> HTMLResponse:
+        page = TEMPLATE.read_text(encoding="utf-8")
+        return HTMLResponse(page.replace("__LANG__", "en" if lang.startswith("en") else "zh-CN"))
+
+    @router.get("/api/fleet/snapshot")
+    def snapshot() -> dict[str, Any]:
+        return source.snapshot()
+
+    @router.get("/api/fleet/events")
+    async def events(
+        request: Request, limit: int | None = Query(None, ge=1, le=100_000)
+    ) -> StreamingResponse:
+        async def stream() -> AsyncIterator[str]:
+            sent = 0
+            while limit is None or sent < limit:
+                if await request.is_disconnected():
+                    break
+                yield f"event: positions\ndata: {json.dumps(source.positions())}\n\n"
+                sent += 1
+                await asyncio.sleep(interval_s)
+
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
+
+    def found(call: Any, *args: str) -> Any:
+        try:
+            return call(*args)
+        except LookupError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+
+    @router.get("/api/fleet/robots/{serial}")
+    def robot(serial: str) -> dict[str, Any]:
+        return dict(found(source.robot, serial))
+
+    @router.get("/api/fleet/slots/{address}")
+    def slot(address: str) -> dict[str, Any]:
+        return dict(found(source.slot, address))
+
+    @router.get("/api/fleet/racks/{node}")
+    def rack(node: str) -> list[dict[str, Any]]:
+        slots = found(source.rack, node)
+        if not slots:
+            raise HTTPException(status_code=404, detail=f"no rack is served from node {node!r}")
+        return list(slots)
+
+    return router

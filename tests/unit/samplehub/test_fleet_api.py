@@ -1,0 +1,91 @@
+"""The live-map router over a running simulation: snapshot, SSE, details, 404s, the page."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from samplehub.entrypoints.api.fleet import make_router
+from samplehub.simulation.live import LiveFleet
+from samplehub.simulation.runner import FleetSimulation
+from samplehub.simulation.scenario import Demand, load_scenario
+
+PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
+
+
+class Client:
+    """Synchronous calls into the ASGI app through httpx's ASGI transport."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def get(self, url: str) -> httpx.Response:
+        async def call() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                response = await http.get(url)
+                await response.aread()
+                return response
+
+        return asyncio.run(call())
+
+
+def client() -> tuple[Client, LiveFleet]:
+    scenario = dataclasses.replace(load_scenario(PEAK), demand=Demand(0, 0, 0), robot_count=2)
+    sim = FleetSimulation(scenario, "optimal", 1)
+    sim.storage.put_away("3414000000000000000000C1", "S", 3600, sim.clock.now())
+    for _ in range(120):
+        sim.step()
+    fleet = LiveFleet(sim)
+    app = FastAPI()
+    app.include_router(make_router(fleet, interval_s=0.01))
+    return Client(app), fleet
+
+
+def test_snapshot_has_site_robots_racks_and_tasks() -> None:
+    http, _ = client()
+    snap = http.get("/api/fleet/snapshot").json()
+    assert {n["kind"] for n in snap["site"]["nodes"]} >= {"intake", "rack_access", "parking"}
+    assert [r["serial"] for r in snap["robots"]] == ["R01", "R02"]
+    assert len(snap["racks"]) == 4
+    assert snap["in_flight"][0]["load"] == "3414000000000000000000C1"
+
+
+def test_events_stream_positions_as_server_sent_events() -> None:
+    http, _ = client()
+    response = http.get("/api/fleet/events?limit=2")
+    assert response.headers["content-type"].startswith("text/event-stream")
+    body = response.text
+    frames = [f for f in body.split("\n\n") if f]
+    assert len(frames) == 2
+    data = json.loads(frames[0].split("data: ", 1)[1])
+    assert {"serial", "x", "y", "load", "route"} <= set(data["robots"][0])
+
+
+def test_robot_and_slot_details_and_clear_404s() -> None:
+    http, fleet = client()
+    robot = http.get("/api/fleet/robots/R01").json()
+    assert robot["history"]
+    address = next(iter(fleet.sim.warehouse.slots))
+    assert http.get(f"/api/fleet/slots/{address}").json()["address"] == address
+    assert len(http.get("/api/fleet/racks/RA1").json()) > 10
+    missing = http.get("/api/fleet/robots/R99")
+    assert missing.status_code == 404
+    assert "R99" in missing.json()["detail"]
+    assert http.get("/api/fleet/slots/Z-99-9-99").status_code == 404
+    assert http.get("/api/fleet/racks/S0_1").status_code == 404
+
+
+def test_map_page_is_self_contained_and_localised() -> None:
+    http, _ = client()
+    page = http.get("/fleet/map").text
+    assert '<html lang="zh-CN">' in page
+    assert "<svg" in page
+    assert "EventSource" in page
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert '<html lang="en">' in http.get("/fleet/map?lang=en").text

@@ -1,0 +1,67 @@
+"""Adapters of the optimal round agree with the pure references."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from samplehub.adapters.dispatch_numpy import NumpyCostModel
+from samplehub.adapters.solver_scipy import ScipyAssignmentSolver
+from samplehub.domain.battery import BatteryModel
+from samplehub.domain.dispatch import (
+    INFEASIBLE,
+    RobotCandidate,
+    TaskKind,
+    TransportTask,
+    cost_matrix,
+    hungarian,
+)
+from samplehub.domain.sitemap import site_map_from_dict
+from samplehub.simulation.scenario import load_scenario
+
+PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
+
+
+def test_numpy_cost_model_equals_the_pure_cost_matrix() -> None:
+    rng = random.Random(5)
+    site = site_map_from_dict(load_scenario(PEAK).site)
+    battery = BatteryModel(drain_pct_per_m=0.05)
+    nodes = sorted(site.nodes)
+    robots = [
+        RobotCandidate(f"R{i}", rng.choice(nodes), rng.uniform(9, 100), 1.2) for i in range(8)
+    ]
+    tasks = [
+        TransportTask(
+            f"t{j}",
+            rng.choice(list(TaskKind)),
+            "E",
+            rng.choice(nodes),
+            rng.choice(nodes),
+            rng.uniform(0, 100),
+            rng.choice([None, rng.uniform(100, 3000)]),
+        )
+        for j in range(40)
+    ]
+    chargers = [n.node_id for n in site.nodes_of_kind("charger")]
+
+    def to_charger(node: str) -> float:
+        return min(site.distance(node, c) for c in chargers)
+
+    reference = cost_matrix(robots, tasks, 120.0, site.distance, battery, to_charger)
+    fast = NumpyCostModel(site, battery).matrix(robots, tasks, 120.0)
+    assert any(v == INFEASIBLE for row in reference for v in row)
+    for i, row in enumerate(reference):
+        for j, value in enumerate(row):
+            assert fast[i][j] == pytest.approx(value)
+
+
+def test_scipy_solver_matches_the_pure_hungarian_total() -> None:
+    rng = random.Random(2)
+    cost = [[rng.uniform(0, 100) for _ in range(12)] for _ in range(5)]
+    scipy_pairs = ScipyAssignmentSolver().solve(cost)
+    assert sum(cost[r][c] for r, c in scipy_pairs) == pytest.approx(
+        sum(cost[r][c] for r, c in hungarian(cost))
+    )
+    assert ScipyAssignmentSolver().solve([]) == []
