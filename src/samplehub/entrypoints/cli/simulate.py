@@ -49,7 +49,7 @@ def fleet(
     log_file = vda_log.open("w", encoding="utf-8") if vda_log else None
     try:
         if log_file is not None:
-            sim.transport.taps.append(vda_logger(log_file))
+            sim.transport.subscribe("#", vda_logger(log_file))
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
