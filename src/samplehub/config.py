@@ -31,8 +31,9 @@ class Settings(BaseSettings):
         None, description="MQTT broker URL (mqtt://host:1883); unset means in-process transport"
     )
     secret_key: str = Field(
-        "dev-only-change-me",
-        description="Key that signs session cookies and CSRF tokens; set it in production",
+        "",
+        description="Key that signs sessions, CSRF and API tokens; empty: a random key is made "
+        "once and kept in data_dir/secret.key (set the same key on every API worker host)",
     )
     host: str = Field("127.0.0.1", description="Address `samplehub serve` binds to")
     port: int = Field(8000, ge=1, le=65535, description="Port `samplehub serve` listens on")

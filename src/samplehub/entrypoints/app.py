@@ -36,8 +36,8 @@ def _is_api(request: Request) -> bool:
 
 def create_app(services: Services, settings: Settings) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter."""
-    if settings.secret_key == Settings.model_fields["secret_key"].default:
-        log.warning("SAMPLEHUB_SECRET_KEY is the development default: set it in production")
+    if len(settings.secret_key) < 16:
+        raise ValueError("secret_key must be at least 16 characters (bootstrap.with_secret_key)")
     app = FastAPI(
         title="SampleHub",
         version=__version__,

@@ -56,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     settings = Settings(  # explicit, so a SAMPLEHUB_DATABASE_URL in the environment cannot leak in
         data_dir=data,
         database_url=f"sqlite:///{data / 'samplehub.db'}",
-        secret_key="e2e-secret",
+        secret_key="e2e-secret-0123456789",
         default_locale="zh-CN",
     )
     bootstrap.upgrade_database(settings)

@@ -54,7 +54,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path / "data")
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="integration-key-0123456789",
+    )
 
 
 @pytest.fixture

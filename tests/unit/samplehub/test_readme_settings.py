@@ -33,5 +33,7 @@ def test_every_setting_is_documented_with_its_default() -> None:
     for name, default in expected.items():
         env, documented = rows[name]
         assert env == "SAMPLEHUB_" + name.upper().replace(".", "__")
-        if default is not None:
+        if default == "":
+            assert documented.startswith("empty"), name
+        elif default is not None:
             assert documented.startswith(f"`{default}`"), name

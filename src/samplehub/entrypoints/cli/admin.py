@@ -42,7 +42,8 @@ def _serve(settings: Settings, services: Services, host: str, port: int) -> None
     from samplehub.entrypoints.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(services, settings), host=host, port=port, log_level="info")
+    app = create_app(services, bootstrap.with_secret_key(settings))
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @db_app.command("upgrade")
