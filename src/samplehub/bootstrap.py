@@ -16,6 +16,7 @@ from samplehub.config import Settings
 from samplehub.domain.numbering import NumberScheme
 from samplehub.service.container import Services
 from samplehub.service.handlers import Context
+from samplehub.service.lab import LabDeps
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
 from samplehub.service.ports_intake import NameplateVision
@@ -60,6 +61,36 @@ def demo_seed_services(settings: Settings) -> Services:
 
     start = datetime.now(UTC) - timedelta(days=2)
     return bootstrap(settings, clock=SteppingClock(start, timedelta(minutes=40)))
+
+
+def lab_deps(settings: Settings) -> LabDeps:
+    """The lab use cases on the database, with PDFs under ``data_dir/documents``."""
+    from samplehub.adapters.certificates.dcc import DccXmlWriter
+    from samplehub.adapters.certificates.institute import Institute
+    from samplehub.adapters.certificates.pdf import PdfCertificateRenderer
+    from samplehub.adapters.db import make_engine
+    from samplehub.adapters.db.certificates import FileDocumentStore, SqlCertificateRepository
+    from samplehub.adapters.metrology_rules.loader import load_rule_book
+    from samplehub.adapters.results_import.readers import SheetResultsReader
+
+    institute_settings = settings.institute
+    institute = Institute(
+        name_zh=institute_settings.name_zh,
+        name_en=institute_settings.name_en,
+        address=institute_settings.address,
+        phone=institute_settings.phone,
+        authorisation=institute_settings.authorisation,
+    )
+    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
+    return LabDeps(
+        certificates=SqlCertificateRepository(engine),
+        renderer=PdfCertificateRenderer(institute),
+        documents=FileDocumentStore(settings.data_dir / "documents"),
+        dcc=DccXmlWriter(institute),
+        sheets=SheetResultsReader(),
+        rules=load_rule_book(),
+        verify_base_url=institute_settings.public_url,
+    )
 
 
 def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:

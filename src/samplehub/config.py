@@ -16,6 +16,24 @@ class SampleNumbering(BaseModel):
     width: int = Field(6, ge=3, le=10, description="Digits of the yearly sequence")
 
 
+class InstituteSettings(BaseModel):
+    """The institute named on certificates (证书抬头)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name_zh: str = Field("示范市计量检定测试院", description="Institute name in Chinese")
+    name_en: str = Field(
+        "Demo City Institute of Metrology", description="Institute name in English"
+    )
+    address: str = Field("示范市科技路 1 号", description="Postal address on certificates")
+    phone: str = Field("0591-00000000", description="Telephone on certificates")
+    authorisation: str = Field(
+        "(示)法计(2026)00001号", description="Authorisation number printed on certificates"
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL of the /verify pages in QR codes"
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of SampleHub; each maps to an environment variable ``SAMPLEHUB_<NAME>``."""
 
@@ -44,6 +62,7 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON request body")
     sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)
+    institute: InstituteSettings = Field(default_factory=InstituteSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

@@ -6,8 +6,16 @@ never run against a production database.
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
+from samplehub.domain.metrology import demo as metrology_demo
+from samplehub.domain.metrology.certificate import Actor as MetrologyActor
+from samplehub.domain.metrology.certificate import Instrument as MetrologyInstrument
 from samplehub.service import commands as c
+from samplehub.service import lab
 from samplehub.service.container import Services
+from samplehub.service.lab import LabDeps
 
 DEMO_PASSWORD = "demo123"  # noqa: S105 - the published demo login, seeded by --demo only
 CUSTOMER_A = ("福州恒达仪表有限公司", "91350100M000100Y43")
@@ -93,3 +101,39 @@ def seed_demo(services: Services) -> dict[str, str]:
     bus.handle(c.ApplyTransition(admin, sample_b, "receive", "intake_platform:K1"))
     made["sample_b1"] = sample_b
     return made
+
+
+def seed_demo_certificates(deps: LabDeps, made: dict[str, str], now: datetime) -> list[str]:
+    """Issue a verification certificate for the demo gauge that finished its service.
+
+    Three demo people sign it (entered, reviewed 核验, approved 批准), as the four-eyes rule needs.
+    """
+    entrant = MetrologyActor("lab", "检定员 王工", frozenset({"lab"}))
+    reviewer = MetrologyActor("reviewer", "核验员 李工", frozenset({"lab"}))
+    approver = MetrologyActor("approver", "批准人 张主任", frozenset({"approver"}))
+    gauge = GAUGES[4]
+    header = lab.WorkHeader(
+        sample_id=made["sample_a5"],
+        customer=CUSTOMER_A[0],
+        customer_address="福建省福州市鼓楼区示范路 88 号",
+        instrument=MetrologyInstrument(
+            name=str(gauge["instrument_type"]),
+            type_code="pressure_gauge",
+            manufacturer=str(gauge["manufacturer"]),
+            model=str(gauge["model"]),
+            serial_number=str(gauge["serial_number"]),
+            range_text="(0～1.6) MPa",
+            accuracy="1.6级",
+        ),
+        standards=metrology_demo.STANDARDS,
+        environment=metrology_demo.ENVIRONMENT,
+        performed_on=now.date(),
+    )
+    certificate = lab.record_gauge_readings(
+        deps, header, metrology_demo.GAUGE, metrology_demo.PASSING_POINTS,
+        [Decimal("0"), Decimal("0.002")], entrant, now,
+    )  # fmt: skip
+    lab.review(deps, certificate.number, reviewer, now)
+    lab.approve(deps, certificate.number, approver, now)
+    lab.issue(deps, certificate.number, now)
+    return [certificate.number]

@@ -97,3 +97,14 @@ counters = Table(
     Column("name", String(40), primary_key=True),
     Column("value", Integer, nullable=False),
 )
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("number", String(24), primary_key=True),
+    Column("sample_id", String(24), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("content", Text, nullable=False),  # canonical JSON of the content; frozen once approved
+    Column("body", Text, nullable=False),  # the whole certificate (codec JSON)
+    Column("version", Integer, nullable=False),
+)

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import typer
 
-from samplehub import __version__
-from samplehub.entrypoints.cli import admin
+from samplehub import __version__, bootstrap
+from samplehub.config import Settings
+from samplehub.entrypoints.cli import admin, certificate
 from samplehub.entrypoints.cli import vision as vision_cli
 from samplehub.entrypoints.cli.simulate import app as simulate_app
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
 app.add_typer(simulate_app, name="simulate")
+app.add_typer(certificate.app, name="certificate")
+
+
+def _certificate_deps() -> certificate.CertificateCliDeps:
+    deps = bootstrap.lab_deps(Settings())
+    return certificate.CertificateCliDeps(deps.certificates, deps.dcc)
+
+
+certificate.configure(_certificate_deps)
 
 
 def _version(value: bool) -> None:

@@ -14,7 +14,7 @@ from samplehub.domain.errors import DomainError
 from samplehub.service import commands as c
 from samplehub.service import queries
 from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo
+from samplehub.service.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
 
 db_app = typer.Typer(help="Database schema 数据库")
 audit_app = typer.Typer(help="Chain of custody 流转追溯")
@@ -70,7 +70,9 @@ def seed(
         typer.echo("demo data already present; nothing done")
         return
     made = seed_demo(services)
+    certificates = seed_demo_certificates(bootstrap.lab_deps(settings), made, services.clock.now())
     typer.echo(f"demo data seeded: order {made['order_a']} with 5 samples, order {made['order_b']}")
+    typer.echo(f"demo certificate issued: {', '.join(certificates)}")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
 
 
@@ -133,7 +135,9 @@ def demo(
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     if not _has_demo_data(services):
-        seed_demo(bootstrap.demo_seed_services(settings))
+        demo_services = bootstrap.demo_seed_services(settings)
+        made = seed_demo(demo_services)
+        seed_demo_certificates(bootstrap.lab_deps(settings), made, demo_services.clock.now())
     host, port = host or settings.host, port or settings.port
     typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
