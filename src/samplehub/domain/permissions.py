@@ -9,8 +9,18 @@ T = Transition
 TRANSITIONS_BY_ROLE: dict[Role, frozenset[Transition]] = {
     Role.CUSTOMER: frozenset(),
     Role.KIOSK: frozenset({T.RECEIVE, T.REJECT, T.COLLECT}),
+    # the warehouse (staff and the robot fleet) carries samples to the lab benches too
     Role.WAREHOUSE: frozenset(
-        {T.START_TRANSPORT, T.STORE, T.STAGE, T.COLLECT, T.EXPIRE_PICKUP, T.HOLD, T.RELEASE}
+        {
+            T.START_TRANSPORT,
+            T.STORE,
+            T.DELIVER_TO_LAB,
+            T.STAGE,
+            T.COLLECT,
+            T.EXPIRE_PICKUP,
+            T.HOLD,
+            T.RELEASE,
+        }
     ),
     Role.LAB: frozenset({T.START_TRANSPORT, T.DELIVER_TO_LAB, T.COMPLETE_SERVICE, T.HOLD}),
     Role.ADMIN: frozenset(Transition),

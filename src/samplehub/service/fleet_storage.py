@@ -2,9 +2,11 @@
 
 This is the seam the sample lifecycle will plug into: each operation chooses or frees slots,
 submits a ``TransportTask`` whose ``load_id`` is the sample's EPC, and hears back from the fleet
-(picked, delivered, stranded).  Arrival in a slot is confirmed by an RFID read at that slot; a
-read that disagrees puts the sample on hold and raises an alert instead of recording a location
-nobody has seen.
+(picked, delivered, stranded).  With a ``FleetLifecycle`` attached, each of those events also
+moves the real sample through its lifecycle; a move the lifecycle refuses holds the sample and
+raises an alert, and the robot carries on.  Arrival in a slot is confirmed by an RFID read at
+that slot; a read that disagrees puts the sample on hold and raises an alert instead of recording
+a location nobody has seen.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Protocol
 from samplehub.domain.dispatch import TaskKind, TransportTask
 from samplehub.domain.sitemap import SiteMap
 from samplehub.domain.storage import PutAwayRequest, SlottingPolicy, Warehouse
-from samplehub.service.ports_fleet import RfidReader
+from samplehub.service.ports_fleet import FleetLifecycle, RfidReader
 
 
 class TaskSink(Protocol):
@@ -47,6 +49,9 @@ class StorageOperations:
     stranded: dict[str, str] = field(default_factory=dict)
     custody: list[Alert] = field(default_factory=list)
     """Moves made by hand (recoveries), for the custody chain the lifecycle keeps."""
+    lifecycle: FleetLifecycle | None = None
+    refused: dict[str, str] = field(default_factory=dict)
+    """Task id → why the lifecycle refused to record its move (the sample is held)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _submit(self, task: TransportTask) -> TransportTask:
@@ -154,6 +159,16 @@ class StorageOperations:
         )
         return self._submit(task)
 
+    def _recorded(self, refusal: str | None, load_id: str, task_id: str, now: float) -> None:
+        """A refused lifecycle move holds the sample with an alert; it never stops the fleet."""
+        if refusal is None:
+            return
+        self.refused[task_id] = refusal
+        self.on_hold.add(load_id)
+        self.on_alert("lifecycle_refused", f"{load_id} in {task_id}: {refusal}", now)
+        if self.lifecycle is not None:
+            self.lifecycle.held(load_id, f"fleet record refused: {refusal}", task_id)
+
     # -- FleetListener ----------------------------------------------------------------------------
     def on_picked(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         task = self.tasks.get(task_id)
@@ -165,6 +180,8 @@ class StorageOperations:
                 self.warehouse.remove(load_id)
                 self._slot_note(slot.address, now, f"{load_id} picked by {serial} ({task_id})")
         self.location[load_id] = f"on robot {serial}"
+        if self.lifecycle is not None:
+            self._recorded(self.lifecycle.picked(load_id, serial, task_id), load_id, task_id, now)
 
     def on_delivered(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         task = self.tasks.pop(task_id, None)
@@ -179,17 +196,27 @@ class StorageOperations:
                 self.warehouse.store(slot.address, load_id)
                 self.location[load_id] = f"slot {slot.address}"
                 self._slot_note(slot.address, now, f"{load_id} stored by {serial}, RFID confirmed")
+                if self.lifecycle is not None:
+                    refusal = self.lifecycle.stored(load_id, slot.address, serial, task_id)
+                    self._recorded(refusal, load_id, task_id, now)
             else:
                 self.warehouse.release_reservation(slot.address)
                 self.on_hold.add(load_id)
                 self.location[load_id] = f"on hold near {slot.access_node}"
-                self.on_alert(
-                    "rfid_mismatch",
-                    f"{load_id} not read at {slot.address} after {task_id} by {serial}",
-                    now,
-                )
+                message = f"{load_id} not read at {slot.address} after {task_id} by {serial}"
+                self.on_alert("rfid_mismatch", message, now)
+                if self.lifecycle is not None:
+                    self.lifecycle.held(load_id, message, task_id)
         else:
             self.location[load_id] = f"node {task.destination}"
+            if self.lifecycle is not None:
+                if task.kind is TaskKind.STAGING:
+                    refusal = self.lifecycle.staged(load_id, task.destination, serial, task_id)
+                else:
+                    refusal = self.lifecycle.delivered_to_lab(
+                        load_id, task.destination, serial, task_id
+                    )
+                self._recorded(refusal, load_id, task_id, now)
 
     def on_stranded(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         self.location[load_id] = f"on robot {serial}"

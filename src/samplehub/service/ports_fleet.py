@@ -61,5 +61,27 @@ class FleetListener(Protocol):
     def on_alert(self, code: str, message: str, now: float) -> None: ...
 
 
+class FleetLifecycle(Protocol):
+    """The sample lifecycle as the fleet moves loads (``load_id`` is the sample's EPC).
+
+    Each call returns ``None`` when the move was recorded, or a sentence saying why it was
+    refused; the fleet never lets a refused record stop a robot, it holds the sample instead.
+    """
+
+    def picked(self, load_id: str, serial: str, task_id: str) -> str | None: ...
+
+    def stored(self, load_id: str, slot_address: str, serial: str, task_id: str) -> str | None: ...
+
+    def delivered_to_lab(
+        self, load_id: str, node: str, serial: str, task_id: str
+    ) -> str | None: ...
+
+    def staged(self, load_id: str, node: str, serial: str, task_id: str) -> str | None: ...
+
+    def held(self, load_id: str, reason: str, task_id: str) -> str | None:
+        """The fleet lost track of the sample (RFID disagreed, or a record was refused)."""
+        ...
+
+
 class TransportError(RuntimeError):
     """The message transport failed (broker unreachable, publish refused)."""

@@ -22,7 +22,7 @@ from samplehub.domain.sitemap import SiteMap, site_map_from_dict
 from samplehub.domain.storage import DwellSlotting, NoSlotAvailableError, warehouse_from_dict
 from samplehub.service.fleet import FleetManager, FleetSettings
 from samplehub.service.fleet_storage import StorageOperations
-from samplehub.service.ports_fleet import Transport
+from samplehub.service.ports_fleet import FleetLifecycle, Transport
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.metrics import summarize
 from samplehub.simulation.robot import SimRobot
@@ -37,6 +37,7 @@ class FleetSimulation:
     seed: int
     prefix: str = ""
     transport: Transport = field(default_factory=InProcessTransport)
+    lifecycle: FleetLifecycle | None = None
 
     def __post_init__(self) -> None:
         sc = self.scenario
@@ -52,7 +53,7 @@ class FleetSimulation:
         self.labs = [n.node_id for n in self.site.nodes_of_kind("lab_drop")]
         self.lockers = [n.node_id for n in self.site.nodes_of_kind("locker_port")]
         self.storage = StorageOperations(
-            self.warehouse, self.site, DwellSlotting(), self.world, intake
+            self.warehouse, self.site, DwellSlotting(), self.world, intake, lifecycle=self.lifecycle
         )
         self.fleet = FleetManager(
             self.site,
