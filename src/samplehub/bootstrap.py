@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samplehub.adapters.clock import SystemClock
@@ -23,6 +24,9 @@ from samplehub.service.ports_intake import NameplateVision
 
 if TYPE_CHECKING:
     from samplehub.service.ports_fleet import Transport
+    from samplehub.simulation.live import LiveFleet
+
+DEMO_FLEET_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "peak-hour.yaml"
 
 
 def bootstrap(
@@ -154,3 +158,18 @@ def fleet_transport(settings: Settings, client_id: str) -> Transport:
     from samplehub.adapters.mqtt.inprocess import InProcessTransport
 
     return InProcessTransport()
+
+
+def demo_fleet(settings: Settings, scenario: Path = DEMO_FLEET_SCENARIO) -> LiveFleet | None:
+    """The demo's simulated fleet for the live map, in real time; None without the scenario file
+    (an installed package without the repository's ``scenarios/``), so the demo still starts."""
+    if not scenario.is_file():
+        return None
+    from samplehub.simulation.live import LiveFleet
+    from samplehub.simulation.runner import FleetSimulation
+    from samplehub.simulation.scenario import load_scenario
+
+    sim = FleetSimulation(
+        load_scenario(scenario), "optimal", 1, transport=fleet_transport(settings, "samplehub-demo")
+    )
+    return LiveFleet(sim)

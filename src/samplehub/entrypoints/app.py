@@ -6,10 +6,10 @@ import importlib.resources
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -19,9 +19,11 @@ from samplehub.domain.errors import DomainError
 from samplehub.entrypoints import web
 from samplehub.entrypoints.api import api_routers
 from samplehub.entrypoints.api.errors import domain_error_body, validation_error_body
+from samplehub.entrypoints.api.fleet import FleetSource, make_router
 from samplehub.entrypoints.middleware import BodyLimit, SecurityHeaders
 from samplehub.entrypoints.security import LoginLimiter
 from samplehub.entrypoints.state import AppState
+from samplehub.entrypoints.web.context import page_context
 from samplehub.service.container import Services
 
 log = logging.getLogger(__name__)
@@ -34,8 +36,22 @@ def _is_api(request: Request) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-def create_app(services: Services, settings: Settings) -> FastAPI:
-    """The application over ``services``; nothing here chooses an adapter."""
+def _staff_only(request: Request) -> None:
+    """The live map shows every robot and slot: staff with a page session only."""
+    actor = page_context(request).actor
+    if actor is None:
+        if _is_api(request):
+            raise StarletteHTTPException(401, "login required")
+        raise StarletteHTTPException(303, "login required", headers={"Location": "/login"})
+    if not actor.is_staff:
+        raise StarletteHTTPException(403, "staff only")
+
+
+def create_app(services: Services, settings: Settings, fleet: FleetSource | None = None) -> FastAPI:
+    """The application over ``services``; nothing here chooses an adapter.
+
+    ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff.
+    """
     if len(settings.secret_key) < 16:
         raise ValueError("secret_key must be at least 16 characters (bootstrap.with_secret_key)")
     app = FastAPI(
@@ -51,6 +67,13 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
     for router in api_routers():
         app.include_router(router, prefix="/api")
     app.include_router(web.router())
+    if fleet is not None:
+        app.include_router(make_router(fleet, dependencies=[Depends(_staff_only)]))
+
+        @app.get("/fleet", include_in_schema=False, dependencies=[Depends(_staff_only)])
+        def fleet_page() -> RedirectResponse:
+            return RedirectResponse("/fleet/map", status_code=303)
+
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     _mount_docs(app)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,8 +36,11 @@ class FleetSource(Protocol):
     def rack(self, node: str) -> list[dict[str, Any]]: ...
 
 
-def make_router(source: FleetSource, interval_s: float = 0.5) -> APIRouter:
-    router = APIRouter(tags=["fleet"])
+def make_router(
+    source: FleetSource, interval_s: float = 0.5, dependencies: Sequence[Any] = ()
+) -> APIRouter:
+    """``dependencies`` guard every route (the main app passes its staff-only check)."""
+    router = APIRouter(tags=["fleet"], dependencies=list(dependencies))
 
     @router.get("/fleet/map", response_class=HTMLResponse)
     def fleet_map(lang: str = "zh-CN") -> HTMLResponse:

@@ -36,14 +36,23 @@ def serve(
     _serve(settings, bootstrap.bootstrap(settings), host or settings.host, port or settings.port)
 
 
-def _serve(settings: Settings, services: Services, host: str, port: int) -> None:
+def _serve(
+    settings: Settings, services: Services, host: str, port: int, with_fleet: bool = False
+) -> None:
     import uvicorn
 
     from samplehub.entrypoints.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = create_app(services, bootstrap.with_secret_key(settings))
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    fleet = bootstrap.demo_fleet(settings) if with_fleet else None
+    app = create_app(services, bootstrap.with_secret_key(settings), fleet)
+    if fleet is not None:
+        fleet.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        if fleet is not None:
+            fleet.stop()
 
 
 @db_app.command("upgrade")
@@ -141,7 +150,8 @@ def demo(
     host, port = host or settings.host, port or settings.port
     typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
-    _serve(settings, services, host, port)
+    typer.echo(f"live fleet map (staff): http://{host}:{port}/fleet")
+    _serve(settings, services, host, port, with_fleet=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,104 @@
+"""The live fleet map inside the main app: mounted only when a fleet is given, for staff only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from samplehub import bootstrap
+from samplehub.config import Settings
+from samplehub.entrypoints.app import create_app
+from samplehub.service.container import Services
+from samplehub.service.demo import DEMO_PASSWORD
+from samplehub.simulation.live import LiveFleet
+
+
+class FakeFleet:
+    """A fixed read model: one robot R01 and one slot A-01-1-01."""
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"robots": [{"serial": "R01"}], "site": {"nodes": []}}
+
+    def positions(self) -> dict[str, Any]:
+        return {"robots": [{"serial": "R01", "x": 1.0, "y": 2.0}]}
+
+    def robot(self, serial: str) -> dict[str, Any]:
+        if serial != "R01":
+            raise LookupError(f"robot {serial} is unknown")
+        return {"serial": serial, "load": None}
+
+    def slot(self, address: str) -> dict[str, Any]:
+        if address != "A-01-1-01":
+            raise LookupError(f"slot {address} is unknown")
+        return {"address": address, "occupant": None}
+
+    def rack(self, node: str) -> list[dict[str, Any]]:
+        return []
+
+
+@pytest.fixture
+def fleet_client(
+    web_services: Services, settings: Settings, made: dict[str, str]
+) -> Iterator[TestClient]:
+    with TestClient(create_app(web_services, settings, FakeFleet())) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def log_in(fleet_client: TestClient, csrf_of: Callable[[str], str]) -> Callable[[str], TestClient]:
+    def as_user(username: str) -> TestClient:
+        form = fleet_client.get("/login")
+        answer = fleet_client.post(
+            "/login",
+            data={"username": username, "password": DEMO_PASSWORD, "csrf": csrf_of(form.text)},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+        return fleet_client
+
+    return as_user
+
+
+def test_staff_see_the_live_map_and_what_a_robot_holds(log_in: Callable[[str], TestClient]) -> None:
+    client = log_in("warehouse")
+    page = client.get("/fleet", follow_redirects=True)
+    assert page.status_code == 200
+    assert "<svg" in page.text
+    assert client.get("/api/fleet/snapshot").json()["robots"] == [{"serial": "R01"}]
+    assert client.get("/api/fleet/robots/R01").json()["serial"] == "R01"
+    assert client.get("/api/fleet/robots/R99").status_code == 404
+    events = client.get("/api/fleet/events?limit=1")
+    assert events.headers["content-type"].startswith("text/event-stream")
+    assert '"serial": "R01"' in events.text
+
+
+def test_anonymous_visitors_are_sent_to_login_and_the_api_refuses_them(
+    fleet_client: TestClient,
+) -> None:
+    page = fleet_client.get("/fleet/map", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login"
+    assert fleet_client.get("/api/fleet/snapshot").status_code == 401
+
+
+def test_customers_may_not_see_the_fleet(log_in: Callable[[str], TestClient]) -> None:
+    client = log_in("cust-a")
+    assert client.get("/fleet/map").status_code == 403
+    assert client.get("/api/fleet/slots/A-01-1-01").status_code == 403
+
+
+def test_without_a_fleet_the_app_has_no_map(client: TestClient) -> None:
+    assert client.get("/fleet/map").status_code == 404
+    assert client.get("/api/fleet/snapshot").status_code == 404
+
+
+def test_the_demo_fleet_comes_from_the_shipped_scenario(tmp_path: Path) -> None:
+    settings = Settings(secret_key="unit-test-secret", mqtt_url=None)
+    assert bootstrap.demo_fleet(settings, tmp_path / "missing.yaml") is None
+    fleet = bootstrap.demo_fleet(settings)
+    assert isinstance(fleet, LiveFleet)
+    assert [r["serial"] for r in fleet.snapshot()["robots"]][:2] == ["R01", "R02"]
