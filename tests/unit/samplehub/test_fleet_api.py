@@ -86,6 +86,11 @@ def test_map_page_is_self_contained_and_localised() -> None:
     page = http.get("/fleet/map").text
     assert '<html lang="zh-CN">' in page
     assert "<svg" in page
-    assert "EventSource" in page
-    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    script = http.get("/fleet/map.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "EventSource" in script.text
+    assert http.get("/fleet/map.css").headers["content-type"].startswith("text/css")
+    assert http.get("/fleet/other.js").status_code == 404
+    for text in (page, script.text):
+        assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
     assert '<html lang="en">' in http.get("/fleet/map?lang=en").text

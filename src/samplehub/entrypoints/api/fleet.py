@@ -3,7 +3,8 @@
 ``make_router(source)`` returns an ``APIRouter``; the application mounts it and passes whatever
 serves the fleet's read model (``LiveFleet`` in the demo).  Routes:
 
-* ``GET /fleet/map``: the self-contained HTML page (inline SVG, script and style; no CDN),
+* ``GET /fleet/map``: the HTML page (inline SVG; its script and style at ``/fleet/map.js`` and
+  ``/fleet/map.css``, files rather than inline so the app's Content-Security-Policy holds; no CDN),
 * ``GET /api/fleet/snapshot``: site, robots, racks, tasks in flight, alerts,
 * ``GET /api/fleet/events``: ``text/event-stream`` of positions (``?limit=N`` ends after N),
 * ``GET /api/fleet/robots/{serial}``, ``/api/fleet/slots/{address}``,
@@ -19,9 +20,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "web" / "templates" / "fleet_map.html"
+WEB = Path(__file__).resolve().parents[1] / "web"
+TEMPLATE = WEB / "templates" / "fleet_map.html"
+ASSETS = {  # served by the router itself, so the standalone map needs no /static mount
+    "map.js": (WEB / "static" / "fleet_map.js", "text/javascript; charset=utf-8"),
+    "map.css": (WEB / "static" / "fleet_map.css", "text/css; charset=utf-8"),
+}
 
 
 class FleetSource(Protocol):
@@ -46,6 +52,13 @@ def make_router(
     def fleet_map(lang: str = "zh-CN") -> HTMLResponse:
         page = TEMPLATE.read_text(encoding="utf-8")
         return HTMLResponse(page.replace("__LANG__", "en" if lang.startswith("en") else "zh-CN"))
+
+    @router.get("/fleet/{name}", include_in_schema=False)
+    def asset(name: str) -> Response:
+        if name not in ASSETS:
+            raise HTTPException(status_code=404, detail=f"no fleet map asset {name}")
+        path, media_type = ASSETS[name]
+        return Response(path.read_bytes(), media_type=media_type)
 
     @router.get("/api/fleet/snapshot")
     def snapshot() -> dict[str, Any]:
