@@ -38,6 +38,8 @@ class FleetSimulation:
     prefix: str = ""
     transport: Transport = field(default_factory=InProcessTransport)
     lifecycle: FleetLifecycle | None = None
+    pinned: set[str] = field(default_factory=set)
+    """Loads the random demand never moves (real samples handed in by the demo)."""
 
     def __post_init__(self) -> None:
         sc = self.scenario
@@ -140,7 +142,7 @@ class FleetSimulation:
         stored = [
             s.occupant
             for s in self.warehouse.slots.values()
-            if s.occupant and s.occupant not in self.busy
+            if s.occupant and s.occupant not in self.busy and s.occupant not in self.pinned
         ]
         return self.rng.choice(stored) if stored else None
 

@@ -44,7 +44,7 @@ def _serve(
     from samplehub.entrypoints.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    fleet = bootstrap.demo_fleet(settings) if with_fleet else None
+    fleet = bootstrap.demo_fleet(settings, services=services) if with_fleet else None
     app = create_app(services, bootstrap.with_secret_key(settings), fleet)
     if fleet is not None:
         fleet.start()
