@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from laneguard.adapters.clips import AviClipWriter
 from laneguard.adapters.crypto import StationSealer
 from laneguard.adapters.db import (
     SqlIncidentRepository,
@@ -45,6 +46,7 @@ from laneguard.domain.records import IncidentAlreadyClosedError
 from laneguard.domain.voice import VoiceWarningPolicy, WarningLevel
 from laneguard.service import runner
 from laneguard.service.alerting import AlertService, VoiceWarner
+from laneguard.service.clips import ClipRecorder
 from laneguard.service.live import LiveCamera, LiveCameras
 from laneguard.service.pipeline import PipelineConfig
 from laneguard.service.ports import FrameSource, IncidentSource, LaneGuardError, Speaker
@@ -169,7 +171,9 @@ def _speaker(
     return LocalSpeaker(spec.lane, config.data_dir / "played", spec.command)
 
 
-def _live_cameras(config: LaneGuardConfig, frames: FrameHub) -> LiveCameras:
+def _live_cameras(
+    config: LaneGuardConfig, frames: FrameHub, clips: ClipRecorder | None = None
+) -> LiveCameras:
     """A detection pipeline per camera (one detector each: OpenCV's nets are not thread-safe),
     over OpenCV video sources whose clock starts now, feeding annotated frames to the live view."""
     assert isinstance(config.source, PipelineSourceConfig)
@@ -194,7 +198,8 @@ def _live_cameras(config: LaneGuardConfig, frames: FrameHub) -> LiveCameras:
         )
         source: FrameSource = LatestFrameReader(video) if video.live else video
         cameras.append(LiveCamera(cam.camera, source, pipeline, realtime=not video.live))
-    return LiveCameras(cameras, on_frame=LiveAnnotator(frames), frame_every=spec.live_view_every)
+    annotator = LiveAnnotator(frames, also=None if clips is None else clips.add_frame)
+    return LiveCameras(cameras, on_frame=annotator, frame_every=spec.live_view_every)
 
 
 def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> LaneGuardApp:
@@ -224,8 +229,17 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
     ws_hub = WebSocketHub()
     frames = FrameHub()
     simulator = None
+    incident_clips = None
+    if config.clips.enabled and isinstance(config.source, PipelineSourceConfig):
+        incident_clips = ClipRecorder(
+            AviClipWriter(config.data_dir / "clips", config.clips.min_free_mb * 1_000_000),
+            records.incidents,
+            ThreadPoolExecutor(1, thread_name_prefix="laneguard-clips"),
+            seconds=config.clips.seconds,
+            after_open_s=config.clips.after_open_s,
+        )
     if source is None and isinstance(config.source, PipelineSourceConfig):
-        source = _live_cameras(config, frames)
+        source = _live_cameras(config, frames, incident_clips)
     elif source is None and isinstance(config.source, SimulatedSourceConfig):
         zones = [
             SimulatedZone(c.camera, z.name, z.lane or z.name)
@@ -254,6 +268,7 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
         clock,
         warner,
         on_opened=show_snapshot if simulator is not None else None,
+        clips=incident_clips,
     )
     mqtt_settings = None
     if config.mqtt is not None:

@@ -26,7 +26,13 @@ from fastapi import (
     WebSocket,
     WebSocketDisconnect,
 )
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -101,6 +107,7 @@ def _incident_json(r: IncidentRecord) -> dict[str, Any]:
         "track": r.track_summary(),
         "outcome": None if r.outcome is None else r.outcome.value,
         "closed_by": r.closed_by,
+        "clip": None if r.clip_path is None else f"/incidents/{r.incident_id}/clip.avi",
     }
 
 
@@ -198,6 +205,15 @@ def create_app(ctx: WebContext) -> FastAPI:
         if record is None or not record.snapshot_jpeg:
             raise HTTPException(404, f"incident_id={incident_id!r} has no snapshot")
         return Response(record.snapshot_jpeg, media_type="image/jpeg")
+
+    @app.get("/incidents/{incident_id}/clip.avi", dependencies=guarded)
+    def clip(incident_id: str) -> FileResponse:
+        record = ctx.records.get(incident_id)
+        if record is None or record.clip_path is None or not Path(record.clip_path).is_file():
+            raise HTTPException(404, f"incident_id={incident_id!r} has no clip")
+        return FileResponse(
+            record.clip_path, media_type="video/x-msvideo", filename=f"{incident_id}.avi"
+        )
 
     @app.get("/stats", response_class=HTMLResponse, dependencies=guarded)
     def stats_page(

@@ -17,6 +17,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "class": ("类别", "Class"),
     "track": ("轨迹", "Track"),
     "snapshot": ("抓拍", "Snapshot"),
+    "clip": ("视频片段", "Clip"),
+    "clip_download": ("下载 (AVI)", "Download (AVI)"),
     "outcome": ("处置结果", "Outcome"),
     "closed_by": ("处置人", "Closed by"),
     "open": ("待处置", "Open"),
