@@ -31,6 +31,7 @@ from laneguard.adapters.mqtt import MqttAlertTransport, MqttSettings
 from laneguard.adapters.speakers import HttpSpeaker, LocalSpeaker, RtpSpeaker
 from laneguard.adapters.video import OpenCvVideoSource
 from laneguard.adapters.voice_clips import DEFAULT_TEXTS, EspeakClipLibrary
+from laneguard.adapters.zone_layouts import JsonZoneLayoutStore, config_layout
 from laneguard.config import HttpSpeakerConfig as _HttpSpeakerConfig
 from laneguard.config import (
     LaneGuardConfig,
@@ -53,6 +54,7 @@ from laneguard.service.ports import FrameSource, IncidentSource, LaneGuardError,
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService
 from laneguard.service.terminals import TerminalService
+from laneguard.service.zone_editor import ZoneEditorService
 from laneguard.simulation.broker import LocalMosquitto
 from laneguard.simulation.source import SimulatedIncidentSource, SimulatedZone
 
@@ -179,7 +181,9 @@ def _live_cameras(
     assert isinstance(config.source, PipelineSourceConfig)
     spec = config.source
     cameras = []
-    for cam in config.cameras:
+    layouts = zone_layouts(config)
+    for configured in config.cameras:
+        cam = layouts.apply(configured)  # the zone editor's saved layout, if any
         # The video source is made here rather than by detection_bootstrap.build_camera so a
         # file's clock starts now: incidents from a looped demo video then carry today's time.
         try:
@@ -200,6 +204,17 @@ def _live_cameras(
         cameras.append(LiveCamera(cam.camera, source, pipeline, realtime=not video.live))
     annotator = LiveAnnotator(frames, also=None if clips is None else clips.add_frame)
     return LiveCameras(cameras, on_frame=annotator, frame_every=spec.live_view_every)
+
+
+def zone_layouts(config: LaneGuardConfig) -> JsonZoneLayoutStore:
+    """The zone editor's files: `<data_dir>/zones/<camera>.json`, read by the pipeline at start."""
+    return JsonZoneLayoutStore(config.data_dir / "zones")
+
+
+def zone_editor(config: LaneGuardConfig) -> ZoneEditorService:
+    return ZoneEditorService(
+        zone_layouts(config), {c.camera: config_layout(c) for c in config.cameras}
+    )
 
 
 def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> LaneGuardApp:

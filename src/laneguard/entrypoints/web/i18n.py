@@ -52,6 +52,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "name": ("姓名", "Name"),
     "code": ("登记码", "Enrolment code"),
     "no_frames": ("尚无画面", "No frames yet"),
+    "zone_editor": ("区域编辑", "Zone editor"),
+    "ze_mode": ("绘制", "Draw"),
+    "ze_zone": ("车道区域", "Lane zone"),
+    "ze_mask": ("屏蔽区", "Mask"),
+    "ze_homography": ("地面标定（4 点）", "Ground plane (4 points)"),
+    "ze_zone_name": ("区域名称", "Zone name"),
+    "ze_lane": ("车道", "Lane"),
+    "ze_finish": ("完成多边形", "Finish polygon"),
+    "ze_undo": ("撤销一点", "Undo point"),
+    "ze_remove": ("删除", "Remove"),
+    "ze_save": ("保存", "Save"),
+    "ze_saved": ("已保存，下次启动时生效：", "Saved; applies at the next start: "),
+    "ze_invalid": ("未保存，请修改：", "Not saved; please fix:"),
+    "ze_need_name": ("请先填写区域名称", "Enter a zone name first"),
+    "ze_need_points": ("多边形至少需要 3 个点", "A polygon needs at least 3 points"),
+    "ze_no_snapshot": ("尚无画面，按像素坐标绘制", "No frame yet; drawing in pixel coordinates"),
+    "ze_image_point": ("图像点", "Image point"),
+    "ze_ground": ("地面坐标（米）", "Ground position (m)"),
+    "ze_points": ("点", "points"),
+    "ze_help": (
+        "在画面上点击添加顶点；区域以目标框底边中点判定。"
+        "地面标定：依次点击 4 个点并填写其地面坐标（米）。",
+        "Click the picture to add points; zones are tested at the bottom centre of each box. "
+        "Ground plane: click 4 points in turn and enter where they lie on the ground (metres).",
+    ),
     "e2e_note": (
         "告警在浏览器内用本机私钥解密（X25519 + AES-256-GCM），服务器只转发密文。",
         "Alerts are decrypted in this browser with its own private key (X25519 + AES-256-GCM); "
