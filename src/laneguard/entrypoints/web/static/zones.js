@@ -21,7 +21,7 @@
   }
 
   function round(v) {
-    return Math.round(v * 10) / 10;
+    return Math.round(v); // whole image pixels: finer than anyone can click
   }
 
   function polygon(points, stroke, fill, closed) {
@@ -108,8 +108,9 @@
 
   canvas.addEventListener("click", function (ev) {
     const rect = canvas.getBoundingClientRect();
-    const x = round((ev.clientX - rect.left) * canvas.width / rect.width);
-    const y = round((ev.clientY - rect.top) * canvas.height / rect.height);
+    // image pixels = CSS pixels inside the border, scaled by how much the canvas was shrunk
+    const x = round((ev.clientX - rect.left - canvas.clientLeft) * canvas.width / canvas.clientWidth);
+    const y = round((ev.clientY - rect.top - canvas.clientTop) * canvas.height / canvas.clientHeight);
     if (mode() === "homography") {
       if (imagePoints.length >= 4) imagePoints = [];
       imagePoints.push([x, y]);
