@@ -211,9 +211,28 @@ def zone_layouts(config: LaneGuardConfig) -> JsonZoneLayoutStore:
     return JsonZoneLayoutStore(config.data_dir / "zones")
 
 
-def zone_editor(config: LaneGuardConfig) -> ZoneEditorService:
+def zone_editor(config: LaneGuardConfig, source: IncidentSource | None = None) -> ZoneEditorService:
+    """The editor's service; with live cameras, a saved layout also reaches the running
+    pipeline at its next frame (open incidents under the old zones end there)."""
+    store = zone_layouts(config)
+    configured = {c.camera: c for c in config.cameras}
+    pipelines = (
+        {c.name: c.pipeline for c in source.cameras} if isinstance(source, LiveCameras) else {}
+    )
+
+    def apply_live(camera: str) -> bool:
+        pipeline = pipelines.get(camera)
+        if pipeline is None:
+            return False
+        try:
+            rules = store.apply(configured[camera]).to_rules()
+        except (ValueError, DetectionConfigError) as exc:
+            raise LaneGuardError(f"cameras[{camera}]: {exc}") from exc
+        pipeline.use_rules(rules)
+        return True
+
     return ZoneEditorService(
-        zone_layouts(config), {c.camera: config_layout(c) for c in config.cameras}
+        store, {c.camera: config_layout(c) for c in config.cameras}, apply_live
     )
 
 

@@ -3,21 +3,38 @@ config) and save a new one for the pipeline to load when it next starts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from laneguard.service.ports import LaneGuardError, ZoneLayoutStore
+
+log = logging.getLogger(__name__)
 
 
 class UnknownCameraError(LaneGuardError):
     pass
 
 
-class ZoneEditorService:
-    """`defaults` holds each configured camera's layout from the config file."""
+@dataclass(frozen=True)
+class SavedLayout:
+    path: str
+    live: bool  # True: the running pipeline took it up; False: it applies at the next start
 
-    def __init__(self, store: ZoneLayoutStore, defaults: Mapping[str, dict[str, object]]) -> None:
+
+class ZoneEditorService:
+    """`defaults` holds each configured camera's layout from the config file; `apply_live`, when
+    given, hands a saved layout to the running pipeline and says whether it could."""
+
+    def __init__(
+        self,
+        store: ZoneLayoutStore,
+        defaults: Mapping[str, dict[str, object]],
+        apply_live: Callable[[str], bool] | None = None,
+    ) -> None:
         self._store = store
         self._defaults = dict(defaults)
+        self._apply_live = apply_live
 
     def cameras(self) -> list[str]:
         return sorted(self._defaults)
@@ -30,9 +47,16 @@ class ZoneEditorService:
             return saved, "saved"
         return dict(self._defaults[camera]), "config"
 
-    def save(self, camera: str, layout: Mapping[str, object]) -> str:
+    def save(self, camera: str, layout: Mapping[str, object]) -> SavedLayout:
         self._known(camera)
-        return self._store.save(camera, layout)
+        path = self._store.save(camera, layout)
+        live = False
+        if self._apply_live is not None:
+            try:
+                live = self._apply_live(camera)
+            except LaneGuardError as exc:  # saved all the same; the next start reads it
+                log.error("zones of camera %s saved but not applied live: %s", camera, exc)
+        return SavedLayout(path, live)
 
     def _known(self, camera: str) -> None:
         if camera not in self._defaults:

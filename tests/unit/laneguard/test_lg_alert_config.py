@@ -85,8 +85,9 @@ def test_zone_editor_saves_where_the_pipeline_reads(tmp_path: Path) -> None:
     )
     editor = bootstrap.zone_editor(config)
     assert editor.cameras() == ["cam-1"]
-    path = editor.save("cam-1", {"zones": [{"name": "b", "polygon": [[0, 0], [5, 0], [5, 5]]}]})
-    assert path == str(tmp_path / "zones" / "cam-1.json")
+    saved = editor.save("cam-1", {"zones": [{"name": "b", "polygon": [[0, 0], [5, 0], [5, 5]]}]})
+    assert saved.path == str(tmp_path / "zones" / "cam-1.json")
+    assert not saved.live  # no running cameras here
     cam = bootstrap.zone_layouts(config).apply(config.cameras[0])
     assert [z.name for z in cam.zones] == ["b"]
     assert config.clips.enabled

@@ -433,12 +433,13 @@ def create_app(ctx: WebContext) -> FastAPI:
             problem = {"field": "body", "value": None, "allowed": "a JSON object"}
             return JSONResponse({"detail": [problem]}, status_code=422)
         try:
-            path = await asyncio.to_thread(editor().save, camera, body)
+            saved = await asyncio.to_thread(editor().save, camera, body)
         except UnknownCameraError as exc:
             raise HTTPException(404, str(exc)) from exc
         except LayoutInvalidError as exc:
             return JSONResponse({"detail": exc.problems}, status_code=422)
-        return JSONResponse({"camera": camera, "saved": path, "applies": "next_start"})
+        applies = "now" if saved.live else "next_start"
+        return JSONResponse({"camera": camera, "saved": saved.path, "applies": applies})
 
     @app.get("/api/cameras/{camera}/snapshot.jpg", dependencies=guarded)
     def camera_snapshot(camera: str) -> Response:

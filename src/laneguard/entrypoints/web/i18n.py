@@ -64,6 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ze_remove": ("删除", "Remove"),
     "ze_save": ("保存", "Save"),
     "ze_saved": ("已保存，下次启动时生效：", "Saved; applies at the next start: "),
+    "ze_saved_live": ("已保存并已生效：", "Saved and in effect now: "),
     "ze_invalid": ("未保存，请修改：", "Not saved; please fix:"),
     "ze_need_name": ("请先填写区域名称", "Enter a zone name first"),
     "ze_need_points": ("多边形至少需要 3 个点", "A polygon needs at least 3 points"),

@@ -167,7 +167,10 @@
       body: JSON.stringify(body),
     });
     const answer = await r.json();
-    if (r.ok) { say(T.ze_saved + answer.saved, true); return; }
+    if (r.ok) {
+      say((answer.applies === "now" ? T.ze_saved_live : T.ze_saved) + answer.saved, true);
+      return;
+    }
     say(T.ze_invalid, false);
     const problems = Array.isArray(answer.detail) ? answer.detail : [{ field: "", value: null, allowed: String(answer.detail) }];
     for (const p of problems) {
