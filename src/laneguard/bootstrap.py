@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from laneguard.adapters.clips import AviClipWriter
 from laneguard.adapters.crypto import StationSealer
 from laneguard.adapters.db import (
     SqlIncidentRepository,
@@ -30,6 +31,7 @@ from laneguard.adapters.mqtt import MqttAlertTransport, MqttSettings
 from laneguard.adapters.speakers import HttpSpeaker, LocalSpeaker, RtpSpeaker
 from laneguard.adapters.video import OpenCvVideoSource
 from laneguard.adapters.voice_clips import DEFAULT_TEXTS, EspeakClipLibrary
+from laneguard.adapters.zone_layouts import JsonZoneLayoutStore, config_layout
 from laneguard.config import HttpSpeakerConfig as _HttpSpeakerConfig
 from laneguard.config import (
     LaneGuardConfig,
@@ -45,12 +47,14 @@ from laneguard.domain.records import IncidentAlreadyClosedError
 from laneguard.domain.voice import VoiceWarningPolicy, WarningLevel
 from laneguard.service import runner
 from laneguard.service.alerting import AlertService, VoiceWarner
+from laneguard.service.clips import ClipRecorder
 from laneguard.service.live import LiveCamera, LiveCameras
 from laneguard.service.pipeline import PipelineConfig
 from laneguard.service.ports import FrameSource, IncidentSource, LaneGuardError, Speaker
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService
 from laneguard.service.terminals import TerminalService
+from laneguard.service.zone_editor import ZoneEditorService
 from laneguard.simulation.broker import LocalMosquitto
 from laneguard.simulation.source import SimulatedIncidentSource, SimulatedZone
 
@@ -169,13 +173,17 @@ def _speaker(
     return LocalSpeaker(spec.lane, config.data_dir / "played", spec.command)
 
 
-def _live_cameras(config: LaneGuardConfig, frames: FrameHub) -> LiveCameras:
+def _live_cameras(
+    config: LaneGuardConfig, frames: FrameHub, clips: ClipRecorder | None = None
+) -> LiveCameras:
     """A detection pipeline per camera (one detector each: OpenCV's nets are not thread-safe),
     over OpenCV video sources whose clock starts now, feeding annotated frames to the live view."""
     assert isinstance(config.source, PipelineSourceConfig)
     spec = config.source
     cameras = []
-    for cam in config.cameras:
+    layouts = zone_layouts(config)
+    for configured in config.cameras:
+        cam = layouts.apply(configured)  # the zone editor's saved layout, if any
         # The video source is made here rather than by detection_bootstrap.build_camera so a
         # file's clock starts now: incidents from a looped demo video then carry today's time.
         try:
@@ -194,7 +202,38 @@ def _live_cameras(config: LaneGuardConfig, frames: FrameHub) -> LiveCameras:
         )
         source: FrameSource = LatestFrameReader(video) if video.live else video
         cameras.append(LiveCamera(cam.camera, source, pipeline, realtime=not video.live))
-    return LiveCameras(cameras, on_frame=LiveAnnotator(frames), frame_every=spec.live_view_every)
+    annotator = LiveAnnotator(frames, also=None if clips is None else clips.add_frame)
+    return LiveCameras(cameras, on_frame=annotator, frame_every=spec.live_view_every)
+
+
+def zone_layouts(config: LaneGuardConfig) -> JsonZoneLayoutStore:
+    """The zone editor's files: `<data_dir>/zones/<camera>.json`, read by the pipeline at start."""
+    return JsonZoneLayoutStore(config.data_dir / "zones")
+
+
+def zone_editor(config: LaneGuardConfig, source: IncidentSource | None = None) -> ZoneEditorService:
+    """The editor's service; with live cameras, a saved layout also reaches the running
+    pipeline at its next frame (open incidents under the old zones end there)."""
+    store = zone_layouts(config)
+    configured = {c.camera: c for c in config.cameras}
+    pipelines = (
+        {c.name: c.pipeline for c in source.cameras} if isinstance(source, LiveCameras) else {}
+    )
+
+    def apply_live(camera: str) -> bool:
+        pipeline = pipelines.get(camera)
+        if pipeline is None:
+            return False
+        try:
+            rules = store.apply(configured[camera]).to_rules()
+        except (ValueError, DetectionConfigError) as exc:
+            raise LaneGuardError(f"cameras[{camera}]: {exc}") from exc
+        pipeline.use_rules(rules)
+        return True
+
+    return ZoneEditorService(
+        store, {c.camera: config_layout(c) for c in config.cameras}, apply_live
+    )
 
 
 def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> LaneGuardApp:
@@ -224,8 +263,17 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
     ws_hub = WebSocketHub()
     frames = FrameHub()
     simulator = None
+    incident_clips = None
+    if config.clips.enabled and isinstance(config.source, PipelineSourceConfig):
+        incident_clips = ClipRecorder(
+            AviClipWriter(config.data_dir / "clips", config.clips.min_free_mb * 1_000_000),
+            records.incidents,
+            ThreadPoolExecutor(1, thread_name_prefix="laneguard-clips"),
+            seconds=config.clips.seconds,
+            after_open_s=config.clips.after_open_s,
+        )
     if source is None and isinstance(config.source, PipelineSourceConfig):
-        source = _live_cameras(config, frames)
+        source = _live_cameras(config, frames, incident_clips)
     elif source is None and isinstance(config.source, SimulatedSourceConfig):
         zones = [
             SimulatedZone(c.camera, z.name, z.lane or z.name)
@@ -254,6 +302,7 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
         clock,
         warner,
         on_opened=show_snapshot if simulator is not None else None,
+        clips=incident_clips,
     )
     mqtt_settings = None
     if config.mqtt is not None:

@@ -97,6 +97,15 @@ class PipelineSourceConfig(_Strict):
 SourceConfig = Annotated[SimulatedSourceConfig | PipelineSourceConfig, Field(discriminator="type")]
 
 
+class ClipsConfig(_Strict):
+    enabled: bool = Field(default=True, description="Keep a short clip per incident (live cameras)")
+    seconds: float = Field(default=6.0, gt=0, le=60, description="Seconds of video per clip")
+    after_open_s: float = Field(
+        default=10.0, gt=0, description="Write the clip this long after opening if still open"
+    )
+    min_free_mb: int = Field(default=50, ge=0, description="Skip clips below this much free disk")
+
+
 class WebConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8100, ge=1, le=65535)
@@ -131,6 +140,7 @@ class LaneGuardConfig(_Strict):
         default=False, description="Start a private TLS Mosquitto (demo and tests)"
     )
     voice: VoiceConfig = VoiceConfig()
+    clips: ClipsConfig = ClipsConfig()
     cameras: list[CameraConfig] = Field(
         default_factory=list,
         description="Detection's camera config: camera, source, loop, size, zones, rules",

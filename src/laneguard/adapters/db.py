@@ -24,7 +24,9 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,6 +58,7 @@ incidents_table = Table(
     Column("outcome", String(16)),
     Column("closed_by", String(128)),
     Column("closed_at", DateTime(timezone=True)),
+    Column("clip_path", String(512)),
 )
 
 terminals_table = Table(
@@ -107,8 +110,14 @@ def make_engine(url: str) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
+    """Creates the tables, and adds `clip_path` to an incidents table made before clips were
+    kept (a nullable column, so every database can add it in place)."""
     try:
         metadata.create_all(engine)
+        columns = {c["name"] for c in inspect(engine).get_columns("lg_incidents")}
+        if "clip_path" not in columns:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE lg_incidents ADD COLUMN clip_path VARCHAR(512)"))
     except SQLAlchemyError as exc:
         raise StorageError(f"cannot create LaneGuard tables: {exc}") from exc
 
@@ -153,6 +162,7 @@ def _incident(row: Any) -> IncidentRecord:
         outcome=None if row.outcome is None else Outcome(row.outcome),
         closed_by=row.closed_by,
         closed_at=_utc(row.closed_at),
+        clip_path=row.clip_path,
     )
 
 
@@ -169,6 +179,15 @@ class SqlIncidentRepository:
             update(incidents_table)
             .where(incidents_table.c.incident_id == values.pop("incident_id"))
             .values(**values)
+        )
+
+    def set_clip(self, incident_id: str, path: str) -> None:
+        """Only the clip column, so a clip finished while staff close the incident never
+        overwrites their outcome (nor `save` the clip: `_incident_values` leaves it out)."""
+        self._write(
+            update(incidents_table)
+            .where(incidents_table.c.incident_id == incident_id)
+            .values(clip_path=path)
         )
 
     def get(self, incident_id: str) -> IncidentRecord | None:

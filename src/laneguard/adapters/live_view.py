@@ -3,6 +3,9 @@ incidents in red; the JPEG goes to the FrameHub the web page streams from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 import cv2
 import numpy as np
 
@@ -11,9 +14,17 @@ from laneguard.service.pipeline import CameraPipeline, FrameResult
 
 
 class LiveAnnotator:
-    def __init__(self, frames: FrameHub, quality: int = 70) -> None:
+    """`also` gets every annotated JPEG too (the incident clips' ring buffer)."""
+
+    def __init__(
+        self,
+        frames: FrameHub,
+        quality: int = 70,
+        also: Callable[[str, datetime, bytes], None] | None = None,
+    ) -> None:
         self.frames = frames
         self.quality = quality
+        self.also = also
 
     def __call__(self, camera: str, pipeline: CameraPipeline, result: FrameResult) -> None:
         image = np.array(result.frame.image, dtype=np.uint8, copy=True)
@@ -48,4 +59,7 @@ class LiveAnnotator:
             )
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, self.quality])
         if ok:
-            self.frames.publish(camera, bytes(data.tobytes()))
+            jpeg = bytes(data.tobytes())
+            self.frames.publish(camera, jpeg)
+            if self.also is not None:
+                self.also(camera, result.frame.at, jpeg)

@@ -25,7 +25,15 @@ class InMemoryIncidentRepository:
 
     def save(self, record: IncidentRecord) -> None:
         with self._lock:
-            self._rows[record.incident_id] = copy.copy(record)
+            old = self._rows.get(record.incident_id)
+            row = copy.copy(record)
+            row.clip_path = None if old is None else old.clip_path  # as the SQL one: set_clip only
+            self._rows[record.incident_id] = row
+
+    def set_clip(self, incident_id: str, path: str) -> None:
+        with self._lock:
+            if incident_id in self._rows:
+                self._rows[incident_id].clip_path = path
 
     def get(self, incident_id: str) -> IncidentRecord | None:
         with self._lock:

@@ -38,6 +38,7 @@ class IncidentRecord:
     outcome: Outcome | None = None
     closed_by: str | None = None
     closed_at: datetime | None = None
+    clip_path: str | None = None  # the short video written after it, once written
 
     @classmethod
     def from_opened(cls, event: IncidentOpened, station: str) -> IncidentRecord:

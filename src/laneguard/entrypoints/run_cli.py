@@ -49,6 +49,7 @@ def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
             if app.config.web.operator_user and app.config.web.operator_password
             else None
         ),
+        zones=bootstrap.zone_editor(app.config, app.source),
     )
 
 

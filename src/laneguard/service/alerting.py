@@ -12,6 +12,7 @@ from laneguard.domain.alerts import Alert, SealedMessage, Terminal
 from laneguard.domain.incidents import IncidentEnded, IncidentOpened
 from laneguard.domain.records import IncidentRecord
 from laneguard.domain.voice import VoiceWarningPolicy, WarningDue
+from laneguard.service.clips import ClipRecorder
 from laneguard.service.ports import (
     AlertTransport,
     Clock,
@@ -104,6 +105,7 @@ class AlertService:
         warner: VoiceWarner | None = None,
         on_closed: Callable[[IncidentRecord], None] | None = None,
         on_opened: Callable[[IncidentOpened], None] | None = None,
+        clips: ClipRecorder | None = None,
     ) -> None:
         self.station = station
         self._incidents = incidents
@@ -114,6 +116,7 @@ class AlertService:
         self._warner = warner
         self._on_closed = on_closed
         self._on_opened = on_opened
+        self._clips = clips
 
     def add_transport(self, transport: AlertTransport) -> None:
         self._transports.append(transport)
@@ -158,11 +161,15 @@ class AlertService:
             self._warner.opened(event)
         if self._on_opened is not None and event.snapshot_jpeg:
             self._on_opened(event)
+        if self._clips is not None:
+            self._clips.opened(event)
         return sent
 
     def ended(self, event: IncidentEnded) -> None:
         if self._warner is not None:
             self._warner.ended(event)
+        if self._clips is not None:
+            self._clips.ended(event)
         try:
             record = self._incidents.get(event.incident_id)
             if record is None:
@@ -174,9 +181,11 @@ class AlertService:
             log.error("end of incident %s not recorded: %s", event.incident_id, exc)
 
     def tick(self) -> None:
-        """Called periodically: plays stronger warnings that have fallen due."""
+        """Called periodically: plays stronger warnings and writes clips that have fallen due."""
         if self._warner is not None:
             self._warner.tick(self._clock)
+        if self._clips is not None:
+            self._clips.tick(self._clock.now())
 
     def acknowledge(self, message: SealedMessage) -> IncidentRecord:
         """A terminal closes an incident. Only an enrolled, unrevoked terminal's own key can

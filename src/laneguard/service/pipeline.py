@@ -10,6 +10,7 @@ lane keeps their incident open while the CPU serves other cameras; a key frame e
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,9 +85,24 @@ class CameraPipeline:
         self._vehicles: tuple[Box, ...] = ()
         self._since_detect = self.config.keyframe_interval
         self.detector_runs = 0
+        self._next_rules: CameraRules | None = None
+        self._rules_lock = threading.Lock()
+
+    def use_rules(self, rules: CameraRules) -> None:
+        """New zones from the zone editor, taken up at the next frame by the camera's own
+        worker (so no lock is needed); incidents open under the old zones end there."""
+        with self._rules_lock:
+            self._next_rules = rules
 
     def process(self, frame: Frame) -> FrameResult:
         """Run one frame through the pipeline and return what it produced."""
+        swapped: list[IncidentEvent] = []
+        with self._rules_lock:
+            rules, self._next_rules = self._next_rules, None
+        if rules is not None:
+            swapped = self._monitor.finish(frame.at)
+            self.rules = rules
+            self._monitor = ZoneMonitor(rules)
         moving = self._motion.moving(frame.image)
         due = self._since_detect >= self.config.detect_every
         detect = (moving and due) or self._since_detect >= self.config.keyframe_interval
@@ -118,7 +134,9 @@ class CameraPipeline:
             )
         else:
             self._since_detect += 1
-        events = self._monitor.update(self._held, frame.at, frame.pos_s, self._vehicles, dropped)
+        events = swapped + self._monitor.update(
+            self._held, frame.at, frame.pos_s, self._vehicles, dropped
+        )
         return FrameResult(
             frame=frame,
             observations=self._held,

@@ -10,7 +10,7 @@ Alerting: transports only ever take a `SealedMessage`, so an alert cannot leave 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -165,6 +165,51 @@ class IncidentRepository(Protocol):
         self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
     ) -> list[IncidentRecord]:
         """Newest first, opened in [since, until)."""
+        ...
+
+
+class ClipError(LaneGuardError):
+    """A clip could not be written (disk full, folder not writable, no codec)."""
+
+
+class ClipWriter(Protocol):
+    """Writes a short video of an incident from annotated JPEG frames."""
+
+    def write(self, name: str, frames: Sequence[bytes], fps: float) -> str:
+        """Returns where the clip lies; raises ClipError when it could not be written."""
+        ...
+
+
+class ClipIndex(Protocol):
+    """Records where an incident's clip lies, touching nothing else of the record."""
+
+    def set_clip(self, incident_id: str, path: str) -> None: ...
+
+
+class LayoutInvalidError(LaneGuardError):
+    """A zone layout from the editor breaks a rule; `problems` lists each as
+    {"field", "value", "allowed"} so the page can point at it."""
+
+    def __init__(self, problems: list[dict[str, object]]) -> None:
+        super().__init__(
+            "; ".join(
+                f"{p['field']}: got {p['value']!r}, allowed: {p['allowed']}" for p in problems
+            )
+        )
+        self.problems = problems
+
+
+class ZoneLayoutStore(Protocol):
+    """Where the zone editor keeps each camera's zones, masks and homography, and where the
+    pipeline finds them when it starts."""
+
+    def get(self, camera: str) -> dict[str, object] | None:
+        """The saved layout, or None when the camera still uses its config's own zones."""
+        ...
+
+    def save(self, camera: str, layout: Mapping[str, object]) -> str:
+        """Checks and writes the layout at once (never half a file); returns where it lies.
+        Raises LayoutInvalidError naming every problem."""
         ...
 
 

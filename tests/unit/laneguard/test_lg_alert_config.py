@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from laneguard.config import ConfigError, load_config
+from laneguard import bootstrap
+from laneguard.config import ConfigError, LaneGuardConfig, load_config
 
 
 def test_valid_yaml_resolves_data_dir_beside_the_file(tmp_path: Path) -> None:
@@ -66,3 +67,27 @@ def test_cameras_use_the_detection_camera_schema(tmp_path: Path) -> None:
     rules = cfg.cameras[0].to_rules()
     assert rules.camera == "cam-1"
     assert rules.zones[0].inertia == 5
+
+
+def test_zone_editor_saves_where_the_pipeline_reads(tmp_path: Path) -> None:
+    config = LaneGuardConfig.model_validate(
+        {
+            "enrolment_code": "123456",
+            "data_dir": str(tmp_path),
+            "cameras": [
+                {
+                    "camera": "cam-1",
+                    "source": "demo.avi",
+                    "zones": [{"name": "a", "polygon": [[0, 0], [9, 0], [9, 9]]}],
+                }
+            ],
+        }
+    )
+    editor = bootstrap.zone_editor(config)
+    assert editor.cameras() == ["cam-1"]
+    saved = editor.save("cam-1", {"zones": [{"name": "b", "polygon": [[0, 0], [5, 0], [5, 5]]}]})
+    assert saved.path == str(tmp_path / "zones" / "cam-1.json")
+    assert not saved.live  # no running cameras here
+    cam = bootstrap.zone_layouts(config).apply(config.cameras[0])
+    assert [z.name for z in cam.zones] == ["b"]
+    assert config.clips.enabled

@@ -26,7 +26,13 @@ from fastapi import (
     WebSocket,
     WebSocketDisconnect,
 )
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -40,7 +46,7 @@ from laneguard.domain.stats import Dimension, Period, StatsRow
 from laneguard.entrypoints.web.charts import stacked_bars
 from laneguard.entrypoints.web.i18n import pick_locale, translator
 from laneguard.service.alerting import AlertService, TerminalNotAllowedError, UnknownIncidentError
-from laneguard.service.ports import DecryptionError, LaneGuardError
+from laneguard.service.ports import DecryptionError, LaneGuardError, LayoutInvalidError
 from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService, to_csv
 from laneguard.service.terminals import (
@@ -48,6 +54,7 @@ from laneguard.service.terminals import (
     EnrolmentRefusedError,
     TerminalService,
 )
+from laneguard.service.zone_editor import UnknownCameraError, ZoneEditorService
 from laneguard.simulation.source import SimulatedIncidentSource
 
 log = logging.getLogger(__name__)
@@ -71,6 +78,7 @@ class WebContext:
     cameras: list[str]
     health: Callable[[], dict[str, object]] = lambda: {}
     operator: tuple[str, str] | None = None
+    zones: ZoneEditorService | None = None
 
 
 class EnrolRequest(BaseModel):
@@ -101,6 +109,7 @@ def _incident_json(r: IncidentRecord) -> dict[str, Any]:
         "track": r.track_summary(),
         "outcome": None if r.outcome is None else r.outcome.value,
         "closed_by": r.closed_by,
+        "clip": None if r.clip_path is None else f"/incidents/{r.incident_id}/clip.avi",
     }
 
 
@@ -198,6 +207,15 @@ def create_app(ctx: WebContext) -> FastAPI:
         if record is None or not record.snapshot_jpeg:
             raise HTTPException(404, f"incident_id={incident_id!r} has no snapshot")
         return Response(record.snapshot_jpeg, media_type="image/jpeg")
+
+    @app.get("/incidents/{incident_id}/clip.avi", dependencies=guarded)
+    def clip(incident_id: str) -> FileResponse:
+        record = ctx.records.get(incident_id)
+        if record is None or record.clip_path is None or not Path(record.clip_path).is_file():
+            raise HTTPException(404, f"incident_id={incident_id!r} has no clip")
+        return FileResponse(
+            record.clip_path, media_type="video/x-msvideo", filename=f"{incident_id}.avi"
+        )
 
     @app.get("/stats", response_class=HTMLResponse, dependencies=guarded)
     def stats_page(
@@ -381,5 +399,53 @@ def create_app(ctx: WebContext) -> FastAPI:
                 )
 
         return StreamingResponse(frames(), media_type="multipart/x-mixed-replace; boundary=frame")
+
+    def editor() -> ZoneEditorService:
+        if ctx.zones is None:
+            raise HTTPException(404, "the zone editor is not set up on this station")
+        return ctx.zones
+
+    @app.get("/zones", response_class=HTMLResponse, dependencies=guarded)
+    def zones_page(request: Request, camera: str | None = None) -> HTMLResponse:
+        cameras = editor().cameras()
+        locale = pick_locale(
+            request.query_params.get("lang"), request.cookies.get("lg_lang"), ctx.default_locale
+        )
+        texts = {k: v for k, v in translator(locale).items() if k.startswith("ze_")}
+        chosen = camera if camera in cameras else (cameras[0] if cameras else None)
+        return page(request, "zones.html", cameras=cameras, camera=chosen, texts=texts)
+
+    @app.get("/api/cameras/{camera}/zones", dependencies=guarded)
+    def get_layout(camera: str) -> dict[str, object]:
+        try:
+            layout, origin = editor().layout(camera)
+        except UnknownCameraError as exc:
+            raise HTTPException(404, str(exc)) from exc
+        return {"camera": camera, "origin": origin, "layout": layout}
+
+    @app.put("/api/cameras/{camera}/zones", dependencies=guarded)
+    async def put_layout(camera: str, request: Request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            problem = {"field": "body", "value": None, "allowed": "a JSON object"}
+            return JSONResponse({"detail": [problem]}, status_code=422)
+        try:
+            saved = await asyncio.to_thread(editor().save, camera, body)
+        except UnknownCameraError as exc:
+            raise HTTPException(404, str(exc)) from exc
+        except LayoutInvalidError as exc:
+            return JSONResponse({"detail": exc.problems}, status_code=422)
+        applies = "now" if saved.live else "next_start"
+        return JSONResponse({"camera": camera, "saved": saved.path, "applies": applies})
+
+    @app.get("/api/cameras/{camera}/snapshot.jpg", dependencies=guarded)
+    def camera_snapshot(camera: str) -> Response:
+        latest = ctx.frames.latest(camera)
+        if latest is None:
+            raise HTTPException(404, f"camera={camera!r} has sent no frame yet")
+        return Response(latest[1], media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
     return app
