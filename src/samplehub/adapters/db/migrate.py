@@ -22,15 +22,3 @@ def upgrade(url: str, revision: str = "head") -> None:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), revision)
-
-
-def current(url: str) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
-    finally:
-        engine.dispose()
