@@ -48,6 +48,24 @@ class StatsRow:
     def false_alarm_rate(self) -> float | None:
         return None if self.closed == 0 else self.false_alarm / self.closed
 
+    def to_dict(self) -> dict[str, object]:
+        """The row with its rates, as JSON answers and `laneguard stats --json` give it."""
+        return {
+            "key": self.key,
+            "incidents": self.incidents,
+            "turned_back": self.turned_back,
+            "left_by_itself": self.left_by_itself,
+            "false_alarm": self.false_alarm,
+            "open": self.open,
+            "turned_back_rate": self.turned_back_rate,
+            "false_alarm_rate": self.false_alarm_rate,
+        }
+
+
+def percent(rate: float | None) -> str:
+    """A rate for people: one decimal percent, or a dash when there is nothing to divide."""
+    return "—" if rate is None else f"{100 * rate:.1f}%"
+
 
 def _key(record: IncidentRecord, by: Dimension, tz: tzinfo) -> str:
     if by is Dimension.DAY:

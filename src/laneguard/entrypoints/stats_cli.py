@@ -13,25 +13,8 @@ from rich.table import Table
 
 from laneguard import bootstrap
 from laneguard.config import ConfigError, LaneGuardConfig, load_config
-from laneguard.domain.stats import Dimension, Period, StatsRow
+from laneguard.domain.stats import Dimension, Period, percent
 from laneguard.service.statistics import to_csv
-
-
-def _rate(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%"
-
-
-def _row(r: StatsRow) -> dict[str, object]:
-    return {
-        "key": r.key,
-        "incidents": r.incidents,
-        "turned_back": r.turned_back,
-        "left_by_itself": r.left_by_itself,
-        "false_alarm": r.false_alarm,
-        "open": r.open,
-        "turned_back_rate": r.turned_back_rate,
-        "false_alarm_rate": r.false_alarm_rate,
-    }
 
 
 def _parse_day(text: str | None, option: str) -> date | None:
@@ -106,9 +89,9 @@ def stats(
                     "from": period.start.isoformat(),
                     "to": period.end.isoformat(),
                     "by": by.value,
-                    "rows": [_row(r) for r in rows],
-                    "total": _row(yoy.current),
-                    "previous_year": _row(yoy.previous),
+                    "rows": [r.to_dict() for r in rows],
+                    "total": yoy.current.to_dict(),
+                    "previous_year": yoy.previous.to_dict(),
                     "incidents_change": yoy.incidents_change,
                     "turned_back_change": yoy.turned_back_change,
                 },
@@ -127,11 +110,11 @@ def stats(
                 str(r.left_by_itself),
                 str(r.false_alarm),
                 str(r.open),
-                _rate(r.turned_back_rate),
-                _rate(r.false_alarm_rate),
+                percent(r.turned_back_rate),
+                percent(r.false_alarm_rate),
             )
         console = Console()
         console.print(table)
         console.print(
-            f"同比 (劝返): {_rate(yoy.turned_back_change)} · 去年同期 {yoy.previous.turned_back}"
+            f"同比 (劝返): {percent(yoy.turned_back_change)} · 去年同期 {yoy.previous.turned_back}"
         )

@@ -42,7 +42,7 @@ from laneguard.adapters.hubs import FrameHub, WebSocketHub
 from laneguard.domain.alerts import MalformedMessageError, SealedMessage, b64e, iso_z
 from laneguard.domain.incidents import ObjectClass
 from laneguard.domain.records import IncidentAlreadyClosedError, IncidentRecord
-from laneguard.domain.stats import Dimension, Period, StatsRow
+from laneguard.domain.stats import Dimension, Period, percent
 from laneguard.entrypoints.web.charts import stacked_bars
 from laneguard.entrypoints.web.i18n import pick_locale, translator
 from laneguard.service.alerting import AlertService, TerminalNotAllowedError, UnknownIncidentError
@@ -92,10 +92,6 @@ class SimulateRequest(BaseModel):
     object_class: ObjectClass = ObjectClass.PEDESTRIAN
 
 
-def _rate(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%"
-
-
 def _incident_json(r: IncidentRecord) -> dict[str, Any]:
     return {
         "incident_id": r.incident_id,
@@ -110,19 +106,6 @@ def _incident_json(r: IncidentRecord) -> dict[str, Any]:
         "outcome": None if r.outcome is None else r.outcome.value,
         "closed_by": r.closed_by,
         "clip": None if r.clip_path is None else f"/incidents/{r.incident_id}/clip.avi",
-    }
-
-
-def _row_json(r: StatsRow) -> dict[str, Any]:
-    return {
-        "key": r.key,
-        "incidents": r.incidents,
-        "turned_back": r.turned_back,
-        "left_by_itself": r.left_by_itself,
-        "false_alarm": r.false_alarm,
-        "open": r.open,
-        "turned_back_rate": r.turned_back_rate,
-        "false_alarm_rate": r.false_alarm_rate,
     }
 
 
@@ -248,7 +231,7 @@ def create_app(ctx: WebContext) -> FastAPI:
             total=total,
             yoy=yoy,
             charts=charts,
-            rate=_rate,
+            rate=percent,
             dimensions=[d.value for d in Dimension],
         )
 
@@ -264,9 +247,9 @@ def create_app(ctx: WebContext) -> FastAPI:
             "from": p.start.isoformat(),
             "to": p.end.isoformat(),
             "by": by.value,
-            "rows": [_row_json(r) for r in ctx.stats.rows(p, by)],
-            "total": _row_json(yoy.current),
-            "previous_year": _row_json(yoy.previous),
+            "rows": [r.to_dict() for r in ctx.stats.rows(p, by)],
+            "total": yoy.current.to_dict(),
+            "previous_year": yoy.previous.to_dict(),
             "incidents_change": yoy.incidents_change,
             "turned_back_change": yoy.turned_back_change,
         }
