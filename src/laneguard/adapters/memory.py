@@ -5,10 +5,14 @@ from __future__ import annotations
 import builtins
 import copy
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from laneguard.domain.alerts import SealedMessage, Terminal
+from laneguard.domain.geometry import Box
+from laneguard.domain.incidents import ObjectClass
 from laneguard.domain.records import IncidentRecord
+from laneguard.domain.tracking import Detection
 from laneguard.service.ports import TransportError
 
 
@@ -100,3 +104,35 @@ class ManualClock:
 
     def advance(self, seconds: float) -> None:
         self.at += timedelta(seconds=seconds)
+
+
+class PersonAlways:
+    """A detector that sees one pedestrian, always in the same place (pipeline tests, demos)."""
+
+    @property
+    def classes(self) -> frozenset[ObjectClass]:
+        return frozenset({ObjectClass.PEDESTRIAN})
+
+    def detect(self, image: object) -> list[Detection]:
+        return [Detection(Box(40, 10, 60, 90), 0.9, ObjectClass.PEDESTRIAN)]
+
+
+class AlwaysMoving:
+    """A motion gate that never rests the detector."""
+
+    def moving(self, image: object) -> bool:
+        return True
+
+
+class NoVest:
+    """A vest meter that never sees high-visibility colour."""
+
+    def ratio(self, image: object, box: Box) -> float:
+        return 0.0
+
+
+class FakeJpeg:
+    """A snapshot encoder that returns fixed bytes."""
+
+    def encode(self, image: object, boxes: Sequence[Box]) -> bytes:
+        return b"jpeg"

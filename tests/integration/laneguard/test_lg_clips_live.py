@@ -3,7 +3,7 @@ incident ends → MJPEG-AVI on disk → path on the incident record, readable by
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,13 +16,15 @@ from laneguard.adapters.crypto import StationSealer, generate_private_key
 from laneguard.adapters.hubs import FrameHub
 from laneguard.adapters.live_view import LiveAnnotator
 from laneguard.adapters.memory import (
+    AlwaysMoving,
+    FakeJpeg,
     InMemoryIncidentRepository,
     InMemoryTerminalRepository,
     ManualClock,
+    NoVest,
+    PersonAlways,
 )
-from laneguard.domain.geometry import Box
 from laneguard.domain.incidents import IncidentEnded, ObjectClass
-from laneguard.domain.tracking import Detection
 from laneguard.domain.zones import CameraRules, Zone
 from laneguard.service.alerting import AlertService
 from laneguard.service.clips import ClipRecorder
@@ -32,30 +34,6 @@ from laneguard.service.ports import Frame, SourceHealth
 
 P = ObjectClass.PEDESTRIAN
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-
-
-class PersonAlways:
-    @property
-    def classes(self) -> frozenset[ObjectClass]:
-        return frozenset({P})
-
-    def detect(self, image: object) -> list[Detection]:
-        return [Detection(Box(40, 10, 60, 90), 0.9, P)]
-
-
-class Moving:
-    def moving(self, image: object) -> bool:
-        return True
-
-
-class NoVest:
-    def ratio(self, image: object, box: Box) -> float:
-        return 0.0
-
-
-class FakeJpeg:
-    def encode(self, image: object, boxes: Sequence[Box]) -> bytes:
-        return b"jpeg"
 
 
 class Frames:
@@ -81,7 +59,7 @@ def test_incident_from_a_live_camera_leaves_a_readable_clip(tmp_path: Path) -> N
         "lane-1", ((0.0, 0.0), (160.0, 0.0), (160.0, 120.0), (0.0, 120.0)), frozenset({P}), "1"
     )
     pipeline = CameraPipeline(
-        CameraRules("cam", (zone,)), PersonAlways(), Moving(), NoVest(), FakeJpeg()
+        CameraRules("cam", (zone,)), PersonAlways(), AlwaysMoving(), NoVest(), FakeJpeg()
     )
     incidents = InMemoryIncidentRepository()
     executor = ThreadPoolExecutor(1)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from laneguard.domain.geometry import Box
+from laneguard.adapters.memory import AlwaysMoving, FakeJpeg, NoVest, PersonAlways
 from laneguard.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass
-from laneguard.domain.tracking import Detection
 from laneguard.domain.zones import CameraRules, Zone
 from laneguard.service.live import LiveCamera, LiveCameras
 from laneguard.service.pipeline import CameraPipeline, FrameResult
@@ -16,30 +15,6 @@ from laneguard.service.ports import Frame, IncidentEvent, SourceHealth
 
 P = ObjectClass.PEDESTRIAN
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-
-
-class PersonAlways:
-    @property
-    def classes(self) -> frozenset[ObjectClass]:
-        return frozenset({P})
-
-    def detect(self, image: object) -> list[Detection]:
-        return [Detection(Box(40, 10, 60, 90), 0.9, P)]
-
-
-class Moving:
-    def moving(self, image: object) -> bool:
-        return True
-
-
-class NoVest:
-    def ratio(self, image: object, box: Box) -> float:
-        return 0.0
-
-
-class FakeJpeg:
-    def encode(self, image: object, boxes: Sequence[Box]) -> bytes:
-        return b"jpeg"
 
 
 class Frames:
@@ -72,7 +47,7 @@ def _camera(name: str, frames: Frames) -> LiveCamera:
         "lane-1", ((0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0)), frozenset({P}), lane="1"
     )
     pipeline = CameraPipeline(
-        CameraRules(name, (zone,)), PersonAlways(), Moving(), NoVest(), FakeJpeg()
+        CameraRules(name, (zone,)), PersonAlways(), AlwaysMoving(), NoVest(), FakeJpeg()
     )
     return LiveCamera(name, frames, pipeline, realtime=False)
 

@@ -3,15 +3,14 @@ old zones end there, and the new zones decide from then on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from laneguard import bootstrap
+from laneguard.adapters.memory import AlwaysMoving, FakeJpeg, NoVest, PersonAlways
 from laneguard.config import LaneGuardConfig
-from laneguard.domain.geometry import Box
 from laneguard.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass
-from laneguard.domain.tracking import Detection
 from laneguard.domain.zones import CameraRules, Zone
 from laneguard.service.live import LiveCamera, LiveCameras
 from laneguard.service.pipeline import CameraPipeline
@@ -20,30 +19,6 @@ from laneguard.service.ports import Frame, SourceHealth
 P = ObjectClass.PEDESTRIAN
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 EVERYWHERE = ((0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0))
-
-
-class PersonAlways:
-    @property
-    def classes(self) -> frozenset[ObjectClass]:
-        return frozenset({P})
-
-    def detect(self, image: object) -> list[Detection]:
-        return [Detection(Box(40, 10, 60, 90), 0.9, P)]
-
-
-class Moving:
-    def moving(self, image: object) -> bool:
-        return True
-
-
-class NoVest:
-    def ratio(self, image: object, box: Box) -> float:
-        return 0.0
-
-
-class FakeJpeg:
-    def encode(self, image: object, boxes: Sequence[Box]) -> bytes:
-        return b"jpeg"
 
 
 class NoFrames:
@@ -60,7 +35,7 @@ class NoFrames:
 def pipeline() -> CameraPipeline:
     zone = Zone("a", EVERYWHERE, frozenset({P}), lane="1")
     return CameraPipeline(
-        CameraRules("cam-1", (zone,)), PersonAlways(), Moving(), NoVest(), FakeJpeg()
+        CameraRules("cam-1", (zone,)), PersonAlways(), AlwaysMoving(), NoVest(), FakeJpeg()
     )
 
 
