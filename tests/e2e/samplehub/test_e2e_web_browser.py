@@ -8,17 +8,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from samplehub import bootstrap
 from samplehub.config import Settings
@@ -26,15 +22,7 @@ from samplehub.entrypoints.app import create_app
 from samplehub.service.demo import DEMO_PASSWORD, seed_demo
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+LogIn = Callable[[Page, str, str], None]
 
 
 @dataclass(frozen=True)
@@ -43,66 +31,19 @@ class Running:
     made: dict[str, str]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    data = tmp_path_factory.mktemp("e2e-data")
-    settings = Settings(  # explicit, so a SAMPLEHUB_DATABASE_URL in the environment cannot leak in
-        data_dir=data,
-        database_url=f"sqlite:///{data / 'samplehub.db'}",
-        secret_key="e2e-secret-0123456789",
-        default_locale="zh-CN",
-    )
-    bootstrap.upgrade_database(settings)
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+    serve_module: Callable[[object], str],
+    demo_settings: Callable[[Path], Settings],
+) -> Iterator[Running]:
+    settings = demo_settings(tmp_path_factory.mktemp("e2e-data"))
     services = bootstrap.bootstrap(settings)
     made = seed_demo(services)
-    port = _free_port()
     app = create_app(services, settings)
     app.state.samplehub = dataclasses.replace(app.state.samplehub, live_poll_seconds=0.2)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        assert thread.is_alive(), "the server thread died"
-        time.sleep(0.05)
-    yield Running(f"http://127.0.0.1:{port}", made)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    yield Running(serve_module(app), made)
     services.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-def _log_in(page: Page, server: Running, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_server_answers_health_and_openapi(server: Running) -> None:
@@ -110,8 +51,8 @@ def test_server_answers_health_and_openapi(server: Running) -> None:
     assert "/api/samples/{number}" in httpx.get(f"{server.url}/openapi.json").json()["paths"]
 
 
-def test_customer_reads_a_samples_timeline(server: Running, page: Page) -> None:
-    _log_in(page, server, "cust-a")
+def test_customer_reads_a_samples_timeline(server: Running, page: Page, log_in: LogIn) -> None:
+    log_in(page, server.url, "cust-a")
     assert page.url.endswith("/orders")
     assert page.locator("h1").first.inner_text() == "我的委托单"
     number = server.made["sample_a5"]
@@ -129,8 +70,8 @@ def test_customer_reads_a_samples_timeline(server: Running, page: Page) -> None:
     assert "取件柜格口 L1-07" in page.locator("[data-testid=timeline]").inner_text()
 
 
-def test_other_customer_gets_the_not_found_page(server: Running, page: Page) -> None:
-    _log_in(page, server, "cust-b")
+def test_other_customer_gets_the_not_found_page(server: Running, page: Page, log_in: LogIn) -> None:
+    log_in(page, server.url, "cust-b")
     answer = page.goto(f"{server.url}/samples/{server.made['sample_a1']}")
     assert answer is not None
     assert answer.status == 404
@@ -139,8 +80,10 @@ def test_other_customer_gets_the_not_found_page(server: Running, page: Page) -> 
     assert "2024-0815" not in page.content()
 
 
-def test_sample_page_updates_itself_when_the_sample_moves(server: Running, page: Page) -> None:
-    _log_in(page, server, "cust-a")
+def test_sample_page_updates_itself_when_the_sample_moves(
+    server: Running, page: Page, log_in: LogIn
+) -> None:
+    log_in(page, server.url, "cust-a")
     number = server.made["sample_a2"]  # received at the intake platform
     page.goto(f"{server.url}/samples/{number}")
     assert page.get_by_test_id("sample-state").inner_text() == "已收样"
@@ -157,9 +100,9 @@ def test_sample_page_updates_itself_when_the_sample_moves(server: Running, page:
 
 
 def test_english_switch_and_main_page_screenshot(
-    server: Running, page: Page, tmp_path: Path
+    server: Running, page: Page, log_in: LogIn, tmp_path: Path
 ) -> None:
-    _log_in(page, server, "cust-a")
+    log_in(page, server.url, "cust-a")
     page.click("[data-testid=lang-switch]")
     page.wait_for_load_state()
     assert page.locator("h1").first.inner_text() == "My orders"

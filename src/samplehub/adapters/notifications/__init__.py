@@ -1,0 +1,1 @@
+"""Notification senders: SMTP email, SMS and WeChat webhooks, and a recording fake."""
