@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samplehub.adapters.clock import SystemClock
 from samplehub.adapters.passwords import Argon2Hasher
 from samplehub.config import Settings
+from samplehub.domain.events import Event
 from samplehub.domain.numbering import NumberScheme
 from samplehub.service.container import Services
 from samplehub.service.handlers import Context
@@ -21,6 +22,7 @@ from samplehub.service.lab import LabDeps
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
 from samplehub.service.ports_intake import NameplateVision
+from samplehub.service.status_cache import StatusCache
 
 if TYPE_CHECKING:
     from samplehub.service.ports_fleet import Transport
@@ -53,8 +55,27 @@ def bootstrap(
         sample_numbers=NumberScheme(numbering.prefix, numbering.width),
         order_numbers=NumberScheme("WT", numbering.width),
     )
-    bus = MessageBus(uow_factory, context, publisher)
-    return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock, close=close)
+    statuses = StatusCache(settings.status_cache_seconds)
+    bus = MessageBus(uow_factory, context, _FanOut(statuses, publisher) if publisher else statuses)
+    return Services(
+        bus=bus,
+        uow_factory=uow_factory,
+        hasher=hasher,
+        clock=clock,
+        statuses=statuses,
+        close=close,
+    )
+
+
+class _FanOut:
+    """Committed events to the status cache first, then to the given publisher."""
+
+    def __init__(self, *publishers: EventPublisher) -> None:
+        self.publishers = publishers
+
+    def publish(self, events: Sequence[Event]) -> None:
+        for publisher in self.publishers:
+            publisher.publish(events)
 
 
 def demo_seed_services(settings: Settings) -> Services:

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `samplehub serve` listens on")
     default_locale: str = Field("zh-CN", description="Language of pages: zh-CN or en")
     session_hours: int = Field(12, ge=1, description="Lifetime of a login session and API token")
+    status_cache_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="How long a sample's status answer is kept in memory; committed changes drop "
+        "it at once, this bounds the lag behind another worker's change (0: off)",
+    )
     login_attempts_per_minute: int = Field(
         5, ge=1, description="Failed logins allowed per user and address per minute"
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, PasswordHasher, UnitOfWork
+from samplehub.service.status_cache import StatusCache
 
 
 @dataclass(frozen=True)
@@ -15,4 +16,5 @@ class Services:
     uow_factory: Callable[[], UnitOfWork]
     hasher: PasswordHasher
     clock: Clock
+    statuses: StatusCache  # the status read model; the bus drops what committed events name
     close: Callable[[], None] = lambda: None  # releases connections; call when done

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
+from samplehub.domain.errors import NotFound
 from samplehub.domain.lifecycle import HoldReason, SampleState, Transition
-from samplehub.entrypoints.api.deps import CurrentActor, Limit, Offset, ServicesDep
+from samplehub.entrypoints.api.deps import (
+    CurrentActor,
+    Limit,
+    Offset,
+    ServicesDep,
+    bearer_actor,
+)
 from samplehub.entrypoints.api.schemas import (
     InstrumentModel,
     PageOut,
@@ -20,9 +29,18 @@ from samplehub.entrypoints.api.schemas import (
 )
 from samplehub.service import commands as c
 from samplehub.service import queries
+from samplehub.service.container import Services
 from samplehub.service.ports import SampleFilter
+from samplehub.service.status_cache import Status
 
 router = APIRouter(tags=["samples"])
+NUMBER_PARAMETER = {
+    "name": "number",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "title": "Number"},
+    "description": "Sample number, e.g. JX2026-000123",
+}
 
 
 class SampleIn(Strict):
@@ -68,12 +86,33 @@ def list_samples(
     return page_of(queries.list_samples(services.uow_factory, actor, query), SampleOut.of)
 
 
-@router.get("/samples/{number}", response_model=SampleOut, summary="A sample's current status")
-def get_sample(number: str, actor: CurrentActor, services: ServicesDep) -> Response:
-    """The hot path of kiosks and tracking pages: the model is serialised here, once, in the
-    worker thread, rather than validated again by FastAPI in a second thread hop."""
-    sample = SampleOut.of(queries.get_sample(services.uow_factory, actor, number))
-    return Response(sample.model_dump_json(), media_type="application/json")
+@router.get(
+    "/samples/{number}",
+    response_model=SampleOut,
+    summary="A sample's current status",
+    openapi_extra={"security": [{"HTTPBearer": []}], "parameters": [NUMBER_PARAMETER]},
+)
+async def get_sample(request: Request) -> Response:
+    """The hot path of kiosks and tracking pages. It resolves no dependencies (the path
+    parameter is read, and documented, by hand), answers from the status cache on the event
+    loop, and reads the database in a worker thread only on a miss; the tenant check runs on
+    every answer, cached or not."""
+    number: str = request.path_params["number"]
+    actor = bearer_actor(request)
+    services: Services = request.app.state.samplehub.services
+    found = services.statuses.get(number)
+    if found is None:
+        found = await run_in_threadpool(
+            services.statuses.load, number, partial(_status, services, number)
+        )
+    if not actor.is_staff and found.owner != actor.customer_id:
+        raise NotFound("sample", number)
+    return Response(found.document, media_type="application/json")
+
+
+def _status(services: Services, number: str) -> Status:
+    sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
+    return Status(sample.customer_id, SampleOut.of(sample).model_dump_json().encode())
 
 
 @router.get("/samples/{number}/timeline", response_model=list[TimelineEntryOut])

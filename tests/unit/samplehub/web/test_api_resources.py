@@ -240,3 +240,24 @@ def test_health_openapi_and_offline_docs(client: TestClient) -> None:
     assert "/docs-static/swagger-ui-bundle.js" in docs.text
     assert "cdn" not in docs.text.lower()
     assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_status_lookup_follows_every_change_and_checks_the_tenant_on_cached_answers(
+    client: TestClient, login: Callable[[str], Headers], made: dict[str, str]
+) -> None:
+    number = made["sample_a1"]
+    path = f"/api/samples/{number}"
+    assert client.get(path, headers=login("cust-a")).json()["state"] == "registered"
+    assert client.get(path, headers=login("cust-b")).status_code == 404  # kept, still refused
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers={"Authorization": "Bearer forged.token"}).status_code == 401
+    client.post(
+        f"{path}/transitions",
+        json={"transition": "receive", "location": "intake_platform:K2"},
+        headers=login("kiosk"),
+    )
+    again = client.get(path, headers=login("cust-a")).json()
+    assert (again["state"], again["location"]) == ("received", "intake_platform:K2")
+    operation = client.get("/openapi.json").json()["paths"]["/api/samples/{number}"]["get"]
+    assert operation["security"] == [{"HTTPBearer": []}]
+    assert operation["parameters"][0]["name"] == "number"
