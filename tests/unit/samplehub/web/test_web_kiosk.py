@@ -14,7 +14,7 @@ from samplehub.domain.nameplate import OcrLine, extract_fields
 from samplehub.entrypoints.app import create_app
 from samplehub.service.container import Services
 from samplehub.service.demo import DEMO_PASSWORD
-from samplehub.service.kiosk import KioskDesk
+from samplehub.service.kiosk import INSTRUMENT_FIELDS, KioskDesk
 from samplehub.service.ports_camera import FakeCamera, Photo
 from samplehub.service.ports_intake import (
     FakeNameplateVision,
@@ -75,8 +75,7 @@ def test_order_photo_correct_confirm_receipt(kiosk: TestClient, made: dict[str, 
     )
     assert 'value="4410024"' in confirm.text
     assert 'data-testid="conf-serial_number"' in confirm.text
-    fields = {f"f_{k}": "" for k in ("instrument_type", "manufacturer", "model", "serial_number",
-                                     "range_min", "range_max", "unit", "accuracy_class")}  # fmt: skip
+    fields = {f"f_{name}": "" for name in INSTRUMENT_FIELDS}
     fields |= {"f_instrument_type": "数字压力计", "f_model": "700G08", "f_serial_number": "4410099"}
     after = kiosk.post("/kiosk/confirm", data=fields | {"csrf": token})
     assert "kiosk-line" in after.text
