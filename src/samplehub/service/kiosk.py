@@ -10,8 +10,10 @@ timed-out session is simply dropped, and the database never holds half a hand-in
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from samplehub.domain.credit_code import validate_credit_code
-from samplehub.domain.errors import InvalidValue, NotFound
+from samplehub.domain.errors import Conflict, InvalidValue, NotFound
 from samplehub.domain.intake import DEVICE_LABEL, DEVICE_RFID, order_number_from_scan
 from samplehub.domain.model import Contact, Instrument, OrderItem, Role, Sample, Service
 from samplehub.domain.nameplate import FIELD_NAMES
@@ -43,6 +45,7 @@ from samplehub.service.ports_intake import (
 )
 
 log = logging.getLogger(__name__)
+BUSY_RETRIES = 5  # on top of the bus's own: eight kiosks may commit to one custody chain at once
 INSTRUMENT_FIELDS = FIELD_NAMES  # what the customer confirms, in the vision contract's order
 
 
@@ -161,6 +164,20 @@ class KioskDesk:
         self.camera = camera
         self._sessions: dict[str, KioskSession] = {}
         self._lock = threading.Lock()
+
+    def _handle(self, command: Any) -> Any:
+        """The bus, retried a few more times with a random pause while others hold the chain.
+
+        A lost race changes nothing (the transaction rolled back), so replaying it is safe.
+        """
+        for attempt in range(BUSY_RETRIES):
+            try:
+                return self.bus.handle(command)
+            except Conflict:
+                if attempt == BUSY_RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -351,7 +368,7 @@ class KioskDesk:
         """Receive the instrument as confirmed: one transaction, then label and tag."""
         session = self._active(actor, session_id)
         instrument = clean_fields(fields)
-        handed: HandedIn = self.bus.handle(
+        handed: HandedIn = self._handle(
             ci.ReceiveAtKiosk(
                 actor,
                 session.order_number,
@@ -385,7 +402,7 @@ class KioskDesk:
         """Refuse the instrument (e.g. damaged): registered and rejected with the reason."""
         session = self._active(actor, session_id)
         instrument = clean_fields(fields)
-        handed: HandedIn = self.bus.handle(
+        handed: HandedIn = self._handle(
             ci.RefuseAtKiosk(
                 actor,
                 session.order_number,
@@ -464,7 +481,7 @@ class KioskDesk:
         self, actor: Actor, sample_number: str, outcomes: tuple[tuple[str, bool, str], ...]
     ) -> None:
         try:
-            self.bus.handle(ci.RecordIntakeDevices(actor, sample_number, outcomes))
+            self._handle(ci.RecordIntakeDevices(actor, sample_number, outcomes))
         except Exception:  # the receipt is committed; a lost device note is logged, not fatal
             log.exception("recording the device outcome of %s failed", sample_number)
 

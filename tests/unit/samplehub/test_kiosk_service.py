@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from samplehub import bootstrap
 from samplehub.adapters.memory import FixedClock, MemoryStore
 from samplehub.config import Settings
 from samplehub.domain.epc import Giai96
-from samplehub.domain.errors import InvalidValue, NotFound
+from samplehub.domain.errors import Conflict, InvalidValue, NotFound
 from samplehub.domain.model import Role
 from samplehub.domain.nameplate import OcrLine, extract_fields
 from samplehub.service import commands as c
@@ -212,3 +213,27 @@ def test_an_abandoned_or_idle_session_ends_and_nothing_was_written(world, servic
     assert store.samples == {}
     assert all(json.loads(r.payload) for r in store.audit)  # only the set-up records
     assert {r.event_type for r in store.audit} == {"CustomerRegistered", "OrderCreated"}
+
+
+class RacingBus:
+    """Loses the first ``losses`` races (Conflict), as eight kiosks on one chain may."""
+
+    def __init__(self, bus: Any, losses: int) -> None:
+        self.bus, self.losses = bus, losses
+
+    def handle(self, command: Any) -> Any:
+        if self.losses:
+            self.losses -= 1
+            raise Conflict("the audit chain")
+        return self.bus.handle(command)
+
+
+def test_a_receipt_that_lost_a_race_is_replayed(world, services) -> None:
+    desk, made = world
+    desk.bus = RacingBus(desk.bus, losses=3)
+    session = desk.start_order(KIOSK, made["order_a"])
+    line = desk.confirm(KIOSK, session.id, confirmed())
+    assert queries.get_sample(services.uow_factory, STAFF, line.sample_number).epc == line.epc_hex
+    desk.bus = RacingBus(desk.bus.bus, losses=99)
+    with pytest.raises(Conflict):
+        desk.confirm(KIOSK, session.id, confirmed(serial_number="X-9"))
