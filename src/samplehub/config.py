@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,35 @@ class InstituteSettings(BaseModel):
     )
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL of the /verify pages in QR codes"
+    )
+
+
+class KioskSettings(BaseModel):
+    """The self-service intake kiosk (送样平台): EPC numbering and its devices."""
+
+    model_config = ConfigDict(extra="forbid")
+    epc_company_prefix: str = Field(
+        "0614141",
+        pattern=r"^[0-9]{6,12}$",
+        description="GS1 company prefix in GIAI-96 EPCs (the GS1 example prefix; set your own)",
+    )
+    epc_filter: int = Field(0, ge=0, le=7, description="GIAI-96 filter value (0 = all others)")
+    location: str = Field("intake_platform:K1", description="Where this kiosk receives samples")
+    idle_timeout_s: int = Field(
+        180, ge=10, le=3600, description="Seconds without a touch before a session is dropped"
+    )
+    printer: Literal["pdf", "zpl", "memory"] = Field(
+        "pdf", description="Label printer: pdf (files in data_dir/labels), zpl (TCP 9100), memory"
+    )
+    printer_host: str = Field("", description="Host of the ZPL label printer (printer = zpl)")
+    printer_port: int = Field(9100, ge=1, le=65535, description="Port of the ZPL label printer")
+    camera: Literal["folder", "opencv", "none"] = Field(
+        "folder", description="Platform camera: a folder of images, OpenCV, or none (uploads)"
+    )
+    camera_source: str = Field(
+        "",
+        description="Image folder (camera = folder; empty: the demo nameplates) or the OpenCV "
+        "source: a USB index such as 0, or an RTSP URL",
     )
 
 
@@ -69,6 +99,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON request body")
     sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)
     institute: InstituteSettings = Field(default_factory=InstituteSettings)
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

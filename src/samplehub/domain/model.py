@@ -293,6 +293,7 @@ class Sample:
     state: SampleState = SampleState.REGISTERED
     location: Location = field(default_factory=lambda: Location(LocationKind.CUSTOMER, "customer"))
     epc: str | None = None
+    epc_uri: str | None = None  # the EPC's pure-identity URI (urn:epc:id:giai:...)
     service_completed: bool = False
     held_from: SampleState | None = None
     hold_reason: HoldReason | None = None

@@ -25,8 +25,13 @@ from samplehub.entrypoints.security import LoginLimiter
 from samplehub.entrypoints.state import AppState
 from samplehub.entrypoints.web.context import page_context
 from samplehub.service.container import Services
+from samplehub.service.kiosk import KioskDesk
+from samplehub.service.ports_intake import MAX_IMAGE_BYTES
 
 log = logging.getLogger(__name__)
+# photo uploads may be up to 20 MB; the margin lets the kiosk say so in its own words
+KIOSK_UPLOAD_PATHS = ("/api/kiosk/sessions/", "/kiosk/photo")
+KIOSK_UPLOAD_BYTES = MAX_IMAGE_BYTES + 4 * 1024 * 1024
 DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle
 and the chain of custody. Get a token from `POST /api/auth/token`, then press *Authorize*."""
 
@@ -47,10 +52,16 @@ def _staff_only(request: Request) -> None:
         raise StarletteHTTPException(403, "staff only")
 
 
-def create_app(services: Services, settings: Settings, fleet: FleetSource | None = None) -> FastAPI:
+def create_app(
+    services: Services,
+    settings: Settings,
+    fleet: FleetSource | None = None,
+    kiosk: KioskDesk | None = None,
+) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter.
 
-    ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff.
+    ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff;
+    ``kiosk`` (bootstrap.build_kiosk) serves ``/kiosk`` and ``/api/kiosk``.
     """
     if len(settings.secret_key) < 16:
         raise ValueError("secret_key must be at least 16 characters (bootstrap.with_secret_key)")
@@ -62,7 +73,7 @@ def create_app(services: Services, settings: Settings, fleet: FleetSource | None
         redoc_url=None,
     )
     app.state.samplehub = AppState(
-        services, settings, LoginLimiter(settings.login_attempts_per_minute)
+        services, settings, LoginLimiter(settings.login_attempts_per_minute), kiosk=kiosk
     )
     for router in api_routers():
         app.include_router(router, prefix="/api")
@@ -107,7 +118,12 @@ def create_app(services: Services, settings: Settings, fleet: FleetSource | None
         return web.error_page(request, error.status_code, str(body["message"]), headers)
 
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_paths=KIOSK_UPLOAD_PATHS,
+        upload_max_bytes=KIOSK_UPLOAD_BYTES,
+    )
     return app
 
 

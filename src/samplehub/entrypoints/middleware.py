@@ -19,19 +19,30 @@ class BodyLimit:
     replayed, so no handler ever sees a truncated body.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_paths: tuple[str, ...] = (),
+        upload_max_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_paths = upload_paths  # path prefixes that take photo uploads
+        self.upload_max_bytes = upload_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        if self.upload_paths and str(scope["path"]).startswith(self.upload_paths):
+            limit = max(limit, self.upload_max_bytes)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         if declared is not None:
-            if not declared.isdigit() or int(declared) > self.max_bytes:
-                await self._refuse(send)
+            if not declared.isdigit() or int(declared) > limit:
+                await self._refuse(send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -46,8 +57,8 @@ class BodyLimit:
                 return  # the client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send)
+            if size > limit:
+                await self._refuse(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -64,12 +75,14 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         payload = json.dumps(
             {
                 "error": "body_too_large",
-                "message": f"request body over the limit of {self.max_bytes} bytes",
-                "limit": self.max_bytes,
+                "message": f"request body over the limit of {limit} bytes",
+                "field": "body",
+                "allowed": f"at most {limit} bytes",
+                "limit": limit,
             }
         ).encode()
         await send(

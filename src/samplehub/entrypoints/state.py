@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from samplehub.config import Settings
 from samplehub.entrypoints.security import LoginLimiter, RevokedSessions
 from samplehub.service.container import Services
+from samplehub.service.kiosk import KioskDesk
 
 
 @dataclass(frozen=True)
@@ -15,5 +16,6 @@ class AppState:
     settings: Settings
     limiter: LoginLimiter
     revoked: RevokedSessions = field(default_factory=RevokedSessions)
+    kiosk: KioskDesk | None = None  # the intake kiosk; None where no kiosk is wired
     live_poll_seconds: float = 2.0  # how often a live page's stream looks for a change
     live_max_seconds: float = 300.0  # a stream then ends; the browser reconnects by itself

@@ -25,6 +25,7 @@ from samplehub.domain.model import (
 )
 from samplehub.domain.numbering import NumberScheme
 from samplehub.service import commands as c
+from samplehub.service.handlers_intake import INTAKE_HANDLERS
 from samplehub.service.ports import Clock, PasswordHasher, UnitOfWork
 
 MIN_PASSWORD = 8
@@ -185,4 +186,5 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.CreateOrder: create_order,
     c.RegisterSample: register_sample,
     c.ApplyTransition: apply_transition,
+    **INTAKE_HANDLERS,
 }

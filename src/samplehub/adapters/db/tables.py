@@ -69,6 +69,7 @@ samples = Table(
     Column("state", String(16), nullable=False, index=True),
     Column("location", String(100), nullable=False),
     Column("epc", String(24), nullable=True, unique=True),
+    Column("epc_uri", String(64), nullable=True),
     Column("service_completed", Boolean, nullable=False, default=False),
     Column("held_from", String(16), nullable=True),
     Column("hold_reason", String(16), nullable=True),

@@ -45,7 +45,8 @@ def _serve(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     fleet = bootstrap.demo_fleet(settings, services=services) if with_fleet else None
-    app = create_app(services, bootstrap.with_secret_key(settings), fleet)
+    kiosk = bootstrap.build_kiosk(settings, services)
+    app = create_app(services, bootstrap.with_secret_key(settings), fleet, kiosk)
     if fleet is not None:
         fleet.start()
     try:
@@ -151,6 +152,7 @@ def demo(
     typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
     typer.echo(f"live fleet map (staff): http://{host}:{port}/fleet")
+    typer.echo(f"intake kiosk (login kiosk): http://{host}:{port}/kiosk")
     _serve(settings, services, host, port, with_fleet=True)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from samplehub.entrypoints.web import live, orders_form, pages
+from samplehub.entrypoints.web import kiosk_pages, live, orders_form, pages
 from samplehub.entrypoints.web.context import page_context
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -18,6 +18,7 @@ def router() -> APIRouter:
     combined = APIRouter(include_in_schema=False)
     combined.include_router(live.router)
     combined.include_router(orders_form.router)
+    combined.include_router(kiosk_pages.router)
     combined.include_router(pages.router)
     return combined
 

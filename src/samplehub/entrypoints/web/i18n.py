@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from samplehub.domain.lifecycle import LABELS, SampleState
+from samplehub.entrypoints.web.i18n_kiosk import KIOSK_MESSAGES
 
 LOCALES = ("zh-CN", "en")
 # China Standard Time: UTC+8 all year, no daylight saving since 1991; a fixed offset needs no
@@ -261,3 +262,11 @@ class Translator:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _merge(extra: dict[str, dict[str, str]]) -> None:
+    for locale, messages in extra.items():
+        MESSAGES[locale].update(messages)
+
+
+_merge(KIOSK_MESSAGES)

@@ -52,6 +52,8 @@ def csrf_required(ctx: PageContext, token: str) -> None:
 def home(ctx: Page) -> Response:
     if ctx.actor is None:
         return _redirect(ctx, "/login")
+    if ctx.actor.role is Role.KIOSK:
+        return _redirect(ctx, "/kiosk")
     return _redirect(ctx, "/orders" if not ctx.actor.is_staff else "/samples")
 
 

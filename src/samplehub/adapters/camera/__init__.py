@@ -1,0 +1,1 @@
+"""Cameras of the intake platform: an image folder (demo) and OpenCV VideoCapture (production)."""

@@ -1,0 +1,128 @@
+"""The /kiosk page over the memory fakes: steps, refusals in both languages, idle reset."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from samplehub import bootstrap
+from samplehub.config import Settings
+from samplehub.domain.nameplate import OcrLine, extract_fields
+from samplehub.entrypoints.app import create_app
+from samplehub.service.container import Services
+from samplehub.service.demo import DEMO_PASSWORD
+from samplehub.service.kiosk import INSTRUMENT_FIELDS, KioskDesk
+from samplehub.service.ports_camera import FakeCamera, Photo
+from samplehub.service.ports_intake import (
+    FakeNameplateVision,
+    InMemoryLabelPrinter,
+    VisionResult,
+)
+from samplehub.simulation.tag_roll import TagRollWriter
+
+PLATE = [OcrLine("数字压力计", 0.97), OcrLine("型号 700G08", 0.96), OcrLine("S/N 4410024", 0.9)]
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+@pytest.fixture
+def desk(web_services: Services, settings: Settings) -> KioskDesk:
+    vision = FakeNameplateVision(
+        results={"plate.jpg": VisionResult(extract_fields(PLATE), (), (), 3.0)},
+        unreadable={"broken.jpg"},
+    )
+    return bootstrap.build_kiosk(
+        settings,
+        web_services,
+        vision=vision,
+        printer=InMemoryLabelPrinter(),
+        rfid=TagRollWriter(),
+        camera=FakeCamera([Photo(b"x", "plate.jpg")]),
+    )
+
+
+@pytest.fixture
+def kiosk(
+    web_services: Services, settings: Settings, made: dict[str, str], desk: KioskDesk
+) -> Iterator[TestClient]:
+    with TestClient(create_app(web_services, settings, kiosk=desk)) as client:
+        page = client.get("/login")
+        answer = client.post(
+            "/login",
+            data={"username": "kiosk", "password": DEMO_PASSWORD, "csrf": csrf(page.text)},
+            follow_redirects=False,
+        )
+        assert answer.headers["location"] == "/"
+        assert client.get("/", follow_redirects=False).headers["location"] == "/kiosk"
+        yield client
+
+
+def test_order_photo_correct_confirm_receipt(kiosk: TestClient, made: dict[str, str]) -> None:
+    start = kiosk.get("/kiosk")
+    assert 'aria-current="step"' in start.text
+    token = csrf(start.text)
+    photo_step = kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    assert "kiosk-photo-form" in photo_step.text
+    confirm = kiosk.post(
+        "/kiosk/photo", data={"csrf": token}, files={"photo": ("plate.jpg", b"x", "image/jpeg")}
+    )
+    assert 'value="4410024"' in confirm.text
+    assert 'data-testid="conf-serial_number"' in confirm.text
+    fields = {f"f_{name}": "" for name in INSTRUMENT_FIELDS}
+    fields |= {"f_instrument_type": "数字压力计", "f_model": "700G08", "f_serial_number": "4410099"}
+    after = kiosk.post("/kiosk/confirm", data=fields | {"csrf": token})
+    assert "kiosk-line" in after.text
+    receipt = kiosk.post("/kiosk/finish", data={"csrf": token})
+    assert "kiosk-receipt" in receipt.text
+    assert "4410099" in receipt.text
+    assert f"/orders#{made['order_a']}" in receipt.text
+    assert "urn:epc:id:giai:0614141." in receipt.text
+    done = kiosk.post("/kiosk/abandon", data={"csrf": token})
+    assert "kiosk-order-form" in done.text
+
+
+def test_refusals_are_shown_in_the_visitors_language(
+    kiosk: TestClient, made: dict[str, str]
+) -> None:
+    token = csrf(kiosk.get("/kiosk").text)
+    wrong = kiosk.post(
+        "/kiosk/start",
+        data={"order": made["order_b"], "credit_code": "91350100M000100Y43", "csrf": token},
+    )
+    assert wrong.status_code == 422
+    assert "不属于统一社会信用代码" in wrong.text
+    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    bad = kiosk.post(
+        "/kiosk/photo?lang=en",
+        data={"csrf": token},
+        files={"photo": ("broken.jpg", b"x", "image/jpeg")},
+    )
+    assert bad.status_code == 422
+    assert "broken.jpg is corrupt" in bad.text
+    missing = kiosk.post("/kiosk/confirm", data={"csrf": token, "f_instrument_type": ""})
+    assert missing.status_code == 422
+    assert "Instrument" in missing.text
+
+
+def test_idle_return_drops_the_session_and_says_so(kiosk: TestClient, made: dict[str, str]):
+    token = csrf(kiosk.get("/kiosk").text)
+    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    assert "kiosk-photo-form" in kiosk.get("/kiosk").text
+    reset = kiosk.post("/kiosk/abandon", data={"csrf": token, "idle": "1"})
+    assert "kiosk-idle" in reset.text
+    assert "kiosk-order-form" in reset.text
+    ended = kiosk.post("/kiosk/capture", data={"csrf": token})
+    assert ended.status_code == 422
+    assert "请重新开始" in ended.text
+
+
+def test_customers_may_not_open_the_kiosk(client: TestClient, browser_login) -> None:
+    browser_login("cust-a")
+    assert client.get("/kiosk").status_code == 403
