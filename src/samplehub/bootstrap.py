@@ -18,11 +18,14 @@ from samplehub.domain.numbering import NumberScheme
 from samplehub.service.container import Services
 from samplehub.service.handlers import Context
 from samplehub.service.lab import LabDeps
+from samplehub.service.lab_services import LabServices
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
 from samplehub.service.ports_intake import NameplateVision
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from samplehub.service.ports_fleet import Transport
     from samplehub.simulation.live import LiveFleet
 
@@ -36,14 +39,20 @@ def bootstrap(
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
     publisher: EventPublisher | None = None,
+    lab: LabDeps | None = None,
 ) -> Services:
-    """Wire the services; anything not given gets its production adapter."""
+    """Wire the services; anything not given gets its production adapter.
+
+    The lab (console, certificates) is wired on the database when no unit of work is given,
+    or on ``lab`` when that is given.
+    """
     close: Callable[[], None] = _nothing_to_close
     if uow_factory is None:
         from samplehub.adapters.db import sql_uow_factory
 
         sql = sql_uow_factory(settings.resolved_database_url(), settings.data_dir)
         uow_factory, close = sql, sql.dispose
+        lab = lab or lab_deps(settings, sql.engine)
     clock = clock or SystemClock()
     hasher = hasher or Argon2Hasher()
     numbering = settings.sample_numbering
@@ -54,7 +63,34 @@ def bootstrap(
         order_numbers=NumberScheme("WT", numbering.width),
     )
     bus = MessageBus(uow_factory, context, publisher)
-    return Services(bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock, close=close)
+    lab_services = None if lab is None else lab_services_for(settings, lab, uow_factory, clock)
+    return Services(
+        bus=bus, uow_factory=uow_factory, hasher=hasher, clock=clock, close=close, lab=lab_services
+    )
+
+
+def lab_services_for(
+    settings: Settings, deps: LabDeps, uow_factory: Callable[[], UnitOfWork], clock: Clock
+) -> LabServices:
+    """The lab console and certificate desk over the given lab deps and unit of work."""
+    from samplehub.adapters.metrology_rules.standards import load_standards
+    from samplehub.service.lab_console import (
+        ConsoleConfig,
+        LabConsole,
+        split_customer_intervals,
+    )
+    from samplehub.service.lab_desk import CertificateDesk
+
+    lab_settings = settings.lab
+    config = ConsoleConfig.parse(
+        lab_settings.disciplines, lab_settings.benches, lab_settings.turnaround_days
+    )
+    intervals = split_customer_intervals(settings.recall.customer_intervals)
+    return LabServices(
+        deps=deps,
+        console=LabConsole(uow_factory, clock, deps.rules, config),
+        desk=CertificateDesk(deps, uow_factory, clock, load_standards(), intervals),
+    )
 
 
 def demo_seed_services(settings: Settings) -> Services:
@@ -67,7 +103,7 @@ def demo_seed_services(settings: Settings) -> Services:
     return bootstrap(settings, clock=SteppingClock(start, timedelta(minutes=40)))
 
 
-def lab_deps(settings: Settings) -> LabDeps:
+def lab_deps(settings: Settings, engine: Engine | None = None) -> LabDeps:
     """The lab use cases on the database, with PDFs under ``data_dir/documents``."""
     from samplehub.adapters.certificates.dcc import DccXmlWriter
     from samplehub.adapters.certificates.institute import Institute
@@ -85,7 +121,7 @@ def lab_deps(settings: Settings) -> LabDeps:
         phone=institute_settings.phone,
         authorisation=institute_settings.authorisation,
     )
-    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
+    engine = engine or make_engine(settings.resolved_database_url(), settings.data_dir)
     return LabDeps(
         certificates=SqlCertificateRepository(engine),
         renderer=PdfCertificateRenderer(institute),

@@ -56,6 +56,7 @@ class Role(enum.StrEnum):
     CUSTOMER = "customer"
     KIOSK = "kiosk"
     LAB = "lab"
+    APPROVER = "approver"  # lab staff who may also approve (批准) certificates
     WAREHOUSE = "warehouse"
     ADMIN = "admin"
 

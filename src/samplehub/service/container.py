@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, PasswordHasher, UnitOfWork
+
+if TYPE_CHECKING:
+    from samplehub.service.lab_services import LabServices
 
 
 @dataclass(frozen=True)
@@ -16,3 +20,4 @@ class Services:
     hasher: PasswordHasher
     clock: Clock
     close: Callable[[], None] = lambda: None  # releases connections; call when done
+    lab: LabServices | None = None  # the lab console and certificates (None: not wired)

@@ -23,6 +23,8 @@ CUSTOMER_B = ("厦门海湾化工有限公司", "91350200MA2Y8K3L0G")
 STAFF = [
     ("admin", "admin", "系统管理员"),
     ("lab", "lab", "检定员 王工"),
+    ("lab2", "lab", "核验员 李工"),
+    ("approver", "approver", "批准人 张主任"),
     ("kiosk", "kiosk", "自助送样平台 1号"),
     ("warehouse", "warehouse", "库管 李工"),
 ]
