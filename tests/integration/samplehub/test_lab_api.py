@@ -55,7 +55,7 @@ def services(settings: Settings) -> Iterator[Services]:
 def world(services: Services, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
     made = seed_demo(services)
     client = TestClient(create_app(services, settings))
-    yield client, made
+    return client, made
 
 
 def token(client: TestClient, username: str) -> dict[str, str]:
@@ -98,7 +98,8 @@ def test_from_storage_to_issued_certificate_by_three_people(
     assert reviewed.json()["reviewed_by"] == "lab2"
     assert client.post(f"/api/lab/certificates/{cert}/approve", headers=lab2).status_code == 403
     early = client.post(f"/api/lab/certificates/{cert}/issue", headers=lab)
-    assert 400 <= early.status_code < 500 and "approved" in early.json()["message"]
+    assert 400 <= early.status_code < 500
+    assert "approved" in early.json()["message"]
     approved = client.post(f"/api/lab/certificates/{cert}/approve", headers=approver)
     assert approved.json()["status"] == "approved"
     issued = client.post(f"/api/lab/certificates/{cert}/issue", headers=lab).json()
@@ -107,10 +108,13 @@ def test_from_storage_to_issued_certificate_by_three_people(
     assert pdf.content.startswith(b"%PDF")
     assert issued["pdf_sha256"] == hashlib.sha256(pdf.content).hexdigest()
     public = TestClient(client.app).get(f"/verify/{cert}?lang=en")
-    assert public.status_code == 200 and issued["pdf_sha256"] in public.text
-    assert "合格" in public.text and number in public.text
+    assert public.status_code == 200
+    assert issued["pdf_sha256"] in public.text
+    assert "合格" in public.text
+    assert number in public.text
     dcc = client.get(f"/api/lab/certificates/{cert}/dcc", headers=lab)
-    assert dcc.status_code == 200 and b"digitalCalibrationCertificate" in dcc.content
+    assert dcc.status_code == 200
+    assert b"digitalCalibrationCertificate" in dcc.content
 
     assert client.post(f"/api/lab/samples/{number}/return", headers=lab).status_code == 204
     sample = client.get(f"/api/samples/{number}", headers=lab).json()

@@ -23,12 +23,12 @@ from samplehub.domain.metrology.rules import Method
 from samplehub.domain.model import Sample
 from samplehub.entrypoints.api.deps import CurrentActor, State
 from samplehub.entrypoints.api.schemas import Strict
+from samplehub.entrypoints.state import AppState
 from samplehub.service import lab
 from samplehub.service.commands import Actor
 from samplehub.service.lab_console import WorkItem
 from samplehub.service.lab_desk import WorkConditions
 from samplehub.service.lab_services import LabServices
-from samplehub.entrypoints.state import AppState
 
 router = APIRouter(tags=["lab"], prefix="/lab")
 Number = str | int | float
