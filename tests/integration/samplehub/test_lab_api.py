@@ -52,7 +52,7 @@ def services(settings: Settings) -> Iterator[Services]:
 
 
 @pytest.fixture
-def world(services: Services, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def world(services: Services, settings: Settings) -> tuple[TestClient, dict[str, str]]:
     made = seed_demo(services)
     client = TestClient(create_app(services, settings))
     return client, made
