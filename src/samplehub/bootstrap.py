@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from samplehub.service.lab_services import LabServices
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
 from samplehub.service.ports_intake import NameplateVision
+from samplehub.service.ports_notify import Notice, NoticeSender
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -131,6 +133,54 @@ def lab_deps(settings: Settings, engine: Engine | None = None) -> LabDeps:
         rules=load_rule_book(),
         verify_base_url=institute_settings.public_url,
     )
+
+
+def recall_senders(settings: Settings) -> list[NoticeSender]:
+    """The reminder channels the settings configure: SMTP email, SMS and WeChat webhooks."""
+    from samplehub.adapters.notifications.smtp import SmtpSender
+    from samplehub.adapters.notifications.webhook import WebhookSender
+    from samplehub.service.ports_notify import Channel
+
+    recall = settings.recall
+    senders: list[NoticeSender] = []
+    if recall.smtp_host:
+        senders.append(SmtpSender(recall.smtp_host, recall.smtp_port, recall.smtp_sender))
+    if recall.sms_webhook_url:
+        senders.append(WebhookSender(Channel.SMS, recall.sms_webhook_url))
+    if recall.wechat_webhook_url:
+        senders.append(WebhookSender(Channel.WECHAT, recall.wechat_webhook_url))
+    return senders
+
+
+def send_recall_reminders(
+    settings: Settings, today: date | None = None, senders: list[NoticeSender] | None = None
+) -> list[Notice]:
+    """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
+    from datetime import UTC, datetime, timedelta
+
+    from samplehub.adapters.db import make_engine
+    from samplehub.adapters.db.reminders import SqlReminderLog
+    from samplehub.domain.recall import parse_days
+    from samplehub.service.recall import send_reminders
+
+    now = datetime.now(UTC)
+    today = today or (now + timedelta(hours=8)).date()  # the institute's calendar day (UTC+8)
+    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
+    services = bootstrap(settings)
+    try:
+        assert services.lab is not None
+        return send_reminders(
+            services.lab.deps,
+            services.uow_factory,
+            recall_senders(settings) if senders is None else senders,
+            SqlReminderLog(engine),
+            today,
+            now,
+            parse_days(settings.recall.reminder_days),
+        )
+    finally:
+        services.close()
+        engine.dispose()
 
 
 def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:

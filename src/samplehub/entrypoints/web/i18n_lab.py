@@ -5,6 +5,14 @@ from __future__ import annotations
 LAB_MESSAGES: dict[str, dict[str, str]] = {
     "zh-CN": {
         "nav_lab": "实验室",
+        "nav_recall": "到期送检",
+        "recall_title": "到期送检",
+        "recall_lead": "贵单位已检器具的下次检定日期；勾选即将到期的器具，一键预约送检。",
+        "recall_due": "下次检定日期",
+        "recall_overdue": "已过期",
+        "recall_soon": "即将到期",
+        "recall_none": "暂无已签发证书的器具",
+        "recall_preregister": "一键预约送检",
         "lab_only": "仅限实验室人员",
         "lab_console": "实验室工作台",
         "lab_scan": "扫描样品标签或 RFID 标签确认到台",
@@ -85,6 +93,15 @@ LAB_MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         "nav_lab": "Lab",
+        "nav_recall": "Due for recall",
+        "recall_title": "Due for recall",
+        "recall_lead": "When your verified instruments are due again; tick those coming due "
+        "and book them in one click.",
+        "recall_due": "Due",
+        "recall_overdue": "overdue",
+        "recall_soon": "due soon",
+        "recall_none": "No instruments with issued certificates yet",
+        "recall_preregister": "Book the ticked instruments",
         "lab_only": "Lab staff only",
         "lab_console": "Lab console",
         "lab_scan": "Scan the label or RFID tag to confirm arrival at the bench",
