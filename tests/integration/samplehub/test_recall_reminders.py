@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -114,10 +114,10 @@ def test_reminders_go_30_and_7_days_before_due_exactly_once(
 
 
 class Gateway(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]] = []
-    status = 200
+    received: ClassVar[list[dict[str, Any]]] = []
+    status: ClassVar[int] = 200
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         Gateway.received.append(json.loads(self.rfile.read(length)))
         self.send_response(Gateway.status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
 
 from samplehub.domain.errors import DomainError
@@ -50,8 +50,7 @@ def _page(
 @router.get("/recall")
 def due_list(ctx: Page) -> Response:
     actor, labs = _recall(ctx)
-    response: Response = _page(ctx, actor, labs)
-    return response
+    return _page(ctx, actor, labs)
 
 
 @router.post("/recall/preregister")
@@ -66,6 +65,5 @@ async def preregister(ctx: Page) -> Response:
         )
     except DomainError as error:
         status, body = domain_error_body(error)
-        response: Response = _page(ctx, actor, labs, status, str(body["message"]))
-        return response
+        return _page(ctx, actor, labs, status, str(body["message"]))
     return _redirect(ctx, f"/orders?created={order}")
