@@ -9,6 +9,7 @@ import os
 import secrets
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,16 @@ from samplehub.domain.numbering import NumberScheme
 from samplehub.service.container import Services
 from samplehub.service.handlers import Context
 from samplehub.service.lab import LabDeps
+from samplehub.service.lab_services import LabServices
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
 from samplehub.service.ports_intake import NameplateVision
+from samplehub.service.ports_notify import Notice, NoticeSender
 from samplehub.service.status_cache import StatusCache
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from samplehub.service.kiosk import KioskDesk
     from samplehub.service.ports_camera import Camera
     from samplehub.service.ports_fleet import Transport
@@ -45,14 +50,20 @@ def bootstrap(
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
     publisher: EventPublisher | None = None,
+    lab: LabDeps | None = None,
 ) -> Services:
-    """Wire the services; anything not given gets its production adapter."""
+    """Wire the services; anything not given gets its production adapter.
+
+    The lab (console, certificates) is wired on the database when no unit of work is given,
+    or on ``lab`` when that is given.
+    """
     close: Callable[[], None] = _nothing_to_close
     if uow_factory is None:
         from samplehub.adapters.db import sql_uow_factory
 
         sql = sql_uow_factory(settings.resolved_database_url(), settings.data_dir)
         uow_factory, close = sql, sql.dispose
+        lab = lab or lab_deps(settings, sql.engine)
     clock = clock or SystemClock()
     hasher = hasher or Argon2Hasher()
     numbering = settings.sample_numbering
@@ -64,6 +75,7 @@ def bootstrap(
     )
     statuses = StatusCache(settings.status_cache_seconds)
     bus = MessageBus(uow_factory, context, _FanOut(statuses, publisher) if publisher else statuses)
+    lab_services = None if lab is None else lab_services_for(settings, lab, uow_factory, clock)
     return Services(
         bus=bus,
         uow_factory=uow_factory,
@@ -71,6 +83,7 @@ def bootstrap(
         clock=clock,
         statuses=statuses,
         close=close,
+        lab=lab_services,
     )
 
 
@@ -85,6 +98,30 @@ class _FanOut:
             publisher.publish(events)
 
 
+def lab_services_for(
+    settings: Settings, deps: LabDeps, uow_factory: Callable[[], UnitOfWork], clock: Clock
+) -> LabServices:
+    """The lab console and certificate desk over the given lab deps and unit of work."""
+    from samplehub.adapters.metrology_rules.standards import load_standards
+    from samplehub.service.lab_console import (
+        ConsoleConfig,
+        LabConsole,
+        split_customer_intervals,
+    )
+    from samplehub.service.lab_desk import CertificateDesk
+
+    lab_settings = settings.lab
+    config = ConsoleConfig.parse(
+        lab_settings.disciplines, lab_settings.benches, lab_settings.turnaround_days
+    )
+    intervals = split_customer_intervals(settings.recall.customer_intervals)
+    return LabServices(
+        deps=deps,
+        console=LabConsole(uow_factory, clock, deps.rules, config),
+        desk=CertificateDesk(deps, uow_factory, clock, load_standards(), intervals),
+    )
+
+
 def demo_seed_services(settings: Settings) -> Services:
     """Services whose clock starts two days ago and steps 40 minutes a command: demo timelines."""
     from datetime import UTC, datetime, timedelta
@@ -95,7 +132,7 @@ def demo_seed_services(settings: Settings) -> Services:
     return bootstrap(settings, clock=SteppingClock(start, timedelta(minutes=40)))
 
 
-def lab_deps(settings: Settings) -> LabDeps:
+def lab_deps(settings: Settings, engine: Engine | None = None) -> LabDeps:
     """The lab use cases on the database, with PDFs under ``data_dir/documents``."""
     from samplehub.adapters.certificates.dcc import DccXmlWriter
     from samplehub.adapters.certificates.institute import Institute
@@ -113,7 +150,7 @@ def lab_deps(settings: Settings) -> LabDeps:
         phone=institute_settings.phone,
         authorisation=institute_settings.authorisation,
     )
-    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
+    engine = engine or make_engine(settings.resolved_database_url(), settings.data_dir)
     return LabDeps(
         certificates=SqlCertificateRepository(engine),
         renderer=PdfCertificateRenderer(institute),
@@ -123,6 +160,54 @@ def lab_deps(settings: Settings) -> LabDeps:
         rules=load_rule_book(),
         verify_base_url=institute_settings.public_url,
     )
+
+
+def recall_senders(settings: Settings) -> list[NoticeSender]:
+    """The reminder channels the settings configure: SMTP email, SMS and WeChat webhooks."""
+    from samplehub.adapters.notifications.smtp import SmtpSender
+    from samplehub.adapters.notifications.webhook import WebhookSender
+    from samplehub.service.ports_notify import Channel
+
+    recall = settings.recall
+    senders: list[NoticeSender] = []
+    if recall.smtp_host:
+        senders.append(SmtpSender(recall.smtp_host, recall.smtp_port, recall.smtp_sender))
+    if recall.sms_webhook_url:
+        senders.append(WebhookSender(Channel.SMS, recall.sms_webhook_url))
+    if recall.wechat_webhook_url:
+        senders.append(WebhookSender(Channel.WECHAT, recall.wechat_webhook_url))
+    return senders
+
+
+def send_recall_reminders(
+    settings: Settings, today: date | None = None, senders: list[NoticeSender] | None = None
+) -> list[Notice]:
+    """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
+    from datetime import UTC, datetime, timedelta
+
+    from samplehub.adapters.db import make_engine
+    from samplehub.adapters.db.reminders import SqlReminderLog
+    from samplehub.domain.recall import parse_days
+    from samplehub.service.recall import send_reminders
+
+    now = datetime.now(UTC)
+    today = today or (now + timedelta(hours=8)).date()  # the institute's calendar day (UTC+8)
+    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
+    services = bootstrap(settings)
+    try:
+        assert services.lab is not None
+        return send_reminders(
+            services.lab.deps,
+            services.uow_factory,
+            recall_senders(settings) if senders is None else senders,
+            SqlReminderLog(engine),
+            today,
+            now,
+            parse_days(settings.recall.reminder_days),
+        )
+    finally:
+        services.close()
+        engine.dispose()
 
 
 def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:

@@ -64,6 +64,42 @@ class KioskSettings(BaseModel):
     )
 
 
+class LabSettings(BaseModel):
+    """The lab console: which queues it shows, its benches and the turnaround promised."""
+
+    model_config = ConfigDict(extra="forbid")
+    disciplines: str = Field(
+        "pressure,temperature,electrical,mass",
+        description="Comma-separated queues of the lab console, in order (instrument types' "
+        "disciplines); types of other disciplines go to a queue 'other'",
+    )
+    benches: str = Field(
+        "P-01,P-02,T-01,E-01,M-01", description="Comma-separated bench codes samples go to"
+    )
+    turnaround_days: int = Field(
+        10, ge=1, le=365, description="Days from an order to the promised due date of its work"
+    )
+
+
+class RecallSettings(BaseModel):
+    """Recall reminders: when, and over which channels they go out."""
+
+    model_config = ConfigDict(extra="forbid")
+    reminder_days: str = Field("30,7", description="Days before the due date a reminder goes")
+    customer_intervals: str = Field(
+        "",
+        description="Shorter intervals per customer: 'CREDIT_CODE:type=months,...;...' "
+        "(e.g. 91350100M000100Y43:pressure_gauge=3)",
+    )
+    smtp_host: str = Field("", description="SMTP server for reminder emails; empty: no email")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port")
+    smtp_sender: str = Field("recall@samplehub.invalid", description="From address of reminders")
+    sms_webhook_url: str = Field("", description="SMS gateway webhook (JSON POST); empty: no SMS")
+    wechat_webhook_url: str = Field(
+        "", description="WeChat template-message webhook (JSON POST); empty: no WeChat"
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of SampleHub; each maps to an environment variable ``SAMPLEHUB_<NAME>``."""
 
@@ -100,6 +136,8 @@ class Settings(BaseSettings):
     sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)
     institute: InstituteSettings = Field(default_factory=InstituteSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    lab: LabSettings = Field(default_factory=LabSettings)
+    recall: RecallSettings = Field(default_factory=RecallSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

@@ -28,6 +28,7 @@ from samplehub.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.domain.locations import Location, LocationKind
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
 E = TypeVar("E", bound=enum.Enum)
@@ -56,6 +57,7 @@ class Role(enum.StrEnum):
     CUSTOMER = "customer"
     KIOSK = "kiosk"
     LAB = "lab"
+    APPROVER = "approver"  # lab staff who may also approve (批准) certificates
     WAREHOUSE = "warehouse"
     ADMIN = "admin"
 
@@ -82,11 +84,14 @@ class Channel(enum.StrEnum):
 class Contact:
     name: str
     phone: str
+    email: str | None = None  # where recall reminders go
 
     def __post_init__(self) -> None:
         _text("contact.name", self.name, 40)
         if not _PHONE.match(self.phone):
             raise InvalidValue("contact.phone", self.phone, "a phone number of 6 to 20 digits")
+        if self.email is not None and (len(self.email) > 120 or not _EMAIL.match(self.email)):
+            raise InvalidValue("contact.email", self.email, "an email address such as a@b.cn")
 
 
 @dataclass

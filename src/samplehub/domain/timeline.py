@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from samplehub.domain.audit import AuditRecord
+from samplehub.domain.lab_events import STEPS
 from samplehub.domain.lifecycle import LABELS, SampleState
 
 _TRANSITION_TEXT: dict[str, tuple[str, str]] = {
@@ -41,7 +42,7 @@ class TimelineEntry:
 
 def sample_timeline(records: Iterable[AuditRecord]) -> list[TimelineEntry]:
     """Entries for one sample's records, oldest first (records are in chain order)."""
-    entries = []
+    entries: list[TimelineEntry] = []
     for record in records:
         payload = json.loads(record.payload)
         if record.event_type == "SampleRegistered":
@@ -52,6 +53,11 @@ def sample_timeline(records: Iterable[AuditRecord]) -> list[TimelineEntry]:
                 payload["transition"], LABELS[SampleState(payload["to_state"])]
             )
             state, location, reason = payload["to_state"], payload["location"], payload["reason"]
+        elif record.event_type == "CertificateStep":
+            zh, en = STEPS.get(payload["step"], (payload["step"], payload["step"]))
+            zh, en = f"{zh} {payload['certificate']}", f"{en} {payload['certificate']}"
+            state = entries[-1].state if entries else SampleState.IN_LAB.value
+            location, reason = None, payload["detail"]
         else:
             continue
         entries.append(

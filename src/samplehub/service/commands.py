@@ -33,7 +33,8 @@ class Command:
 class RegisterCustomer(Command):
     name: str
     credit_code: str
-    contacts: list[tuple[str, str]] = field(default_factory=list)  # (name, phone)
+    # (name, phone) or (name, phone, email)
+    contacts: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

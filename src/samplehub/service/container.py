@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from samplehub.service.messagebus import MessageBus
 from samplehub.service.ports import Clock, PasswordHasher, UnitOfWork
 from samplehub.service.status_cache import StatusCache
+
+if TYPE_CHECKING:
+    from samplehub.service.lab_services import LabServices
 
 
 @dataclass(frozen=True)
@@ -18,3 +22,4 @@ class Services:
     clock: Clock
     statuses: StatusCache  # the status read model; the bus drops what committed events name
     close: Callable[[], None] = lambda: None  # releases connections; call when done
+    lab: LabServices | None = None  # the lab console and certificates (None: not wired)

@@ -23,6 +23,8 @@ CUSTOMER_B = ("厦门海湾化工有限公司", "91350200MA2Y8K3L0G")
 STAFF = [
     ("admin", "admin", "系统管理员"),
     ("lab", "lab", "检定员 王工"),
+    ("lab2", "lab", "核验员 李工"),
+    ("approver", "approver", "批准人 张主任"),
     ("kiosk", "kiosk", "自助送样平台 1号"),
     ("warehouse", "warehouse", "库管 李工"),
 ]
@@ -66,8 +68,12 @@ def seed_demo(services: Services) -> dict[str, str]:
     """Create the demo data; returns what was made (customer ids, order and sample numbers)."""
     bus, admin = services.bus, c.SYSTEM
     made: dict[str, str] = {}
-    customer_a = bus.handle(c.RegisterCustomer(admin, *CUSTOMER_A, [("陈经理", "13905910001")]))
-    customer_b = bus.handle(c.RegisterCustomer(admin, *CUSTOMER_B, [("林主管", "13806020002")]))
+    customer_a = bus.handle(
+        c.RegisterCustomer(admin, *CUSTOMER_A, [("陈经理", "13905910001", "chen@hengda.example")])
+    )
+    customer_b = bus.handle(
+        c.RegisterCustomer(admin, *CUSTOMER_B, [("林主管", "13806020002", "lin@haiwan.example")])
+    )
     made["customer_a"], made["customer_b"] = customer_a, customer_b
     for username, role, name in STAFF:
         bus.handle(c.CreateUser(admin, username, DEMO_PASSWORD, role, None, name, False))
@@ -109,7 +115,7 @@ def seed_demo_certificates(deps: LabDeps, made: dict[str, str], now: datetime) -
     Three demo people sign it (entered, reviewed 核验, approved 批准), as the four-eyes rule needs.
     """
     entrant = MetrologyActor("lab", "检定员 王工", frozenset({"lab"}))
-    reviewer = MetrologyActor("reviewer", "核验员 李工", frozenset({"lab"}))
+    reviewer = MetrologyActor("lab2", "核验员 李工", frozenset({"lab"}))
     approver = MetrologyActor("approver", "批准人 张主任", frozenset({"approver"}))
     gauge = GAUGES[4]
     header = lab.WorkHeader(

@@ -52,7 +52,7 @@ def register_customer(cmd: c.RegisterCustomer, uow: UnitOfWork, ctx: Context) ->
     if not permissions.may_register_customers(cmd.actor.role):
         raise Forbidden(cmd.actor.username, "register customers")
     with uow:
-        contacts = [Contact(name, phone) for name, phone in cmd.contacts]
+        contacts = [Contact(*contact) for contact in cmd.contacts]
         customer = Customer.register(
             uuid.uuid4().hex,
             cmd.name,

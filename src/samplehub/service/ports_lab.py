@@ -26,6 +26,11 @@ class CertificateRepository(Protocol):
     def next_sequence(self, year: int) -> int:
         """The next free sequence number of the year (1, 2, ...), never handed out twice."""
 
+    def find(
+        self, sample_id: str | None = None, statuses: frozenset[str] | None = None
+    ) -> list[Certificate]:
+        """Certificates of one sample and/or in some statuses (``Status`` values), by number."""
+
 
 class CertificateRenderer(Protocol):
     """Turns an approved certificate into a printable document."""

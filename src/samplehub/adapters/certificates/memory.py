@@ -26,6 +26,16 @@ class InMemoryCertificateRepository:
         self._sequences[year] += 1
         return self._sequences[year]
 
+    def find(
+        self, sample_id: str | None = None, statuses: frozenset[str] | None = None
+    ) -> list[Certificate]:
+        return [
+            copy.deepcopy(item)
+            for _, item in sorted(self._items.items())
+            if (sample_id is None or item.content.sample_id == sample_id)
+            and (statuses is None or item.status.value in statuses)
+        ]
+
     def numbers(self) -> list[str]:
         return sorted(self._items)
 

@@ -69,6 +69,20 @@ class SqlCertificateRepository:
             if done.rowcount != 1:
                 raise Conflict(f"certificate {certificate.number}")
 
+    def find(
+        self, sample_id: str | None = None, statuses: frozenset[str] | None = None
+    ) -> list[Certificate]:
+        c = t.certificates.c
+        query = select(c.body).order_by(c.number)
+        if sample_id is not None:
+            query = query.where(c.sample_id == sample_id)
+        if statuses is not None:
+            query = query.where(c.status.in_(sorted(statuses)))
+        with self.engine.connect() as conn:
+            bodies = conn.execute(query).scalars().all()
+        found = [decode(json.loads(body)) for body in bodies]
+        return [item for item in found if isinstance(item, Certificate)]
+
     def next_sequence(self, year: int) -> int:
         with self.engine.begin() as conn:
             return SqlSequences(conn, []).next(f"certificate-{year}")

@@ -49,7 +49,10 @@ class _Repo:
 
 class SqlCustomers(_Repo):
     def add(self, customer: Customer) -> None:
-        contacts = [{"name": c.name, "phone": c.phone} for c in customer.contacts]
+        contacts = [
+            {"name": c.name, "phone": c.phone} | ({"email": c.email} if c.email else {})
+            for c in customer.contacts
+        ]
         self.conn.execute(
             insert(t.customers).values(
                 id=customer.id, name=customer.name, credit_code=customer.credit_code,
@@ -60,7 +63,7 @@ class SqlCustomers(_Repo):
 
     @staticmethod
     def _load(row: Any) -> Customer:
-        contacts = [Contact(c["name"], c["phone"]) for c in row.contacts]
+        contacts = [Contact(c["name"], c["phone"], c.get("email")) for c in row.contacts]
         return Customer(row.id, row.name, row.credit_code, contacts)
 
     def get(self, customer_id: str) -> Customer | None:

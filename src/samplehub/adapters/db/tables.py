@@ -109,3 +109,14 @@ certificates = Table(
     Column("body", Text, nullable=False),  # the whole certificate (codec JSON)
     Column("version", Integer, nullable=False),
 )
+
+recall_reminders = Table(
+    "recall_reminders",
+    metadata,
+    Column("key", String(200), primary_key=True),  # recall:CERT:DAYS:CHANNEL:RECIPIENT
+    Column("certificate", String(24), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(120), nullable=False),
+    Column("days_before", Integer, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from samplehub.entrypoints.api import audit, auth, customers, kiosk, orders, samples, users
+from samplehub.entrypoints.api import audit, auth, customers, kiosk, lab, orders, samples, users
 
 
 def api_routers() -> list[APIRouter]:
     """The slices' routers, to be included with the ``/api`` prefix (flat: one routing level)."""
-    return [module.router for module in (samples, orders, customers, users, auth, audit, kiosk)]
+    modules = (samples, orders, customers, users, auth, audit, kiosk, lab)
+    return [module.router for module in modules]

@@ -16,6 +16,7 @@ router = APIRouter(tags=["customers"])
 class ContactIn(Strict):
     name: str
     phone: str
+    email: str | None = Field(None, description="Recall reminders go here")
 
 
 class CustomerIn(Strict):
@@ -30,7 +31,10 @@ class Created(BaseModel):
 
 @router.post("/customers", status_code=status.HTTP_201_CREATED, response_model=CustomerOut)
 def register_customer(body: CustomerIn, actor: CurrentActor, services: ServicesDep) -> CustomerOut:
-    contacts = [(ct.name, ct.phone) for ct in body.contacts]
+    contacts: list[tuple[str, ...]] = [
+        (ct.name, ct.phone) if ct.email is None else (ct.name, ct.phone, ct.email)
+        for ct in body.contacts
+    ]
     customer_id = services.bus.handle(
         c.RegisterCustomer(actor, body.name, body.credit_code, contacts)
     )

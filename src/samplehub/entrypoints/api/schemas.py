@@ -29,6 +29,7 @@ class Strict(BaseModel):
 class ContactOut(BaseModel):
     name: str
     phone: str
+    email: str | None = None
 
 
 class CustomerOut(BaseModel):
@@ -39,7 +40,9 @@ class CustomerOut(BaseModel):
 
     @classmethod
     def of(cls, customer: Customer) -> CustomerOut:
-        contacts = [ContactOut(name=c.name, phone=c.phone) for c in customer.contacts]
+        contacts = [
+            ContactOut(name=c.name, phone=c.phone, email=c.email) for c in customer.contacts
+        ]
         return cls(
             id=customer.id,
             name=customer.name,

@@ -19,7 +19,7 @@ from samplehub.service.demo import DEMO_PASSWORD, seed_demo, seed_demo_certifica
 db_app = typer.Typer(help="Database schema 数据库")
 audit_app = typer.Typer(help="Chain of custody 流转追溯")
 user_app = typer.Typer(help="Users 用户")
-DEMO_LOGINS = ("admin", "lab", "kiosk", "warehouse", "cust-a", "cust-b")
+DEMO_LOGINS = ("admin", "lab", "lab2", "approver", "kiosk", "warehouse", "cust-a", "cust-b")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -105,7 +105,7 @@ def audit_verify() -> None:
 @user_app.command("add")
 def user_add(
     username: str = typer.Argument(..., help="Login name"),
-    role: str = typer.Option(..., help="customer, kiosk, lab, warehouse or admin"),
+    role: str = typer.Option(..., help="customer, kiosk, lab, approver, warehouse or admin"),
     customer: str | None = typer.Option(None, help="Customer id or credit code (role customer)"),
     display_name: str = typer.Option("", help="Name shown on pages"),
     password: str | None = typer.Option(

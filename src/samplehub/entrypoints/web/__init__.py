@@ -8,7 +8,14 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from samplehub.entrypoints.web import kiosk_pages, live, orders_form, pages
+from samplehub.entrypoints.web import (
+    kiosk_pages,
+    lab_pages,
+    live,
+    orders_form,
+    pages,
+    recall_pages,
+)
 from samplehub.entrypoints.web.context import page_context
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -20,6 +27,8 @@ def router() -> APIRouter:
     combined.include_router(orders_form.router)
     combined.include_router(kiosk_pages.router)
     combined.include_router(pages.router)
+    combined.include_router(lab_pages.router)
+    combined.include_router(recall_pages.router)
     return combined
 
 

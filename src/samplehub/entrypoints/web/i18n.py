@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from samplehub.domain.lifecycle import LABELS, SampleState
 from samplehub.entrypoints.web.i18n_kiosk import KIOSK_MESSAGES
+from samplehub.entrypoints.web.i18n_lab import LAB_MESSAGES
 
 LOCALES = ("zh-CN", "en")
 # China Standard Time: UTC+8 all year, no daylight saving since 1991; a fixed offset needs no
@@ -104,6 +105,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "role_customer": "客户",
         "role_kiosk": "自助平台",
         "role_lab": "实验室",
+        "role_approver": "批准人",
         "role_warehouse": "仓库",
         "role_admin": "管理员",
         "new_order": "新建委托单",
@@ -203,6 +205,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "role_customer": "Customer",
         "role_kiosk": "Kiosk",
         "role_lab": "Lab",
+        "role_approver": "Approver",
         "role_warehouse": "Warehouse",
         "role_admin": "Admin",
         "new_order": "New order",
@@ -270,3 +273,4 @@ def _merge(extra: dict[str, dict[str, str]]) -> None:
 
 
 _merge(KIOSK_MESSAGES)
+_merge(LAB_MESSAGES)

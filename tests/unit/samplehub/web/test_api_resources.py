@@ -27,7 +27,7 @@ def test_admin_and_kiosk_register_customers(
     )
     assert answer.status_code == 201, answer.text
     assert answer.json()["credit_code"] == code
-    assert answer.json()["contacts"] == [{"name": "张工", "phone": "13900000000"}]
+    assert answer.json()["contacts"] == [{"name": "张工", "phone": "13900000000", "email": None}]
     fetched = client.get(f"/api/customers/{answer.json()['id']}", headers=login("admin"))
     assert fetched.json()["name"] == "泉州新材料有限公司"
     refused = client.post(

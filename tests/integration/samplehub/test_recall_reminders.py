@@ -1,0 +1,211 @@
+"""Recall reminders against a local SMTP server (aiosmtpd) and a local webhook server; the due
+list and one-click pre-registration in the customer portal.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any, ClassVar
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+
+from samplehub import bootstrap
+from samplehub.adapters.db import upgrade
+from samplehub.adapters.memory import PlainHasher
+from samplehub.adapters.notifications.webhook import WebhookSender
+from samplehub.config import RecallSettings, Settings
+from samplehub.domain.metrology.certificate import Certificate
+from samplehub.entrypoints.app import create_app
+from samplehub.service import lab
+from samplehub.service.container import Services
+from samplehub.service.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
+from samplehub.service.ports_notify import Channel
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, Mailbox]]:
+    mailbox, port = Mailbox(), free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    upgrade(settings.resolved_database_url())
+    services = bootstrap.bootstrap(settings, hasher=PlainHasher())
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def issued(services: Services, settings: Settings) -> tuple[dict[str, str], Certificate]:
+    """The demo data with its issued verification certificate (a gauge, 6-month interval)."""
+    made = seed_demo(services)
+    assert services.lab is not None
+    [number] = seed_demo_certificates(services.lab.deps, made, services.clock.now())
+    return made, lab.get(services.lab.deps, number)
+
+
+def test_reminders_go_30_and_7_days_before_due_exactly_once(
+    settings: Settings,
+    services: Services,
+    issued: tuple[dict[str, str], Certificate],
+    smtp: tuple[int, Mailbox],
+) -> None:
+    port, mailbox = smtp
+    _, certificate = issued
+    assert certificate.content.valid_until is not None
+    due = certificate.content.valid_until + timedelta(days=1)
+    performed = certificate.content.performed_on
+    assert (due.year * 12 + due.month) - (performed.year * 12 + performed.month) == 6
+    configured = settings.model_copy(
+        update={"recall": RecallSettings(smtp_host="127.0.0.1", smtp_port=port)}
+    )
+    sent_per_run = []
+    for days_before in (31, 30, 30, 29, 8, 7, 7, 3, 0, -1):
+        day = due - timedelta(days=days_before)
+        sent_per_run.append((days_before, len(bootstrap.send_recall_reminders(configured, day))))
+    assert sent_per_run == [
+        (31, 0), (30, 1), (30, 0), (29, 0), (8, 0), (7, 1), (7, 0), (3, 0), (0, 0), (-1, 0)
+    ]  # fmt: skip
+    assert [m["To"] for m in mailbox.messages] == ["chen@hengda.example", "chen@hengda.example"]
+    keys = [m["X-SampleHub-Key"] for m in mailbox.messages]
+    assert keys == [
+        f"recall:{certificate.number}:30:email:chen@hengda.example",
+        f"recall:{certificate.number}:7:email:chen@hengda.example",
+    ]
+    subject = str(mailbox.messages[0]["Subject"])
+    assert "布莱迪" not in subject  # the instrument's name, not its maker
+    assert f"将于 {due.isoformat()} 到期" in subject
+    body = mailbox.messages[1].get_content()
+    assert certificate.number in body
+    assert "BL-556201" in body
+
+
+class Gateway(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict[str, Any]]] = []
+    status: ClassVar[int] = 200
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        Gateway.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(Gateway.status)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def gateway() -> Iterator[str]:
+    Gateway.received, Gateway.status = [], 200
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/notify"
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+def test_sms_and_wechat_webhooks_get_json_and_a_failed_one_is_retried(
+    settings: Settings, issued: tuple[dict[str, str], Certificate], gateway: str
+) -> None:
+    _, certificate = issued
+    assert certificate.content.valid_until is not None
+    day = certificate.content.valid_until + timedelta(days=1) - timedelta(days=7)
+    senders = [WebhookSender(Channel.SMS, gateway), WebhookSender(Channel.WECHAT, gateway)]
+    Gateway.status = 503
+    assert bootstrap.send_recall_reminders(settings, day, senders) == []
+    assert len(Gateway.received) == 2  # both tried, both refused, nothing recorded
+    Gateway.status = 200
+    sent = bootstrap.send_recall_reminders(settings, day, senders)
+    assert [(n.channel, n.recipient) for n in sent] == [
+        (Channel.SMS, "13905910001"),
+        (Channel.WECHAT, "13905910001"),
+    ]
+    assert [r["channel"] for r in Gateway.received[2:]] == ["sms", "wechat"]
+    assert all(r["key"].startswith(f"recall:{certificate.number}:7:") for r in Gateway.received)
+    assert bootstrap.send_recall_reminders(settings, day, senders) == []
+    assert len(Gateway.received) == 4
+
+
+def test_customer_sees_the_due_list_and_preregisters_in_one_click(
+    services: Services, settings: Settings, issued: tuple[dict[str, str], Certificate]
+) -> None:
+    _, certificate = issued
+    client = TestClient(create_app(services, settings))
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    client.post(
+        "/login", data={"username": "cust-a", "password": DEMO_PASSWORD, "csrf": csrf.group(1)}
+    )
+    due_list = client.get("/recall")
+    assert certificate.number in due_list.text
+    assert "BL-556201" in due_list.text
+    other = TestClient(create_app(services, settings))
+    other_csrf = re.search(r'name="csrf" value="([^"]+)"', other.get("/login").text)
+    assert other_csrf is not None
+    other.post(
+        "/login",
+        data={"username": "cust-b", "password": DEMO_PASSWORD, "csrf": other_csrf.group(1)},
+    )
+    assert certificate.number not in other.get("/recall").text
+    booked = client.post(
+        "/recall/preregister", data={"csrf": csrf.group(1), "certificate": certificate.number}
+    )
+    created = re.search(r"created=(WT\d{4}-\d+)", str(booked.url))
+    assert created is not None
+    token = client.post(
+        "/api/auth/token", json={"username": "cust-a", "password": DEMO_PASSWORD}
+    ).json()["access_token"]
+    order = client.get(
+        f"/api/orders/{created.group(1)}", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert [(i["instrument_type"], i["serial_number"]) for i in order["items"]] == [
+        ("弹簧管压力表", "BL-556201")
+    ]
+    stolen = other.post(
+        "/recall/preregister",
+        data={"csrf": other_csrf.group(1), "certificate": certificate.number},
+    )
+    assert stolen.status_code == 404
+
+
+def test_due_date_for_a_day_like_31_august_follows_the_calendar() -> None:
+    from samplehub.domain.metrology.dates import valid_until
+    from samplehub.domain.recall import due_date
+
+    assert due_date(valid_until(date(2026, 8, 31), 6)) == date(2027, 2, 28)

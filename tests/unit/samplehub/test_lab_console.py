@@ -1,0 +1,265 @@
+"""The lab console over in-memory fakes: queues, bench requests, scans, returns, recall rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from samplehub.adapters.certificates.memory import (
+    InMemoryCertificateRepository,
+    InMemoryDocumentStore,
+)
+from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork
+from samplehub.adapters.metrology_rules.loader import load_rule_book
+from samplehub.adapters.metrology_rules.standards import load_standards
+from samplehub.adapters.results_import.readers import SheetResultsReader
+from samplehub.domain import audit
+from samplehub.domain.epc import giai_for_sample
+from samplehub.domain.errors import Conflict, Forbidden, InvalidValue, NotFound
+from samplehub.domain.lifecycle import SampleState
+from samplehub.domain.metrology import demo
+from samplehub.domain.metrology.certificate import Certificate
+from samplehub.domain.metrology.errors import FourEyesError, WorkflowError
+from samplehub.domain.model import Channel as OrderChannel
+from samplehub.domain.model import Contact, Customer, Instrument, Order, OrderItem, Role, Sample
+from samplehub.domain.model import Service as OrderService
+from samplehub.domain.recall import parse_days, reminder_due
+from samplehub.service.commands import Actor
+from samplehub.service.lab import LabDeps
+from samplehub.service.lab_console import (
+    OTHER,
+    ConsoleConfig,
+    LabConsole,
+    parse_request,
+    request_reason,
+    split_customer_intervals,
+    type_code_for,
+)
+from samplehub.service.lab_desk import CertificateDesk, WorkConditions
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+LAB = Actor("lab", Role.LAB)
+RULES = load_rule_book()
+CONFIG = ConsoleConfig.parse("pressure,temperature", "P-01,T-01", 10)
+
+
+def stored(store: MemoryStore, number: str, instrument_type: str) -> None:
+    with MemoryUnitOfWork(store) as uow:
+        if uow.orders.get("WT2026-000001") is None:
+            uow.customers.add(Customer("c1", "示例公司", "91350100M000100Y43", []))
+            uow.orders.add(
+                Order(
+                    "WT2026-000001",
+                    "c1",
+                    OrderService.VERIFICATION,
+                    OrderChannel.ONLINE,
+                    [OrderItem("压力表")],
+                    datetime(2026, 11, 1, tzinfo=UTC),
+                )
+            )
+        sample = Sample.register(
+            number, "WT2026-000001", "c1", Instrument(instrument_type), "k", NOW
+        )
+        sample.state = SampleState.STORED
+        sample.updated_at = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
+        uow.samples.add(sample)
+        uow.commit()
+
+
+@pytest.fixture
+def console() -> LabConsole:
+    store = MemoryStore()
+    stored(store, "JX2026-000001", "弹簧管压力表")
+    stored(store, "JX2026-000002", "数字温度计")
+    stored(store, "JX2026-000003", "数字多用表")
+    return LabConsole(lambda: MemoryUnitOfWork(store), FixedClock(NOW), RULES, CONFIG)
+
+
+def test_instrument_types_are_matched_by_name_then_keyword() -> None:
+    assert type_code_for(RULES, "pressure_gauge", CONFIG) == "pressure_gauge"
+    assert type_code_for(RULES, "数字温度计", CONFIG) == "digital_thermometer"
+    assert type_code_for(RULES, "YZ 压力真空表", CONFIG) == "pressure_vacuum_gauge"
+    assert type_code_for(RULES, "真空表", CONFIG) == "vacuum_gauge"
+    assert type_code_for(RULES, "压力变送器", CONFIG) is None
+
+
+def test_queues_group_by_discipline_with_due_date_and_age(console: LabConsole) -> None:
+    view = console.view(LAB)
+    assert list(view.queues) == ["pressure", "temperature", OTHER]
+    [gauge] = view.queues["pressure"]
+    assert gauge.sample.number == "JX2026-000001"
+    assert gauge.due == datetime(2026, 11, 11, tzinfo=UTC)  # ordered 1 Nov + 10 days
+    assert gauge.waiting.days == 3
+    # electrical is not a configured queue here: the multimeter waits under "other"
+    assert [w.sample.number for w in view.queues[OTHER]] == ["JX2026-000003"]
+
+
+def test_request_scan_and_send_back_move_the_sample_with_custody(console: LabConsole) -> None:
+    console.request_to_bench(LAB, "JX2026-000001", "P-01")
+    view = console.view(LAB)
+    assert view.queues["pressure"] == []
+    [on_way] = view.requested
+    assert (on_way.bench, on_way.assignee, str(on_way.sample.location)) == (
+        "P-01",
+        "lab",
+        "staff:lab",
+    )
+    epc = giai_for_sample("JX2026-000001", "0614141").to_hex()
+    arrived = console.confirm_arrival(LAB, epc)
+    assert str(arrived.location) == "lab_bench:P-01"
+    assert [w.sample.number for w in console.view(LAB).benches["P-01"]] == ["JX2026-000001"]
+    console.send_back(LAB, "JX2026-000001")
+    sample = console.sample(LAB, "JX2026-000001")
+    assert (sample.state, sample.service_completed) == (SampleState.IN_TRANSIT, True)
+    assert [w.sample.number for w in console.view(LAB).returning] == ["JX2026-000001"]
+
+
+def test_refusals_name_what_was_wrong_and_change_nothing(console: LabConsole) -> None:
+    with pytest.raises(InvalidValue, match="bench"):
+        console.request_to_bench(LAB, "JX2026-000001", "X-99")
+    with pytest.raises(InvalidValue, match="requested to a bench"):
+        console.confirm_arrival(LAB, "JX2026-000001")  # still in storage
+    with pytest.raises(NotFound):
+        console.confirm_arrival(LAB, "JX2026-999999")
+    with pytest.raises(InvalidValue, match="on a lab bench"):
+        console.send_back(LAB, "JX2026-000001")
+    with pytest.raises(Forbidden):
+        console.view(Actor("cust", Role.CUSTOMER, "c1"))
+    assert console.sample(LAB, "JX2026-000001").state is SampleState.STORED
+
+
+def test_request_reason_round_trips_and_other_reasons_do_not_parse() -> None:
+    assert parse_request(request_reason("P-01", "lab2")) == ("P-01", "lab2")
+    assert parse_request("lab-return") is None
+    assert parse_request(None) is None
+
+
+def test_customer_intervals_setting() -> None:
+    assert split_customer_intervals("A1:pressure_gauge=3,vacuum_gauge=4; B2:pressure_gauge=2") == {
+        "A1": {"pressure_gauge": 3, "vacuum_gauge": 4},
+        "B2": {"pressure_gauge": 2},
+    }
+    with pytest.raises(InvalidValue, match="type=months"):
+        split_customer_intervals("A1:pressure_gauge=three")
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2027, 4, 19), None),  # 31 days before
+        (date(2027, 4, 20), 30),  # exactly 30 days before
+        (date(2027, 5, 12), 30),  # 8 days before: still the 30-day one is the most urgent
+        (date(2027, 5, 13), 7),  # exactly 7 days before
+        (date(2027, 5, 19), 7),  # the day before
+        (date(2027, 5, 20), None),  # due today: overdue lists, no reminder
+    ],
+)
+def test_the_most_urgent_reminder_whose_day_has_come(today: date, expected: int | None) -> None:
+    assert reminder_due(date(2027, 5, 20), today, (30, 7)) == expected
+
+
+def test_reminder_days_setting() -> None:
+    assert parse_days("7, 30") == (30, 7)
+    with pytest.raises(ValueError, match="'0'"):
+        parse_days("30,0")
+
+
+def test_contact_email_is_optional_and_checked() -> None:
+    assert Contact("陈经理", "13905910001").email is None
+    assert Contact("陈经理", "13905910001", "chen@hengda.example").email == "chen@hengda.example"
+    with pytest.raises(InvalidValue, match=r"contact\.email"):
+        Contact("陈经理", "13905910001", "chen-at-hengda")
+
+
+class FakeRenderer:
+    def render(self, certificate: Certificate, verify_url: str) -> bytes:
+        return f"%PDF {certificate.number} {verify_url}".encode()
+
+
+class FakeDcc:
+    def write(self, certificate: Certificate) -> bytes:
+        return b"<dcc/>"
+
+
+def desk_on(store: MemoryStore, failing: list[bool]) -> CertificateDesk:
+    def uow_factory() -> MemoryUnitOfWork:
+        if failing and failing.pop(0):
+            raise Conflict("the database (locked)")
+        return MemoryUnitOfWork(store)
+
+    deps = LabDeps(
+        InMemoryCertificateRepository(),
+        FakeRenderer(),
+        InMemoryDocumentStore(),
+        FakeDcc(),
+        SheetResultsReader(),
+        RULES,
+    )
+    return CertificateDesk(deps, uow_factory, FixedClock(NOW), load_standards(), {})
+
+
+def steps(store: MemoryStore, number: str) -> list[tuple[str, str]]:
+    with MemoryUnitOfWork(store) as uow:
+        records = uow.audit.records(sample_number=number)
+    return [
+        (json.loads(r.payload)["step"], r.actor)
+        for r in records
+        if r.event_type == "CertificateStep"
+    ]
+
+
+def test_certificate_steps_land_in_the_custody_chain_and_refusals_add_nothing() -> None:
+    store = MemoryStore()
+    stored(store, "JX2026-000001", "弹簧管压力表")
+    desk = desk_on(store, [])
+    lab, lab2, approver = LAB, Actor("lab2", Role.LAB), Actor("approver", Role.APPROVER)
+    sample = LabConsole(lambda: MemoryUnitOfWork(store), FixedClock(NOW), RULES, CONFIG).sample(
+        lab, "JX2026-000001"
+    )
+    header = desk.header(
+        sample, "pressure_gauge", WorkConditions("20", "50", "P-01"), "(0～1.6) MPa", "1.6级"
+    )
+    assert header.standards[0].identifier == "STD-P-0007"  # the pressure bench's standard
+    certificate = desk.record_gauge(
+        lab, header, demo.GAUGE, demo.PASSING_POINTS, [Decimal(0), Decimal(0)]
+    )
+    with pytest.raises(FourEyesError):
+        desk.review(lab, certificate.number)
+    desk.review(lab2, certificate.number)
+    with pytest.raises(FourEyesError):
+        desk.approve(lab2, certificate.number)
+    with pytest.raises(WorkflowError):
+        desk.issue(lab, certificate.number)
+    desk.approve(approver, certificate.number)
+    desk.issue(lab, certificate.number)
+    assert steps(store, "JX2026-000001") == [
+        ("entered", "lab"),
+        ("reviewed", "lab2"),
+        ("approved", "approver"),
+        ("issued", "lab"),
+    ]
+    with MemoryUnitOfWork(store) as uow:
+        assert audit.verify(uow.audit.records()).ok
+
+
+def test_a_custody_record_that_failed_to_write_is_appended_later() -> None:
+    store = MemoryStore()
+    stored(store, "JX2026-000001", "弹簧管压力表")
+    # header() reads the customer (1st unit of work), signer() the user (2nd); the custody
+    # record of "entered" is the 3rd: make that one fail
+    failing = [False, False, True]
+    desk = desk_on(store, failing)
+    sample = LabConsole(lambda: MemoryUnitOfWork(store), FixedClock(NOW), RULES, CONFIG).sample(
+        LAB, "JX2026-000001"
+    )
+    header = desk.header(
+        sample, "pressure_gauge", WorkConditions("20", "50", "P-01"), "(0～1.6) MPa", "1.6级"
+    )
+    desk.record_gauge(LAB, header, demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)])
+    assert steps(store, "JX2026-000001") == []
+    assert desk.record_missing_steps("JX2026-000001") == 1
+    assert steps(store, "JX2026-000001") == [("entered", "lab")]
+    assert desk.record_missing_steps("JX2026-000001") == 0
