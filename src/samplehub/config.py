@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from samplehub.pickup_settings import PickupSettings
+
 
 class SampleNumbering(BaseModel):
     """How sample numbers are made: ``{prefix}{year}-{sequence:0{width}d}``, e.g. JX2026-000123."""
@@ -63,6 +65,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON request body")
     sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)
     institute: InstituteSettings = Field(default_factory=InstituteSettings)
+    pickup: PickupSettings = Field(default_factory=PickupSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""
