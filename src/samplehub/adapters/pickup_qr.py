@@ -18,10 +18,7 @@ def qr_svg(text: str) -> str:
     n = code.getModuleCount()
     size = n + 2 * QUIET
     parts = [
-        f"M{c + QUIET} {r + QUIET}h1v1h-1z"
-        for r in range(n)
-        for c in range(n)
-        if code.isDark(r, c)
+        f"M{c + QUIET} {r + QUIET}h1v1h-1z" for r in range(n) for c in range(n) if code.isDark(r, c)
     ]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '

@@ -25,6 +25,7 @@ from samplehub.entrypoints.security import LoginLimiter
 from samplehub.entrypoints.state import AppState
 from samplehub.entrypoints.web.context import page_context
 from samplehub.service.container import Services
+from samplehub.service.pickup_app import PickupApp
 
 log = logging.getLogger(__name__)
 DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle
@@ -47,10 +48,16 @@ def _staff_only(request: Request) -> None:
         raise StarletteHTTPException(403, "staff only")
 
 
-def create_app(services: Services, settings: Settings, fleet: FleetSource | None = None) -> FastAPI:
+def create_app(
+    services: Services,
+    settings: Settings,
+    fleet: FleetSource | None = None,
+    pickup: PickupApp | None = None,
+) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter.
 
-    ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff.
+    ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff;
+    ``pickup`` (``bootstrap.pickup_app``) serves ``/pickup`` and ``/kiosk/pickup``.
     """
     if len(settings.secret_key) < 16:
         raise ValueError("secret_key must be at least 16 characters (bootstrap.with_secret_key)")
@@ -64,6 +71,7 @@ def create_app(services: Services, settings: Settings, fleet: FleetSource | None
     app.state.samplehub = AppState(
         services, settings, LoginLimiter(settings.login_attempts_per_minute)
     )
+    app.state.pickup = pickup
     for router in api_routers():
         app.include_router(router, prefix="/api")
     app.include_router(web.router())

@@ -69,7 +69,8 @@ def stage_due(deps: pickup.PickupDeps, loader: SampleLoader, report: JobReport) 
                 if loc.kind is LocationKind.LOCKER_COMPARTMENT
             ]
             if in_lockers:
-                deps.notifier.tell(after, "pickup_ready", {"samples": ", ".join(sorted(in_lockers))})
+                samples = ", ".join(sorted(in_lockers))
+                deps.notifier.tell(after, "pickup_ready", {"samples": samples})
 
 
 def run_due(deps: pickup.PickupDeps, loader: SampleLoader) -> JobReport:

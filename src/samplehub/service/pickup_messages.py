@@ -47,7 +47,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Samples {samples} are in the pickup locker; collect them between {window_start} and "
         "{window_end} with your code.",
     ),
-    "pickup_cancelled": ("取件预约已取消，取件码作废。", "Your pickup is cancelled; the code is void."),
+    "pickup_cancelled": (
+        "取件预约已取消，取件码作废。",
+        "Your pickup is cancelled; the code is void.",
+    ),
     "locker_fault_at_pickup": (
         "取件时格口 {compartment} 未能打开（{outcome}），样品 {sample} 请由工作人员送至服务台。",
         "Compartment {compartment} did not open at pickup ({outcome}); staff please bring "

@@ -18,7 +18,6 @@ from samplehub.adapters.lockers.memory import MemoryLockers
 from samplehub.adapters.memory import FixedClock
 from samplehub.adapters.pickup_memory import ListNotifier
 from samplehub.config import Settings
-from samplehub.domain import audit
 from samplehub.domain.errors import Conflict
 from samplehub.domain.locations import Location, LocationKind
 from samplehub.domain.pickup import Booking
@@ -91,7 +90,8 @@ def test_a_booking_round_trips_and_its_events_join_the_custody_chain(
     stored = deps.bookings.get(booking_id)
     assert stored is not None
     assert stored.placements["JX2026-000001"].kind is LocationKind.LOCKER_COMPARTMENT
-    assert stored.code is not None and stored.code.valid_until > stored.window.end
+    assert stored.code is not None
+    assert stored.code.valid_until > stored.window.end
     assert stored.window.start.tzinfo is not None
     assert [b.id for b in deps.bookings.live()] == [booking_id]
     with services.uow_factory() as uow:
@@ -112,7 +112,8 @@ def test_a_stale_save_is_refused_and_leaves_the_row_and_chain_as_they_were(
 ) -> None:
     booking_id = _book_and_stage(deps)
     first, second = deps.bookings.get(booking_id), deps.bookings.get(booking_id)
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     first.cancel("first", "a", START)
     deps.bookings.save(first)
     with services.uow_factory() as uow:
@@ -123,7 +124,8 @@ def test_a_stale_save_is_refused_and_leaves_the_row_and_chain_as_they_were(
     with services.uow_factory() as uow:
         assert len(uow.audit.records()) == before
     again = deps.bookings.get(booking_id)
-    assert again is not None and again.version == first.version
+    assert again is not None
+    assert again.version == first.version
 
 
 class RacingBookings:
@@ -198,7 +200,8 @@ def test_expiry_revokes_the_code_and_records_it(
         types = [r.event_type for r in uow.audit.records()]
     assert types[-1] == "PickupExpired"
     expired = deps.bookings.get(booking_id)
-    assert expired is not None and expired.status.value == "expired"
+    assert expired is not None
+    assert expired.status.value == "expired"
     assert expired.code_state(deps.clock.now()).value == "revoked"
     assert isinstance(deps.lifecycle, NoLifecycle)
     assert deps.lifecycle.moves[-1] == ("expire", "JX2026-000001")

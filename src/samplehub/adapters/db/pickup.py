@@ -128,10 +128,7 @@ class SqlBookings:
 
     def by_code_digest(self, digest: str) -> Booking | None:
         query = (
-            select(B)
-            .where(B.c.code_digest == digest)
-            .order_by(B.c.code_issued_at.desc())
-            .limit(1)
+            select(B).where(B.c.code_digest == digest).order_by(B.c.code_issued_at.desc()).limit(1)
         )
         with self.engine.connect() as conn:
             row = conn.execute(query).first()

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from samplehub.entrypoints.web import live, orders_form, pages
+from samplehub.entrypoints.web import kiosk_pickup, live, orders_form, pages, pickup_pages
 from samplehub.entrypoints.web.context import page_context
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -19,6 +19,8 @@ def router() -> APIRouter:
     combined.include_router(live.router)
     combined.include_router(orders_form.router)
     combined.include_router(pages.router)
+    combined.include_router(pickup_pages.router)
+    combined.include_router(kiosk_pickup.router)
     return combined
 
 

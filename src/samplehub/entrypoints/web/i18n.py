@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from samplehub.domain.lifecycle import LABELS, SampleState
+from samplehub.entrypoints.web.i18n_pickup import PICKUP_MESSAGES
 
 LOCALES = ("zh-CN", "en")
 # China Standard Time: UTC+8 all year, no daylight saving since 1991; a fixed offset needs no
@@ -261,3 +262,7 @@ class Translator:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+for _locale, _messages in PICKUP_MESSAGES.items():
+    MESSAGES[_locale].update(_messages)
