@@ -334,3 +334,33 @@ def _recipients(services: Services) -> Callable[[str], list[tuple[Channel, str]]
         return [(Channel.SMS, contact.phone) for contact in customer.contacts if contact.phone]
 
     return lookup
+
+
+def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
+    """Run ``app.run_due`` every ``seconds`` in a daemon thread; returns the stop function.
+
+    Failures are logged and the next round tries again; ``seconds`` <= 0 starts nothing.
+    """
+    import logging
+    import threading
+
+    if seconds <= 0:
+        return _nothing_to_close
+    stop = threading.Event()
+    log = logging.getLogger("samplehub.pickup.job")
+
+    def loop() -> None:
+        while not stop.wait(seconds):
+            try:
+                app.run_due()
+            except Exception:  # the job must outlive one bad round (a locker, the database)
+                log.exception("pickup job round failed; trying again in %s s", seconds)
+
+    thread = threading.Thread(target=loop, name="pickup-job", daemon=True)
+    thread.start()
+
+    def stop_job() -> None:
+        stop.set()
+        thread.join(10)
+
+    return stop_job

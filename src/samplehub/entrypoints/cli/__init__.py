@@ -7,6 +7,7 @@ import typer
 from samplehub import __version__, bootstrap
 from samplehub.config import Settings
 from samplehub.entrypoints.cli import admin, certificate
+from samplehub.entrypoints.cli import pickup as pickup_cli
 from samplehub.entrypoints.cli import vision as vision_cli
 from samplehub.entrypoints.cli.simulate import app as simulate_app
 
@@ -14,6 +15,7 @@ app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", n
 admin.register(app)
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
+app.add_typer(pickup_cli.app, name="pickup")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:
