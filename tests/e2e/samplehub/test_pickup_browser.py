@@ -26,8 +26,9 @@ from samplehub.adapters.pickup_clock import ShiftedClock
 from samplehub.config import Settings
 from samplehub.domain.lifecycle import SampleState
 from samplehub.entrypoints.app import create_app
+from samplehub.domain.pickup_codes import KioskGuard
 from samplehub.service import commands as c
-from samplehub.service import queries
+from samplehub.service import pickup, queries
 from samplehub.service.container import Services
 from samplehub.service.demo import seed_demo
 from samplehub.service.pickup_app import PickupApp
@@ -89,6 +90,7 @@ class Site:
     clock: ShiftedClock
     sms: RecordingSender
     customer_id: str
+    weeks: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +108,16 @@ def site(
     controller = ModbusLockerController(LockerBank({"C1": sim.cabinet("C1")}))
     clock = ShiftedClock()
     sms = RecordingSender(Channel.SMS)
-    pickup = bootstrap.pickup_app(
+    side = bootstrap.pickup_app(
         settings,
         services,
         clock=clock,
         lockers=(controller, SimulatedLoader({"C1": sim})),
         senders=[sms],
     )
-    url = serve_module(create_app(services, settings, pickup=pickup))
-    yield Site(url, services, pickup, sim, clock, sms, made["customer_a"])
-    pickup.close()
+    url = serve_module(create_app(services, settings, pickup=side))
+    yield Site(url, services, side, sim, clock, sms, made["customer_a"])
+    side.close()
     controller.close()
     sim.stop()
     services.close()
@@ -123,8 +125,13 @@ def site(
 
 @pytest.fixture
 def world(site: Site) -> World:
-    """A fresh order of two samples ready for pickup; the clock on next Monday 08:00 (China)."""
-    site.clock.jump_to(_next_monday_8_cst())
+    """A fresh order of two samples ready for pickup, the clock on a Monday 08:00 (China) a week
+    after the last test's, a fresh kiosk guard, and nothing left over from an earlier test."""
+    site.weeks += 1
+    site.clock.jump_to(_next_monday_8_cst() + timedelta(weeks=site.weeks))
+    for booking in site.pickup.deps.bookings.live():
+        pickup.cancel(site.pickup.deps, c.SYSTEM, booking.id, "left over by an earlier test")
+    site.pickup.deps.guards.save(KioskGuard("kiosk"))
     site.pickup.deps.out_of_service.clear()
     order, samples = _ready_order(site.services, site.customer_id, 2)
     return World(
