@@ -25,8 +25,8 @@ from samplehub.adapters.notifications.memory import RecordingSender
 from samplehub.adapters.pickup_clock import ShiftedClock
 from samplehub.config import Settings
 from samplehub.domain.lifecycle import SampleState
-from samplehub.entrypoints.app import create_app
 from samplehub.domain.pickup_codes import KioskGuard
+from samplehub.entrypoints.app import create_app
 from samplehub.service import commands as c
 from samplehub.service import pickup, queries
 from samplehub.service.container import Services
