@@ -86,7 +86,6 @@ def seed(
         return
     made = seed_demo(services)
     certificates = seed_demo_certificates(bootstrap.lab_deps(settings), made, services.clock.now())
-    seed_demo_pickup(services, made["customer_a"])
     typer.echo(f"demo data seeded: order {made['order_a']} with 5 samples, order {made['order_b']}")
     typer.echo(f"demo certificate issued: {', '.join(certificates)}")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
