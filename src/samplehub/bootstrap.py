@@ -234,7 +234,6 @@ def pickup_app(
     from samplehub.adapters.db import make_engine
     from samplehub.adapters.db.pickup import SqlBookings, SqlCodeAttempts, SqlKioskGuards
     from samplehub.adapters.notifications.memory import RecordingSender
-    from samplehub.adapters.pickup_qr import qr_svg
     from samplehub.domain.pickup_capacity import CompartmentSize
     from samplehub.domain.pickup_codes import CodeHasher
     from samplehub.service.pickup import PickupDeps
@@ -266,6 +265,11 @@ def pickup_app(
         policy=pickup_policy(settings),
         attempts=SqlCodeAttempts(engine),
     )
+
+    def qr_svg(text: str) -> str:
+        from samplehub.adapters.pickup_qr import qr_svg as render  # reportlab: load on first use
+
+        return render(text)
 
     def notices() -> list[Notice]:
         return list(reversed([n for s in recording for n in s.sent]))[:30]
