@@ -5,6 +5,7 @@ The demo, the tests and the simulator differ only in what they pass here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import threading
@@ -31,10 +32,14 @@ from samplehub.service.status_cache import StatusCache
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from samplehub.domain.pickup_capacity import PickupPolicy
     from samplehub.service.kiosk import KioskDesk
+    from samplehub.service.pickup_app import PickupApp
     from samplehub.service.ports_camera import Camera
     from samplehub.service.ports_fleet import Transport
     from samplehub.service.ports_intake import LabelPrinter, RfidWriter, VisionResult
+    from samplehub.service.ports_notify import Channel, Notice, NoticeSender
+    from samplehub.service.ports_pickup import LockerController, PickupClock, SampleLoader
     from samplehub.simulation.live import LiveFleet
 
 DEMO_FLEET_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "peak-hour.yaml"
@@ -408,3 +413,160 @@ def build_kiosk(
         rfid=rfid or TagRollWriter(),
         camera=camera if camera is not None else kiosk_camera(settings),
     )
+
+
+DEMO_LOCKER_BANK = Path(__file__).resolve().parent / "adapters" / "lockers" / "demo-bank.yaml"
+
+
+def pickup_app(
+    settings: Settings,
+    services: Services,
+    *,
+    clock: PickupClock | None = None,
+    lockers: tuple[LockerController, SampleLoader] | None = None,
+    senders: list[NoticeSender] | None = None,
+    customer_s: float | None = 8.0,
+) -> PickupApp:
+    """The pickup side on the configured database: SQL bookings, kiosk guards and attempt log,
+    the lifecycle over the bus, notices through ``senders`` (default: one recording SMS sender,
+    whose notices the demo's staff page shows), and the lockers: ``lockers`` when given, the
+    Modbus cabinets of ``pickup.locker_bank`` when set, else simulated cabinets (pymodbus
+    servers on local ports) whose customer empties an opened door after ``customer_s``.
+    """
+    from samplehub.adapters.db import make_engine
+    from samplehub.adapters.db.pickup import SqlBookings, SqlCodeAttempts, SqlKioskGuards
+    from samplehub.adapters.notifications.memory import RecordingSender
+    from samplehub.domain.pickup_capacity import CompartmentSize
+    from samplehub.domain.pickup_codes import CodeHasher
+    from samplehub.service.pickup import PickupDeps
+    from samplehub.service.pickup_app import PickupApp
+    from samplehub.service.pickup_lifecycle import ReturningSampleLifecycle
+    from samplehub.service.pickup_notify import NoticePickupNotifier
+    from samplehub.service.ports_notify import Channel
+
+    settings = with_secret_key(settings)
+    closers: list[Callable[[], None]] = []
+    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
+    closers.append(engine.dispose)
+    if lockers is None:
+        lockers = _pickup_lockers(settings, customer_s, closers)
+    controller, loader = lockers
+    if senders is None:
+        senders = [RecordingSender(Channel.SMS)]
+    recording = [s for s in senders if isinstance(s, RecordingSender)]
+    clock = clock or SystemClock()
+    key = hashlib.sha256(f"samplehub-pickup-code-key:{settings.secret_key}".encode()).digest()
+    deps = PickupDeps(
+        bookings=SqlBookings(engine),
+        guards=SqlKioskGuards(engine),
+        lockers=controller,
+        notifier=NoticePickupNotifier(senders, _recipients(services), clock=clock),
+        lifecycle=ReturningSampleLifecycle(services.bus.handle, services.uow_factory),
+        clock=clock,
+        hasher=CodeHasher(key),
+        policy=pickup_policy(settings),
+        attempts=SqlCodeAttempts(engine),
+    )
+
+    def qr_svg(text: str) -> str:
+        from samplehub.adapters.pickup_qr import qr_svg as render  # reportlab: load on first use
+
+        return render(text)
+
+    def notices() -> list[Notice]:
+        return list(reversed([n for s in recording for n in s.sent]))[:30]
+
+    def close() -> None:
+        for closer in reversed(closers):
+            closer()
+
+    return PickupApp(
+        deps,
+        loader,
+        qr_svg,
+        CompartmentSize.parse(settings.pickup.default_size, "pickup.default_size"),
+        notices if recording else None,
+        close,
+    )
+
+
+def pickup_policy(settings: Settings) -> PickupPolicy:
+    from datetime import time, timedelta
+
+    from samplehub.domain.pickup_capacity import PickupPolicy
+
+    p = settings.pickup
+    return PickupPolicy(
+        window_length=timedelta(minutes=p.window_minutes),
+        opening=time.fromisoformat(p.opening),
+        closing=time.fromisoformat(p.closing),
+        staging_lead=timedelta(minutes=p.staging_lead_minutes),
+        grace=timedelta(days=p.grace_days),
+        staging_per_hour=p.staging_per_hour,
+        counter_capacity=p.counter_capacity,
+        horizon=timedelta(days=p.horizon_days),
+    )
+
+
+def _pickup_lockers(
+    settings: Settings, customer_s: float | None, closers: list[Callable[[], None]]
+) -> tuple[LockerController, SampleLoader]:
+    from samplehub.adapters.lockers.modbus import ModbusLockerController
+    from samplehub.adapters.lockers.operator import OperatorLoader
+    from samplehub.adapters.lockers.register_map import load_bank
+    from samplehub.simulation.lockers import SimulatedLoader, start_bank
+
+    if settings.pickup.locker_bank is not None:
+        controller = ModbusLockerController(load_bank(settings.pickup.locker_bank))
+        closers.append(controller.close)
+        return controller, OperatorLoader(controller)
+    sims, bank = start_bank(load_bank(DEMO_LOCKER_BANK), customer_s=customer_s)
+    for sim in sims.values():
+        closers.append(sim.stop)
+    controller = ModbusLockerController(bank)
+    closers.append(controller.close)
+    return controller, SimulatedLoader(sims)
+
+
+def _recipients(services: Services) -> Callable[[str], list[tuple[Channel, str]]]:
+    """Where a customer's pickup notices go: an SMS to each contact's phone."""
+    from samplehub.service.ports_notify import Channel
+
+    def lookup(customer_id: str) -> list[tuple[Channel, str]]:
+        with services.uow_factory() as uow:
+            customer = uow.customers.get(customer_id)
+        if customer is None:
+            return []
+        return [(Channel.SMS, contact.phone) for contact in customer.contacts if contact.phone]
+
+    return lookup
+
+
+def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
+    """Run ``app.run_due`` every ``seconds`` in a daemon thread; returns the stop function.
+
+    Failures are logged and the next round tries again; ``seconds`` <= 0 starts nothing.
+    """
+    import logging
+    import threading
+
+    if seconds <= 0:
+        return _nothing_to_close
+    stop = threading.Event()
+    log = logging.getLogger("samplehub.pickup.job")
+
+    def loop() -> None:
+        while not stop.wait(seconds):
+            try:
+                app.run_due()
+            except Exception:  # the job must outlive one bad round (a locker, the database)
+                log.exception("pickup job round failed; trying again in %s s", seconds)
+
+    thread = threading.Thread(target=loop, name="pickup-job", daemon=True)
+    thread.start()
+
+    def stop_job() -> None:
+        stop.set()
+        thread.join(10)
+
+    return stop_job

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from samplehub.pickup_settings import PickupSettings
+
 
 class SampleNumbering(BaseModel):
     """How sample numbers are made: ``{prefix}{year}-{sequence:0{width}d}``, e.g. JX2026-000123."""
@@ -138,6 +140,7 @@ class Settings(BaseSettings):
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     lab: LabSettings = Field(default_factory=LabSettings)
     recall: RecallSettings = Field(default_factory=RecallSettings)
+    pickup: PickupSettings = Field(default_factory=PickupSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

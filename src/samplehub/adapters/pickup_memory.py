@@ -14,6 +14,7 @@ from samplehub.domain.errors import AlreadyExists, Conflict
 from samplehub.domain.events import Event
 from samplehub.domain.pickup import Booking
 from samplehub.domain.pickup_codes import KioskGuard
+from samplehub.service.ports_pickup import CodeAttempt
 
 
 class MemoryBookings:
@@ -69,6 +70,20 @@ class MemoryKioskGuards:
     def save(self, guard: KioskGuard) -> None:
         with self._lock:
             self._guards[guard.kiosk_id] = copy.deepcopy(guard)
+
+
+class MemoryCodeAttempts:
+    def __init__(self) -> None:
+        self.attempts: list[CodeAttempt] = []
+        self._lock = threading.Lock()
+
+    def record(self, attempt: CodeAttempt) -> None:
+        with self._lock:
+            self.attempts.append(attempt)
+
+    def recent(self, limit: int = 50) -> list[CodeAttempt]:
+        with self._lock:
+            return list(reversed(self.attempts[-limit:]))
 
 
 class ListNotifier:

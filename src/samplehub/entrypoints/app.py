@@ -26,6 +26,7 @@ from samplehub.entrypoints.state import AppState
 from samplehub.entrypoints.web.context import page_context
 from samplehub.service.container import Services
 from samplehub.service.kiosk import KioskDesk
+from samplehub.service.pickup_app import PickupApp
 from samplehub.service.ports_intake import MAX_IMAGE_BYTES
 
 log = logging.getLogger(__name__)
@@ -57,11 +58,13 @@ def create_app(
     settings: Settings,
     fleet: FleetSource | None = None,
     kiosk: KioskDesk | None = None,
+    pickup: PickupApp | None = None,
 ) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter.
 
     ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff;
     ``kiosk`` (bootstrap.build_kiosk) serves ``/kiosk`` and ``/api/kiosk``.
+    ``pickup`` (``bootstrap.pickup_app``) serves ``/pickup`` and ``/kiosk/pickup``.
     """
     if len(settings.secret_key) < 16:
         raise ValueError("secret_key must be at least 16 characters (bootstrap.with_secret_key)")
@@ -75,6 +78,7 @@ def create_app(
     app.state.samplehub = AppState(
         services, settings, LoginLimiter(settings.login_attempts_per_minute), kiosk=kiosk
     )
+    app.state.pickup = pickup
     for router in api_routers():
         app.include_router(router, prefix="/api")
     app.include_router(web.router())

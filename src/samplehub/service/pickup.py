@@ -35,6 +35,7 @@ from samplehub.domain.pickup_codes import (
 from samplehub.service.commands import Actor
 from samplehub.service.ports_pickup import (
     BookingRepository,
+    CodeAttempts,
     DoorOutcome,
     KioskGuards,
     LockerController,
@@ -65,6 +66,7 @@ class PickupDeps:
     randbelow: Callable[[int], int] = secrets.randbelow
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex
     out_of_service: set[str] = field(default_factory=set)  # compartments found jammed
+    attempts: CodeAttempts | None = None  # the log of every code entry (never the code)
 
 
 def _booking(deps: PickupDeps, actor: Actor, booking_id: str) -> Booking:

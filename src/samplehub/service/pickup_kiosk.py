@@ -18,7 +18,7 @@ from samplehub.domain.locations import Location, LocationKind
 from samplehub.domain.pickup import Booking
 from samplehub.domain.pickup_codes import CodeState, normalize_code, parse_qr
 from samplehub.service.pickup import STAFF, PickupDeps, issue_code
-from samplehub.service.ports_pickup import DoorOutcome, LockerFault
+from samplehub.service.ports_pickup import CodeAttempt, DoorOutcome, LockerFault
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def enter_code(
     guard = deps.guards.get(kiosk_id)
     if guard.locked(now):
         log.warning("pickup code entry at kiosk %s refused: locked", kiosk_id)
+        _attempt(deps, now, kiosk_id, KioskVerdict.LOCKED, "kiosk locked", booking_ref)
         return KioskAnswer(KioskVerdict.LOCKED, retry_after=guard.locked_until)
     code = normalize_code(typed)
     digest = deps.hasher.digest(code or "000000")
@@ -62,16 +63,36 @@ def enter_code(
             guard.record_success()
             deps.guards.save(guard)
             log.info("pickup code accepted at kiosk %s for booking %s", kiosk_id, found.id)
+            _attempt(deps, now, kiosk_id, KioskVerdict.ACCEPTED, "accepted", found.id)
             return _open(deps, found, opened)
     locked = guard.record_wrong(now, deps.wrong_codes)
     deps.guards.save(guard)
     log.warning("pickup code rejected at kiosk %s: %s", kiosk_id, reason)
+    named = booking_ref or (found.id if found is not None else None)
+    _attempt(deps, now, kiosk_id, KioskVerdict.REJECTED, reason or "rejected", named)
     if booking_ref is not None:
         _count_against(deps, booking_ref, now)
     if locked:
         log.warning("kiosk %s locks code entry until %s", kiosk_id, guard.locked_until)
         deps.notifier.alert_staff("kiosk_locked", {"kiosk": kiosk_id})
     return KioskAnswer(KioskVerdict.REJECTED)
+
+
+def _attempt(
+    deps: PickupDeps,
+    now: datetime,
+    kiosk_id: str,
+    verdict: KioskVerdict,
+    reason: str,
+    booking_id: str | None,
+) -> None:
+    """Log the attempt; a failing log must not stop the kiosk (it is logged itself)."""
+    if deps.attempts is None:
+        return
+    try:
+        deps.attempts.record(CodeAttempt(now, kiosk_id, verdict.value, reason, booking_id))
+    except Exception:  # the attempt log is an aid, never a reason to fail a pickup
+        log.exception("could not record a pickup code attempt at kiosk %s", kiosk_id)
 
 
 def enter_scan(deps: PickupDeps, kiosk_id: str, scanned: str) -> KioskAnswer:

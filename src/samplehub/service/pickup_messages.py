@@ -42,11 +42,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "格口 {compartment} 故障（{outcome}），已停用。",
         "Compartment {compartment} failed ({outcome}) and is out of service.",
     ),
+    "pickup_ready": (
+        "样品 {samples} 已放入取件柜，请于 {window_start} 至 {window_end} 凭取件码取件。",
+        "Samples {samples} are in the pickup locker; collect them between {window_start} and "
+        "{window_end} with your code.",
+    ),
+    "pickup_cancelled": (
+        "取件预约已取消，取件码作废。",
+        "Your pickup is cancelled; the code is void.",
+    ),
+    "locker_fault_at_pickup": (
+        "取件时格口 {compartment} 未能打开（{outcome}），样品 {sample} 请由工作人员送至服务台。",
+        "Compartment {compartment} did not open at pickup ({outcome}); staff please bring "
+        "sample {sample} to the counter.",
+    ),
+    "loading_failed": (
+        "样品 {sample} 未能放入格口 {compartment}，改放服务台。",
+        "Sample {sample} could not be loaded into {compartment}; it goes to the counter.",
+    ),
+    "kiosk_locked_staff": (
+        "取件终端 {kiosk} 因多次输错取件码已暂时锁定。",
+        "Pickup kiosk {kiosk} is locked after repeated wrong codes.",
+    ),
+    "pickup_not_reschedulable": (
+        "预约 {booking} 无法按时备货，且没有可改约的时段，请人工处理。",
+        "Booking {booking} cannot be staged in time and no later window is free; please act.",
+    ),
 }
+
+STAFF_KEYS = {"kiosk_locked": "kiosk_locked_staff"}  # staff read a wording of their own
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def render(key: str, details: dict[str, str], lang: str = "zh-CN") -> str:
-    """The message in ``lang`` (zh-CN or en); unknown keys fall back to the key itself."""
+    """The message in ``lang`` (zh-CN or en); unknown keys fall back to the key itself.
+
+    A field the caller did not give is left empty rather than failing the notice.
+    """
     zh, en = MESSAGES.get(key, (key, key))
     template = en if lang.lower().startswith("en") else zh
-    return template.format(**details)
+    return template.format_map(_Blank(details))

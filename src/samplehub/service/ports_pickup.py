@@ -109,3 +109,21 @@ class SampleLifecycle(Protocol):
 
 class PickupClock(Protocol):
     def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class CodeAttempt:
+    """One code entry at a kiosk: when, where, the verdict and why; never the code itself."""
+
+    at: datetime
+    kiosk_id: str
+    verdict: str  # accepted, rejected, locked
+    reason: str  # e.g. "unknown code", "code expired": for staff, never shown at the kiosk
+    booking_id: str | None = None
+
+
+class CodeAttempts(Protocol):
+    """The log of every code attempt (right and wrong)."""
+
+    def record(self, attempt: CodeAttempt) -> None: ...
+    def recent(self, limit: int = 50) -> list[CodeAttempt]: ...

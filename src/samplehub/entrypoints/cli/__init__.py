@@ -7,6 +7,7 @@ import typer
 from samplehub import __version__, bootstrap
 from samplehub.config import Settings
 from samplehub.entrypoints.cli import admin, certificate, recall
+from samplehub.entrypoints.cli import pickup as pickup_cli
 from samplehub.entrypoints.cli import vision as vision_cli
 from samplehub.entrypoints.cli.simulate import app as simulate_app
 
@@ -15,6 +16,7 @@ admin.register(app)
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")
+app.add_typer(pickup_cli.app, name="pickup")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:

@@ -12,9 +12,10 @@ from samplehub import bootstrap
 from samplehub.config import Settings
 from samplehub.domain.errors import DomainError
 from samplehub.service import commands as c
-from samplehub.service import queries
+from samplehub.service import pickup_kiosk, queries
 from samplehub.service.container import Services
 from samplehub.service.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
+from samplehub.service.pickup_demo import seed_demo_pickup
 
 db_app = typer.Typer(help="Database schema 数据库")
 audit_app = typer.Typer(help="Chain of custody 流转追溯")
@@ -46,12 +47,17 @@ def _serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     fleet = bootstrap.demo_fleet(settings, services=services) if with_fleet else None
     kiosk = bootstrap.build_kiosk(settings, services)
-    app = create_app(services, bootstrap.with_secret_key(settings), fleet, kiosk)
+    pickup = bootstrap.pickup_app(settings, services)
+    pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
+    stop_job = bootstrap.start_pickup_job(pickup, settings.pickup.job_seconds)
+    app = create_app(services, bootstrap.with_secret_key(settings), fleet, kiosk, pickup)
     if fleet is not None:
         fleet.start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
+        stop_job()
+        pickup.close()
         if fleet is not None:
             fleet.stop()
 
@@ -148,11 +154,15 @@ def demo(
         demo_services = bootstrap.demo_seed_services(settings)
         made = seed_demo(demo_services)
         seed_demo_certificates(bootstrap.lab_deps(settings), made, demo_services.clock.now())
+        seed_demo_pickup(demo_services, made["customer_a"])
     host, port = host or settings.host, port or settings.port
     typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
     typer.echo(f"live fleet map (staff): http://{host}:{port}/fleet")
     typer.echo(f"intake kiosk (login kiosk): http://{host}:{port}/kiosk")
+    typer.echo(
+        f"pickup: http://{host}:{port}/pickup (cust-a), /kiosk/pickup (kiosk), /pickup/staff"
+    )
     _serve(settings, services, host, port, with_fleet=True)
 
 

@@ -10,10 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from samplehub.entrypoints.web import (
     kiosk_pages,
+    kiosk_pickup,
     lab_pages,
     live,
     orders_form,
     pages,
+    pickup_pages,
     recall_pages,
 )
 from samplehub.entrypoints.web.context import page_context
@@ -29,6 +31,8 @@ def router() -> APIRouter:
     combined.include_router(pages.router)
     combined.include_router(lab_pages.router)
     combined.include_router(recall_pages.router)
+    combined.include_router(pickup_pages.router)
+    combined.include_router(kiosk_pickup.router)
     return combined
 
 

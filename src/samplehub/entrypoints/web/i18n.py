@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from samplehub.domain.lifecycle import LABELS, SampleState
 from samplehub.entrypoints.web.i18n_kiosk import KIOSK_MESSAGES
 from samplehub.entrypoints.web.i18n_lab import LAB_MESSAGES
+from samplehub.entrypoints.web.i18n_pickup import PICKUP_MESSAGES
 
 LOCALES = ("zh-CN", "en")
 # China Standard Time: UTC+8 all year, no daylight saving since 1991; a fixed offset needs no
@@ -274,3 +275,4 @@ def _merge(extra: dict[str, dict[str, str]]) -> None:
 
 _merge(KIOSK_MESSAGES)
 _merge(LAB_MESSAGES)
+_merge(PICKUP_MESSAGES)

@@ -1,0 +1,231 @@
+"""The pickup notifier over the notification port, the staging/expiry job, the return to
+storage after an expired pickup, and the QR renderer."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from samplehub import bootstrap
+from samplehub.adapters.lockers.memory import MemoryLoader, MemoryLockers
+from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.adapters.notifications.memory import RecordingSender
+from samplehub.adapters.pickup_memory import (
+    MemoryBookings,
+    MemoryCodeAttempts,
+    MemoryKioskGuards,
+)
+from samplehub.adapters.pickup_qr import qr_svg
+from samplehub.config import Settings
+from samplehub.domain.lifecycle import SampleState
+from samplehub.domain.locations import Location, LocationKind
+from samplehub.domain.pickup import BookingStatus
+from samplehub.domain.pickup_capacity import Compartment, CompartmentSize, PickupPolicy
+from samplehub.domain.pickup_codes import CodeHasher
+from samplehub.service import commands as c
+from samplehub.service import pickup, pickup_jobs, pickup_kiosk
+from samplehub.service.pickup_kiosk import KioskVerdict
+from samplehub.service.pickup_lifecycle import ReturningSampleLifecycle
+from samplehub.service.pickup_notify import NoticePickupNotifier
+from samplehub.service.ports_notify import Channel
+
+S, M = CompartmentSize.S, CompartmentSize.M
+MONDAY_8_CST = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
+PHONE = "13905910001"
+
+
+class Lifecycle:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def stage(self, sample_number: str, location: Location, actor: str) -> None:
+        self.calls.append(("stage", sample_number))
+
+    def collect(self, sample_number: str, actor: str) -> None:
+        self.calls.append(("collect", sample_number))
+
+    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
+        self.calls.append(("expire_pickup", sample_number))
+
+
+@pytest.fixture
+def sms() -> RecordingSender:
+    return RecordingSender(Channel.SMS, fail_for=frozenset({"broken"}))
+
+
+@pytest.fixture
+def deps(sms: RecordingSender) -> pickup.PickupDeps:
+    clock = FixedClock(MONDAY_8_CST)
+    lockers = MemoryLockers([Compartment("C1-01", S), Compartment("C1-02", M)])
+    recipients = {"cust-1": [(Channel.SMS, PHONE)], "cust-2": [(Channel.SMS, "broken")]}
+    return pickup.PickupDeps(
+        bookings=MemoryBookings(),
+        guards=MemoryKioskGuards(),
+        lockers=lockers,
+        notifier=NoticePickupNotifier(
+            [sms], lambda cid: recipients.get(cid, []), [(Channel.SMS, "staff")], clock
+        ),
+        lifecycle=Lifecycle(),
+        clock=clock,
+        hasher=CodeHasher(b"test-key-test-key-test-key"),
+        policy=PickupPolicy(opening=time(9), closing=time(17)),
+        attempts=MemoryCodeAttempts(),
+    )
+
+
+def _book(deps: pickup.PickupDeps, customer: str = "cust-1", sample: str = "S-1") -> str:
+    window = pickup.offer(deps, [M])[0].window
+    return pickup.book(deps, c.SYSTEM, "WT-1", customer, {sample: M}, window)
+
+
+def _code(sms: RecordingSender) -> str:
+    found = re.search(r"取件码 (\d{6})", sms.sent[-1].body)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_code_goes_only_in_the_code_notice_in_both_languages(
+    deps: pickup.PickupDeps, sms: RecordingSender, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    booking_id = _book(deps)
+    notice = sms.sent[-1]
+    code = _code(sms)
+    assert notice.recipient == PHONE
+    assert f"Your pickup code is {code}" in notice.body
+    assert f"SHP1:{booking_id}:{code}" in notice.body  # the QR's text
+    assert code not in caplog.text
+    assert isinstance(deps.attempts, MemoryCodeAttempts)
+    pickup_kiosk.enter_code(deps, "K1", "123")
+    assert deps.attempts.attempts[-1].reason == "malformed"
+
+
+def test_a_failing_channel_is_logged_and_the_booking_stands(
+    deps: pickup.PickupDeps, sms: RecordingSender, caplog: pytest.LogCaptureFixture
+) -> None:
+    booking_id = _book(deps, customer="cust-2")
+    assert deps.bookings.get(booking_id) is not None
+    assert "not delivered" in caplog.text
+    assert not [n for n in sms.sent if n.recipient == "broken"]
+
+
+def test_staff_alerts_repeat_with_distinct_keys(
+    deps: pickup.PickupDeps, sms: RecordingSender
+) -> None:
+    deps.notifier.alert_staff("kiosk_locked", {"kiosk": "K1"})
+    assert isinstance(deps.clock, FixedClock)
+    deps.clock.advance(60)
+    deps.notifier.alert_staff("kiosk_locked", {"kiosk": "K1"})
+    staff = [n for n in sms.sent if n.recipient == "staff"]
+    assert len(staff) == 2
+    assert staff[0].key != staff[1].key
+    assert "Pickup kiosk K1 is locked" in staff[0].body
+
+
+def test_the_job_stages_due_bookings_and_tells_the_customer(
+    deps: pickup.PickupDeps, sms: RecordingSender
+) -> None:
+    booking_id = _book(deps)
+    booking = deps.bookings.get(booking_id)
+    assert booking is not None
+    loader = MemoryLoader(deps.lockers)  # type: ignore[arg-type]
+    assert isinstance(deps.clock, FixedClock)
+    deps.clock.at = booking.window.start - deps.policy.staging_lead - timedelta(minutes=1)
+    assert pickup_jobs.run_due(deps, loader).empty  # not yet due
+    deps.clock.advance(120)
+    report = pickup_jobs.run_due(deps, loader)
+    assert report.staged == {booking_id: {"S-1": "locker_compartment:C1-02"}}
+    staged = deps.bookings.get(booking_id)
+    assert staged is not None
+    assert staged.status is BookingStatus.STAGED
+    assert "are in the pickup locker" in sms.sent[-1].body
+    assert pickup_jobs.run_due(deps, loader).empty  # nothing left to do
+
+
+def test_a_late_booking_is_moved_to_a_later_window_with_a_new_code(
+    deps: pickup.PickupDeps, sms: RecordingSender
+) -> None:
+    booking_id = _book(deps)
+    first = _code(sms)
+    booking = deps.bookings.get(booking_id)
+    assert booking is not None
+    assert isinstance(deps.clock, FixedClock)
+    deps.clock.at = booking.window.start - timedelta(seconds=30)  # staging takes 90 s
+    report = pickup_jobs.run_due(deps, MemoryLoader(deps.lockers))  # type: ignore[arg-type]
+    assert report.rescheduled == [booking_id]
+    moved = deps.bookings.get(booking_id)
+    assert moved is not None
+    assert moved.window.start > booking.window.start
+    assert any("pickup moved" in n.body for n in sms.sent)
+    assert _code_sent_after(sms, first)
+
+
+def _code_sent_after(sms: RecordingSender, first: str) -> bool:
+    codes = [m.group(1) for n in sms.sent if (m := re.search(r"取件码 (\d{6})", n.body))]
+    return len(codes) == 2 and codes[0] == first
+
+
+def test_the_job_expires_overdue_bookings(deps: pickup.PickupDeps, sms: RecordingSender) -> None:
+    booking_id = _book(deps)
+    loader = MemoryLoader(deps.lockers)  # type: ignore[arg-type]
+    booking = deps.bookings.get(booking_id)
+    assert booking is not None
+    assert isinstance(deps.clock, FixedClock)
+    deps.clock.at = booking.window.start - timedelta(hours=1)
+    pickup_jobs.run_due(deps, loader)
+    deps.clock.at = booking.window.end + timedelta(days=3, seconds=1)
+    assert pickup_jobs.run_due(deps, loader).expired == [booking_id]
+    assert isinstance(deps.lifecycle, Lifecycle)
+    assert deps.lifecycle.calls[-1] == ("expire_pickup", "S-1")
+    assert "went back to storage" in sms.sent[-1].body
+    code = re.search(r"取件码 (\d{6})", sms.sent[0].body)
+    assert code is not None
+    answer = pickup_kiosk.enter_code(deps, "K1", code.group(1))
+    assert answer.verdict is KioskVerdict.REJECTED
+
+
+def test_an_expired_pickup_ends_in_the_slot_it_came_from() -> None:
+    store = MemoryStore()
+    services = bootstrap.bootstrap(
+        Settings(),
+        uow_factory=lambda: MemoryUnitOfWork(store),
+        clock=FixedClock(MONDAY_8_CST),
+        hasher=PlainHasher(),
+    )
+    bus = services.bus
+    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43"))
+    order = bus.handle(
+        c.CreateOrder(c.SYSTEM, customer, "calibration", [{"instrument_type": "压力表"}])
+    )
+    number = bus.handle(c.RegisterSample(c.SYSTEM, order, {"instrument_type": "压力表"}))
+    for transition, where in [
+        ("receive", "intake_platform:K1"),
+        ("start_transport", "robot:R1"),
+        ("deliver_to_lab", "lab_bench:B1"),
+        ("complete_service", None),
+        ("start_transport", "robot:R1"),
+        ("store", "storage_slot:A-01-1-07"),
+    ]:
+        bus.handle(c.ApplyTransition(c.SYSTEM, number, transition, where))
+    lifecycle = ReturningSampleLifecycle(bus.handle, services.uow_factory)
+    lifecycle.stage(number, Location(LocationKind.LOCKER_COMPARTMENT, "C1-02"), "pickup")
+    assert store.samples[number].state is SampleState.STAGED
+    lifecycle.expire_pickup(number, "not collected in time", "pickup")
+    assert store.samples[number].state is SampleState.STORED
+    assert str(store.samples[number].location) == "storage_slot:A-01-1-07"
+    moves = [r.payload for r in store.audit if r.event_type == "SampleTransitioned"]
+    assert '"transition":"expire_pickup"' in moves[-2]
+    assert '"transition":"store"' in moves[-1]
+
+
+def test_the_qr_svg_is_a_square_grid_of_modules() -> None:
+    svg = qr_svg("SHP1:abc:123456")
+    assert svg.startswith("<svg")
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))  # type: ignore[union-attr]
+    assert size >= 21 + 8  # version 1 is 21 modules, plus the quiet zone
+    assert "script" not in svg
+    assert "style" not in svg
+    assert svg.count("h1v1h-1z") > 100
