@@ -48,7 +48,7 @@ def test_demo_round_trip(services: Services) -> None:
     assert text_page.total == 2
     verification = queries.verify_audit(services.uow_factory)
     assert verification.ok
-    assert verification.count == 36
+    assert verification.count == 38
 
 
 def test_failed_commands_leave_the_database_as_it_was(
@@ -168,6 +168,6 @@ def test_concurrent_writers_keep_one_unbroken_chain(services: Services) -> None:
     assert errors == []
     result = queries.verify_audit(services.uow_factory)
     assert result.ok
-    assert result.count == 36 + 20
+    assert result.count == 38 + 20
     _, samples = queries.get_order(services.uow_factory, c.SYSTEM, made["order_a"])
     assert len({s.number for s in samples}) == 25
