@@ -50,7 +50,7 @@ def test_upgrade_seed_verify_tamper(tmp_path: Path) -> None:
 
     intact = run(["audit", "verify"], data)
     assert intact.returncode == 0
-    assert "37 records" in intact.stdout
+    assert "39 records" in intact.stdout
 
     engine = create_engine(f"sqlite:///{data / 'samplehub.db'}")
     with engine.begin() as conn:
