@@ -9,7 +9,7 @@ import hashlib
 import os
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from samplehub.adapters.clock import SystemClock
 from samplehub.adapters.passwords import Argon2Hasher
 from samplehub.config import Settings
-from samplehub.domain.events import Event
 from samplehub.domain.numbering import NumberScheme
 from samplehub.service.container import Services
 from samplehub.service.handlers import Context
@@ -79,7 +78,8 @@ def bootstrap(
         order_numbers=NumberScheme("WT", numbering.width),
     )
     statuses = StatusCache(settings.status_cache_seconds)
-    bus = MessageBus(uow_factory, context, _FanOut(statuses, publisher) if publisher else statuses)
+    uow_factory = _telling(uow_factory, statuses)
+    bus = MessageBus(uow_factory, context, publisher)
     lab_services = None if lab is None else lab_services_for(settings, lab, uow_factory, clock)
     return Services(
         bus=bus,
@@ -92,15 +92,15 @@ def bootstrap(
     )
 
 
-class _FanOut:
-    """Committed events to the status cache first, then to the given publisher."""
+def _telling(factory: Callable[[], UnitOfWork], statuses: StatusCache) -> Callable[[], UnitOfWork]:
+    """Units of work that tell the status cache what every commit changed, whoever commits."""
 
-    def __init__(self, *publishers: EventPublisher) -> None:
-        self.publishers = publishers
+    def make() -> UnitOfWork:
+        uow = factory()
+        uow.after_commit = statuses.publish
+        return uow
 
-    def publish(self, events: Sequence[Event]) -> None:
-        for publisher in self.publishers:
-            publisher.publish(events)
+    return make
 
 
 def lab_services_for(

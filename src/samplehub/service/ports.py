@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, Self, TypeVar
@@ -86,6 +86,8 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     sequences: Sequences
     committed: list[Event]  # every event committed through this unit of work
+    # told each commit's events once the transaction is durable (bootstrap: the status cache)
+    after_commit: Callable[[Sequence[Event]], None] | None
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, Self
 
 from samplehub.domain import audit
@@ -32,6 +32,7 @@ class UnitOfWorkBase(abc.ABC):
     audit: AuditLog
     sequences: Sequences
     committed: list[Event]
+    after_commit: Callable[[Sequence[Event]], None] | None = None
 
     def __enter__(self) -> Self:
         self.committed = []
@@ -50,6 +51,8 @@ class UnitOfWorkBase(abc.ABC):
             self.audit.append(audit.chain(events, self.audit.last()))
         self._commit()
         self.committed.extend(events)
+        if events and self.after_commit is not None:
+            self.after_commit(events)
         return events
 
     @abc.abstractmethod

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from samplehub import bootstrap
+from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.config import Settings
 from samplehub.domain.events import SampleTransitioned
+from samplehub.domain.lifecycle import Transition
+from samplehub.domain.locations import Location
+from samplehub.service.demo import seed_demo
 from samplehub.service.status_cache import Status, StatusCache
 
 AT = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
@@ -109,3 +115,25 @@ def test_the_least_recently_used_entry_goes_first_when_full() -> None:
     assert cache.get("JX2") is None
     assert cache.get("JX1") is not None
     assert cache.get("JX3") is not None
+
+
+def test_every_commit_through_the_wired_units_of_work_drops_what_it_changed() -> None:
+    """Not only the bus: a use case committing its own unit of work (the lab console does)."""
+    store = MemoryStore()
+    services = bootstrap.bootstrap(
+        Settings(secret_key="unit-test-secret"),
+        uow_factory=lambda: MemoryUnitOfWork(store),
+        hasher=PlainHasher(),
+        clock=FixedClock(),
+    )
+    made = seed_demo(services)
+    number = made["sample_a1"]
+    services.statuses.load(number, lambda: Status("c-a", b"registered"))
+    with services.uow_factory() as uow:
+        sample = uow.samples.get(number)
+        assert sample is not None
+        sample.apply(
+            Transition.RECEIVE, actor="kiosk", at=AT, location=Location.parse("intake_platform:K1")
+        )
+        uow.commit()
+    assert services.statuses.get(number) is None
