@@ -87,7 +87,7 @@ def seed(data_dir: Path) -> dict[str, str]:
 
 def _start(args: list[str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen([sys.executable, __file__, *args])
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine imports slowly
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):

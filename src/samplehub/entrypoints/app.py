@@ -17,7 +17,7 @@ from samplehub import __version__
 from samplehub.config import Settings
 from samplehub.domain.errors import DomainError
 from samplehub.entrypoints import web
-from samplehub.entrypoints.api import api_routers
+from samplehub.entrypoints.api import api_routers, samples
 from samplehub.entrypoints.api.errors import domain_error_body, validation_error_body
 from samplehub.entrypoints.api.fleet import FleetSource, make_router
 from samplehub.entrypoints.middleware import BodyLimit, SecurityHeaders
@@ -79,6 +79,7 @@ def create_app(
         services, settings, LoginLimiter(settings.login_attempts_per_minute), kiosk=kiosk
     )
     app.state.pickup = pickup
+    samples.add_status_route(app)
     for router in api_routers():
         app.include_router(router, prefix="/api")
     app.include_router(web.router())

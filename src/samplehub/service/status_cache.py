@@ -3,8 +3,9 @@
 Kiosks, tracking pages and devices ask "what is the state of JX2026-000123?" far more often
 than anything changes. ``StatusCache`` keeps the answer the entrypoint rendered (its owner and
 the bytes) and drops it when a committed event names the sample: bootstrap has every unit of
-work tell it each commit's events (``after_commit``), whoever commits. Entries also expire after ``ttl`` seconds, which bounds how long a status
-can trail a change committed by another process (several API workers on one PostgreSQL).
+work tell it each commit's events (``after_commit``), whoever commits. Entries also expire
+after ``ttl`` seconds, which bounds how long a status can trail a change committed by another
+process (several API workers on one PostgreSQL).
 
 A lookup that misses reads the database outside the cache's lock; if an event arrived while it
 read, its answer is returned but not kept, so a stale document is never stored.
