@@ -548,7 +548,6 @@ def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
     Failures are logged and the next round tries again; ``seconds`` <= 0 starts nothing.
     """
     import logging
-    import threading
 
     if seconds <= 0:
         return _nothing_to_close
