@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import pytest
 from typer.testing import CliRunner
 
 from laneguard.domain.evaluation import Span, score_incidents
@@ -17,6 +20,18 @@ from lg_clips import vtest_path
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "laneguard"
 
 
+@pytest.fixture
+def one_opencv_thread() -> Iterator[None]:
+    """The detector on one thread: on a machine that other jobs load, OpenCV's worker threads
+    wait for each other at every layer and a pass over the video took ten times as long."""
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    yield
+    cv2.setNumThreads(before)
+
+
+@pytest.mark.timeout(1200)  # 795 frames: about a minute on a quiet 2-core machine
+@pytest.mark.usefixtures("one_opencv_thread")
 def test_analyze_vtest_matches_the_labelled_incidents(tmp_path: Path) -> None:
     video = vtest_path(tmp_path)
     result = CliRunner().invoke(

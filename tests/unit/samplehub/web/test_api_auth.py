@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
 from samplehub.adapters.memory import FixedClock
+from samplehub.domain.model import Role
+from samplehub.entrypoints.security import BEARER, SESSION, issue_token, read_token
+from samplehub.service.commands import Actor
 from samplehub.service.demo import DEMO_PASSWORD
 
 Headers = dict[str, str]
@@ -138,3 +142,24 @@ def test_unknown_fields_are_refused_by_name(
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "body.colour"
+
+
+def test_the_status_lookup_refuses_a_token_once_it_expires_though_it_was_just_accepted(
+    client: TestClient, login: Callable[[str], Headers], clock: FixedClock, made: dict[str, str]
+) -> None:
+    path = f"/api/samples/{made['sample_a1']}"
+    headers = login("cust-a")
+    assert client.get(path, headers=headers).status_code == 200
+    assert client.get(path, headers=headers).status_code == 200
+    clock.advance(12 * 3600)
+    assert client.get(path, headers=headers).status_code == 401
+
+
+def test_a_token_signed_with_another_secret_is_refused_after_the_genuine_one_was_read() -> None:
+    actor = Actor("cust-a", Role.CUSTOMER, "C1")
+    now = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    token = issue_token(actor, "the-right-secret-key", BEARER, now, 8)
+    assert read_token(token, "the-right-secret-key", BEARER, now) == actor
+    assert read_token(token, "another-secret-key!!", BEARER, now) is None
+    assert read_token(token, "the-right-secret-key", SESSION, now) is None
+    assert read_token(token, "the-right-secret-key", BEARER, now + timedelta(hours=8)) is None
