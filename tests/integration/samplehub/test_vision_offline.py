@@ -1,4 +1,5 @@
-"""The OCR models ship in the rapidocr wheel: loading and reading never touch the network."""
+"""The OCR models ship in installed wheels (rapidocr, rapidocr-onnxruntime): loading and reading
+never touch the network."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 
 import rapidocr
+import rapidocr_onnxruntime
 
 from samplehub.adapters.vision.ocr import bundled_models
 
@@ -30,10 +32,12 @@ print(len(result.lines))
 
 
 def test_models_are_the_wheels_own_files() -> None:
-    package = Path(rapidocr.__file__).resolve().parent
-    for path in bundled_models().values():
+    wheels = [Path(m.__file__).resolve().parent for m in (rapidocr, rapidocr_onnxruntime)]
+    models = bundled_models()
+    for path in models.values():
         assert path.is_file()
-        assert path.is_relative_to(package)
+        assert any(path.is_relative_to(wheel) for wheel in wheels)
+    assert models["Det.model_path"].name == "ch_PP-OCRv4_det_infer.onnx"
 
 
 def test_engine_loads_and_reads_with_the_network_refused() -> None:
