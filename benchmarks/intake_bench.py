@@ -9,6 +9,11 @@ in this process (a printer that accepts instantly); RFID is the simulated tag ro
 A transaction is what the kiosk does between "photo received" and "sample received, label
 queued, transport requested": ``POST /api/kiosk/sessions/{id}/photo`` then ``…/confirm``.
 Each of ``--kiosks`` threads has its own order and session and runs ``--per-kiosk`` of them.
+Between the two requests a person checks the proposed fields, and between transactions puts the
+next instrument on the platform: each pause lasts ``--person-s`` seconds times a random factor
+from 0.5 to 1.5 (seeded), kiosks start at random moments within one pause, and pauses are not
+counted in the transaction time. ``--person-s 0`` drops the people: every kiosk fires its next
+request the moment the last answer arrives (a saturation test, not a working day).
 
 Baselines measured in the same run, on the same machine:
 - bare vision: ``read_image`` on the same photo in this process, one at a time;
@@ -17,12 +22,14 @@ Baselines measured in the same run, on the same machine:
 
 Prints p50/p95 of the transaction and the ratios against both baselines; goal p95 ≤ 1 s.
 Usage: python benchmarks/intake_bench.py [--vision real|stub] [--kiosks 8] [--per-kiosk 3]
+                                         [--person-s 10] [--seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import socket
 import statistics
 import subprocess
@@ -158,23 +165,46 @@ def _wait(base: str, process: subprocess.Popen[bytes], seconds: float = 600) -> 
     raise SystemExit("the server did not start")
 
 
+class Person:
+    """The customer at one kiosk: pauses of ``seconds`` × a seeded factor from 0.5 to 1.5."""
+
+    def __init__(self, seconds: float, seed: int) -> None:
+        self.seconds = seconds
+        self.rng = random.Random(seed)
+
+    def pause(self) -> None:
+        if self.seconds > 0:
+            time.sleep(self.seconds * self.rng.uniform(0.5, 1.5))
+
+
 def _kiosk(
-    base: str, token: str, order: str, serial_prefix: str, count: int, out: list[float]
+    base: str,
+    token: str,
+    order: str,
+    serial_prefix: str,
+    count: int,
+    out: list[float],
+    person: Person | None = None,
 ) -> None:
     photo = PHOTO.read_bytes()
     headers = {"Authorization": f"Bearer {token}"}
+    person = person or Person(0, 0)
     with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
         sid = client.post("/api/kiosk/sessions", json={"order": order}).json()["id"]
         for i in range(count):
+            person.pause()  # walks up, or puts the next instrument on the platform
             started = time.perf_counter()
             proposal = client.post(
                 f"/api/kiosk/sessions/{sid}/photo", files={"photo": (PHOTO.name, photo)}
             )
             proposal.raise_for_status()
+            elapsed = time.perf_counter() - started
+            person.pause()  # reads the proposed fields and corrects the serial number
             fields = proposal.json()["fields"] | {"serial_number": f"{serial_prefix}-{i}"}
+            started = time.perf_counter()
             line = client.post(f"/api/kiosk/sessions/{sid}/confirm", json={"fields": fields})
             line.raise_for_status()
-            elapsed = time.perf_counter() - started
+            elapsed += time.perf_counter() - started
             body = line.json()
             if not (body["outcome"] == "received" and body["transport_requested"]):
                 raise SystemExit(f"not received with a transport request: {body}")
@@ -214,6 +244,10 @@ def main() -> None:
     parser.add_argument("--vision", choices=["real", "stub"], default="real")
     parser.add_argument("--kiosks", type=int, default=8)
     parser.add_argument("--per-kiosk", type=int, default=3)
+    parser.add_argument(
+        "--person-s", type=float, default=10.0, help="a person's pause (0: none, saturation)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seeds the people's pauses")
     parser.add_argument("--baseline-runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
@@ -252,6 +286,7 @@ def main() -> None:
                 threading.Thread(
                     target=_kiosk,
                     args=(base, token, order, f"K{k}", args.per_kiosk, times),
+                    kwargs={"person": Person(args.person_s, args.seed * 1000 + k)},
                 )
                 for k, order in enumerate(made["orders"])
             ]
@@ -276,6 +311,7 @@ def main() -> None:
     result = {
         "vision": args.vision,
         "kiosks": args.kiosks,
+        "person_s": args.person_s,
         "transactions": len(times),
         "wall_s": round(wall, 2),
         "p50_s": round(_p(times, 0.5), 3),
@@ -294,7 +330,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(result))
         return
-    print(f"kiosk transactions: {len(times)} ({args.kiosks} kiosks at once, vision {args.vision})")
+    people = f"a person's pause {args.person_s:g} s ×0.5–1.5" if args.person_s else "no people"
+    print(f"kiosk transactions: {len(times)} ({args.kiosks} kiosks at once, vision "
+          f"{args.vision}, {people})")  # fmt: skip
     print(f"  p50 {result['p50_s']:.3f} s   p95 {result['p95_s']:.3f} s   "
           f"max {result['max_s']:.3f} s   wall {result['wall_s']:.1f} s")  # fmt: skip
     print(f"  labels at the printer {sink.labels}, transport requests queued {len(queue)}")
