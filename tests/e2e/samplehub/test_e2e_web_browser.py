@@ -95,7 +95,7 @@ def test_sample_page_updates_itself_when_the_sample_moves(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert moved.status_code == 200
-    expect(page.get_by_test_id("sample-state")).to_have_text("运送中", timeout=15_000)
+    expect(page.get_by_test_id("sample-state")).to_have_text("运送中", timeout=60_000)
     assert "搬运机器人 AMR-05" in page.locator("[data-testid=timeline]").inner_text()
 
 

@@ -66,7 +66,7 @@ def test_robots_move_on_the_map_and_click_shows_details(server: str) -> None:
         page.wait_for_function(
             "(t) => document.querySelector('#robot-R01').getAttribute('transform') !== t",
             arg=first,
-            timeout=20000,
+            timeout=60_000,  # a loaded CI machine moves the simulation slowly
         )
         page.click("#robot-R01")
         page.wait_for_selector("#detail-title")
