@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 SAMPLEHUB = str(Path(sys.executable).parent / "samplehub")
@@ -27,6 +28,7 @@ def test_version() -> None:
     assert result.stdout.startswith("samplehub ")
 
 
+@pytest.mark.timeout(900)  # several commands in a row, each a fresh interpreter (about 30 s quiet)
 def test_upgrade_seed_verify_tamper(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert run(["db", "upgrade"], data).returncode == 0
