@@ -4,8 +4,9 @@ Tuning (measured with benchmarks/vision_bench.py on 120 generated plates, one co
 - detector: PP-OCRv4 mobile (4.7 MB, from the rapidocr-onnxruntime wheel) instead of the
   PP-OCRv6 small one rapidocr 3 ships (9.9 MB): half the time for the same text rows; its
   photo is limited to 480 px on the longer side (RapidOCR's default raises the shorter side to
-  736 px: 1100×365 plates went from about 2 s to a quarter of that), and boxes are kept from a
-  mean score of 0.35 (default 0.5), which finds the small numerals at the ends of a dial scale;
+  736 px: with everything below, a 1100×365 plate went from 3.2 s at the defaults to 0.27 s), and
+  boxes are kept from a mean score of 0.35 (default 0.5), which finds the small numerals at the
+  ends of a dial scale;
 - recogniser: PP-OCRv6 small from the rapidocr wheel, one text box at a time, each box padded
   to at least 96 px rather than 320 px (a "0.5" on a dial is 40 px wide: most of the work was
   padding);
