@@ -6,10 +6,11 @@ Mosquitto) until each simulated terminal has received and decrypted it. The base
 run and on the same broker and TLS connections, is a bare publish of a payload of the same size
 from the station's client to the terminal's client. Goal: p95 <= 300 ms.
 
-With `--video` (default: Debian's vtest.avi, 768x576), also frame-to-alert-delivered: each frame
-of the video goes through the real detection pipeline (motion gate, SSDLite, tracker, zone rules)
-and, when it opens an incident, through the alert service to the terminals; timed from the frame
-entering the pipeline to the alert decrypted at every terminal, printed beside the bare
+With `--video` (default: OpenCV's vtest.avi from laneguard.demo, 768x576), also
+frame-to-alert-delivered: each frame of the video goes through the real detection pipeline
+(motion gate, SSDLite, tracker, zone rules) and, when it opens an incident, through the alert
+service to the terminals; timed from the frame entering the pipeline to the alert decrypted at
+every terminal, printed beside the bare
 detector's inference time on the same frames in the same run.
 
     .venv/bin/python benchmarks/laneguard_alert_bench.py [--incidents 200] [--terminals 3]
@@ -35,13 +36,13 @@ from laneguard.adapters.db import (
 )
 from laneguard.adapters.memory import SystemClock
 from laneguard.adapters.mqtt import MqttAlertTransport, MqttSettings, MqttTerminalClient
+from laneguard.demo import VTEST
 from laneguard.domain.alerts import Alert, SealedMessage, Terminal
 from laneguard.domain.incidents import IncidentOpened, ObjectClass
 from laneguard.service.alerting import AlertService
 from laneguard.simulation.broker import LocalMosquitto
 from laneguard.simulation.source import demo_snapshot
 
-VTEST = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
 VTEST_ZONES = Path(__file__).resolve().parents[1] / "tests/fixtures/laneguard/vtest_zones.json"
 
 

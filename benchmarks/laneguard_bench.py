@@ -39,7 +39,9 @@ from laneguard.service.ports import Frame, SourceHealth
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "laneguard"))
-from lg_clips import paste, scene_parts, vtest_path, write_clip  # noqa: E402
+from lg_clips import paste, scene_parts, write_clip  # noqa: E402
+
+from laneguard.demo import VTEST  # noqa: E402
 
 ZONES = ROOT / "tests" / "fixtures" / "laneguard" / "vtest_zones.json"
 
@@ -186,7 +188,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="Window per figure")
     n = parser.parse_args().seconds
     with tempfile.TemporaryDirectory() as tmp:
-        busy = vtest_path(Path(tmp))
+        busy = VTEST
         quiet = quiet_lane(Path(tmp), busy)
         baseline = bare_detector_fps(busy, 100)
         every, _ = stream_fps(busy, n, gating=False)

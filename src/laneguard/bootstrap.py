@@ -55,7 +55,7 @@ from laneguard.service.records import RecordsService
 from laneguard.service.statistics import StatisticsService
 from laneguard.service.terminals import TerminalService
 from laneguard.service.zone_editor import ZoneEditorService
-from laneguard.simulation.broker import LocalMosquitto
+from laneguard.simulation.broker import BrokerMissingError, LocalMosquitto
 from laneguard.simulation.source import SimulatedIncidentSource, SimulatedZone
 
 log = logging.getLogger(__name__)
@@ -110,10 +110,14 @@ class LaneGuardApp:
     def start(self) -> None:
         """Starts the broker (demo), MQTT, and the source and escalation loops."""
         if self.config.demo_broker:
-            self.broker = LocalMosquitto(self.config.data_dir / "broker").start()
-            self.mqtt_settings = MqttSettings(
-                self.broker.host, self.broker.port, self.broker.tls.ca_cert
-            )
+            try:
+                self.broker = LocalMosquitto(self.config.data_dir / "broker").start()
+            except BrokerMissingError as exc:
+                log.warning("no demo broker, alerts go over WebSocket only: %s", exc)
+            else:
+                self.mqtt_settings = MqttSettings(
+                    self.broker.host, self.broker.port, self.broker.tls.ca_cert
+                )
         if self.mqtt_settings is not None:
             self.mqtt = MqttAlertTransport(self.mqtt_settings, on_ack=self._mqtt_ack)
             try:

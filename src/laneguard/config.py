@@ -203,6 +203,10 @@ def load_config(path: Path) -> LaneGuardConfig:
         value = getattr(web, name)
         if value is not None and not value.is_absolute():
             setattr(web, name, (path.parent / value).resolve())
+    for camera in config.cameras:
+        # a relative file path, like data_dir, is relative to the config file's folder
+        if "://" not in camera.source and not Path(camera.source).is_absolute():
+            camera.source = str((path.parent / camera.source).resolve())
     names = [c.camera for c in config.cameras]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

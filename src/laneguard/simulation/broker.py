@@ -26,6 +26,10 @@ from cryptography.x509.oid import NameOID
 MOSQUITTO = "/usr/sbin/mosquitto"
 
 
+class BrokerMissingError(RuntimeError):
+    """The Mosquitto binary (Debian package mosquitto) is not installed."""
+
+
 @dataclass(frozen=True)
 class TlsFiles:
     ca_cert: Path
@@ -117,7 +121,10 @@ class LocalMosquitto:
 
     def __init__(self, folder: Path, port: int | None = None) -> None:
         if shutil.which(MOSQUITTO) is None and not Path(MOSQUITTO).exists():
-            raise RuntimeError(f"{MOSQUITTO} is missing; install the Debian package mosquitto")
+            raise BrokerMissingError(
+                f"{MOSQUITTO} is missing; install the Debian package mosquitto "
+                "(apt-get install mosquitto)"
+            )
         self.folder = folder
         self.tls = make_test_pki(folder / "pki")
         self.port = port or free_port()

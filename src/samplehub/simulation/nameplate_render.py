@@ -2,7 +2,8 @@
 
 Degradations follow what the intake platform's camera sees: a slight rotation or an upside-down
 plate, perspective from an off-axis lens, defocus blur, sensor noise, a specular glare spot
-from the ceiling light, and low light. Fonts: WenQuanYi Micro Hei and Mono (CJK), Bitstream Vera (Latin), all from Python packages.
+from the ceiling light, and low light. Fonts: WenQuanYi Micro Hei and Mono (CJK), Bitstream
+Vera (Latin), all from Python packages.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import create_engine, text
 
+from laneguard.demo import VTEST
 from laneguard.simulation.broker import LocalMosquitto, free_port
 
 pytestmark = pytest.mark.browser
@@ -83,12 +84,11 @@ SIMULATED = {
     ],
     "source": {"type": "simulated", "interval_s": 0, "duration_s": 2},
 }
-VTEST = "/usr/share/doc/opencv-doc/examples/data/vtest.avi"
 LOOPED_VTEST = {
     "cameras": [
         {
             "camera": "cam-vtest",
-            "source": VTEST,
+            "source": str(VTEST),
             "loop": True,
             "zones": [
                 {
@@ -379,7 +379,7 @@ def test_revoked_terminal_gets_nothing_new(tmp_path: Path, broker: LocalMosquitt
 def test_looped_video_through_the_detector_alerts_both_terminals(
     tmp_path: Path, broker: LocalMosquitto
 ) -> None:
-    """The real pipeline on Debian's vtest.avi, looped like a camera: people walk into lane 2."""
+    """The real pipeline on OpenCV's vtest.avi, looped like a camera: people walk into lane 2."""
     service = Service(tmp_path, broker, LOOPED_VTEST)
     listener = None
     try:

@@ -15,7 +15,7 @@ from laneguard.domain.evaluation import Span, score_incidents
 from laneguard.entrypoints.cli import app
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "integration" / "laneguard"))
-from lg_clips import vtest_path
+from laneguard.demo import VTEST
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "laneguard"
 
@@ -32,10 +32,9 @@ def one_opencv_thread() -> Iterator[None]:
 
 @pytest.mark.timeout(1200)  # 795 frames: about a minute on a quiet 2-core machine
 @pytest.mark.usefixtures("one_opencv_thread")
-def test_analyze_vtest_matches_the_labelled_incidents(tmp_path: Path) -> None:
-    video = vtest_path(tmp_path)
+def test_analyze_vtest_matches_the_labelled_incidents() -> None:
     result = CliRunner().invoke(
-        app, ["analyze", str(video), "--zones", str(FIXTURES / "vtest_zones.json"), "--json"]
+        app, ["analyze", str(VTEST), "--zones", str(FIXTURES / "vtest_zones.json"), "--json"]
     )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
@@ -57,11 +56,10 @@ def test_analyze_vtest_matches_the_labelled_incidents(tmp_path: Path) -> None:
 
 
 def test_analyze_names_the_bad_field_of_a_zones_file(tmp_path: Path) -> None:
-    video = vtest_path(tmp_path)
     zones = tmp_path / "zones.json"
     zones.write_text(json.dumps({"zones": [{"name": "a", "polygon": [[0, 0], [1, 0], [1, 1]],
                                             "classes": ["horse"]}]}))  # fmt: skip
-    result = CliRunner().invoke(app, ["analyze", str(video), "--zones", str(zones), "--json"])
+    result = CliRunner().invoke(app, ["analyze", str(VTEST), "--zones", str(zones), "--json"])
     assert result.exit_code == 2
     assert "zones.0.classes.0" in result.output
     assert "horse" in result.output

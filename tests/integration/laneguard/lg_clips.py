@@ -8,8 +8,6 @@ all while a shadow crosses the lane.
 
 from __future__ import annotations
 
-import gzip
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,23 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 Image = NDArray[np.uint8]
-DOC_DATA = Path("/usr/share/doc/opencv-doc/examples/data")
 PERSON_FRAME = 100
 PERSON_BOX = (490, 146, 530, 229)
-
-
-def vtest_path(tmp: Path) -> Path:
-    """vtest.avi from Debian's opencv-doc, decompressed to `tmp` if shipped gzipped."""
-    plain = DOC_DATA / "vtest.avi"
-    if plain.is_file():
-        return plain
-    packed = DOC_DATA / "vtest.avi.gz"
-    if not packed.is_file():
-        raise FileNotFoundError("vtest.avi not found: install the Debian package opencv-doc")
-    out = tmp / "vtest.avi"
-    with gzip.open(packed, "rb") as src, out.open("wb") as dst:
-        shutil.copyfileobj(src, dst)
-    return out
 
 
 def _frames(video: Path) -> Iterator[Image]:

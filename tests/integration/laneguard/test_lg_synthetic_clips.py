@@ -11,8 +11,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import cv2
 import numpy as np
-from lg_clips import paste, scene_parts, vest, vtest_path, write_clip
+from lg_clips import paste, scene_parts, vest, write_clip
 
+from laneguard.demo import VTEST
 from laneguard.entrypoints.analyze import analyze_video
 
 LANE = [[470, 300], [768, 240], [768, 490], [600, 420], [450, 355]]
@@ -26,8 +27,8 @@ def _zones(tmp: Path, **extra: object) -> Path:
 
 
 @pytest.fixture(scope="module")
-def parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, np.ndarray]:
-    return scene_parts(vtest_path(tmp_path_factory.mktemp("vtest")))
+def parts() -> tuple[np.ndarray, np.ndarray]:
+    return scene_parts(VTEST)
 
 
 def test_a_person_standing_in_the_lane_is_an_incident(parts, tmp_path: Path) -> None:

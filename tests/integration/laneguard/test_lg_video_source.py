@@ -13,7 +13,7 @@ from laneguard.adapters.video import OpenCvVideoSource
 from laneguard.service.ports import SourceHealth
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lg_clips import vtest_path
+from laneguard.demo import VTEST
 
 
 class FlakyCapture:
@@ -43,7 +43,7 @@ class FlakyCapture:
 
 
 def test_a_file_is_read_to_its_end(tmp_path: Path) -> None:
-    source = OpenCvVideoSource(str(vtest_path(tmp_path)), size=(384, 288))
+    source = OpenCvVideoSource(str(VTEST), size=(384, 288))
     frames = list(source.frames())
     assert len(frames) == 795
     assert frames[1].pos_s == pytest.approx(0.1)

@@ -1,6 +1,7 @@
-"""PDF certificates (检定证书 / 检定结果通知书 / 校准证书) with reportlab and WQY Zen Hei embedded.
+"""PDF certificates (检定证书 / 检定结果通知书 / 校准证书) with reportlab and WenQuanYi Micro
+Hei embedded (from a Python package: see samplehub.adapters.fonts).
 
-WQY Zen Hei is used because reportlab cannot read the CFF-flavoured Noto CJK collections. The
+A TrueType CJK font is used because reportlab cannot read CFF-flavoured ones (Noto CJK). The
 output is byte-for-byte reproducible (reportlab's invariant mode), so the SHA-256 published on
 the verification page identifies one document.
 """
@@ -20,7 +21,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from samplehub.adapters.fonts import CJK_FONT
 from samplehub.adapters.certificates.institute import Institute
 from samplehub.adapters.certificates.tables import (
     Row,
@@ -29,11 +29,12 @@ from samplehub.adapters.certificates.tables import (
     gauge_rows,
     summary_rows,
 )
+from samplehub.adapters.fonts import CJK_FONT
 from samplehub.domain.metrology.certificate import Certificate, CertificateKind
 from samplehub.domain.metrology.errors import MetrologyError
 
 DEFAULT_FONT = CJK_FONT
-FONT_NAME = "WQYZenHei"
+FONT_NAME = "WenQuanYiMicroHei"
 
 
 class FontUnavailableError(MetrologyError):
@@ -41,14 +42,15 @@ class FontUnavailableError(MetrologyError):
 
 
 def register_font(path: Path = DEFAULT_FONT, name: str = FONT_NAME) -> str:
-    """Register WQY Zen Hei once; reportlab embeds the subset of glyphs each PDF uses."""
+    """Register the CJK font once; reportlab embeds the subset of glyphs each PDF uses."""
     if name in pdfmetrics.getRegisteredFontNames():
         return name
     try:
         pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
     except (OSError, TTFError) as exc:
         raise FontUnavailableError(
-            f"cannot load the certificate font {path}: {exc}; reinstall paperang-p2-fonts-cjk (make run does)"
+            f"cannot load the certificate font {path}: {exc}; "
+            "reinstall paperang-p2-fonts-cjk (make run does)"
         ) from exc
     return name
 

@@ -1,6 +1,6 @@
 """A sample label as a PDF page, for printers that do not speak ZPL (any office printer).
 
-WQY Zen Hei is embedded (subset) so Chinese customer and instrument names print anywhere.
+WenQuanYi Micro Hei is embedded (subset) so Chinese customer and instrument names print anywhere.
 QR and Code 128 are reportlab's own vector barcodes, so they stay sharp at any printer's dpi.
 """
 
@@ -21,7 +21,7 @@ from samplehub.adapters.fonts import CJK_FONT
 from samplehub.service.ports_intake import IntakeDeviceError, Label
 
 DEFAULT_FONT = CJK_FONT
-_FONT_NAME = "WenQuanYiZenHei"
+_FONT_NAME = "WenQuanYiMicroHei"
 
 
 def _register_font(path: Path) -> str:
