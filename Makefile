@@ -45,8 +45,8 @@ test-env:
 	bash tools/test-env.sh
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy --strict src/samplehub/domain src/samplehub/service src/samplehub/entrypoints src/laneguard

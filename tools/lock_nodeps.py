@@ -24,7 +24,7 @@ def main(source: Path, target: Path) -> None:
         if "==" not in pin:
             sys.exit(f"nodeps.in: {pin!r} must be pinned as NAME==VERSION")
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(
+            subprocess.run(  # noqa: S603 - pip with the pins of nodeps.in
                 [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", tmp, pin],
                 check=True,
             )

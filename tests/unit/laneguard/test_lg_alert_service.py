@@ -190,7 +190,7 @@ def test_enrolment_locks_a_client_after_five_wrong_codes() -> None:
 
 class NoClips:
     def clip(self, lane: str, level: WarningLevel) -> bytes:
-        raise SpeakerError("espeak-ng missing and no recording")
+        raise SpeakerError("warning clip could not be synthesised and there is no recording")
 
 
 def test_missing_clip_is_logged_and_the_alert_still_goes_out() -> None:
