@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP_TOOLS := pip-tools==7.7.0
-LOCK_ENV := $(VENV)-lock
+LOCK_ENV := $(VENV)/lock-tools
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --all-build-deps
 INSTALL := $(BIN)/python -m pip install -q --no-deps --require-hashes
@@ -82,4 +82,4 @@ upgrade:
 	$(MAKE) test
 
 clean:
-	rm -rf $(VENV) $(LOCK_ENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-runtime .pytest_cache .mypy_cache .ruff_cache
