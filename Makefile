@@ -9,21 +9,21 @@ LOCK_ENV := $(VENV)/lock-tools
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --all-build-deps
 INSTALL := $(BIN)/python -m pip install -q --no-deps --require-hashes
-# an install is redone when its lock files change
+# an install is redone when its lock files or pyproject.toml (entry points) change
 lock_sum = $(shell cat $(1) | cksum | cut -d' ' -f1)
-RUN_STAMP := $(VENV)/.run-$(call lock_sum,requirements/runtime.txt requirements/nodeps.txt)
-DEV_STAMP := $(VENV)/.dev-$(call lock_sum,requirements/dev.txt requirements/nodeps.txt)
+RUN_STAMP := $(VENV)/.run-$(call lock_sum,pyproject.toml requirements/runtime.txt requirements/nodeps.txt)
+DEV_STAMP := $(VENV)/.dev-$(call lock_sum,pyproject.toml requirements/dev.txt requirements/nodeps.txt)
 
 .PHONY: run test test-env lint typecheck contracts unit integration e2e bench lock upgrade clean
 
-$(RUN_STAMP): requirements/runtime.txt requirements/nodeps.txt
+$(RUN_STAMP): pyproject.toml requirements/runtime.txt requirements/nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(INSTALL) -r requirements/runtime.txt -r requirements/nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.run-*
 	touch $@
 
-$(DEV_STAMP): requirements/dev.txt requirements/nodeps.txt
+$(DEV_STAMP): pyproject.toml requirements/dev.txt requirements/nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(INSTALL) -r requirements/dev.txt -r requirements/nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
@@ -49,7 +49,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy --strict src/samplehub/domain src/samplehub/service src/samplehub/entrypoints src/laneguard
+	$(BIN)/mypy --strict src/samplehub src/laneguard
 
 contracts: $(DEV_STAMP)
 	$(BIN)/lint-imports

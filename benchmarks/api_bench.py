@@ -32,7 +32,7 @@ BENCH_KEY = "bench-only-" + "signing-key"  # a throwaway database in a temporary
 
 def _settings(data_dir: Path) -> Any:
     """SQLite under ``data_dir`` whatever the environment says."""
-    from samplehub.config import Settings
+    from samplehub.app.config import Settings
 
     url = f"sqlite:///{(data_dir / 'samplehub.db').resolve()}"
     return Settings(data_dir=data_dir, database_url=url, secret_key=BENCH_KEY)
@@ -48,8 +48,8 @@ def _free_port() -> int:
 def serve_full(data_dir: str, port: int) -> None:
     import uvicorn
 
-    from samplehub import bootstrap
-    from samplehub.entrypoints.app import create_app
+    from samplehub.app import bootstrap
+    from samplehub.web.app import create_app
 
     settings = _settings(Path(data_dir))
     services = bootstrap.bootstrap(settings)
@@ -74,8 +74,8 @@ def serve_bare(document: str, port: int) -> None:
 
 
 def seed(data_dir: Path) -> dict[str, str]:
-    from samplehub import bootstrap
-    from samplehub.service.demo import seed_demo
+    from samplehub.app import bootstrap
+    from samplehub.app.demo import seed_demo
 
     settings = _settings(data_dir)
     bootstrap.upgrade_database(settings)

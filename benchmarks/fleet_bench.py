@@ -26,10 +26,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from samplehub.adapters.dispatch_numpy import NumpyCostModel
-from samplehub.adapters.solver_scipy import ScipyAssignmentSolver
-from samplehub.domain.battery import BatteryModel
-from samplehub.domain.dispatch import (
+from samplehub.fleet.adapters.dispatch_numpy import NumpyCostModel
+from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
+from samplehub.fleet.domain.battery import BatteryModel
+from samplehub.fleet.domain.dispatch import (
     RobotCandidate,
     TaskKind,
     TransportTask,
@@ -37,7 +37,7 @@ from samplehub.domain.dispatch import (
     greedy_assign,
     pairs_from_solution,
 )
-from samplehub.domain.sitemap import site_map_from_dict
+from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import load_scenario
 

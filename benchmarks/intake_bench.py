@@ -51,7 +51,7 @@ STUB_LINES = ("不锈钢压力表", "规格型号:YN-100", "测量范围0~2.5 MP
 
 
 def _settings(data_dir: Path, printer_port: int) -> Any:
-    from samplehub.config import KioskSettings, Settings
+    from samplehub.app.config import KioskSettings, Settings
 
     url = f"sqlite:///{(data_dir / 'samplehub.db').resolve()}"
     kiosk = KioskSettings(
@@ -64,9 +64,9 @@ class StubVision:
     """Decodes and checks the photo like the reader, then proposes a fixed plate (no OCR)."""
 
     def read_image(self, data: bytes, name: str = "image") -> Any:
-        from samplehub.adapters.vision.images import decode_image
-        from samplehub.domain.nameplate import OcrLine, extract_fields
-        from samplehub.service.ports_intake import VisionResult
+        from samplehub.intake.adapters.vision.images import decode_image
+        from samplehub.intake.domain.nameplate import OcrLine, extract_fields
+        from samplehub.intake.service.ports import VisionResult
 
         started = time.perf_counter()
         decode_image(data, name)
@@ -75,7 +75,7 @@ class StubVision:
 
 
 def _vision(kind: str) -> Any:
-    from samplehub import bootstrap
+    from samplehub.app import bootstrap
 
     return bootstrap.build_vision() if kind == "real" else StubVision()
 
@@ -83,8 +83,8 @@ def _vision(kind: str) -> Any:
 def serve(data_dir: str, port: int, printer_port: int, vision: str) -> None:
     import uvicorn
 
-    from samplehub import bootstrap
-    from samplehub.entrypoints.app import create_app
+    from samplehub.app import bootstrap
+    from samplehub.web.app import create_app
 
     settings = _settings(Path(data_dir), printer_port)
     services = bootstrap.bootstrap(settings)
@@ -96,9 +96,9 @@ def serve(data_dir: str, port: int, printer_port: int, vision: str) -> None:
 
 
 def seed(data_dir: Path, printer_port: int, orders: int) -> dict[str, Any]:
-    from samplehub import bootstrap
-    from samplehub.service import commands as c
-    from samplehub.service.demo import seed_demo
+    from samplehub.app import bootstrap
+    from samplehub.app.demo import seed_demo
+    from samplehub.core.service import commands as c
 
     settings = _settings(data_dir, printer_port)
     bootstrap.upgrade_database(settings)

@@ -27,19 +27,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from laneguard.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
-from laneguard.adapters.db import (
-    SqlIncidentRepository,
-    SqlTerminalRepository,
-    create_tables,
-    make_engine,
-)
-from laneguard.adapters.memory import SystemClock
-from laneguard.adapters.mqtt import MqttAlertTransport, MqttSettings, MqttTerminalClient
+from laneguard.alerting.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
+from laneguard.alerting.adapters.db import SqlTerminalRepository
+from laneguard.alerting.adapters.db import create_tables as create_terminal_tables
+from laneguard.alerting.adapters.mqtt import MqttAlertTransport, MqttSettings, MqttTerminalClient
+from laneguard.alerting.domain.alerts import Alert, SealedMessage, Terminal
+from laneguard.alerting.service.alerting import AlertService
+from laneguard.core.clock import SystemClock
+from laneguard.core.domain.incidents import IncidentOpened, ObjectClass
 from laneguard.demo import VTEST
-from laneguard.domain.alerts import Alert, SealedMessage, Terminal
-from laneguard.domain.incidents import IncidentOpened, ObjectClass
-from laneguard.service.alerting import AlertService
+from laneguard.records.adapters.db import SqlIncidentRepository, create_tables, make_engine
 from laneguard.simulation.broker import LocalMosquitto
 from laneguard.simulation.source import demo_snapshot
 
@@ -50,9 +47,9 @@ def frame_to_alert(
     video: Path, service: AlertService, arrivals: Arrivals
 ) -> tuple[list[float], list[float]]:
     """(frame-to-alert latencies, bare detector inference times), both in seconds."""
-    from laneguard.adapters.video import OpenCvVideoSource
-    from laneguard.detection_bootstrap import build_detector, build_pipeline
-    from laneguard.detection_config import load_zones_file
+    from laneguard.app.detection_bootstrap import build_detector, build_pipeline
+    from laneguard.detection.adapters.config import load_zones_file
+    from laneguard.detection.adapters.video import OpenCvVideoSource
 
     detector = build_detector()
     pipeline = build_pipeline(load_zones_file(VTEST_ZONES), detector)
@@ -129,6 +126,7 @@ def main() -> None:
         )
         engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
         create_tables(engine)
+        create_terminal_tables(engine)
         incidents, terminal_repo = SqlIncidentRepository(engine), SqlTerminalRepository(engine)
         sealer = StationSealer(generate_private_key())
         arrivals = Arrivals(args.terminals)

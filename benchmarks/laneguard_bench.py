@@ -29,13 +29,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from laneguard.adapters.latest_frame import LatestFrameReader
-from laneguard.adapters.video import OpenCvVideoSource
-from laneguard.detection_bootstrap import build_detector, build_pipeline
-from laneguard.detection_config import load_zones_file
-from laneguard.domain.tracking import Detection
-from laneguard.service.pipeline import PipelineConfig, run_pipeline
-from laneguard.service.ports import Frame, SourceHealth
+from laneguard.app.detection_bootstrap import build_detector, build_pipeline
+from laneguard.detection.adapters.config import load_zones_file
+from laneguard.detection.adapters.latest_frame import LatestFrameReader
+from laneguard.detection.adapters.video import OpenCvVideoSource
+from laneguard.detection.domain.tracking import Detection
+from laneguard.detection.service.pipeline import PipelineConfig, run_pipeline
+from laneguard.detection.service.ports import Frame, SourceHealth
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "laneguard"))

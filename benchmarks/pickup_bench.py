@@ -19,14 +19,15 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from samplehub.adapters.lockers.memory import MemoryLockers
-from samplehub.adapters.memory import FixedClock
-from samplehub.adapters.pickup_memory import ListNotifier, MemoryBookings, MemoryKioskGuards
-from samplehub.domain.locations import Location
-from samplehub.domain.pickup_capacity import Compartment, CompartmentSize, allocate
-from samplehub.domain.pickup_codes import CodeHasher
-from samplehub.service import pickup, pickup_kiosk
-from samplehub.service.commands import SYSTEM
+from samplehub.core.adapters.memory import FixedClock
+from samplehub.core.domain.locations import Location
+from samplehub.core.service.commands import SYSTEM
+from samplehub.pickup.adapters.lockers.memory import MemoryLockers
+from samplehub.pickup.adapters.memory import ListNotifier, MemoryBookings, MemoryKioskGuards
+from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, allocate
+from samplehub.pickup.domain.codes import CodeHasher
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service import kiosk as pickup_kiosk
 
 KEY = b"benchmark-key-0123456789abcdef"
 

@@ -39,8 +39,8 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.core})
 
-    from samplehub.adapters.vision.reader import RapidNameplateVision
-    from samplehub.entrypoints.cli.vision import read_one
+    from samplehub.intake.adapters.vision.reader import RapidNameplateVision
+    from samplehub.intake.cli import read_one
     from samplehub.simulation.nameplate_score import SCORED_FIELDS, field_accuracy
     from samplehub.simulation.nameplates import generate
 
@@ -132,7 +132,7 @@ def _reference_plate(
     """
     from PIL import Image, ImageDraw, ImageFont
 
-    from samplehub.adapters.fonts import CJK_FONT
+    from samplehub.core.adapters.fonts import CJK_FONT
 
     font = ImageFont.truetype(str(CJK_FONT), 40)
     plate = Image.new("RGB", (1100, 365), (200, 200, 205))

@@ -13,8 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from laneguard.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass
-from laneguard.service.ports import Clock, IncidentEvent
+from laneguard.core.domain.incidents import (
+    IncidentEnded,
+    IncidentEvent,
+    IncidentOpened,
+    ObjectClass,
+)
+from laneguard.core.ports import Clock
 
 
 def demo_snapshot() -> bytes:

@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from samplehub.service.fleet_view import FleetView
+from samplehub.fleet.service.view import FleetView
 from samplehub.simulation.runner import FleetSimulation
 
 

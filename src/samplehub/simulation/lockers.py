@@ -22,7 +22,7 @@ from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 from pymodbus.simulator.simutils import SimUtils
 
-from samplehub.adapters.lockers.register_map import Cabinet, CabinetModel, LockerBank
+from samplehub.pickup.adapters.lockers.register_map import Cabinet, CabinetModel, LockerBank
 
 log = logging.getLogger(__name__)
 WRITE_COIL_CODES = (5, 15)

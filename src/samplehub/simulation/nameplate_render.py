@@ -11,15 +11,13 @@ from __future__ import annotations
 import math
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from samplehub.adapters.fonts import CJK_FACES, LATIN_FACES
-
-if TYPE_CHECKING:
-    from samplehub.simulation.nameplates import PlateSpec
+from samplehub.core.adapters.fonts import CJK_FACES, LATIN_FACES
+from samplehub.simulation.plate_spec import PlateSpec
 
 LAYOUTS = ("metal", "sticker", "dial")
 Font = ImageFont.FreeTypeFont

@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from samplehub.simulation.plate_spec import PlateSpec
 
 # (written type, language, unit as printed -> ranges, classes as printed -> truth)
 _PRESSURE_RANGES = [(0, 0.6), (0, 1), (0, 1.6), (0, 2.5), (0, 4), (0, 6), (0, 10), (0, 25)]
@@ -130,21 +132,6 @@ MANUFACTURERS_EN = (
     "Northfield Instruments Inc.",
     "Acme Gauge GmbH",
 )
-
-
-@dataclass
-class PlateSpec:
-    """One plate's truth and how it is written; rendering turns it into an image."""
-
-    language: str
-    kind_index: int
-    fields: dict[str, Any]
-    lines: list[tuple[str, str]]  # (caption as printed or "", value as printed)
-    noise: list[str]
-    dial_scale: list[str] = field(default_factory=list)
-    dial_unit: str = ""
-    qr_text: str | None = None
-    code128_text: str | None = None
 
 
 def _fmt(value: float) -> str:

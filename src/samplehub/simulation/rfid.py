@@ -13,7 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from samplehub.service.ports_intake import IntakeDeviceError, TagWrite
+from samplehub.intake.service.ports import IntakeDeviceError, TagWrite
 
 log = logging.getLogger(__name__)
 _EPC_HEX = re.compile(r"[0-9A-F]{24}")

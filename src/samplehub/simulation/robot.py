@@ -19,9 +19,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from samplehub.domain.battery import BatteryModel
-from samplehub.domain.sitemap import SiteMap
-from samplehub.service.fleet_messages import (
+from samplehub.fleet.domain.battery import BatteryModel
+from samplehub.fleet.domain.sitemap import SiteMap
+from samplehub.fleet.service.messages import (
     HeaderCounter,
     MessageError,
     decode,
@@ -30,7 +30,7 @@ from samplehub.service.fleet_messages import (
     params_of,
     topic,
 )
-from samplehub.service.ports_fleet import Transport
+from samplehub.fleet.service.ports import Transport
 
 ACTION_SECONDS = {"pick": 8.0, "drop": 8.0, "startCharging": 1.0, "stopCharging": 0.5}
 

@@ -14,15 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from samplehub.adapters.dispatch_numpy import NumpyCostModel
-from samplehub.adapters.mqtt.inprocess import InProcessTransport
-from samplehub.adapters.solver_scipy import ScipyAssignmentSolver
-from samplehub.domain.dispatch import TaskKind
-from samplehub.domain.sitemap import SiteMap, site_map_from_dict
-from samplehub.domain.storage import DwellSlotting, NoSlotAvailableError, warehouse_from_dict
-from samplehub.service.fleet import FleetManager, FleetSettings
-from samplehub.service.fleet_storage import StorageOperations
-from samplehub.service.ports_fleet import FleetLifecycle, Transport
+from samplehub.fleet.adapters.dispatch_numpy import NumpyCostModel
+from samplehub.fleet.adapters.mqtt.inprocess import InProcessTransport
+from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
+from samplehub.fleet.domain.dispatch import TaskKind
+from samplehub.fleet.domain.sitemap import SiteMap, site_map_from_dict
+from samplehub.fleet.domain.storage import DwellSlotting, NoSlotAvailableError, warehouse_from_dict
+from samplehub.fleet.service.fleet import FleetManager
+from samplehub.fleet.service.ports import FleetLifecycle, Transport
+from samplehub.fleet.service.settings import FleetSettings
+from samplehub.fleet.service.storage import StorageOperations
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.metrics import summarize
 from samplehub.simulation.robot import SimRobot

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from samplehub.domain.battery import BatteryModel
+from samplehub.fleet.domain.battery import BatteryModel
 
 
 class ScenarioError(ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from samplehub.service.ports_intake import TagWrite
+from samplehub.intake.service.ports import TagWrite
 from samplehub.simulation.rfid import SimulatedRfidWriter, SimulatedTag
 
 

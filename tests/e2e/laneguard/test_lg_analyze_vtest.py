@@ -11,8 +11,8 @@ import cv2
 import pytest
 from typer.testing import CliRunner
 
-from laneguard.domain.evaluation import Span, score_incidents
-from laneguard.entrypoints.cli import app
+from laneguard.cli.main import app
+from laneguard.detection.domain.evaluation import Span, score_incidents
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "integration" / "laneguard"))
 from laneguard.demo import VTEST

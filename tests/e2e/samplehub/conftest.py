@@ -17,9 +17,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from samplehub import bootstrap
-from samplehub.config import Settings
-from samplehub.service.demo import DEMO_PASSWORD
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; never `playwright install`
 CHROMIUM_ARGS = [

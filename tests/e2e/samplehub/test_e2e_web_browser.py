@@ -16,10 +16,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from samplehub import bootstrap
-from samplehub.config import Settings
-from samplehub.entrypoints.app import create_app
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.web.app import create_app
 
 pytestmark = pytest.mark.browser
 LogIn = Callable[[Page, str, str], None]

@@ -17,13 +17,13 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from samplehub import bootstrap
-from samplehub.config import Settings
-from samplehub.entrypoints.app import create_app
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo
 from samplehub.simulation.live import LiveFleet
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import load_scenario
+from samplehub.web.app import create_app
 
 PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
 ARGS = [

@@ -14,7 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import sync_playwright
 
-from samplehub.entrypoints.api.fleet import make_router
+from samplehub.fleet.api import make_router
 from samplehub.simulation.live import LiveFleet
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import load_scenario

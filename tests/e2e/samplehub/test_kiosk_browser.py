@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from samplehub import bootstrap
-from samplehub.config import KioskSettings, Settings
-from samplehub.domain.epc import Giai96
-from samplehub.entrypoints.app import create_app
-from samplehub.service import commands as c
-from samplehub.service.container import Services
-from samplehub.service.demo import seed_demo
+from samplehub.app import bootstrap
+from samplehub.app.config import KioskSettings, Settings
+from samplehub.app.demo import seed_demo
+from samplehub.app.services import Services
+from samplehub.core.domain.epc import Giai96
+from samplehub.core.service import commands as c
+from samplehub.web.app import create_app
 
 pytestmark = pytest.mark.browser
 LogIn = Callable[[Page, str, str], None]

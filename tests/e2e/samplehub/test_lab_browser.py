@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from samplehub import bootstrap
-from samplehub.adapters.memory import PlainHasher
-from samplehub.config import Settings
-from samplehub.entrypoints.app import create_app
-from samplehub.service import commands as c
-from samplehub.service.demo import seed_demo
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import seed_demo
+from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.service import commands as c
+from samplehub.web.app import create_app
 
 pytestmark = pytest.mark.browser
 LogIn = Callable[[Page, str, str], None]

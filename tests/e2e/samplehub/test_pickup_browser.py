@@ -18,23 +18,24 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from samplehub import bootstrap
-from samplehub.adapters.lockers.modbus import ModbusLockerController
-from samplehub.adapters.lockers.register_map import LockerBank, load_bank
-from samplehub.adapters.notifications.memory import RecordingSender
-from samplehub.adapters.pickup_clock import ShiftedClock
-from samplehub.config import Settings
-from samplehub.domain.lifecycle import SampleState
-from samplehub.domain.pickup_codes import KioskGuard
-from samplehub.entrypoints.app import create_app
-from samplehub.service import commands as c
-from samplehub.service import pickup, queries
-from samplehub.service.container import Services
-from samplehub.service.demo import seed_demo
-from samplehub.service.pickup_app import PickupApp
-from samplehub.service.ports import SampleFilter
-from samplehub.service.ports_notify import Channel
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import seed_demo
+from samplehub.app.services import Services
+from samplehub.core.adapters.notifications.memory import RecordingSender
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.core.service.notifications import Channel
+from samplehub.core.service.ports import SampleFilter
+from samplehub.pickup.adapters.clock import ShiftedClock
+from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
+from samplehub.pickup.adapters.lockers.register_map import LockerBank, load_bank
+from samplehub.pickup.domain.codes import KioskGuard
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service.app import PickupApp
 from samplehub.simulation.lockers import SimulatedLoader, SimulatedLocker
+from samplehub.web.app import create_app
 
 # Each test drives three logged-in pages through a whole pickup; on the shared, loaded CI machine
 # that has taken up to 5 minutes, so the limit is wider than the suite's default.

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from laneguard.adapters.db import create_tables, make_engine
+from laneguard.alerting.adapters.db import create_tables as create_terminal_tables
+from laneguard.records.adapters.db import create_tables, make_engine
 from laneguard.simulation.broker import LocalMosquitto
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -26,6 +27,7 @@ def tls_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMosqui
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{tmp_path / 'laneguard.db'}")
     create_tables(engine)
+    create_terminal_tables(engine)
     yield engine
     engine.dispose()
 
@@ -38,6 +40,7 @@ def postgres_engine() -> Iterator[Engine]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
     create_tables(engine)
+    create_terminal_tables(engine)
     yield engine
     engine.dispose()
     with admin.begin() as conn:

@@ -11,11 +11,11 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from laneguard.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
-from laneguard.adapters.mqtt import MqttAlertTransport, MqttSettings, MqttTerminalClient
-from laneguard.domain.alerts import Acknowledgement, Alert, SealedMessage, Terminal
-from laneguard.domain.incidents import ObjectClass, Outcome
-from laneguard.service.ports import TransportError
+from laneguard.alerting.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
+from laneguard.alerting.adapters.mqtt import MqttAlertTransport, MqttSettings, MqttTerminalClient
+from laneguard.alerting.domain.alerts import Acknowledgement, Alert, SealedMessage, Terminal
+from laneguard.alerting.service.ports import TransportError
+from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.simulation.broker import LocalMosquitto, make_test_pki
 
 AT = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)

@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from laneguard.adapters.db import SqlIncidentRepository, SqlTerminalRepository
-from laneguard.domain.alerts import Terminal
-from laneguard.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass, Outcome
-from laneguard.domain.records import IncidentRecord
-from laneguard.domain.stats import Dimension, Period
-from laneguard.service.statistics import StatisticsService
+from laneguard.alerting.adapters.db import SqlTerminalRepository
+from laneguard.alerting.domain.alerts import Terminal
+from laneguard.core.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass, Outcome
+from laneguard.core.domain.records import IncidentRecord
+from laneguard.records.adapters.db import SqlIncidentRepository
+from laneguard.records.domain.stats import Dimension, Period
+from laneguard.records.service.statistics import StatisticsService
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from laneguard.adapters.audio import Pcm, decode_g711, read_wav, resample, write_wav
-from laneguard.adapters.speakers import HttpSpeaker, LocalSpeaker, RtpSpeaker
-from laneguard.adapters.voice_clips import ClipSynthesisError, EspeakClipLibrary
-from laneguard.domain.voice import WarningLevel
-from laneguard.service.ports import SpeakerError
+from laneguard.warning.adapters.audio import Pcm, decode_g711, read_wav, resample, write_wav
+from laneguard.warning.adapters.speakers import HttpSpeaker, LocalSpeaker, RtpSpeaker
+from laneguard.warning.adapters.voice_clips import ClipSynthesisError, EspeakClipLibrary
+from laneguard.warning.domain.voice import WarningLevel
+from laneguard.warning.service.ports import SpeakerError
 
 
 def test_rtp_speaker_stream_is_received_and_decodes(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from laneguard.adapters.db import SqlIncidentRepository, create_tables, make_engine
-from laneguard.domain.incidents import ObjectClass, Outcome
-from laneguard.domain.records import IncidentRecord
-from laneguard.entrypoints.cli import app
+from laneguard.cli.main import app
+from laneguard.core.domain.incidents import ObjectClass, Outcome
+from laneguard.core.domain.records import IncidentRecord
+from laneguard.records.adapters.db import SqlIncidentRepository, create_tables, make_engine
 
 
 def _seed(url: str) -> None:

@@ -11,26 +11,21 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from laneguard.adapters.clips import AviClipWriter
-from laneguard.adapters.crypto import StationSealer, generate_private_key
-from laneguard.adapters.hubs import FrameHub
-from laneguard.adapters.live_view import LiveAnnotator
-from laneguard.adapters.memory import (
-    AlwaysMoving,
-    FakeJpeg,
-    InMemoryIncidentRepository,
-    InMemoryTerminalRepository,
-    ManualClock,
-    NoVest,
-    PersonAlways,
-)
-from laneguard.domain.incidents import IncidentEnded, ObjectClass
-from laneguard.domain.zones import CameraRules, Zone
-from laneguard.service.alerting import AlertService
-from laneguard.service.clips import ClipRecorder
-from laneguard.service.live import LiveCamera, LiveCameras
-from laneguard.service.pipeline import CameraPipeline
-from laneguard.service.ports import Frame, SourceHealth
+from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
+from laneguard.alerting.adapters.memory import InMemoryTerminalRepository
+from laneguard.alerting.service.alerting import AlertService
+from laneguard.core.clock import ManualClock
+from laneguard.core.domain.incidents import IncidentEnded, ObjectClass
+from laneguard.detection.adapters.fakes import AlwaysMoving, FakeJpeg, NoVest, PersonAlways
+from laneguard.detection.adapters.frame_hub import FrameHub
+from laneguard.detection.adapters.live_view import LiveAnnotator
+from laneguard.detection.domain.zones import CameraRules, Zone
+from laneguard.detection.service.live import LiveCamera, LiveCameras
+from laneguard.detection.service.pipeline import CameraPipeline
+from laneguard.detection.service.ports import Frame, SourceHealth
+from laneguard.records.adapters.clips import AviClipWriter
+from laneguard.records.adapters.memory import InMemoryIncidentRepository
+from laneguard.records.service.clips import ClipRecorder
 
 P = ObjectClass.PEDESTRIAN
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)

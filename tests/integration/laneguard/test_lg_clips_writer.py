@@ -10,11 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from laneguard.adapters.clips import AviClipWriter
-from laneguard.adapters.db import SqlIncidentRepository, create_tables, make_engine
-from laneguard.domain.incidents import ObjectClass, Outcome
-from laneguard.domain.records import IncidentRecord
-from laneguard.service.ports import ClipError
+from laneguard.core.domain.incidents import ObjectClass, Outcome
+from laneguard.core.domain.records import IncidentRecord
+from laneguard.records.adapters.clips import AviClipWriter
+from laneguard.records.adapters.db import SqlIncidentRepository, create_tables, make_engine
+from laneguard.records.service.ports import ClipError
 
 
 def jpegs(n: int, size: tuple[int, int] = (160, 120)) -> list[bytes]:

@@ -14,11 +14,11 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from laneguard.adapters.detectors.nms import nms
-from laneguard.adapters.detectors.ssdlite import decode_boxes, ssd_anchors
-from laneguard.adapters.detectors.yolo_onnx import YoloOnnxDetector
-from laneguard.adapters.errors import ModelUnavailableError
-from laneguard.domain.incidents import ObjectClass
+from laneguard.core.domain.incidents import ObjectClass
+from laneguard.detection.adapters.detectors.nms import nms
+from laneguard.detection.adapters.detectors.ssdlite import decode_boxes, ssd_anchors
+from laneguard.detection.adapters.detectors.yolo_onnx import YoloOnnxDetector
+from laneguard.detection.service.ports import ModelUnavailableError
 
 LABELS = ["person", "bicycle", "car"]
 CLASS_MAP = {"person": ObjectClass.PEDESTRIAN, "bicycle": ObjectClass.BICYCLE}

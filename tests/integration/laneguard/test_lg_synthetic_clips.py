@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 from lg_clips import paste, scene_parts, vest, write_clip
 
+from laneguard.cli.analyze import analyze_video
 from laneguard.demo import VTEST
-from laneguard.entrypoints.analyze import analyze_video
 
 LANE = [[470, 300], [768, 240], [768, 490], [600, 420], [450, 355]]
 

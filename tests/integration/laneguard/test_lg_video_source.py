@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from laneguard.adapters.errors import VideoSourceError
-from laneguard.adapters.video import OpenCvVideoSource
-from laneguard.service.ports import SourceHealth
+from laneguard.detection.adapters.video import OpenCvVideoSource
+from laneguard.detection.service.ports import SourceHealth, VideoSourceError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from laneguard.demo import VTEST
@@ -93,7 +92,7 @@ class CountingSource:
     def frames(self):  # type: ignore[no-untyped-def]
         from datetime import UTC, datetime
 
-        from laneguard.service.ports import Frame
+        from laneguard.detection.service.ports import Frame
 
         for i in range(self.n):
             if self.closed:
@@ -107,7 +106,7 @@ class CountingSource:
 def test_latest_frame_reader_drops_what_a_slow_consumer_cannot_take() -> None:
     import threading
 
-    from laneguard.adapters.latest_frame import LatestFrameReader
+    from laneguard.detection.adapters.latest_frame import LatestFrameReader
 
     reader = LatestFrameReader(CountingSource(500))
     seen = []

@@ -13,22 +13,21 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from laneguard.adapters.crypto import StationSealer, generate_private_key
-from laneguard.adapters.hubs import FrameHub, WebSocketHub
-from laneguard.adapters.memory import (
-    InMemoryIncidentRepository,
-    InMemoryTerminalRepository,
-    SystemClock,
-)
-from laneguard.adapters.zone_layouts import JsonZoneLayoutStore, config_layout
-from laneguard.detection_config import CameraConfig
-from laneguard.entrypoints.web.app import WebContext, create_app
-from laneguard.service.alerting import AlertService
-from laneguard.service.ports import LaneGuardError
-from laneguard.service.records import RecordsService
-from laneguard.service.statistics import StatisticsService
-from laneguard.service.terminals import TerminalService
-from laneguard.service.zone_editor import ZoneEditorService
+from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
+from laneguard.alerting.adapters.hubs import WebSocketHub
+from laneguard.alerting.adapters.memory import InMemoryTerminalRepository
+from laneguard.alerting.service.alerting import AlertService
+from laneguard.alerting.service.terminals import TerminalService
+from laneguard.core.clock import SystemClock
+from laneguard.core.errors import LaneGuardError
+from laneguard.detection.adapters.config import CameraConfig
+from laneguard.detection.adapters.frame_hub import FrameHub
+from laneguard.detection.adapters.zone_layouts import JsonZoneLayoutStore, config_layout
+from laneguard.detection.service.zone_editor import ZoneEditorService
+from laneguard.records.adapters.memory import InMemoryIncidentRepository
+from laneguard.records.service.records import RecordsService
+from laneguard.records.service.statistics import StatisticsService
+from laneguard.web.app import WebContext, create_app
 
 CAMERA = CameraConfig.model_validate(
     {

@@ -8,21 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from samplehub.adapters.certificates.dcc import (
-    DCC,
-    SI,
-    DccXmlWriter,
-    d_si_unit,
-    load_schema,
-)
-from samplehub.adapters.certificates.institute import Institute
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.certificate import (
-    APPROVER_ROLE,
-    Actor,
-    Certificate,
-    CertificateContent,
-)
+from samplehub.lab.adapters.certificates.dcc import DCC, SI, DccXmlWriter, d_si_unit, load_schema
+from samplehub.lab.adapters.certificates.institute import Institute
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.certificate import APPROVER_ROLE, Actor, Certificate, CertificateContent
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "standards" / "dcc-3.1.2"
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from samplehub.adapters.results_import.readers import SheetResultsReader, read_table
-from samplehub.adapters.results_import.sheets import (
+from samplehub.lab.adapters.results_import.readers import SheetResultsReader, read_table
+from samplehub.lab.adapters.results_import.sheets import (
     SheetImportError,
     calibration_sheet,
     column_letter,
     gauge_sheet,
 )
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.jjg52 import JJG52_2013, GaugeSpec, evaluate
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.jjg52 import JJG52_2013, GaugeSpec, evaluate
 
 ZH_HEADER = "检定点,升压轻敲前,升压轻敲后,降压轻敲前,降压轻敲后"
 EN_HEADER = ["standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap"]

@@ -10,18 +10,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from samplehub.adapters.certificates.dcc import DccXmlWriter, load_schema
-from samplehub.adapters.certificates.institute import Institute
-from samplehub.adapters.certificates.memory import (
+from samplehub.lab.adapters.certificates.dcc import DccXmlWriter, load_schema
+from samplehub.lab.adapters.certificates.institute import Institute
+from samplehub.lab.adapters.certificates.memory import (
     InMemoryCertificateRepository,
     InMemoryDocumentStore,
 )
-from samplehub.adapters.certificates.pdf import PdfCertificateRenderer
-from samplehub.adapters.metrology_rules.loader import load_rule_book
-from samplehub.adapters.results_import.readers import SheetResultsReader
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.certificate import APPROVER_ROLE, Actor, Status
-from samplehub.service import lab
+from samplehub.lab.adapters.certificates.pdf import PdfCertificateRenderer
+from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
+from samplehub.lab.adapters.results_import.readers import SheetResultsReader
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.certificate import APPROVER_ROLE, Actor, Status
+from samplehub.lab.service import certificates as lab
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "standards" / "dcc-3.1.2"
 INSTITUTE = Institute(

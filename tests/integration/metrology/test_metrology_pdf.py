@@ -11,19 +11,14 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from samplehub.adapters.certificates.institute import Institute
-from samplehub.adapters.certificates.pdf import (
+from samplehub.lab.adapters.certificates.institute import Institute
+from samplehub.lab.adapters.certificates.pdf import (
     FontUnavailableError,
     PdfCertificateRenderer,
     register_font,
 )
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.certificate import (
-    APPROVER_ROLE,
-    Actor,
-    Certificate,
-    CertificateContent,
-)
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.certificate import APPROVER_ROLE, Actor, Certificate, CertificateContent
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 INSTITUTE = Institute(

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from samplehub import bootstrap
-from samplehub.adapters.db import upgrade
-from samplehub.config import Settings
-from samplehub.service.container import Services
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.core.adapters.db import upgrade
 
 PG_ADMIN_URL = os.environ.get(
     "SAMPLEHUB_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

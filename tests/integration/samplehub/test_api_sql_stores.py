@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from samplehub.config import Settings
-from samplehub.entrypoints.app import create_app
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.services import Services
+from samplehub.web.app import create_app
 
 
 @pytest.fixture

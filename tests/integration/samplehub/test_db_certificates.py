@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from samplehub import bootstrap
-from samplehub.adapters.certificates.dcc import load_schema
-from samplehub.adapters.db import upgrade
-from samplehub.adapters.db.certificates import FileDocumentStore, SqlCertificateRepository
-from samplehub.config import Settings
-from samplehub.domain.metrology.certificate import Status
-from samplehub.domain.metrology.errors import WorkflowError
-from samplehub.service.container import Services
-from samplehub.service.demo import seed_demo, seed_demo_certificates
-from samplehub.service.lab import LabDeps
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import seed_demo, seed_demo_certificates
+from samplehub.app.services import Services
+from samplehub.core.adapters.db import upgrade
+from samplehub.lab.adapters.certificates.dcc import load_schema
+from samplehub.lab.adapters.db import FileDocumentStore, SqlCertificateRepository
+from samplehub.lab.domain.certificate import Status
+from samplehub.lab.domain.errors import WorkflowError
+from samplehub.lab.service.certificates import LabDeps
 
 SCHEMAS = Path(__file__).parents[3] / "standards" / "dcc-3.1.2"
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)

@@ -6,16 +6,16 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from samplehub.adapters.db import SqlUnitOfWork
-from samplehub.config import Settings
-from samplehub.domain.errors import AlreadyExists, Conflict, IllegalTransition, NotFound
-from samplehub.domain.lifecycle import SampleState, Transition
-from samplehub.domain.locations import Location, LocationKind
-from samplehub.service import commands as c
-from samplehub.service import queries
-from samplehub.service.container import Services
-from samplehub.service.demo import seed_demo
-from samplehub.service.ports import SampleFilter
+from samplehub.app.config import Settings
+from samplehub.app.demo import seed_demo
+from samplehub.app.services import Services
+from samplehub.core.adapters.db import SqlUnitOfWork
+from samplehub.core.domain.errors import AlreadyExists, Conflict, IllegalTransition, NotFound
+from samplehub.core.domain.lifecycle import SampleState, Transition
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.core.service.ports import SampleFilter
 
 TABLES = ("customers", "users", "orders", "samples", "audit_log", "counters")
 

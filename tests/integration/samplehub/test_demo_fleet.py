@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from samplehub import bootstrap
-from samplehub.adapters.db import upgrade
-from samplehub.config import Settings
-from samplehub.domain.lifecycle import SampleState
-from samplehub.domain.locations import LocationKind
-from samplehub.service import queries
-from samplehub.service.commands import SYSTEM
-from samplehub.service.demo import seed_demo
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import seed_demo
+from samplehub.core.adapters.db import upgrade
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import LocationKind
+from samplehub.core.service import queries
+from samplehub.core.service.commands import SYSTEM
 
 SCENARIO = Path(__file__).parents[3] / "scenarios" / "peak-hour.yaml"
 

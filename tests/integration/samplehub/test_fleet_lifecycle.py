@@ -11,11 +11,11 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from samplehub.domain.lifecycle import SampleState
-from samplehub.service import commands as c
-from samplehub.service import queries
-from samplehub.service.container import Services
-from samplehub.service.fleet_lifecycle import BusFleetLifecycle
+from samplehub.app.services import Services
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.fleet.service.lifecycle import BusFleetLifecycle
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import Demand, load_scenario
 

@@ -16,14 +16,15 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from samplehub.adapters.mqtt.paho_transport import MqttTransport
-from samplehub.domain.battery import BatteryModel
-from samplehub.domain.sitemap import SiteMap, site_map_from_dict
-from samplehub.domain.storage import ClosestOpenSlot, warehouse_from_dict
-from samplehub.service.fleet import FleetManager, FleetSettings
-from samplehub.service.fleet_messages import HeaderCounter, encode, parse_topic, topic
-from samplehub.service.fleet_robots import Purpose
-from samplehub.service.fleet_storage import StorageOperations
+from samplehub.fleet.adapters.mqtt.paho_transport import MqttTransport
+from samplehub.fleet.domain.battery import BatteryModel
+from samplehub.fleet.domain.sitemap import SiteMap, site_map_from_dict
+from samplehub.fleet.domain.storage import ClosestOpenSlot, warehouse_from_dict
+from samplehub.fleet.service.fleet import FleetManager
+from samplehub.fleet.service.messages import HeaderCounter, encode, parse_topic, topic
+from samplehub.fleet.service.robots import Purpose
+from samplehub.fleet.service.settings import FleetSettings
+from samplehub.fleet.service.storage import StorageOperations
 from samplehub.simulation.clock import RealClock
 from samplehub.simulation.robot import SimRobot
 from samplehub.simulation.world import SimWorld

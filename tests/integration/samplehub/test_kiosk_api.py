@@ -16,17 +16,17 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from samplehub import bootstrap
-from samplehub.adapters.vision.images import decode_image
-from samplehub.config import Settings
-from samplehub.domain.epc import Giai96
-from samplehub.domain.nameplate import OcrLine, extract_fields
-from samplehub.entrypoints.app import create_app
-from samplehub.service import commands as c
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo
-from samplehub.service.ports_intake import InMemoryLabelPrinter, VisionResult
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.services import Services
+from samplehub.core.domain.epc import Giai96
+from samplehub.core.service import commands as c
+from samplehub.intake.adapters.vision.images import decode_image
+from samplehub.intake.domain.nameplate import OcrLine, extract_fields
+from samplehub.intake.service.ports import InMemoryLabelPrinter, VisionResult
 from samplehub.simulation.tag_roll import TagRollWriter
+from samplehub.web.app import create_app
 
 PLATE = [
     OcrLine("弹簧管压力表", 0.98),

@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from samplehub.adapters.camera.folder import FolderCamera
-from samplehub.adapters.camera.opencv import OpenCvCamera, parse_source
-from samplehub.service.ports_camera import Camera
-from samplehub.service.ports_intake import IntakeDeviceError
+from samplehub.intake.adapters.camera.folder import FolderCamera
+from samplehub.intake.adapters.camera.opencv import OpenCvCamera, parse_source
+from samplehub.intake.service.camera_ports import Camera
+from samplehub.intake.service.ports import IntakeDeviceError
 
 WIDTH, HEIGHT = 320, 240
 

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from samplehub import bootstrap
-from samplehub.adapters.db import upgrade
-from samplehub.adapters.memory import PlainHasher
-from samplehub.config import Settings
-from samplehub.entrypoints.app import create_app
-from samplehub.service import queries
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.services import Services
+from samplehub.core.adapters.db import upgrade
+from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.service import queries
+from samplehub.web.app import create_app
 
 READINGS = [
     ("0", "0.000", "0.000", "0.002", "0.002"),

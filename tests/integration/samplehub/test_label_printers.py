@@ -11,10 +11,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from samplehub.adapters.printers.pdf import PdfLabelPrinter, render_label_pdf
-from samplehub.adapters.printers.tcp import ZplTcpPrinter
-from samplehub.adapters.printers.zpl import render_zpl
-from samplehub.service.ports_intake import (
+from samplehub.intake.adapters.printers.pdf import PdfLabelPrinter, render_label_pdf
+from samplehub.intake.adapters.printers.tcp import ZplTcpPrinter
+from samplehub.intake.adapters.printers.zpl import render_zpl
+from samplehub.intake.service.ports import (
     InMemoryLabelPrinter,
     IntakeDeviceError,
     Label,

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from samplehub.adapters.db import upgrade
+from samplehub.core.adapters.db import upgrade
 
 SAMPLEHUB = str(Path(sys.executable).parent / "samplehub")
 

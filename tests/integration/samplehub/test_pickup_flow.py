@@ -11,21 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from samplehub import bootstrap
-from samplehub.adapters.lockers.modbus import ModbusLockerController
-from samplehub.adapters.lockers.register_map import LockerBank, load_bank
-from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
-from samplehub.adapters.pickup_memory import ListNotifier, MemoryBookings, MemoryKioskGuards
-from samplehub.config import Settings
-from samplehub.domain import audit
-from samplehub.domain.lifecycle import SampleState
-from samplehub.domain.pickup_capacity import CompartmentSize, PickupPolicy
-from samplehub.domain.pickup_codes import CodeHasher
-from samplehub.service import commands as c
-from samplehub.service import pickup, pickup_kiosk
-from samplehub.service.container import Services
-from samplehub.service.pickup_kiosk import KioskVerdict
-from samplehub.service.pickup_lifecycle import BusSampleLifecycle
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.core.domain import audit
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.service import commands as c
+from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
+from samplehub.pickup.adapters.lockers.register_map import LockerBank, load_bank
+from samplehub.pickup.adapters.memory import ListNotifier, MemoryBookings, MemoryKioskGuards
+from samplehub.pickup.domain.capacity import CompartmentSize, PickupPolicy
+from samplehub.pickup.domain.codes import CodeHasher
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service.kiosk import KioskVerdict
+from samplehub.pickup.service.lifecycle import BusSampleLifecycle
 from samplehub.simulation.lockers import SimulatedLoader, SimulatedLocker
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pymodbus.client import ModbusTcpClient
 
-from samplehub.adapters.lockers.modbus import ModbusLockerController
-from samplehub.adapters.lockers.register_map import Cabinet, LockerBank, load_bank
-from samplehub.service.ports_pickup import DoorOutcome, LockerFault
+from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
+from samplehub.pickup.adapters.lockers.register_map import Cabinet, LockerBank, load_bank
+from samplehub.pickup.service.ports import DoorOutcome, LockerFault
 from samplehub.simulation.lockers import SimulatedLocker, free_port, start_bank
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"

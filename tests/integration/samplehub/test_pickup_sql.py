@@ -11,22 +11,24 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from samplehub.adapters.db import make_engine
-from samplehub.adapters.db import pickup_tables as pt
-from samplehub.adapters.db.pickup import SqlBookings, SqlCodeAttempts, SqlKioskGuards
-from samplehub.adapters.lockers.memory import MemoryLockers
-from samplehub.adapters.memory import FixedClock
-from samplehub.adapters.pickup_memory import ListNotifier
-from samplehub.config import Settings
-from samplehub.domain.errors import Conflict
-from samplehub.domain.locations import Location, LocationKind
-from samplehub.domain.pickup import Booking
-from samplehub.domain.pickup_capacity import Compartment, CompartmentSize, PickupPolicy
-from samplehub.domain.pickup_codes import CodeHasher, KioskGuard
-from samplehub.service import commands as c
-from samplehub.service import pickup, pickup_kiosk, queries
-from samplehub.service.container import Services
-from samplehub.service.pickup_kiosk import KioskVerdict
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.core.adapters.db import make_engine
+from samplehub.core.adapters.memory import FixedClock
+from samplehub.core.domain.errors import Conflict
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.pickup.adapters import tables as pt
+from samplehub.pickup.adapters.db import SqlBookings, SqlCodeAttempts, SqlKioskGuards
+from samplehub.pickup.adapters.lockers.memory import MemoryLockers
+from samplehub.pickup.adapters.memory import ListNotifier
+from samplehub.pickup.domain.booking import Booking
+from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy
+from samplehub.pickup.domain.codes import CodeHasher, KioskGuard
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service.kiosk import KioskVerdict
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 08:00 in China
 

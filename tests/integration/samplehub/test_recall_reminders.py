@@ -20,17 +20,17 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
-from samplehub import bootstrap
-from samplehub.adapters.db import upgrade
-from samplehub.adapters.memory import PlainHasher
-from samplehub.adapters.notifications.webhook import WebhookSender
-from samplehub.config import RecallSettings, Settings
-from samplehub.domain.metrology.certificate import Certificate
-from samplehub.entrypoints.app import create_app
-from samplehub.service import lab
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
-from samplehub.service.ports_notify import Channel
+from samplehub.app import bootstrap
+from samplehub.app.config import RecallSettings, Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
+from samplehub.app.services import Services
+from samplehub.core.adapters.db import upgrade
+from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.adapters.notifications.webhook import WebhookSender
+from samplehub.core.service.notifications import Channel
+from samplehub.lab.domain.certificate import Certificate
+from samplehub.lab.service import certificates as lab
+from samplehub.web.app import create_app
 
 
 def free_port() -> int:
@@ -205,7 +205,7 @@ def test_customer_sees_the_due_list_and_preregisters_in_one_click(
 
 
 def test_due_date_for_a_day_like_31_august_follows_the_calendar() -> None:
-    from samplehub.domain.metrology.dates import valid_until
-    from samplehub.domain.recall import due_date
+    from samplehub.lab.domain.dates import valid_until
+    from samplehub.recall.domain.recall import due_date
 
     assert due_date(valid_until(date(2026, 8, 31), 6)) == date(2027, 2, 28)

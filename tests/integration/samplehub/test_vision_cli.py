@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from samplehub.entrypoints.cli import app
+from samplehub.cli import app
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates"
 CONTRACT_FIELDS = {

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from samplehub.adapters.vision.ocr import bundled_models
+from samplehub.intake.adapters.vision.ocr import bundled_models
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates" / "plate-0000.jpg"
 
@@ -23,7 +23,7 @@ def refuse_network(event, args):
 
 sys.addaudithook(refuse_network)
 from pathlib import Path
-from samplehub.adapters.vision.reader import RapidNameplateVision
+from samplehub.intake.adapters.vision.reader import RapidNameplateVision
 result = RapidNameplateVision().read_image(Path({str(FIXTURE)!r}).read_bytes())
 print(len(result.lines))
 """

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from samplehub.adapters.vision.reader import RapidNameplateVision
-from samplehub.service.ports_intake import MAX_IMAGE_BYTES, UnreadableImageError, VisionResult
+from samplehub.intake.adapters.vision.reader import RapidNameplateVision
+from samplehub.intake.service.ports import MAX_IMAGE_BYTES, UnreadableImageError, VisionResult
 from samplehub.simulation.nameplate_score import field_accuracy
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates"

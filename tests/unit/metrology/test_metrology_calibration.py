@@ -7,22 +7,22 @@ from decimal import Decimal
 
 import pytest
 
-from samplehub.domain.metrology.calibration import (
+from samplehub.lab.domain.calibration import (
     CalibrationReading,
     CalibrationRule,
     Tolerance,
     ToleranceBasis,
     evaluate_calibration,
 )
-from samplehub.domain.metrology.dates import add_months, next_due_date, valid_until
-from samplehub.domain.metrology.errors import MetrologyInputError
-from samplehub.domain.metrology.numbers import (
+from samplehub.lab.domain.dates import add_months, next_due_date, valid_until
+from samplehub.lab.domain.errors import MetrologyInputError
+from samplehub.lab.domain.numbers import (
     format_signed,
     mpe_quantum,
     parse_decimal,
     significant_round_up,
 )
-from samplehub.domain.metrology.rules import InstrumentTypeRule, Method, RuleBook
+from samplehub.lab.domain.rules import InstrumentTypeRule, Method, RuleBook
 
 RULE = CalibrationRule("temperature", "°C", Tolerance(ToleranceBasis.ABSOLUTE, Decimal("0.5")), 2)
 

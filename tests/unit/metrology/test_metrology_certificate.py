@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from samplehub.domain.metrology.certificate import (
+from samplehub.lab.domain.certificate import (
     APPROVER_ROLE,
     Actor,
     Certificate,
@@ -15,8 +15,8 @@ from samplehub.domain.metrology.certificate import (
     format_certificate_number,
     parse_certificate_number,
 )
-from samplehub.domain.metrology.demo import calibration_content, gauge_content
-from samplehub.domain.metrology.errors import (
+from samplehub.lab.domain.demo import calibration_content, gauge_content
+from samplehub.lab.domain.errors import (
     CertificateImmutableError,
     MetrologyInputError,
     WorkflowError,
@@ -184,7 +184,7 @@ def test_number_parts_are_checked() -> None:
 
 
 def test_four_eyes_errors_are_the_foundations_forbidden() -> None:
-    from samplehub.domain.errors import Forbidden, InvalidValue
+    from samplehub.core.domain.errors import Forbidden, InvalidValue
 
     with pytest.raises(Forbidden) as info:
         draft().review(ENTERER, AT)

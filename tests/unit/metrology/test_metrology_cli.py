@@ -12,12 +12,12 @@ import typer
 from lxml import etree
 from typer.testing import CliRunner
 
-from samplehub.adapters.certificates.dcc import DccXmlWriter, load_schema
-from samplehub.adapters.certificates.institute import Institute
-from samplehub.adapters.certificates.memory import InMemoryCertificateRepository
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.certificate import APPROVER_ROLE, Actor, Certificate
-from samplehub.entrypoints.cli import certificate as cli
+from samplehub.lab import cli
+from samplehub.lab.adapters.certificates.dcc import DccXmlWriter, load_schema
+from samplehub.lab.adapters.certificates.institute import Institute
+from samplehub.lab.adapters.certificates.memory import InMemoryCertificateRepository
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.certificate import APPROVER_ROLE, Actor, Certificate
 
 AT = datetime(2026, 11, 20, tzinfo=UTC)
 SCHEMAS = Path(__file__).resolve().parents[3] / "standards" / "dcc-3.1.2"

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from samplehub.domain.metrology.errors import MetrologyInputError
-from samplehub.domain.metrology.jjg52 import (
+from samplehub.lab.domain.errors import MetrologyInputError
+from samplehub.lab.domain.jjg52 import (
     JJG52_2013,
     GaugeKind,
     GaugeSpec,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samplehub.domain.metrology.jjg52 import GaugeSpec, Item, PointReadings, evaluate, point_mpe
+from samplehub.lab.domain.jjg52 import GaugeSpec, Item, PointReadings, evaluate, point_mpe
 
 RANGES = [Decimal(v) for v in ("0.1", "0.25", "0.6", "1", "1.6", "2.5", "4", "6", "10", "25", "60")]
 CLASSES = ["1.0", "1.6", "2.5", "4.0"]

@@ -9,28 +9,28 @@ from decimal import Decimal
 
 import pytest
 
-from samplehub.adapters.certificates.memory import (
+from samplehub.lab.adapters.certificates.memory import (
     InMemoryCertificateRepository,
     InMemoryDocumentStore,
 )
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.calibration import CalibrationRule
-from samplehub.domain.metrology.certificate import (
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.calibration import CalibrationRule
+from samplehub.lab.domain.certificate import (
     APPROVER_ROLE,
     Actor,
     Certificate,
     CertificateKind,
     Status,
 )
-from samplehub.domain.metrology.errors import (
+from samplehub.lab.domain.errors import (
     CertificateImmutableError,
     CertificateNotFoundError,
     MetrologyInputError,
     WorkflowError,
 )
-from samplehub.domain.metrology.jjg52 import JJG52_2013, ElasticGaugeRule, GaugeSpec, PointReadings
-from samplehub.domain.metrology.rules import InstrumentTypeRule, Method, RuleBook
-from samplehub.service import lab
+from samplehub.lab.domain.jjg52 import JJG52_2013, ElasticGaugeRule, GaugeSpec, PointReadings
+from samplehub.lab.domain.rules import InstrumentTypeRule, Method, RuleBook
+from samplehub.lab.service import certificates as lab
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 ENTERER = Actor("u1", "张三", frozenset({"lab"}))

@@ -10,12 +10,16 @@ from typing import Any
 import pytest
 import yaml
 
-from samplehub.adapters.metrology_rules.loader import DEFAULT_RULES, load_rule_book, parse_rule_book
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.calibration import ToleranceBasis
-from samplehub.domain.metrology.errors import MetrologyInputError
-from samplehub.domain.metrology.jjg52 import JJG52_2013, evaluate
-from samplehub.domain.metrology.rules import Method
+from samplehub.lab.adapters.metrology_rules.loader import (
+    DEFAULT_RULES,
+    load_rule_book,
+    parse_rule_book,
+)
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.calibration import ToleranceBasis
+from samplehub.lab.domain.errors import MetrologyInputError
+from samplehub.lab.domain.jjg52 import JJG52_2013, evaluate
+from samplehub.lab.domain.rules import Method
 
 BASE: dict[str, Any] = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
 

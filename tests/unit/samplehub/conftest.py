@@ -1,15 +1,15 @@
 import pytest
 
-from samplehub import bootstrap
-from samplehub.adapters.memory import (
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.core.adapters.memory import (
     FixedClock,
     ListPublisher,
     MemoryStore,
     MemoryUnitOfWork,
     PlainHasher,
 )
-from samplehub.config import Settings
-from samplehub.service.container import Services
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import stat
 from pathlib import Path
 
-from samplehub import bootstrap
-from samplehub.config import Settings
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
 
 
 def test_a_key_is_made_once_and_kept_private(tmp_path: Path) -> None:

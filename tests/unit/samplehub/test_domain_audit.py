@@ -3,9 +3,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from samplehub.domain import audit
-from samplehub.domain.events import CustomerRegistered, UserCreated
-from samplehub.domain.timeline import sample_timeline
+from samplehub.core.domain import audit
+from samplehub.core.domain.events import CustomerRegistered, UserCreated
+from samplehub.core.domain.timeline import sample_timeline
 
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -1,7 +1,7 @@
 import pytest
 
-from samplehub.domain.credit_code import ALPHABET, check_character, validate_credit_code
-from samplehub.domain.errors import InvalidValue
+from samplehub.core.domain.credit_code import ALPHABET, check_character, validate_credit_code
+from samplehub.core.domain.errors import InvalidValue
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from samplehub.domain import lifecycle
-from samplehub.domain.errors import GuardFailed, IllegalTransition, InvalidValue
-from samplehub.domain.events import SampleTransitioned
-from samplehub.domain.lifecycle import HoldReason, SampleState, Transition
-from samplehub.domain.locations import Location, LocationKind
-from samplehub.domain.model import Instrument, Sample
+from samplehub.core.domain import lifecycle
+from samplehub.core.domain.errors import GuardFailed, IllegalTransition, InvalidValue
+from samplehub.core.domain.events import SampleTransitioned
+from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.model import Instrument, Sample
 
 AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 

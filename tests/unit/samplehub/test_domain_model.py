@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from samplehub.domain.errors import InvalidValue
-from samplehub.domain.lifecycle import Transition
-from samplehub.domain.model import (
+from samplehub.core.domain.errors import InvalidValue
+from samplehub.core.domain.lifecycle import Transition
+from samplehub.core.domain.model import (
     Channel,
     Contact,
     Customer,
@@ -16,8 +16,8 @@ from samplehub.domain.model import (
     Service,
     User,
 )
-from samplehub.domain.numbering import NumberScheme
-from samplehub.domain.permissions import may_apply, may_manage_users
+from samplehub.core.domain.numbering import NumberScheme
+from samplehub.core.domain.permissions import may_apply, may_manage_users
 
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samplehub.domain import audit, lifecycle
-from samplehub.domain.errors import DomainError
-from samplehub.domain.lifecycle import HoldReason, Transition
-from samplehub.domain.locations import Location, LocationKind
-from samplehub.domain.model import Instrument, Sample
+from samplehub.core.domain import audit, lifecycle
+from samplehub.core.domain.errors import DomainError
+from samplehub.core.domain.lifecycle import HoldReason, Transition
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.model import Instrument, Sample
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 steps = st.lists(

@@ -7,7 +7,7 @@ from epcpy.epc_schemes.giai import GIAI, GIAIFilterValue
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samplehub.domain.epc import (
+from samplehub.core.domain.epc import (
     PARTITIONS,
     EpcError,
     Giai96,

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from samplehub.entrypoints.api.fleet import make_router
+from samplehub.fleet.api import make_router
 from samplehub.simulation.live import LiveFleet
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import Demand, load_scenario

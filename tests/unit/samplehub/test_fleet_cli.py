@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from samplehub.entrypoints.cli import app
+from samplehub.cli import app
 
 PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
 KEYS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from samplehub.service.fleet_messages import topic
-from samplehub.service.fleet_robots import Purpose
+from samplehub.fleet.service.messages import topic
+from samplehub.fleet.service.robots import Purpose
 
 _spec = importlib.util.spec_from_file_location(
     "fleet_sim_helpers", Path(__file__).with_name("fleet_sim_helpers.py")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from samplehub.adapters.dispatch_numpy import NumpyCostModel
-from samplehub.adapters.solver_scipy import ScipyAssignmentSolver
-from samplehub.domain.battery import BatteryModel
-from samplehub.domain.dispatch import (
+from samplehub.fleet.adapters.dispatch_numpy import NumpyCostModel
+from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
+from samplehub.fleet.domain.battery import BatteryModel
+from samplehub.fleet.domain.dispatch import (
     INFEASIBLE,
     RobotCandidate,
     TaskKind,
@@ -18,7 +18,7 @@ from samplehub.domain.dispatch import (
     cost_matrix,
     hungarian,
 )
-from samplehub.domain.sitemap import site_map_from_dict
+from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.simulation.scenario import load_scenario
 
 PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from samplehub.domain.battery import BatteryModel
-from samplehub.domain.dispatch import (
+from samplehub.fleet.domain.battery import BatteryModel
+from samplehub.fleet.domain.dispatch import (
     INFEASIBLE,
     RobotCandidate,
     TaskKind,
@@ -17,8 +17,8 @@ from samplehub.domain.dispatch import (
     hungarian,
     pairs_from_solution,
 )
-from samplehub.domain.sitemap import SiteMapError, site_map_from_dict
-from samplehub.domain.storage import (
+from samplehub.fleet.domain.sitemap import SiteMapError, site_map_from_dict
+from samplehub.fleet.domain.storage import (
     ClosestOpenSlot,
     DwellSlotting,
     NoSlotAvailableError,

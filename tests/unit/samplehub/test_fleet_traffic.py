@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from samplehub.domain.sitemap import SiteMap, site_map_from_dict
-from samplehub.domain.traffic import TrafficManager
+from samplehub.fleet.domain.sitemap import SiteMap, site_map_from_dict
+from samplehub.fleet.domain.traffic import TrafficManager
 
 
 def line_with_siding() -> SiteMap:

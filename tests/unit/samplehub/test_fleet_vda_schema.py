@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from samplehub.adapters.mqtt.inprocess import InProcessTransport
-from samplehub.domain.sitemap import site_map_from_dict
-from samplehub.service.fleet import FleetManager, FleetSettings
-from samplehub.service.fleet_messages import parse_topic
+from samplehub.fleet.adapters.mqtt.inprocess import InProcessTransport
+from samplehub.fleet.domain.sitemap import site_map_from_dict
+from samplehub.fleet.service.fleet import FleetManager
+from samplehub.fleet.service.messages import parse_topic
+from samplehub.fleet.service.settings import FleetSettings
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.runner import vda_logger
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from samplehub.domain.nameplate import OcrLine, extract_fields
-from samplehub.service.ports_intake import (
+from samplehub.intake.domain.nameplate import OcrLine, extract_fields
+from samplehub.intake.service.ports import (
     FakeNameplateVision,
     NameplateVision,
     UnreadableImageError,

@@ -7,25 +7,22 @@ from typing import Any
 
 import pytest
 
-from samplehub import bootstrap
-from samplehub.adapters.memory import FixedClock, MemoryStore
-from samplehub.config import Settings
-from samplehub.domain.epc import Giai96
-from samplehub.domain.errors import Conflict, InvalidValue, NotFound
-from samplehub.domain.model import Role
-from samplehub.domain.nameplate import OcrLine, extract_fields
-from samplehub.service import commands as c
-from samplehub.service import queries, queries_intake
-from samplehub.service.commands import Actor
-from samplehub.service.container import Services
-from samplehub.service.kiosk import KioskDesk
-from samplehub.service.kiosk_errors import KioskRefusal
-from samplehub.service.ports_camera import FakeCamera, Photo
-from samplehub.service.ports_intake import (
-    FakeNameplateVision,
-    InMemoryLabelPrinter,
-    VisionResult,
-)
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.core.adapters.memory import FixedClock, MemoryStore
+from samplehub.core.domain.epc import Giai96
+from samplehub.core.domain.errors import Conflict, InvalidValue, NotFound
+from samplehub.core.domain.model import Role
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.core.service.commands import Actor
+from samplehub.intake.domain.nameplate import OcrLine, extract_fields
+from samplehub.intake.service import queries as queries_intake
+from samplehub.intake.service.camera_ports import FakeCamera, Photo
+from samplehub.intake.service.errors import KioskRefusal
+from samplehub.intake.service.kiosk import KioskDesk
+from samplehub.intake.service.ports import FakeNameplateVision, InMemoryLabelPrinter, VisionResult
 from samplehub.simulation.tag_roll import TagRollWriter
 
 KIOSK = Actor("kiosk", Role.KIOSK)

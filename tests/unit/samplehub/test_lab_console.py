@@ -8,28 +8,35 @@ from decimal import Decimal
 
 import pytest
 
-from samplehub.adapters.certificates.memory import (
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork
+from samplehub.core.domain import audit
+from samplehub.core.domain.epc import giai_for_sample
+from samplehub.core.domain.errors import Conflict, Forbidden, InvalidValue, NotFound
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.model import Channel as OrderChannel
+from samplehub.core.domain.model import (
+    Contact,
+    Customer,
+    Instrument,
+    Order,
+    OrderItem,
+    Role,
+    Sample,
+)
+from samplehub.core.domain.model import Service as OrderService
+from samplehub.core.service.commands import Actor
+from samplehub.lab.adapters.certificates.memory import (
     InMemoryCertificateRepository,
     InMemoryDocumentStore,
 )
-from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork
-from samplehub.adapters.metrology_rules.loader import load_rule_book
-from samplehub.adapters.metrology_rules.standards import load_standards
-from samplehub.adapters.results_import.readers import SheetResultsReader
-from samplehub.domain import audit
-from samplehub.domain.epc import giai_for_sample
-from samplehub.domain.errors import Conflict, Forbidden, InvalidValue, NotFound
-from samplehub.domain.lifecycle import SampleState
-from samplehub.domain.metrology import demo
-from samplehub.domain.metrology.certificate import Certificate
-from samplehub.domain.metrology.errors import FourEyesError, WorkflowError
-from samplehub.domain.model import Channel as OrderChannel
-from samplehub.domain.model import Contact, Customer, Instrument, Order, OrderItem, Role, Sample
-from samplehub.domain.model import Service as OrderService
-from samplehub.domain.recall import parse_days, reminder_due
-from samplehub.service.commands import Actor
-from samplehub.service.lab import LabDeps
-from samplehub.service.lab_console import (
+from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
+from samplehub.lab.adapters.metrology_rules.standards import load_standards
+from samplehub.lab.adapters.results_import.readers import SheetResultsReader
+from samplehub.lab.domain import demo
+from samplehub.lab.domain.certificate import Certificate
+from samplehub.lab.domain.errors import FourEyesError, WorkflowError
+from samplehub.lab.service.certificates import LabDeps
+from samplehub.lab.service.console import (
     OTHER,
     ConsoleConfig,
     LabConsole,
@@ -38,7 +45,8 @@ from samplehub.service.lab_console import (
     split_customer_intervals,
     type_code_for,
 )
-from samplehub.service.lab_desk import CertificateDesk, WorkConditions
+from samplehub.lab.service.desk import CertificateDesk, WorkConditions
+from samplehub.recall.domain.recall import parse_days, reminder_due
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LAB = Actor("lab", Role.LAB)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samplehub.domain.nameplate import FIELD_NAMES, OcrLine, extract_fields
+from samplehub.intake.domain.nameplate import FIELD_NAMES, OcrLine, extract_fields
 
 
 def read(*texts: str, score: float = 0.95) -> dict[str, str | float | None]:

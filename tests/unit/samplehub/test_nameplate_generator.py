@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from samplehub.domain.nameplate_text import UNITS
+from samplehub.intake.domain.nameplate_text import UNITS
 from samplehub.simulation.nameplates import generate, make_spec
 
 

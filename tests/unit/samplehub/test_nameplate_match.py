@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from samplehub.domain.nameplate import NameplateReading, OcrLine, extract_fields
-from samplehub.domain.nameplate_match import ExpectedItem, best_match, match_items
+from samplehub.intake.domain.nameplate import NameplateReading, OcrLine, extract_fields
+from samplehub.intake.domain.nameplate_match import ExpectedItem, best_match, match_items
 
 ITEMS = [
     ExpectedItem("i1", serial_number="2023A0457", instrument_type="压力表", model="Y-100"),

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from samplehub.domain.audit import chain, verify
-from samplehub.domain.errors import GuardFailed, InvalidValue
-from samplehub.domain.locations import Location, LocationKind
-from samplehub.domain.pickup import Booking, BookingStatus, PickupCodeRevoked
-from samplehub.domain.pickup_capacity import CompartmentSize, PickupPolicy, PickupWindow
-from samplehub.domain.pickup_codes import CodeState, WrongCodePolicy
+from samplehub.core.domain.audit import chain, verify
+from samplehub.core.domain.errors import GuardFailed, InvalidValue
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.pickup.domain.booking import Booking, BookingStatus, PickupCodeRevoked
+from samplehub.pickup.domain.capacity import CompartmentSize, PickupPolicy, PickupWindow
+from samplehub.pickup.domain.codes import CodeState, WrongCodePolicy
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 WINDOW = PickupWindow(T0 + timedelta(hours=2), T0 + timedelta(hours=2, minutes=30))

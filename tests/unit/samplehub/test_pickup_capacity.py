@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samplehub.domain.errors import InvalidValue
-from samplehub.domain.pickup_capacity import (
+from samplehub.core.domain.errors import InvalidValue
+from samplehub.pickup.domain.capacity import (
     CHINA,
     Compartment,
     CompartmentSize,

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from samplehub.domain.errors import InvalidValue
-from samplehub.domain.pickup_codes import (
+from samplehub.core.domain.errors import InvalidValue
+from samplehub.pickup.domain.codes import (
     CodeHasher,
     CodeState,
     KioskGuard,

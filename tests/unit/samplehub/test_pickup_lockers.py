@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from pymodbus.exceptions import ModbusIOException
 
-from samplehub.adapters.lockers.memory import MemoryLockers
-from samplehub.adapters.lockers.modbus import ModbusLockerController
-from samplehub.adapters.lockers.register_map import Cabinet, load_bank
-from samplehub.domain.errors import InvalidValue
-from samplehub.domain.pickup_capacity import Compartment, CompartmentSize
-from samplehub.service.ports_pickup import DoorOutcome, LockerFault
+from samplehub.core.domain.errors import InvalidValue
+from samplehub.pickup.adapters.lockers.memory import MemoryLockers
+from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
+from samplehub.pickup.adapters.lockers.register_map import Cabinet, load_bank
+from samplehub.pickup.domain.capacity import Compartment, CompartmentSize
+from samplehub.pickup.service.ports import DoorOutcome, LockerFault
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"
 SPEC: dict[str, Any] = {

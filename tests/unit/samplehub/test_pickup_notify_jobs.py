@@ -9,28 +9,26 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from samplehub import bootstrap
-from samplehub.adapters.lockers.memory import MemoryLoader, MemoryLockers
-from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
-from samplehub.adapters.notifications.memory import RecordingSender
-from samplehub.adapters.pickup_memory import (
-    MemoryBookings,
-    MemoryCodeAttempts,
-    MemoryKioskGuards,
-)
-from samplehub.adapters.pickup_qr import qr_svg
-from samplehub.config import Settings
-from samplehub.domain.lifecycle import SampleState
-from samplehub.domain.locations import Location, LocationKind
-from samplehub.domain.pickup import BookingStatus
-from samplehub.domain.pickup_capacity import Compartment, CompartmentSize, PickupPolicy
-from samplehub.domain.pickup_codes import CodeHasher
-from samplehub.service import commands as c
-from samplehub.service import pickup, pickup_jobs, pickup_kiosk
-from samplehub.service.pickup_kiosk import KioskVerdict
-from samplehub.service.pickup_lifecycle import ReturningSampleLifecycle
-from samplehub.service.pickup_notify import NoticePickupNotifier
-from samplehub.service.ports_notify import Channel
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.core.adapters.notifications.memory import RecordingSender
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.service import commands as c
+from samplehub.core.service.notifications import Channel
+from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
+from samplehub.pickup.adapters.memory import MemoryBookings, MemoryCodeAttempts, MemoryKioskGuards
+from samplehub.pickup.adapters.qr import qr_svg
+from samplehub.pickup.domain.booking import BookingStatus
+from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy
+from samplehub.pickup.domain.codes import CodeHasher
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service import jobs as pickup_jobs
+from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service.kiosk import KioskVerdict
+from samplehub.pickup.service.lifecycle import ReturningSampleLifecycle
+from samplehub.pickup.service.notify import NoticePickupNotifier
 
 S, M = CompartmentSize.S, CompartmentSize.M
 MONDAY_8_CST = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)

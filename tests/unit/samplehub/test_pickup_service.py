@@ -8,19 +8,20 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from samplehub.adapters.lockers.memory import MemoryLoader, MemoryLockers
-from samplehub.adapters.memory import FixedClock
-from samplehub.adapters.pickup_memory import ListNotifier, MemoryBookings, MemoryKioskGuards
-from samplehub.domain.errors import Forbidden, InvalidValue
-from samplehub.domain.locations import Location, LocationKind
-from samplehub.domain.model import Role
-from samplehub.domain.pickup import Booking, BookingStatus
-from samplehub.domain.pickup_capacity import Compartment, CompartmentSize, PickupPolicy
-from samplehub.domain.pickup_codes import CodeHasher, qr_payload
-from samplehub.service import pickup, pickup_kiosk
-from samplehub.service.commands import Actor
-from samplehub.service.pickup_kiosk import KioskVerdict
-from samplehub.service.pickup_messages import render
+from samplehub.core.adapters.memory import FixedClock
+from samplehub.core.domain.errors import Forbidden, InvalidValue
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.model import Role
+from samplehub.core.service.commands import Actor
+from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
+from samplehub.pickup.adapters.memory import ListNotifier, MemoryBookings, MemoryKioskGuards
+from samplehub.pickup.domain.booking import Booking, BookingStatus
+from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy
+from samplehub.pickup.domain.codes import CodeHasher, qr_payload
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service.kiosk import KioskVerdict
+from samplehub.pickup.service.messages import render
 
 S, M, L = CompartmentSize.S, CompartmentSize.M, CompartmentSize.L
 CUSTOMER = Actor("cust-a", Role.CUSTOMER, "cust-1")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from samplehub.config import Settings
+from samplehub.app.config import Settings
 
 README = Path(__file__).parents[3] / "README.md"
 

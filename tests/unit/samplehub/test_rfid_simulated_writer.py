@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from samplehub.domain.epc import giai_for_sample
-from samplehub.service.ports_intake import IntakeDeviceError, RfidWriter, TagWrite
+from samplehub.core.domain.epc import giai_for_sample
+from samplehub.intake.service.ports import IntakeDeviceError, RfidWriter, TagWrite
 from samplehub.simulation.rfid import SimulatedRfidWriter, SimulatedTag
 
 EPC = giai_for_sample("JX2026-000123", "0614141").to_hex()

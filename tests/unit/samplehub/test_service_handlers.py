@@ -2,8 +2,10 @@ import copy
 
 import pytest
 
-from samplehub.adapters.memory import ListPublisher, MemoryStore, MemoryUnitOfWork
-from samplehub.domain.errors import (
+from samplehub.app.demo import seed_demo
+from samplehub.app.services import Services
+from samplehub.core.adapters.memory import ListPublisher, MemoryStore, MemoryUnitOfWork
+from samplehub.core.domain.errors import (
     AlreadyExists,
     Conflict,
     Forbidden,
@@ -12,13 +14,11 @@ from samplehub.domain.errors import (
     InvalidValue,
     NotFound,
 )
-from samplehub.domain.model import Role
-from samplehub.service import commands as c
-from samplehub.service import queries
-from samplehub.service.container import Services
-from samplehub.service.demo import seed_demo
-from samplehub.service.messagebus import MessageBus
-from samplehub.service.ports import SampleFilter
+from samplehub.core.domain.model import Role
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.core.service.messagebus import MessageBus
+from samplehub.core.service.ports import SampleFilter
 
 GAUGE = {"instrument_type": "弹簧管压力表", "serial_number": "S-1", "range_min": "0",
          "range_max": "1.6", "unit": "MPa"}  # fmt: skip
@@ -183,7 +183,7 @@ def test_bus_retries_a_command_that_lost_a_race(services: Services, store: Memor
                 raise Conflict("test")
             super()._commit()
 
-    bus = MessageBus(lambda: FlakyUow(store), services.bus.context)
+    bus = MessageBus(lambda: FlakyUow(store), services.bus.context, services.bus.handlers)
     customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43"))
     assert len(attempts) == 3
     assert list(store.customers) == [customer]

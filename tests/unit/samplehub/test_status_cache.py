@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from samplehub import bootstrap
-from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
-from samplehub.config import Settings
-from samplehub.domain.events import SampleTransitioned
-from samplehub.domain.lifecycle import Transition
-from samplehub.domain.locations import Location
-from samplehub.service.demo import seed_demo
-from samplehub.service.status_cache import Status, StatusCache
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import seed_demo
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.core.domain.events import SampleTransitioned
+from samplehub.core.domain.lifecycle import Transition
+from samplehub.core.domain.locations import Location
+from samplehub.core.service.status_cache import Status, StatusCache
 
 AT = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 

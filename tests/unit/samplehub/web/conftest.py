@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from samplehub import bootstrap
-from samplehub.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
-from samplehub.config import Settings
-from samplehub.entrypoints.app import create_app
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.services import Services
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.web.app import create_app
 
 Headers = dict[str, str]
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from samplehub.adapters.memory import FixedClock
-from samplehub.domain.model import Role
-from samplehub.entrypoints.security import BEARER, SESSION, issue_token, read_token
-from samplehub.service.commands import Actor
-from samplehub.service.demo import DEMO_PASSWORD
+from samplehub.app.demo import DEMO_PASSWORD
+from samplehub.core.adapters.memory import FixedClock
+from samplehub.core.domain.model import Role
+from samplehub.core.service.commands import Actor
+from samplehub.web.security import BEARER, SESSION, issue_token, read_token
 
 Headers = dict[str, str]
 

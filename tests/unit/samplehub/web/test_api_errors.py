@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from samplehub.adapters.memory import MemoryStore
-from samplehub.domain.errors import Conflict
-from samplehub.entrypoints.api.errors import domain_error_body
+from samplehub.core.adapters.memory import MemoryStore
+from samplehub.core.domain.errors import Conflict
+from samplehub.web.api.errors import domain_error_body
 
 Headers = dict[str, str]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from samplehub.domain.credit_code import check_character
+from samplehub.core.domain.credit_code import check_character
 
 Headers = dict[str, str]
 GAUGE = {"instrument_type": "压力表", "model": "Y-60", "serial_number": "S-1"}

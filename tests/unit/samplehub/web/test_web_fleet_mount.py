@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from samplehub import bootstrap
-from samplehub.config import Settings
-from samplehub.entrypoints.app import create_app
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD
+from samplehub.app.services import Services
 from samplehub.simulation.live import LiveFleet
+from samplehub.web.app import create_app
 
 
 class FakeFleet:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from samplehub.domain.lifecycle import HoldReason, Transition
-from samplehub.domain.locations import LocationKind
-from samplehub.domain.model import Role
-from samplehub.entrypoints.web import i18n
+from samplehub.core.domain.lifecycle import HoldReason, Transition
+from samplehub.core.domain.locations import LocationKind
+from samplehub.core.domain.model import Role
+from samplehub.web import i18n
 
 TEMPLATES = Path(i18n.__file__).parent / "templates"
 

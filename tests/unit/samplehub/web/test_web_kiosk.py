@@ -8,20 +8,16 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from samplehub import bootstrap
-from samplehub.config import Settings
-from samplehub.domain.nameplate import OcrLine, extract_fields
-from samplehub.entrypoints.app import create_app
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD
-from samplehub.service.kiosk import INSTRUMENT_FIELDS, KioskDesk
-from samplehub.service.ports_camera import FakeCamera, Photo
-from samplehub.service.ports_intake import (
-    FakeNameplateVision,
-    InMemoryLabelPrinter,
-    VisionResult,
-)
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD
+from samplehub.app.services import Services
+from samplehub.intake.domain.nameplate import OcrLine, extract_fields
+from samplehub.intake.service.camera_ports import FakeCamera, Photo
+from samplehub.intake.service.kiosk import INSTRUMENT_FIELDS, KioskDesk
+from samplehub.intake.service.ports import FakeNameplateVision, InMemoryLabelPrinter, VisionResult
 from samplehub.simulation.tag_roll import TagRollWriter
+from samplehub.web.app import create_app
 
 PLATE = [OcrLine("数字压力计", 0.97), OcrLine("型号 700G08", 0.96), OcrLine("S/N 4410024", 0.9)]
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from samplehub.entrypoints.web.live import changes
+from samplehub.web.live import changes
 
 Login = Callable[[str], TestClient]
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from samplehub.adapters.memory import MemoryStore
-from samplehub.service import commands as c
-from samplehub.service.container import Services
-from samplehub.service.demo import DEMO_PASSWORD
+from samplehub.app.demo import DEMO_PASSWORD
+from samplehub.app.services import Services
+from samplehub.core.adapters.memory import MemoryStore
+from samplehub.core.service import commands as c
 
 Csrf = Callable[[str], str]
 Login = Callable[[str], TestClient]

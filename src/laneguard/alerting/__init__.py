@@ -1,0 +1,1 @@
+"""Alerting: sealed alerts to staff terminals, acknowledgements, terminal enrolment."""

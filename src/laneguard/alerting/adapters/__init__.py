@@ -1,0 +1,1 @@
+"""Encryption, MQTT, the browser WebSocket hub and the terminals table."""

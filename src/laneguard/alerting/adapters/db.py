@@ -1,0 +1,113 @@
+"""Enrolled terminals in SQL, in the station's database beside the incident records
+(laneguard.records.adapters.db, whose `make_engine` makes the engine). SQLAlchemy 2 Core; the
+table is prefixed `lg_` so it shares a database with SampleHub."""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from laneguard.alerting.domain.alerts import Terminal
+from laneguard.core.errors import StorageError
+
+metadata = MetaData()
+
+terminals_table = Table(
+    "lg_terminals",
+    metadata,
+    Column("terminal_id", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+
+@contextlib.contextmanager
+def _storage(what: str) -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise StorageError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    if at is None:
+        return None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _aware(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def create_tables(engine: Engine) -> None:
+    """Creates the terminals' table if it is not there yet."""
+    try:
+        metadata.create_all(engine)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot create LaneGuard tables: {exc}") from exc
+
+
+def _terminal(row: Any) -> Terminal:
+    return Terminal(
+        terminal_id=row.terminal_id,
+        name=row.name,
+        public_key=bytes(row.public_key),
+        enrolled_at=_aware(row.enrolled_at),
+        revoked_at=_utc(row.revoked_at),
+    )
+
+
+class SqlTerminalRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, terminal: Terminal) -> None:
+        with _storage("enrolling terminal"), self._engine.begin() as conn:
+            conn.execute(
+                insert(terminals_table).values(
+                    terminal_id=terminal.terminal_id,
+                    name=terminal.name,
+                    public_key=terminal.public_key,
+                    enrolled_at=_utc(terminal.enrolled_at),
+                    revoked_at=_utc(terminal.revoked_at),
+                )
+            )
+
+    def save(self, terminal: Terminal) -> None:
+        with _storage("saving terminal"), self._engine.begin() as conn:
+            conn.execute(
+                update(terminals_table)
+                .where(terminals_table.c.terminal_id == terminal.terminal_id)
+                .values(name=terminal.name, revoked_at=_utc(terminal.revoked_at))
+            )
+
+    def get(self, terminal_id: str) -> Terminal | None:
+        with _storage("reading terminal"), self._engine.connect() as conn:
+            row = conn.execute(
+                select(terminals_table).where(terminals_table.c.terminal_id == terminal_id)
+            ).first()
+        return None if row is None else _terminal(row)
+
+    def list(self) -> builtins.list[Terminal]:
+        with _storage("listing terminals"), self._engine.connect() as conn:
+            rows = conn.execute(select(terminals_table).order_by(terminals_table.c.enrolled_at))
+            return [_terminal(r) for r in rows]

@@ -1,0 +1,1 @@
+"""Alerts, acknowledgements, terminals and the sealed wire format. Pure."""

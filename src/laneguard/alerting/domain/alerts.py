@@ -1,0 +1,244 @@
+"""Staff alerts and acknowledgements, and the sealed envelope every one of them travels in.
+
+The alert is what a wearable terminal shows; the acknowledgement is how staff close an incident.
+Neither is ever put on a wire as is: transports only accept a `SealedMessage`, which is the
+ciphertext for one terminal. Standard library only, so the wire format is defined here once and
+both the station and the terminals (Python and browser) follow it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from laneguard.core.domain.incidents import ObjectClass, Outcome
+
+WIRE_VERSION = 1
+MessageKind = Literal["alert", "ack"]
+
+
+class MalformedMessageError(ValueError):
+    """A payload from the network that does not follow the wire format."""
+
+
+def iso_z(at: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`, the project's timestamp form on every wire."""
+    if at.tzinfo is None:
+        raise ValueError(f"timestamp {at!r} has no time zone; pass an aware datetime")
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_iso(text: str, field_name: str) -> datetime:
+    """Read an ISO 8601 timestamp, naming the field when it is not one."""
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (TypeError, ValueError) as exc:
+        raise MalformedMessageError(f"{field_name}={text!r} is not an ISO 8601 timestamp") from exc
+    if at.tzinfo is None:
+        raise MalformedMessageError(f"{field_name}={text!r} has no time zone; use UTC with Z")
+    return at
+
+
+def b64e(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64d(text: object, field_name: str) -> bytes:
+    if not isinstance(text, str):
+        raise MalformedMessageError(
+            f"{field_name} must be a base64 string, got {type(text).__name__}"
+        )
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedMessageError(f"{field_name} is not valid base64") from exc
+
+
+def _load_object(data: bytes, what: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedMessageError(f"{what} is not JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise MalformedMessageError(f"{what} must be a JSON object, got {type(obj).__name__}")
+    return obj
+
+
+def _text(obj: dict[str, Any], key: str, what: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value:
+        raise MalformedMessageError(f"{what}.{key}={value!r}: a non-empty string is required")
+    return value
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What a staff terminal shows for an intrusion; plaintext only inside a SealedMessage."""
+
+    incident_id: str
+    station: str
+    camera: str
+    zone: str
+    lane: str
+    object_class: ObjectClass
+    at: datetime
+    snapshot_jpeg: bytes = field(repr=False, default=b"")
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(
+            {
+                "incident_id": self.incident_id,
+                "station": self.station,
+                "camera": self.camera,
+                "zone": self.zone,
+                "lane": self.lane,
+                "class": self.object_class.value,
+                "at": iso_z(self.at),
+                "snapshot_jpeg": b64e(self.snapshot_jpeg),
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Alert:
+        obj = _load_object(data, "alert")
+        cls_text = _text(obj, "class", "alert")
+        try:
+            object_class = ObjectClass(cls_text)
+        except ValueError as exc:
+            allowed = ", ".join(c.value for c in ObjectClass)
+            raise MalformedMessageError(f"alert.class={cls_text!r}; allowed: {allowed}") from exc
+        return cls(
+            incident_id=_text(obj, "incident_id", "alert"),
+            station=_text(obj, "station", "alert"),
+            camera=_text(obj, "camera", "alert"),
+            zone=_text(obj, "zone", "alert"),
+            lane=_text(obj, "lane", "alert"),
+            object_class=object_class,
+            at=parse_iso(_text(obj, "at", "alert"), "alert.at"),
+            snapshot_jpeg=b64d(obj.get("snapshot_jpeg", ""), "alert.snapshot_jpeg"),
+        )
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A terminal's word on an incident: its outcome, closing it."""
+
+    incident_id: str
+    terminal_id: str
+    outcome: Outcome
+    at: datetime
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(
+            {
+                "incident_id": self.incident_id,
+                "terminal_id": self.terminal_id,
+                "outcome": self.outcome.value,
+                "at": iso_z(self.at),
+            }
+        ).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Acknowledgement:
+        obj = _load_object(data, "ack")
+        return cls(
+            incident_id=_text(obj, "incident_id", "ack"),
+            terminal_id=_text(obj, "terminal_id", "ack"),
+            outcome=parse_outcome(_text(obj, "outcome", "ack")),
+            at=parse_iso(_text(obj, "at", "ack"), "ack.at"),
+        )
+
+
+def parse_outcome(text: str) -> Outcome:
+    """An outcome from its wire name, with the allowed names in the error."""
+    try:
+        return Outcome(text)
+    except ValueError as exc:
+        allowed = ", ".join(o.value for o in Outcome)
+        raise MalformedMessageError(f"outcome={text!r}; allowed: {allowed}") from exc
+
+
+@dataclass(frozen=True)
+class SealedMessage:
+    """The only form an alert or acknowledgement takes on a network: AES-256-GCM ciphertext for one
+    terminal. `incident_id` and `terminal_id` are in clear for routing, and bound to the ciphertext
+    as associated data, so moving a ciphertext to another incident or terminal fails to decrypt."""
+
+    kind: MessageKind
+    incident_id: str
+    terminal_id: str
+    salt: bytes
+    nonce: bytes
+    ciphertext: bytes
+
+    def associated_data(self) -> bytes:
+        return associated_data(self.kind, self.incident_id, self.terminal_id)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(
+            {
+                "v": WIRE_VERSION,
+                "kind": self.kind,
+                "incident_id": self.incident_id,
+                "terminal_id": self.terminal_id,
+                "salt": b64e(self.salt),
+                "nonce": b64e(self.nonce),
+                "ciphertext": b64e(self.ciphertext),
+            }
+        ).encode("ascii")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SealedMessage:
+        obj = _load_object(data, "sealed message")
+        if obj.get("v") != WIRE_VERSION:
+            raise MalformedMessageError(
+                f"sealed message v={obj.get('v')!r}; allowed: {WIRE_VERSION}"
+            )
+        kind = obj.get("kind")
+        if kind not in ("alert", "ack"):
+            raise MalformedMessageError(f"sealed message kind={kind!r}; allowed: alert, ack")
+        nonce = b64d(obj.get("nonce"), "nonce")
+        if len(nonce) != 12:
+            raise MalformedMessageError(f"nonce has {len(nonce)} bytes; AES-GCM needs 12")
+        return cls(
+            kind="alert" if kind == "alert" else "ack",
+            incident_id=_text(obj, "incident_id", "sealed message"),
+            terminal_id=_text(obj, "terminal_id", "sealed message"),
+            salt=b64d(obj.get("salt"), "salt"),
+            nonce=nonce,
+            ciphertext=b64d(obj.get("ciphertext"), "ciphertext"),
+        )
+
+
+def associated_data(kind: str, incident_id: str, terminal_id: str) -> bytes:
+    """AES-GCM associated data: binds a ciphertext to its kind, incident and terminal."""
+    return f"laneguard/v{WIRE_VERSION}|{kind}|{incident_id}|{terminal_id}".encode()
+
+
+def key_info(kind: str, terminal_id: str) -> bytes:
+    """HKDF `info`: separates alert keys from acknowledgement keys and terminals from each other."""
+    return f"laneguard/v{WIRE_VERSION}/{kind}/{terminal_id}".encode()
+
+
+@dataclass
+class Terminal:
+    """A staff wearable (or a phone's web terminal) enrolled with its X25519 public key."""
+
+    terminal_id: str
+    name: str
+    public_key: bytes
+    enrolled_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self, at: datetime) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = at

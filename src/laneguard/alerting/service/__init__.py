@@ -1,0 +1,1 @@
+"""The alert service, terminal enrolment and the ports they use."""

@@ -1,0 +1,155 @@
+"""The use case at the heart of LaneGuard's actions: an incident opens, the lane warns by voice,
+every active terminal gets the alert sealed for its own key, and staff close it with an outcome."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from laneguard.alerting.domain.alerts import Alert, SealedMessage, Terminal
+from laneguard.alerting.service.ports import (
+    AlertTransport,
+    ClipKeeper,
+    DecryptionError,
+    Sealer,
+    TerminalRepository,
+    TransportError,
+    Warner,
+)
+from laneguard.core.domain.incidents import IncidentEnded, IncidentEvent, IncidentOpened
+from laneguard.core.domain.records import IncidentRecord
+from laneguard.core.errors import LaneGuardError
+from laneguard.core.ports import Clock, IncidentRepository
+
+log = logging.getLogger(__name__)
+
+
+class UnknownIncidentError(LaneGuardError):
+    pass
+
+
+class TerminalNotAllowedError(LaneGuardError):
+    """An acknowledgement from a terminal that is not enrolled or has been revoked."""
+
+
+class AlertService:
+    """Handles incident events and terminal acknowledgements."""
+
+    def __init__(
+        self,
+        station: str,
+        incidents: IncidentRepository,
+        terminals: TerminalRepository,
+        sealer: Sealer,
+        transports: Iterable[AlertTransport],
+        clock: Clock,
+        warner: Warner | None = None,
+        on_closed: Callable[[IncidentRecord], None] | None = None,
+        on_opened: Callable[[IncidentOpened], None] | None = None,
+        clips: ClipKeeper | None = None,
+    ) -> None:
+        self.station = station
+        self._incidents = incidents
+        self._terminals = terminals
+        self._sealer = sealer
+        self._transports = list(transports)
+        self._clock = clock
+        self._warner = warner
+        self._on_closed = on_closed
+        self._on_opened = on_opened
+        self._clips = clips
+
+    def add_transport(self, transport: AlertTransport) -> None:
+        self._transports.append(transport)
+
+    def handle(self, event: IncidentEvent) -> None:
+        if isinstance(event, IncidentOpened):
+            self.opened(event)
+        else:
+            self.ended(event)
+
+    def opened(self, event: IncidentOpened) -> list[SealedMessage]:
+        """Record, alert every active terminal, then warn by voice. Returns what was sent."""
+        try:
+            self._incidents.add(IncidentRecord.from_opened(event, self.station))
+        except LaneGuardError as exc:
+            # A full disk or a lost database must not silence the alarm: warn and alert anyway.
+            log.error("incident %s not recorded: %s", event.incident_id, exc)
+        alert = Alert(
+            incident_id=event.incident_id,
+            station=self.station,
+            camera=event.camera,
+            zone=event.zone,
+            lane=event.lane,
+            object_class=event.object_class,
+            at=event.at,
+            snapshot_jpeg=event.snapshot_jpeg,
+        )
+        sent = [self._sealer.seal_alert(alert, t) for t in self._terminals.list() if t.active]
+        for message in sent:
+            for transport in self._transports:
+                try:
+                    transport.deliver(message)
+                except TransportError as exc:
+                    log.error(
+                        "alert %s to %s over %s failed: %s",
+                        message.incident_id,
+                        message.terminal_id,
+                        transport.name,
+                        exc,
+                    )
+        if self._warner is not None:
+            self._warner.opened(event)
+        if self._on_opened is not None and event.snapshot_jpeg:
+            self._on_opened(event)
+        if self._clips is not None:
+            self._clips.opened(event)
+        return sent
+
+    def ended(self, event: IncidentEnded) -> None:
+        if self._warner is not None:
+            self._warner.ended(event)
+        if self._clips is not None:
+            self._clips.ended(event)
+        try:
+            record = self._incidents.get(event.incident_id)
+            if record is None:
+                log.warning("incident %s ended but was never recorded", event.incident_id)
+                return
+            record.end(event)
+            self._incidents.save(record)
+        except LaneGuardError as exc:
+            log.error("end of incident %s not recorded: %s", event.incident_id, exc)
+
+    def tick(self) -> None:
+        """Called periodically: plays stronger warnings and writes clips that have fallen due."""
+        if self._warner is not None:
+            self._warner.tick(self._clock)
+        if self._clips is not None:
+            self._clips.tick(self._clock.now())
+
+    def acknowledge(self, message: SealedMessage) -> IncidentRecord:
+        """A terminal closes an incident. Only an enrolled, unrevoked terminal's own key can
+        produce an acknowledgement that opens, so nobody else on the network can close one."""
+        if message.kind != "ack":
+            raise DecryptionError(f"expected an ack, got kind={message.kind!r}")
+        terminal = self._allowed(message.terminal_id)
+        ack = self._sealer.open_ack(message, terminal)
+        if ack.incident_id != message.incident_id or ack.terminal_id != terminal.terminal_id:
+            raise DecryptionError("acknowledgement content does not match its envelope")
+        record = self._incidents.get(ack.incident_id)
+        if record is None:
+            raise UnknownIncidentError(f"incident_id={ack.incident_id!r} is not recorded here")
+        record.close(ack.outcome, f"{terminal.name} ({terminal.terminal_id})", self._clock.now())
+        self._incidents.save(record)
+        if self._on_closed is not None:
+            self._on_closed(record)
+        return record
+
+    def _allowed(self, terminal_id: str) -> Terminal:
+        terminal = self._terminals.get(terminal_id)
+        if terminal is None:
+            raise TerminalNotAllowedError(f"terminal_id={terminal_id!r} is not enrolled")
+        if not terminal.active:
+            raise TerminalNotAllowedError(f"terminal_id={terminal_id!r} was revoked")
+        return terminal

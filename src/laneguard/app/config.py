@@ -1,0 +1,211 @@
+"""One typed configuration tree for `laneguard run --config FILE` (YAML or JSON), read once.
+
+Every model forbids unknown keys, so a misspelt key is an error naming it, not a silent default.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from laneguard.core.errors import ConfigError
+from laneguard.detection.adapters.config import CameraConfig, DetectorConfig
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LocalSpeakerConfig(_Strict):
+    type: Literal["local"] = "local"
+    lane: str
+    command: list[str] | None = Field(
+        default=None, description="Player argv; default `aplay -q` if present"
+    )
+
+
+class HttpSpeakerConfig(_Strict):
+    type: Literal["http"]
+    lane: str
+    url: str = Field(description="URL the WAV clip is POSTed to")
+    token: str | None = Field(default=None, description="Bearer token, if the speaker wants one")
+
+
+class RtpSpeakerConfig(_Strict):
+    type: Literal["rtp"]
+    lane: str
+    host: str
+    port: int = Field(ge=1, le=65535)
+    codec: Literal["pcmu", "pcma"] = "pcmu"
+
+
+SpeakerConfig = Annotated[
+    LocalSpeakerConfig | HttpSpeakerConfig | RtpSpeakerConfig, Field(discriminator="type")
+]
+
+
+class VoiceConfig(_Strict):
+    cooldown_s: float = Field(default=10.0, ge=0, description="Quiet time per lane after a warning")
+    escalate_after_s: float = Field(
+        default=8.0, gt=0, description="Stronger message after this long"
+    )
+    first_text: str | None = Field(
+        default=None, description="Text of the first warning; {lane} allowed"
+    )
+    strong_text: str | None = Field(default=None, description="Text of the stronger warning")
+
+
+class MqttConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8883, ge=1, le=65535)
+    ca_file: Path = Field(description="CA certificate that signed the broker's certificate")
+    topic_prefix: str = "laneguard"
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    username: str | None = None
+    password: str | None = None
+
+
+class SimulatedSourceConfig(_Strict):
+    type: Literal["simulated"] = "simulated"
+    interval_s: float = Field(
+        default=0,
+        ge=0,
+        description="Seconds between automatic incidents; 0: only "
+        "when triggered from the web page or API",
+    )
+    duration_s: float = Field(
+        default=4.0, gt=0, description="How long each simulated intrusion lasts"
+    )
+
+
+class PipelineSourceConfig(_Strict):
+    type: Literal["pipeline"]
+    detector: DetectorConfig | None = Field(
+        default=None, description="ssdlite (embedded, default) or yolo_onnx"
+    )
+    motion_gating: bool = Field(default=True, description="Rest the detector when nothing moves")
+    live_view_every: int = Field(
+        default=2, ge=1, description="Publish every n-th annotated frame to the live view"
+    )
+
+
+SourceConfig = Annotated[SimulatedSourceConfig | PipelineSourceConfig, Field(discriminator="type")]
+
+
+class ClipsConfig(_Strict):
+    enabled: bool = Field(default=True, description="Keep a short clip per incident (live cameras)")
+    seconds: float = Field(default=6.0, gt=0, le=60, description="Seconds of video per clip")
+    after_open_s: float = Field(
+        default=10.0, gt=0, description="Write the clip this long after opening if still open"
+    )
+    min_free_mb: int = Field(default=50, ge=0, description="Skip clips below this much free disk")
+
+
+class WebConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8100, ge=1, le=65535)
+    default_locale: Literal["zh-CN", "en"] = "zh-CN"
+    tls_cert: Path | None = Field(
+        default=None, description="PEM certificate: serve HTTPS (phones need it for WebCrypto)"
+    )
+    tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+    operator_user: str | None = Field(
+        default=None, description="Login for incidents, statistics and live view (HTTP Basic)"
+    )
+    operator_password: str | None = Field(default=None, description="Password of operator_user")
+
+
+class LaneGuardConfig(_Strict):
+    station: str = Field(default="demo-station", description="Station name in records and alerts")
+    timezone: str = Field(
+        default="Asia/Shanghai", description="IANA zone of the station's calendar days"
+    )
+    data_dir: Path = Field(
+        default=Path("data/laneguard"), description="Keys, clips, SQLite database"
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; unset: SQLite in data_dir"
+    )
+    enrolment_code: str = Field(min_length=6, description="Code a terminal needs to enrol")
+    web: WebConfig = WebConfig()
+    mqtt: MqttConfig | None = Field(
+        default=None, description="Broker with TLS; unset: WebSocket only"
+    )
+    demo_broker: bool = Field(
+        default=False, description="Start a private TLS Mosquitto (demo and tests)"
+    )
+    voice: VoiceConfig = VoiceConfig()
+    clips: ClipsConfig = ClipsConfig()
+    cameras: list[CameraConfig] = Field(
+        default_factory=list,
+        description="Detection's camera config: camera, source, loop, size, zones, rules",
+    )
+    speakers: list[SpeakerConfig] = Field(default_factory=list)
+    source: SourceConfig = SimulatedSourceConfig()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"timezone={value!r} is not an IANA time zone") from exc
+        return value
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'laneguard.db').resolve()}"
+
+    def lanes(self) -> list[str]:
+        found = {s.lane for s in self.speakers}
+        found |= {z.lane or z.name for c in self.cameras for z in c.zones}
+        return sorted(found)
+
+
+def load_config(path: Path) -> LaneGuardConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
+    try:
+        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"config file {path} is not valid {path.suffix[1:]}: {exc}") from exc
+    try:
+        config = LaneGuardConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"config file {path}: {problems}") from exc
+    if not config.data_dir.is_absolute():
+        config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+    web = config.web
+    if (web.operator_user is None) != (web.operator_password is None):
+        raise ConfigError("web.operator_user and web.operator_password go together")
+    if (web.tls_cert is None) != (web.tls_key is None):
+        raise ConfigError("web.tls_cert and web.tls_key go together; give both or neither")
+    for name in ("tls_cert", "tls_key"):
+        value = getattr(web, name)
+        if value is not None and not value.is_absolute():
+            setattr(web, name, (path.parent / value).resolve())
+    for camera in config.cameras:
+        # a relative file path, like data_dir, is relative to the config file's folder
+        if "://" not in camera.source and not Path(camera.source).is_absolute():
+            camera.source = str((path.parent / camera.source).resolve())
+    names = [c.camera for c in config.cameras]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"cameras[].camera: {dupes} used more than once; names must be unique")
+    return config

@@ -1,0 +1,1 @@
+"""The `laneguard` command line (Typer)."""

@@ -1,0 +1,100 @@
+"""`laneguard run --config FILE`: the live service (pipelines or simulation, alerts, web UI)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import types
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+
+from laneguard.app import bootstrap
+from laneguard.app.config import load_config
+from laneguard.core.errors import ConfigError
+from laneguard.web.app import WebContext, create_app
+
+
+def _mqtt_info(app: bootstrap.LaneGuardApp) -> dict[str, Any] | None:
+    """What a terminal needs to reach the broker; the CA certificate is public."""
+    s = app.mqtt_settings
+    if s is None:
+        return None
+    return {
+        "host": s.host,
+        "port": s.port,
+        "topic_prefix": s.topic_prefix,
+        "ca_pem": s.ca_file.read_text(encoding="ascii"),
+    }
+
+
+def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
+    return WebContext(
+        station=app.config.station,
+        default_locale=app.config.web.default_locale,
+        alerts=app.alerts,
+        terminals=app.records.terminals,
+        stats=app.records.stats,
+        records=app.records.records,
+        ws_hub=app.ws_hub,
+        frames=app.frames,
+        station_public_key=app.sealer.station_public_key,
+        mqtt=_mqtt_info(app),
+        simulator=app.simulator,
+        cameras=[c.camera for c in app.config.cameras],
+        health=app.health,
+        operator=(
+            (app.config.web.operator_user, app.config.web.operator_password)
+            if app.config.web.operator_user and app.config.web.operator_password
+            else None
+        ),
+        zones=bootstrap.zone_editor(app.config, app.source),
+    )
+
+
+def _stop_on_term(signum: int, frame: types.FrameType | None) -> None:
+    """uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
+    the service stop its broker, MQTT client and threads instead of dying on the spot."""
+    raise SystemExit(0)
+
+
+def run(
+    config: Annotated[Path, typer.Option("--config", "-c", help="YAML or JSON config file")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
+) -> None:
+    """启动实时服务 / Run the live service: voice warnings and encrypted alerts per incident."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        cfg = load_config(config)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    app = bootstrap.build(cfg)
+    signal.signal(signal.SIGTERM, _stop_on_term)
+    app.start()
+    try:
+        web = create_app(web_context(app))
+        scheme = "https" if cfg.web.tls_cert else "http"
+        typer.echo(
+            f"LaneGuard {cfg.station}: {scheme}://{cfg.web.host}:{cfg.web.port}/ "
+            f"(terminal page /terminal)",
+            err=True,
+        )
+        if app.mqtt_settings is not None:
+            typer.echo(f"MQTT TLS {app.mqtt_settings.host}:{app.mqtt_settings.port}", err=True)
+        uvicorn.run(
+            web,
+            host=cfg.web.host,
+            port=cfg.web.port,
+            log_level="warning",
+            timeout_graceful_shutdown=3,
+            ssl_certfile=str(cfg.web.tls_cert) if cfg.web.tls_cert else None,
+            ssl_keyfile=str(cfg.web.tls_key) if cfg.web.tls_key else None,
+        )
+    finally:
+        app.stop()

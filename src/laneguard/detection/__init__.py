@@ -1,0 +1,1 @@
+"""Detection: video in, incidents out (tracking, lane zones and their rules, the pipeline)."""

@@ -1,0 +1,1 @@
+"""Detection's adapters: detectors, video, motion gate, vest meter, snapshots, zone files."""

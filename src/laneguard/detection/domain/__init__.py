@@ -1,0 +1,1 @@
+"""Detection's rules: geometry, tracking, zones, motion rules, the zone monitor. Pure."""

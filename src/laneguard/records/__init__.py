@@ -1,0 +1,1 @@
+"""Records: what happened and how it was closed (incident records, statistics, clips)."""

@@ -1,0 +1,1 @@
+"""The incidents table, the clip writer and in-memory records."""

@@ -1,0 +1,199 @@
+"""Incident records in SQL: SQLite (WAL) by default, PostgreSQL for a management centre.
+SQLAlchemy 2 Core; tables are prefixed `lg_` so they share a database with SampleHub. The
+terminals' table, in the same database, is alerting's (laneguard.alerting.adapters.db)."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from laneguard.core.domain.incidents import ObjectClass, Outcome
+from laneguard.core.domain.records import IncidentRecord
+from laneguard.core.errors import StorageError
+
+metadata = MetaData()
+
+incidents_table = Table(
+    "lg_incidents",
+    metadata,
+    Column("incident_id", String(64), primary_key=True),
+    Column("station", String(64), nullable=False, index=True),
+    Column("camera", String(64), nullable=False),
+    Column("zone", String(64), nullable=False),
+    Column("lane", String(64), nullable=False),
+    Column("object_class", String(16), nullable=False),
+    Column("track_id", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("snapshot_jpeg", LargeBinary, nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("frames", Integer, nullable=False, default=0),
+    Column("max_score", Float, nullable=False, default=0.0),
+    Column("track_summary", Text, nullable=False, default="{}"),
+    Column("outcome", String(16)),
+    Column("closed_by", String(128)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("clip_path", String(512)),
+)
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    if at is None:
+        return None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _aware(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite in WAL mode (readers never wait for the writer)."""
+    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    return engine
+
+
+def create_tables(engine: Engine) -> None:
+    """Creates the tables, and adds `clip_path` to an incidents table made before clips were
+    kept (a nullable column, so every database can add it in place)."""
+    try:
+        metadata.create_all(engine)
+        columns = {c["name"] for c in inspect(engine).get_columns("lg_incidents")}
+        if "clip_path" not in columns:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE lg_incidents ADD COLUMN clip_path VARCHAR(512)"))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot create LaneGuard tables: {exc}") from exc
+
+
+def _incident_values(r: IncidentRecord) -> dict[str, Any]:
+    return {
+        "incident_id": r.incident_id,
+        "station": r.station,
+        "camera": r.camera,
+        "zone": r.zone,
+        "lane": r.lane,
+        "object_class": r.object_class.value,
+        "track_id": r.track_id,
+        "score": r.score,
+        "opened_at": _utc(r.opened_at),
+        "snapshot_jpeg": r.snapshot_jpeg,
+        "ended_at": _utc(r.ended_at),
+        "frames": r.frames,
+        "max_score": r.max_score,
+        "track_summary": json.dumps(r.track_summary()),
+        "outcome": None if r.outcome is None else r.outcome.value,
+        "closed_by": r.closed_by,
+        "closed_at": _utc(r.closed_at),
+    }
+
+
+def _incident(row: Any) -> IncidentRecord:
+    return IncidentRecord(
+        incident_id=row.incident_id,
+        station=row.station,
+        camera=row.camera,
+        zone=row.zone,
+        lane=row.lane,
+        object_class=ObjectClass(row.object_class),
+        track_id=row.track_id,
+        score=row.score,
+        opened_at=_aware(row.opened_at),
+        snapshot_jpeg=bytes(row.snapshot_jpeg),
+        ended_at=_utc(row.ended_at),
+        frames=row.frames,
+        max_score=row.max_score,
+        outcome=None if row.outcome is None else Outcome(row.outcome),
+        closed_by=row.closed_by,
+        closed_at=_utc(row.closed_at),
+        clip_path=row.clip_path,
+    )
+
+
+class SqlIncidentRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, record: IncidentRecord) -> None:
+        self._write(insert(incidents_table).values(**_incident_values(record)))
+
+    def save(self, record: IncidentRecord) -> None:
+        values = _incident_values(record)
+        self._write(
+            update(incidents_table)
+            .where(incidents_table.c.incident_id == values.pop("incident_id"))
+            .values(**values)
+        )
+
+    def set_clip(self, incident_id: str, path: str) -> None:
+        """Only the clip column, so a clip finished while staff close the incident never
+        overwrites their outcome (nor `save` the clip: `_incident_values` leaves it out)."""
+        self._write(
+            update(incidents_table)
+            .where(incidents_table.c.incident_id == incident_id)
+            .values(clip_path=path)
+        )
+
+    def get(self, incident_id: str) -> IncidentRecord | None:
+        rows = self._read(
+            select(incidents_table).where(incidents_table.c.incident_id == incident_id)
+        )
+        return _incident(rows[0]) if rows else None
+
+    def list(
+        self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
+    ) -> list[IncidentRecord]:
+        q = select(incidents_table).order_by(incidents_table.c.opened_at.desc())
+        if since is not None:
+            q = q.where(incidents_table.c.opened_at >= _utc(since))
+        if until is not None:
+            q = q.where(incidents_table.c.opened_at < _utc(until))
+        if limit is not None:
+            q = q.limit(limit)
+        return [_incident(r) for r in self._read(q)]
+
+    def _write(self, statement: Any) -> None:
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(statement)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+
+    def _read(self, statement: Any) -> builtins.list[Any]:
+        try:
+            with self._engine.connect() as conn:
+                return list(conn.execute(statement))
+        except SQLAlchemyError as exc:
+            raise StorageError(f"reading incidents failed: {exc}") from exc

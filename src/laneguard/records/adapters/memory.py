@@ -1,0 +1,53 @@
+"""In-memory incident records behind the `IncidentRepository` and `ClipIndex` ports: for unit
+tests, the simulator and benchmarks."""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import threading
+from datetime import datetime
+
+from laneguard.core.domain.records import IncidentRecord
+
+
+class InMemoryIncidentRepository:
+    def __init__(self) -> None:
+        self._rows: dict[str, IncidentRecord] = {}
+        self._lock = threading.Lock()
+
+    def add(self, record: IncidentRecord) -> None:
+        with self._lock:
+            if record.incident_id in self._rows:
+                raise ValueError(f"incident_id={record.incident_id!r} already recorded")
+            self._rows[record.incident_id] = copy.copy(record)
+
+    def save(self, record: IncidentRecord) -> None:
+        with self._lock:
+            old = self._rows.get(record.incident_id)
+            row = copy.copy(record)
+            row.clip_path = None if old is None else old.clip_path  # as the SQL one: set_clip only
+            self._rows[record.incident_id] = row
+
+    def set_clip(self, incident_id: str, path: str) -> None:
+        with self._lock:
+            if incident_id in self._rows:
+                self._rows[incident_id].clip_path = path
+
+    def get(self, incident_id: str) -> IncidentRecord | None:
+        with self._lock:
+            row = self._rows.get(incident_id)
+            return None if row is None else copy.copy(row)
+
+    def list(
+        self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
+    ) -> builtins.list[IncidentRecord]:
+        with self._lock:
+            rows = [
+                copy.copy(r)
+                for r in self._rows.values()
+                if (since is None or r.opened_at >= since)
+                and (until is None or r.opened_at < until)
+            ]
+        rows.sort(key=lambda r: r.opened_at, reverse=True)
+        return rows if limit is None else rows[:limit]

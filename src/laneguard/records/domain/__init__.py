@@ -1,0 +1,1 @@
+"""Statistics over incident records. Pure."""

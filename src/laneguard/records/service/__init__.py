@@ -1,0 +1,1 @@
+"""Incident records, statistics and clips as use cases, and the ports they use."""

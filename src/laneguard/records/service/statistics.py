@@ -1,0 +1,68 @@
+"""Statistics queries over the incident records, and their CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import tzinfo
+
+from laneguard.core.ports import IncidentRepository
+from laneguard.records.domain.stats import (
+    Dimension,
+    Period,
+    StatsRow,
+    YearOverYear,
+    group,
+    year_over_year,
+)
+
+CSV_COLUMNS = (
+    "key",
+    "incidents",
+    "turned_back",
+    "left_by_itself",
+    "false_alarm",
+    "open",
+    "turned_back_rate",
+    "false_alarm_rate",
+)
+
+
+class StatisticsService:
+    def __init__(self, incidents: IncidentRepository, tz: tzinfo) -> None:
+        self._incidents = incidents
+        self.tz = tz
+
+    def rows(self, period: Period, by: Dimension) -> list[StatsRow]:
+        lo, hi = period.bounds(self.tz)
+        return group(self._incidents.list(since=lo, until=hi), by, self.tz)
+
+    def year_over_year(self, period: Period) -> YearOverYear:
+        lo, _ = period.previous_year().bounds(self.tz)
+        _, hi = period.bounds(self.tz)
+        return year_over_year(self._incidents.list(since=lo, until=hi), period, self.tz)
+
+
+def _rate(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def to_csv(rows: list[StatsRow], dimension: Dimension) -> str:
+    """CSV with a header naming the grouping dimension; rates as fractions, empty when undefined."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow((dimension.value, *CSV_COLUMNS[1:]))
+    for r in rows:
+        writer.writerow(
+            (
+                r.key,
+                r.incidents,
+                r.turned_back,
+                r.left_by_itself,
+                r.false_alarm,
+                r.open,
+                _rate(r.turned_back_rate),
+                _rate(r.false_alarm_rate),
+            )
+        )
+    return out.getvalue()

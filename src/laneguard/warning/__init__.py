@@ -1,0 +1,1 @@
+"""Warning: voice warnings at the lane (policy, clips, loudspeakers)."""

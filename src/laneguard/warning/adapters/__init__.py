@@ -1,0 +1,1 @@
+"""Audio encoding, loudspeakers and synthesised warning clips."""

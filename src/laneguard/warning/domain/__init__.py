@@ -1,0 +1,1 @@
+"""When to warn by voice. Pure."""

@@ -1,0 +1,1 @@
+"""The voice warner and the ports it plays through."""

@@ -1,0 +1,72 @@
+"""Small server-made SVG charts (no JavaScript, no CDN): stacked bars of outcomes."""
+
+from __future__ import annotations
+
+from html import escape
+
+from markupsafe import Markup
+
+from laneguard.records.domain.stats import StatsRow
+
+SERIES = (
+    ("turned_back", "#2e7d32"),
+    ("left_by_itself", "#1565c0"),
+    ("false_alarm", "#ef6c00"),
+    ("open", "#9e9e9e"),
+)
+
+
+def stacked_bars(
+    rows: list[StatsRow], labels: dict[str, str], title: str, width: int = 640, height: int = 220
+) -> str:
+    """One stacked bar per row (outcomes), with a legend; an empty chart says so."""
+    left, bottom, top = 36, 40, 24
+    plot_h = height - bottom - top
+    peak = max((r.incidents for r in rows), default=0)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="4" y="16" font-size="13">{escape(title)}</text>',
+    ]
+    if peak == 0:
+        parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">—</text>')
+        parts.append("</svg>")
+        return Markup("".join(parts))  # noqa: S704 - every text put in is escaped
+    slot = (width - left - 8) / max(len(rows), 1)
+    bar_w = max(4.0, min(36.0, slot * 0.7))
+    parts.append(
+        f'<text x="{left - 4}" y="{top + 4}" font-size="10" text-anchor="end">{peak}</text>'
+    )
+    parts.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 4}" y2="{top + plot_h}" '
+        'stroke="#555"/>'
+    )
+    for i, row in enumerate(rows):
+        x = left + i * slot + (slot - bar_w) / 2
+        y = float(top + plot_h)
+        for key, colour in SERIES:
+            value = int(getattr(row, key))
+            if value == 0:
+                continue
+            h = plot_h * value / peak
+            y -= h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"><title>{escape(row.key)} {escape(labels[key])}: {value}</title>'
+                "</rect>"
+            )
+        if len(rows) <= 16 or i % max(1, len(rows) // 8) == 0:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
+                f'text-anchor="middle">{escape(labels.get(row.key, row.key)[-10:])}</text>'
+            )
+    lx = left
+    for key, colour in SERIES:
+        parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{lx + 14}" y="{height - 5}" font-size="11">{escape(labels[key])}</text>'
+        )
+        lx += 24 + 12 * len(labels[key])
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text put in is escaped

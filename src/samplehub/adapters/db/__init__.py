@@ -1,6 +1,0 @@
-"""Persistence on SQLite (embedded default) and PostgreSQL, through SQLAlchemy Core and Alembic."""
-
-from samplehub.adapters.db.migrate import upgrade
-from samplehub.adapters.db.uow import SqlUnitOfWork, make_engine, sql_uow_factory
-
-__all__ = ["SqlUnitOfWork", "make_engine", "sql_uow_factory", "upgrade"]

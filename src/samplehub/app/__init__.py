@@ -1,0 +1,1 @@
+"""Configuration, wiring (bootstrap: the only place that picks adapters) and demo data."""

@@ -1,0 +1,149 @@
+"""One typed settings tree, read once (in bootstrap or the CLI), never at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from samplehub.pickup.settings import PickupSettings
+
+
+class SampleNumbering(BaseModel):
+    """How sample numbers are made: ``{prefix}{year}-{sequence:0{width}d}``, e.g. JX2026-000123."""
+
+    model_config = ConfigDict(extra="forbid")
+    prefix: str = Field("JX", description="Letters before the year in every sample number")
+    width: int = Field(6, ge=3, le=10, description="Digits of the yearly sequence")
+
+
+class InstituteSettings(BaseModel):
+    """The institute named on certificates (证书抬头)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name_zh: str = Field("示范市计量检定测试院", description="Institute name in Chinese")
+    name_en: str = Field(
+        "Demo City Institute of Metrology", description="Institute name in English"
+    )
+    address: str = Field("示范市科技路 1 号", description="Postal address on certificates")
+    phone: str = Field("0591-00000000", description="Telephone on certificates")
+    authorisation: str = Field(
+        "(示)法计(2026)00001号", description="Authorisation number printed on certificates"
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL of the /verify pages in QR codes"
+    )
+
+
+class KioskSettings(BaseModel):
+    """The self-service intake kiosk (送样平台): EPC numbering and its devices."""
+
+    model_config = ConfigDict(extra="forbid")
+    epc_company_prefix: str = Field(
+        "0614141",
+        pattern=r"^[0-9]{6,12}$",
+        description="GS1 company prefix in GIAI-96 EPCs (the GS1 example prefix; set your own)",
+    )
+    epc_filter: int = Field(0, ge=0, le=7, description="GIAI-96 filter value (0 = all others)")
+    location: str = Field("intake_platform:K1", description="Where this kiosk receives samples")
+    idle_timeout_s: int = Field(
+        180, ge=10, le=3600, description="Seconds without a touch before a session is dropped"
+    )
+    printer: Literal["pdf", "zpl", "memory"] = Field(
+        "pdf", description="Label printer: pdf (files in data_dir/labels), zpl (TCP 9100), memory"
+    )
+    printer_host: str = Field("", description="Host of the ZPL label printer (printer = zpl)")
+    printer_port: int = Field(9100, ge=1, le=65535, description="Port of the ZPL label printer")
+    camera: Literal["folder", "opencv", "none"] = Field(
+        "folder", description="Platform camera: a folder of images, OpenCV, or none (uploads)"
+    )
+    camera_source: str = Field(
+        "",
+        description="Image folder (camera = folder; empty: the demo nameplates) or the OpenCV "
+        "source: a USB index such as 0, or an RTSP URL",
+    )
+
+
+class LabSettings(BaseModel):
+    """The lab console: which queues it shows, its benches and the turnaround promised."""
+
+    model_config = ConfigDict(extra="forbid")
+    disciplines: str = Field(
+        "pressure,temperature,electrical,mass",
+        description="Comma-separated queues of the lab console, in order (instrument types' "
+        "disciplines); types of other disciplines go to a queue 'other'",
+    )
+    benches: str = Field(
+        "P-01,P-02,T-01,E-01,M-01", description="Comma-separated bench codes samples go to"
+    )
+    turnaround_days: int = Field(
+        10, ge=1, le=365, description="Days from an order to the promised due date of its work"
+    )
+
+
+class RecallSettings(BaseModel):
+    """Recall reminders: when, and over which channels they go out."""
+
+    model_config = ConfigDict(extra="forbid")
+    reminder_days: str = Field("30,7", description="Days before the due date a reminder goes")
+    customer_intervals: str = Field(
+        "",
+        description="Shorter intervals per customer: 'CREDIT_CODE:type=months,...;...' "
+        "(e.g. 91350100M000100Y43:pressure_gauge=3)",
+    )
+    smtp_host: str = Field("", description="SMTP server for reminder emails; empty: no email")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port")
+    smtp_sender: str = Field("recall@samplehub.invalid", description="From address of reminders")
+    sms_webhook_url: str = Field("", description="SMS gateway webhook (JSON POST); empty: no SMS")
+    wechat_webhook_url: str = Field(
+        "", description="WeChat template-message webhook (JSON POST); empty: no WeChat"
+    )
+
+
+class Settings(BaseSettings):
+    """Every setting of SampleHub; each maps to an environment variable ``SAMPLEHUB_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SAMPLEHUB_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Field(Path("data"), description="Folder for the SQLite database and files")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; unset means SQLite in WAL mode under data_dir"
+    )
+    mqtt_url: str | None = Field(
+        None, description="MQTT broker URL (mqtt://host:1883); unset means in-process transport"
+    )
+    secret_key: str = Field(
+        "",
+        description="Key that signs sessions, CSRF and API tokens; empty: a random key is made "
+        "once and kept in data_dir/secret.key (set the same key on every API worker host)",
+    )
+    host: str = Field("127.0.0.1", description="Address `samplehub serve` binds to")
+    port: int = Field(8000, ge=1, le=65535, description="Port `samplehub serve` listens on")
+    default_locale: str = Field("zh-CN", description="Language of pages: zh-CN or en")
+    session_hours: int = Field(12, ge=1, description="Lifetime of a login session and API token")
+    status_cache_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="How long a sample's status answer is kept in memory; committed changes drop "
+        "it at once, this bounds the lag behind another worker's change (0: off)",
+    )
+    login_attempts_per_minute: int = Field(
+        5, ge=1, description="Failed logins allowed per user and address per minute"
+    )
+    max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON request body")
+    sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)
+    institute: InstituteSettings = Field(default_factory=InstituteSettings)
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    lab: LabSettings = Field(default_factory=LabSettings)
+    recall: RecallSettings = Field(default_factory=RecallSettings)
+    pickup: PickupSettings = Field(default_factory=PickupSettings)
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one, or SQLite under the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'samplehub.db').resolve()}"

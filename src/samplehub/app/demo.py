@@ -1,0 +1,145 @@
+"""Demo data: two companies, the published demo logins and samples in every kind of state.
+
+Used by `samplehub seed --demo` only; the logins share the password ``demo123``, so this must
+never run against a production database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from samplehub.app.services import Services
+from samplehub.core.service import commands as c
+from samplehub.lab.domain import demo as metrology_demo
+from samplehub.lab.domain.certificate import Actor as MetrologyActor
+from samplehub.lab.domain.certificate import Instrument as MetrologyInstrument
+from samplehub.lab.service import certificates as lab
+from samplehub.lab.service.certificates import LabDeps
+
+DEMO_PASSWORD = "demo123"  # noqa: S105 - the published demo login, seeded by --demo only
+CUSTOMER_A = ("福州恒达仪表有限公司", "91350100M000100Y43")
+CUSTOMER_B = ("厦门海湾化工有限公司", "91350200MA2Y8K3L0G")
+STAFF = [
+    ("admin", "admin", "系统管理员"),
+    ("lab", "lab", "检定员 王工"),
+    ("lab2", "lab", "核验员 李工"),
+    ("approver", "approver", "批准人 张主任"),
+    ("kiosk", "kiosk", "自助送样平台 1号"),
+    ("warehouse", "warehouse", "库管 李工"),
+]
+
+# (transitions after registration) for the demo samples of customer A
+JOURNEYS: list[list[tuple[str, str | None]]] = [
+    [],
+    [("receive", "intake_platform:K1")],
+    [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-01"),
+     ("store", "storage_slot:A-03-2-07")],
+    [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-02"),
+     ("store", "storage_slot:A-01-1-02"), ("start_transport", "robot:AMR-01"),
+     ("deliver_to_lab", "lab_bench:P-02")],
+    [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-02"),
+     ("store", "storage_slot:B-02-3-11"), ("start_transport", "robot:AMR-01"),
+     ("deliver_to_lab", "lab_bench:P-01"), ("complete_service", None),
+     ("start_transport", "robot:AMR-03"), ("store", "storage_slot:B-02-3-11"),
+     ("start_transport", "robot:AMR-03"), ("stage", "locker_compartment:L1-07")],
+]  # fmt: skip
+
+GAUGES = [
+    {"instrument_type": "弹簧管压力表", "manufacturer": "上海自动化仪表四厂", "model": "Y-100",
+     "serial_number": "2024-0815", "range_min": "0", "range_max": "1.6", "unit": "MPa",
+     "accuracy_class": "1.6"},
+    {"instrument_type": "压力真空表", "manufacturer": "红旗仪表", "model": "YZ-60",
+     "serial_number": "HQ23110", "range_min": "-0.1", "range_max": "0.9", "unit": "MPa",
+     "accuracy_class": "2.5"},
+    {"instrument_type": "精密压力表", "manufacturer": "西安仪表厂", "model": "YB-150",
+     "serial_number": "XA-7781", "range_min": "0", "range_max": "6", "unit": "MPa",
+     "accuracy_class": "0.4"},
+    {"instrument_type": "数字压力计", "manufacturer": "Fluke", "model": "700G08",
+     "serial_number": "4410023", "range_min": "0", "range_max": "2", "unit": "MPa",
+     "accuracy_class": "0.05"},
+    {"instrument_type": "弹簧管压力表", "manufacturer": "布莱迪", "model": "Y-150",
+     "serial_number": "BL-556201", "range_min": "0", "range_max": "25", "unit": "MPa",
+     "accuracy_class": "1.0"},
+]  # fmt: skip
+
+
+def seed_demo(services: Services) -> dict[str, str]:
+    """Create the demo data; returns what was made (customer ids, order and sample numbers)."""
+    bus, admin = services.bus, c.SYSTEM
+    made: dict[str, str] = {}
+    customer_a = bus.handle(
+        c.RegisterCustomer(admin, *CUSTOMER_A, [("陈经理", "13905910001", "chen@hengda.example")])
+    )
+    customer_b = bus.handle(
+        c.RegisterCustomer(admin, *CUSTOMER_B, [("林主管", "13806020002", "lin@haiwan.example")])
+    )
+    made["customer_a"], made["customer_b"] = customer_a, customer_b
+    for username, role, name in STAFF:
+        bus.handle(c.CreateUser(admin, username, DEMO_PASSWORD, role, None, name, False))
+    for username, customer_id, name in (
+        ("cust-a", customer_a, "陈经理"),
+        ("cust-b", customer_b, "林主管"),
+    ):
+        bus.handle(
+            c.CreateUser(admin, username, DEMO_PASSWORD, "customer", customer_id, name, False)
+        )
+    items = [{"instrument_type": g["instrument_type"], "model": g["model"],
+              "serial_number": g["serial_number"]} for g in GAUGES]  # fmt: skip
+    order_a = bus.handle(c.CreateOrder(admin, customer_a, "verification", items))
+    made["order_a"] = order_a
+    for i, (gauge, journey) in enumerate(zip(GAUGES, JOURNEYS, strict=True)):
+        number = bus.handle(c.RegisterSample(admin, order_a, gauge))
+        made[f"sample_a{i + 1}"] = number
+        for transition, location in journey:
+            bus.handle(c.ApplyTransition(admin, number, transition, location))
+    order_b = bus.handle(
+        c.CreateOrder(admin, customer_b, "calibration", [{"instrument_type": "压力变送器"}])
+    )
+    made["order_b"] = order_b
+    sample_b = bus.handle(
+        c.RegisterSample(
+            admin, order_b,
+            {"instrument_type": "压力变送器", "manufacturer": "Rosemount", "model": "3051",
+             "serial_number": "R3051-88", "range_min": "0", "range_max": "250", "unit": "kPa"},
+        )
+    )  # fmt: skip
+    bus.handle(c.ApplyTransition(admin, sample_b, "receive", "intake_platform:K1"))
+    made["sample_b1"] = sample_b
+    return made
+
+
+def seed_demo_certificates(deps: LabDeps, made: dict[str, str], now: datetime) -> list[str]:
+    """Issue a verification certificate for the demo gauge that finished its service.
+
+    Three demo people sign it (entered, reviewed 核验, approved 批准), as the four-eyes rule needs.
+    """
+    entrant = MetrologyActor("lab", "检定员 王工", frozenset({"lab"}))
+    reviewer = MetrologyActor("lab2", "核验员 李工", frozenset({"lab"}))
+    approver = MetrologyActor("approver", "批准人 张主任", frozenset({"approver"}))
+    gauge = GAUGES[4]
+    header = lab.WorkHeader(
+        sample_id=made["sample_a5"],
+        customer=CUSTOMER_A[0],
+        customer_address="福建省福州市鼓楼区示范路 88 号",
+        instrument=MetrologyInstrument(
+            name=str(gauge["instrument_type"]),
+            type_code="pressure_gauge",
+            manufacturer=str(gauge["manufacturer"]),
+            model=str(gauge["model"]),
+            serial_number=str(gauge["serial_number"]),
+            range_text="(0～1.6) MPa",
+            accuracy="1.6级",
+        ),
+        standards=metrology_demo.STANDARDS,
+        environment=metrology_demo.ENVIRONMENT,
+        performed_on=now.date(),
+    )
+    certificate = lab.record_gauge_readings(
+        deps, header, metrology_demo.GAUGE, metrology_demo.PASSING_POINTS,
+        [Decimal("0"), Decimal("0.002")], entrant, now,
+    )  # fmt: skip
+    lab.review(deps, certificate.number, reviewer, now)
+    lab.approve(deps, certificate.number, approver, now)
+    lab.issue(deps, certificate.number, now)
+    return [certificate.number]

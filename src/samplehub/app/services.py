@@ -1,0 +1,25 @@
+"""What the entrypoints are given: the bus for commands, and what queries and logins read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from samplehub.core.service.messagebus import MessageBus
+from samplehub.core.service.ports import Clock, PasswordHasher, UnitOfWork
+from samplehub.core.service.status_cache import StatusCache
+
+if TYPE_CHECKING:
+    from samplehub.lab.service.services import LabServices
+
+
+@dataclass(frozen=True)
+class Services:
+    bus: MessageBus
+    uow_factory: Callable[[], UnitOfWork]
+    hasher: PasswordHasher
+    clock: Clock
+    statuses: StatusCache  # the status read model; the bus drops what committed events name
+    close: Callable[[], None] = lambda: None  # releases connections; call when done
+    lab: LabServices | None = None  # the lab console and certificates (None: not wired)

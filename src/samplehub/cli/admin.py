@@ -1,0 +1,176 @@
+"""Operating commands: serve, db upgrade, seed, audit verify, user add, demo."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+
+import typer
+
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
+from samplehub.app.demo_pickup import seed_demo_pickup
+from samplehub.app.services import Services
+from samplehub.core.domain.errors import DomainError
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.pickup.service import kiosk as pickup_kiosk
+
+db_app = typer.Typer(help="Database schema 数据库")
+audit_app = typer.Typer(help="Chain of custody 流转追溯")
+user_app = typer.Typer(help="Users 用户")
+DEMO_LOGINS = ("admin", "lab", "lab2", "approver", "kiosk", "warehouse", "cust-a", "cust-b")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Address to bind (default from settings)"),
+    port: int | None = typer.Option(None, help="Port to listen on (default from settings)"),
+) -> None:
+    """Serve the API and the pages (/openapi.json, /docs)."""
+    settings = Settings()
+    _serve(settings, bootstrap.bootstrap(settings), host or settings.host, port or settings.port)
+
+
+def _serve(
+    settings: Settings, services: Services, host: str, port: int, with_fleet: bool = False
+) -> None:
+    import uvicorn
+
+    from samplehub.web.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    fleet = bootstrap.demo_fleet(settings, services=services) if with_fleet else None
+    kiosk = bootstrap.build_kiosk(settings, services)
+    pickup = bootstrap.pickup_app(settings, services)
+    pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
+    stop_job = bootstrap.start_pickup_job(pickup, settings.pickup.job_seconds)
+    app = create_app(services, bootstrap.with_secret_key(settings), fleet, kiosk, pickup)
+    if fleet is not None:
+        fleet.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        stop_job()
+        pickup.close()
+        if fleet is not None:
+            fleet.stop()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations to the configured database."""
+    url = bootstrap.upgrade_database(Settings())
+    typer.echo(f"database up to date: {url}")
+
+
+def _has_demo_data(services: Services) -> bool:
+    with services.uow_factory() as uow:
+        return uow.users.get("admin") is not None
+
+
+def seed(
+    demo: bool = typer.Option(False, "--demo", help="Insert the demo companies, users, samples"),
+) -> None:
+    """Insert the demo data (demo logins use the password demo123: never in production)."""
+    if not demo:
+        raise _fail("only --demo data can be seeded; create real users with `samplehub user add`")
+    settings = Settings()
+    services = bootstrap.demo_seed_services(settings)
+    if _has_demo_data(services):
+        typer.echo("demo data already present; nothing done")
+        return
+    made = seed_demo(services)
+    certificates = seed_demo_certificates(bootstrap.lab_deps(settings), made, services.clock.now())
+    typer.echo(f"demo data seeded: order {made['order_a']} with 5 samples, order {made['order_b']}")
+    typer.echo(f"demo certificate issued: {', '.join(certificates)}")
+    typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the custody chain: exit 0 with a count if intact, exit 1 naming the first bad record."""
+    services = bootstrap.bootstrap(Settings())
+    result = queries.verify_audit(services.uow_factory)
+    if result.ok:
+        typer.echo(f"audit chain intact: {result.count} records")
+        return
+    typer.echo(
+        f"audit chain BROKEN at record {result.broken_seq}: {result.problem} "
+        f"({result.count} records verified before it)",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="Login name"),
+    role: str = typer.Option(..., help="customer, kiosk, lab, approver, warehouse or admin"),
+    customer: str | None = typer.Option(None, help="Customer id or credit code (role customer)"),
+    display_name: str = typer.Option("", help="Name shown on pages"),
+    password: str | None = typer.Option(
+        None, help="Password; asked for when omitted", envvar="SAMPLEHUB_NEW_PASSWORD"
+    ),
+) -> None:
+    """Create a user (the password is asked for twice unless given)."""
+    services = bootstrap.bootstrap(Settings())
+    customer_id = None
+    if customer:
+        with services.uow_factory() as uow:
+            found = uow.customers.get(customer) or uow.customers.by_credit_code(customer.upper())
+        if found is None:
+            raise _fail(f"customer {customer!r} not found (give its id or credit code)")
+        customer_id = found.id
+    if password is None:
+        if not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("password: ")
+            if getpass.getpass("again: ") != password:
+                raise _fail("the two passwords differ")
+    command = c.CreateUser(c.SYSTEM, username, password, role, customer_id, display_name)
+    try:
+        services.bus.handle(command)
+    except DomainError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"user {username} created ({role})")
+
+
+def demo(
+    host: str | None = typer.Option(None, help="Address to bind"),
+    port: int | None = typer.Option(None, help="Port to listen on"),
+) -> None:
+    """Set up and start the demo: migrate, seed on first start, serve (what `make run` does)."""
+    settings = Settings()
+    bootstrap.upgrade_database(settings)
+    services = bootstrap.bootstrap(settings)
+    if not _has_demo_data(services):
+        demo_services = bootstrap.demo_seed_services(settings)
+        made = seed_demo(demo_services)
+        seed_demo_certificates(bootstrap.lab_deps(settings), made, demo_services.clock.now())
+        seed_demo_pickup(demo_services, made["customer_a"])
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
+    typer.echo(f"live fleet map (staff): http://{host}:{port}/fleet")
+    typer.echo(f"intake kiosk (login kiosk): http://{host}:{port}/kiosk")
+    typer.echo(
+        f"pickup: http://{host}:{port}/pickup (cust-a), /kiosk/pickup (kiosk), /pickup/staff"
+    )
+    _serve(settings, services, host, port, with_fleet=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(seed)
+    app.command()(demo)
+    app.add_typer(db_app, name="db")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(user_app, name="user")

@@ -1,0 +1,403 @@
+"""Entities of SampleHub: customers, users, orders (委托单) and samples (样品).
+
+Aggregates record the events they cause in ``self.events``; the unit of work appends them to
+the custody chain when it commits.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from samplehub.core.domain import lifecycle
+from samplehub.core.domain.credit_code import validate_credit_code
+from samplehub.core.domain.errors import GuardFailed, IllegalTransition, InvalidValue
+from samplehub.core.domain.events import (
+    CustomerRegistered,
+    Event,
+    OrderCreated,
+    SampleRegistered,
+    SampleTransitioned,
+    UserCreated,
+)
+from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
+from samplehub.core.domain.locations import Location, LocationKind
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _enum_value(kind: type[E], field_name: str, value: object) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in kind)
+        raise InvalidValue(field_name, value, allowed) from None
+
+
+def _text(field_name: str, value: str | None, max_len: int, required: bool = True) -> str | None:
+    if value is None or not value.strip():
+        if required:
+            raise InvalidValue(field_name, value, f"non-empty text of at most {max_len} characters")
+        return None
+    value = value.strip()
+    if len(value) > max_len:
+        raise InvalidValue(field_name, value, f"at most {max_len} characters")
+    return value
+
+
+class Role(enum.StrEnum):
+    CUSTOMER = "customer"
+    KIOSK = "kiosk"
+    LAB = "lab"
+    APPROVER = "approver"  # lab staff who may also approve (批准) certificates
+    WAREHOUSE = "warehouse"
+    ADMIN = "admin"
+
+    @classmethod
+    def parse(cls, value: object) -> Role:
+        return _enum_value(cls, "role", value)
+
+
+class Service(enum.StrEnum):
+    VERIFICATION = "verification"  # 检定
+    CALIBRATION = "calibration"  # 校准
+
+    @classmethod
+    def parse(cls, value: object) -> Service:
+        return _enum_value(cls, "service", value)
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "online"
+    KIOSK = "kiosk"
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str | None = None  # where recall reminders go
+
+    def __post_init__(self) -> None:
+        _text("contact.name", self.name, 40)
+        if not _PHONE.match(self.phone):
+            raise InvalidValue("contact.phone", self.phone, "a phone number of 6 to 20 digits")
+        if self.email is not None and (len(self.email) > 120 or not _EMAIL.match(self.email)):
+            raise InvalidValue("contact.email", self.email, "an email address such as a@b.cn")
+
+
+@dataclass
+class Customer:
+    """A company that sends instruments in."""
+
+    id: str
+    name: str
+    credit_code: str
+    contacts: list[Contact] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def register(
+        cls, id: str, name: str, credit_code: str, contacts: list[Contact], actor: str, at: datetime
+    ) -> Customer:
+        customer = cls(
+            id=id,
+            name=_text("name", name, 120) or "",
+            credit_code=validate_credit_code(credit_code),
+            contacts=list(contacts),
+        )
+        customer.events.append(
+            CustomerRegistered(actor, at, id, customer.name, customer.credit_code)
+        )
+        return customer
+
+
+@dataclass
+class User:
+    """A person or device that logs in. Customer users belong to one company; staff to none."""
+
+    username: str
+    role: Role
+    password_hash: str
+    customer_id: str | None = None
+    display_name: str = ""
+    active: bool = True
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,31}", self.username):
+            raise InvalidValue(
+                "username", self.username, "2-32 of a-z, 0-9, '.', '_', '-', starting alphanumeric"
+            )
+        if self.role is Role.CUSTOMER and not self.customer_id:
+            raise InvalidValue("customer_id", self.customer_id, "a customer id for role customer")
+        if self.role is not Role.CUSTOMER and self.customer_id:
+            raise InvalidValue("customer_id", self.customer_id, "empty for institute staff roles")
+
+    @classmethod
+    def create(
+        cls,
+        username: str,
+        role: Role,
+        password_hash: str,
+        customer_id: str | None,
+        display_name: str,
+        actor: str,
+        at: datetime,
+    ) -> User:
+        user = cls(username, role, password_hash, customer_id, display_name.strip())
+        user.events.append(UserCreated(actor, at, username, role.value, customer_id))
+        return user
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is not Role.CUSTOMER
+
+    def can_see(self, customer_id: str) -> bool:
+        """Tenant isolation: customers see their own company only; staff see every company."""
+        return self.is_staff or self.customer_id == customer_id
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    """An instrument the customer says they will hand in."""
+
+    instrument_type: str
+    model: str | None = None
+    serial_number: str | None = None
+    quantity: int = 1
+
+    def __post_init__(self) -> None:
+        _text("items.instrument_type", self.instrument_type, 60)
+        _text("items.model", self.model, 60, required=False)
+        _text("items.serial_number", self.serial_number, 60, required=False)
+        if not 1 <= self.quantity <= 999:
+            raise InvalidValue("items.quantity", self.quantity, "1 to 999")
+        if self.serial_number and self.quantity != 1:
+            raise InvalidValue("items.quantity", self.quantity, "1 when a serial number is given")
+
+
+@dataclass
+class Order:
+    """委托单: a customer's request to verify or calibrate instruments."""
+
+    number: str
+    customer_id: str
+    service: Service
+    channel: Channel
+    items: list[OrderItem]
+    created_at: datetime
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def create(
+        cls,
+        number: str,
+        customer_id: str,
+        service: Service,
+        channel: Channel,
+        items: list[OrderItem],
+        actor: str,
+        at: datetime,
+    ) -> Order:
+        if not items:
+            raise InvalidValue("items", items, "at least one item")
+        if len(items) > 200:
+            raise InvalidValue("items", f"{len(items)} items", "at most 200 items")
+        order = cls(number, customer_id, service, channel, list(items), at)
+        order.events.append(
+            OrderCreated(
+                actor,
+                at,
+                number,
+                customer_id,
+                service.value,
+                channel.value,
+                [asdict(i) for i in items],
+            )
+        )
+        return order
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The instrument a sample is, as read from its nameplate or typed in."""
+
+    instrument_type: str
+    manufacturer: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    range_min: Decimal | None = None
+    range_max: Decimal | None = None
+    unit: str | None = None
+    accuracy_class: str | None = None
+    asset_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _text("instrument.instrument_type", self.instrument_type, 60)
+        for name in (
+            "manufacturer",
+            "model",
+            "serial_number",
+            "unit",
+            "accuracy_class",
+            "asset_id",
+        ):
+            _text(f"instrument.{name}", getattr(self, name), 80, required=False)
+        if (self.range_min is None) != (self.range_max is None):
+            raise InvalidValue(
+                "instrument.range", (self.range_min, self.range_max), "both bounds or neither"
+            )
+        if self.range_min is not None and self.range_max is not None:
+            if self.range_min >= self.range_max:
+                raise InvalidValue(
+                    "instrument.range_max", str(self.range_max), f"greater than {self.range_min}"
+                )
+            if not self.unit:
+                raise InvalidValue("instrument.unit", self.unit, "a unit when a range is given")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for bound in ("range_min", "range_max"):
+            if data[bound] is not None:
+                data[bound] = str(data[bound])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Instrument:
+        values = dict(data)
+        for bound in ("range_min", "range_max"):
+            raw = values.get(bound)
+            if raw is not None:
+                try:
+                    values[bound] = Decimal(str(raw))
+                except InvalidOperation:
+                    raise InvalidValue(f"instrument.{bound}", raw, "a number") from None
+        unknown = set(values) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise InvalidValue("instrument", sorted(unknown), ", ".join(cls.__dataclass_fields__))
+        return cls(**values)
+
+
+@dataclass
+class Sample:
+    """样品: one instrument handed in, moving through its lifecycle."""
+
+    number: str
+    order_number: str
+    customer_id: str
+    instrument: Instrument
+    state: SampleState = SampleState.REGISTERED
+    location: Location = field(default_factory=lambda: Location(LocationKind.CUSTOMER, "customer"))
+    epc: str | None = None
+    epc_uri: str | None = None  # the EPC's pure-identity URI (urn:epc:id:giai:...)
+    service_completed: bool = False
+    held_from: SampleState | None = None
+    hold_reason: HoldReason | None = None
+    updated_at: datetime | None = None
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def register(
+        cls,
+        number: str,
+        order_number: str,
+        customer_id: str,
+        instrument: Instrument,
+        actor: str,
+        at: datetime,
+    ) -> Sample:
+        sample = cls(number, order_number, customer_id, instrument, updated_at=at)
+        sample.location = Location(LocationKind.CUSTOMER, customer_id)
+        sample.events.append(
+            SampleRegistered(actor, at, number, order_number, customer_id, instrument.to_dict())
+        )
+        return sample
+
+    def allowed(self) -> frozenset[Transition]:
+        return lifecycle.allowed_transitions(self.state)
+
+    def apply(
+        self,
+        transition: Transition,
+        *,
+        actor: str,
+        at: datetime,
+        location: Location | None = None,
+        reason: str | None = None,
+        hold_reason: HoldReason | None = None,
+    ) -> SampleTransitioned:
+        """Move the sample through ``transition``; raise, changing nothing, if not allowed."""
+        rule = lifecycle.RULES[transition]
+        if self.state not in rule.sources:
+            raise IllegalTransition(
+                self.number, transition.value, self.state.value, (t.value for t in self.allowed())
+            )
+        self._check_guards(transition, rule, location, reason, hold_reason)
+        target = rule.target if rule.target is not None else self.held_from
+        assert target is not None  # release is only allowed from on_hold, which sets held_from
+        before = self.state
+        if transition is Transition.HOLD:
+            self.held_from, self.hold_reason = self.state, hold_reason
+        elif transition is Transition.RELEASE:
+            self.held_from, self.hold_reason = None, None
+        if transition is Transition.COMPLETE_SERVICE:
+            self.service_completed = True
+        self.state = target
+        if location is not None:
+            self.location = location
+        self.updated_at = at
+        event = SampleTransitioned(
+            actor,
+            at,
+            self.number,
+            self.order_number,
+            transition.value,
+            before.value,
+            target.value,
+            str(self.location),
+            reason,
+        )
+        self.events.append(event)
+        return event
+
+    def _check_guards(
+        self,
+        transition: Transition,
+        rule: lifecycle.Rule,
+        location: Location | None,
+        reason: str | None,
+        hold_reason: HoldReason | None,
+    ) -> None:
+        if rule.locations:
+            if location is None:
+                kinds = ", ".join(sorted(k.value for k in rule.locations))
+                raise GuardFailed(
+                    self.number, transition.value, f"a location is required ({kinds})"
+                )
+            if location.kind not in rule.locations:
+                kinds = ", ".join(sorted(k.value for k in rule.locations))
+                raise GuardFailed(
+                    self.number,
+                    transition.value,
+                    f"location kind {location.kind.value} not allowed; allowed: {kinds}",
+                )
+        elif location is not None and transition is Transition.COMPLETE_SERVICE:
+            raise GuardFailed(self.number, transition.value, "the sample does not move")
+        if rule.needs_reason and not (reason and reason.strip()):
+            raise GuardFailed(self.number, transition.value, "a reason is required")
+        if transition is Transition.HOLD and hold_reason is None:
+            allowed = ", ".join(r.value for r in HoldReason)
+            raise GuardFailed(
+                self.number, transition.value, f"a hold reason is required ({allowed})"
+            )
+        if transition is Transition.STAGE and not self.service_completed:
+            raise GuardFailed(self.number, transition.value, "the service is not completed yet")

@@ -1,0 +1,188 @@
+"""Command handlers: load, ask the domain, commit. Any error leaves the database as it was."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from samplehub.core.domain import permissions
+from samplehub.core.domain.errors import AlreadyExists, Forbidden, InvalidValue, NotFound
+from samplehub.core.domain.lifecycle import HoldReason, Transition
+from samplehub.core.domain.locations import Location
+from samplehub.core.domain.model import (
+    Channel,
+    Contact,
+    Customer,
+    Instrument,
+    Order,
+    OrderItem,
+    Role,
+    Sample,
+    Service,
+    User,
+)
+from samplehub.core.domain.numbering import NumberScheme
+from samplehub.core.service import commands as c
+from samplehub.core.service.ports import Clock, PasswordHasher, UnitOfWork
+
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class Context:
+    """What handlers need besides the unit of work."""
+
+    clock: Clock
+    hasher: PasswordHasher
+    sample_numbers: NumberScheme
+    order_numbers: NumberScheme
+
+
+def _visible_customer(uow: UnitOfWork, actor: c.Actor, customer_id: str) -> Customer:
+    customer = uow.customers.get(customer_id)
+    if customer is None or not (actor.is_staff or actor.customer_id == customer_id):
+        raise NotFound("customer", customer_id)
+    return customer
+
+
+def register_customer(cmd: c.RegisterCustomer, uow: UnitOfWork, ctx: Context) -> str:
+    if not permissions.may_register_customers(cmd.actor.role):
+        raise Forbidden(cmd.actor.username, "register customers")
+    with uow:
+        contacts = [Contact(*contact) for contact in cmd.contacts]
+        customer = Customer.register(
+            uuid.uuid4().hex,
+            cmd.name,
+            cmd.credit_code,
+            contacts,
+            cmd.actor.username,
+            ctx.clock.now(),
+        )
+        if uow.customers.by_credit_code(customer.credit_code) is not None:
+            raise AlreadyExists("customer with credit code", customer.credit_code)
+        uow.customers.add(customer)
+        uow.commit()
+        return customer.id
+
+
+def create_user(cmd: c.CreateUser, uow: UnitOfWork, ctx: Context) -> str:
+    if not permissions.may_manage_users(cmd.actor.role):
+        raise Forbidden(cmd.actor.username, "create users")
+    if cmd.enforce_policy and len(cmd.password) < MIN_PASSWORD:
+        raise InvalidValue("password", "***", f"at least {MIN_PASSWORD} characters")
+    role = Role.parse(cmd.role)
+    with uow:
+        if cmd.customer_id is not None and uow.customers.get(cmd.customer_id) is None:
+            raise NotFound("customer", cmd.customer_id)
+        user = User.create(
+            cmd.username,
+            role,
+            ctx.hasher.hash(cmd.password),
+            cmd.customer_id,
+            cmd.display_name,
+            cmd.actor.username,
+            ctx.clock.now(),
+        )
+        if uow.users.get(user.username) is not None:
+            raise AlreadyExists("user", user.username)
+        uow.users.add(user)
+        uow.commit()
+        return user.username
+
+
+def _order_item(index: int, raw: dict[str, Any]) -> OrderItem:
+    allowed = {"instrument_type", "model", "serial_number", "quantity"}
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise InvalidValue(f"items[{index}]", unknown, ", ".join(sorted(allowed)))
+    try:
+        return OrderItem(**raw)
+    except TypeError:
+        raise InvalidValue(f"items[{index}]", raw, "instrument_type is required") from None
+
+
+def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> str:
+    if cmd.actor.role not in (Role.CUSTOMER, Role.KIOSK, Role.ADMIN):
+        raise Forbidden(cmd.actor.username, "create orders")
+    service = Service.parse(cmd.service)
+    channel = Channel(cmd.channel) if cmd.channel in set(Channel) else None
+    if channel is None:
+        raise InvalidValue("channel", cmd.channel, ", ".join(ch.value for ch in Channel))
+    items = [_order_item(i, raw) for i, raw in enumerate(cmd.items)]
+    now = ctx.clock.now()
+    with uow:
+        customer = _visible_customer(uow, cmd.actor, cmd.customer_id)
+        number = ctx.order_numbers.format(now.year, uow.sequences.next(f"order-{now.year}"))
+        order = Order.create(number, customer.id, service, channel, items, cmd.actor.username, now)
+        uow.orders.add(order)
+        uow.commit()
+        return number
+
+
+def register_sample(cmd: c.RegisterSample, uow: UnitOfWork, ctx: Context) -> str:
+    if cmd.actor.role not in (Role.KIOSK, Role.ADMIN, Role.WAREHOUSE):
+        raise Forbidden(cmd.actor.username, "register samples")
+    instrument = Instrument.from_dict(cmd.instrument)
+    now = ctx.clock.now()
+    with uow:
+        order = uow.orders.get(cmd.order_number)
+        if order is None:
+            raise NotFound("order", cmd.order_number)
+        if instrument.serial_number:
+            for other in uow.samples.for_order(order.number):
+                if other.instrument.serial_number == instrument.serial_number:
+                    raise AlreadyExists("sample with serial number", instrument.serial_number)
+        number = ctx.sample_numbers.format(now.year, uow.sequences.next(f"sample-{now.year}"))
+        sample = Sample.register(
+            number, order.number, order.customer_id, instrument, cmd.actor.username, now
+        )
+        uow.samples.add(sample)
+        uow.commit()
+        return number
+
+
+def apply_transition(cmd: c.ApplyTransition, uow: UnitOfWork, ctx: Context) -> str:
+    try:
+        transition = Transition(cmd.transition)
+    except ValueError:
+        raise InvalidValue(
+            "transition", cmd.transition, ", ".join(t.value for t in Transition)
+        ) from None
+    location = Location.parse(cmd.location) if cmd.location else None
+    hold_reason = None
+    if cmd.hold_reason is not None:
+        try:
+            hold_reason = HoldReason(cmd.hold_reason)
+        except ValueError:
+            allowed = ", ".join(r.value for r in HoldReason)
+            raise InvalidValue("hold_reason", cmd.hold_reason, allowed) from None
+    with uow:
+        sample = uow.samples.get(cmd.sample_number)
+        if sample is None or not (
+            cmd.actor.is_staff or cmd.actor.customer_id == sample.customer_id
+        ):
+            raise NotFound("sample", cmd.sample_number)
+        if not permissions.may_apply(cmd.actor.role, transition):
+            raise Forbidden(cmd.actor.username, transition.value)
+        sample.apply(
+            transition,
+            actor=cmd.actor.username,
+            at=ctx.clock.now(),
+            location=location,
+            reason=cmd.reason,
+            hold_reason=hold_reason,
+        )
+        uow.commit()
+        return sample.state.value
+
+
+Handler = Callable[[Any, UnitOfWork, Context], Any]
+HANDLERS: dict[type[c.Command], Handler] = {
+    c.RegisterCustomer: register_customer,
+    c.CreateUser: create_user,
+    c.CreateOrder: create_order,
+    c.RegisterSample: register_sample,
+    c.ApplyTransition: apply_transition,
+}

@@ -1,0 +1,201 @@
+"""Applies the robots' VDA 5050 messages (state, connection, factsheet) to the fleet's records.
+
+A misbehaving robot must never take the manager down: garbage, unknown topics and messages with
+wrong fields are logged, counted and dropped; a robot that goes quiet for ``offline_after_s`` is
+taken out of dispatch and its task re-planned (or stranded with an alert if it carries a sample).
+A robot that answers again is re-synchronised from its state: its position is re-placed in the
+reservation table; its work was re-planned when it went quiet, so an order it still drives is
+cancelled (``cancelOrder``) rather than finished twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from samplehub.fleet.domain.traffic import TrafficError, TrafficManager
+from samplehub.fleet.service.messages import (
+    HeaderCounter,
+    MessageError,
+    decode,
+    field_of,
+    parse_topic,
+)
+from samplehub.fleet.service.robots import Purpose, RobotRecord
+
+if TYPE_CHECKING:
+    from samplehub.fleet.service.settings import FleetSettings, FleetStats
+
+log = logging.getLogger(__name__)
+
+
+class InboundMixin:
+    robots: dict[str, RobotRecord]
+    traffic: TrafficManager
+    inbox: deque[tuple[str, bytes]]
+    settings: FleetSettings
+    stats: FleetStats
+
+    def leg_done(self, robot: RobotRecord, now: float) -> None:
+        raise NotImplementedError
+
+    def abandon(self, robot: RobotRecord, now: float, reason: str) -> None:
+        raise NotImplementedError
+
+    def request_factsheet(self, robot: RobotRecord, now: float) -> None:
+        raise NotImplementedError
+
+    def cancel_order(self, robot: RobotRecord, now: float) -> None:
+        raise NotImplementedError
+
+    def drain_inbox(self, now: float) -> None:
+        while self.inbox:
+            name, payload = self.inbox.popleft()
+            try:
+                self.apply(name, payload, now)
+            except (MessageError, TrafficError, KeyError, TypeError, ValueError) as exc:
+                self.stats.bad_messages += 1
+                log.warning("dropped message on %s: %s", name, exc)
+
+    def robot_for(self, manufacturer: str, serial: str) -> RobotRecord:
+        robot = self.robots.get(serial)
+        if robot is None:
+            robot = RobotRecord(serial, manufacturer, HeaderCounter(manufacturer, serial))
+            self.robots[serial] = robot
+        return robot
+
+    def apply(self, name: str, payload: bytes, now: float) -> None:
+        manufacturer, serial, sub = parse_topic(self.settings.prefix, name)
+        message = decode(payload)
+        if message.get("serialNumber") != serial:
+            raise MessageError(
+                f"serialNumber: {message.get('serialNumber')!r} differs from topic {serial!r}"
+            )
+        robot = self.robot_for(manufacturer, serial)
+        robot.last_seen = now
+        if sub == "connection":
+            state = field_of(message, "connectionState", str)
+            if state == "ONLINE":
+                robot.online = True
+            elif state in ("OFFLINE", "CONNECTIONBROKEN"):
+                self.go_offline(robot, now, f"connection {state}")
+            else:
+                raise MessageError(f"connectionState: {state!r}")
+        elif sub == "factsheet":
+            physical = field_of(message, "physicalParameters", dict)
+            robot.speed = float(field_of(physical, "speedMax", (int, float)))
+            robot.factsheet_read = True
+        elif sub == "state":
+            self.apply_state(robot, message, now)
+
+    def go_offline(self, robot: RobotRecord, now: float, reason: str) -> None:
+        if robot.purpose == Purpose.OFFLINE:
+            return
+        log.warning("robot %s offline: %s", robot.serial, reason)
+        robot.online = False
+        self.abandon(robot, now, reason)
+        robot.purpose = Purpose.OFFLINE
+        if robot.serial in self.traffic.robots:
+            self.traffic.set_offline(robot.serial, True)
+
+    def check_timeouts(self, now: float) -> None:
+        for robot in self.robots.values():
+            if robot.online and now - robot.last_seen > self.settings.offline_after_s:
+                self.go_offline(robot, now, f"silent for {now - robot.last_seen:.1f} s")
+
+    def apply_state(self, robot: RobotRecord, msg: Mapping[str, Any], now: float) -> None:
+        node = field_of(msg, "lastNodeId", str)
+        battery = field_of(msg, "batteryState", dict)
+        robot.battery = float(field_of(battery, "batteryCharge", (int, float)))
+        robot.charging = bool(battery.get("charging", False))
+        robot.driving = bool(msg.get("driving", False))
+        position = msg.get("agvPosition")
+        if isinstance(position, dict):
+            robot.x = float(position.get("x", robot.x))
+            robot.y = float(position.get("y", robot.y))
+            robot.theta = float(position.get("theta", robot.theta))
+        if robot.purpose == Purpose.OFFLINE or robot.node is None:
+            self.resync(robot, node, msg, now)
+            if not robot.factsheet_read:
+                self.request_factsheet(robot, now)
+            return
+        if node and node != robot.node:
+            try:
+                self.traffic.reached(robot.serial, node)
+            except TrafficError:
+                # driving an order this manager does not know (e.g. after a restart): follow it
+                self.traffic.place(robot.serial, node)
+                robot.note(now, f"re-synchronised at {node}")
+            robot.node = node
+        for state in msg.get("actionStates") or []:
+            if isinstance(state, dict) and isinstance(state.get("actionId"), str):
+                robot.action_status[state["actionId"]] = str(state.get("actionStatus"))
+        if self.rejected(robot, msg):
+            self.stats.rejected_orders += 1
+            self.abandon(robot, now, "order rejected")
+            self.traffic.place(robot.serial, robot.node)
+            return
+        fatal = [
+            e
+            for e in msg.get("errors") or []
+            if isinstance(e, dict) and e.get("errorLevel") == "FATAL"
+        ]
+        if fatal:
+            robot.errors = [str(e.get("errorType")) for e in fatal]
+            self.abandon(robot, now, f"fatal error {robot.errors}")
+            robot.purpose = Purpose.FAILED
+            self.traffic.set_offline(robot.serial, True)
+            return
+        self.progress(robot, now)
+
+    def rejected(self, robot: RobotRecord, msg: Mapping[str, Any]) -> bool:
+        for error in msg.get("errors") or []:
+            if not isinstance(error, dict) or error.get("errorType") not in (
+                "orderError",
+                "orderUpdateError",
+                "noRouteError",
+            ):
+                continue
+            for ref in error.get("errorReferences") or []:
+                if (
+                    isinstance(ref, dict)
+                    and ref.get("referenceKey") == "orderId"
+                    and (ref.get("referenceValue") == robot.order_id)
+                    and robot.order_id is not None
+                ):
+                    return True
+        return False
+
+    def progress(self, robot: RobotRecord, now: float) -> None:
+        if robot.evading:
+            if robot.route and robot.node == robot.route[-1]:
+                robot.evading, robot.order_id, robot.route = False, None, []
+                robot.requested = False
+            return
+        if not robot.legs or robot.node != robot.legs[0].target or robot.order_id is None:
+            return
+        leg = robot.legs[0]
+        if leg.action is not None:
+            status = robot.action_status.get(leg.action_id or "")
+            if status == "FAILED":
+                self.abandon(robot, now, f"action {leg.action} failed")
+                return
+            if status != "FINISHED":
+                return
+        self.leg_done(robot, now)
+
+    def resync(self, robot: RobotRecord, node: str, msg: Mapping[str, Any], now: float) -> None:
+        """A robot seen for the first time or back after silence: place it where it says it is."""
+        if not node:
+            raise MessageError("lastNodeId: empty; the robot must report where it stands")
+        self.traffic.place(robot.serial, node)
+        robot.node, robot.online = node, True
+        robot.purpose = Purpose.IDLE
+        robot.order_id, robot.route, robot.legs = None, [], []
+        robot.requested = robot.evading = False
+        if msg.get("orderId") and msg.get("nodeStates"):
+            robot.note(now, f"back with order {msg.get('orderId')}: cancelled, work re-planned")
+            self.cancel_order(robot, now)
+        robot.note(now, f"synchronised at {node}")

@@ -1,0 +1,98 @@
+"""What the fleet manager knows of each robot, kept from its VDA 5050 state messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from samplehub.fleet.domain.dispatch import TransportTask
+from samplehub.fleet.service.messages import HeaderCounter
+
+
+class Purpose(StrEnum):
+    IDLE = "idle"
+    TASK = "task"
+    CHARGE = "charge"
+    CHARGING = "charging"
+    PARK = "park"
+    OFFLINE = "offline"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class Leg:
+    """Drive to ``target`` and run ``action`` there (pick, drop, startCharging or nothing)."""
+
+    target: str
+    action: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    action_id: str | None = None
+
+
+@dataclass(slots=True)
+class RobotRecord:
+    serial: str
+    manufacturer: str
+    header: HeaderCounter
+    node: str | None = None
+    x: float = 0.0
+    y: float = 0.0
+    theta: float = 0.0
+    battery: float = 100.0
+    charging: bool = False
+    driving: bool = False
+    speed: float = 1.0
+    online: bool = False
+    last_seen: float = 0.0
+    factsheet_read: bool = False
+    purpose: Purpose = Purpose.IDLE
+    task: TransportTask | None = None
+    loaded: bool = False
+    legs: list[Leg] = field(default_factory=list)
+    requested: bool = False
+    evading: bool = False
+    wait_since: float | None = None
+    stalled: bool = False
+    order_id: str | None = None
+    order_update_id: int = 0
+    last_seq: int = 0
+    action_status: dict[str, str] = field(default_factory=dict)
+    action_serial: int = 0
+    route: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    history: list[tuple[float, str]] = field(default_factory=list)
+
+    def note(self, now: float, text: str) -> None:
+        self.history.append((now, text))
+        del self.history[:-50]
+
+    @property
+    def available(self) -> bool:
+        return (
+            self.online
+            and self.node is not None
+            and self.purpose
+            not in (
+                Purpose.OFFLINE,
+                Purpose.FAILED,
+            )
+        )
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "serial": self.serial,
+            "node": self.node,
+            "x": round(self.x, 3),
+            "y": round(self.y, 3),
+            "theta": round(self.theta, 3),
+            "battery": round(self.battery, 1),
+            "charging": self.charging,
+            "online": self.online,
+            "purpose": self.purpose.value,
+            "task": self.task.task_id if self.task else None,
+            "load": self.task.load_id if self.task and self.loaded else None,
+            "route": list(self.route),
+            "order_id": self.order_id,
+            "history": [{"t": t, "text": s} for t, s in self.history[-10:]],
+        }

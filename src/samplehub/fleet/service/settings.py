@@ -1,0 +1,36 @@
+"""The fleet manager's settings and the counters it keeps while it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from samplehub.fleet.domain.dispatch import TransportTask
+
+
+@dataclass(slots=True)
+class FleetStats:
+    completed: list[tuple[TransportTask, float]] = field(default_factory=list)
+    evasions: int = 0
+    deadlocks: int = 0
+    """Waits-for cycles that no evasion broke within ``deadlock_after_s`` (counted once each)."""
+    long_waits: int = 0
+    """Robots that waited longer than ``stall_after_s`` for a grant (jams, not cycles)."""
+    rejected_orders: int = 0
+    bad_messages: int = 0
+    stranded: int = 0
+    requeued: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FleetSettings:
+    prefix: str = ""
+    manufacturer: str = "samplehub"
+    offline_after_s: float = 5.0
+    stall_after_s: float = 600.0
+    policy: str = "optimal"
+    deadlock_after_s: float = 30.0
+    """A waits-for cycle no evasion breaks for this long counts as a deadlock (a cycle that an
+    evasion elsewhere in the same round is about to free is not one)."""
+    station_cap: int = 2
+    """At most this many robots may have one station ahead of them: more only queue on the main
+    lanes in front of it, where they block everyone else (measured on stress-20.yaml)."""

@@ -1,0 +1,156 @@
+"""Read model of the fleet for the live map: site, robots, slots, tasks in flight, alerts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from samplehub.fleet.service.fleet import FleetManager
+from samplehub.fleet.service.storage import StorageOperations
+
+
+class NotFoundError(LookupError):
+    """The robot or slot asked for does not exist."""
+
+
+@dataclass(slots=True)
+class FleetView:
+    fleet: FleetManager
+    storage: StorageOperations
+
+    def site(self) -> dict[str, Any]:
+        site = self.fleet.site
+        lanes = sorted({tuple(sorted((e.start, e.end))) for e in site.edges.values()})
+        one_way = {
+            (e.start, e.end) for e in site.edges.values() if not site.has_edge(e.end, e.start)
+        }
+        return {
+            "map_id": site.map_id,
+            "nodes": [
+                {"id": n.node_id, "x": n.x, "y": n.y, "kind": n.kind}
+                for n in sorted(site.nodes.values(), key=lambda n: n.node_id)
+            ],
+            "lanes": [
+                {"a": a, "b": b, "one_way": (a, b) in one_way or (b, a) in one_way}
+                for a, b in lanes
+            ],
+        }
+
+    def racks(self) -> list[dict[str, Any]]:
+        by_node: dict[str, dict[str, Any]] = {}
+        for slot in self.storage.warehouse.slots.values():
+            rack = by_node.setdefault(
+                slot.access_node, {"node": slot.access_node, "slots": 0, "used": 0, "blocked": 0}
+            )
+            rack["slots"] += 1
+            rack["used"] += 0 if slot.is_open or slot.blocked else 1
+            rack["blocked"] += 1 if slot.blocked else 0
+        return sorted(by_node.values(), key=lambda r: str(r["node"]))
+
+    def fleet_state(self) -> dict[str, Any]:
+        fleet = self.fleet
+        return {
+            "time": fleet.clock.now(),
+            "robots": [r.snapshot() for r in sorted(fleet.robots.values(), key=lambda r: r.serial)],
+            "open_tasks": [
+                {
+                    "task_id": t.task_id,
+                    "kind": t.kind.value,
+                    "load": t.load_id,
+                    "from": t.source,
+                    "to": t.destination,
+                }
+                for t in fleet.open_tasks.values()
+            ],
+            "reserved": dict(fleet.traffic.node_holder),
+            "stats": {
+                "completed": len(fleet.stats.completed),
+                "evasions": fleet.stats.evasions,
+                "deadlocks": fleet.stats.deadlocks,
+                "long_waits": fleet.stats.long_waits,
+                "stranded": fleet.stats.stranded,
+            },
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        snap = self.fleet_state()
+        in_flight = [
+            {
+                "task_id": r.task.task_id,
+                "kind": r.task.kind.value,
+                "load": r.task.load_id,
+                "robot": r.serial,
+                "from": r.task.source,
+                "to": r.task.destination,
+                "loaded": r.loaded,
+            }
+            for r in self.fleet.robots.values()
+            if r.task is not None
+        ]
+        warnings = [
+            {"area": w.area, "level": w.level, "used": w.used, "capacity": w.capacity}
+            for w in self.storage.warehouse.capacity_warnings()
+        ]
+        return {
+            **snap,
+            "racks": self.racks(),
+            "in_flight": in_flight,
+            "alerts": [
+                {"code": a.code, "message": a.message, "time": a.time}
+                for a in self.storage.alerts[-20:]
+            ],
+            "capacity_warnings": warnings,
+        }
+
+    def positions(self) -> dict[str, Any]:
+        """The small message the map streams: robot positions, loads and routes."""
+        return {
+            "time": self.fleet.clock.now(),
+            "robots": [
+                {
+                    k: r[k]
+                    for k in (
+                        "serial",
+                        "x",
+                        "y",
+                        "node",
+                        "battery",
+                        "purpose",
+                        "load",
+                        "route",
+                        "online",
+                    )
+                }
+                for r in (self.fleet.robots[s].snapshot() for s in sorted(self.fleet.robots))
+            ],
+            "racks": self.racks(),
+        }
+
+    def robot(self, serial: str) -> dict[str, Any]:
+        robot = self.fleet.robots.get(serial)
+        if robot is None:
+            raise NotFoundError(f"robot {serial!r} is not known to the fleet")
+        return robot.snapshot() | {"history": [{"t": t, "text": x} for t, x in robot.history]}
+
+    def slot(self, address: str) -> dict[str, Any]:
+        slot = self.storage.warehouse.slots.get(address)
+        if slot is None:
+            raise NotFoundError(f"slot {address!r} does not exist")
+        return {
+            "address": slot.address,
+            "area": slot.area,
+            "size_class": slot.size_class,
+            "access_node": slot.access_node,
+            "rfid_tag": slot.rfid_tag,
+            "blocked": slot.blocked,
+            "occupant": slot.occupant,
+            "reserved_for": slot.reserved_for,
+            "history": [{"t": t, "text": x} for t, x in self.storage.slot_history.get(address, [])],
+        }
+
+    def rack_slots(self, node: str) -> list[dict[str, Any]]:
+        return [
+            self.slot(s.address)
+            for s in self.storage.warehouse.slots.values()
+            if s.access_node == node
+        ]

@@ -1,0 +1,86 @@
+"""Checks an uploaded photo before any decoder sees it: size, format, pixel dimensions.
+
+Pillow reads only the header, so a 20 MB limit and an 8000 px limit reject hostile or
+accidental uploads (decompression bombs, PDFs renamed .jpg) before pixels are decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, UnidentifiedImageError
+
+from samplehub.intake.service.ports import (
+    ALLOWED_IMAGES,
+    IMAGE_FORMATS,
+    MAX_IMAGE_SIDE,
+    UnreadableImageError,
+    check_image_size,
+)
+
+
+def decode_image(data: bytes, name: str) -> NDArray[np.uint8]:
+    """The photo as an upright BGR array, or UnreadableImageError saying what is wrong with it."""
+    check_image_size(len(data), name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format or "?"
+            if fmt not in IMAGE_FORMATS:
+                raise UnreadableImageError(
+                    "format",
+                    fmt,
+                    ALLOWED_IMAGES,
+                    zh=f"图片 {name} 的格式 {fmt} 不受支持，请用 {', '.join(IMAGE_FORMATS)}",
+                    en=f"image {name} has format {fmt}; use one of {', '.join(IMAGE_FORMATS)}",
+                )
+            width, height = image.size
+            if max(width, height) > MAX_IMAGE_SIDE:
+                raise UnreadableImageError(
+                    "dimensions",
+                    f"{width}x{height}",
+                    ALLOWED_IMAGES,
+                    zh=f"图片 {name} 尺寸 {width}x{height} 超过 {MAX_IMAGE_SIDE} 像素",
+                    en=f"image {name} is {width}x{height} px; at most {MAX_IMAGE_SIDE} px a side",
+                )
+    except UnreadableImageError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise UnreadableImageError(
+            "content",
+            "unknown format",
+            ALLOWED_IMAGES,
+            zh=f"文件 {name} 不是可识别的图片",
+            en=f"file {name} is not an image in a known format",
+        ) from exc
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise UnreadableImageError(
+            "content",
+            type(exc).__name__,
+            ALLOWED_IMAGES,
+            zh=f"文件 {name} 不是可读取的图片（{exc}）",
+            en=f"file {name} is not a readable image ({exc})",
+        ) from exc
+    # Pixels come from OpenCV: about five times faster than Pillow's decode plus conversion,
+    # and it applies the EXIF orientation of phone photos itself.
+    bgr = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if bgr is None or bgr.ndim != 3:
+        raise UnreadableImageError(
+            "content",
+            "corrupt",
+            ALLOWED_IMAGES,
+            zh=f"图片 {name} 已损坏，无法解码",
+            en=f"image {name} is corrupt and cannot be decoded",
+        )
+    return np.ascontiguousarray(bgr, dtype=np.uint8)

@@ -1,0 +1,258 @@
+"""The touchscreen kiosk page ``/kiosk``: order or walk-in → photo → confirm → receipt.
+
+One page, its step chosen from the kiosk session (kept in an http-only cookie): no session is
+the start, a session with a proposal is the confirm step, a finished one is the receipt. Every
+form carries the CSRF token; a refusal re-renders the same step with the message in the
+visitor's language. kiosk.js returns to the start after the idle timeout (abandoning the
+session); the server drops idle sessions on its own too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from samplehub.core.domain.errors import DomainError, InvalidValue
+from samplehub.core.domain.model import Role, Service
+from samplehub.core.service.commands import Actor
+from samplehub.intake.api import read_upload
+from samplehub.intake.service.errors import KioskRefusal
+from samplehub.intake.service.kiosk import INSTRUMENT_FIELDS, KioskDesk, KioskSession
+from samplehub.web.api.errors import domain_error_body
+from samplehub.web.context import PageContext, page_context
+from samplehub.web.pages import csrf_required, login_required
+
+router = APIRouter(include_in_schema=False)
+Page = Annotated[PageContext, Depends(page_context)]
+FormText = Annotated[str, Form()]
+KIOSK_COOKIE = "sh_kiosk"
+STEPS = ("start", "photo", "confirm", "receipt")
+
+
+def _kiosk(ctx: PageContext) -> tuple[Actor, KioskDesk]:
+    actor = login_required(ctx)
+    if actor.role not in (Role.KIOSK, Role.ADMIN):
+        raise HTTPException(403, ctx.t("kiosk_only"))
+    desk = ctx.state.kiosk
+    if desk is None:
+        raise HTTPException(503, ctx.t("kiosk_unavailable"))
+    return actor, desk
+
+
+def _current(ctx: PageContext, actor: Actor, desk: KioskDesk) -> KioskSession | None:
+    sid = ctx.request.cookies.get(KIOSK_COOKIE)
+    if not sid:
+        return None
+    try:
+        return desk.session(actor, sid)
+    except DomainError:
+        return None
+
+
+def _message(ctx: PageContext, error: DomainError) -> str:
+    if isinstance(error, KioskRefusal):
+        return error.message(ctx.t.locale)
+    if isinstance(error, InvalidValue):
+        label = (
+            ctx.t(f"kf_{error.field}") if f"kf_{error.field}" in _known_fields() else error.field
+        )
+        return ctx.t("kiosk_invalid", field=label, value=error.value, allowed=error.allowed)
+    _, body = domain_error_body(error)
+    return str(body["message"])
+
+
+def _known_fields() -> set[str]:
+    return {f"kf_{name}" for name in (*INSTRUMENT_FIELDS, "order_number", "credit_code", "phone",
+                                        "company_name", "reason", "contact.phone")}  # fmt: skip
+
+
+def _render(
+    ctx: PageContext,
+    desk: KioskDesk,
+    session: KioskSession | None,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    manual: bool = False,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    if session is None:
+        step = "start"
+    elif session.finished:
+        step = "receipt"
+    elif session.proposal is not None or manual:
+        step = "confirm"
+    else:
+        step = "photo"
+    response = ctx.render(
+        "kiosk.html",
+        status_code,
+        step=step,
+        steps=STEPS,
+        session=session,
+        desk=desk,
+        fields=INSTRUMENT_FIELDS,
+        services=[s.value for s in Service],
+        has_camera=desk.camera is not None,
+        idle_s=int(desk.options.idle_timeout_s),
+        error=error,
+        values=values or {},
+    )
+    if session is None:
+        response.delete_cookie(KIOSK_COOKIE)
+    return response
+
+
+def _to_kiosk(ctx: PageContext, session: KioskSession | None = None, query: str = "") -> Response:
+    response = ctx.finish(RedirectResponse(f"/kiosk{query}", status_code=303))
+    if session is not None:
+        response.set_cookie(
+            KIOSK_COOKIE, session.id, httponly=True, samesite="strict",
+            secure=ctx.request.url.scheme == "https",
+        )  # fmt: skip
+    return response
+
+
+@router.get("/kiosk")
+def kiosk_page(ctx: Page, manual: int = 0) -> Response:
+    actor, desk = _kiosk(ctx)
+    return _render(ctx, desk, _current(ctx, actor, desk), manual=bool(manual))
+
+
+@router.post("/kiosk/start")
+def kiosk_start(
+    ctx: Page,
+    order: FormText = "",
+    credit_code: FormText = "",
+    phone: FormText = "",
+    company_name: FormText = "",
+    contact_name: FormText = "",
+    service: FormText = "verification",
+    csrf: FormText = "",
+) -> Response:
+    actor, desk = _kiosk(ctx)
+    csrf_required(ctx, csrf)
+    previous = _current(ctx, actor, desk)
+    if previous is not None:
+        desk.abandon(actor, previous.id)
+    try:
+        if order.strip():
+            session = desk.start_order(actor, order, credit_code or None)
+        else:
+            if not credit_code.strip():
+                raise InvalidValue("order_number", order, "an order number, or a walk-in company")
+            session = desk.start_walk_in(
+                actor,
+                credit_code,
+                phone,
+                contact_name=contact_name,
+                company_name=company_name or None,
+                service=service,
+            )
+    except DomainError as error:
+        values = {"order": order, "credit_code": credit_code, "phone": phone,
+                  "company_name": company_name, "contact_name": contact_name}  # fmt: skip
+        return _render(ctx, desk, None, status_code=422, error=_message(ctx, error), values=values)
+    return _to_kiosk(ctx, session)
+
+
+@router.post("/kiosk/photo")
+def kiosk_photo(ctx: Page, photo: UploadFile, csrf: FormText = "") -> Response:
+    actor, desk = _kiosk(ctx)
+    csrf_required(ctx, csrf)
+    session = _current(ctx, actor, desk)
+    if session is None:
+        return _ended(ctx, desk)
+    try:
+        desk.read_photo(actor, session.id, read_upload(photo), photo.filename or "photo")
+    except DomainError as error:
+        return _render(ctx, desk, session, status_code=422, error=_message(ctx, error))
+    return _to_kiosk(ctx)
+
+
+@router.post("/kiosk/capture")
+def kiosk_capture(ctx: Page, csrf: FormText = "") -> Response:
+    actor, desk = _kiosk(ctx)
+    csrf_required(ctx, csrf)
+    session = _current(ctx, actor, desk)
+    if session is None:
+        return _ended(ctx, desk)
+    try:
+        desk.capture(actor, session.id)
+    except DomainError as error:
+        return _render(ctx, desk, session, status_code=422, error=_message(ctx, error))
+    return _to_kiosk(ctx)
+
+
+def _ended(ctx: PageContext, desk: KioskDesk) -> Response:
+    return _render(ctx, desk, None, status_code=422, error=ctx.t("kiosk_session_ended"))
+
+
+async def _fields_of(ctx: PageContext) -> dict[str, str]:
+    form = await ctx.request.form()
+    return {name: str(form.get(f"f_{name}", "")) for name in INSTRUMENT_FIELDS}
+
+
+@router.post("/kiosk/confirm")
+async def kiosk_confirm(ctx: Page, csrf: FormText = "") -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    actor, desk = _kiosk(ctx)
+    csrf_required(ctx, csrf)
+    fields = await _fields_of(ctx)
+    session = _current(ctx, actor, desk)
+    if session is None:
+        return _ended(ctx, desk)
+    try:
+        await run_in_threadpool(desk.confirm, actor, session.id, fields)
+    except DomainError as error:
+        return _render(
+            ctx, desk, session, status_code=422, error=_message(ctx, error), manual=True,
+            values=fields,
+        )  # fmt: skip
+    return _to_kiosk(ctx)
+
+
+@router.post("/kiosk/refuse")
+async def kiosk_refuse(ctx: Page, csrf: FormText = "", reason: FormText = "") -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    actor, desk = _kiosk(ctx)
+    csrf_required(ctx, csrf)
+    fields = await _fields_of(ctx)
+    session = _current(ctx, actor, desk)
+    if session is None:
+        return _ended(ctx, desk)
+    try:
+        await run_in_threadpool(desk.refuse, actor, session.id, fields, reason)
+    except DomainError as error:
+        return _render(
+            ctx, desk, session, status_code=422, error=_message(ctx, error), manual=True,
+            values=fields,
+        )  # fmt: skip
+    return _to_kiosk(ctx)
+
+
+@router.post("/kiosk/finish")
+def kiosk_finish(ctx: Page, csrf: FormText = "") -> Response:
+    actor, desk = _kiosk(ctx)
+    csrf_required(ctx, csrf)
+    session = _current(ctx, actor, desk)
+    if session is None:
+        return _ended(ctx, desk)
+    desk.finish(actor, session.id)
+    return _to_kiosk(ctx)
+
+
+@router.post("/kiosk/abandon")
+def kiosk_abandon(ctx: Page, csrf: FormText = "", idle: FormText = "") -> Response:
+    actor, desk = _kiosk(ctx)
+    csrf_required(ctx, csrf)
+    session = _current(ctx, actor, desk)
+    if session is not None:
+        desk.abandon(actor, session.id)
+    response = _to_kiosk(ctx, query="?idle=1" if idle else "")
+    response.delete_cookie(KIOSK_COOKIE)
+    return response

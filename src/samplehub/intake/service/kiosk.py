@@ -1,0 +1,505 @@
+"""The kiosk (自助送样平台) use case: a customer's hand-in, step by step, on one touchscreen.
+
+A session starts from an order (typed, or its QR code through a keyboard-wedge scanner) or as
+a walk-in (credit code and phone). Each instrument is photographed, read, confirmed (or
+corrected) and then received in one transaction; label and tag follow. Sessions live in this
+process's memory only: they hold nothing but what the screen shows, so an abandoned or
+timed-out session is simply dropped, and the database never holds half a hand-in.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from samplehub.core.domain.credit_code import validate_credit_code
+from samplehub.core.domain.errors import Conflict, InvalidValue, NotFound
+from samplehub.core.domain.model import Contact, Instrument, OrderItem, Role, Sample, Service
+from samplehub.core.service.commands import Actor
+from samplehub.core.service.messagebus import MessageBus
+from samplehub.core.service.ports import Clock, UnitOfWork
+from samplehub.intake.domain.intake import DEVICE_LABEL, DEVICE_RFID, order_number_from_scan
+from samplehub.intake.domain.nameplate import FIELD_NAMES
+from samplehub.intake.domain.nameplate_match import ExpectedItem, best_match
+from samplehub.intake.service import commands as ci
+from samplehub.intake.service.camera_ports import Camera
+from samplehub.intake.service.errors import other_company, photo_refused, session_ended
+from samplehub.intake.service.handlers import HandedIn
+from samplehub.intake.service.ports import (
+    IntakeDeviceError,
+    Label,
+    LabelPrinter,
+    NameplateVision,
+    RfidWriter,
+    UnreadableImageError,
+    VisionResult,
+    check_image_size,
+)
+
+log = logging.getLogger(__name__)
+BUSY_RETRIES = 5  # on top of the bus's own: eight kiosks may commit to one custody chain at once
+INSTRUMENT_FIELDS = FIELD_NAMES  # what the customer confirms, in the vision contract's order
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    """How this kiosk receives: EPC numbering, where it stands, how long it waits."""
+
+    epc_company_prefix: str
+    epc_filter: int = 0
+    location: str = "intake_platform:K1"
+    destination: str = "storage"
+    idle_timeout_s: float = 180.0
+    public_url: str = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What vision proposes for the instrument on the platform, and which order item it fits."""
+
+    photo_name: str
+    fields: dict[str, str | None]
+    confidence: dict[str, float]
+    codes: list[dict[str, str]]
+    lines: list[str]
+    item_index: int | None
+    match_score: float
+    match_reasons: tuple[str, ...]
+    elapsed_ms: float
+
+
+@dataclass
+class ReceiptLine:
+    """One instrument of the hand-in: received (with EPC and device outcomes) or refused."""
+
+    sample_number: str
+    instrument: dict[str, Any]
+    outcome: str  # received | refused
+    reason: str | None = None
+    epc_hex: str | None = None
+    epc_uri: str | None = None
+    label: str = "pending"  # done | failed | pending
+    label_message: str = ""
+    rfid: str = "pending"
+    rfid_message: str = ""
+    transport_requested: bool = False
+
+
+@dataclass
+class KioskSession:
+    id: str
+    kiosk: str
+    started_at: datetime
+    last_seen: datetime
+    service: str
+    customer_id: str | None
+    customer_name: str
+    credit_code: str
+    order_number: str | None
+    walk_in: ci.WalkIn | None
+    expected: list[OrderItem]
+    proposal: Proposal | None = None
+    lines: list[ReceiptLine] = field(default_factory=list)
+    finished: bool = False
+
+    @property
+    def received(self) -> list[ReceiptLine]:
+        return [line for line in self.lines if line.outcome == "received"]
+
+
+def _plain(value: str | float | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return format(Decimal(str(value)).normalize(), "f")
+    return str(value)
+
+
+def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """The confirmed fields as an Instrument dict: known names only, blanks as None."""
+    unknown = sorted(set(raw) - set(INSTRUMENT_FIELDS))
+    if unknown:
+        raise InvalidValue("fields", unknown, ", ".join(INSTRUMENT_FIELDS))
+    values: dict[str, Any] = {}
+    for name in INSTRUMENT_FIELDS:
+        value = raw.get(name)
+        text = None if value is None else str(value).strip()
+        values[name] = text or None
+    if values["instrument_type"] is None:
+        raise InvalidValue("instrument_type", None, "the instrument's type, e.g. 压力表")
+    Instrument.from_dict(values)  # every field's own check, before anything is written
+    return values
+
+
+class KioskDesk:
+    """The kiosk sessions of this process and the steps a session goes through."""
+
+    def __init__(
+        self,
+        bus: MessageBus,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        options: KioskOptions,
+        *,
+        vision: NameplateVision,
+        printer: LabelPrinter,
+        rfid: RfidWriter,
+        camera: Camera | None = None,
+    ) -> None:
+        self.bus = bus
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.options = options
+        self.vision = vision
+        self.printer = printer
+        self.rfid = rfid
+        self.camera = camera
+        self._sessions: dict[str, KioskSession] = {}
+        self._lock = threading.Lock()
+
+    def _handle(self, command: Any) -> Any:
+        """The bus, retried a few more times with a random pause while others hold the chain.
+
+        A lost race changes nothing (the transaction rolled back), so replaying it is safe.
+        """
+        for attempt in range(BUSY_RETRIES):
+            try:
+                return self.bus.handle(command)
+            except Conflict:
+                if attempt == BUSY_RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def _check_role(self, actor: Actor) -> None:
+        if actor.role not in (Role.KIOSK, Role.ADMIN):
+            from samplehub.core.domain.errors import Forbidden
+
+            raise Forbidden(actor.username, "use the intake kiosk")
+
+    def _open(self, session: KioskSession) -> KioskSession:
+        with self._lock:
+            self._expire()
+            self._sessions[session.id] = session
+        return session
+
+    def _expire(self) -> None:
+        now = self.clock.now()
+        gone = [
+            sid
+            for sid, s in self._sessions.items()
+            if (now - s.last_seen).total_seconds() > self.options.idle_timeout_s
+        ]
+        for sid in gone:
+            log.info("kiosk session %s ended after idling", sid)
+            del self._sessions[sid]
+
+    def session(self, actor: Actor, session_id: str) -> KioskSession:
+        """The actor's live session (touching it); refused once ended, abandoned or idle."""
+        self._check_role(actor)
+        with self._lock:
+            self._expire()
+            found = self._sessions.get(session_id)
+            if found is None or found.kiosk != actor.username:
+                raise session_ended(session_id, self.options.idle_timeout_s)
+            found.last_seen = self.clock.now()
+            return found
+
+    def _active(self, actor: Actor, session_id: str) -> KioskSession:
+        found = self.session(actor, session_id)
+        if found.finished:
+            raise session_ended(session_id, self.options.idle_timeout_s)
+        return found
+
+    def start_order(
+        self, actor: Actor, scanned: str, credit_code: str | None = None
+    ) -> KioskSession:
+        """A session for a pre-registered order; with ``credit_code``, it must be that company's."""
+        self._check_role(actor)
+        number = order_number_from_scan(scanned)
+        with self.uow_factory() as uow:
+            order = uow.orders.get(number)
+            customer = uow.customers.get(order.customer_id) if order is not None else None
+        if order is None or customer is None:
+            raise NotFound("order", number)
+        if credit_code and credit_code.strip():
+            code = validate_credit_code(credit_code)
+            if code != customer.credit_code:
+                raise other_company(number, code)
+        now = self.clock.now()
+        return self._open(
+            KioskSession(
+                id=secrets.token_urlsafe(12),
+                kiosk=actor.username,
+                started_at=now,
+                last_seen=now,
+                service=order.service.value,
+                customer_id=customer.id,
+                customer_name=customer.name,
+                credit_code=customer.credit_code,
+                order_number=order.number,
+                walk_in=None,
+                expected=list(order.items),
+            )
+        )
+
+    def start_walk_in(
+        self,
+        actor: Actor,
+        credit_code: str,
+        phone: str,
+        *,
+        contact_name: str = "",
+        company_name: str | None = None,
+        service: str = "verification",
+    ) -> KioskSession:
+        """A walk-in session; the kiosk order (and customer, if new) is made on first receipt."""
+        self._check_role(actor)
+        code = validate_credit_code(credit_code)
+        contact = Contact(contact_name.strip() or "送样人", phone.strip())
+        chosen = Service.parse(service)
+        with self.uow_factory() as uow:
+            customer = uow.customers.by_credit_code(code)
+        if customer is None and not (company_name and company_name.strip()):
+            raise InvalidValue(
+                "company_name",
+                company_name,
+                f"the name of the company with credit code {code} (it is not registered yet)",
+            )
+        name = customer.name if customer is not None else (company_name or "").strip()
+        now = self.clock.now()
+        return self._open(
+            KioskSession(
+                id=secrets.token_urlsafe(12),
+                kiosk=actor.username,
+                started_at=now,
+                last_seen=now,
+                service=chosen.value,
+                customer_id=customer.id if customer is not None else None,
+                customer_name=name,
+                credit_code=code,
+                order_number=None,
+                walk_in=ci.WalkIn(code, contact.phone, contact.name, name),
+                expected=[],
+            )
+        )
+
+    def abandon(self, actor: Actor, session_id: str) -> None:
+        """Drop the session; nothing it showed was written, and what was received stays."""
+        self._check_role(actor)
+        with self._lock:
+            found = self._sessions.get(session_id)
+            if found is not None and found.kiosk == actor.username:
+                del self._sessions[session_id]
+
+    def finish(self, actor: Actor, session_id: str) -> KioskSession:
+        """Close the hand-in; the session stays readable for its receipt until it idles out."""
+        found = self.session(actor, session_id)
+        found.finished = True
+        found.proposal = None
+        return found
+
+    # -- photo and proposal -----------------------------------------------------------------
+
+    def read_photo(self, actor: Actor, session_id: str, data: bytes, name: str) -> Proposal:
+        """Read an uploaded photo; a file that is no usable image is refused, naming why."""
+        session = self._active(actor, session_id)
+        try:
+            check_image_size(len(data), name)
+            result = self.vision.read_image(data, name)
+        except UnreadableImageError as error:
+            raise photo_refused(
+                error.field,
+                error.value,
+                error.allowed,
+                error.message("zh-CN"),
+                error.message("en"),
+            ) from None
+        proposal = self._propose(session, result, name)
+        self._active(actor, session_id).proposal = proposal
+        return proposal
+
+    def capture(self, actor: Actor, session_id: str) -> Proposal:
+        """Take the platform camera's photo and read it."""
+        self._active(actor, session_id)
+        if self.camera is None:
+            raise InvalidValue("camera", None, "a platform camera (none is configured); upload")
+        try:
+            photo = self.camera.capture()
+        except IntakeDeviceError as error:
+            log.warning("kiosk camera failed: %s", error)
+            raise InvalidValue("camera", str(error), "a camera that gives a frame") from None
+        return self.read_photo(actor, session_id, photo.data, photo.name)
+
+    def _propose(self, session: KioskSession, result: VisionResult, name: str) -> Proposal:
+        reading = result.reading
+        values = reading.values()
+        confidences = reading.confidences()
+        items = [
+            ExpectedItem(str(i), item.serial_number, item.instrument_type, item.model)
+            for i, item in enumerate(session.expected)
+        ]
+        match = best_match(reading, items)
+        return Proposal(
+            photo_name=name,
+            fields={k: _plain(values[k]) for k in INSTRUMENT_FIELDS},
+            confidence={k: round(confidences[k], 3) for k in INSTRUMENT_FIELDS},
+            codes=[{"format": c.format, "text": c.text} for c in result.codes],
+            lines=list(result.lines),
+            item_index=int(match.item_id) if match else None,
+            match_score=match.score if match else 0.0,
+            match_reasons=match.reasons if match else (),
+            elapsed_ms=round(result.elapsed_ms, 1),
+        )
+
+    # -- confirm or refuse ------------------------------------------------------------------
+
+    def confirm(self, actor: Actor, session_id: str, fields: dict[str, Any]) -> ReceiptLine:
+        """Receive the instrument as confirmed: one transaction, then label and tag."""
+        session = self._active(actor, session_id)
+        instrument = clean_fields(fields)
+        handed: HandedIn = self._handle(
+            ci.ReceiveAtKiosk(
+                actor,
+                session.order_number,
+                session.walk_in,
+                session.service,
+                instrument,
+                self.options.location,
+                epc_company_prefix=self.options.epc_company_prefix,
+                epc_filter=self.options.epc_filter,
+                destination=self.options.destination,
+            )
+        )
+        self._took(session, handed)
+        sample = handed.sample
+        line = ReceiptLine(
+            sample.number,
+            sample.instrument.to_dict(),
+            "received",
+            epc_hex=sample.epc,
+            epc_uri=sample.epc_uri,
+            transport_requested=True,
+        )
+        self._devices(actor, session.customer_name, sample, line)
+        session.lines.append(line)
+        session.proposal = None
+        return line
+
+    def refuse(
+        self, actor: Actor, session_id: str, fields: dict[str, Any], reason: str
+    ) -> ReceiptLine:
+        """Refuse the instrument (e.g. damaged): registered and rejected with the reason."""
+        session = self._active(actor, session_id)
+        instrument = clean_fields(fields)
+        handed: HandedIn = self._handle(
+            ci.RefuseAtKiosk(
+                actor,
+                session.order_number,
+                session.walk_in,
+                session.service,
+                instrument,
+                self.options.location,
+                reason=reason,
+            )
+        )
+        self._took(session, handed)
+        line = ReceiptLine(
+            handed.sample.number, handed.sample.instrument.to_dict(), "refused", reason.strip()
+        )
+        session.lines.append(line)
+        session.proposal = None
+        return line
+
+    def _took(self, session: KioskSession, handed: HandedIn) -> None:
+        if session.order_number is None:  # a walk-in's first instrument made the kiosk order
+            session.order_number = handed.order_number
+            session.customer_id = handed.customer_id
+
+    # -- devices ----------------------------------------------------------------------------
+
+    def label_for(self, customer_name: str, sample: Sample) -> Label:
+        instrument = " ".join(
+            v for v in (sample.instrument.instrument_type, sample.instrument.model) if v
+        )
+        return Label(
+            sample_no=sample.number,
+            customer_short_name=customer_name[:16],
+            instrument=instrument,
+            tracking_url=self.tracking_url(sample.number),
+            epc_hex=sample.epc or "",
+        )
+
+    def tracking_url(self, sample_number: str) -> str:
+        return f"{self.options.public_url.rstrip('/')}/samples/{sample_number}"
+
+    def order_url(self, order_number: str) -> str:
+        return f"{self.options.public_url.rstrip('/')}/orders#{order_number}"
+
+    def _print(self, label: Label) -> tuple[bool, str]:
+        try:
+            self.printer.print_label(label)
+        except IntakeDeviceError as error:
+            return False, str(error)
+        except Exception as error:  # a device must never take the receipt down with it
+            log.exception("label printer failed unexpectedly")
+            return False, f"label printer error: {error}"
+        return True, "printed"
+
+    def _write_tag(self, epc_hex: str) -> tuple[bool, str]:
+        try:
+            written = self.rfid.write_epc(epc_hex)
+        except IntakeDeviceError as error:
+            return False, str(error)
+        except Exception as error:
+            log.exception("RFID writer failed unexpectedly")
+            return False, f"RFID writer error: {error}"
+        return True, f"tag {written.tid}"
+
+    def _devices(self, actor: Actor, customer_name: str, sample: Sample, line: ReceiptLine) -> None:
+        ok_label, label_detail = self._print(self.label_for(customer_name, sample))
+        ok_tag, tag_detail = self._write_tag(sample.epc or "")
+        line.label, line.label_message = ("done" if ok_label else "failed"), label_detail
+        line.rfid, line.rfid_message = ("done" if ok_tag else "failed"), tag_detail
+        self._record(
+            actor,
+            sample.number,
+            ((DEVICE_LABEL, ok_label, label_detail), (DEVICE_RFID, ok_tag, tag_detail)),
+        )
+
+    def _record(
+        self, actor: Actor, sample_number: str, outcomes: tuple[tuple[str, bool, str], ...]
+    ) -> None:
+        try:
+            self._handle(ci.RecordIntakeDevices(actor, sample_number, outcomes))
+        except Exception:  # the receipt is committed; a lost device note is logged, not fatal
+            log.exception("recording the device outcome of %s failed", sample_number)
+
+    def redo_device(self, actor: Actor, sample_number: str, device: str) -> tuple[bool, str]:
+        """Print the label again or write the tag again for a received sample (staff queue)."""
+        self._check_role(actor)
+        if device not in (DEVICE_LABEL, DEVICE_RFID):
+            raise InvalidValue("device", device, f"{DEVICE_LABEL}, {DEVICE_RFID}")
+        with self.uow_factory() as uow:
+            sample = uow.samples.get(sample_number)
+            customer = uow.customers.get(sample.customer_id) if sample is not None else None
+        if sample is None or customer is None:
+            raise NotFound("sample", sample_number)
+        if not sample.epc:
+            raise InvalidValue("sample_number", sample_number, "a sample received at a kiosk")
+        if device == DEVICE_LABEL:
+            ok, detail = self._print(self.label_for(customer.name, sample))
+        else:
+            ok, detail = self._write_tag(sample.epc)
+        self._record(actor, sample_number, ((device, ok, detail),))
+        return ok, detail

@@ -1,0 +1,112 @@
+"""Certificates on the database, and their PDFs in the data folder.
+
+An approved certificate is immutable: saving one whose stored copy is approved, issued or
+superseded may change its status, hash and successor, never its content.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select, update
+
+from samplehub.core.adapters.db import tables as t
+from samplehub.core.adapters.db.codec import decode, encode
+from samplehub.core.adapters.db.repositories import SqlSequences
+from samplehub.core.domain.audit import canonical_json
+from samplehub.core.domain.errors import Conflict
+from samplehub.lab.domain.certificate import Certificate, Status
+from samplehub.lab.domain.errors import WorkflowError
+
+FROZEN = {Status.APPROVED.value, Status.ISSUED.value, Status.SUPERSEDED.value}
+
+
+class SqlCertificateRepository:
+    """Implements ``CertificateRepository``; each call is its own transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, cert_no: str) -> Certificate | None:
+        with self.engine.connect() as conn:
+            query = select(t.certificates.c.body).where(t.certificates.c.number == cert_no)
+            body = conn.execute(query).scalar_one_or_none()
+        if body is None:
+            return None
+        certificate = decode(json.loads(body))
+        assert isinstance(certificate, Certificate)
+        return certificate
+
+    def save(self, certificate: Certificate) -> None:
+        content = canonical_json(encode(certificate.content))
+        row = {
+            "sample_id": certificate.content.sample_id,
+            "status": certificate.status.value,
+            "content": content,
+            "body": json.dumps(encode(certificate), ensure_ascii=False),
+        }
+        c = t.certificates.c
+        with self.engine.begin() as conn:
+            stored = conn.execute(
+                select(c.status, c.content, c.version).where(c.number == certificate.number)
+            ).first()
+            if stored is None:
+                conn.execute(
+                    insert(t.certificates).values(number=certificate.number, version=1, **row)
+                )
+                return
+            if stored.status in FROZEN and stored.content != content:
+                raise WorkflowError(
+                    f"certificate {certificate.number} is {stored.status}: its content is fixed",
+                    f"证书 {certificate.number} 已批准，内容不可更改",
+                )
+            done = conn.execute(
+                update(t.certificates)
+                .where(c.number == certificate.number, c.version == stored.version)
+                .values(version=stored.version + 1, **row)
+            )
+            if done.rowcount != 1:
+                raise Conflict(f"certificate {certificate.number}")
+
+    def find(
+        self, sample_id: str | None = None, statuses: frozenset[str] | None = None
+    ) -> list[Certificate]:
+        c = t.certificates.c
+        query = select(c.body).order_by(c.number)
+        if sample_id is not None:
+            query = query.where(c.sample_id == sample_id)
+        if statuses is not None:
+            query = query.where(c.status.in_(sorted(statuses)))
+        with self.engine.connect() as conn:
+            bodies = conn.execute(query).scalars().all()
+        found = [decode(json.loads(body)) for body in bodies]
+        return [item for item in found if isinstance(item, Certificate)]
+
+    def next_sequence(self, year: int) -> int:
+        with self.engine.begin() as conn:
+            return SqlSequences(conn, []).next(f"certificate-{year}")
+
+
+class FileDocumentStore:
+    """Implements ``DocumentStore`` as files below one folder (names are relative paths)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, name: str) -> Path:
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"document name {name!r} must be a relative path without '..'")
+        return self.folder.joinpath(*parts)
+
+    def put(self, name: str, data: bytes) -> None:
+        path = self._path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(path.suffix + ".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+
+    def get(self, name: str) -> bytes | None:
+        path = self._path(name)
+        return path.read_bytes() if path.is_file() else None

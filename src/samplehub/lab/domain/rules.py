@@ -1,0 +1,80 @@
+"""Instrument types as data: which regulation or method applies, with its figures and interval.
+
+The rule book is built by an adapter from YAML; this module holds only the rule objects so the
+domain can reason about a new instrument type without new code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from samplehub.lab.domain.calibration import CalibrationRule
+from samplehub.lab.domain.errors import MetrologyInputError
+from samplehub.lab.domain.jjg52 import ElasticGaugeRule
+
+
+class Method(Enum):
+    """How an instrument type's results are judged."""
+
+    ELASTIC_GAUGE = "elastic_gauge"
+    CALIBRATION = "calibration"
+
+
+@dataclass(frozen=True)
+class InstrumentTypeRule:
+    """One instrument type: names, discipline, document, interval and its method's figures."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    discipline: str
+    document: str
+    interval_months: int
+    method: Method
+    gauge: ElasticGaugeRule | None = None
+    calibration: CalibrationRule | None = None
+
+    def __post_init__(self) -> None:
+        if self.interval_months < 1:
+            raise MetrologyInputError(
+                f"{self.code}.interval_months",
+                self.interval_months,
+                "a whole number of months, at least 1",
+                "检定/校准周期应为至少 1 个月",
+            )
+        if self.method is Method.ELASTIC_GAUGE and self.gauge is None:
+            raise MetrologyInputError(
+                f"{self.code}.gauge", None, "accuracy classes for an elastic_gauge type"
+            )
+        if self.method is Method.CALIBRATION and self.calibration is None:
+            raise MetrologyInputError(
+                f"{self.code}.calibration", None, "quantity and unit for a calibration type"
+            )
+
+
+class RuleBook:
+    """Every known instrument type, looked up by code."""
+
+    def __init__(self, rules: Iterable[InstrumentTypeRule]):
+        self._rules: dict[str, InstrumentTypeRule] = {}
+        for rule in rules:
+            if rule.code in self._rules:
+                raise MetrologyInputError(
+                    "code", rule.code, "each instrument type code once", "仪器类型代码不能重复"
+                )
+            self._rules[rule.code] = rule
+
+    @property
+    def types(self) -> Mapping[str, InstrumentTypeRule]:
+        return dict(self._rules)
+
+    def get(self, code: str) -> InstrumentTypeRule:
+        """The rule for ``code``, or an error listing the codes that exist."""
+        if code not in self._rules:
+            known = ", ".join(sorted(self._rules)) or "(none loaded)"
+            raise MetrologyInputError(
+                "instrument_type", code, f"one of {known}", f"应为 {known} 之一"
+            )
+        return self._rules[code]

@@ -1,0 +1,68 @@
+"""Ports of the lab use cases: where certificates, their PDFs and exports come from and go to.
+
+Kept apart from the foundation's ``ports.py`` so the two can grow in parallel; the lead's real
+repository implements ``CertificateRepository`` over the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from samplehub.lab.domain.calibration import CalibrationReading
+from samplehub.lab.domain.certificate import Certificate
+from samplehub.lab.domain.jjg52 import ElasticGaugeRule, GaugeSpec, PointReadings
+
+
+class CertificateRepository(Protocol):
+    """Stored certificates, superseded ones included (nothing is ever deleted)."""
+
+    def get(self, cert_no: str) -> Certificate | None:
+        """The certificate with this number, or None."""
+
+    def save(self, certificate: Certificate) -> None:
+        """Insert or update a certificate."""
+
+    def next_sequence(self, year: int) -> int:
+        """The next free sequence number of the year (1, 2, ...), never handed out twice."""
+
+    def find(
+        self, sample_id: str | None = None, statuses: frozenset[str] | None = None
+    ) -> list[Certificate]:
+        """Certificates of one sample and/or in some statuses (``Status`` values), by number."""
+
+
+class CertificateRenderer(Protocol):
+    """Turns an approved certificate into a printable document."""
+
+    def render(self, certificate: Certificate, verify_url: str) -> bytes:
+        """The PDF bytes; ``verify_url`` goes into the QR code."""
+
+
+class DccWriter(Protocol):
+    """Writes a certificate as a PTB Digital Calibration Certificate (XML)."""
+
+    def write(self, certificate: Certificate) -> bytes:
+        """The DCC document, UTF-8 XML."""
+
+
+class DocumentStore(Protocol):
+    """Files kept for good: rendered certificates."""
+
+    def put(self, name: str, data: bytes) -> None:
+        """Store ``data`` under ``name``, a relative path (certificates/ZS2026-000001.pdf)."""
+
+    def get(self, name: str) -> bytes | None:
+        """The stored bytes, or None."""
+
+
+class ResultsSheetReader(Protocol):
+    """Reads uploaded result sheets (CSV, Excel); errors name the cell and derive MetrologyError."""
+
+    def read_gauge(
+        self, name: str, data: bytes, spec: GaugeSpec, rule: ElasticGaugeRule
+    ) -> Sequence[PointReadings]:
+        """Check-point readings, already checked against the gauge's range and points."""
+
+    def read_calibration(self, name: str, data: bytes) -> Sequence[CalibrationReading]:
+        """Calibration points."""

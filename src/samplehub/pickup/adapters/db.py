@@ -1,0 +1,227 @@
+"""Pickup stores on SQLite and PostgreSQL: bookings, kiosk guards and the code attempt log.
+
+Each call is one short transaction of its own. A booking's events are appended to the custody
+chain in the same transaction as the row, and a save updates ``WHERE version = :loaded``, so of
+two kiosks spending one code at the same moment exactly one wins; the other gets ``Conflict``.
+The row is written first, so SQLite takes its write lock before the chain is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from samplehub.core.adapters.db.repositories import SqlAudit
+from samplehub.core.domain import audit
+from samplehub.core.domain.errors import AlreadyExists, Conflict
+from samplehub.core.domain.events import Event
+from samplehub.core.domain.locations import Location
+from samplehub.pickup.adapters import tables as pt
+from samplehub.pickup.domain.booking import Booking, BookingStatus
+from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow
+from samplehub.pickup.domain.codes import KioskGuard, PickupCode
+from samplehub.pickup.service.ports import CodeAttempt
+
+B = pt.pickup_bookings
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _must(value: datetime | None) -> datetime:
+    found = _utc(value)
+    assert found is not None
+    return found
+
+
+def _row(booking: Booking) -> dict[str, Any]:
+    code = booking.code
+    return {
+        "order_number": booking.order_number,
+        "customer_id": booking.customer_id,
+        "status": booking.status.value,
+        "window_start": booking.window.start.astimezone(UTC),
+        "window_end": booking.window.end.astimezone(UTC),
+        "sizes": {s: size.name for s, size in sorted(booking.sizes.items())},
+        "placements": {s: str(loc) for s, loc in sorted(booking.placements.items())},
+        "collected": list(booking.collected),
+        "left_behind": list(booking.left_behind),
+        "code_digest": code.digest if code else None,
+        "code_issued_at": code.issued_at if code else None,
+        "code_valid_from": code.valid_from if code else None,
+        "code_valid_until": code.valid_until if code else None,
+        "code_used_at": code.used_at if code else None,
+        "code_revoked_at": code.revoked_at if code else None,
+        "code_revoke_reason": code.revoke_reason if code else None,
+        "code_wrong_tries": code.wrong_tries if code else 0,
+    }
+
+
+def _booking(row: Any) -> Booking:
+    code = None
+    if row.code_digest is not None:
+        code = PickupCode(
+            row.code_digest,
+            _must(row.code_issued_at),
+            _must(row.code_valid_from),
+            _must(row.code_valid_until),
+            _utc(row.code_used_at),
+            _utc(row.code_revoked_at),
+            row.code_revoke_reason,
+            row.code_wrong_tries,
+        )
+    return Booking(
+        id=row.id,
+        order_number=row.order_number,
+        customer_id=row.customer_id,
+        sizes={s: CompartmentSize[size] for s, size in row.sizes.items()},
+        window=PickupWindow(_must(row.window_start), _must(row.window_end)),
+        status=BookingStatus(row.status),
+        code=code,
+        placements={s: Location.parse(loc) for s, loc in row.placements.items()},
+        collected=list(row.collected),
+        left_behind=list(row.left_behind),
+        version=row.version,
+    )
+
+
+def _chain(conn: Connection, events: Sequence[Event]) -> None:
+    if events:
+        records = SqlAudit(conn, [])
+        records.append(audit.chain(events, records.last()))
+
+
+def _translated(error: DBAPIError, what: str) -> Exception:
+    if isinstance(error, IntegrityError):
+        return AlreadyExists("booking", what)
+    if isinstance(error, OperationalError) and "locked" in str(error.orig):
+        return Conflict(f"booking {what} (database busy)")
+    return error
+
+
+class SqlBookings:
+    """Implements ``BookingRepository``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, booking: Booking) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(B).values(id=booking.id, version=0, **_row(booking)))
+                _chain(conn, booking.events)
+        except DBAPIError as error:
+            raise _translated(error, booking.id) from error
+        booking.events.clear()
+
+    def get(self, booking_id: str) -> Booking | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(B).where(B.c.id == booking_id)).first()
+        return _booking(row) if row else None
+
+    def by_code_digest(self, digest: str) -> Booking | None:
+        query = (
+            select(B).where(B.c.code_digest == digest).order_by(B.c.code_issued_at.desc()).limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _booking(row) if row else None
+
+    def live(self) -> list[Booking]:
+        statuses = [BookingStatus.BOOKED.value, BookingStatus.STAGED.value]
+        query = select(B).where(B.c.status.in_(statuses)).order_by(B.c.window_start, B.c.id)
+        with self.engine.connect() as conn:
+            return [_booking(r) for r in conn.execute(query)]
+
+    def for_customer(self, customer_id: str | None, limit: int = 50) -> list[Booking]:
+        """The newest bookings of a customer (None: every customer), for pages."""
+        query = select(B).order_by(B.c.window_start.desc(), B.c.id).limit(limit)
+        if customer_id is not None:
+            query = query.where(B.c.customer_id == customer_id)
+        with self.engine.connect() as conn:
+            return [_booking(r) for r in conn.execute(query)]
+
+    def save(self, booking: Booking) -> None:
+        try:
+            with self.engine.begin() as conn:
+                done = conn.execute(
+                    update(B)
+                    .where(B.c.id == booking.id, B.c.version == booking.version)
+                    .values(version=booking.version + 1, **_row(booking))
+                )
+                if done.rowcount != 1:
+                    raise Conflict(f"booking {booking.id}")
+                _chain(conn, booking.events)
+        except DBAPIError as error:
+            raise _translated(error, booking.id) from error
+        booking.version += 1
+        booking.events.clear()
+
+
+G = pt.pickup_kiosk_guards
+
+
+class SqlKioskGuards:
+    """Implements ``KioskGuards``: one row per kiosk, written whole."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, kiosk_id: str) -> KioskGuard:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(G).where(G.c.kiosk_id == kiosk_id)).first()
+        if row is None:
+            return KioskGuard(kiosk_id)
+        wrong = [datetime.fromisoformat(t) for t in row.wrong_at]
+        return KioskGuard(kiosk_id, wrong, _utc(row.locked_until))
+
+    def save(self, guard: KioskGuard) -> None:
+        values = {
+            "wrong_at": [t.astimezone(UTC).isoformat() for t in guard.wrong_at],
+            "locked_until": guard.locked_until,
+        }
+        with self.engine.begin() as conn:
+            done = conn.execute(update(G).where(G.c.kiosk_id == guard.kiosk_id).values(**values))
+            if done.rowcount == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(G).values(kiosk_id=guard.kiosk_id, **values))
+                except IntegrityError:  # the same kiosk saved at the same moment
+                    conn.execute(update(G).where(G.c.kiosk_id == guard.kiosk_id).values(**values))
+
+
+A = pt.pickup_code_attempts
+
+
+class SqlCodeAttempts:
+    """Implements ``CodeAttempts``: append-only, newest first when read."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def record(self, attempt: CodeAttempt) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(A).values(
+                    at=attempt.at,
+                    kiosk_id=attempt.kiosk_id,
+                    verdict=attempt.verdict,
+                    reason=attempt.reason[:80],
+                    booking_id=attempt.booking_id,
+                )
+            )
+
+    def recent(self, limit: int = 50) -> list[CodeAttempt]:
+        query = select(A).order_by(A.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [
+                CodeAttempt(_must(r.at), r.kiosk_id, r.verdict, r.reason, r.booking_id)
+                for r in conn.execute(query)
+            ]

@@ -1,0 +1,70 @@
+"""`samplehub pickup`: stage due bookings and expire overdue ones, settle pickups after a restart.
+
+These are what the running app's job does every ``pickup.job_seconds``; the commands let an
+operator (or cron) do it by hand. With simulated lockers (no ``pickup.locker_bank``) the
+cabinets live inside each process, so use the staff page of the running demo instead.
+"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.pickup.service import kiosk as pickup_kiosk
+
+app = typer.Typer(help="Pickup 取件", no_args_is_help=True)
+
+
+@app.command("run")
+def run() -> None:
+    """Stage bookings whose staging lead has begun; send overdue samples back to storage."""
+    settings = Settings()
+    if settings.pickup.locker_bank is None:
+        typer.echo("note: no pickup.locker_bank set; staging uses simulated cabinets", err=True)
+    services = bootstrap.bootstrap(settings)
+    pickup = bootstrap.pickup_app(settings, services, customer_s=None)
+    try:
+        report = pickup.run_due()
+    finally:
+        pickup.close()
+        services.close()
+    typer.echo(
+        json.dumps(
+            {
+                "staged": report.staged,
+                "rescheduled": report.rescheduled,
+                "expired": report.expired,
+                "failed": report.failed,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+@app.command("recover")
+def recover() -> None:
+    """After a power cut: settle every pickup whose code was used, from door sensors and RFID."""
+    settings = Settings()
+    services = bootstrap.bootstrap(settings)
+    pickup = bootstrap.pickup_app(settings, services, customer_s=None)
+    try:
+        receipts = pickup_kiosk.recover(pickup.deps)
+    finally:
+        pickup.close()
+        services.close()
+    for receipt in receipts:
+        typer.echo(
+            json.dumps(
+                {
+                    "booking": receipt.booking_id,
+                    "collected": receipt.collected,
+                    "left_behind": receipt.left_behind,
+                    "still_open": receipt.still_open,
+                    "unreadable": receipt.unreadable,
+                }
+            )
+        )
+    typer.echo(f"{len(receipts)} pickups settled")

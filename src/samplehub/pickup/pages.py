@@ -1,0 +1,208 @@
+"""The customer's pickup portal (``/pickup``) and the staff's pickup page (``/pickup/staff``).
+
+A booking's code is shown once, on the page that answers the booking (or move) form, with its
+QR code; it is never put into a URL, and that page is not cached. Everything else the customer
+is told goes through the notifier.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
+from samplehub.core.service.commands import Actor
+from samplehub.pickup.domain.booking import Booking
+from samplehub.pickup.domain.capacity import PickupWindow, WindowOffer
+from samplehub.pickup.domain.codes import qr_payload
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service import jobs as pickup_jobs
+from samplehub.pickup.service.app import PickupApp
+from samplehub.web.api.errors import domain_error_body
+from samplehub.web.context import PageContext, page_context
+from samplehub.web.pages import csrf_required, login_required
+
+router = APIRouter(include_in_schema=False)
+Page = Annotated[PageContext, Depends(page_context)]
+FormText = Annotated[str, Form()]
+FormList = Annotated[list[str], Form()]
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def pickup_of(request: Request) -> PickupApp:
+    found: PickupApp | None = getattr(request.app.state, "pickup", None)
+    if found is None:
+        raise HTTPException(404, "pickup is not configured")
+    return found
+
+
+def _offers(app: PickupApp, count: int, moving: str | None = None) -> list[WindowOffer]:
+    return pickup.offer(app.deps, [app.default_size] * count, moving)
+
+
+def _portal(
+    ctx: PageContext, app: PickupApp, actor: Actor, status_code: int = 200, **extra: object
+) -> Response:
+    bookings = app.bookings_of(actor)
+    ready = pickup_jobs.ready_for_pickup(ctx.state.services.uow_factory, actor, bookings)
+    offers = {r.order.number: _offers(app, len(r.samples)) for r in ready}
+    moves = {b.id: _offers(app, len(b.sizes), b.id) for b in bookings}
+    return ctx.render(
+        "pickup.html",
+        status_code,
+        ready=ready,
+        offers=offers,
+        bookings=bookings,
+        moves=moves,
+        **extra,
+    )
+
+
+FIELD_LABELS = {"window": "pickup_window", "samples": "pickup_samples"}
+
+
+def _error(ctx: PageContext, error: DomainError) -> str:
+    """The error for the page: the field's name in the page's language, then the details."""
+    status_code, body = domain_error_body(error)
+    if status_code == 404:
+        raise error
+    field = getattr(error, "field", "").split(".")[0]
+    label = ctx.t(FIELD_LABELS[field]) if field in FIELD_LABELS else ctx.t("error_title")
+    return f"{label}: {body['message']}"
+
+
+@router.get("/pickup")
+def pickup_page(ctx: Page, request: Request, done: str = "") -> Response:
+    actor = login_required(ctx)
+    return _portal(ctx, pickup_of(request), actor, done=done)
+
+
+def _window(offers: list[WindowOffer], start: str) -> PickupWindow:
+    for offer in offers:
+        if offer.window.start.isoformat() == start:
+            return offer.window
+    raise InvalidValue("window", start or "(none)", "one of the offered windows")
+
+
+def _code_page(
+    ctx: PageContext, app: PickupApp, booking_id: str, codes: dict[str, str]
+) -> Response:
+    booking = app.deps.bookings.get(booking_id)
+    code = codes.get(booking_id)
+    if booking is None or code is None or booking.code is None:
+        raise NotFound("booking", booking_id)
+    response = ctx.render(
+        "pickup_code.html",
+        booking=booking,
+        code=code,
+        qr=app.qr_svg(qr_payload(booking.id, code)),
+        until=booking.code.valid_until,
+    )
+    response.headers.update(NO_STORE)
+    return response
+
+
+@router.post("/pickup/book")
+def pickup_book(
+    ctx: Page,
+    request: Request,
+    order: FormText = "",
+    window: FormText = "",
+    samples: FormList | None = None,
+    csrf: FormText = "",
+) -> Response:
+    actor = login_required(ctx)
+    csrf_required(ctx, csrf)
+    app = pickup_of(request)
+    chosen = sorted(set(samples or []))
+    try:
+        if not chosen:
+            raise InvalidValue("samples", [], "at least one sample")
+        ready = pickup_jobs.ready_for_pickup(
+            ctx.state.services.uow_factory, actor, app.bookings_of(actor)
+        )
+        group = next((r for r in ready if r.order.number == order), None)
+        numbers = {s.number for s in group.samples} if group else set()
+        missing = [s for s in chosen if s not in numbers]
+        if group is None or missing:
+            allowed = ", ".join(sorted(numbers)) or "none"
+            raise InvalidValue("samples", missing or chosen, f"ready samples of {order}: {allowed}")
+        picked = [s for s in group.samples if s.number in chosen]
+        sizes = pickup_jobs.sizes_for(picked, app.default_size)
+        slot = _window(_offers(app, len(sizes)), window)
+        deps, capture = app.capturing()
+        booking_id = pickup.book(deps, actor, order, group.order.customer_id, sizes, slot)
+    except DomainError as error:
+        return _portal(ctx, app, actor, 422, error=_error(ctx, error))
+    return _code_page(ctx, app, booking_id, capture.codes)
+
+
+@router.post("/pickup/{booking_id}/cancel")
+def pickup_cancel(ctx: Page, request: Request, booking_id: str, csrf: FormText = "") -> Response:
+    actor = login_required(ctx)
+    csrf_required(ctx, csrf)
+    app = pickup_of(request)
+    try:
+        pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}")
+    except DomainError as error:
+        return _portal(ctx, app, actor, 422, error=_error(ctx, error))
+    app.deps.notifier.tell(_get(app, actor, booking_id), "pickup_cancelled", {})
+    return ctx.finish(RedirectResponse("/pickup?done=cancelled", status_code=303))
+
+
+def _get(app: PickupApp, actor: Actor, booking_id: str) -> Booking:
+    booking = app.deps.bookings.get(booking_id)
+    if booking is None or not (actor.is_staff or booking.customer_id == actor.customer_id):
+        raise NotFound("booking", booking_id)
+    return booking
+
+
+@router.post("/pickup/{booking_id}/move")
+def pickup_move(
+    ctx: Page, request: Request, booking_id: str, window: FormText = "", csrf: FormText = ""
+) -> Response:
+    actor = login_required(ctx)
+    csrf_required(ctx, csrf)
+    app = pickup_of(request)
+    try:
+        booking = _get(app, actor, booking_id)
+        slot = _window(_offers(app, len(booking.sizes), booking.id), window)
+        deps, capture = app.capturing()
+        pickup.move(deps, actor, booking_id, slot)
+    except DomainError as error:
+        return _portal(ctx, app, actor, 422, error=_error(ctx, error))
+    return _code_page(ctx, app, booking_id, capture.codes)
+
+
+def _staff(ctx: PageContext) -> Actor:
+    actor = login_required(ctx)
+    if not actor.is_staff:
+        raise HTTPException(403, ctx.t("forbidden_title"))
+    return actor
+
+
+@router.get("/pickup/staff")
+def pickup_staff(ctx: Page, request: Request, report: str = "") -> Response:
+    actor = _staff(ctx)
+    app = pickup_of(request)
+    attempts = app.deps.attempts.recent(20) if app.deps.attempts is not None else []
+    return ctx.render(
+        "pickup_staff.html",
+        bookings=app.bookings_of(actor),
+        attempts=attempts,
+        notices=app.notices() if app.notices is not None else None,
+        out_of_service=sorted(app.deps.out_of_service),
+        report=report,
+        now=app.deps.clock.now(),
+    )
+
+
+@router.post("/pickup/staff/run")
+def pickup_staff_run(ctx: Page, request: Request, csrf: FormText = "") -> Response:
+    _staff(ctx)
+    csrf_required(ctx, csrf)
+    done = pickup_of(request).run_due()
+    report = f"{len(done.staged)},{len(done.rescheduled)},{len(done.expired)}"
+    return ctx.finish(RedirectResponse(f"/pickup/staff?report={report}", status_code=303))

@@ -1,0 +1,129 @@
+"""Ports of the pickup use cases: lockers, bookings, kiosk guards, notifications, the lifecycle.
+
+Kept apart from ``ports.py`` so the lead can wire them without merging files; adapters
+implement these Protocols and turn vendor failures into ``LockerFault``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from samplehub.core.domain.locations import Location
+from samplehub.pickup.domain.booking import Booking
+from samplehub.pickup.domain.capacity import Compartment
+from samplehub.pickup.domain.codes import KioskGuard
+
+
+class LockerFault(Exception):
+    """A locker controller did not answer, answered nonsense or refused: the project's own error.
+
+    The message names the compartment or cabinet and what happened, never a code.
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"locker {where}: {problem}")
+
+
+class DoorOutcome(enum.StrEnum):
+    OPENED = "opened"
+    JAMMED = "jammed"  # pulsed, but the sensor did not report open within the timeout
+    UNREACHABLE = "unreachable"  # the controller did not answer or answered with an error
+
+
+@dataclass(frozen=True)
+class CompartmentStatus:
+    compartment: str
+    door_open: bool
+    occupied: bool  # the compartment's RFID reader sees a tagged item
+
+
+class LockerController(Protocol):
+    """Speaks to the locker cabinets; every call is bounded in time."""
+
+    def compartments(self) -> list[Compartment]:
+        """Every compartment the controller drives, with its size."""
+        ...
+
+    def open(self, compartment: str) -> DoorOutcome:
+        """Pulse the lock and wait for the door sensor; never raises for device trouble."""
+        ...
+
+    def status(self, compartment: str) -> CompartmentStatus:
+        """Door sensor and RFID presence now; raises ``LockerFault`` when unreadable."""
+        ...
+
+
+class SampleLoader(Protocol):
+    """Puts a sample retrieved to the loading port into an open compartment and shuts the door.
+
+    A robot arm or an operator; returns False when it could not.
+    """
+
+    def load(self, sample_number: str, compartment: str) -> bool: ...
+
+
+class BookingRepository(Protocol):
+    def add(self, booking: Booking) -> None: ...
+    def get(self, booking_id: str) -> Booking | None: ...
+    def by_code_digest(self, digest: str) -> Booking | None:
+        """The booking whose current code has this digest (live or not), if any."""
+        ...
+
+    def live(self) -> list[Booking]:
+        """Bookings still booked or staged."""
+        ...
+
+    def save(self, booking: Booking) -> None:
+        """Store changes if nobody saved since it was loaded, else raise ``Conflict``.
+
+        Bumps ``booking.version``; this is what lets exactly one of two kiosks use a code.
+        """
+        ...
+
+
+class KioskGuards(Protocol):
+    def get(self, kiosk_id: str) -> KioskGuard: ...
+    def save(self, guard: KioskGuard) -> None: ...
+
+
+class PickupNotifier(Protocol):
+    """Tells the customer. The code travels only through ``send_code``, never in events."""
+
+    def send_code(self, booking: Booking, code: str) -> None: ...
+    def tell(self, booking: Booking, message_key: str, details: dict[str, str]) -> None: ...
+    def alert_staff(self, message_key: str, details: dict[str, str]) -> None: ...
+
+
+class SampleLifecycle(Protocol):
+    """The lead's lifecycle transitions, applied with custody records (stage, collect, expire)."""
+
+    def stage(self, sample_number: str, location: Location, actor: str) -> None: ...
+    def collect(self, sample_number: str, actor: str) -> None: ...
+    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None: ...
+
+
+class PickupClock(Protocol):
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class CodeAttempt:
+    """One code entry at a kiosk: when, where, the verdict and why; never the code itself."""
+
+    at: datetime
+    kiosk_id: str
+    verdict: str  # accepted, rejected, locked
+    reason: str  # e.g. "unknown code", "code expired": for staff, never shown at the kiosk
+    booking_id: str | None = None
+
+
+class CodeAttempts(Protocol):
+    """The log of every code attempt (right and wrong)."""
+
+    def record(self, attempt: CodeAttempt) -> None: ...
+    def recent(self, limit: int = 50) -> list[CodeAttempt]: ...

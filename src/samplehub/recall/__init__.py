@@ -1,0 +1,3 @@
+"""Recall: due dates of issued certificates, reminders, and pre-registered orders for
+re-verification.
+"""

@@ -1,0 +1,69 @@
+"""The customer portal's due list (到期送检) with one-click pre-registration of an order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import Response
+
+from samplehub.core.domain.errors import DomainError
+from samplehub.core.service.commands import Actor
+from samplehub.lab.service.services import LabServices
+from samplehub.recall.service import recall
+from samplehub.web.api.errors import domain_error_body
+from samplehub.web.context import PageContext, page_context
+from samplehub.web.pages import _redirect, csrf_required, login_required
+
+router = APIRouter(include_in_schema=False)
+Page = Annotated[PageContext, Depends(page_context)]
+SOON_DAYS = 60  # the list marks what is due within this many days
+
+
+def _recall(ctx: PageContext) -> tuple[Actor, LabServices]:
+    actor = login_required(ctx)
+    labs = ctx.state.services.lab
+    if labs is None:
+        raise HTTPException(503, "the lab is not configured")
+    return actor, labs
+
+
+def _page(
+    ctx: PageContext, actor: Actor, labs: LabServices, status: int = 200, error: str = ""
+) -> Response:
+    services = ctx.state.services
+    customer = actor.customer_id if not actor.is_staff else None
+    items = recall.due_instruments(labs.deps, services.uow_factory, customer)
+    today = services.clock.now().date()
+    return ctx.render(
+        "recall.html",
+        status,
+        items=items,
+        soon=today + timedelta(days=SOON_DAYS),
+        today=today,
+        may_order=actor.customer_id is not None,
+        error=error,
+    )
+
+
+@router.get("/recall")
+def due_list(ctx: Page) -> Response:
+    actor, labs = _recall(ctx)
+    return _page(ctx, actor, labs)
+
+
+@router.post("/recall/preregister")
+async def preregister(ctx: Page) -> Response:
+    actor, labs = _recall(ctx)
+    form = await ctx.request.form()
+    csrf_required(ctx, str(form.get("csrf", "")))
+    chosen = [str(value) for value in form.getlist("certificate")]
+    try:
+        order = recall.preregister(
+            ctx.state.services.bus, labs.deps, ctx.state.services.uow_factory, actor, chosen
+        )
+    except DomainError as error:
+        status, body = domain_error_body(error)
+        return _page(ctx, actor, labs, status, str(body["message"]))
+    return _redirect(ctx, f"/orders?created={order}")

@@ -1,0 +1,15 @@
+"""The JSON API under ``/api``: one router per slice, all behind bearer-token authentication."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from samplehub.intake import api as kiosk
+from samplehub.lab import api as lab
+from samplehub.web.api import audit, auth, customers, orders, samples, users
+
+
+def api_routers() -> list[APIRouter]:
+    """The slices' routers, to be included with the ``/api`` prefix (flat: one routing level)."""
+    modules = (samples, orders, customers, users, auth, audit, kiosk, lab)
+    return [module.router for module in modules]

@@ -1,0 +1,30 @@
+"""Verification of the chain of custody, for admins."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from samplehub.core.domain.errors import Forbidden
+from samplehub.core.domain.model import Role
+from samplehub.core.service import queries
+from samplehub.web.api.deps import CurrentActor, ServicesDep
+
+router = APIRouter(tags=["audit"])
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    count: int
+    broken_seq: int | None
+    problem: str | None
+
+
+@router.get("/audit/verify", response_model=VerificationOut, summary="Walk the custody chain")
+def verify(actor: CurrentActor, services: ServicesDep) -> VerificationOut:
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(actor.username, "verify the audit chain")
+    result = queries.verify_audit(services.uow_factory)
+    return VerificationOut(
+        ok=result.ok, count=result.count, broken_seq=result.broken_seq, problem=result.problem
+    )

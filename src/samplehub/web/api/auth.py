@@ -1,0 +1,87 @@
+"""Login for API clients and devices: username and password in, a signed bearer token out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, status
+from pydantic import BaseModel, Field
+
+from samplehub.core.service import queries
+from samplehub.core.service.commands import Actor
+from samplehub.web.api.deps import CurrentActor, State
+from samplehub.web.api.schemas import Strict
+from samplehub.web.security import BEARER, issue_token
+from samplehub.web.state import AppState
+
+router = APIRouter(tags=["auth"])
+
+
+class Credentials(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
+    expires_in: int = Field(description="Seconds until the token expires")
+    username: str
+    role: str
+    customer_id: str | None
+
+
+class WhoAmI(BaseModel):
+    username: str
+    role: str
+    customer_id: str | None
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def login(state: AppState, username: str, password: str, address: str) -> Actor | None:
+    """Check a password under the failed-login limit; raises 429 while the limit holds."""
+    now = state.services.clock.now()
+    wait = state.limiter.retry_after(username, address, now)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail={
+                "error": "too_many_attempts",
+                "message": f"too many failed logins for {username!r}; retry in {wait} s",
+                "retry_after": wait,
+            },
+            headers={"Retry-After": str(wait)},
+        )
+    services = state.services
+    actor = queries.authenticate(services.uow_factory, services.hasher, username, password)
+    if actor is None:
+        state.limiter.failed(username, address, now)
+    else:
+        state.limiter.succeeded(username, address)
+    return actor
+
+
+@router.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token")
+def create_token(body: Credentials, request: Request, state: State) -> TokenOut:
+    actor = login(state, body.username, body.password, client_address(request))
+    if actor is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail={"error": "bad_credentials", "message": "wrong username or password"},
+        )
+    hours = state.settings.session_hours
+    now = state.services.clock.now()
+    token = issue_token(actor, state.settings.secret_key, BEARER, now, hours)
+    return TokenOut(
+        access_token=token,
+        expires_in=hours * 3600,
+        username=actor.username,
+        role=actor.role.value,
+        customer_id=actor.customer_id,
+    )
+
+
+@router.get("/auth/me", response_model=WhoAmI, summary="Who the token belongs to")
+def who_am_i(actor: CurrentActor) -> WhoAmI:
+    return WhoAmI(username=actor.username, role=actor.role.value, customer_id=actor.customer_id)

@@ -1,0 +1,37 @@
+"""Users: created and listed by admins only."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from pydantic import Field
+
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.web.api.deps import CurrentActor, ServicesDep
+from samplehub.web.api.schemas import Strict, UserOut, all_of
+
+router = APIRouter(tags=["users"])
+
+
+class UserIn(Strict):
+    username: str
+    password: str = Field(description="At least 8 characters")
+    role: str = Field(description="customer, kiosk, lab, warehouse or admin")
+    customer_id: str | None = Field(None, description="Required for role customer")
+    display_name: str = ""
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> UserOut:
+    services.bus.handle(
+        c.CreateUser(
+            actor, body.username, body.password, body.role, body.customer_id, body.display_name
+        )
+    )
+    users = queries.list_users(services.uow_factory, actor)
+    return next(UserOut.of(u) for u in users if u.username == body.username)
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(actor: CurrentActor, services: ServicesDep) -> list[UserOut]:
+    return all_of(queries.list_users(services.uow_factory, actor), UserOut.of)

@@ -1,0 +1,148 @@
+"""The FastAPI application: the JSON API under /api, the pages, offline API docs, health."""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from samplehub import __version__
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.core.domain.errors import DomainError
+from samplehub.fleet.api import FleetSource, make_router
+from samplehub.intake.service.kiosk import KioskDesk
+from samplehub.intake.service.ports import MAX_IMAGE_BYTES
+from samplehub.pickup.service.app import PickupApp
+from samplehub.web import shell as web
+from samplehub.web.api import api_routers, samples
+from samplehub.web.api.errors import domain_error_body, validation_error_body
+from samplehub.web.context import page_context
+from samplehub.web.middleware import BodyLimit, SecurityHeaders
+from samplehub.web.security import LoginLimiter
+from samplehub.web.state import AppState
+
+log = logging.getLogger(__name__)
+# photo uploads may be up to 20 MB; the margin lets the kiosk say so in its own words
+KIOSK_UPLOAD_PATHS = ("/api/kiosk/sessions/", "/kiosk/photo")
+KIOSK_UPLOAD_BYTES = MAX_IMAGE_BYTES + 4 * 1024 * 1024
+DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle
+and the chain of custody. Get a token from `POST /api/auth/token`, then press *Authorize*."""
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/")
+
+
+def _staff_only(request: Request) -> None:
+    """The live map shows every robot and slot: staff with a page session only."""
+    actor = page_context(request).actor
+    if actor is None:
+        if _is_api(request):
+            raise StarletteHTTPException(401, "login required")
+        raise StarletteHTTPException(303, "login required", headers={"Location": "/login"})
+    if not actor.is_staff:
+        raise StarletteHTTPException(403, "staff only")
+
+
+def create_app(
+    services: Services,
+    settings: Settings,
+    fleet: FleetSource | None = None,
+    kiosk: KioskDesk | None = None,
+    pickup: PickupApp | None = None,
+) -> FastAPI:
+    """The application over ``services``; nothing here chooses an adapter.
+
+    ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff;
+    ``kiosk`` (bootstrap.build_kiosk) serves ``/kiosk`` and ``/api/kiosk``.
+    ``pickup`` (``bootstrap.pickup_app``) serves ``/pickup`` and ``/kiosk/pickup``.
+    """
+    if len(settings.secret_key) < 16:
+        raise ValueError("secret_key must be at least 16 characters (bootstrap.with_secret_key)")
+    app = FastAPI(
+        title="SampleHub",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.samplehub = AppState(
+        services, settings, LoginLimiter(settings.login_attempts_per_minute), kiosk=kiosk
+    )
+    app.state.pickup = pickup
+    samples.add_status_route(app)
+    for router in api_routers():
+        app.include_router(router, prefix="/api")
+    app.include_router(web.router())
+    if fleet is not None:
+        app.include_router(make_router(fleet, dependencies=[Depends(_staff_only)]))
+
+        @app.get("/fleet", include_in_schema=False, dependencies=[Depends(_staff_only)])
+        def fleet_page() -> RedirectResponse:
+            return RedirectResponse("/fleet/map", status_code=303)
+
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    _mount_docs(app)
+
+    @app.get("/healthz", tags=["health"], summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, error: DomainError) -> Response:
+        status_code, body = domain_error_body(error)
+        if _is_api(request):
+            return JSONResponse(body, status_code)
+        return web.error_page(request, status_code, body["message"])
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid_request(request: Request, error: RequestValidationError) -> Response:
+        body = validation_error_body(error)
+        if _is_api(request):
+            return JSONResponse(body, 422)
+        return web.error_page(request, 422, body["message"])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if isinstance(error.detail, dict):
+            body = error.detail
+        else:
+            body = {"error": f"http_{error.status_code}", "message": str(error.detail)}
+        if _is_api(request) or request.url.path == "/openapi.json":
+            return JSONResponse(body, error.status_code, headers=headers)
+        return web.error_page(request, error.status_code, str(body["message"]), headers)
+
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_paths=KIOSK_UPLOAD_PATHS,
+        upload_max_bytes=KIOSK_UPLOAD_BYTES,
+    )
+    return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI from the files the fastapi-offline package ships: /docs works offline."""
+    assets = Path(str(importlib.resources.files("fastapi_offline") / "static"))
+    app.mount("/docs-static", StaticFiles(directory=assets), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="SampleHub API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon.png",
+        )

@@ -1,0 +1,84 @@
+"""Per-request page context: who is logged in (session cookie), the locale, the CSRF token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from samplehub.core.service.commands import Actor
+from samplehub.web.i18n import Translator, pick_locale
+from samplehub.web.security import SESSION, csrf_ok, csrf_token, new_nonce, read_token
+from samplehub.web.state import AppState
+
+HERE = Path(__file__).parent
+TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+SESSION_COOKIE = "sh_session"
+CSRF_COOKIE = "sh_csrf"
+LANG_COOKIE = "sh_lang"
+
+
+@dataclass
+class PageContext:
+    """What every page needs; ``finish`` writes back the cookies this request decided on."""
+
+    request: Request
+    state: AppState
+    actor: Actor | None
+    t: Translator
+    csrf_nonce: str
+    set_nonce: bool
+    set_lang: str | None
+
+    @property
+    def csrf(self) -> str:
+        return csrf_token(self.state.settings.secret_key, self.csrf_nonce)
+
+    def csrf_valid(self, token: str) -> bool:
+        nonce = self.request.cookies.get(CSRF_COOKIE)
+        return csrf_ok(self.state.settings.secret_key, nonce, token)
+
+    def render(self, template: str, status_code: int = 200, **values: Any) -> Response:
+        values |= {"actor": self.actor, "t": self.t, "csrf": self.csrf}
+        response = TEMPLATES.TemplateResponse(self.request, template, values, status_code)
+        return self.finish(response)
+
+    def finish(self, response: Response) -> Response:
+        secure = self.request.url.scheme == "https"
+        if self.set_nonce:
+            response.set_cookie(
+                CSRF_COOKIE, self.csrf_nonce, httponly=True, samesite="lax", secure=secure
+            )
+        if self.set_lang:
+            response.set_cookie(
+                LANG_COOKIE, self.set_lang, max_age=365 * 86400, samesite="lax", secure=secure
+            )
+        return response
+
+
+def page_context(request: Request) -> PageContext:
+    state: AppState = request.app.state.samplehub
+    asked_lang = request.query_params.get("lang")
+    locale = pick_locale(
+        asked_lang or request.cookies.get(LANG_COOKIE), state.settings.default_locale
+    )
+    actor = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        now = state.services.clock.now()
+        if not state.revoked.is_revoked(token, now):
+            actor = read_token(token, state.settings.secret_key, SESSION, now)
+    nonce = request.cookies.get(CSRF_COOKIE)
+    return PageContext(
+        request=request,
+        state=state,
+        actor=actor,
+        t=Translator(locale),
+        csrf_nonce=nonce or new_nonce(),
+        set_nonce=not nonce,
+        set_lang=locale if asked_lang else None,
+    )

@@ -1,0 +1,240 @@
+"""The web shell's pages: login, my orders with timelines, sample search and sample detail.
+
+Handlers are plain ``def`` so their database reads run in the thread pool, not on the loop.
+Every form carries a CSRF token; a missing or wrong one is refused before anything is read.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from math import ceil
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from samplehub.core.domain import permissions
+from samplehub.core.domain.errors import DomainError
+from samplehub.core.domain.lifecycle import RULES, HoldReason, SampleState, Transition
+from samplehub.core.domain.model import Role, Sample
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.core.service.commands import Actor
+from samplehub.core.service.ports import SampleFilter
+from samplehub.web.api.auth import client_address, login
+from samplehub.web.api.errors import domain_error_body
+from samplehub.web.context import SESSION_COOKIE, PageContext, page_context
+from samplehub.web.security import SESSION, issue_token
+
+router = APIRouter(include_in_schema=False)
+Page = Annotated[PageContext, Depends(page_context)]
+FormText = Annotated[str, Form()]
+PAGE_SIZE = 20
+ORDERS_PER_PAGE = 10
+
+
+def _redirect(ctx: PageContext, url: str) -> Response:
+    return ctx.finish(RedirectResponse(url, status_code=303))
+
+
+def login_required(ctx: PageContext) -> Actor:
+    if ctx.actor is None:
+        raise HTTPException(303, "login required", headers={"Location": "/login"})
+    return ctx.actor
+
+
+def csrf_required(ctx: PageContext, token: str) -> None:
+    if not ctx.csrf_valid(token):
+        raise HTTPException(403, ctx.t("csrf_failed"))
+
+
+@router.get("/")
+def home(ctx: Page) -> Response:
+    if ctx.actor is None:
+        return _redirect(ctx, "/login")
+    if ctx.actor.role is Role.KIOSK:
+        return _redirect(ctx, "/kiosk")
+    return _redirect(ctx, "/orders" if not ctx.actor.is_staff else "/samples")
+
+
+@router.get("/login")
+def login_form(ctx: Page) -> Response:
+    if ctx.actor is not None:
+        return _redirect(ctx, "/")
+    return ctx.render("login.html")
+
+
+@router.post("/login")
+def login_submit(
+    ctx: Page,
+    request: Request,
+    username: FormText = "",
+    password: FormText = "",
+    csrf: FormText = "",
+) -> Response:
+    csrf_required(ctx, csrf)
+    username = username.strip()[:64]
+    try:
+        actor = login(ctx.state, username, password, client_address(request))
+    except HTTPException as refused:
+        wait = int((refused.headers or {}).get("Retry-After", "60"))
+        error = ctx.t("too_many", seconds=wait)
+        return ctx.render("login.html", 429, error=error, username=username)
+    if actor is None:
+        return ctx.render("login.html", 401, error=ctx.t("login_failed"), username=username)
+    settings = ctx.state.settings
+    now = ctx.state.services.clock.now()
+    token = issue_token(actor, settings.secret_key, SESSION, now, settings.session_hours)
+    response = _redirect(ctx, "/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(ctx: Page, csrf: FormText = "") -> Response:
+    csrf_required(ctx, csrf)
+    token = ctx.request.cookies.get(SESSION_COOKIE)
+    if token and ctx.actor is not None:
+        hours = ctx.state.settings.session_hours
+        until = ctx.state.services.clock.now() + timedelta(hours=hours)
+        ctx.state.revoked.revoke(token, until)
+    response = _redirect(ctx, "/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/orders")
+def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
+    actor = login_required(ctx)
+    services = ctx.state.services
+    page = max(page, 1)
+    found = queries.list_orders(
+        services.uow_factory, actor, None, (page - 1) * ORDERS_PER_PAGE, ORDERS_PER_PAGE
+    )
+    orders = []
+    for order in found.items:
+        _, samples = queries.get_order(services.uow_factory, actor, order.number)
+        timelines = {
+            s.number: list(reversed(queries.timeline(services.uow_factory, actor, s.number)))
+            for s in samples
+        }
+        orders.append((order, samples, timelines))
+    names = {cu.id: cu.name for cu in queries.list_customers(services.uow_factory, actor)}
+    return ctx.render(
+        "orders.html",
+        orders=orders,
+        customer_names=names,
+        created=created,
+        may_order=actor.role in (Role.CUSTOMER, Role.KIOSK, Role.ADMIN),
+        page=page,
+        pages=max(1, ceil(found.total / ORDERS_PER_PAGE)),
+        total=found.total,
+    )
+
+
+@router.get("/samples")
+def sample_search(
+    ctx: Page,
+    state: str = "",
+    order: str = "",
+    text: str = "",
+    page: int = 1,
+) -> Response:
+    actor = login_required(ctx)
+    page = max(page, 1)
+    chosen = SampleState(state) if state in set(SampleState) else None
+    query = SampleFilter(
+        order_number=order.strip() or None,
+        state=chosen,
+        text=text.strip()[:80] or None,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    found = queries.list_samples(ctx.state.services.uow_factory, actor, query)
+    return ctx.render(
+        "samples.html",
+        samples=found.items,
+        total=found.total,
+        page=page,
+        pages=max(1, ceil(found.total / PAGE_SIZE)),
+        states=list(SampleState),
+        filters={"state": chosen.value if chosen else "", "order": order, "text": text},
+    )
+
+
+def _actions(actor: Actor, sample: Sample) -> list[dict[str, object]]:
+    """The transitions both the lifecycle and the actor's role allow now, with their fields."""
+    actions: list[dict[str, object]] = []
+    for transition in sorted(sample.allowed(), key=list(Transition).index):
+        if not permissions.may_apply(actor.role, transition):
+            continue
+        rule = RULES[transition]
+        actions.append(
+            {
+                "name": transition.value,
+                "kinds": "/".join(sorted(k.value for k in rule.locations)),
+                "needs_reason": rule.needs_reason,
+                "hold": transition is Transition.HOLD,
+            }
+        )
+    return actions
+
+
+def _sample_page(
+    ctx: PageContext, actor: Actor, number: str, status_code: int = 200, error: str | None = None
+) -> Response:
+    services = ctx.state.services
+    sample = queries.get_sample(services.uow_factory, actor, number)
+    timeline = list(reversed(queries.timeline(services.uow_factory, actor, number)))
+    return ctx.render(
+        "sample.html",
+        status_code,
+        sample=sample,
+        timeline=timeline,
+        actions=_actions(actor, sample),
+        hold_reasons=[r.value for r in HoldReason],
+        done=ctx.request.query_params.get("done"),
+        error=error,
+    )
+
+
+@router.get("/samples/{number}")
+def sample_detail(ctx: Page, number: str) -> Response:
+    return _sample_page(ctx, login_required(ctx), number)
+
+
+@router.post("/samples/{number}/transitions")
+def sample_transition(
+    ctx: Page,
+    number: str,
+    transition: FormText = "",
+    location: FormText = "",
+    reason: FormText = "",
+    hold_reason: FormText = "",
+    csrf: FormText = "",
+) -> Response:
+    actor = login_required(ctx)
+    csrf_required(ctx, csrf)
+    command = c.ApplyTransition(
+        actor,
+        number,
+        transition,
+        location.strip() or None,
+        reason.strip() or None,
+        hold_reason or None,
+    )
+    try:
+        ctx.state.services.bus.handle(command)
+    except DomainError as error:
+        status_code, body = domain_error_body(error)
+        if status_code == 404:
+            raise
+        return _sample_page(ctx, actor, number, status_code, body["message"])
+    return _redirect(ctx, f"/samples/{number}?done={transition}")

@@ -1,0 +1,48 @@
+"""The web shell: server-rendered pages (Jinja2), static CSS and JS, no CDN, no build step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from samplehub.intake import pages as kiosk_pages
+from samplehub.lab import pages as lab_pages
+from samplehub.pickup import kiosk_pages as kiosk_pickup
+from samplehub.pickup import pages as pickup_pages
+from samplehub.recall import pages as recall_pages
+from samplehub.web import live, orders_form, pages
+from samplehub.web.context import page_context
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def router() -> APIRouter:
+    combined = APIRouter(include_in_schema=False)
+    combined.include_router(live.router)
+    combined.include_router(orders_form.router)
+    combined.include_router(kiosk_pages.router)
+    combined.include_router(pages.router)
+    combined.include_router(lab_pages.router)
+    combined.include_router(recall_pages.router)
+    combined.include_router(pickup_pages.router)
+    combined.include_router(kiosk_pickup.router)
+    return combined
+
+
+def error_page(
+    request: Request, status_code: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """An error as a page in the visitor's language; a 303 (login required) as the redirect."""
+    ctx = page_context(request)
+    if status_code == 303 and headers and "Location" in headers:
+        return ctx.finish(RedirectResponse(headers["Location"], status_code=303))
+    if status_code == 404:
+        title, message = ctx.t("not_found_title"), ctx.t("not_found_text")
+    elif status_code == 403:
+        title = ctx.t("forbidden_title")
+    else:
+        title = ctx.t("error_title")
+    return ctx.render("error.html", status_code, title=title, message=message, code=status_code)

@@ -1,0 +1,21 @@
+"""What every request handler reaches through ``request.app.state``: services, settings, limiter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.intake.service.kiosk import KioskDesk
+from samplehub.web.security import LoginLimiter, RevokedSessions
+
+
+@dataclass(frozen=True)
+class AppState:
+    services: Services
+    settings: Settings
+    limiter: LoginLimiter
+    revoked: RevokedSessions = field(default_factory=RevokedSessions)
+    kiosk: KioskDesk | None = None  # the intake kiosk; None where no kiosk is wired
+    live_poll_seconds: float = 2.0  # how often a live page's stream looks for a change
+    live_max_seconds: float = 300.0  # a stream then ends; the browser reconnects by itself
