@@ -17,7 +17,7 @@ from samplehub.pickup.adapters.lockers.register_map import Cabinet, load_bank
 from samplehub.pickup.domain.capacity import Compartment, CompartmentSize
 from samplehub.pickup.service.ports import DoorOutcome, LockerFault
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "samplehub" / "modbus"
 SPEC: dict[str, Any] = {
     "models": {
         "m4": {

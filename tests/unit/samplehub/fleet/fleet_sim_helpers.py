@@ -9,7 +9,7 @@ from pathlib import Path
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import Demand, load_scenario
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 PEAK = ROOT / "scenarios" / "peak-hour.yaml"
 
 

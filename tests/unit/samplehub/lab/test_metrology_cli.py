@@ -20,7 +20,7 @@ from samplehub.lab.domain import demo
 from samplehub.lab.domain.certificate import APPROVER_ROLE, Actor, Certificate
 
 AT = datetime(2026, 11, 20, tzinfo=UTC)
-SCHEMAS = Path(__file__).resolve().parents[3] / "standards" / "dcc-3.1.2"
+SCHEMAS = Path(__file__).resolve().parents[4] / "standards" / "dcc-3.1.2"
 runner = CliRunner()
 
 

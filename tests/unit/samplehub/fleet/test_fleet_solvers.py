@@ -21,7 +21,7 @@ from samplehub.fleet.domain.dispatch import (
 from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.simulation.scenario import load_scenario
 
-PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
+PEAK = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
 
 
 def test_numpy_cost_model_equals_the_pure_cost_matrix() -> None:

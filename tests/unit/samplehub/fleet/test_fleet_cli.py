@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from samplehub.cli import app
 
-PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
+PEAK = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
 KEYS = {
     "tasks_completed",
     "tasks_per_hour",

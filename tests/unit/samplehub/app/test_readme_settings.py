@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from samplehub.app.config import Settings
 
-README = Path(__file__).parents[3] / "README.md"
+README = Path(__file__).parents[4] / "README.md"
 
 
 def settings_and_defaults() -> dict[str, object]:

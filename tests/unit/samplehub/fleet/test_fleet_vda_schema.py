@@ -21,7 +21,7 @@ from samplehub.fleet.service.settings import FleetSettings
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.runner import vda_logger
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "samplehub" / "vda5050"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "samplehub" / "vda5050"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 _spec = importlib.util.spec_from_file_location(

@@ -15,7 +15,7 @@ from samplehub.simulation.live import LiveFleet
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import Demand, load_scenario
 
-PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
+PEAK = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
 
 
 class Client:
