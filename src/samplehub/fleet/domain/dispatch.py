@@ -7,8 +7,8 @@ Two policies sit side by side so that one can be measured against the other:
 * the optimal round: ``cost_matrix`` prices every (robot, task) pair by the driving time it
   takes (to the pick-up and on to the drop: under a backlog every task counts once, so short
   tasks first maximise throughput), battery use, priority, waiting time and deadline slack; an
-  assignment solver (Hungarian / ``scipy.optimize.linear_sum_assignment``, outside this pure
-  package) then minimises the sum.
+  assignment solver (``scipy.optimize.linear_sum_assignment`` in the fleet's adapters) then
+  minimises the sum.
 
 Pairs the robot's battery cannot finish are priced ``INFEASIBLE`` and never assigned by either.
 """
@@ -186,54 +186,3 @@ def greedy_assign(
         free.remove(best)
         result.append((best, j))
     return result
-
-
-def hungarian(cost: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
-    """Pure-Python O(n³) minimum-cost assignment for a rectangular matrix.
-
-    The reference implementation for tests and the fallback when scipy is absent; the service uses
-    whichever ``AssignmentSolver`` bootstrap gives it.  Shortest augmenting path with potentials
-    (Jonker-Volgenant style), rows ≤ columns after an internal transpose.
-    """
-    n_rows = len(cost)
-    if n_rows == 0 or len(cost[0]) == 0:
-        return []
-    transposed = n_rows > len(cost[0])
-    mat = [list(col) for col in zip(*cost, strict=True)] if transposed else [list(r) for r in cost]
-    n, m = len(mat), len(mat[0])
-    u = [0.0] * (n + 1)
-    v = [0.0] * (m + 1)
-    p = [0] * (m + 1)
-    way = [0] * (m + 1)
-    for i in range(1, n + 1):
-        p[0] = i
-        j0 = 0
-        minv = [math.inf] * (m + 1)
-        used = [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], math.inf, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = mat[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    pairs = [(p[j] - 1, j - 1) for j in range(1, m + 1) if p[j]]
-    if transposed:
-        pairs = [(c, r) for r, c in pairs]
-    return sorted(pairs)

@@ -1,7 +1,8 @@
-"""Adapters of the optimal round agree with the pure references."""
+"""Adapters of the optimal round agree with the pure references and with brute force."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from samplehub.fleet.domain.dispatch import (
     TaskKind,
     TransportTask,
     cost_matrix,
-    hungarian,
 )
 from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.simulation.scenario import load_scenario
@@ -57,11 +57,22 @@ def test_numpy_cost_model_equals_the_pure_cost_matrix() -> None:
             assert fast[i][j] == pytest.approx(value)
 
 
-def test_scipy_solver_matches_the_pure_hungarian_total() -> None:
-    rng = random.Random(2)
-    cost = [[rng.uniform(0, 100) for _ in range(12)] for _ in range(5)]
-    scipy_pairs = ScipyAssignmentSolver().solve(cost)
-    assert sum(cost[r][c] for r, c in scipy_pairs) == pytest.approx(
-        sum(cost[r][c] for r, c in hungarian(cost))
+@pytest.mark.parametrize("shape", [(3, 3), (2, 5), (5, 2)])
+def test_scipy_solver_matches_brute_force(shape: tuple[int, int]) -> None:
+    rows, cols = shape
+    cost = [[float((r * 7 + c * 13) % 11 + (r == c)) for c in range(cols)] for r in range(rows)]
+    pairs = ScipyAssignmentSolver().solve(cost)
+    best = (
+        min(
+            sum(cost[r][c] for r, c in zip(range(rows), perm, strict=False))
+            for perm in itertools.permutations(range(cols), min(rows, cols))
+        )
+        if rows <= cols
+        else min(
+            sum(cost[r][c] for c, r in zip(range(cols), perm, strict=False))
+            for perm in itertools.permutations(range(rows), cols)
+        )
     )
+    assert len(pairs) == min(rows, cols)
+    assert sum(cost[r][c] for r, c in pairs) == pytest.approx(best)
     assert ScipyAssignmentSolver().solve([]) == []

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
+from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
 from samplehub.fleet.domain.battery import BatteryModel
 from samplehub.fleet.domain.dispatch import (
     INFEASIBLE,
@@ -14,7 +13,6 @@ from samplehub.fleet.domain.dispatch import (
     TransportTask,
     cost_matrix,
     greedy_assign,
-    hungarian,
     pairs_from_solution,
 )
 from samplehub.fleet.domain.sitemap import SiteMapError, site_map_from_dict
@@ -172,7 +170,7 @@ def test_staging_outranks_put_away_in_the_optimal_round() -> None:
     robots = [RobotCandidate("r", "R2", 90, 1.0)]
     tasks = [task("put", TaskKind.PUT_AWAY, "R2", 0), task("stage", TaskKind.STAGING, "R2", 0)]
     cost = cost_matrix(robots, tasks, 10, SITE.distance, BatteryModel(), no_charger)
-    assert pairs_from_solution(cost, hungarian(cost)) == [(0, 1)]
+    assert pairs_from_solution(cost, ScipyAssignmentSolver().solve(cost)) == [(0, 1)]
 
 
 def test_infeasible_battery_is_never_assigned_by_either_policy() -> None:
@@ -181,25 +179,5 @@ def test_infeasible_battery_is_never_assigned_by_either_policy() -> None:
     tasks = [task("t", TaskKind.PUT_AWAY, "R1", 0)]
     cost = cost_matrix(robots, tasks, 0, SITE.distance, weak, no_charger)
     assert cost[0][0] == INFEASIBLE
-    assert pairs_from_solution(cost, hungarian(cost)) == []
+    assert pairs_from_solution(cost, ScipyAssignmentSolver().solve(cost)) == []
     assert greedy_assign(robots, tasks, SITE.distance, weak, no_charger) == []
-
-
-@pytest.mark.parametrize("shape", [(3, 3), (2, 5), (5, 2)])
-def test_hungarian_matches_brute_force(shape: tuple[int, int]) -> None:
-    rows, cols = shape
-    cost = [[float((r * 7 + c * 13) % 11 + (r == c)) for c in range(cols)] for r in range(rows)]
-    pairs = hungarian(cost)
-    best = (
-        min(
-            sum(cost[r][c] for r, c in zip(range(rows), perm, strict=False))
-            for perm in itertools.permutations(range(cols), min(rows, cols))
-        )
-        if rows <= cols
-        else min(
-            sum(cost[r][c] for c, r in zip(range(cols), perm, strict=False))
-            for perm in itertools.permutations(range(rows), cols)
-        )
-    )
-    assert len(pairs) == min(rows, cols)
-    assert sum(cost[r][c] for r, c in pairs) == pytest.approx(best)
