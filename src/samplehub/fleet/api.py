@@ -19,8 +19,9 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import HTMLResponse, Response
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 TEMPLATE = WEB / "templates" / "fleet_map.html"
@@ -65,21 +66,16 @@ def make_router(
         return source.snapshot()
 
     @router.get("/api/fleet/events")
-    async def events(
-        request: Request, limit: int | None = Query(None, ge=1, le=100_000)
-    ) -> StreamingResponse:
-        async def stream() -> AsyncIterator[str]:
+    async def events(limit: int | None = Query(None, ge=1, le=100_000)) -> EventSourceResponse:
+        async def stream() -> AsyncIterator[ServerSentEvent]:
             sent = 0
             while limit is None or sent < limit:
-                if await request.is_disconnected():
-                    break
-                yield f"event: positions\ndata: {json.dumps(source.positions())}\n\n"
+                yield ServerSentEvent(json.dumps(source.positions()), event="positions")
                 sent += 1
                 await asyncio.sleep(interval_s)
 
-        return StreamingResponse(
-            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
-        )
+        # sse-starlette ends the stream when the client goes away
+        return EventSourceResponse(stream(), headers={"Cache-Control": "no-cache"})
 
     def found(call: Any, *args: str) -> Any:
         try:

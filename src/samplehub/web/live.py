@@ -12,7 +12,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from samplehub.app.services import Services
@@ -26,24 +26,21 @@ Reader = Callable[[], Awaitable[tuple[str, str, str] | None]]
 
 
 async def changes(
-    read: Reader, poll_seconds: float, max_seconds: float, keepalive_every: int = 10
-) -> AsyncIterator[str]:
-    """Server-sent events: ``changed`` whenever what ``read`` returns differs from before."""
+    read: Reader, poll_seconds: float, max_seconds: float
+) -> AsyncIterator[ServerSentEvent]:
+    """``changed`` whenever what ``read`` returns differs from before; ``gone`` when it is gone."""
     last = await read()
-    yield "retry: 5000\n\n"
-    polls = max(1, int(max_seconds / poll_seconds))
-    for poll in range(1, polls + 1):
+    yield ServerSentEvent(comment="connected", retry=5000)
+    for _ in range(max(1, int(max_seconds / poll_seconds))):
         await asyncio.sleep(poll_seconds)
         now = await read()
         if now is None:  # gone, or no longer visible: tell the page and stop
-            yield "event: gone\ndata: {}\n\n"
+            yield ServerSentEvent("{}", event="gone")
             return
         if now != last:
             last = now
             data = json.dumps({"state": now[0], "location": now[1], "at": now[2]})
-            yield f"event: changed\ndata: {data}\n\n"
-        elif poll % keepalive_every == 0:
-            yield ": keep-alive\n\n"
+            yield ServerSentEvent(data, event="changed")
 
 
 def _reader(services: Services, actor: Actor, number: str) -> Reader:
@@ -62,7 +59,7 @@ def _reader(services: Services, actor: Actor, number: str) -> Reader:
 
 
 @router.get("/samples/{number}/events")
-async def sample_events(request: Request, number: str) -> StreamingResponse:
+async def sample_events(request: Request, number: str) -> EventSourceResponse:
     ctx = page_context(request)
     if ctx.actor is None:
         raise NotFound("sample", number)
@@ -70,8 +67,8 @@ async def sample_events(request: Request, number: str) -> StreamingResponse:
     read = _reader(state.services, ctx.actor, number)
     if await read() is None:
         raise NotFound("sample", number)
-    return StreamingResponse(
+    return EventSourceResponse(
         changes(read, state.live_poll_seconds, state.live_max_seconds),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-store"},
+        ping=10 * state.live_poll_seconds,  # a comment line now and then keeps proxies open
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -61,8 +62,9 @@ def test_events_stream_positions_as_server_sent_events() -> None:
     response = http.get("/api/fleet/events?limit=2")
     assert response.headers["content-type"].startswith("text/event-stream")
     body = response.text
-    frames = [f for f in body.split("\n\n") if f]
+    frames = [f for f in re.split(r"\r?\n\r?\n", body) if f]  # SSE allows CRLF or LF
     assert len(frames) == 2
+    assert frames[0].startswith("event: positions")
     data = json.loads(frames[0].split("data: ", 1)[1])
     assert {"serial", "x", "y", "load", "route"} <= set(data["robots"][0])
 

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sse_starlette import ServerSentEvent
 
 from samplehub.web.live import changes
 
 Login = Callable[[str], TestClient]
 
 
-def _collect(values: list[tuple[str, str, str] | None], keepalive_every: int = 10) -> list[str]:
+def _collect(values: list[tuple[str, str, str] | None]) -> list[ServerSentEvent]:
     remaining = list(values)
 
     async def read() -> tuple[str, str, str] | None:
         return remaining.pop(0) if len(remaining) > 1 else remaining[0]
 
-    async def run() -> list[str]:
-        return [e async for e in changes(read, 0.001, 0.001 * (len(values) + 1), keepalive_every)]
+    async def run() -> list[ServerSentEvent]:
+        return [e async for e in changes(read, 0.001, 0.001 * (len(values) + 1))]
 
     return asyncio.run(run())
 
@@ -29,22 +31,16 @@ def test_a_change_of_state_is_announced_once() -> None:
     a = ("stored", "storage_slot:A-1", "t1")
     b = ("in_transit", "robot:AMR-01", "t2")
     events = _collect([a, a, b, b, b])
-    changed = [e for e in events if e.startswith("event: changed")]
+    changed = [e for e in events if e.event == "changed"]
     assert len(changed) == 1
-    assert '"state": "in_transit"' in changed[0]
-    assert events[0].startswith("retry:")
+    assert json.loads(changed[0].data)["state"] == "in_transit"
+    assert events[0].retry == 5000
 
 
 def test_a_sample_that_disappears_ends_the_stream() -> None:
     a = ("stored", "storage_slot:A-1", "t1")
     events = _collect([a, a, None, a])
-    assert events[-1].startswith("event: gone")
-
-
-def test_quiet_streams_send_keep_alives() -> None:
-    a = ("stored", "storage_slot:A-1", "t1")
-    events = _collect([a] * 6, keepalive_every=2)
-    assert ": keep-alive\n\n" in events
+    assert events[-1].event == "gone"
 
 
 def test_the_stream_answers_only_those_who_may_see_the_sample(
@@ -62,4 +58,18 @@ def test_the_stream_answers_only_those_who_may_see_the_sample(
     with client.stream("GET", path) as answer:
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/event-stream")
-        assert "retry:" in answer.read().decode()
+        assert "retry: 5000" in answer.read().decode()
+
+
+def test_quiet_streams_send_keep_alives(
+    client: TestClient, browser_login: Login, made: dict[str, str]
+) -> None:
+    state = client.app.state.samplehub  # type: ignore[attr-defined]
+    client.app.state.samplehub = dataclasses.replace(  # type: ignore[attr-defined]
+        state, live_poll_seconds=0.01, live_max_seconds=0.35
+    )
+    browser_login("cust-a")
+    with client.stream("GET", f"/samples/{made['sample_a1']}/events") as answer:
+        body = answer.read().decode()
+    assert ": ping" in body  # every ten polls
+    assert "event: changed" not in body
