@@ -1,22 +1,22 @@
 """Signed tokens, CSRF tokens and the failed-login limiter, shared by the API and the pages.
 
-Tokens are stateless: ``base64url(JSON claims) "." base64url(HMAC-SHA256(secret, claims))``. The
-claims carry the actor and an expiry, so checking a token needs no database round trip; the
+Tokens are stateless, signed with itsdangerous (HMAC-SHA1 over a key derived from the secret and
+a salt per token kind, so a session cookie is never accepted as a bearer token or a form token).
+The claims carry the actor and an expiry, so checking a token needs no database round trip; the
 price is that a role change takes effect when the token expires (``session_hours``).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import hashlib
 import hmac
-import json
 import secrets
 import threading
 from collections import deque
 from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, Signer, URLSafeSerializer
 
 from samplehub.core.domain.model import Role
 from samplehub.core.service.commands import Actor
@@ -25,17 +25,14 @@ BEARER = "bearer"
 SESSION = "session"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+@functools.lru_cache(maxsize=64)
+def _serializer(secret: str, kind: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=f"samplehub.{kind}")
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(secret: str, purpose: str, data: bytes) -> bytes:
-    key = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
-    return hmac.new(key, data, hashlib.sha256).digest()
+@functools.lru_cache(maxsize=16)
+def _csrf_signer(secret: str) -> Signer:
+    return Signer(secret, salt="samplehub.csrf")
 
 
 def issue_token(actor: Actor, secret: str, kind: str, now: datetime, hours: int) -> str:
@@ -47,8 +44,7 @@ def issue_token(actor: Actor, secret: str, kind: str, now: datetime, hours: int)
         "exp": int((now + timedelta(hours=hours)).timestamp()),
         "nonce": secrets.token_hex(8),
     }
-    body = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
-    return f"{_b64(body)}.{_b64(_mac(secret, kind, body))}"
+    return str(_serializer(secret, kind).dumps(claims))
 
 
 def read_token(token: str, secret: str, kind: str, now: datetime) -> Actor | None:
@@ -63,19 +59,10 @@ def read_token(token: str, secret: str, kind: str, now: datetime) -> Actor | Non
 def _verified(token: str, secret: str, kind: str) -> tuple[Actor, int] | None:
     """The actor and expiry a genuine token carries (or None), remembered per token: a token
     cannot change, and a device polling with the same one is spared the MAC and JSON work."""
-    body_text, sep, mac_text = token.partition(".")
-    if not sep:
-        return None
     try:
-        body, mac = _unb64(body_text), _unb64(mac_text)
-    except (binascii.Error, ValueError):
-        return None
-    if not hmac.compare_digest(mac, _mac(secret, kind, body)):
-        return None
-    try:
-        claims = json.loads(body)
+        claims = _serializer(secret, kind).loads(token)
         return Actor(str(claims["sub"]), Role(claims["role"]), claims["cid"]), int(claims["exp"])
-    except (ValueError, KeyError, TypeError):
+    except (BadSignature, ValueError, KeyError, TypeError):
         return None
 
 
@@ -85,13 +72,17 @@ def new_nonce() -> str:
 
 def csrf_token(secret: str, nonce: str) -> str:
     """The form token bound to the browser's CSRF cookie nonce (signed double submit)."""
-    return _b64(_mac(secret, "csrf", nonce.encode()))
+    return _csrf_signer(secret).sign(nonce).decode("ascii")
 
 
 def csrf_ok(secret: str, nonce: str | None, token: str | None) -> bool:
     if not nonce or not token:
         return False
-    return hmac.compare_digest(csrf_token(secret, nonce), token)
+    try:
+        signed = _csrf_signer(secret).unsign(token).decode("ascii")
+    except BadSignature:
+        return False
+    return hmac.compare_digest(signed, nonce)
 
 
 class LoginLimiter:
