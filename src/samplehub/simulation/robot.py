@@ -31,6 +31,7 @@ from samplehub.fleet.service.messages import (
     topic,
 )
 from samplehub.fleet.service.ports import Transport
+from samplehub.simulation.factsheet import factsheet
 
 ACTION_SECONDS = {"pick": 8.0, "drop": 8.0, "startCharging": 1.0, "stopCharging": 0.5}
 
@@ -128,7 +129,7 @@ class SimRobot:
     def announce(self, now: float) -> None:
         """ONLINE, factsheet and a state: on first connect and after every reconnect."""
         self._send("connection", {"connectionState": "ONLINE"}, now, retain=True)
-        self._send("factsheet", self.factsheet(), now, retain=True)
+        self._send_factsheet(now)
         self.publish_state(now)
 
     def disconnect(self, now: float, *, broken: bool = True) -> None:
@@ -139,53 +140,8 @@ class SimRobot:
         """Transport handler: queue the message; ``step`` applies it on the robot's own time."""
         self.inbox.append((name, payload))
 
-    def factsheet(self) -> dict[str, Any]:
-        return {
-            "typeSpecification": {
-                "seriesName": "SampleCarrier-S1",
-                "agvKinematic": "DIFF",
-                "agvClass": "CARRIER",
-                "maxLoadMass": 30,
-                "localizationTypes": ["NATURAL"],
-                "navigationTypes": ["VIRTUAL_LINE_GUIDED"],
-            },
-            "physicalParameters": {
-                "speedMin": 0.1,
-                "speedMax": self.speed,
-                "accelerationMax": 0.8,
-                "decelerationMax": 1.0,
-                "heightMax": 1.2,
-                "width": 0.6,
-                "length": 0.8,
-            },
-            "protocolLimits": {
-                "maxStringLens": {"msgLen": 100000, "idLen": 64},
-                "maxArrayLens": {"order.nodes": 200, "order.edges": 200},
-                "timing": {
-                    "minOrderInterval": 0.1,
-                    "minStateInterval": 0.1,
-                    "defaultStateInterval": self.state_interval_s,
-                },
-            },
-            "protocolFeatures": {
-                "optionalParameters": [],
-                "agvActions": [
-                    {
-                        "actionType": t,
-                        "actionScopes": ["NODE"],
-                        "actionParameters": [{"key": "loadId", "valueDataType": "STRING"}],
-                    }
-                    for t in ("pick", "drop")
-                ]
-                + [
-                    {"actionType": "startCharging", "actionScopes": ["NODE", "INSTANT"]},
-                    {"actionType": "stopCharging", "actionScopes": ["INSTANT"]},
-                    {"actionType": "cancelOrder", "actionScopes": ["INSTANT"]},
-                ],
-            },
-            "agvGeometry": {},
-            "loadSpecification": {"loadPositions": ["tray"]},
-        }
+    def _send_factsheet(self, now: float) -> None:
+        self._send("factsheet", factsheet(self.speed, self.state_interval_s), now, retain=True)
 
     # -- orders ---------------------------------------------------------------------------------
     def _error(self, error_type: str, order_id: str, description: str) -> None:
@@ -261,7 +217,9 @@ class SimRobot:
             elif kind == "startCharging":
                 self.charging = self.site.nodes[self.node].kind == "charger"
             elif kind == "factsheetRequest":
-                self._send("factsheet", self.factsheet(), now, retain=True)
+                self._send(
+                    "factsheet", factsheet(self.speed, self.state_interval_s), now, retain=True
+                )
             elif kind == "cancelOrder":
                 self.node_states = []
                 self.edge_states = []
