@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.fleet.domain.battery import BatteryModel
 
 
-class ScenarioError(ValueError):
+class ScenarioError(SampleHubError, ValueError):
     """A scenario file that cannot be run; names the field and what is allowed."""
 
 

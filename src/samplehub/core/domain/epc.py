@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from samplehub.core.domain.errors import SampleHubError
+
 HEADER_GIAI_96 = 0x34
 
 # partition -> (company prefix bits, company prefix digits, asset reference bits)
@@ -33,7 +35,7 @@ _TAG_URI = re.compile(r"^urn:epc:tag:giai-96:([0-7])\.(\d{6,12})\.(\d+)$")
 _PURE_URI = re.compile(r"^urn:epc:id:giai:(\d{6,12})\.(\d+)$")
 
 
-class EpcError(ValueError):
+class EpcError(SampleHubError, ValueError):
     """A value that cannot be a GIAI-96: names the field, the value and what is allowed."""
 
     def __init__(self, field: str, value: object, allowed: str) -> None:

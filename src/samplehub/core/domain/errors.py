@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
-class DomainError(Exception):
-    """Base of every error a user can act on."""
+class SampleHubError(Exception):
+    """The root of every error SampleHub raises: the edges (API, pages, CLI, device loops) catch
+    this one type to tell SampleHub's own failures from bugs."""
+
+
+class DomainError(SampleHubError):
+    """Base of every error a user can act on (the API and pages map each kind to a status)."""
 
 
 class InvalidValue(DomainError):

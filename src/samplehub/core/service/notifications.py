@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from samplehub.core.domain.errors import SampleHubError
+
 
 class Channel(enum.StrEnum):
     EMAIL = "email"
@@ -19,7 +21,7 @@ class Channel(enum.StrEnum):
     WECHAT = "wechat"
 
 
-class NotificationFailed(Exception):
+class NotificationFailed(SampleHubError):
     """A sender could not deliver: the channel, the recipient and what happened."""
 
     def __init__(self, channel: Channel, recipient: str, problem: str) -> None:

@@ -18,12 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from samplehub.core.domain.errors import SampleHubError
+
 NODE_KINDS = frozenset(
     {"waypoint", "intake", "rack_access", "lab_drop", "locker_port", "charger", "parking"}
 )
 
 
-class SiteMapError(ValueError):
+class SiteMapError(SampleHubError, ValueError):
     """A site map that cannot be used: names the field, the value and what is allowed."""
 
 

@@ -17,11 +17,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from samplehub.core.domain.errors import SampleHubError
+
 SIZE_CLASSES: tuple[str, ...] = ("S", "M", "L", "XL")
 CAPACITY_WARNING_LEVELS: tuple[int, ...] = (80, 90, 100)
 
 
-class StorageError(ValueError):
+class StorageError(SampleHubError, ValueError):
     """A layout or request that cannot be used; names the field, the value and what is allowed."""
 
 

@@ -46,12 +46,13 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.fleet.domain.sitemap import SiteMap
 
 Lane = frozenset[str]
 
 
-class TrafficError(ValueError):
+class TrafficError(SampleHubError, ValueError):
     """A request that breaks the traffic rules (e.g. a path not starting where the robot is)."""
 
 

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from samplehub.core.domain.errors import SampleHubError
+
 VDA_VERSION = "2.1.0"
 INTERFACE = "uagv"
 MAJOR = "v2"
 TOPICS = ("order", "instantActions", "state", "visualization", "connection", "factsheet")
 
 
-class MessageError(ValueError):
+class MessageError(SampleHubError, ValueError):
     """A payload that is not the VDA 5050 message it claims to be."""
 
 

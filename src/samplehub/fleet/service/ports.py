@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.fleet.domain.dispatch import RobotCandidate, TransportTask
 
 MessageHandler = Callable[[str, bytes], None]
@@ -83,5 +84,5 @@ class FleetLifecycle(Protocol):
         ...
 
 
-class TransportError(RuntimeError):
+class TransportError(SampleHubError, RuntimeError):
     """The message transport failed (broker unreachable, publish refused)."""

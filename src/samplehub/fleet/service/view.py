@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.fleet.service.fleet import FleetManager
 from samplehub.fleet.service.storage import StorageOperations
 
 
-class NotFoundError(LookupError):
+class NotFoundError(SampleHubError, LookupError):
     """The robot or slot asked for does not exist."""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.intake.domain.nameplate import NameplateReading, extract_fields
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -16,11 +17,11 @@ MAX_IMAGE_SIDE = 8000
 IMAGE_FORMATS = ("PNG", "JPEG", "BMP", "TIFF", "WEBP")
 
 
-class IntakeDeviceError(Exception):
+class IntakeDeviceError(SampleHubError):
     """A device of the intake (camera, printer, RFID writer) failed; the message says how."""
 
 
-class UnreadableImageError(ValueError):
+class UnreadableImageError(SampleHubError, ValueError):
     """A file that is not a usable nameplate photo: which property, its value, what is allowed.
 
     ``str()`` gives the Chinese message, then the English one; ``message(locale)`` gives one.

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.core.domain.locations import Location
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import Compartment
 from samplehub.pickup.domain.codes import KioskGuard
 
 
-class LockerFault(Exception):
+class LockerFault(SampleHubError):
     """A locker controller did not answer, answered nonsense or refused: the project's own error.
 
     The message names the compartment or cabinet and what happened, never a code.
