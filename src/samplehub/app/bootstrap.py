@@ -316,7 +316,7 @@ def demo_fleet(
         for sample in waiting.items:
             epc = giai_for_sample(sample.number, DEMO_EPC_COMPANY_PREFIX).to_hex()
             lifecycle.register(epc, sample.number)
-            sim.storage.put_away(epc, "M", 3 * 86400, sim.clock.now())
+            sim.storage.put_away(epc, "M", 3 * 86400, sim.clock.t)
             sim.world.place("intake", epc)
             sim.busy.add(epc)
             sim.pinned.add(epc)

@@ -1,12 +1,12 @@
 """Clocks for simulations and demos.
 
-``SimClock``/``RealClock`` give epoch seconds to the fleet simulation (simulated time starts on a
-fixed Monday); ``SteppingClock`` moves a fixed step at every reading, for demo histories.
+``SimClock`` gives the fleet simulation its time (``t``, epoch seconds; ``now()`` for the Clock
+port; simulated time starts on a fixed Monday); ``SteppingClock`` moves a fixed step at every
+reading, for demo histories.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 SIM_EPOCH = datetime(2026, 1, 5, 8, 0, tzinfo=UTC).timestamp()
@@ -17,8 +17,9 @@ class SimClock:
         self.start = start
         self.t = start
 
-    def now(self) -> float:
-        return self.t
+    def now(self) -> datetime:
+        """The core's Clock port: simulated time as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.t, UTC)
 
     def advance(self, seconds: float) -> float:
         self.t += seconds
@@ -27,11 +28,6 @@ class SimClock:
     @property
     def elapsed(self) -> float:
         return self.t - self.start
-
-
-class RealClock:
-    def now(self) -> float:
-        return time.time()
 
 
 class SteppingClock:

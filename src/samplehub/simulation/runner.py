@@ -104,7 +104,7 @@ class FleetSimulation:
             )
             for i in range(sc.robot_count)
         ]
-        now = self.clock.now()
+        now = self.clock.t
         for robot in self.robots:
             robot.connect(now)
         self._pump()
@@ -184,7 +184,7 @@ class FleetSimulation:
         self._seen_done = len(done)
 
     def step(self) -> None:
-        now = self.clock.now()
+        now = self.clock.t
         for kind, at in list(self.next_arrival.items()):
             while at <= now:
                 self._arrive(kind, at)

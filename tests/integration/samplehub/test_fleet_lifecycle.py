@@ -63,21 +63,21 @@ def test_put_away_lab_round_trip_and_staging_follow_the_lifecycle(services: Serv
     for epc, number in zip(EPCS, (first, second), strict=True):
         lifecycle.register(epc, number)
 
-    put = [sim.storage.put_away(epc, "S", 86400, sim.clock.now()) for epc in EPCS]
+    put = [sim.storage.put_away(epc, "S", 86400, sim.clock.t) for epc in EPCS]
     _run(sim, lambda: all(t.task_id in sim.storage.done for t in put))
     for task, number in zip(put, (first, second), strict=True):
         assert _where(services, number) == ("stored", f"storage_slot:{task.slot_address}")
 
-    out = sim.storage.deliver_to_lab(EPCS[0], "LAB1", sim.clock.now())
+    out = sim.storage.deliver_to_lab(EPCS[0], "LAB1", sim.clock.t)
     _run(sim, lambda: out.task_id in sim.storage.done)
     assert _where(services, first) == ("in_lab", "lab_bench:LAB1")
     services.bus.handle(c.ApplyTransition(c.SYSTEM, first, "complete_service"))
 
-    back = sim.storage.return_from_lab(EPCS[0], "LAB1", "S", 86400, sim.clock.now())
+    back = sim.storage.return_from_lab(EPCS[0], "LAB1", "S", 86400, sim.clock.t)
     _run(sim, lambda: back.task_id in sim.storage.done)
     assert _where(services, first) == ("stored", f"storage_slot:{back.slot_address}")
 
-    staged = sim.storage.stage_for_pickup(EPCS[0], "LOCK1", sim.clock.now())
+    staged = sim.storage.stage_for_pickup(EPCS[0], "LOCK1", sim.clock.t)
     _run(sim, lambda: staged.task_id in sim.storage.done)
     assert _where(services, first) == ("staged", "locker_compartment:LOCK1")
     assert sim.storage.alerts == []
@@ -113,11 +113,11 @@ def test_a_move_the_lifecycle_refuses_holds_the_sample_and_the_fleet_carries_on(
     (number,) = _received_samples(services, 1)
     sim, lifecycle = _fleet(services)
     lifecycle.register(EPCS[0], number)
-    put = sim.storage.put_away(EPCS[0], "S", 86400, sim.clock.now())
+    put = sim.storage.put_away(EPCS[0], "S", 86400, sim.clock.t)
     _run(sim, lambda: put.task_id in sim.storage.done)
 
     # staging before the service is completed: the domain's guard refuses it at the locker port
-    staged = sim.storage.stage_for_pickup(EPCS[0], "LOCK1", sim.clock.now())
+    staged = sim.storage.stage_for_pickup(EPCS[0], "LOCK1", sim.clock.t)
     _run(sim, lambda: staged.task_id in sim.storage.done)
     sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
     assert sample.state is SampleState.ON_HOLD
@@ -128,7 +128,7 @@ def test_a_move_the_lifecycle_refuses_holds_the_sample_and_the_fleet_carries_on(
     assert [a.code for a in sim.storage.alerts] == ["lifecycle_refused"]
 
     # the fleet still works: an unregistered load is moved without any lifecycle record
-    other = sim.storage.put_away("3414000000000000000F1E09", "S", 86400, sim.clock.now())
+    other = sim.storage.put_away("3414000000000000000F1E09", "S", 86400, sim.clock.t)
     _run(sim, lambda: other.task_id in sim.storage.done)
     assert sim.warehouse.slot_of("3414000000000000000F1E09") is not None
     assert queries.verify_audit(services.uow_factory).ok
@@ -139,7 +139,7 @@ def test_an_rfid_mismatch_puts_the_real_sample_on_hold(services: Services) -> No
     sim, lifecycle = _fleet(services)
     lifecycle.register(EPCS[1], number)
     sim.world.misplace[EPCS[1]] = "B-02-1-05"
-    put = sim.storage.put_away(EPCS[1], "S", 86400, sim.clock.now())
+    put = sim.storage.put_away(EPCS[1], "S", 86400, sim.clock.t)
     _run(sim, lambda: put.task_id in sim.storage.done)
     sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
     assert sample.state is SampleState.ON_HOLD

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from samplehub.core.adapters.clock import SystemClock
 from samplehub.fleet.adapters.mqtt.paho_transport import MqttTransport
 from samplehub.fleet.domain.battery import BatteryModel
 from samplehub.fleet.domain.sitemap import SiteMap, site_map_from_dict
@@ -25,7 +26,6 @@ from samplehub.fleet.service.messages import HeaderCounter, encode, parse_topic,
 from samplehub.fleet.service.robots import Purpose
 from samplehub.fleet.service.settings import FleetSettings
 from samplehub.fleet.service.storage import StorageOperations
-from samplehub.simulation.clock import RealClock
 from samplehub.simulation.robot import SimRobot
 from samplehub.simulation.world import SimWorld
 
@@ -71,7 +71,7 @@ class Rig:
         self.prefix = f"test-{run}"
         self.manufacturer = f"sim{run}"
         self.site = small_site()
-        self.clock = RealClock()
+        self.clock = SystemClock()
         self.world = SimWorld()
         racks = [{"access_node": "RA", "shelves": [{"size_class": "M", "slots": 4}]}]
         wh = warehouse_from_dict({"areas": [{"id": "A", "racks": racks}]}, ("IN",))
@@ -104,7 +104,9 @@ class Rig:
     def add_robot(self, serial: str, node: str) -> None:
         will_topic = topic(self.prefix, self.manufacturer, serial, "connection")
         holder: dict[str, SimRobot] = {}
-        header = HeaderCounter(self.manufacturer, serial).header("connection", self.clock.now())
+        header = HeaderCounter(self.manufacturer, serial).header(
+            "connection", self.clock.now().timestamp()
+        )
         will = encode({**header, "connectionState": "CONNECTIONBROKEN"})
         robot_t = MqttTransport(URL, f"{self.manufacturer}-{serial}", will=(will_topic, will))
         robot = SimRobot(
@@ -122,17 +124,17 @@ class Rig:
         holder["r"] = robot
         for sub in ("order", "instantActions"):
             robot_t.subscribe(topic(self.prefix, self.manufacturer, serial, sub), robot.receive)
-        robot_t.on_connected.append(lambda: holder["r"].announce(self.clock.now()))
+        robot_t.on_connected.append(lambda: holder["r"].announce(self.clock.now().timestamp()))
         robot_t.start()
         self.robots.append(robot)
         self.robot_transports.append(robot_t)
 
     def run_until(self, done: Callable[[], bool], timeout_s: float = 20.0) -> None:
         deadline = time.monotonic() + timeout_s
-        last = self.clock.now()
+        last = self.clock.now().timestamp()
         while not done():
             assert time.monotonic() < deadline, "condition not reached in time"
-            now = self.clock.now()
+            now = self.clock.now().timestamp()
             for robot in self.robots:
                 robot.step(now, now - last)
             last = now
@@ -173,7 +175,7 @@ def test_put_away_over_mosquitto_with_schema_valid_messages(rig: Rig) -> None:
             and all(r.factsheet_read and r.node for r in rig.fleet.robots.values())
         )
     )
-    task = rig.storage.put_away("3414000000000000000000A1", "S", 3600, rig.clock.now())
+    task = rig.storage.put_away("3414000000000000000000A1", "S", 3600, rig.clock.now().timestamp())
     rig.world.place("intake", "3414000000000000000000A1")
     rig.run_until(lambda: task.task_id in rig.storage.done)
     assert rig.storage.location["3414000000000000000000A1"].startswith("slot A-01-1-")
@@ -185,7 +187,7 @@ def test_manager_connection_loss_resyncs_without_losing_or_repeating_a_task(rig:
     rig.run_until(
         lambda: len(rig.fleet.robots) == 2 and all(r.node for r in rig.fleet.robots.values())
     )
-    task = rig.storage.put_away("3414000000000000000000B2", "S", 3600, rig.clock.now())
+    task = rig.storage.put_away("3414000000000000000000B2", "S", 3600, rig.clock.now().timestamp())
     rig.run_until(lambda: any(r.task is task for r in rig.fleet.robots.values()))
     before = rig.mt.connects
     rig.mt.drop_connection()

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
+from samplehub.core.service.ports import Clock
 from samplehub.fleet.domain.battery import BatteryModel
 from samplehub.fleet.domain.dispatch import (
     RobotCandidate,
@@ -35,7 +36,6 @@ from samplehub.fleet.service.orders import (
 )
 from samplehub.fleet.service.ports import (
     AssignmentSolver,
-    Clock,
     CostModel,
     FleetListener,
     Transport,
@@ -124,7 +124,7 @@ class FleetManager(InboundMixin):
 
     # -- the loop -------------------------------------------------------------------------------
     def tick(self) -> None:
-        now = self.clock.now()
+        now = self.clock.now().timestamp()
         self.drain_inbox(now)
         self.check_timeouts(now)
         self.release_legs(now)

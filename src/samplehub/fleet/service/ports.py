@@ -11,12 +11,6 @@ from samplehub.fleet.domain.dispatch import RobotCandidate, TransportTask
 MessageHandler = Callable[[str, bytes], None]
 
 
-class Clock(Protocol):
-    def now(self) -> float:
-        """Seconds since the Unix epoch (real or simulated)."""
-        ...
-
-
 class Transport(Protocol):
     """Publish/subscribe with MQTT semantics (``+`` and ``#`` wildcards in filters)."""
 

@@ -51,7 +51,7 @@ class FleetView:
     def fleet_state(self) -> dict[str, Any]:
         fleet = self.fleet
         return {
-            "time": fleet.clock.now(),
+            "time": fleet.clock.now().timestamp(),
             "robots": [r.snapshot() for r in sorted(fleet.robots.values(), key=lambda r: r.serial)],
             "open_tasks": [
                 {
@@ -106,7 +106,7 @@ class FleetView:
     def positions(self) -> dict[str, Any]:
         """The small message the map streams: robot positions, loads and routes."""
         return {
-            "time": self.fleet.clock.now(),
+            "time": self.fleet.clock.now().timestamp(),
             "robots": [
                 {
                     k: r[k]

@@ -39,7 +39,7 @@ class Client:
 def client() -> tuple[Client, LiveFleet]:
     scenario = dataclasses.replace(load_scenario(PEAK), demand=Demand(0, 0, 0), robot_count=2)
     sim = FleetSimulation(scenario, "optimal", 1)
-    sim.storage.put_away("3414000000000000000000C1", "S", 3600, sim.clock.now())
+    sim.storage.put_away("3414000000000000000000C1", "S", 3600, sim.clock.t)
     for _ in range(120):
         sim.step()
     fleet = LiveFleet(sim)

@@ -26,7 +26,7 @@ EPC = "341400000000000000ABCDEF"
 
 def test_put_away_ends_in_the_chosen_slot_confirmed_by_rfid() -> None:
     sim = quiet_sim()
-    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: task.task_id in sim.storage.done)
     slot = sim.warehouse.slot_of(EPC)
     assert slot is not None
@@ -38,11 +38,11 @@ def test_put_away_ends_in_the_chosen_slot_confirmed_by_rfid() -> None:
 def test_lab_delivery_and_return_move_the_sample_out_and_back() -> None:
     sim = quiet_sim()
     epc = next(s.occupant for s in sim.warehouse.slots.values() if s.occupant)
-    out = sim.storage.deliver_to_lab(epc, "LAB1", sim.clock.now())
+    out = sim.storage.deliver_to_lab(epc, "LAB1", sim.clock.t)
     run_until(sim, lambda: out.task_id in sim.storage.done)
     assert sim.warehouse.slot_of(epc) is None
     assert sim.storage.location[epc] == "node LAB1"
-    back = sim.storage.return_from_lab(epc, "LAB1", "S", 86400, sim.clock.now())
+    back = sim.storage.return_from_lab(epc, "LAB1", "S", 86400, sim.clock.t)
     run_until(sim, lambda: back.task_id in sim.storage.done)
     assert sim.storage.location[epc].startswith("slot ")
 
@@ -50,7 +50,7 @@ def test_lab_delivery_and_return_move_the_sample_out_and_back() -> None:
 def test_rfid_disagreeing_with_the_plan_puts_the_sample_on_hold_with_an_alert() -> None:
     sim = quiet_sim()
     sim.world.misplace[EPC] = "B-02-1-05"
-    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert EPC in sim.storage.on_hold
     assert [a.code for a in sim.storage.alerts] == ["rfid_mismatch"]
@@ -59,7 +59,7 @@ def test_rfid_disagreeing_with_the_plan_puts_the_sample_on_hold_with_an_alert() 
 
 def test_robot_that_stops_answering_before_pick_up_has_its_task_replanned() -> None:
     sim = quiet_sim()
-    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: any(r.task is not None for r in sim.fleet.robots.values()))
     serial = next(r.serial for r in sim.fleet.robots.values() if r.task is not None)
     next(r for r in sim.robots if r.serial == serial).faults.silent = True
@@ -71,22 +71,22 @@ def test_robot_that_stops_answering_before_pick_up_has_its_task_replanned() -> N
         lambda: any(r.task is task for r in sim.fleet.robots.values() if r.serial != serial),
         max_s=120,
     )
-    sim.fleet.recover(serial, sim.clock.now())  # staff take it off the floor
+    sim.fleet.recover(serial, sim.clock.t)  # staff take it off the floor
     run_until(sim, lambda: task.task_id in sim.storage.done)
 
 
 def test_robot_failing_with_the_sample_on_board_strands_it_with_an_alert() -> None:
     sim = quiet_sim()
-    sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: any(r.loaded for r in sim.fleet.robots.values()))
     serial = next(r.serial for r in sim.fleet.robots.values() if r.loaded)
     next(r for r in sim.robots if r.serial == serial).faults.fatal = True
     run_until(sim, lambda: sim.fleet.stats.stranded == 1, max_s=60)
     assert sim.storage.location[EPC] == f"on robot {serial}"
     assert [a.code for a in sim.storage.alerts] == ["sample_on_robot"]
-    sim.fleet.recover(serial, sim.clock.now())
+    sim.fleet.recover(serial, sim.clock.t)
     assert serial not in sim.fleet.traffic.robots
-    event = sim.storage.recover_sample(EPC, "lab", "intake bench", sim.clock.now())
+    event = sim.storage.recover_sample(EPC, "lab", "intake bench", sim.clock.t)
     assert serial in event.message
     assert sim.storage.location[EPC] == "intake bench"
 
@@ -95,7 +95,7 @@ def test_rejected_order_is_dispatched_again() -> None:
     sim = quiet_sim()
     for robot in sim.robots:
         robot.faults.reject_next_order = True
-    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert sim.fleet.stats.rejected_orders >= 1
 
@@ -106,7 +106,7 @@ def test_garbage_payloads_are_logged_and_survived() -> None:
     for payload in (b"\xff\xfe", b"[1, 2]", b'{"serialNumber": "R01"}', b'{"serialNumber": 5}'):
         sim.transport.publish(name, payload)
     sim.transport.publish("uagv/v2/simbot/R01/bogus", b"{}")
-    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert sim.fleet.stats.bad_messages >= 4
 
@@ -124,7 +124,7 @@ def test_low_battery_goes_charging_and_idle_robots_park() -> None:
 @pytest.mark.parametrize("policy", ["greedy", "optimal"])
 def test_both_policies_finish_a_small_batch_without_deadlock(policy: str) -> None:
     sim = quiet_sim(policy=policy, robots=3)
-    tasks = [sim.storage.put_away(f"{EPC}{i}", "S", 3600, sim.clock.now()) for i in range(6)]
+    tasks = [sim.storage.put_away(f"{EPC}{i}", "S", 3600, sim.clock.t) for i in range(6)]
     run_until(sim, lambda: all(t.task_id in sim.storage.done for t in tasks), max_s=3600)
     assert sim.fleet.stats.deadlocks == 0
 
@@ -135,7 +135,7 @@ def test_relocation_moves_a_stored_sample_to_the_named_slot() -> None:
     epc = slot.occupant
     assert epc is not None
     target = next(s for s in sim.warehouse.slots.values() if s.is_open and s.access_node == "RA3")
-    task = sim.storage.relocate(epc, target.address, sim.clock.now())
+    task = sim.storage.relocate(epc, target.address, sim.clock.t)
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert sim.warehouse.slot_of(epc) is target
     assert slot.occupant is None
@@ -144,7 +144,7 @@ def test_relocation_moves_a_stored_sample_to_the_named_slot() -> None:
 
 def test_robot_back_from_silence_is_resynchronised_and_its_old_order_cancelled() -> None:
     sim = quiet_sim()
-    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.now())
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: any(r.task is not None for r in sim.fleet.robots.values()))
     serial = next(r.serial for r in sim.fleet.robots.values() if r.task is not None)
     robot = next(r for r in sim.robots if r.serial == serial)

@@ -81,12 +81,12 @@ def test_a_full_run_with_faults_and_charging_validates() -> None:
     sim.robots[2].battery = 20.0
     sim.robots[0].visualization_interval_s = 1.0
     tasks = [
-        sim.storage.put_away(f"34140000000000000000AB{i:02d}", "S", 3600, sim.clock.now())
+        sim.storage.put_away(f"34140000000000000000AB{i:02d}", "S", 3600, sim.clock.t)
         for i in range(3)
     ]
     helpers.run_until(sim, lambda: all(t.task_id in sim.storage.done for t in tasks), 3600)
     helpers.run_until(sim, lambda: not sim.robots[2].charging and sim.robots[2].battery > 80, 900)
-    sim.robots[0].disconnect(sim.clock.now())
+    sim.robots[0].disconnect(sim.clock.t)
     sim.transport.pump()
     seen = check_run([json.loads(x) for x in buf.getvalue().splitlines()])
     assert seen["order"] >= 6
@@ -111,7 +111,7 @@ def test_recorded_robot_messages_replay_into_a_fresh_manager() -> None:
         if parse_topic("", line["topic"])[2] in ("state", "connection", "factsheet"):
             transport.publish(line["topic"], json.dumps(line["payload"]).encode())
     transport.pump()
-    manager.drain_inbox(SimClock().now())
+    manager.drain_inbox(SimClock().t)
     assert set(manager.robots) == {"R01", "R02"}
     assert manager.robots["R01"].factsheet_read
     assert manager.stats.bad_messages == 0
