@@ -29,14 +29,14 @@ from pathlib import Path
 
 from laneguard.alerting.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
 from laneguard.alerting.adapters.db import SqlTerminalRepository
-from laneguard.alerting.adapters.db import create_tables as create_terminal_tables
 from laneguard.alerting.adapters.mqtt import MqttAlertTransport, MqttSettings, MqttTerminalClient
 from laneguard.alerting.domain.alerts import Alert, SealedMessage, Terminal
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.core.clock import SystemClock
 from laneguard.core.domain.incidents import IncidentOpened, ObjectClass
 from laneguard.demo import VTEST
-from laneguard.records.adapters.db import SqlIncidentRepository, create_tables, make_engine
+from laneguard.records.adapters.db import SqlIncidentRepository, make_engine
+from laneguard.records.adapters.migrate import upgrade
 from laneguard.simulation.broker import LocalMosquitto
 from laneguard.simulation.source import demo_snapshot
 
@@ -125,8 +125,7 @@ def main() -> None:
             topic_prefix=f"lgbench-{secrets.token_hex(3)}",
         )
         engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
-        create_tables(engine)
-        create_terminal_tables(engine)
+        upgrade(engine)
         incidents, terminal_repo = SqlIncidentRepository(engine), SqlTerminalRepository(engine)
         sealer = StationSealer(generate_private_key())
         arrivals = Arrivals(args.terminals)

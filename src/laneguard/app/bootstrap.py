@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 
 from laneguard.alerting.adapters.crypto import StationSealer
 from laneguard.alerting.adapters.db import SqlTerminalRepository
-from laneguard.alerting.adapters.db import create_tables as create_terminal_tables
 from laneguard.alerting.adapters.hubs import WebSocketHub
 from laneguard.alerting.adapters.mqtt import MqttAlertTransport, MqttSettings
 from laneguard.alerting.domain.alerts import SealedMessage
@@ -47,7 +46,8 @@ from laneguard.detection.service.pipeline import PipelineConfig
 from laneguard.detection.service.ports import FrameSource
 from laneguard.detection.service.zone_editor import ZoneEditorService
 from laneguard.records.adapters.clips import AviClipWriter
-from laneguard.records.adapters.db import SqlIncidentRepository, create_tables, make_engine
+from laneguard.records.adapters.db import SqlIncidentRepository, make_engine
+from laneguard.records.adapters.migrate import upgrade as upgrade_schema
 from laneguard.records.service.clips import ClipRecorder
 from laneguard.records.service.records import RecordsService
 from laneguard.records.service.statistics import StatisticsService
@@ -78,8 +78,7 @@ def build_records(config: LaneGuardConfig) -> Records:
     if config.database_url is None:
         config.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(config.resolved_database_url())
-    create_tables(engine)
-    create_terminal_tables(engine)
+    upgrade_schema(engine)  # every `lg_*` table, at the newest revision
     incidents = SqlIncidentRepository(engine)
     terminal_repo = SqlTerminalRepository(engine)
     return Records(

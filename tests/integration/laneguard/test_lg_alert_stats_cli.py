@@ -11,12 +11,13 @@ from typer.testing import CliRunner
 from laneguard.cli.main import app
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
-from laneguard.records.adapters.db import SqlIncidentRepository, create_tables, make_engine
+from laneguard.records.adapters.db import SqlIncidentRepository, make_engine
+from laneguard.records.adapters.migrate import upgrade
 
 
 def _seed(url: str) -> None:
     engine = make_engine(url)
-    create_tables(engine)
+    upgrade(engine)
     repo = SqlIncidentRepository(engine)
     outcomes = [Outcome.TURNED_BACK, Outcome.TURNED_BACK, Outcome.FALSE_ALARM, None]
     for i, outcome in enumerate(outcomes):

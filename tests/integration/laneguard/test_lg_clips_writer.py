@@ -13,7 +13,8 @@ import pytest
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.records.adapters.clips import AviClipWriter
-from laneguard.records.adapters.db import SqlIncidentRepository, create_tables, make_engine
+from laneguard.records.adapters.db import SqlIncidentRepository, make_engine
+from laneguard.records.adapters.migrate import upgrade
 from laneguard.records.service.ports import ClipError
 
 
@@ -65,8 +66,8 @@ def test_unwritable_folder_and_garbage_frames_are_clip_errors(tmp_path: Path) ->
 
 def test_sql_keeps_clip_path_and_outcome_apart(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'lg.db'}")
-    create_tables(engine)
-    create_tables(engine)  # idempotent, and adds the column to an older table
+    upgrade(engine)
+    upgrade(engine)  # idempotent (an older table gains the column: test_lg_migrations)
     repo = SqlIncidentRepository(engine)
     at = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
     repo.add(IncidentRecord("i9", "S", "cam", "z", "1", ObjectClass.BICYCLE, 3, 0.8, at))
@@ -90,7 +91,7 @@ def test_old_incidents_table_gains_the_clip_column(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE lg_incidents (incident_id VARCHAR(64) PRIMARY KEY)")
     engine = make_engine(f"sqlite:///{db}")
-    create_tables(engine)
+    upgrade(engine)
     with sqlite3.connect(db) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(lg_incidents)")]
     assert "clip_path" in columns

@@ -107,3 +107,13 @@ def test_nms_keeps_the_best_of_overlapping_boxes() -> None:
     boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]], np.float32)
     scores = np.array([0.8, 0.9, 0.5], np.float32)
     assert nms(boxes, scores, 0.5) == [1, 2]
+
+
+def test_nms_threshold_is_on_the_iou_of_corner_boxes() -> None:
+    # IoU 50 / 150 = 1/3: suppressed above a threshold of 0.3, kept under one of 0.4; boxes
+    # handed over as corners, not as OpenCV's x, y, width, height.
+    boxes = np.array([[0, 0, 10, 10], [5, 0, 15, 10], [100, 100, 104, 140]], np.float32)
+    scores = np.array([0.6, 0.7, 0.7], np.float32)
+    assert nms(boxes, scores, 0.3) == [1, 2]
+    assert nms(boxes, scores, 0.4) == [1, 2, 0]
+    assert nms(np.zeros((0, 4), np.float32), np.zeros(0, np.float32), 0.5) == []

@@ -1,13 +1,13 @@
 """Enrolled terminals in SQL, in the station's database beside the incident records
 (laneguard.records.adapters.db, whose `make_engine` makes the engine). SQLAlchemy 2 Core; the
-table is prefixed `lg_` so it shares a database with SampleHub."""
+table is prefixed `lg_` so it shares a database with SampleHub. The station database's Alembic
+migrations (laneguard.records.adapters.migrations) make it."""
 
 from __future__ import annotations
 
 import builtins
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from laneguard.alerting.domain.alerts import Terminal
+from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.errors import StorageError
 
 metadata = MetaData()
@@ -48,31 +49,13 @@ def _storage(what: str) -> Iterator[None]:
         raise StorageError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc
 
 
-def _utc(at: datetime | None) -> datetime | None:
-    if at is None:
-        return None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
-def _aware(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
-
-
-def create_tables(engine: Engine) -> None:
-    """Creates the terminals' table if it is not there yet."""
-    try:
-        metadata.create_all(engine)
-    except SQLAlchemyError as exc:
-        raise StorageError(f"cannot create LaneGuard tables: {exc}") from exc
-
-
 def _terminal(row: Any) -> Terminal:
     return Terminal(
         terminal_id=row.terminal_id,
         name=row.name,
         public_key=bytes(row.public_key),
-        enrolled_at=_aware(row.enrolled_at),
-        revoked_at=_utc(row.revoked_at),
+        enrolled_at=assume_utc(row.enrolled_at),
+        revoked_at=to_utc(row.revoked_at),
     )
 
 
@@ -87,8 +70,8 @@ class SqlTerminalRepository:
                     terminal_id=terminal.terminal_id,
                     name=terminal.name,
                     public_key=terminal.public_key,
-                    enrolled_at=_utc(terminal.enrolled_at),
-                    revoked_at=_utc(terminal.revoked_at),
+                    enrolled_at=to_utc(terminal.enrolled_at),
+                    revoked_at=to_utc(terminal.revoked_at),
                 )
             )
 
@@ -97,7 +80,7 @@ class SqlTerminalRepository:
             conn.execute(
                 update(terminals_table)
                 .where(terminals_table.c.terminal_id == terminal.terminal_id)
-                .values(name=terminal.name, revoked_at=_utc(terminal.revoked_at))
+                .values(name=terminal.name, revoked_at=to_utc(terminal.revoked_at))
             )
 
     def get(self, terminal_id: str) -> Terminal | None:

@@ -1,12 +1,13 @@
 """Incident records in SQL: SQLite (WAL) by default, PostgreSQL for a management centre.
 SQLAlchemy 2 Core; tables are prefixed `lg_` so they share a database with SampleHub. The
-terminals' table, in the same database, is alerting's (laneguard.alerting.adapters.db)."""
+terminals' table, in the same database, is alerting's (laneguard.alerting.adapters.db). The
+schema is made and upgraded by the Alembic migrations beside this module (`migrate.upgrade`)."""
 
 from __future__ import annotations
 
 import builtins
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,13 +24,12 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
-    inspect,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError
@@ -60,16 +60,6 @@ incidents_table = Table(
 )
 
 
-def _utc(at: datetime | None) -> datetime | None:
-    if at is None:
-        return None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
-def _aware(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
-
-
 def make_engine(url: str) -> Engine:
     """An engine with SQLite in WAL mode (readers never wait for the writer)."""
     engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
@@ -85,19 +75,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def create_tables(engine: Engine) -> None:
-    """Creates the tables, and adds `clip_path` to an incidents table made before clips were
-    kept (a nullable column, so every database can add it in place)."""
-    try:
-        metadata.create_all(engine)
-        columns = {c["name"] for c in inspect(engine).get_columns("lg_incidents")}
-        if "clip_path" not in columns:
-            with engine.begin() as conn:
-                conn.execute(text("ALTER TABLE lg_incidents ADD COLUMN clip_path VARCHAR(512)"))
-    except SQLAlchemyError as exc:
-        raise StorageError(f"cannot create LaneGuard tables: {exc}") from exc
-
-
 def _incident_values(r: IncidentRecord) -> dict[str, Any]:
     return {
         "incident_id": r.incident_id,
@@ -108,15 +85,15 @@ def _incident_values(r: IncidentRecord) -> dict[str, Any]:
         "object_class": r.object_class.value,
         "track_id": r.track_id,
         "score": r.score,
-        "opened_at": _utc(r.opened_at),
+        "opened_at": to_utc(r.opened_at),
         "snapshot_jpeg": r.snapshot_jpeg,
-        "ended_at": _utc(r.ended_at),
+        "ended_at": to_utc(r.ended_at),
         "frames": r.frames,
         "max_score": r.max_score,
         "track_summary": json.dumps(r.track_summary()),
         "outcome": None if r.outcome is None else r.outcome.value,
         "closed_by": r.closed_by,
-        "closed_at": _utc(r.closed_at),
+        "closed_at": to_utc(r.closed_at),
     }
 
 
@@ -130,14 +107,14 @@ def _incident(row: Any) -> IncidentRecord:
         object_class=ObjectClass(row.object_class),
         track_id=row.track_id,
         score=row.score,
-        opened_at=_aware(row.opened_at),
+        opened_at=assume_utc(row.opened_at),
         snapshot_jpeg=bytes(row.snapshot_jpeg),
-        ended_at=_utc(row.ended_at),
+        ended_at=to_utc(row.ended_at),
         frames=row.frames,
         max_score=row.max_score,
         outcome=None if row.outcome is None else Outcome(row.outcome),
         closed_by=row.closed_by,
-        closed_at=_utc(row.closed_at),
+        closed_at=to_utc(row.closed_at),
         clip_path=row.clip_path,
     )
 
@@ -177,9 +154,9 @@ class SqlIncidentRepository:
     ) -> list[IncidentRecord]:
         q = select(incidents_table).order_by(incidents_table.c.opened_at.desc())
         if since is not None:
-            q = q.where(incidents_table.c.opened_at >= _utc(since))
+            q = q.where(incidents_table.c.opened_at >= to_utc(since))
         if until is not None:
-            q = q.where(incidents_table.c.opened_at < _utc(until))
+            q = q.where(incidents_table.c.opened_at < to_utc(until))
         if limit is not None:
             q = q.limit(limit)
         return [_incident(r) for r in self._read(q)]
