@@ -81,5 +81,31 @@ upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
 	$(MAKE) test
 
+## i18n-extract, i18n-update, i18n-compile: the gettext catalogues (Babel) of both systems,
+## src/<system>/web/locale/<lang>/LC_MESSAGES/messages.po and .mo (both committed; zh_CN, en).
+## extract: the message ids in the code and templates (babel.cfg) into locale/messages.pot;
+## update: the .po files from it (new ids come in untranslated, gone ones leave);
+## compile: the .mo files the pages read. After update, translate every new id in both .po files.
+.PHONY: i18n-extract i18n-update i18n-compile
+i18n-extract: $(DEV_STAMP)
+	for system in samplehub laneguard; do \
+		$(BIN)/pybabel -q extract -F babel.cfg -k t -k message_id -k Message --no-location \
+			--sort-output -o src/$$system/web/locale/messages.pot src/$$system || exit 1; \
+	done
+
+i18n-update: i18n-extract
+	for system in samplehub laneguard; do \
+		for lang in zh_CN en; do \
+			$(BIN)/pybabel -q update -i src/$$system/web/locale/messages.pot \
+				-d src/$$system/web/locale -l $$lang --init-missing --no-fuzzy-matching \
+				--ignore-obsolete || exit 1; \
+		done; \
+	done
+
+i18n-compile: $(DEV_STAMP)
+	for system in samplehub laneguard; do \
+		$(BIN)/pybabel -q compile -d src/$$system/web/locale || exit 1; \
+	done
+
 clean:
 	rm -rf $(VENV) .venv-runtime .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 """Pickup throughput figures, each as a ratio against a baseline measured in the same run.
 
-* code check: ``enter_code`` at a kiosk (HMAC, lookup among N live bookings, guard bookkeeping)
-  against one bare HMAC-SHA256 of a code;
+* code check: ``enter_code`` at a kiosk (HMAC, lookup among N live bookings, guard bookkeeping,
+  one unit of work over the in-memory stores) against one bare HMAC-SHA256 of a code;
 * window offer: ``offer`` over a week of windows with N live bookings, against one ``allocate``
   of the same samples.
 
@@ -19,28 +19,19 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from samplehub.core.adapters.memory import FixedClock
-from samplehub.core.domain.locations import Location
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.core.service.commands import SYSTEM
 from samplehub.pickup.adapters.lockers.memory import MemoryLockers
-from samplehub.pickup.adapters.memory import ListNotifier, MemoryBookings, MemoryKioskGuards
-from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, allocate
+from samplehub.pickup.adapters.memory import ListNotifier
+from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy, allocate
 from samplehub.pickup.domain.codes import CodeHasher
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
 
 KEY = b"benchmark-key-0123456789abcdef"
-
-
-class NullLifecycle:
-    def stage(self, sample_number: str, location: Location, actor: str) -> None:
-        """Nothing to record in a benchmark."""
-
-    def collect(self, sample_number: str, actor: str) -> None:
-        """Nothing to record in a benchmark."""
-
-    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
-        """Nothing to record in a benchmark."""
 
 
 def rate(fn: Callable[[], object], seconds: float = 1.0) -> float:
@@ -55,16 +46,22 @@ def rate(fn: Callable[[], object], seconds: float = 1.0) -> float:
 def build(bookings: int) -> pickup.PickupDeps:
     sizes = [CompartmentSize.S, CompartmentSize.M, CompartmentSize.L]
     comps = [Compartment(f"C{i // 24 + 1}-{i % 24 + 1:02d}", sizes[i % 3]) for i in range(96)]
-    deps = pickup.PickupDeps(
-        bookings=MemoryBookings(),
-        guards=MemoryKioskGuards(),
-        lockers=MemoryLockers(comps),
-        notifier=ListNotifier(),
-        lifecycle=NullLifecycle(),
-        clock=FixedClock(datetime(2026, 11, 2, 0, 0, tzinfo=UTC)),
-        hasher=CodeHasher(KEY),
+    store = MemoryStore()
+    clock = FixedClock(datetime(2026, 11, 2, 0, 0, tzinfo=UTC))
+    services = bootstrap.bootstrap(
+        Settings(),
+        uow_factory=lambda: MemoryAppUnitOfWork(store),
+        clock=clock,
+        hasher=PlainHasher(),
     )
-    deps.policy = pickup.PickupPolicy(staging_per_hour=400, counter_capacity=50)
+    deps = bootstrap.pickup_deps(
+        services,
+        MemoryLockers(comps),
+        ListNotifier(),
+        clock,
+        CodeHasher(KEY),
+        PickupPolicy(staging_per_hour=400, counter_capacity=50),
+    )
     for i in range(bookings):
         offers = pickup.offer(deps, [CompartmentSize.S])
         pickup.book(

@@ -25,7 +25,7 @@ from laneguard.detection.service.zone_editor import ZoneEditorService
 from laneguard.records.service.records import RecordsService
 from laneguard.records.service.statistics import StatisticsService
 from laneguard.simulation.source import SimulatedIncidentSource
-from laneguard.web.i18n import pick_locale, translator
+from laneguard.web.i18n import CLASSES, DIMENSIONS, OUTCOMES, Translator, install, pick_locale
 
 HERE = Path(__file__).parent
 BASIC_AUTH = HTTPBasic(auto_error=False, realm="LaneGuard")
@@ -74,6 +74,7 @@ class Pages:
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        install(self.templates.env)
 
         def operator(
             credentials: Annotated[HTTPBasicCredentials | None, Depends(BASIC_AUTH)],
@@ -105,12 +106,23 @@ class Pages:
             self.ctx.default_locale,
         )
 
+    def translator(self, request: Request) -> Translator:
+        return Translator(self.locale(request))
+
     def page(self, request: Request, name: str, **values: Any) -> HTMLResponse:
         locale = self.locale(request)
         response = self.templates.TemplateResponse(
             request,
             name,
-            {"t": translator(locale), "locale": locale, "station": self.ctx.station, **values},
+            {
+                "t": Translator(locale),
+                "locale": locale,
+                "station": self.ctx.station,
+                "classes": CLASSES,
+                "outcomes": OUTCOMES,
+                "dimensions_labels": DIMENSIONS,
+                **values,
+            },
         )
         if request.query_params.get("lang") == locale:
             response.set_cookie("lg_lang", locale, samesite="lax")

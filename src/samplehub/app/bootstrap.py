@@ -9,37 +9,45 @@ import hashlib
 import os
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samplehub.app.config import Settings
-from samplehub.app.services import Services
+from samplehub.app.services import AppUnitOfWork, Services
 from samplehub.core.adapters.clock import SystemClock
 from samplehub.core.adapters.passwords import Argon2Hasher
+from samplehub.core.domain.events import Event
 from samplehub.core.domain.numbering import NumberScheme
 from samplehub.core.service.handlers import HANDLERS, Context
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.notifications import Notice, NoticeSender
-from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher, UnitOfWork
+from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher
 from samplehub.core.service.status_cache import StatusCache
 from samplehub.intake.service.handlers import INTAKE_HANDLERS
 from samplehub.intake.service.ports import NameplateVision
 from samplehub.lab.service.certificates import LabDeps
+from samplehub.lab.service.handlers import lab_handlers
 from samplehub.lab.service.services import LabServices
+from samplehub.recall.service.handlers import RECALL_HANDLERS
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from samplehub.core.service.notifications import Channel, Notice, NoticeSender
     from samplehub.fleet.service.ports import Transport
     from samplehub.intake.service.camera_ports import Camera
     from samplehub.intake.service.kiosk import KioskDesk
     from samplehub.intake.service.ports import LabelPrinter, RfidWriter, VisionResult
     from samplehub.pickup.domain.capacity import PickupPolicy
+    from samplehub.pickup.domain.codes import CodeHasher
     from samplehub.pickup.service.app import PickupApp
-    from samplehub.pickup.service.ports import LockerController, PickupClock, SampleLoader
+    from samplehub.pickup.service.deps import PickupDeps
+    from samplehub.pickup.service.ports import (
+        LockerController,
+        PickupClock,
+        PickupNotifier,
+        SampleLoader,
+    )
     from samplehub.simulation.live import LiveFleet
 
 DEMO_FLEET_SCENARIO = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
@@ -51,7 +59,7 @@ DEMO_CAMERA_FOLDER = (
 def bootstrap(
     settings: Settings,
     *,
-    uow_factory: Callable[[], UnitOfWork] | None = None,
+    uow_factory: Callable[[], AppUnitOfWork] | None = None,
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
     publisher: EventPublisher | None = None,
@@ -59,16 +67,17 @@ def bootstrap(
 ) -> Services:
     """Wire the services; anything not given gets its production adapter.
 
-    The lab (console, certificates) is wired on the database when no unit of work is given,
-    or on ``lab`` when that is given.
+    Without a unit of work given, this makes the process's one engine (one connection pool)
+    and every repository works on it; the lab (console, certificates) is wired on it too.
+    With a unit of work given, the lab is wired only when ``lab`` is given.
     """
     close: Callable[[], None] = _nothing_to_close
+    wire_lab = lab is not None
     if uow_factory is None:
-        from samplehub.core.adapters.db import sql_uow_factory
+        from samplehub.app.units import SqlAppUowFactory
 
-        sql = sql_uow_factory(settings.resolved_database_url(), settings.data_dir)
-        uow_factory, close = sql, sql.dispose
-        lab = lab or lab_deps(settings, sql.engine)
+        sql = SqlAppUowFactory(settings.resolved_database_url(), settings.data_dir)
+        uow_factory, close, wire_lab = sql, sql.dispose, True
     clock = clock or SystemClock()
     hasher = hasher or Argon2Hasher()
     numbering = settings.sample_numbering
@@ -80,8 +89,12 @@ def bootstrap(
     )
     statuses = StatusCache(settings.status_cache_seconds)
     uow_factory = _telling(uow_factory, statuses)
-    bus = MessageBus(uow_factory, context, {**HANDLERS, **INTAKE_HANDLERS}, publisher)
-    lab_services = None if lab is None else lab_services_for(settings, lab, uow_factory, clock)
+    lab = lab or (lab_deps(settings, uow_factory) if wire_lab else None)
+    handlers = {**HANDLERS, **INTAKE_HANDLERS, **RECALL_HANDLERS}
+    if lab is not None:
+        handlers.update(lab_handlers(lab))
+    bus = MessageBus(uow_factory, context, handlers, publisher)
+    lab_services = None if lab is None else lab_services_for(settings, lab, bus, uow_factory, clock)
     return Services(
         bus=bus,
         uow_factory=uow_factory,
@@ -93,21 +106,37 @@ def bootstrap(
     )
 
 
-def _telling(factory: Callable[[], UnitOfWork], statuses: StatusCache) -> Callable[[], UnitOfWork]:
-    """Units of work that tell the status cache what every commit changed, whoever commits."""
+def _telling(
+    factory: Callable[[], AppUnitOfWork], statuses: StatusCache
+) -> Callable[[], AppUnitOfWork]:
+    """Units of work that tell the status cache what every commit changed, whoever commits
+    (and whoever ``factory`` already tells: services sharing another's units of work)."""
 
-    def make() -> UnitOfWork:
+    def make() -> AppUnitOfWork:
         uow = factory()
-        uow.after_commit = statuses.publish
+        told = uow.after_commit
+        if told is None:
+            uow.after_commit = statuses.publish
+        else:
+
+            def both(events: Sequence[Event]) -> None:
+                told(events)
+                statuses.publish(events)
+
+            uow.after_commit = both
         return uow
 
     return make
 
 
 def lab_services_for(
-    settings: Settings, deps: LabDeps, uow_factory: Callable[[], UnitOfWork], clock: Clock
+    settings: Settings,
+    deps: LabDeps,
+    bus: MessageBus,
+    uow_factory: Callable[[], AppUnitOfWork],
+    clock: Clock,
 ) -> LabServices:
-    """The lab console and certificate desk over the given lab deps and unit of work."""
+    """The lab console and certificate desk over the lab deps, the bus and the unit of work."""
     from samplehub.lab.adapters.metrology_rules.standards import load_standards
     from samplehub.lab.service.console import ConsoleConfig, LabConsole, split_customer_intervals
     from samplehub.lab.service.desk import CertificateDesk
@@ -119,30 +148,38 @@ def lab_services_for(
     intervals = split_customer_intervals(settings.recall.customer_intervals)
     return LabServices(
         deps=deps,
-        console=LabConsole(uow_factory, clock, deps.rules, config),
-        desk=CertificateDesk(deps, uow_factory, clock, load_standards(), intervals),
+        console=LabConsole(bus.handle, uow_factory, clock, deps.rules, config),
+        desk=CertificateDesk(deps, bus.handle, uow_factory, clock, load_standards(), intervals),
     )
 
 
-def demo_seed_services(settings: Settings) -> Services:
-    """Services whose clock starts two days ago and steps 40 minutes a command: demo timelines."""
+def demo_seed_services(settings: Settings, base: Services | None = None) -> Services:
+    """Services whose clock starts two days ago and steps 40 minutes a command: demo timelines.
+
+    Given ``base``, they share its units of work (its engine) and lab instead of opening their
+    own."""
     from datetime import UTC, datetime, timedelta
 
     from samplehub.simulation.clock import SteppingClock
 
     start = datetime.now(UTC) - timedelta(days=2)
-    return bootstrap(settings, clock=SteppingClock(start, timedelta(minutes=40)))
+    clock = SteppingClock(start, timedelta(minutes=40))
+    if base is None:
+        return bootstrap(settings, clock=clock)
+    lab = base.lab.deps if base.lab is not None else None
+    return bootstrap(settings, uow_factory=base.uow_factory, clock=clock, lab=lab)
 
 
-def lab_deps(settings: Settings, engine: Engine | None = None) -> LabDeps:
-    """The lab use cases on the database, with PDFs under ``data_dir/documents``."""
-    from samplehub.core.adapters.db import make_engine
+def lab_deps(settings: Settings, uow_factory: Callable[[], AppUnitOfWork]) -> LabDeps:
+    """The lab's tools (PDFs under ``data_dir/documents``) and certificate reads over
+    ``uow_factory``."""
     from samplehub.lab.adapters.certificates.dcc import DccXmlWriter
     from samplehub.lab.adapters.certificates.institute import Institute
     from samplehub.lab.adapters.certificates.pdf import PdfCertificateRenderer
-    from samplehub.lab.adapters.db import FileDocumentStore, SqlCertificateRepository
+    from samplehub.lab.adapters.db import FileDocumentStore
     from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
     from samplehub.lab.adapters.results_import.readers import SheetResultsReader
+    from samplehub.lab.service.certificates import StoredCertificates
 
     institute_settings = settings.institute
     institute = Institute(
@@ -152,9 +189,8 @@ def lab_deps(settings: Settings, engine: Engine | None = None) -> LabDeps:
         phone=institute_settings.phone,
         authorisation=institute_settings.authorisation,
     )
-    engine = engine or make_engine(settings.resolved_database_url(), settings.data_dir)
     return LabDeps(
-        certificates=SqlCertificateRepository(engine),
+        certificates=StoredCertificates(uow_factory),
         renderer=PdfCertificateRenderer(institute),
         documents=FileDocumentStore(settings.data_dir / "documents"),
         dcc=DccXmlWriter(institute),
@@ -187,29 +223,23 @@ def send_recall_reminders(
     """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
     from datetime import UTC, datetime, timedelta
 
-    from samplehub.core.adapters.db import make_engine
-    from samplehub.recall.adapters.db import SqlReminderLog
     from samplehub.recall.domain.recall import parse_days
     from samplehub.recall.service.recall import send_reminders
 
     now = datetime.now(UTC)
     today = today or (now + timedelta(hours=8)).date()  # the institute's calendar day (UTC+8)
-    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
     services = bootstrap(settings)
     try:
-        assert services.lab is not None
         return send_reminders(
-            services.lab.deps,
+            services.bus.handle,
             services.uow_factory,
             recall_senders(settings) if senders is None else senders,
-            SqlReminderLog(engine),
             today,
             now,
             parse_days(settings.recall.reminder_days),
         )
     finally:
         services.close()
-        engine.dispose()
 
 
 def build_vision(instrument_types: dict[str, str] | None = None) -> NameplateVision:
@@ -423,27 +453,23 @@ def pickup_app(
     senders: list[NoticeSender] | None = None,
     customer_s: float | None = 8.0,
 ) -> PickupApp:
-    """The pickup side on the configured database: SQL bookings, kiosk guards and attempt log,
-    the lifecycle over the bus, notices through ``senders`` (default: one recording SMS sender,
-    whose notices the demo's staff page shows), and the lockers: ``lockers`` when given, the
+    """The pickup side on ``services``' units of work (bookings, kiosk guards, attempt log and
+    samples in one transaction per command), notices through ``senders`` (default: one
+    recording SMS sender, whose notices the demo's staff page shows), and the lockers:
+    ``lockers`` when given, the
     Modbus cabinets of ``pickup.locker_bank`` when set, else simulated cabinets (pymodbus
     servers on local ports) whose customer empties an opened door after ``customer_s``.
     """
-    from samplehub.core.adapters.db import make_engine
     from samplehub.core.adapters.notifications.memory import RecordingSender
     from samplehub.core.service.notifications import Channel
-    from samplehub.pickup.adapters.db import SqlBookings, SqlCodeAttempts, SqlKioskGuards
     from samplehub.pickup.domain.capacity import CompartmentSize
     from samplehub.pickup.domain.codes import CodeHasher
     from samplehub.pickup.service.app import PickupApp
-    from samplehub.pickup.service.bookings import PickupDeps
-    from samplehub.pickup.service.lifecycle import ReturningSampleLifecycle
     from samplehub.pickup.service.notify import NoticePickupNotifier
+    from samplehub.web.i18n import translate
 
     settings = with_secret_key(settings)
     closers: list[Callable[[], None]] = []
-    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
-    closers.append(engine.dispose)
     if lockers is None:
         lockers = _pickup_lockers(settings, customer_s, closers)
     controller, loader = lockers
@@ -452,16 +478,13 @@ def pickup_app(
     recording = [s for s in senders if isinstance(s, RecordingSender)]
     clock = clock or SystemClock()
     key = hashlib.sha256(f"samplehub-pickup-code-key:{settings.secret_key}".encode()).digest()
-    deps = PickupDeps(
-        bookings=SqlBookings(engine),
-        guards=SqlKioskGuards(engine),
-        lockers=controller,
-        notifier=NoticePickupNotifier(senders, _recipients(services), clock=clock),
-        lifecycle=ReturningSampleLifecycle(services.bus.handle, services.uow_factory),
-        clock=clock,
-        hasher=CodeHasher(key),
-        policy=pickup_policy(settings),
-        attempts=SqlCodeAttempts(engine),
+    deps = pickup_deps(
+        services,
+        controller,
+        NoticePickupNotifier(senders, _recipients(services), clock=clock, texts=translate),
+        clock,
+        CodeHasher(key),
+        pickup_policy(settings),
     )
 
     def qr_svg(text: str) -> str:
@@ -484,6 +507,34 @@ def pickup_app(
         notices if recording else None,
         close,
     )
+
+
+def pickup_deps(
+    services: Services,
+    lockers: LockerController,
+    notifier: PickupNotifier,
+    clock: PickupClock,
+    hasher: CodeHasher,
+    policy: PickupPolicy | None = None,
+) -> PickupDeps:
+    """The pickup use cases over ``services``: reads in their units of work, changes through
+    the bus, whose pickup handlers are registered here over these deps (once per bus)."""
+    from samplehub.pickup.service.deps import PickupDeps, StoredAttempts, StoredBookings
+    from samplehub.pickup.service.handlers import pickup_handlers
+
+    deps = PickupDeps(
+        handle=services.bus.handle,
+        bookings=StoredBookings(services.uow_factory),
+        lockers=lockers,
+        notifier=notifier,
+        clock=clock,
+        hasher=hasher,
+        attempts=StoredAttempts(services.uow_factory),
+    )
+    if policy is not None:
+        deps.policy = policy
+    services.bus.register(pickup_handlers(deps))
+    return deps
 
 
 def pickup_policy(settings: Settings) -> PickupPolicy:

@@ -15,7 +15,7 @@ from samplehub.lab.domain import demo as metrology_demo
 from samplehub.lab.domain.certificate import Actor as MetrologyActor
 from samplehub.lab.domain.certificate import Instrument as MetrologyInstrument
 from samplehub.lab.service import certificates as lab
-from samplehub.lab.service.certificates import LabDeps
+from samplehub.lab.service import commands as lc
 
 DEMO_PASSWORD = "demo123"  # noqa: S105 - the published demo login, seeded by --demo only
 CUSTOMER_A = ("福州恒达仪表有限公司", "91350100M000100Y43")
@@ -109,11 +109,14 @@ def seed_demo(services: Services) -> dict[str, str]:
     return made
 
 
-def seed_demo_certificates(deps: LabDeps, made: dict[str, str], now: datetime) -> list[str]:
+def seed_demo_certificates(services: Services, made: dict[str, str], now: datetime) -> list[str]:
     """Issue a verification certificate for the demo gauge that finished its service.
 
-    Three demo people sign it (entered, reviewed 核验, approved 批准), as the four-eyes rule needs.
+    Three demo people sign it (entered, reviewed 核验, approved 批准), as the four-eyes rule needs;
+    each step is a command, so the sample's chain of custody shows it.
     """
+    if services.lab is None:
+        raise RuntimeError("the demo certificate needs the lab; bootstrap wires it on a database")
     entrant = MetrologyActor("lab", "检定员 王工", frozenset({"lab"}))
     reviewer = MetrologyActor("lab2", "核验员 李工", frozenset({"lab"}))
     approver = MetrologyActor("approver", "批准人 张主任", frozenset({"approver"}))
@@ -135,11 +138,14 @@ def seed_demo_certificates(deps: LabDeps, made: dict[str, str], now: datetime) -
         environment=metrology_demo.ENVIRONMENT,
         performed_on=now.date(),
     )
-    certificate = lab.record_gauge_readings(
-        deps, header, metrology_demo.GAUGE, metrology_demo.PASSING_POINTS,
-        [Decimal("0"), Decimal("0.002")], entrant, now,
+    handle, system = services.bus.handle, c.SYSTEM
+    certificate = handle(
+        lc.RecordGaugeReadings(
+            system, entrant, now, header, metrology_demo.GAUGE, metrology_demo.PASSING_POINTS,
+            [Decimal("0"), Decimal("0.002")],
+        )
     )  # fmt: skip
-    lab.review(deps, certificate.number, reviewer, now)
-    lab.approve(deps, certificate.number, approver, now)
-    lab.issue(deps, certificate.number, now)
+    handle(lc.ReviewCertificate(system, reviewer, now, certificate.number))
+    handle(lc.ApproveCertificate(system, approver, now, certificate.number))
+    handle(lc.IssueCertificate(system, approver, now, certificate.number))
     return [certificate.number]

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from samplehub.core.service.messagebus import MessageBus
-from samplehub.core.service.ports import Clock, PasswordHasher, UnitOfWork
+from samplehub.core.service.ports import Clock, PasswordHasher
 from samplehub.core.service.status_cache import StatusCache
+from samplehub.lab.service.ports import CertificateRepository, LabUnitOfWork
+from samplehub.pickup.service.ports import PickupUnitOfWork
+from samplehub.recall.service.ports import RecallUnitOfWork
 
 if TYPE_CHECKING:
     from samplehub.lab.service.services import LabServices
 
 
+class AppUnitOfWork(LabUnitOfWork, PickupUnitOfWork, RecallUnitOfWork, Protocol):
+    """Every slice's repositories on one transaction: the unit of work bootstrap makes."""
+
+    @property
+    def certificates(self) -> CertificateRepository: ...
+
+
 @dataclass(frozen=True)
 class Services:
     bus: MessageBus
-    uow_factory: Callable[[], UnitOfWork]
+    uow_factory: Callable[[], AppUnitOfWork]
     hasher: PasswordHasher
     clock: Clock
     statuses: StatusCache  # the status read model; the bus drops what committed events name

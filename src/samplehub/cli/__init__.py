@@ -23,8 +23,9 @@ app.add_typer(pickup_cli.app, name="pickup")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:
-    deps = bootstrap.lab_deps(Settings())
-    return certificate.CertificateCliDeps(deps.certificates, deps.dcc)
+    lab = bootstrap.bootstrap(Settings()).lab
+    assert lab is not None  # bootstrap wires the lab on the database
+    return certificate.CertificateCliDeps(lab.deps.certificates, lab.deps.dcc)
 
 
 certificate.configure(_certificate_deps)

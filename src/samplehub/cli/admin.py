@@ -87,7 +87,7 @@ def seed(
         typer.echo("demo data already present; nothing done")
         return
     made = seed_demo(services)
-    certificates = seed_demo_certificates(bootstrap.lab_deps(settings), made, services.clock.now())
+    certificates = seed_demo_certificates(services, made, services.clock.now())
     typer.echo(f"demo data seeded: order {made['order_a']} with 5 samples, order {made['order_b']}")
     typer.echo(f"demo certificate issued: {', '.join(certificates)}")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
@@ -152,9 +152,9 @@ def demo(
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     if not _has_demo_data(services):
-        demo_services = bootstrap.demo_seed_services(settings)
+        demo_services = bootstrap.demo_seed_services(settings, services)
         made = seed_demo(demo_services)
-        seed_demo_certificates(bootstrap.lab_deps(settings), made, demo_services.clock.now())
+        seed_demo_certificates(demo_services, made, demo_services.clock.now())
         seed_demo_pickup(demo_services, made["customer_a"])
     host, port = host or settings.host, port or settings.port
     typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")

@@ -17,7 +17,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from samplehub.app import bootstrap
+from samplehub.core.domain.messages import Message
 from samplehub.intake.service.ports import NameplateVision, UnreadableImageError, check_image_size
+from samplehub.web.i18n import pick_locale, translate
 
 app = typer.Typer(name="vision", help="铭牌识别 / nameplate vision", no_args_is_help=True)
 _err = Console(stderr=True)
@@ -47,13 +49,13 @@ def read_one(vision: NameplateVision, path: Path, locale: str = "zh-CN") -> dict
                 "file",
                 str(path),
                 "an existing image file",
-                zh=f"文件 {path} 不存在或不是普通文件",
-                en=f"file {path} does not exist or is not a regular file",
+                Message("intake.error_no_such_file", {"path": str(path)}),
             )
         check_image_size(path.stat().st_size, path.name)
         result = vision.read_image(path.read_bytes(), path.name)
     except UnreadableImageError as exc:
-        return {"file": str(path), "error": exc.message(locale), "error_field": exc.field}
+        error = translate(pick_locale(locale, "zh-CN"), exc.text.id, exc.text.params)
+        return {"file": str(path), "error": error, "error_field": exc.field}
     except OSError as exc:
         return {"file": str(path), "error": str(exc), "error_field": "file"}
     return {

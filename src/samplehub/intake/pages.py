@@ -14,13 +14,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from samplehub.core.domain.errors import DomainError, InvalidValue
+from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
+from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Role, Service
 from samplehub.core.service.commands import Actor
 from samplehub.intake.api import read_upload
 from samplehub.intake.service.errors import KioskRefusal
 from samplehub.intake.service.kiosk import INSTRUMENT_FIELDS, KioskDesk, KioskSession
-from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.pages import csrf_required, login_required
 
@@ -29,15 +29,47 @@ Page = Annotated[PageContext, Depends(page_context)]
 FormText = Annotated[str, Form()]
 KIOSK_COOKIE = "sh_kiosk"
 STEPS = ("start", "photo", "confirm", "receipt")
+STEP_LABELS = {
+    "start": message_id("intake.kiosk_step_start"),
+    "photo": message_id("intake.kiosk_step_photo"),
+    "confirm": message_id("intake.kiosk_step_confirm"),
+    "receipt": message_id("intake.kiosk_step_receipt"),
+}
+OUTCOME_LABELS = {
+    "received": message_id("intake.kiosk_outcome_received"),
+    "refused": message_id("intake.kiosk_outcome_refused"),
+}
+# the form's fields, and the fields a refusal may name, as the visitor reads them
+FIELD_LABELS = {
+    "order_number": message_id("intake.kf_order_number"),
+    "credit_code": message_id("intake.kf_credit_code"),
+    "phone": message_id("intake.kf_phone"),
+    "contact.phone": message_id("intake.kf_phone"),
+    "company_name": message_id("intake.kf_company_name"),
+    "contact_name": message_id("intake.kf_contact_name"),
+    "contact.name": message_id("intake.kf_contact_name"),
+    "reason": message_id("intake.kf_reason"),
+    "service": message_id("intake.kiosk_service"),
+    "camera": message_id("intake.kiosk_take_photo"),
+    "instrument_type": message_id("intake.kf_instrument_type"),
+    "manufacturer": message_id("intake.kf_manufacturer"),
+    "model": message_id("intake.kf_model"),
+    "serial_number": message_id("intake.kf_serial_number"),
+    "range": message_id("core.range"),
+    "range_min": message_id("intake.kf_range_min"),
+    "range_max": message_id("intake.kf_range_max"),
+    "unit": message_id("intake.kf_unit"),
+    "accuracy_class": message_id("intake.kf_accuracy_class"),
+}
 
 
 def _kiosk(ctx: PageContext) -> tuple[Actor, KioskDesk]:
     actor = login_required(ctx)
     if actor.role not in (Role.KIOSK, Role.ADMIN):
-        raise HTTPException(403, ctx.t("kiosk_only"))
+        raise HTTPException(403, ctx.t("intake.kiosk_only"))
     desk = ctx.state.kiosk
     if desk is None:
-        raise HTTPException(503, ctx.t("kiosk_unavailable"))
+        raise HTTPException(503, ctx.t("intake.kiosk_unavailable"))
     return actor, desk
 
 
@@ -52,20 +84,20 @@ def _current(ctx: PageContext, actor: Actor, desk: KioskDesk) -> KioskSession | 
 
 
 def _message(ctx: PageContext, error: DomainError) -> str:
+    """The refusal in the visitor's language, every word of it from the catalogue."""
     if isinstance(error, KioskRefusal):
-        return error.message(ctx.t.locale)
+        return ctx.t.message(error.text)
     if isinstance(error, InvalidValue):
-        label = (
-            ctx.t(f"kf_{error.field}") if f"kf_{error.field}" in _known_fields() else error.field
-        )
-        return ctx.t("kiosk_invalid", field=label, value=error.value, allowed=error.allowed)
-    _, body = domain_error_body(error)
-    return str(body["message"])
-
-
-def _known_fields() -> set[str]:
-    return {f"kf_{name}" for name in (*INSTRUMENT_FIELDS, "order_number", "credit_code", "phone",
-                                        "company_name", "reason", "contact.phone")}  # fmt: skip
+        field = error.field.removeprefix("instrument.")
+        label = ctx.t.label(FIELD_LABELS, field)
+        value = "" if error.value is None else error.value
+        if error.allowed_message is None:
+            return ctx.t("intake.kiosk_invalid_plain", field=label, value=value)
+        allowed = ctx.t.message(error.allowed_message)
+        return ctx.t("intake.kiosk_invalid", field=label, value=value, allowed=allowed)
+    if isinstance(error, NotFound):
+        return ctx.t("intake.kiosk_not_found", key=error.key)
+    return ctx.t("web.error_title")
 
 
 def _render(
@@ -91,6 +123,9 @@ def _render(
         status_code,
         step=step,
         steps=STEPS,
+        step_labels=STEP_LABELS,
+        outcome_labels=OUTCOME_LABELS,
+        field_labels=FIELD_LABELS,
         session=session,
         desk=desk,
         fields=INSTRUMENT_FIELDS,
@@ -142,7 +177,12 @@ def kiosk_start(
             session = desk.start_order(actor, order, credit_code or None)
         else:
             if not credit_code.strip():
-                raise InvalidValue("order_number", order, "an order number, or a walk-in company")
+                raise InvalidValue(
+                    "order_number",
+                    order,
+                    "an order number, or a walk-in company",
+                    Message("intake.allowed_order_or_walk_in"),
+                )
             session = desk.start_walk_in(
                 actor,
                 credit_code,
@@ -187,7 +227,7 @@ def kiosk_capture(ctx: Page, csrf: FormText = "") -> Response:
 
 
 def _ended(ctx: PageContext, desk: KioskDesk) -> Response:
-    return _render(ctx, desk, None, status_code=422, error=ctx.t("kiosk_session_ended"))
+    return _render(ctx, desk, None, status_code=422, error=ctx.t("intake.kiosk_session_ended"))
 
 
 async def _fields_of(ctx: PageContext) -> dict[str, str]:

@@ -16,7 +16,7 @@ import typer
 
 from samplehub.lab.domain.errors import CertificateNotFoundError, MetrologyError
 from samplehub.lab.service.certificates import dcc_document
-from samplehub.lab.service.ports import CertificateRepository, DccWriter
+from samplehub.lab.service.ports import CertificateReader, DccWriter
 
 app = typer.Typer(help="证书：导出与查询 Certificates: export and look-up", no_args_is_help=True)
 
@@ -25,7 +25,7 @@ app = typer.Typer(help="证书：导出与查询 Certificates: export and look-u
 class CertificateCliDeps:
     """What the certificate commands run on."""
 
-    certificates: CertificateRepository
+    certificates: CertificateReader
     dcc: DccWriter
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError, InvalidValue
+from samplehub.core.domain.messages import message_id
 from samplehub.core.domain.model import Sample
 from samplehub.core.service.commands import Actor
 from samplehub.lab.domain.calibration import CalibrationReading
@@ -35,12 +36,53 @@ FormText = Annotated[str, Form()]
 GAUGE_FIELDS = ("standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap")
 CAL_FIELDS = ("nominal", "as_found", "as_left", "expanded_uncertainty", "coverage_factor")
 MAX_ROWS = 12
+# what the lab's templates look values up in: value -> catalogue message id
+LABELS = {
+    "done_labels": {
+        "requested": message_id("lab.done_requested"),
+        "arrived": message_id("lab.done_arrived"),
+        "returned": message_id("lab.done_returned"),
+        "reviewed": message_id("lab.done_reviewed"),
+        "rework": message_id("lab.done_rework"),
+        "approved": message_id("lab.done_approved"),
+        "issued": message_id("lab.done_issued"),
+        "entered": message_id("lab.done_entered"),
+    },
+    "discipline_labels": {
+        "pressure": message_id("lab.disc_pressure"),
+        "temperature": message_id("lab.disc_temperature"),
+        "electrical": message_id("lab.disc_electrical"),
+        "mass": message_id("lab.disc_mass"),
+        "other": message_id("lab.disc_other"),
+    },
+    "gauge_labels": {
+        "standard": message_id("lab.g_standard"),
+        "up_before_tap": message_id("lab.g_up_before_tap"),
+        "up_after_tap": message_id("lab.g_up_after_tap"),
+        "down_before_tap": message_id("lab.g_down_before_tap"),
+        "down_after_tap": message_id("lab.g_down_after_tap"),
+    },
+    "calibration_labels": {
+        "nominal": message_id("lab.c_nominal"),
+        "as_found": message_id("lab.c_as_found"),
+        "as_left": message_id("lab.c_as_left"),
+        "expanded_uncertainty": message_id("lab.c_expanded_uncertainty"),
+        "coverage_factor": message_id("lab.c_coverage_factor"),
+    },
+    "cert_status_labels": {
+        "draft": message_id("lab.cert_status_draft"),
+        "reviewed": message_id("lab.cert_status_reviewed"),
+        "approved": message_id("lab.cert_status_approved"),
+        "issued": message_id("lab.cert_status_issued"),
+        "superseded": message_id("lab.cert_status_superseded"),
+    },
+}
 
 
 def _lab(ctx: PageContext) -> tuple[Actor, LabServices]:
     actor = login_required(ctx)
     if not permissions.may_work_in_lab(actor.role):
-        raise HTTPException(403, ctx.t("lab_only"))
+        raise HTTPException(403, ctx.t("lab.only"))
     services = ctx.state.services.lab
     if services is None:
         raise HTTPException(503, "the lab is not configured")
@@ -66,6 +108,7 @@ def _console(
         may_approve=permissions.may_approve_certificates(actor.role),
         done=ctx.request.query_params.get("done", ""),
         error=error,
+        **LABELS,
     )
 
 
@@ -165,6 +208,7 @@ def _work_page(
         cal_fields=CAL_FIELDS,
         error=error,
         done=ctx.request.query_params.get("done", ""),
+        **LABELS,
     )
 
 
@@ -339,5 +383,5 @@ def verify(ctx: Page, cert_no: str) -> Response:
     try:
         record = lab.verify(labs.deps, cert_no)
     except CertificateNotFoundError:
-        return ctx.render("verify.html", 404, record=None, number=cert_no)
-    return ctx.render("verify.html", record=record, number=cert_no)
+        return ctx.render("verify.html", 404, record=None, number=cert_no, **LABELS)
+    return ctx.render("verify.html", 200, record=record, number=cert_no, **LABELS)

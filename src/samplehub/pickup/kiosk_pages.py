@@ -31,7 +31,7 @@ MAX_ENTRY = 200  # a scanned QR is short; anything longer is not ours
 def _kiosk(ctx: PageContext) -> Actor:
     actor = login_required(ctx)
     if actor.role not in (Role.KIOSK, Role.ADMIN):
-        raise HTTPException(403, ctx.t("forbidden_title"))
+        raise HTTPException(403, ctx.t("web.forbidden_title"))
     return actor
 
 
@@ -62,9 +62,9 @@ def kiosk_entry(ctx: Page, request: Request, entry: FormText = "", csrf: FormTex
     if answer.verdict is KioskVerdict.LOCKED:
         until = answer.retry_after or app.deps.clock.now()
         minutes = max(1, math.ceil((until - app.deps.clock.now()).total_seconds() / 60))
-        return _render(ctx, 429, error=ctx.t("kiosk_locked", minutes=minutes), locked=True)
+        return _render(ctx, 429, error=ctx.t("pickup.kiosk_locked", minutes=minutes), locked=True)
     if answer.verdict is KioskVerdict.REJECTED:
-        return _render(ctx, 401, error=ctx.t("kiosk_rejected"))
+        return _render(ctx, 401, error=ctx.t("pickup.kiosk_rejected"))
     compartments = sorted(
         loc.code
         for booking in [app.deps.bookings.get(answer.booking_id or "")]
@@ -84,7 +84,7 @@ def kiosk_done(
     app = pickup_of(request)
     found = app.deps.bookings.get(booking)
     if found is None or found.code is None or found.code.used_at is None:
-        return _render(ctx, 404, error=ctx.t("kiosk_rejected"))
+        return _render(ctx, 404, error=ctx.t("pickup.kiosk_rejected"))
     if not found.live:  # already settled (a second press, or the job after a restart)
         return _render(ctx, receipt=True, collected=found.collected, left=found.left_behind)
     receipt = pickup_kiosk.doors_closed(app.deps, booking)

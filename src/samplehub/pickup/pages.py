@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
+from samplehub.core.domain.messages import message_id
 from samplehub.core.service.commands import Actor
-from samplehub.pickup.domain.booking import Booking
+from samplehub.pickup.domain.booking import Booking, BookingStatus
 from samplehub.pickup.domain.capacity import PickupWindow, WindowOffer
 from samplehub.pickup.domain.codes import qr_payload
 from samplehub.pickup.service import bookings as pickup
@@ -56,11 +57,22 @@ def _portal(
         offers=offers,
         bookings=bookings,
         moves=moves,
+        status_labels=STATUS_LABELS,
         **extra,
     )
 
 
-FIELD_LABELS = {"window": "pickup_window", "samples": "pickup_samples"}
+FIELD_LABELS = {
+    "window": message_id("pickup.window"),
+    "samples": message_id("pickup.samples"),
+}
+STATUS_LABELS = {
+    BookingStatus.BOOKED: message_id("pickup.status_booked"),
+    BookingStatus.STAGED: message_id("pickup.status_staged"),
+    BookingStatus.COLLECTED: message_id("pickup.status_collected"),
+    BookingStatus.CANCELLED: message_id("pickup.status_cancelled"),
+    BookingStatus.EXPIRED: message_id("pickup.status_expired"),
+}
 
 
 def _error(ctx: PageContext, error: DomainError) -> str:
@@ -69,7 +81,7 @@ def _error(ctx: PageContext, error: DomainError) -> str:
     if status_code == 404:
         raise error
     field = getattr(error, "field", "").split(".")[0]
-    label = ctx.t(FIELD_LABELS[field]) if field in FIELD_LABELS else ctx.t("error_title")
+    label = ctx.t(FIELD_LABELS[field]) if field in FIELD_LABELS else ctx.t("web.error_title")
     return f"{label}: {body['message']}"
 
 
@@ -179,7 +191,7 @@ def pickup_move(
 def _staff(ctx: PageContext) -> Actor:
     actor = login_required(ctx)
     if not actor.is_staff:
-        raise HTTPException(403, ctx.t("forbidden_title"))
+        raise HTTPException(403, ctx.t("web.forbidden_title"))
     return actor
 
 
@@ -196,6 +208,7 @@ def pickup_staff(ctx: Page, request: Request, report: str = "") -> Response:
         out_of_service=sorted(app.deps.out_of_service),
         report=report,
         now=app.deps.clock.now(),
+        status_labels=STATUS_LABELS,
     )
 
 

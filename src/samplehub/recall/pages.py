@@ -10,7 +10,6 @@ from fastapi.responses import Response
 
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.service.commands import Actor
-from samplehub.lab.service.services import LabServices
 from samplehub.recall.service import recall
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
@@ -21,20 +20,17 @@ Page = Annotated[PageContext, Depends(page_context)]
 SOON_DAYS = 60  # the list marks what is due within this many days
 
 
-def _recall(ctx: PageContext) -> tuple[Actor, LabServices]:
+def _recall(ctx: PageContext) -> Actor:
     actor = login_required(ctx)
-    labs = ctx.state.services.lab
-    if labs is None:
+    if ctx.state.services.lab is None:  # no certificates without the lab
         raise HTTPException(503, "the lab is not configured")
-    return actor, labs
+    return actor
 
 
-def _page(
-    ctx: PageContext, actor: Actor, labs: LabServices, status: int = 200, error: str = ""
-) -> Response:
+def _page(ctx: PageContext, actor: Actor, status: int = 200, error: str = "") -> Response:
     services = ctx.state.services
     customer = actor.customer_id if not actor.is_staff else None
-    items = recall.due_instruments(labs.deps, services.uow_factory, customer)
+    items = recall.due_instruments(services.uow_factory, customer)
     today = services.clock.now().date()
     return ctx.render(
         "recall.html",
@@ -49,21 +45,19 @@ def _page(
 
 @router.get("/recall")
 def due_list(ctx: Page) -> Response:
-    actor, labs = _recall(ctx)
-    return _page(ctx, actor, labs)
+    return _page(ctx, _recall(ctx))
 
 
 @router.post("/recall/preregister")
 async def preregister(ctx: Page) -> Response:
-    actor, labs = _recall(ctx)
+    actor = _recall(ctx)
     form = await ctx.request.form()
     csrf_required(ctx, str(form.get("csrf", "")))
     chosen = [str(value) for value in form.getlist("certificate")]
     try:
-        order = recall.preregister(
-            ctx.state.services.bus, labs.deps, ctx.state.services.uow_factory, actor, chosen
-        )
+        services = ctx.state.services
+        order = recall.preregister(services.bus.handle, services.uow_factory, actor, chosen)
     except DomainError as error:
         status, body = domain_error_body(error)
-        return _page(ctx, actor, labs, status, str(body["message"]))
+        return _page(ctx, actor, status, str(body["message"]))
     return _redirect(ctx, f"/orders?created={order}")

@@ -11,12 +11,13 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from samplehub.core.service.commands import Actor
-from samplehub.web.i18n import Translator, pick_locale
+from samplehub.web.i18n import Translator, install, pick_locale
 from samplehub.web.security import SESSION, csrf_ok, csrf_token, new_nonce, read_token
 from samplehub.web.state import AppState
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+install(TEMPLATES.env)
 SESSION_COOKIE = "sh_session"
 CSRF_COOKIE = "sh_csrf"
 LANG_COOKIE = "sh_lang"

@@ -45,7 +45,7 @@ def login_required(ctx: PageContext) -> Actor:
 
 def csrf_required(ctx: PageContext, token: str) -> None:
     if not ctx.csrf_valid(token):
-        raise HTTPException(403, ctx.t("csrf_failed"))
+        raise HTTPException(403, ctx.t("web.csrf_failed"))
 
 
 @router.get("/")
@@ -78,10 +78,10 @@ def login_submit(
         actor = login(ctx.state, username, password, client_address(request))
     except HTTPException as refused:
         wait = int((refused.headers or {}).get("Retry-After", "60"))
-        error = ctx.t("too_many", seconds=wait)
+        error = ctx.t("web.too_many", seconds=wait)
         return ctx.render("login.html", 429, error=error, username=username)
     if actor is None:
-        return ctx.render("login.html", 401, error=ctx.t("login_failed"), username=username)
+        return ctx.render("login.html", 401, error=ctx.t("web.login_failed"), username=username)
     settings = ctx.state.settings
     now = ctx.state.services.clock.now()
     token = issue_token(actor, settings.secret_key, SESSION, now, settings.session_hours)

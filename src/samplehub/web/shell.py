@@ -40,9 +40,9 @@ def error_page(
     if status_code == 303 and headers and "Location" in headers:
         return ctx.finish(RedirectResponse(headers["Location"], status_code=303))
     if status_code == 404:
-        title, message = ctx.t("not_found_title"), ctx.t("not_found_text")
+        title, message = ctx.t("web.not_found_title"), ctx.t("web.not_found_text")
     elif status_code == 403:
-        title = ctx.t("forbidden_title")
+        title = ctx.t("web.forbidden_title")
     else:
-        title = ctx.t("error_title")
+        title = ctx.t("web.error_title")
     return ctx.render("error.html", status_code, title=title, message=message, code=status_code)

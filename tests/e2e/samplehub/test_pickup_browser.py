@@ -134,7 +134,9 @@ def world(site: Site) -> World:
     site.clock.jump_to(_next_monday_8_cst() + timedelta(weeks=site.weeks))
     for booking in site.pickup.deps.bookings.live():
         pickup.cancel(site.pickup.deps, c.SYSTEM, booking.id, "left over by an earlier test")
-    site.pickup.deps.guards.save(KioskGuard("kiosk"))
+    with site.services.uow_factory() as uow:
+        uow.kiosk_guards.save(KioskGuard("kiosk"))
+        uow.commit()
     site.pickup.deps.out_of_service.clear()
     for door in site.sim.doors:
         site.sim.take(door)

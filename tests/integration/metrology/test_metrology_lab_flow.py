@@ -10,18 +10,21 @@ from pathlib import Path
 
 from lxml import etree
 
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
+from samplehub.core.service.commands import SYSTEM
 from samplehub.lab.adapters.certificates.dcc import DccXmlWriter, load_schema
 from samplehub.lab.adapters.certificates.institute import Institute
-from samplehub.lab.adapters.certificates.memory import (
-    InMemoryCertificateRepository,
-    InMemoryDocumentStore,
-)
+from samplehub.lab.adapters.certificates.memory import InMemoryDocumentStore
 from samplehub.lab.adapters.certificates.pdf import PdfCertificateRenderer
 from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
 from samplehub.lab.adapters.results_import.readers import SheetResultsReader
 from samplehub.lab.domain import demo
 from samplehub.lab.domain.certificate import APPROVER_ROLE, Actor, Status
 from samplehub.lab.service import certificates as lab
+from samplehub.lab.service import commands as lc
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "standards" / "dcc-3.1.2"
 INSTITUTE = Institute(
@@ -38,8 +41,13 @@ SHEET = (
 
 def test_sheet_to_failure_notice_pdf_and_dcc(tmp_path: Path) -> None:
     documents = InMemoryDocumentStore()
+    store = MemoryStore()
+
+    def units() -> MemoryAppUnitOfWork:
+        return MemoryAppUnitOfWork(store)
+
     deps = lab.LabDeps(
-        certificates=InMemoryCertificateRepository(),
+        certificates=lab.StoredCertificates(units),
         renderer=PdfCertificateRenderer(INSTITUTE),
         documents=documents,
         dcc=DccXmlWriter(INSTITUTE, SCHEMAS),
@@ -52,13 +60,19 @@ def test_sheet_to_failure_notice_pdf_and_dcc(tmp_path: Path) -> None:
         content.sample_id, content.customer, content.customer_address, content.instrument,
         content.standards, content.environment, content.performed_on,
     )  # fmt: skip
-    draft = lab.import_gauge_readings(
-        deps, header, demo.GAUGE, "readings.csv", SHEET.encode(), [Decimal(0)],
-        Actor("u1", "张三"), NOW,
+    handle = bootstrap.bootstrap(
+        Settings(), uow_factory=units, clock=FixedClock(NOW), hasher=PlainHasher(), lab=deps
+    ).bus.handle
+    draft = handle(
+        lc.ImportGaugeReadings(
+            SYSTEM, Actor("u1", "张三"), NOW, header, demo.GAUGE, "readings.csv",
+            SHEET.encode(), [Decimal(0)],
+        )
     )  # fmt: skip
-    lab.review(deps, draft.number, Actor("u2", "李四"), NOW)
-    lab.approve(deps, draft.number, Actor("u3", "王五", frozenset({APPROVER_ROLE})), NOW)
-    pdf = lab.issue(deps, draft.number, NOW)
+    approver = Actor("u3", "王五", frozenset({APPROVER_ROLE}))
+    handle(lc.ReviewCertificate(SYSTEM, Actor("u2", "李四"), NOW, draft.number))
+    handle(lc.ApproveCertificate(SYSTEM, approver, NOW, draft.number))
+    pdf = handle(lc.IssueCertificate(SYSTEM, approver, NOW, draft.number))
 
     record = lab.verify(deps, draft.number)
     assert record.status is Status.ISSUED

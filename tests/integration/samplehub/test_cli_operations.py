@@ -52,7 +52,9 @@ def test_upgrade_seed_verify_tamper(tmp_path: Path) -> None:
 
     intact = run(["audit", "verify"], data)
     assert intact.returncode == 0
-    assert "39 records" in intact.stdout
+    # 39 from the demo data and the new user, 4 steps of the demo certificate (entered,
+    # reviewed, approved, issued), each committed with the certificate
+    assert "43 records" in intact.stdout
 
     engine = create_engine(f"sqlite:///{data / 'samplehub.db'}")
     with engine.begin() as conn:

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,32 +10,23 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from samplehub.app import bootstrap
-from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo, seed_demo_certificates
 from samplehub.app.services import Services
 from samplehub.core.adapters.db import upgrade
 from samplehub.lab.adapters.certificates.dcc import load_schema
-from samplehub.lab.adapters.db import FileDocumentStore, SqlCertificateRepository
+from samplehub.lab.adapters.db import FileDocumentStore
 from samplehub.lab.domain.certificate import Status
 from samplehub.lab.domain.errors import WorkflowError
-from samplehub.lab.service.certificates import LabDeps
 
 SCHEMAS = Path(__file__).parents[3] / "standards" / "dcc-3.1.2"
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def deps(settings: Settings) -> Iterator[LabDeps]:
-    deps = bootstrap.lab_deps(settings)
-    yield deps
-    assert isinstance(deps.certificates, SqlCertificateRepository)
-    deps.certificates.engine.dispose()
-
-
-def test_issued_certificate_is_stored_and_frozen(services: Services, deps: LabDeps) -> None:
+def test_issued_certificate_is_stored_and_frozen(services: Services) -> None:
+    assert services.lab is not None
+    deps = services.lab.deps
     made = seed_demo(services)
-    (number,) = seed_demo_certificates(deps, made, NOW)
+    (number,) = seed_demo_certificates(services, made, NOW)
     stored = deps.certificates.get(number)
     assert stored is not None
     assert stored.status is Status.ISSUED
@@ -47,10 +37,11 @@ def test_issued_certificate_is_stored_and_frozen(services: Services, deps: LabDe
     assert pdf.startswith(b"%PDF")
 
     tampered = replace(stored, content=replace(stored.content, customer="someone else"))
-    with pytest.raises(WorkflowError, match="content is fixed"):
-        deps.certificates.save(tampered)
+    with pytest.raises(WorkflowError, match="content is fixed"), services.uow_factory() as uow:
+        uow.certificates.save(tampered)
     assert deps.certificates.get(number) == stored
-    assert deps.certificates.next_sequence(2026) == 2
+    with services.uow_factory() as uow:
+        assert uow.certificates.next_sequence(2026) == 2
 
 
 def test_document_names_stay_inside_their_folder(tmp_path: Path) -> None:

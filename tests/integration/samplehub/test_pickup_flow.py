@@ -14,19 +14,19 @@ import pytest
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
-from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.core.domain import audit
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.service import commands as c
 from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
 from samplehub.pickup.adapters.lockers.register_map import LockerBank, load_bank
-from samplehub.pickup.adapters.memory import ListNotifier, MemoryBookings, MemoryKioskGuards
+from samplehub.pickup.adapters.memory import ListNotifier
 from samplehub.pickup.domain.capacity import CompartmentSize, PickupPolicy
 from samplehub.pickup.domain.codes import CodeHasher
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
-from samplehub.pickup.service.lifecycle import BusSampleLifecycle
 from samplehub.simulation.lockers import SimulatedLoader, SimulatedLocker
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"
@@ -45,18 +45,19 @@ def world(sim: SimulatedLocker) -> Iterator[tuple[Services, MemoryStore, pickup.
     store = MemoryStore()
     clock = FixedClock(START)
     services = bootstrap.bootstrap(
-        Settings(), uow_factory=lambda: MemoryUnitOfWork(store), clock=clock, hasher=PlainHasher()
+        Settings(),
+        uow_factory=lambda: MemoryAppUnitOfWork(store),
+        clock=clock,
+        hasher=PlainHasher(),
     )
     lockers = ModbusLockerController(LockerBank({"C1": sim.cabinet("C1")}))
-    deps = pickup.PickupDeps(
-        bookings=MemoryBookings(),
-        guards=MemoryKioskGuards(),
-        lockers=lockers,
-        notifier=ListNotifier(),
-        lifecycle=BusSampleLifecycle(services.bus.handle),
-        clock=clock,
-        hasher=CodeHasher(b"integration-key-0123456789"),
-        policy=PickupPolicy(opening=time(9), closing=time(17)),
+    deps = bootstrap.pickup_deps(
+        services,
+        lockers,
+        ListNotifier(),
+        clock,
+        CodeHasher(b"integration-key-0123456789"),
+        PickupPolicy(opening=time(9), closing=time(17)),
     )
     yield services, store, deps
     lockers.close()
@@ -154,9 +155,9 @@ def test_uncollected_path_returns_the_sample_to_storage(
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at = window.end + timedelta(days=3, seconds=1)
     assert pickup_kiosk.expire_overdue(deps) == [booking_id]
-    assert store.samples[sample].state is SampleState.IN_TRANSIT
-    services.bus.handle(c.ApplyTransition(c.SYSTEM, sample, "store", "storage_slot:A-01-1-02"))
+    # the robot took it back to the slot it came from, in the expiry's transaction
     assert store.samples[sample].state is SampleState.STORED
+    assert str(store.samples[sample].location) == "storage_slot:A-01-1-01"
     _consistent(store)
 
 

@@ -5,22 +5,18 @@ the attempt log (which never holds a code)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
 
-from samplehub.app.config import Settings
+from samplehub.app import bootstrap
 from samplehub.app.services import Services
-from samplehub.core.adapters.db import make_engine
 from samplehub.core.adapters.memory import FixedClock
 from samplehub.core.domain.errors import Conflict
-from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import LocationKind
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
-from samplehub.pickup.adapters import tables as pt
-from samplehub.pickup.adapters.db import SqlBookings, SqlCodeAttempts, SqlKioskGuards
 from samplehub.pickup.adapters.lockers.memory import MemoryLockers
 from samplehub.pickup.adapters.memory import ListNotifier
 from samplehub.pickup.domain.booking import Booking
@@ -33,48 +29,43 @@ from samplehub.pickup.service.kiosk import KioskVerdict
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 08:00 in China
 
 
-class NoLifecycle:
-    def __init__(self) -> None:
-        self.moves: list[tuple[str, str]] = []
-
-    def stage(self, sample_number: str, location: Location, actor: str) -> None:
-        self.moves.append(("stage", sample_number))
-
-    def collect(self, sample_number: str, actor: str) -> None:
-        self.moves.append(("collect", sample_number))
-
-    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
-        self.moves.append(("expire", sample_number))
+def ready_sample(services: Services) -> tuple[str, str, str]:
+    """(customer id, order, sample): a sample serviced and back in storage slot A-01-1-01."""
+    bus = services.bus
+    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43"))
+    order = bus.handle(
+        c.CreateOrder(c.SYSTEM, customer, "calibration", [{"instrument_type": "压力表"}])
+    )
+    sample = bus.handle(c.RegisterSample(c.SYSTEM, order, {"instrument_type": "压力表"}))
+    for transition, where in [
+        ("receive", "intake_platform:K1"),
+        ("start_transport", "robot:R1"),
+        ("deliver_to_lab", "lab_bench:B1"),
+        ("complete_service", None),
+        ("start_transport", "robot:R1"),
+        ("store", "storage_slot:A-01-1-01"),
+    ]:
+        bus.handle(c.ApplyTransition(c.SYSTEM, sample, transition, where))
+    return customer, order, sample
 
 
 @pytest.fixture
-def engine(services: Services, settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(settings.resolved_database_url(), settings.data_dir)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def deps(engine: Engine) -> pickup.PickupDeps:
+def deps(services: Services) -> pickup.PickupDeps:
     lockers = MemoryLockers([Compartment(f"C1-0{n}", CompartmentSize.M) for n in range(1, 5)])
-    return pickup.PickupDeps(
-        bookings=SqlBookings(engine),
-        guards=SqlKioskGuards(engine),
-        lockers=lockers,
-        notifier=ListNotifier(),
-        lifecycle=NoLifecycle(),
-        clock=FixedClock(START),
-        hasher=CodeHasher(b"integration-key-0123456789"),
-        policy=PickupPolicy(opening=time(9), closing=time(17)),
-        attempts=SqlCodeAttempts(engine),
+    return bootstrap.pickup_deps(
+        services,
+        lockers,
+        ListNotifier(),
+        FixedClock(START),
+        CodeHasher(b"integration-key-0123456789"),
+        PickupPolicy(opening=time(9), closing=time(17)),
     )
 
 
-def _book_and_stage(deps: pickup.PickupDeps, sample: str = "JX2026-000001") -> str:
+def _book_and_stage(deps: pickup.PickupDeps, services: Services) -> tuple[str, str]:
+    customer, order, sample = ready_sample(services)
     window = pickup.offer(deps, [CompartmentSize.M])[0].window
-    booking_id = pickup.book(
-        deps, c.SYSTEM, "WT2026-000001", "cust", {sample: CompartmentSize.M}, window
-    )
+    booking_id = pickup.book(deps, c.SYSTEM, order, customer, {sample: CompartmentSize.M}, window)
     where = pickup.open_for_loading(deps, booking_id, sample)
     assert isinstance(deps.lockers, MemoryLockers)
     deps.lockers.occupied.add(where.code)
@@ -82,26 +73,34 @@ def _book_and_stage(deps: pickup.PickupDeps, sample: str = "JX2026-000001") -> s
     assert pickup.confirm_placed(deps, booking_id, sample, where)
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at = window.start
-    return booking_id
+    return booking_id, sample
 
 
 def test_a_booking_round_trips_and_its_events_join_the_custody_chain(
     deps: pickup.PickupDeps, services: Services
 ) -> None:
-    booking_id = _book_and_stage(deps)
+    booking_id, sample = _book_and_stage(deps, services)
     stored = deps.bookings.get(booking_id)
     assert stored is not None
-    assert stored.placements["JX2026-000001"].kind is LocationKind.LOCKER_COMPARTMENT
+    assert stored.placements[sample].kind is LocationKind.LOCKER_COMPARTMENT
     assert stored.code is not None
     assert stored.code.valid_until > stored.window.end
     assert stored.window.start.tzinfo is not None
     assert [b.id for b in deps.bookings.live()] == [booking_id]
     with services.uow_factory() as uow:
         records = uow.audit.records()
+        staged = uow.samples.get(sample)
+    assert staged is not None
+    assert staged.state is SampleState.STAGED
     types = [r.event_type for r in records]
-    assert types[:3] == ["PickupBooked", "PickupCodeIssued", "PickupSamplePlaced"]
+    assert types[-4:] == [
+        "PickupBooked",
+        "PickupCodeIssued",
+        "PickupSamplePlaced",
+        "SampleTransitioned",  # staged in the same transaction as the placement
+    ]
     placed = next(r for r in records if r.event_type == "PickupSamplePlaced")
-    assert placed.sample_number == "JX2026-000001"
+    assert placed.sample_number == sample
     assert queries.verify_audit(services.uow_factory).ok
     assert isinstance(deps.notifier, ListNotifier)
     code = deps.notifier.codes[booking_id]
@@ -112,17 +111,19 @@ def test_a_booking_round_trips_and_its_events_join_the_custody_chain(
 def test_a_stale_save_is_refused_and_leaves_the_row_and_chain_as_they_were(
     deps: pickup.PickupDeps, services: Services
 ) -> None:
-    booking_id = _book_and_stage(deps)
+    booking_id, _ = _book_and_stage(deps, services)
     first, second = deps.bookings.get(booking_id), deps.bookings.get(booking_id)
     assert first is not None
     assert second is not None
-    first.cancel("first", "a", START)
-    deps.bookings.save(first)
+    with services.uow_factory() as uow:
+        first.cancel("first", "a", START)
+        uow.bookings.save(first)
+        uow.commit()
     with services.uow_factory() as uow:
         before = len(uow.audit.records())
     second.cancel("second", "b", START)
-    with pytest.raises(Conflict):
-        deps.bookings.save(second)
+    with services.uow_factory() as uow, pytest.raises(Conflict):
+        uow.bookings.save(second)
     with services.uow_factory() as uow:
         assert len(uow.audit.records()) == before
     again = deps.bookings.get(booking_id)
@@ -130,30 +131,42 @@ def test_a_stale_save_is_refused_and_leaves_the_row_and_chain_as_they_were(
     assert again.version == first.version
 
 
-class RacingBookings:
-    """Lets both kiosks load the booking before either saves it."""
-
-    def __init__(self, inner: SqlBookings) -> None:
-        self.inner = inner
-        self.barrier = threading.Barrier(2, timeout=10)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
-
-    def by_code_digest(self, digest: str) -> Booking | None:
-        found = self.inner.by_code_digest(digest)
-        self.barrier.wait()
-        return found
-
-
 def test_two_kiosks_entering_the_same_code_at_once_exactly_one_wins(
-    deps: pickup.PickupDeps, engine: Engine
+    deps: pickup.PickupDeps, services: Services
 ) -> None:
-    booking_id = _book_and_stage(deps)
+    booking_id, _ = _book_and_stage(deps, services)
     assert isinstance(deps.notifier, ListNotifier)
     code = deps.notifier.codes[booking_id]
-    assert isinstance(deps.bookings, SqlBookings)
-    deps.bookings = RacingBookings(deps.bookings)  # type: ignore[assignment]
+    both_loaded = threading.Barrier(2, timeout=10)
+    first_reads = [0]
+    lock = threading.Lock()
+    make = services.bus.uow_factory
+
+    def racing() -> object:
+        """Units of work whose first two code look-ups wait for each other."""
+        uow = make()
+        uow_enter = uow.__enter__
+
+        def enter() -> object:
+            entered = uow_enter()
+            lookup = uow.bookings.by_code_digest
+
+            def by_code_digest(digest: str) -> Booking | None:
+                found = lookup(digest)
+                with lock:
+                    first_reads[0] += 1
+                    wait = first_reads[0] <= 2
+                if wait:
+                    both_loaded.wait()
+                return found
+
+            uow.bookings.by_code_digest = by_code_digest  # type: ignore[method-assign]
+            return entered
+
+        uow.__enter__ = enter  # type: ignore[method-assign]
+        return uow
+
+    services.bus.uow_factory = racing  # type: ignore[assignment]
     answers: dict[str, pickup_kiosk.KioskAnswer] = {}
 
     def kiosk(name: str) -> None:
@@ -163,29 +176,36 @@ def test_two_kiosks_entering_the_same_code_at_once_exactly_one_wins(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(20)
+        thread.join(30)
+    services.bus.uow_factory = make
     verdicts = sorted(a.verdict.value for a in answers.values())
     assert verdicts == [KioskVerdict.ACCEPTED.value, KioskVerdict.REJECTED.value]
     opened = [a.opened for a in answers.values() if a.verdict is KioskVerdict.ACCEPTED]
     assert len(opened[0]) == 1
-    with engine.connect() as conn:
-        rows = conn.execute(select(pt.pickup_code_attempts)).all()
+    assert deps.attempts is not None
+    rows = deps.attempts.recent(10)
     assert sorted(r.verdict for r in rows) == ["accepted", "rejected"]
     assert all(code not in (r.reason + (r.booking_id or "")) for r in rows)
 
 
-def test_kiosk_guard_lockout_survives_a_restart(deps: pickup.PickupDeps, engine: Engine) -> None:
+def test_kiosk_guard_lockout_survives_a_restart(
+    deps: pickup.PickupDeps, services: Services
+) -> None:
     for _ in range(5):
         answer = pickup_kiosk.enter_code(deps, "K9", "000001")
         assert answer.verdict is KioskVerdict.REJECTED
-    fresh = SqlKioskGuards(engine).get("K9")
+    with services.uow_factory() as uow:
+        fresh = uow.kiosk_guards.get("K9")
     assert fresh.locked(START)
     assert fresh.locked_until == START + timedelta(minutes=5)
     assert pickup_kiosk.enter_code(deps, "K9", "000002").verdict is KioskVerdict.LOCKED
-    guards = SqlKioskGuards(engine)
-    guards.save(KioskGuard("K8", [START], None))
-    assert guards.get("K8").wrong_at == [START]
-    attempts = SqlCodeAttempts(engine).recent(10)
+    with services.uow_factory() as uow:
+        uow.kiosk_guards.save(KioskGuard("K8", [START], None))
+        uow.commit()
+    with services.uow_factory() as uow:
+        assert uow.kiosk_guards.get("K8").wrong_at == [START]
+    assert deps.attempts is not None
+    attempts = deps.attempts.recent(10)
     assert [a.verdict for a in attempts[:2]] == ["locked", "rejected"]
     assert all(a.kiosk_id == "K9" for a in attempts)
 
@@ -193,17 +213,21 @@ def test_kiosk_guard_lockout_survives_a_restart(deps: pickup.PickupDeps, engine:
 def test_expiry_revokes_the_code_and_records_it(
     deps: pickup.PickupDeps, services: Services
 ) -> None:
-    booking_id = _book_and_stage(deps)
+    booking_id, sample = _book_and_stage(deps, services)
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at += timedelta(days=4)
     assert pickup_kiosk.expire_overdue(deps) == [booking_id]
     assert deps.bookings.live() == []
     with services.uow_factory() as uow:
         types = [r.event_type for r in uow.audit.records()]
-    assert types[-1] == "PickupExpired"
+        returned = uow.samples.get(sample)
+    assert types[-3:] == ["PickupExpired", "SampleTransitioned", "SampleTransitioned"]
     expired = deps.bookings.get(booking_id)
     assert expired is not None
     assert expired.status.value == "expired"
     assert expired.code_state(deps.clock.now()).value == "revoked"
-    assert isinstance(deps.lifecycle, NoLifecycle)
-    assert deps.lifecycle.moves[-1] == ("expire", "JX2026-000001")
+    assert returned is not None
+    assert (returned.state, str(returned.location)) == (
+        SampleState.STORED,
+        "storage_slot:A-01-1-01",
+    )

@@ -73,7 +73,7 @@ def issued(services: Services, settings: Settings) -> tuple[dict[str, str], Cert
     """The demo data with its issued verification certificate (a gauge, 6-month interval)."""
     made = seed_demo(services)
     assert services.lab is not None
-    [number] = seed_demo_certificates(services.lab.deps, made, services.clock.now())
+    [number] = seed_demo_certificates(services, made, services.clock.now())
     return made, lab.get(services.lab.deps, number)
 
 

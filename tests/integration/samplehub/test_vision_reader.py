@@ -13,6 +13,7 @@ from PIL import Image
 from samplehub.intake.adapters.vision.reader import RapidNameplateVision
 from samplehub.intake.service.ports import MAX_IMAGE_BYTES, UnreadableImageError, VisionResult
 from samplehub.simulation.nameplate_score import field_accuracy
+from samplehub.web.i18n import translate
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates"
 
@@ -90,8 +91,9 @@ def test_unusable_files_get_a_clear_error(
     with pytest.raises(UnreadableImageError) as caught:
         vision.read_image(data, "upload.jpg")
     assert caught.value.field == field
-    assert "upload.jpg" in caught.value.message("en")
-    assert "upload.jpg" in caught.value.message("zh-CN")
+    text = caught.value.text
+    assert "upload.jpg" in translate("en", text.id, text.params)
+    assert "upload.jpg" in translate("zh-CN", text.id, text.params)
 
 
 def test_a_gif_is_refused_by_format(vision: RapidNameplateVision) -> None:

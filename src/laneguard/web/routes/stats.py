@@ -12,7 +12,7 @@ from laneguard.records.domain.stats import Dimension, Period, percent
 from laneguard.records.service.statistics import to_csv
 from laneguard.web.charts import stacked_bars
 from laneguard.web.context import Pages
-from laneguard.web.i18n import translator
+from laneguard.web.i18n import CLASSES, DIMENSIONS, OUTCOMES
 
 
 def routes(pages: Pages) -> APIRouter:
@@ -36,16 +36,18 @@ def routes(pages: Pages) -> APIRouter:
         by: Dimension = Dimension.DAY,
     ) -> HTMLResponse:
         p = period(start, end)
-        labels = translator(pages.locale(request))
+        t = pages.translator(request)
+        # the charts' legends (outcomes) and the names of classes under their bars
+        labels = {str(key): t(msgid) for key, msgid in (CLASSES | OUTCOMES).items()}
         rows = ctx.stats.rows(p, by)
         lanes = ctx.stats.rows(p, Dimension.LANE)
         classes = ctx.stats.rows(p, Dimension.CLASS)
         yoy = ctx.stats.year_over_year(p)
         total = yoy.current
         charts = [
-            stacked_bars(rows, labels, f"{labels['incidents']} · {labels[by.value]}"),
-            stacked_bars(lanes, labels, labels["lane"]),
-            stacked_bars(classes, labels, labels["class"]),
+            stacked_bars(rows, labels, f"{t('records.incidents')} · {t(DIMENSIONS[by])}"),
+            stacked_bars(lanes, labels, t("records.lane")),
+            stacked_bars(classes, labels, t("records.class")),
         ]
         return pages.page(
             request,

@@ -18,6 +18,7 @@ from laneguard.alerting.service.ports import DecryptionError
 from laneguard.alerting.service.terminals import EnrolmentLockedError, EnrolmentRefusedError
 from laneguard.core.domain.records import IncidentAlreadyClosedError
 from laneguard.web.context import Pages, incident_json
+from laneguard.web.i18n import CLASSES, OUTCOMES, message_id
 
 
 class EnrolRequest(BaseModel):
@@ -26,13 +27,26 @@ class EnrolRequest(BaseModel):
     code: str
 
 
+# what terminal.js shows, by the names it looks them up under (with classes and outcomes)
+SCRIPT_TEXTS = {
+    "enrol": message_id("alerting.enrol"),
+    "outcome": message_id("alerting.outcome"),
+    "snapshot": message_id("alerting.snapshot"),
+    "camera": message_id("alerting.camera"),
+    "lane": message_id("alerting.lane"),
+}
+
+
 def routes(pages: Pages) -> APIRouter:
     ctx = pages.ctx
     router = APIRouter()
 
     @router.get("/terminal", response_class=HTMLResponse)
     def terminal_page(request: Request) -> HTMLResponse:
-        return pages.page(request, "terminal.html")
+        t = pages.translator(request)
+        labels = {str(key): t(msgid) for key, msgid in (CLASSES | OUTCOMES).items()}
+        texts = {key: t(msgid) for key, msgid in SCRIPT_TEXTS.items()} | labels
+        return pages.page(request, "terminal.html", texts=texts)
 
     @router.post("/api/terminals", status_code=201)
     def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:

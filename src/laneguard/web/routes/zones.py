@@ -11,7 +11,20 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from laneguard.detection.service.ports import LayoutInvalidError
 from laneguard.detection.service.zone_editor import UnknownCameraError, ZoneEditorService
 from laneguard.web.context import Pages
-from laneguard.web.i18n import translator
+from laneguard.web.i18n import message_id
+
+# what zones.js shows, by the names it looks them up under
+SCRIPT_TEXTS = {
+    "ze_points": message_id("detection.ze_points"),
+    "ze_lane": message_id("detection.ze_lane"),
+    "ze_remove": message_id("detection.ze_remove"),
+    "ze_no_snapshot": message_id("detection.ze_no_snapshot"),
+    "ze_invalid": message_id("detection.ze_invalid"),
+    "ze_saved": message_id("detection.ze_saved"),
+    "ze_saved_live": message_id("detection.ze_saved_live"),
+    "ze_need_name": message_id("detection.ze_need_name"),
+    "ze_need_points": message_id("detection.ze_need_points"),
+}
 
 
 def routes(pages: Pages) -> APIRouter:
@@ -26,7 +39,8 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/zones", response_class=HTMLResponse, dependencies=guarded)
     def zones_page(request: Request, camera: str | None = None) -> HTMLResponse:
         cameras = editor().cameras()
-        texts = {k: v for k, v in translator(pages.locale(request)).items() if k.startswith("ze_")}
+        t = pages.translator(request)
+        texts = {key: t(msgid) for key, msgid in SCRIPT_TEXTS.items()}
         chosen = camera if camera in cameras else (cameras[0] if cameras else None)
         return pages.page(request, "zones.html", cameras=cameras, camera=chosen, texts=texts)
 

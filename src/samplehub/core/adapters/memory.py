@@ -1,22 +1,26 @@
 """In-memory implementations of the ports, for unit tests and quick experiments.
 
-A rollback restores a deep copy taken when the unit of work was entered, so these fakes keep
-the same all-or-nothing promise as the database adapters.
+A rollback restores a snapshot taken when the unit of work was entered, so these fakes keep
+the same all-or-nothing promise as the database adapters. One unit of work at a time holds the
+store (like SQLite's single writer), so threads see each other's work only once committed.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.model import Customer, Order, Sample, User
 from samplehub.core.service.ports import Page, SampleFilter
-from samplehub.core.service.unit_of_work import HasEvents, UnitOfWorkBase
+from samplehub.core.service.unit_of_work import UnitOfWorkBase
+
+_DATA = ("customers", "users", "orders", "samples", "audit", "counters", "tables")
 
 
 @dataclass
@@ -27,9 +31,22 @@ class MemoryStore:
     samples: dict[str, Sample] = field(default_factory=dict)
     audit: list[AuditRecord] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    # the slices' rows (certificates, bookings, ...), one dict per table, keyed by primary key;
+    # their repositories store and hand out copies and never change a stored row in place
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    def table(self, name: str) -> dict[str, Any]:
+        return self.tables.setdefault(name, {})
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> MemoryStore:
+        """A copy of the data with a lock of its own (a lock cannot be copied)."""
+        return MemoryStore(**{name: copy.deepcopy(getattr(self, name), memo) for name in _DATA})
 
 
-class _Repo:
+class MemoryRepository:
+    """Base of the in-memory repositories, the slices' included: the store and ``seen``."""
+
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self.uow = uow
 
@@ -43,7 +60,7 @@ class _Repo:
         return item
 
 
-class MemoryCustomers(_Repo):
+class MemoryCustomers(MemoryRepository):
     def add(self, customer: Customer) -> None:
         self.store.customers[customer.id] = self._seen(customer)
 
@@ -58,7 +75,7 @@ class MemoryCustomers(_Repo):
         return sorted(self.store.customers.values(), key=lambda c: c.name)
 
 
-class MemoryUsers(_Repo):
+class MemoryUsers(MemoryRepository):
     def add(self, user: User) -> None:
         self.store.users[user.username] = self._seen(user)
 
@@ -69,7 +86,7 @@ class MemoryUsers(_Repo):
         return sorted(self.store.users.values(), key=lambda u: u.username)
 
 
-class MemoryOrders(_Repo):
+class MemoryOrders(MemoryRepository):
     def add(self, order: Order) -> None:
         self.store.orders[order.number] = self._seen(order)
 
@@ -86,7 +103,7 @@ class MemoryOrders(_Repo):
         return Page(orders[offset : offset + limit], len(orders), offset, limit)
 
 
-class MemorySamples(_Repo):
+class MemorySamples(MemoryRepository):
     def add(self, sample: Sample) -> None:
         self.store.samples[sample.number] = self._seen(sample)
 
@@ -115,7 +132,7 @@ class MemorySamples(_Repo):
         return [self._seen(s) for s in sorted(found, key=lambda s: s.number)]
 
 
-class MemoryAudit(_Repo):
+class MemoryAudit(MemoryRepository):
     def last(self) -> AuditRecord | None:
         return self.store.audit[-1] if self.store.audit else None
 
@@ -126,7 +143,7 @@ class MemoryAudit(_Repo):
         return [r for r in self.store.audit if sample_number in (None, r.sample_number)]
 
 
-class MemorySequences(_Repo):
+class MemorySequences(MemoryRepository):
     def next(self, name: str) -> int:
         self.store.counters[name] = self.store.counters.get(name, 0) + 1
         return self.store.counters[name]
@@ -135,8 +152,9 @@ class MemorySequences(_Repo):
 class MemoryUnitOfWork(UnitOfWorkBase):
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
-        self.seen: list[HasEvents] = []
-        self._snapshot: MemoryStore | None = None
+        self.seen = []
+        self._snapshot: dict[str, Any] | None = None
+        self._held = False
         self.customers = MemoryCustomers(self)
         self.users = MemoryUsers(self)
         self.orders = MemoryOrders(self)
@@ -145,14 +163,20 @@ class MemoryUnitOfWork(UnitOfWorkBase):
         self.sequences = MemorySequences(self)
         self.commits = 0
 
-    def __enter__(self) -> MemoryUnitOfWork:
+    def __enter__(self) -> Self:
+        self.store.lock.acquire()
+        self._held = True
         super().__enter__()
-        self.seen = []
-        self._snapshot = copy.deepcopy(self.store)
+        self._snapshot = _snapshot(self.store)
         return self
 
-    def _seen(self) -> Iterable[HasEvents]:
-        return list(self.seen)
+    def __exit__(self, *exc: object) -> None:
+        try:
+            super().__exit__(*exc)
+        finally:
+            if self._held:
+                self._held = False
+                self.store.lock.release()
 
     def _commit(self) -> None:
         self._snapshot = None
@@ -160,10 +184,24 @@ class MemoryUnitOfWork(UnitOfWorkBase):
 
     def rollback(self) -> None:
         if self._snapshot is not None:
-            restored = self._snapshot
-            for name in ("customers", "users", "orders", "samples", "audit", "counters"):
-                setattr(self.store, name, getattr(restored, name))
+            for name, value in self._snapshot.items():
+                setattr(self.store, name, value)
             self._snapshot = None
+
+
+def _snapshot(store: MemoryStore) -> dict[str, Any]:
+    """What a rollback restores. The core's aggregates are handed out live and changed in place,
+    so they are copied deep; the chain is append-only and the slices' rows are replaced, never
+    changed, so copying their containers is enough (and keeps big stores quick)."""
+    return {
+        "customers": copy.deepcopy(store.customers),
+        "users": copy.deepcopy(store.users),
+        "orders": copy.deepcopy(store.orders),
+        "samples": copy.deepcopy(store.samples),
+        "audit": list(store.audit),
+        "counters": dict(store.counters),
+        "tables": {name: dict(rows) for name, rows in store.tables.items()},
+    }
 
 
 class FixedClock:

@@ -7,6 +7,7 @@ is a check character computed modulo 31 over the first 17 with fixed weights 3^i
 from __future__ import annotations
 
 from samplehub.core.domain.errors import InvalidValue
+from samplehub.core.domain.messages import Message
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -25,8 +26,13 @@ def validate_credit_code(value: str, field: str = "credit_code") -> str:
     """Return the code in canonical form (upper case, trimmed) or raise InvalidValue."""
     code = value.strip().upper()
     if len(code) != 18 or any(ch not in ALPHABET for ch in code):
-        raise InvalidValue(field, value, _ALLOWED)
+        raise InvalidValue(field, value, _ALLOWED, Message("core.allowed_credit_code"))
     expected = check_character(code[:17])
     if code[17] != expected:
-        raise InvalidValue(field, value, f"check character {expected!r} (GB 32100-2015)")
+        raise InvalidValue(
+            field,
+            value,
+            f"check character {expected!r} (GB 32100-2015)",
+            Message("core.allowed_check_character", {"expected": expected}),
+        )
     return code

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from samplehub.core.domain.messages import Message
+
 
 class SampleHubError(Exception):
     """The root of every error SampleHub raises: the edges (API, pages, CLI, device loops) catch
@@ -15,12 +17,19 @@ class DomainError(SampleHubError):
 
 
 class InvalidValue(DomainError):
-    """A field holds a value outside what is allowed."""
+    """A field holds a value outside what is allowed.
 
-    def __init__(self, field: str, value: object, allowed: str) -> None:
+    ``allowed`` is the English the API answers with; ``allowed_message``, where given, names the
+    same in the catalogue, so a page can say it in the visitor's language.
+    """
+
+    def __init__(
+        self, field: str, value: object, allowed: str, allowed_message: Message | None = None
+    ) -> None:
         self.field = field
         self.value = value
         self.allowed = allowed
+        self.allowed_message = allowed_message
         super().__init__(f"{field}: {value!r} is not valid; allowed: {allowed}")
 
 

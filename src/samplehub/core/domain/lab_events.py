@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from samplehub.core.domain.events import Event
+from samplehub.core.domain.messages import message_id
 
-STEPS: dict[str, tuple[str, str]] = {
-    "entered": ("检定/校准结果已录入", "Results entered"),
-    "revised": ("结果已修改", "Results revised"),
-    "reviewed": ("证书已核验", "Certificate reviewed"),
-    "returned": ("证书退回修改", "Certificate returned for rework"),
-    "approved": ("证书已批准", "Certificate approved"),
-    "issued": ("证书已签发", "Certificate issued"),
-    "superseded": ("证书已被更正证书替代", "Certificate superseded by a correction"),
+STEPS: dict[str, str] = {  # step -> the catalogue message id of its timeline title
+    "entered": message_id("core.cert_step_entered"),
+    "revised": message_id("core.cert_step_revised"),
+    "reviewed": message_id("core.cert_step_reviewed"),
+    "returned": message_id("core.cert_step_returned"),
+    "approved": message_id("core.cert_step_approved"),
+    "issued": message_id("core.cert_step_issued"),
+    "superseded": message_id("core.cert_step_superseded"),
 }
 
 

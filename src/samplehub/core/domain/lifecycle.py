@@ -16,6 +16,7 @@ import enum
 from dataclasses import dataclass
 
 from samplehub.core.domain.locations import LocationKind
+from samplehub.core.domain.messages import message_id
 
 
 class SampleState(enum.StrEnum):
@@ -97,15 +98,16 @@ def allowed_transitions(state: SampleState) -> frozenset[Transition]:
     return frozenset(t for t, rule in RULES.items() if state in rule.sources)
 
 
-LABELS: dict[SampleState, tuple[str, str]] = {
-    S.REGISTERED: ("已登记", "Registered"),
-    S.RECEIVED: ("已收样", "Received"),
-    S.STORED: ("已入库", "In storage"),
-    S.IN_TRANSIT: ("运送中", "In transit"),
-    S.IN_LAB: ("检测中", "In the lab"),
-    S.CALIBRATED: ("已完成检测", "Service completed"),
-    S.STAGED: ("待取件", "Ready for pickup"),
-    S.COLLECTED: ("已取件", "Collected"),
-    S.REJECTED: ("拒收", "Rejected"),
-    S.ON_HOLD: ("异常挂起", "On hold"),
+# What each state is called on pages and in the API: a catalogue message id per state.
+LABELS: dict[SampleState, str] = {
+    S.REGISTERED: message_id("core.state_registered"),
+    S.RECEIVED: message_id("core.state_received"),
+    S.STORED: message_id("core.state_stored"),
+    S.IN_TRANSIT: message_id("core.state_in_transit"),
+    S.IN_LAB: message_id("core.state_in_lab"),
+    S.CALIBRATED: message_id("core.state_calibrated"),
+    S.STAGED: message_id("core.state_staged"),
+    S.COLLECTED: message_id("core.state_collected"),
+    S.REJECTED: message_id("core.state_rejected"),
+    S.ON_HOLD: message_id("core.state_on_hold"),
 }

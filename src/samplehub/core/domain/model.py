@@ -26,6 +26,7 @@ from samplehub.core.domain.events import (
 )
 from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import Message
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -39,17 +40,28 @@ def _enum_value(kind: type[E], field_name: str, value: object) -> E:
         return kind(value)
     except ValueError:
         allowed = ", ".join(str(m.value) for m in kind)
-        raise InvalidValue(field_name, value, allowed) from None
+        one_of = Message("core.allowed_one_of", {"values": allowed})
+        raise InvalidValue(field_name, value, allowed, one_of) from None
 
 
 def _text(field_name: str, value: str | None, max_len: int, required: bool = True) -> str | None:
     if value is None or not value.strip():
         if required:
-            raise InvalidValue(field_name, value, f"non-empty text of at most {max_len} characters")
+            raise InvalidValue(
+                field_name,
+                value,
+                f"non-empty text of at most {max_len} characters",
+                Message("core.allowed_text", {"max_len": max_len}),
+            )
         return None
     value = value.strip()
     if len(value) > max_len:
-        raise InvalidValue(field_name, value, f"at most {max_len} characters")
+        raise InvalidValue(
+            field_name,
+            value,
+            f"at most {max_len} characters",
+            Message("core.allowed_max_chars", {"max_len": max_len}),
+        )
     return value
 
 
@@ -89,7 +101,12 @@ class Contact:
     def __post_init__(self) -> None:
         _text("contact.name", self.name, 40)
         if not _PHONE.match(self.phone):
-            raise InvalidValue("contact.phone", self.phone, "a phone number of 6 to 20 digits")
+            raise InvalidValue(
+                "contact.phone",
+                self.phone,
+                "a phone number of 6 to 20 digits",
+                Message("core.allowed_phone"),
+            )
         if self.email is not None and (len(self.email) > 120 or not _EMAIL.match(self.email)):
             raise InvalidValue("contact.email", self.email, "an email address such as a@b.cn")
 
@@ -254,15 +271,26 @@ class Instrument:
             _text(f"instrument.{name}", getattr(self, name), 80, required=False)
         if (self.range_min is None) != (self.range_max is None):
             raise InvalidValue(
-                "instrument.range", (self.range_min, self.range_max), "both bounds or neither"
+                "instrument.range",
+                (self.range_min, self.range_max),
+                "both bounds or neither",
+                Message("core.allowed_both_bounds"),
             )
         if self.range_min is not None and self.range_max is not None:
             if self.range_min >= self.range_max:
                 raise InvalidValue(
-                    "instrument.range_max", str(self.range_max), f"greater than {self.range_min}"
+                    "instrument.range_max",
+                    str(self.range_max),
+                    f"greater than {self.range_min}",
+                    Message("core.allowed_greater_than", {"bound": str(self.range_min)}),
                 )
             if not self.unit:
-                raise InvalidValue("instrument.unit", self.unit, "a unit when a range is given")
+                raise InvalidValue(
+                    "instrument.unit",
+                    self.unit,
+                    "a unit when a range is given",
+                    Message("core.allowed_unit_with_range"),
+                )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -280,7 +308,8 @@ class Instrument:
                 try:
                     values[bound] = Decimal(str(raw))
                 except InvalidOperation:
-                    raise InvalidValue(f"instrument.{bound}", raw, "a number") from None
+                    number = Message("core.allowed_number")
+                    raise InvalidValue(f"instrument.{bound}", raw, "a number", number) from None
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
             raise InvalidValue("instrument", sorted(unknown), ", ".join(cls.__dataclass_fields__))

@@ -9,35 +9,36 @@ from dataclasses import dataclass
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.lab_events import STEPS
 from samplehub.core.domain.lifecycle import LABELS, SampleState
+from samplehub.core.domain.messages import message_id
 
-_TRANSITION_TEXT: dict[str, tuple[str, str]] = {
-    "receive": ("自助送样平台收样", "Received at the intake platform"),
-    "reject": ("收样时拒收", "Rejected at intake"),
-    "start_transport": ("开始运送", "Transport started"),
-    "store": ("存入货位", "Placed in storage"),
-    "deliver_to_lab": ("送达实验室", "Delivered to the lab"),
-    "complete_service": ("检定/校准完成", "Verification/calibration completed"),
-    "stage": ("已放入取件柜", "Placed for pickup"),
-    "collect": ("客户已取件", "Collected by the customer"),
-    "expire_pickup": ("取件超时，退回库存", "Pickup expired, returning to storage"),
-    "hold": ("异常挂起", "Put on hold"),
-    "release": ("异常解除", "Released from hold"),
+_TRANSITION_TEXT: dict[str, str] = {  # transition -> the catalogue message id of its title
+    "receive": message_id("core.timeline_receive"),
+    "reject": message_id("core.timeline_reject"),
+    "start_transport": message_id("core.timeline_start_transport"),
+    "store": message_id("core.timeline_store"),
+    "deliver_to_lab": message_id("core.timeline_deliver_to_lab"),
+    "complete_service": message_id("core.timeline_complete_service"),
+    "stage": message_id("core.timeline_stage"),
+    "collect": message_id("core.timeline_collect"),
+    "expire_pickup": message_id("core.timeline_expire_pickup"),
+    "hold": message_id("core.timeline_hold"),
+    "release": message_id("core.timeline_release"),
 }
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One line of the history; ``title`` is a catalogue message id the edge translates, and
+    ``certificate`` the number a certificate step names after it."""
+
     seq: int
     at: str
     actor: str
     state: str
-    title_zh: str
-    title_en: str
+    title: str
     location: str | None
     reason: str | None
-
-    def title(self, locale: str) -> str:
-        return self.title_en if locale == "en" else self.title_zh
+    certificate: str | None = None
 
 
 def sample_timeline(records: Iterable[AuditRecord]) -> list[TimelineEntry]:
@@ -45,22 +46,25 @@ def sample_timeline(records: Iterable[AuditRecord]) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for record in records:
         payload = json.loads(record.payload)
+        certificate = None
         if record.event_type == "SampleRegistered":
-            zh, en = "已登记", "Registered"
+            title = LABELS[SampleState.REGISTERED]
             state, location, reason = SampleState.REGISTERED.value, None, None
         elif record.event_type == "SampleTransitioned":
-            zh, en = _TRANSITION_TEXT.get(
+            title = _TRANSITION_TEXT.get(
                 payload["transition"], LABELS[SampleState(payload["to_state"])]
             )
             state, location, reason = payload["to_state"], payload["location"], payload["reason"]
         elif record.event_type == "CertificateStep":
-            zh, en = STEPS.get(payload["step"], (payload["step"], payload["step"]))
-            zh, en = f"{zh} {payload['certificate']}", f"{en} {payload['certificate']}"
+            title = STEPS.get(payload["step"], payload["step"])
+            certificate = payload["certificate"]
             state = entries[-1].state if entries else SampleState.IN_LAB.value
             location, reason = None, payload["detail"]
         else:
             continue
         entries.append(
-            TimelineEntry(record.seq, record.at, record.actor, state, zh, en, location, reason)
+            TimelineEntry(
+                record.seq, record.at, record.actor, state, title, location, reason, certificate
+            )
         )
     return entries

@@ -178,7 +178,9 @@ def apply_transition(cmd: c.ApplyTransition, uow: UnitOfWork, ctx: Context) -> s
         return sample.state.value
 
 
-Handler = Callable[[Any, UnitOfWork, Context], Any]
+# The unit of work is whatever the bus's factory makes: a slice's handlers name the protocol
+# they need of it (``LabUnitOfWork``, ``PickupUnitOfWork``, ...), which bootstrap's provides.
+Handler = Callable[[Any, Any, Context], Any]
 HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterCustomer: register_customer,
     c.CreateUser: create_user,

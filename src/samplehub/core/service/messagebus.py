@@ -1,7 +1,8 @@
 """The message bus: one entry for every command, a fresh unit of work each, events after commit.
 
 It is given the handler table of every slice (composed in ``samplehub.app.bootstrap``), so the
-core knows no slice.
+core knows no slice. A slice whose handlers need devices wired later (pickup: its lockers)
+registers its table then.
 """
 
 from __future__ import annotations
@@ -29,8 +30,15 @@ class MessageBus:
     ) -> None:
         self.uow_factory = uow_factory
         self.context = context
-        self.handlers = handlers
+        self.handlers: dict[type[c.Command], Handler] = dict(handlers)
         self.publisher = publisher
+
+    def register(self, handlers: Mapping[type[c.Command], Handler]) -> None:
+        """Add a slice's handlers; a command already handled is refused (one handler each)."""
+        taken = sorted(t.__name__ for t in set(handlers) & set(self.handlers))
+        if taken:
+            raise ValueError(f"commands already have handlers: {', '.join(taken)}")
+        self.handlers.update(handlers)
 
     def handle(self, command: c.Command) -> Any:
         handler = self.handlers[type(command)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, Protocol, Self, TypeVar
 
 from samplehub.core.domain.audit import AuditRecord
@@ -91,11 +91,38 @@ class UnitOfWork(Protocol):
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
+    def record(self, event: Event) -> None:
+        """Chain ``event`` with this unit of work's commit (an event no aggregate carries)."""
+        ...
+
     def commit(self) -> list[Event]:
         """Append the pending events to the audit chain and commit, all or nothing."""
         ...
 
     def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CertificateValidity:
+    """An issued certificate that states until when its instrument stays valid.
+
+    What the lab shares with recall through the core: the due dates of instruments.
+    """
+
+    certificate: str
+    sample: str
+    customer: str
+    instrument: str
+    model: str
+    serial_number: str
+    valid_until: date
+
+
+class IssuedCertificates(Protocol):
+    def validities(self) -> list[CertificateValidity]:
+        """Issued certificates stating a validity, by number; failure notices, drafts and
+        superseded certificates are left out."""
+        ...
 
 
 class PasswordHasher(Protocol):

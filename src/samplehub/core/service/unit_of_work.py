@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, Self
 
 from samplehub.core.domain import audit
@@ -22,8 +23,16 @@ class HasEvents(Protocol):
     events: list[Event]
 
 
+@dataclass
+class Recorded:
+    """Events no aggregate carries (a certificate step, a reminder), kept in the order told."""
+
+    events: list[Event] = field(default_factory=list)
+
+
 class UnitOfWorkBase(abc.ABC):
-    """Subclasses open a transaction in ``__enter__`` and say which aggregates they handed out."""
+    """Subclasses open a transaction in ``__enter__``; repositories add what they hand out or
+    write to ``seen``, whose pending events the commit chains, in the order first seen."""
 
     customers: CustomerRepository
     users: UserRepository
@@ -32,19 +41,25 @@ class UnitOfWorkBase(abc.ABC):
     audit: AuditLog
     sequences: Sequences
     committed: list[Event]
+    seen: list[HasEvents]
     after_commit: Callable[[Sequence[Event]], None] | None = None
 
     def __enter__(self) -> Self:
         self.committed = []
+        self.seen = []
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.rollback()  # after a commit there is nothing left to roll back
 
+    def record(self, event: Event) -> None:
+        """Append ``event`` to the custody chain with this transaction's commit."""
+        self.seen.append(Recorded([event]))
+
     def commit(self) -> list[Event]:
         self._flush()
         events: list[Event] = []
-        for aggregate in self._seen():
+        for aggregate in list(self.seen):
             events.extend(aggregate.events)
             aggregate.events.clear()
         if events:
@@ -55,10 +70,6 @@ class UnitOfWorkBase(abc.ABC):
             self.after_commit(events)
         return events
 
-    @abc.abstractmethod
-    def _seen(self) -> Iterable[HasEvents]:
-        """Aggregates added or loaded in this unit of work, in the order first seen."""
-
     def _flush(self) -> None:  # noqa: B027 - a hook: stores handing out live objects need nothing
         """Write changed aggregates back before the events are chained."""
 
@@ -67,3 +78,9 @@ class UnitOfWorkBase(abc.ABC):
 
     @abc.abstractmethod
     def rollback(self) -> None: ...
+
+
+def tracked(seen: list[HasEvents], item: HasEvents) -> None:
+    """Add ``item`` to a unit of work's ``seen`` list once (by identity)."""
+    if all(item is not other for other in seen):
+        seen.append(item)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.domain.events import Event
+from samplehub.core.domain.messages import Message
 
 # An order number as the numbering scheme makes it (WT2026-000123); a QR code may wrap it in a URL
 # or a prefix such as ``SH:ORDER:``, a keyboard-wedge scanner may add spaces or lower case.
@@ -43,6 +44,7 @@ def order_number_from_scan(text: str) -> str:
             "order_number",
             (text or "").strip()[:80],
             "an order number such as WT2026-000123 (typed, or the order's QR code)",
+            Message("intake.allowed_order_number"),
         )
     number: str = found[0]
     return number

@@ -16,6 +16,7 @@ from samplehub.core.domain.epc import EpcError, giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import FINAL_STATES, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import Message
 from samplehub.core.domain.model import (
     Channel,
     Contact,
@@ -178,9 +179,19 @@ def receive_at_kiosk(cmd: ci.ReceiveAtKiosk, uow: UnitOfWork, ctx: Context) -> H
 def refuse_at_kiosk(cmd: ci.RefuseAtKiosk, uow: UnitOfWork, ctx: Context) -> HandedIn:
     _check_actor(cmd)
     if not cmd.reason.strip():
-        raise InvalidValue("reason", cmd.reason, "why the instrument is refused (e.g. damaged)")
+        raise InvalidValue(
+            "reason",
+            cmd.reason,
+            "why the instrument is refused (e.g. damaged)",
+            Message("intake.allowed_reason"),
+        )
     if len(cmd.reason) > 200:
-        raise InvalidValue("reason", cmd.reason[:40] + "…", "at most 200 characters")
+        raise InvalidValue(
+            "reason",
+            cmd.reason[:40] + "…",
+            "at most 200 characters",
+            Message("core.allowed_max_chars", {"max_len": 200}),
+        )
     instrument = Instrument.from_dict(cmd.instrument)
     with uow:
         order, sample = _sample_for(cmd, instrument, uow, ctx)

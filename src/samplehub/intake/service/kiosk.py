@@ -22,6 +22,7 @@ from typing import Any
 
 from samplehub.core.domain.credit_code import validate_credit_code
 from samplehub.core.domain.errors import Conflict, InvalidValue, NotFound
+from samplehub.core.domain.messages import Message
 from samplehub.core.domain.model import Contact, Instrument, OrderItem, Role, Sample, Service
 from samplehub.core.service.commands import Actor
 from samplehub.core.service.messagebus import MessageBus
@@ -127,14 +128,21 @@ def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """The confirmed fields as an Instrument dict: known names only, blanks as None."""
     unknown = sorted(set(raw) - set(INSTRUMENT_FIELDS))
     if unknown:
-        raise InvalidValue("fields", unknown, ", ".join(INSTRUMENT_FIELDS))
+        allowed = ", ".join(INSTRUMENT_FIELDS)
+        one_of = Message("core.allowed_one_of", {"values": allowed})
+        raise InvalidValue("fields", unknown, allowed, one_of)
     values: dict[str, Any] = {}
     for name in INSTRUMENT_FIELDS:
         value = raw.get(name)
         text = None if value is None else str(value).strip()
         values[name] = text or None
     if values["instrument_type"] is None:
-        raise InvalidValue("instrument_type", None, "the instrument's type, e.g. 压力表")
+        raise InvalidValue(
+            "instrument_type",
+            None,
+            "the instrument's type, e.g. 压力表",
+            Message("intake.allowed_instrument_type"),
+        )
     Instrument.from_dict(values)  # every field's own check, before anything is written
     return values
 
@@ -275,6 +283,7 @@ class KioskDesk:
                 "company_name",
                 company_name,
                 f"the name of the company with credit code {code} (it is not registered yet)",
+                Message("intake.allowed_company_name", {"code": code}),
             )
         name = customer.name if customer is not None else (company_name or "").strip()
         now = self.clock.now()
@@ -318,13 +327,7 @@ class KioskDesk:
             check_image_size(len(data), name)
             result = self.vision.read_image(data, name)
         except UnreadableImageError as error:
-            raise photo_refused(
-                error.field,
-                error.value,
-                error.allowed,
-                error.message("zh-CN"),
-                error.message("en"),
-            ) from None
+            raise photo_refused(error.field, error.value, error.allowed, error.text) from None
         proposal = self._propose(session, result, name)
         self._active(actor, session_id).proposal = proposal
         return proposal
@@ -333,12 +336,22 @@ class KioskDesk:
         """Take the platform camera's photo and read it."""
         self._active(actor, session_id)
         if self.camera is None:
-            raise InvalidValue("camera", None, "a platform camera (none is configured); upload")
+            raise InvalidValue(
+                "camera",
+                None,
+                "a platform camera (none is configured); upload",
+                Message("intake.allowed_no_camera"),
+            )
         try:
             photo = self.camera.capture()
         except IntakeDeviceError as error:
             log.warning("kiosk camera failed: %s", error)
-            raise InvalidValue("camera", str(error), "a camera that gives a frame") from None
+            raise InvalidValue(
+                "camera",
+                str(error),
+                "a camera that gives a frame",
+                Message("intake.allowed_camera_frame"),
+            ) from None
         return self.read_photo(actor, session_id, photo.data, photo.name)
 
     def _propose(self, session: KioskSession, result: VisionResult, name: str) -> Proposal:

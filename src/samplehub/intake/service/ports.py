@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.core.domain.messages import Message
 from samplehub.intake.domain.nameplate import NameplateReading, extract_fields
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -24,19 +25,15 @@ class IntakeDeviceError(SampleHubError):
 class UnreadableImageError(SampleHubError, ValueError):
     """A file that is not a usable nameplate photo: which property, its value, what is allowed.
 
-    ``str()`` gives the Chinese message, then the English one; ``message(locale)`` gives one.
+    ``text`` is the sentence for people, as a catalogue message the page or CLI translates.
     """
 
-    def __init__(self, field: str, value: str, allowed: str, zh: str, en: str) -> None:
+    def __init__(self, field: str, value: str, allowed: str, text: Message) -> None:
         self.field = field
         self.value = value
         self.allowed = allowed
-        self._zh = zh
-        self._en = en
-        super().__init__(f"{zh} / {en}")
-
-    def message(self, locale: str = "zh-CN") -> str:
-        return self._en if locale.lower().startswith("en") else self._zh
+        self.text = text
+        super().__init__(f"{field}: {value!r} is not usable; allowed: {allowed}")
 
 
 ALLOWED_IMAGES = (
@@ -52,12 +49,11 @@ def check_image_size(size: int, name: str) -> None:
             "size",
             mb,
             ALLOWED_IMAGES,
-            zh=f"图片 {name} 过大（{mb}），最大 20 MB",
-            en=f"image {name} is too large ({mb}); the limit is 20 MB",
+            Message("intake.error_image_too_large", {"name": name, "size": mb}),
         )
     if size == 0:
         raise UnreadableImageError(
-            "size", "0 B", ALLOWED_IMAGES, zh=f"图片 {name} 是空文件", en=f"image {name} is empty"
+            "size", "0 B", ALLOWED_IMAGES, Message("intake.error_image_empty", {"name": name})
         )
 
 
@@ -104,8 +100,7 @@ class FakeNameplateVision:
                 "content",
                 "corrupt",
                 ALLOWED_IMAGES,
-                zh=f"图片 {name} 已损坏",
-                en=f"{name} is corrupt",
+                Message("intake.error_image_corrupt", {"name": name}),
             )
         if name in self.results:
             return self.results[name]

@@ -1,7 +1,8 @@
 """Certificates on the database, and their PDFs in the data folder.
 
 An approved certificate is immutable: saving one whose stored copy is approved, issued or
-superseded may change its status, hash and successor, never its content.
+superseded may change its status, hash and successor, never its content. The repository works
+on the unit of work's connection, so a certificate step commits with its custody record.
 """
 
 from __future__ import annotations
@@ -9,29 +10,30 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from samplehub.core.adapters.db import tables as t
 from samplehub.core.adapters.db.codec import decode, encode
 from samplehub.core.adapters.db.repositories import SqlSequences
 from samplehub.core.domain.audit import canonical_json
 from samplehub.core.domain.errors import Conflict
+from samplehub.core.service.ports import CertificateValidity
 from samplehub.lab.domain.certificate import Certificate, Status
 from samplehub.lab.domain.errors import WorkflowError
+from samplehub.lab.service.certificates import validity_of
 
 FROZEN = {Status.APPROVED.value, Status.ISSUED.value, Status.SUPERSEDED.value}
 
 
-class SqlCertificateRepository:
-    """Implements ``CertificateRepository``; each call is its own transaction."""
+class SqlCertificates:
+    """Implements ``CertificateRepository`` on a unit of work's connection (its transaction)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
     def get(self, cert_no: str) -> Certificate | None:
-        with self.engine.connect() as conn:
-            query = select(t.certificates.c.body).where(t.certificates.c.number == cert_no)
-            body = conn.execute(query).scalar_one_or_none()
+        query = select(t.certificates.c.body).where(t.certificates.c.number == cert_no)
+        body = self.conn.execute(query).scalar_one_or_none()
         if body is None:
             return None
         certificate = decode(json.loads(body))
@@ -47,27 +49,26 @@ class SqlCertificateRepository:
             "body": json.dumps(encode(certificate), ensure_ascii=False),
         }
         c = t.certificates.c
-        with self.engine.begin() as conn:
-            stored = conn.execute(
-                select(c.status, c.content, c.version).where(c.number == certificate.number)
-            ).first()
-            if stored is None:
-                conn.execute(
-                    insert(t.certificates).values(number=certificate.number, version=1, **row)
-                )
-                return
-            if stored.status in FROZEN and stored.content != content:
-                raise WorkflowError(
-                    f"certificate {certificate.number} is {stored.status}: its content is fixed",
-                    f"证书 {certificate.number} 已批准，内容不可更改",
-                )
-            done = conn.execute(
-                update(t.certificates)
-                .where(c.number == certificate.number, c.version == stored.version)
-                .values(version=stored.version + 1, **row)
+        stored = self.conn.execute(
+            select(c.status, c.content, c.version).where(c.number == certificate.number)
+        ).first()
+        if stored is None:
+            self.conn.execute(
+                insert(t.certificates).values(number=certificate.number, version=1, **row)
             )
-            if done.rowcount != 1:
-                raise Conflict(f"certificate {certificate.number}")
+            return
+        if stored.status in FROZEN and stored.content != content:
+            raise WorkflowError(
+                f"certificate {certificate.number} is {stored.status}: its content is fixed",
+                f"证书 {certificate.number} 已批准，内容不可更改",
+            )
+        done = self.conn.execute(
+            update(t.certificates)
+            .where(c.number == certificate.number, c.version == stored.version)
+            .values(version=stored.version + 1, **row)
+        )
+        if done.rowcount != 1:
+            raise Conflict(f"certificate {certificate.number}")
 
     def find(
         self, sample_id: str | None = None, statuses: frozenset[str] | None = None
@@ -78,14 +79,16 @@ class SqlCertificateRepository:
             query = query.where(c.sample_id == sample_id)
         if statuses is not None:
             query = query.where(c.status.in_(sorted(statuses)))
-        with self.engine.connect() as conn:
-            bodies = conn.execute(query).scalars().all()
+        bodies = self.conn.execute(query).scalars().all()
         found = [decode(json.loads(body)) for body in bodies]
         return [item for item in found if isinstance(item, Certificate)]
 
     def next_sequence(self, year: int) -> int:
-        with self.engine.begin() as conn:
-            return SqlSequences(conn, []).next(f"certificate-{year}")
+        return SqlSequences(self.conn, []).next(f"certificate-{year}")
+
+    def validities(self) -> list[CertificateValidity]:
+        issued = self.find(statuses=frozenset({Status.ISSUED.value}))
+        return [v for v in map(validity_of, issued) if v is not None]
 
 
 class FileDocumentStore:

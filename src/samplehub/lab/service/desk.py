@@ -1,29 +1,23 @@
-"""Certificates from the lab console and API, each step also a record in the chain of custody.
+"""Certificates from the lab console and API: a thin facade that sends the lab's commands.
 
-The certificate store is its own repository (``CertificateRepository``), not part of the unit
-of work, so a step is two writes: the certificate first, then its ``CertificateStep`` custody
-record. The certificate is written only once every check (four eyes, status, readings) has
-passed, and the custody record is written right after it; should that second write fail, the
-step is retried by ``record_missing_steps``, which compares the certificate's own event list
-(kept in the certificate store, in the same write as the change) with the custody chain and
-appends what is missing. So the custody chain never claims a step that did not happen, and a
-step that happened is at worst recorded late, never lost.
+Each step (entered, revised, reviewed, returned, approved, issued, superseded) is a command
+handled in one unit of work, so the certificate and its ``CertificateStep`` custody record
+commit in one transaction: the chain of custody never lacks a step that happened, nor claims
+one that did not.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
-from samplehub.core.domain import audit, permissions
+from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import Forbidden, NotFound
-from samplehub.core.domain.lab_events import CertificateStep
 from samplehub.core.domain.model import Sample
-from samplehub.core.service.commands import Actor
+from samplehub.core.service.commands import Actor, Command
 from samplehub.core.service.ports import Clock, UnitOfWork
 from samplehub.lab.domain.calibration import CalibrationReading
 from samplehub.lab.domain.certificate import Actor as CertActor
@@ -35,19 +29,11 @@ from samplehub.lab.domain.certificate import (
     Status,
 )
 from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings
-from samplehub.lab.service import certificates as lab
+from samplehub.lab.service import commands as lc
 from samplehub.lab.service.certificates import LabDeps, WorkHeader
 
-log = logging.getLogger(__name__)
 UowFactory = Callable[[], UnitOfWork]
 CHINA = timezone(timedelta(hours=8))
-_STEP_OF_EVENT = {
-    "entered": "entered",
-    "revised": "revised",
-    "reviewed": "reviewed",
-    "approved": "approved",
-    "issued": "issued",
-}
 
 
 @dataclass(frozen=True)
@@ -65,12 +51,14 @@ class CertificateDesk:
     def __init__(
         self,
         deps: LabDeps,
+        handle: Callable[[Command], Any],
         uow_factory: UowFactory,
         clock: Clock,
         standards: Mapping[str, tuple[ReferenceStandard, ...]],
         customer_intervals: Mapping[str, Mapping[str, int]],
     ) -> None:
         self.deps = deps
+        self.handle = handle  # MessageBus.handle
         self.uow_factory = uow_factory
         self.clock = clock
         self.standards = standards
@@ -137,9 +125,7 @@ class CertificateDesk:
         zero: Sequence[Decimal],
     ) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        certificate = lab.record_gauge_readings(self.deps, header, spec, points, zero, by, now)
-        self._record(certificate, "entered", by.user_id, now)
-        return certificate
+        return self._send(lc.RecordGaugeReadings(actor, by, now, header, spec, points, zero))
 
     def import_gauge(
         self,
@@ -151,53 +137,36 @@ class CertificateDesk:
         zero: Sequence[Decimal],
     ) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        certificate = lab.import_gauge_readings(self.deps, header, spec, name, data, zero, by, now)
-        self._record(certificate, "entered", by.user_id, now, f"imported from {name}")
-        return certificate
+        return self._send(lc.ImportGaugeReadings(actor, by, now, header, spec, name, data, zero))
 
     def record_calibration(
         self, actor: Actor, header: WorkHeader, readings: Sequence[CalibrationReading]
     ) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        certificate = lab.record_calibration_readings(self.deps, header, readings, by, now)
-        self._record(certificate, "entered", by.user_id, now)
-        return certificate
+        return self._send(lc.RecordCalibrationReadings(actor, by, now, header, readings))
 
     def import_calibration(
         self, actor: Actor, header: WorkHeader, name: str, data: bytes
     ) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        certificate = lab.import_calibration_readings(self.deps, header, name, data, by, now)
-        self._record(certificate, "entered", by.user_id, now, f"imported from {name}")
-        return certificate
+        return self._send(lc.ImportCalibrationReadings(actor, by, now, header, name, data))
 
     # the four eyes ------------------------------------------------------------------------
     def review(self, actor: Actor, number: str) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        certificate = lab.review(self.deps, number, by, now)
-        self._record(certificate, "reviewed", by.user_id, now)
-        return certificate
+        return self._send(lc.ReviewCertificate(actor, by, now, number))
 
     def return_for_rework(self, actor: Actor, number: str, reason: str) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        certificate = lab.return_for_rework(self.deps, number, by, now, reason)
-        self._record(certificate, "returned", by.user_id, now, reason.strip())
-        return certificate
+        return self._send(lc.ReturnCertificate(actor, by, now, number, reason))
 
     def approve(self, actor: Actor, number: str) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        certificate = lab.approve(self.deps, number, by, now)
-        self._record(certificate, "approved", by.user_id, now)
-        if certificate.replaces:
-            old = lab.get(self.deps, certificate.replaces)
-            self._record(old, "superseded", by.user_id, now, f"by {certificate.number}")
-        return certificate
+        return self._send(lc.ApproveCertificate(actor, by, now, number))
 
     def issue(self, actor: Actor, number: str) -> bytes:
         by, now = self.signer(actor), self.clock.now()
-        pdf = lab.issue(self.deps, number, now)
-        certificate = lab.get(self.deps, number)
-        self._record(certificate, "issued", by.user_id, now, certificate.pdf_sha256)
+        pdf: bytes = self.handle(lc.IssueCertificate(actor, by, now, number))
         return pdf
 
     def for_sample(self, number: str) -> list[Certificate]:
@@ -213,36 +182,6 @@ class CertificateDesk:
             for status in (Status.DRAFT, Status.REVIEWED, Status.APPROVED)
         }
 
-    # the custody record -----------------------------------------------------------------
-    def _record(
-        self, certificate: Certificate, step: str, by: str, at: datetime, detail: str | None = None
-    ) -> None:
-        event = CertificateStep(
-            by, at, certificate.number, certificate.content.sample_id, step, detail
-        )
-        try:
-            with self.uow_factory() as uow:
-                uow.audit.append(audit.chain([event], uow.audit.last()))
-                uow.commit()
-        except Exception:  # the certificate is saved; record_missing_steps catches up
-            log.exception("custody record of %s %s not written", certificate.number, step)
-
-    def record_missing_steps(self, sample_number: str) -> int:
-        """Append custody records for certificate events the chain lacks; returns how many."""
-        with self.uow_factory() as uow:
-            recorded = {
-                (payload["certificate"], payload["step"])
-                for record in uow.audit.records(sample_number=sample_number)
-                if record.event_type == "CertificateStep"
-                for payload in (json.loads(record.payload),)
-            }
-        added = 0
-        for certificate in self.for_sample(sample_number):
-            for event in certificate.events:
-                step = _STEP_OF_EVENT.get(event.name)
-                if step is None or (certificate.number, step) in recorded:
-                    continue
-                self._record(certificate, step, event.by, event.at, "recorded late")
-                recorded.add((certificate.number, step))
-                added += 1
-        return added
+    def _send(self, command: lc.CertificateCommand) -> Certificate:
+        certificate: Certificate = self.handle(command)
+        return certificate

@@ -1,7 +1,7 @@
 """Ports of the lab use cases: where certificates, their PDFs and exports come from and go to.
 
-Kept apart from the foundation's ``ports.py`` so the two can grow in parallel; the lead's real
-repository implements ``CertificateRepository`` over the database.
+Certificates are one more repository of the unit of work (``LabUnitOfWork``), so a certificate
+step and its custody record commit in one transaction.
 """
 
 from __future__ import annotations
@@ -9,27 +9,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from samplehub.core.service.ports import CertificateValidity, UnitOfWork
 from samplehub.lab.domain.calibration import CalibrationReading
 from samplehub.lab.domain.certificate import Certificate
 from samplehub.lab.domain.jjg52 import ElasticGaugeRule, GaugeSpec, PointReadings
 
 
-class CertificateRepository(Protocol):
+class CertificateReader(Protocol):
     """Stored certificates, superseded ones included (nothing is ever deleted)."""
 
     def get(self, cert_no: str) -> Certificate | None:
         """The certificate with this number, or None."""
 
-    def save(self, certificate: Certificate) -> None:
-        """Insert or update a certificate."""
-
-    def next_sequence(self, year: int) -> int:
-        """The next free sequence number of the year (1, 2, ...), never handed out twice."""
-
     def find(
         self, sample_id: str | None = None, statuses: frozenset[str] | None = None
     ) -> list[Certificate]:
         """Certificates of one sample and/or in some statuses (``Status`` values), by number."""
+
+
+class CertificateRepository(CertificateReader, Protocol):
+    """The certificates of one unit of work: what it saves commits with it."""
+
+    def save(self, certificate: Certificate) -> None:
+        """Insert or update a certificate; an approved one's content never changes."""
+
+    def next_sequence(self, year: int) -> int:
+        """The next free sequence number of the year (1, 2, ...), never handed out twice."""
+
+    def validities(self) -> list[CertificateValidity]:
+        """Issued certificates stating a validity (the core's ``IssuedCertificates``)."""
+
+
+class LabUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def certificates(self) -> CertificateRepository: ...
 
 
 class CertificateRenderer(Protocol):

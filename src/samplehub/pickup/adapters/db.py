@@ -1,25 +1,22 @@
 """Pickup stores on SQLite and PostgreSQL: bookings, kiosk guards and the code attempt log.
 
-Each call is one short transaction of its own. A booking's events are appended to the custody
-chain in the same transaction as the row, and a save updates ``WHERE version = :loaded``, so of
-two kiosks spending one code at the same moment exactly one wins; the other gets ``Conflict``.
-The row is written first, so SQLite takes its write lock before the chain is read.
+They work on the unit of work's connection, so everything one command writes commits together.
+A booking written (added or saved) joins the unit of work's ``seen``, whose commit chains its
+events; a save updates ``WHERE version = :loaded``, so of two kiosks spending one code at the
+same moment exactly one wins, the other gets ``Conflict`` (and the bus replays its command).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from samplehub.core.adapters.db.repositories import SqlAudit
-from samplehub.core.domain import audit
-from samplehub.core.domain.errors import AlreadyExists, Conflict
-from samplehub.core.domain.events import Event
+from samplehub.core.domain.errors import Conflict
 from samplehub.core.domain.locations import Location
+from samplehub.core.service.unit_of_work import HasEvents, tracked
 from samplehub.pickup.adapters import tables as pt
 from samplehub.pickup.domain.booking import Booking, BookingStatus
 from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow
@@ -54,11 +51,12 @@ def _row(booking: Booking) -> dict[str, Any]:
         "collected": list(booking.collected),
         "left_behind": list(booking.left_behind),
         "code_digest": code.digest if code else None,
-        "code_issued_at": code.issued_at if code else None,
-        "code_valid_from": code.valid_from if code else None,
-        "code_valid_until": code.valid_until if code else None,
-        "code_used_at": code.used_at if code else None,
-        "code_revoked_at": code.revoked_at if code else None,
+        # in UTC: SQLite keeps a time's wall clock and drops its offset
+        "code_issued_at": _utc(code.issued_at) if code else None,
+        "code_valid_from": _utc(code.valid_from) if code else None,
+        "code_valid_until": _utc(code.valid_until) if code else None,
+        "code_used_at": _utc(code.used_at) if code else None,
+        "code_revoked_at": _utc(code.revoked_at) if code else None,
         "code_revoke_reason": code.revoke_reason if code else None,
         "code_wrong_tries": code.wrong_tries if code else 0,
     }
@@ -92,77 +90,43 @@ def _booking(row: Any) -> Booking:
     )
 
 
-def _chain(conn: Connection, events: Sequence[Event]) -> None:
-    if events:
-        records = SqlAudit(conn, [])
-        records.append(audit.chain(events, records.last()))
-
-
-def _translated(error: DBAPIError, what: str) -> Exception:
-    if isinstance(error, IntegrityError):
-        return AlreadyExists("booking", what)
-    if isinstance(error, OperationalError) and "locked" in str(error.orig):
-        return Conflict(f"booking {what} (database busy)")
-    return error
-
-
 class SqlBookings:
     """Implements ``BookingRepository``."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, conn: Connection, seen: list[HasEvents]) -> None:
+        self.conn = conn
+        self.seen = seen
 
     def add(self, booking: Booking) -> None:
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(B).values(id=booking.id, version=0, **_row(booking)))
-                _chain(conn, booking.events)
-        except DBAPIError as error:
-            raise _translated(error, booking.id) from error
-        booking.events.clear()
+        self.conn.execute(insert(B).values(id=booking.id, version=booking.version, **_row(booking)))
+        tracked(self.seen, booking)
 
     def get(self, booking_id: str) -> Booking | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(B).where(B.c.id == booking_id)).first()
+        row = self.conn.execute(select(B).where(B.c.id == booking_id)).first()
         return _booking(row) if row else None
 
     def by_code_digest(self, digest: str) -> Booking | None:
         query = (
             select(B).where(B.c.code_digest == digest).order_by(B.c.code_issued_at.desc()).limit(1)
         )
-        with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+        row = self.conn.execute(query).first()
         return _booking(row) if row else None
 
     def live(self) -> list[Booking]:
         statuses = [BookingStatus.BOOKED.value, BookingStatus.STAGED.value]
         query = select(B).where(B.c.status.in_(statuses)).order_by(B.c.window_start, B.c.id)
-        with self.engine.connect() as conn:
-            return [_booking(r) for r in conn.execute(query)]
-
-    def for_customer(self, customer_id: str | None, limit: int = 50) -> list[Booking]:
-        """The newest bookings of a customer (None: every customer), for pages."""
-        query = select(B).order_by(B.c.window_start.desc(), B.c.id).limit(limit)
-        if customer_id is not None:
-            query = query.where(B.c.customer_id == customer_id)
-        with self.engine.connect() as conn:
-            return [_booking(r) for r in conn.execute(query)]
+        return [_booking(r) for r in self.conn.execute(query)]
 
     def save(self, booking: Booking) -> None:
-        try:
-            with self.engine.begin() as conn:
-                done = conn.execute(
-                    update(B)
-                    .where(B.c.id == booking.id, B.c.version == booking.version)
-                    .values(version=booking.version + 1, **_row(booking))
-                )
-                if done.rowcount != 1:
-                    raise Conflict(f"booking {booking.id}")
-                _chain(conn, booking.events)
-        except DBAPIError as error:
-            raise _translated(error, booking.id) from error
+        done = self.conn.execute(
+            update(B)
+            .where(B.c.id == booking.id, B.c.version == booking.version)
+            .values(version=booking.version + 1, **_row(booking))
+        )
+        if done.rowcount != 1:
+            raise Conflict(f"booking {booking.id}")
         booking.version += 1
-        booking.events.clear()
+        tracked(self.seen, booking)
 
 
 G = pt.pickup_kiosk_guards
@@ -171,12 +135,11 @@ G = pt.pickup_kiosk_guards
 class SqlKioskGuards:
     """Implements ``KioskGuards``: one row per kiosk, written whole."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
     def get(self, kiosk_id: str) -> KioskGuard:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(G).where(G.c.kiosk_id == kiosk_id)).first()
+        row = self.conn.execute(select(G).where(G.c.kiosk_id == kiosk_id)).first()
         if row is None:
             return KioskGuard(kiosk_id)
         wrong = [datetime.fromisoformat(t) for t in row.wrong_at]
@@ -185,16 +148,16 @@ class SqlKioskGuards:
     def save(self, guard: KioskGuard) -> None:
         values = {
             "wrong_at": [t.astimezone(UTC).isoformat() for t in guard.wrong_at],
-            "locked_until": guard.locked_until,
+            "locked_until": _utc(guard.locked_until),
         }
-        with self.engine.begin() as conn:
-            done = conn.execute(update(G).where(G.c.kiosk_id == guard.kiosk_id).values(**values))
-            if done.rowcount == 0:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(insert(G).values(kiosk_id=guard.kiosk_id, **values))
-                except IntegrityError:  # the same kiosk saved at the same moment
-                    conn.execute(update(G).where(G.c.kiosk_id == guard.kiosk_id).values(**values))
+        conn = self.conn
+        done = conn.execute(update(G).where(G.c.kiosk_id == guard.kiosk_id).values(**values))
+        if done.rowcount == 0:
+            try:
+                with conn.begin_nested():  # inside the transaction: the UPDATE has begun it
+                    conn.execute(insert(G).values(kiosk_id=guard.kiosk_id, **values))
+            except IntegrityError:  # the same kiosk saved at the same moment
+                conn.execute(update(G).where(G.c.kiosk_id == guard.kiosk_id).values(**values))
 
 
 A = pt.pickup_code_attempts
@@ -203,25 +166,23 @@ A = pt.pickup_code_attempts
 class SqlCodeAttempts:
     """Implements ``CodeAttempts``: append-only, newest first when read."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
     def record(self, attempt: CodeAttempt) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(A).values(
-                    at=attempt.at,
-                    kiosk_id=attempt.kiosk_id,
-                    verdict=attempt.verdict,
-                    reason=attempt.reason[:80],
-                    booking_id=attempt.booking_id,
-                )
+        self.conn.execute(
+            insert(A).values(
+                at=_utc(attempt.at),
+                kiosk_id=attempt.kiosk_id,
+                verdict=attempt.verdict,
+                reason=attempt.reason[:80],
+                booking_id=attempt.booking_id,
             )
+        )
 
     def recent(self, limit: int = 50) -> list[CodeAttempt]:
         query = select(A).order_by(A.c.id.desc()).limit(limit)
-        with self.engine.connect() as conn:
-            return [
-                CodeAttempt(_must(r.at), r.kiosk_id, r.verdict, r.reason, r.booking_id)
-                for r in conn.execute(query)
-            ]
+        return [
+            CodeAttempt(_must(r.at), r.kiosk_id, r.verdict, r.reason, r.booking_id)
+            for r in self.conn.execute(query)
+        ]

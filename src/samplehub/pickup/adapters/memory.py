@@ -1,89 +1,93 @@
 """In-memory pickup stores and notifier, for unit tests and the demo.
 
-``MemoryBookings`` hands out copies and saves with a version check, so it keeps the same
-promise as a database row updated ``WHERE version = :loaded``: of two concurrent savers of one
-booking, exactly one wins.
+The stores keep their rows in the memory unit of work's store, so they roll back with it.
+``MemoryBookings`` hands out copies and saves with a version check, keeping the same promise as
+a database row updated ``WHERE version = :loaded``: of two savers of one booking, one wins.
 """
 
 from __future__ import annotations
 
 import copy
-import threading
+from typing import Any
 
-from samplehub.core.domain.errors import AlreadyExists, Conflict
-from samplehub.core.domain.events import Event
+from samplehub.core.adapters.memory import MemoryRepository
+from samplehub.core.domain.errors import Conflict
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.codes import KioskGuard
 from samplehub.pickup.service.ports import CodeAttempt
 
 
-class MemoryBookings:
-    def __init__(self) -> None:
-        self._rows: dict[str, Booking] = {}
-        self._lock = threading.Lock()
-        self.events: list[Event] = []  # what a unit of work would append to the custody chain
+class MemoryBookings(MemoryRepository):
+    """Implements ``BookingRepository``."""
+
+    @property
+    def _rows(self) -> dict[str, Any]:
+        return self.store.table("pickup_bookings")
 
     def add(self, booking: Booking) -> None:
-        with self._lock:
-            if booking.id in self._rows:
-                raise AlreadyExists("booking", booking.id)
-            self.events.extend(booking.events)
-            booking.events.clear()
-            self._rows[booking.id] = copy.deepcopy(booking)
+        if booking.id in self._rows:
+            raise Conflict(f"booking {booking.id}")
+        self._rows[booking.id] = _stored(booking)
+        self._seen(booking)
 
     def get(self, booking_id: str) -> Booking | None:
-        with self._lock:
-            row = self._rows.get(booking_id)
-            return copy.deepcopy(row) if row is not None else None
+        row = self._rows.get(booking_id)
+        return copy.deepcopy(row) if row is not None else None
 
     def by_code_digest(self, digest: str) -> Booking | None:
-        with self._lock:
-            for row in self._rows.values():
-                if row.code is not None and row.code.digest == digest:
-                    return copy.deepcopy(row)
-            return None
+        found = [
+            row for row in self._rows.values() if row.code is not None and row.code.digest == digest
+        ]
+        found.sort(key=lambda row: row.code.issued_at, reverse=True)
+        return copy.deepcopy(found[0]) if found else None
 
     def live(self) -> list[Booking]:
-        with self._lock:
-            return [copy.deepcopy(b) for b in self._rows.values() if b.live]
+        rows = sorted(self._rows.values(), key=lambda b: (b.window.start, b.id))
+        return [copy.deepcopy(b) for b in rows if b.live]
 
     def save(self, booking: Booking) -> None:
-        with self._lock:
-            stored = self._rows.get(booking.id)
-            if stored is None or stored.version != booking.version:
-                raise Conflict(f"booking {booking.id}")
-            booking.version += 1
-            self.events.extend(booking.events)
-            booking.events.clear()
-            self._rows[booking.id] = copy.deepcopy(booking)
+        stored = self._rows.get(booking.id)
+        if stored is None or stored.version != booking.version:
+            raise Conflict(f"booking {booking.id}")
+        booking.version += 1
+        self._rows[booking.id] = _stored(booking)
+        self._seen(booking)
 
 
-class MemoryKioskGuards:
-    def __init__(self) -> None:
-        self._guards: dict[str, KioskGuard] = {}
-        self._lock = threading.Lock()
+def _stored(booking: Booking) -> Booking:
+    """The row: a copy without the pending events (the unit of work chains those)."""
+    row = copy.copy(booking)
+    row.events = []
+    return copy.deepcopy(row)
+
+
+class MemoryKioskGuards(MemoryRepository):
+    """Implements ``KioskGuards``."""
+
+    @property
+    def _rows(self) -> dict[str, Any]:
+        return self.store.table("pickup_kiosk_guards")
 
     def get(self, kiosk_id: str) -> KioskGuard:
-        with self._lock:
-            return copy.deepcopy(self._guards.get(kiosk_id, KioskGuard(kiosk_id)))
+        guard: KioskGuard = copy.deepcopy(self._rows.get(kiosk_id, KioskGuard(kiosk_id)))
+        return guard
 
     def save(self, guard: KioskGuard) -> None:
-        with self._lock:
-            self._guards[guard.kiosk_id] = copy.deepcopy(guard)
+        self._rows[guard.kiosk_id] = copy.deepcopy(guard)
 
 
-class MemoryCodeAttempts:
-    def __init__(self) -> None:
-        self.attempts: list[CodeAttempt] = []
-        self._lock = threading.Lock()
+class MemoryCodeAttempts(MemoryRepository):
+    """Implements ``CodeAttempts``."""
+
+    @property
+    def _rows(self) -> dict[str, Any]:
+        return self.store.table("pickup_code_attempts")
 
     def record(self, attempt: CodeAttempt) -> None:
-        with self._lock:
-            self.attempts.append(attempt)
+        self._rows[f"{len(self._rows) + 1:09d}"] = attempt
 
     def recent(self, limit: int = 50) -> list[CodeAttempt]:
-        with self._lock:
-            return list(reversed(self.attempts[-limit:]))
+        return [self._rows[key] for key in sorted(self._rows, reverse=True)[:limit]]
 
 
 class ListNotifier:

@@ -1,78 +1,57 @@
-"""Pickup use cases: offer and book windows, codes, staging into lockers, the kiosk, expiry.
+"""Pickup use cases: offer and book windows, codes, staging into lockers.
 
-Every function takes ``PickupDeps`` (ports only) and returns plain results the entrypoints can
-render. Codes travel only to ``PickupNotifier.send_code``; logs name bookings and kiosks, never
-a code. Wrong and right entries alike are logged.
+A thin facade over the pickup commands (``pickup.service.handlers``): it reads what the
+devices say, sends one command per change (each one transaction with its custody records) and
+then sends codes and notices. Codes travel only to ``PickupNotifier.send_code``; logs name
+bookings and kiosks, never a code.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime
 
-from samplehub.core.domain.errors import Conflict, Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.locations import Location, LocationKind
-from samplehub.core.domain.model import Role
 from samplehub.core.service.commands import Actor
-from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import (
     Allocation,
     CompartmentSize,
-    PickupPolicy,
     PickupWindow,
     WindowOffer,
     allocate,
-    offer_windows,
 )
-from samplehub.pickup.domain.codes import CodeHasher, WrongCodePolicy, new_code
-from samplehub.pickup.service.ports import (
-    BookingRepository,
-    CodeAttempts,
-    DoorOutcome,
-    KioskGuards,
-    LockerController,
-    LockerFault,
-    PickupClock,
-    PickupNotifier,
-    SampleLifecycle,
-    SampleLoader,
+from samplehub.pickup.service import commands as pc
+from samplehub.pickup.service.deps import (
+    COUNTER,
+    STAFF,
+    PickupDeps,
+    offer_for,
+    visible,
 )
+from samplehub.pickup.service.handlers import Returned, WithCode
+from samplehub.pickup.service.ports import DoorOutcome, LockerFault, SampleLoader
 
 log = logging.getLogger(__name__)
-COUNTER = Location(LocationKind.COUNTER, "counter")
-CODE_DRAWS = 20  # redraws when a fresh code's digest equals a live one
-STAFF = Actor("pickup", Role.WAREHOUSE)  # the pickup machinery acting on its own
+__all__ = [
+    "COUNTER",
+    "STAFF",
+    "PickupDeps",
+    "book",
+    "cancel",
+    "confirm_placed",
+    "due_for_staging",
+    "issue_code",
+    "move",
+    "offer",
+    "open_for_loading",
+    "reschedule_late",
+    "reserve",
+    "stage_booking",
+]
 
 
-@dataclass
-class PickupDeps:
-    bookings: BookingRepository
-    guards: KioskGuards
-    lockers: LockerController
-    notifier: PickupNotifier
-    lifecycle: SampleLifecycle
-    clock: PickupClock
-    hasher: CodeHasher
-    policy: PickupPolicy = field(default_factory=PickupPolicy)
-    wrong_codes: WrongCodePolicy = field(default_factory=WrongCodePolicy)
-    randbelow: Callable[[int], int] = secrets.randbelow
-    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
-    out_of_service: set[str] = field(default_factory=set)  # compartments found jammed
-    attempts: CodeAttempts | None = None  # the log of every code entry (never the code)
-
-
-def _booking(deps: PickupDeps, actor: Actor, booking_id: str) -> Booking:
-    booking = deps.bookings.get(booking_id)
-    if booking is None or not (actor.is_staff or actor.customer_id == booking.customer_id):
-        raise NotFound("booking", booking_id)
-    return booking
-
-
-def _held(deps: PickupDeps, now: datetime, exclude: str | None = None) -> set[str]:
+def _held(deps: PickupDeps, exclude: str | None = None) -> set[str]:
     """Compartments holding samples of live bookings."""
     return {
         loc.code
@@ -87,27 +66,7 @@ def offer(
     deps: PickupDeps, sizes: list[CompartmentSize], moving: str | None = None
 ) -> list[WindowOffer]:
     """Windows that can really be met for samples of ``sizes`` (leaving out booking ``moving``)."""
-    now = deps.clock.now()
-    live = [b for b in deps.bookings.live() if b.id != moving]
-    # Samples kept past their window (waiting in the grace period) hold their compartments.
-    lingering = {loc.code for b in live if b.window.end <= now for loc in b.placements.values()}
-    compartments = [
-        c
-        for c in deps.lockers.compartments()
-        if c.code not in lingering and c.code not in deps.out_of_service
-    ]
-    booked = [b.demand() for b in live if b.window.end > now]
-    return offer_windows(deps.policy, now, sizes, compartments, booked)
-
-
-def _check_offered(
-    deps: PickupDeps,
-    booking_sizes: list[CompartmentSize],
-    window: PickupWindow,
-    moving: str | None = None,
-) -> None:
-    if all(o.window != window for o in offer(deps, booking_sizes, moving)):
-        raise InvalidValue("window", window.start.isoformat(), "one of the offered windows")
+    return offer_for(deps, deps.bookings.live(), deps.clock.now(), sizes, moving)
 
 
 def book(
@@ -119,55 +78,31 @@ def book(
     window: PickupWindow,
 ) -> str:
     """Book ``samples`` (ready ones of one order, checked by the caller) into an offered window."""
-    if not (actor.is_staff or actor.customer_id == customer_id):
-        raise Forbidden(actor.username, f"book a pickup for customer {customer_id}")
-    taken = {s for b in deps.bookings.live() for s in b.sizes} & set(samples)
-    if taken:
-        raise InvalidValue("samples", sorted(taken), "samples not in another live booking")
-    _check_offered(deps, list(samples.values()), window)
-    now = deps.clock.now()
-    booking = Booking.create(
-        deps.new_id(), order_number, customer_id, samples, window, actor.username, now
-    )
-    deps.bookings.add(booking)
-    issue_code(deps, actor, booking.id)
-    log.info("pickup booked: booking %s, %d samples", booking.id, len(samples))
-    return booking.id
+    booked: WithCode = deps.handle(pc.BookPickup(actor, order_number, customer_id, samples, window))
+    _send_code(deps, booked)
+    log.info("pickup booked: booking %s, %d samples", booked.booking.id, len(samples))
+    return booked.booking.id
 
 
 def issue_code(deps: PickupDeps, actor: Actor, booking_id: str) -> None:
     """A fresh code for the booking, sent to the customer; any earlier code dies."""
-    booking = _booking(deps, actor, booking_id)
-    now = deps.clock.now()
-    for _ in range(CODE_DRAWS):
-        code = new_code(deps.randbelow)
-        digest = deps.hasher.digest(code)
-        holder = deps.bookings.by_code_digest(digest)
-        if holder is None or holder.code is None or not holder.code.live(now):
-            break
-    else:
-        raise Conflict("pickup codes (no free code found; try again)")
-    booking.issue_code(digest, deps.policy, actor.username, now)
-    deps.bookings.save(booking)
-    deps.notifier.send_code(booking, code)
-    log.info("pickup code issued for booking %s", booking.id)
+    _send_code(deps, deps.handle(pc.IssuePickupCode(actor, booking_id)))
+
+
+def _send_code(deps: PickupDeps, issued: WithCode) -> None:
+    deps.notifier.send_code(issued.booking, issued.code)
+    log.info("pickup code issued for booking %s", issued.booking.id)
 
 
 def cancel(deps: PickupDeps, actor: Actor, booking_id: str, reason: str) -> None:
-    booking = _booking(deps, actor, booking_id)
-    returned = booking.cancel(reason, actor.username, deps.clock.now())
-    deps.bookings.save(booking)
-    for sample in returned:
-        deps.lifecycle.expire_pickup(sample, f"pickup cancelled: {reason}", actor.username)
-    log.info("pickup %s cancelled; %d samples go back to storage", booking.id, len(returned))
+    """Cancel; staged samples go back to storage in the same transaction."""
+    done: Returned = deps.handle(pc.CancelPickup(actor, booking_id, reason))
+    log.info("pickup %s cancelled; %d samples go back to storage", booking_id, len(done.samples))
 
 
 def move(deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow) -> None:
-    booking = _booking(deps, actor, booking_id)
-    _check_offered(deps, list(booking.sizes.values()), window, moving=booking.id)
-    booking.move(window, actor.username, deps.clock.now())
-    deps.bookings.save(booking)
-    issue_code(deps, actor, booking.id)
+    """Another window and, with it, a new code."""
+    _send_code(deps, deps.handle(pc.MovePickup(actor, booking_id, window)))
 
 
 def due_for_staging(deps: PickupDeps) -> list[str]:
@@ -185,22 +120,24 @@ def reschedule_late(deps: PickupDeps, booking_id: str, ready_at: datetime) -> Pi
 
     The customer is told the new time and gets a new code; None when no window is left.
     """
-    booking = _booking(deps, STAFF, booking_id)
+    booking = visible(deps.bookings.get(booking_id), STAFF, booking_id)
     sizes = list(booking.sizes.values())
     later = [o.window for o in offer(deps, sizes, moving=booking.id) if o.window.start >= ready_at]
     if not later:
         deps.notifier.alert_staff("pickup_not_reschedulable", {"booking": booking.id})
         return None
-    move(deps, STAFF, booking.id, later[0])
-    moved = _booking(deps, STAFF, booking.id)
-    deps.notifier.tell(moved, "pickup_rescheduled", {"window_start": later[0].start.isoformat()})
+    moved: WithCode = deps.handle(pc.MovePickup(STAFF, booking.id, later[0]))
+    _send_code(deps, moved)
+    deps.notifier.tell(
+        moved.booking, "pickup_rescheduled", {"window_start": later[0].start.isoformat()}
+    )
     return later[0]
 
 
 def reserve(deps: PickupDeps, booking_id: str) -> Allocation:
     """Compartments for the booking's samples not yet placed; the rest go to the counter."""
-    booking = _booking(deps, STAFF, booking_id)
-    held = _held(deps, deps.clock.now()) | deps.out_of_service
+    booking = visible(deps.bookings.get(booking_id), STAFF, booking_id)
+    held = _held(deps) | deps.out_of_service
     free = [c for c in deps.lockers.compartments() if c.code not in held]
     todo = {s: size for s, size in booking.sizes.items() if s not in booking.placements}
     return allocate(todo, free)
@@ -224,21 +161,19 @@ def open_for_loading(deps: PickupDeps, booking_id: str, sample: str) -> Location
 
 
 def confirm_placed(deps: PickupDeps, booking_id: str, sample: str, location: Location) -> bool:
-    """After loading: the RFID reader must see the sample, then it is ``staged``.
+    """After loading: the RFID reader must see the sample, then booking and sample are staged
+    in one transaction.
 
     Returns False (nothing changed) when the compartment reads empty.
     """
-    booking = _booking(deps, STAFF, booking_id)
+    visible(deps.bookings.get(booking_id), STAFF, booking_id)
     if location.kind is LocationKind.LOCKER_COMPARTMENT:
         try:
             if not deps.lockers.status(location.code).occupied:
                 return False
         except LockerFault:
             return False
-    now = deps.clock.now()
-    booking.place(sample, location, STAFF.username, now)
-    deps.bookings.save(booking)
-    deps.lifecycle.stage(sample, location, STAFF.username)
+    booking = deps.handle(pc.PlaceSample(STAFF, booking_id, sample, location))
     if location.kind is LocationKind.COUNTER:
         deps.notifier.tell(booking, "pickup_at_counter", {"sample": sample})
     return True
@@ -250,7 +185,7 @@ def stage_booking(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> di
     A sample the loader cannot place, or the RFID does not see, goes to the counter (staff
     put it there) and the customer is told. Returns where each sample was staged.
     """
-    booking = _booking(deps, STAFF, booking_id)
+    booking = visible(deps.bookings.get(booking_id), STAFF, booking_id)
     staged: dict[str, Location] = {}
     for sample in sorted(s for s in booking.sizes if s not in booking.placements):
         where = open_for_loading(deps, booking_id, sample)

@@ -1,32 +1,38 @@
 """The pickup kiosk and what follows it: code entry, doors, collection, expiry, recovery.
 
 An unknown, expired, used or revoked code all get the same ``REJECTED`` answer; only the log
-says which (without the code). Of two kiosks entering the same code at once exactly one wins:
-the booking is saved with optimistic concurrency and the loser's save raises ``Conflict``.
+says which (without the code). A code entry is one command: the kiosk's guard, the booking and
+the attempt log commit together. Of two kiosks entering the same code at once exactly one
+wins: the booking is saved with optimistic concurrency, the loser's command is replayed by the
+bus and then finds the code used. Doors open and notices go out only after the commit.
 """
 
 from __future__ import annotations
 
-import enum
-import hmac
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from samplehub.core.domain.errors import Conflict
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.pickup.domain.booking import Booking
-from samplehub.pickup.domain.codes import CodeState, normalize_code, parse_qr
-from samplehub.pickup.service.bookings import STAFF, PickupDeps, issue_code
-from samplehub.pickup.service.ports import CodeAttempt, DoorOutcome, LockerFault
+from samplehub.pickup.domain.codes import normalize_code, parse_qr
+from samplehub.pickup.service import commands as pc
+from samplehub.pickup.service.deps import STAFF, PickupDeps
+from samplehub.pickup.service.handlers import Entered, KioskVerdict, Returned
+from samplehub.pickup.service.ports import DoorOutcome, LockerFault
 
 log = logging.getLogger(__name__)
-
-
-class KioskVerdict(enum.StrEnum):
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"  # unknown, expired, used or revoked: one answer for all
-    LOCKED = "locked"  # too many wrong entries at this kiosk; try again after retry_after
+__all__ = [
+    "KioskAnswer",
+    "KioskVerdict",
+    "PickupReceipt",
+    "collect_at_counter",
+    "doors_closed",
+    "enter_code",
+    "enter_scan",
+    "expire_overdue",
+    "recover",
+]
 
 
 @dataclass(frozen=True)
@@ -43,56 +49,25 @@ def enter_code(
     deps: PickupDeps, kiosk_id: str, typed: str, booking_ref: str | None = None
 ) -> KioskAnswer:
     """A code typed on the keypad, or scanned from the QR (which also names the booking)."""
-    now = deps.clock.now()
-    guard = deps.guards.get(kiosk_id)
-    if guard.locked(now):
-        log.warning("pickup code entry at kiosk %s refused: locked", kiosk_id)
-        _attempt(deps, now, kiosk_id, KioskVerdict.LOCKED, "kiosk locked", booking_ref)
-        return KioskAnswer(KioskVerdict.LOCKED, retry_after=guard.locked_until)
     code = normalize_code(typed)
-    digest = deps.hasher.digest(code or "000000")
-    found = deps.bookings.by_code_digest(digest) if code else None
-    reason = _why_not(found, digest, booking_ref, now) if code else "malformed"
-    if reason is None and found is not None:
-        try:
-            opened = found.use_code(kiosk_id, STAFF.username, now)
-            deps.bookings.save(found)
-        except Conflict:
-            reason = "used at another kiosk at the same moment"
-        else:
-            guard.record_success()
-            deps.guards.save(guard)
-            log.info("pickup code accepted at kiosk %s for booking %s", kiosk_id, found.id)
-            _attempt(deps, now, kiosk_id, KioskVerdict.ACCEPTED, "accepted", found.id)
-            return _open(deps, found, opened)
-    locked = guard.record_wrong(now, deps.wrong_codes)
-    deps.guards.save(guard)
-    log.warning("pickup code rejected at kiosk %s: %s", kiosk_id, reason)
-    named = booking_ref or (found.id if found is not None else None)
-    _attempt(deps, now, kiosk_id, KioskVerdict.REJECTED, reason or "rejected", named)
-    if booking_ref is not None:
-        _count_against(deps, booking_ref, now)
-    if locked:
-        log.warning("kiosk %s locks code entry until %s", kiosk_id, guard.locked_until)
+    digest = deps.hasher.digest(code or "000000")  # malformed entries take as long as others
+    command = pc.EnterPickupCode(STAFF, kiosk_id, digest if code else None, booking_ref)
+    entered: Entered = deps.handle(command)
+    if entered.verdict is KioskVerdict.LOCKED:
+        log.warning("pickup code entry at kiosk %s refused: locked", kiosk_id)
+        return KioskAnswer(KioskVerdict.LOCKED, retry_after=entered.retry_after)
+    if entered.verdict is KioskVerdict.ACCEPTED and entered.booking is not None:
+        log.info("pickup code accepted at kiosk %s for booking %s", kiosk_id, entered.booking.id)
+        return _open(deps, entered.booking, entered.to_open)
+    log.warning("pickup code rejected at kiosk %s: %s", kiosk_id, entered.reason)
+    if entered.reissued is not None:
+        log.warning("pickup code of booking %s revoked after wrong tries", booking_ref)
+        deps.notifier.send_code(entered.reissued.booking, entered.reissued.code)
+        log.info("pickup code issued for booking %s", entered.reissued.booking.id)
+    if entered.locked:
+        log.warning("kiosk %s locks code entry until %s", kiosk_id, entered.retry_after)
         deps.notifier.alert_staff("kiosk_locked", {"kiosk": kiosk_id})
     return KioskAnswer(KioskVerdict.REJECTED)
-
-
-def _attempt(
-    deps: PickupDeps,
-    now: datetime,
-    kiosk_id: str,
-    verdict: KioskVerdict,
-    reason: str,
-    booking_id: str | None,
-) -> None:
-    """Log the attempt; a failing log must not stop the kiosk (it is logged itself)."""
-    if deps.attempts is None:
-        return
-    try:
-        deps.attempts.record(CodeAttempt(now, kiosk_id, verdict.value, reason, booking_id))
-    except Exception:  # the attempt log is an aid, never a reason to fail a pickup
-        log.exception("could not record a pickup code attempt at kiosk %s", kiosk_id)
 
 
 def enter_scan(deps: PickupDeps, kiosk_id: str, scanned: str) -> KioskAnswer:
@@ -102,33 +77,6 @@ def enter_scan(deps: PickupDeps, kiosk_id: str, scanned: str) -> KioskAnswer:
         return enter_code(deps, kiosk_id, "")
     booking_id, code = parsed
     return enter_code(deps, kiosk_id, code, booking_ref=booking_id)
-
-
-def _why_not(
-    booking: Booking | None, digest: str, booking_ref: str | None, now: datetime
-) -> str | None:
-    if booking is None or booking.code is None:
-        return "unknown code"
-    if not hmac.compare_digest(booking.code.digest, digest):
-        return "unknown code"
-    if booking_ref is not None and booking_ref != booking.id:
-        return "code of another booking"
-    state = booking.code_state(now)
-    return None if state is CodeState.USABLE else f"code {state.value}"
-
-
-def _count_against(deps: PickupDeps, booking_id: str, now: datetime) -> None:
-    booking = deps.bookings.get(booking_id)
-    if booking is None or not booking.live:
-        return
-    revoked = booking.wrong_try(deps.wrong_codes, STAFF.username, now)
-    try:
-        deps.bookings.save(booking)
-    except Conflict:
-        return
-    if revoked:
-        log.warning("pickup code of booking %s revoked after wrong tries", booking.id)
-        issue_code(deps, STAFF, booking.id)
 
 
 def _open(deps: PickupDeps, booking: Booking, to_open: dict[str, Location]) -> KioskAnswer:
@@ -205,11 +153,11 @@ def collect_at_counter(deps: PickupDeps, booking_id: str, samples: list[str]) ->
 def _complete(
     deps: PickupDeps, booking: Booking, taken: list[str], left: list[str]
 ) -> PickupReceipt:
-    now = deps.clock.now()
-    booking.complete(taken, left, STAFF.username, now)
-    deps.bookings.save(booking)
-    for sample in taken:
-        deps.lifecycle.collect(sample, STAFF.username)
+    """Booking and every sample taken, in one transaction; then staff and customer are told."""
+    completed = deps.handle(pc.CompletePickup(STAFF, booking.id, list(taken), list(left)))
+    if completed is None:
+        return PickupReceipt(booking.id, [], [], [], [])
+    booking = completed
     for sample in left:
         deps.notifier.alert_staff(
             "sample_left_in_locker", {"sample": sample, "where": str(booking.placements[sample])}
@@ -237,10 +185,9 @@ def expire_overdue(deps: PickupDeps) -> list[str]:
     for booking in deps.bookings.live():
         if not booking.overdue(deps.policy, now):
             continue
-        returned = booking.expire(STAFF.username, now)
-        deps.bookings.save(booking)
-        for sample in returned:
-            deps.lifecycle.expire_pickup(sample, "not collected in time", STAFF.username)
-        deps.notifier.tell(booking, "pickup_expired", {"samples": ", ".join(returned)})
+        done: Returned | None = deps.handle(pc.ExpirePickup(STAFF, booking.id))
+        if done is None:
+            continue
+        deps.notifier.tell(done.booking, "pickup_expired", {"samples": ", ".join(done.samples)})
         expired.append(booking.id)
     return expired

@@ -1,71 +1,70 @@
-"""The sample lifecycle as the pickup use cases need it, over the lead's message bus.
+"""The sample lifecycle as the pickup handlers need it, inside their unit of work.
 
-Each call is one ``ApplyTransition`` command, so every move lands in the custody chain in its own
-transaction with the usual checks (stage only after the service is completed, and so on).
+Staging, collecting and returning a sample are transitions of the sample applied in the same
+transaction as the booking's change, so a booking and its samples never disagree. The
+machinery acts as ``system``; the reason names the pickup actor.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from datetime import datetime
 
+from samplehub.core.domain.errors import NotFound
+from samplehub.core.domain.lifecycle import Transition
 from samplehub.core.domain.locations import Location, LocationKind
-from samplehub.core.service import commands as c
+from samplehub.core.domain.model import Sample
+from samplehub.core.service.commands import SYSTEM
 from samplehub.core.service.ports import UnitOfWork
 
 FLEET = Location(LocationKind.ROBOT, "fleet")
+CUSTOMER = Location(LocationKind.CUSTOMER, "customer")
 
 
-class BusSampleLifecycle:
-    """Implements ``SampleLifecycle``; ``handle`` is ``MessageBus.handle``."""
+def stage(uow: UnitOfWork, number: str, location: Location, by: str, at: datetime) -> None:
+    _sample(uow, number).apply(
+        Transition.STAGE,
+        actor=SYSTEM.username,
+        at=at,
+        location=location,
+        reason=f"pickup staging by {by}",
+    )
 
-    def __init__(
-        self,
-        handle: Callable[[c.Command], Any],
-        actor: c.Actor = c.SYSTEM,
-        return_via: Location = FLEET,
-    ) -> None:
-        self.handle = handle
-        self.actor = actor
-        self.return_via = return_via
 
-    def stage(self, sample_number: str, location: Location, actor: str) -> None:
-        self.handle(
-            c.ApplyTransition(
-                self.actor,
-                sample_number,
-                "stage",
-                str(location),
-                reason=f"pickup staging by {actor}",
-            )
+def collect(uow: UnitOfWork, number: str, by: str, at: datetime) -> None:
+    _sample(uow, number).apply(
+        Transition.COLLECT,
+        actor=SYSTEM.username,
+        at=at,
+        location=CUSTOMER,
+        reason=f"collected at the pickup kiosk ({by})",
+    )
+
+
+def return_to_storage(uow: UnitOfWork, number: str, reason: str, at: datetime) -> None:
+    """A staged sample goes back: onto the fleet, then into the slot it came from.
+
+    The robot's trip is two custody records: ``expire_pickup`` onto the fleet, then ``store``
+    into the slot. A sample with no known slot stays with the fleet for the warehouse to shelve.
+    """
+    slot = last_storage_slot(uow, number)
+    sample = _sample(uow, number)
+    sample.apply(
+        Transition.EXPIRE_PICKUP, actor=SYSTEM.username, at=at, location=FLEET, reason=reason
+    )
+    if slot is not None:
+        sample.apply(
+            Transition.STORE,
+            actor=SYSTEM.username,
+            at=at,
+            location=Location.parse(slot),
+            reason="returned after pickup",
         )
 
-    def collect(self, sample_number: str, actor: str) -> None:
-        customer = Location(LocationKind.CUSTOMER, "customer")
-        self.handle(
-            c.ApplyTransition(
-                self.actor,
-                sample_number,
-                "collect",
-                str(customer),
-                reason=f"collected at the pickup kiosk ({actor})",
-            )
-        )
 
-    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
-        self.handle(
-            c.ApplyTransition(
-                self.actor, sample_number, "expire_pickup", str(self.return_via), reason=reason
-            )
-        )
-
-
-def last_storage_slot(uow_factory: Callable[[], UnitOfWork], sample_number: str) -> str | None:
+def last_storage_slot(uow: UnitOfWork, sample_number: str) -> str | None:
     """The storage slot the sample was last stored in, from its custody records."""
-    with uow_factory() as uow:
-        records = uow.audit.records(sample_number=sample_number)
-    for record in reversed(records):
+    for record in reversed(uow.audit.records(sample_number=sample_number)):
         if record.event_type != "SampleTransitioned":
             continue
         location = str(json.loads(record.payload).get("location", ""))
@@ -74,29 +73,8 @@ def last_storage_slot(uow_factory: Callable[[], UnitOfWork], sample_number: str)
     return None
 
 
-class ReturningSampleLifecycle(BusSampleLifecycle):
-    """Like ``BusSampleLifecycle``, and an expired pickup ends back in the slot it came from.
-
-    The robot's trip is two custody records: ``expire_pickup`` onto the fleet, then ``store``
-    into the slot. A sample with no known slot stays with the fleet for the warehouse to shelve.
-    """
-
-    def __init__(
-        self,
-        handle: Callable[[c.Command], Any],
-        uow_factory: Callable[[], UnitOfWork],
-        actor: c.Actor = c.SYSTEM,
-        return_via: Location = FLEET,
-    ) -> None:
-        super().__init__(handle, actor, return_via)
-        self.uow_factory = uow_factory
-
-    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
-        slot = last_storage_slot(self.uow_factory, sample_number)
-        super().expire_pickup(sample_number, reason, actor)
-        if slot is not None:
-            self.handle(
-                c.ApplyTransition(
-                    self.actor, sample_number, "store", slot, reason="returned after pickup"
-                )
-            )
+def _sample(uow: UnitOfWork, number: str) -> Sample:
+    sample = uow.samples.get(number)
+    if sample is None:
+        raise NotFound("sample", number)
+    return sample

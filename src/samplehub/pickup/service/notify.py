@@ -1,7 +1,8 @@
 """The pickup notifier over the notification port: bilingual notices to customers and staff.
 
-Each notice carries the zh-CN text first and the English below it. The code is put into a
-notice only by ``send_code``; nothing here logs a notice's body, so codes stay out of logs.
+Each notice carries the zh-CN text first and the English below it, both from the catalogue
+the notifier is given (``texts``). The code is put into a notice only by ``send_code``;
+nothing here logs a notice's body, so codes stay out of logs.
 A channel that fails is logged (channel and recipient) and the pickup carries on.
 """
 
@@ -15,26 +16,26 @@ from datetime import datetime, timedelta, timezone
 from samplehub.core.service.notifications import Channel, Notice, NoticeSender, NotificationFailed
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.codes import qr_payload
-from samplehub.pickup.service.messages import STAFF_KEYS, render
+from samplehub.pickup.service.messages import (
+    DEFAULT_SUBJECT,
+    STAFF_KEYS,
+    SUBJECTS,
+    Translate,
+    render,
+)
 from samplehub.pickup.service.ports import PickupClock, PickupNotifier
 
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8), "CST")
 Recipients = Callable[[str], list[tuple[Channel, str]]]  # customer id -> where to reach them
 
-SUBJECTS: dict[str, tuple[str, str]] = {
-    "pickup_code": ("取件码", "Pickup code"),
-    "pickup_receipt": ("取件回执", "Pickup receipt"),
-    "pickup_expired": ("取件超时", "Pickup expired"),
-}
-
 
 def local_time(at: datetime) -> str:
     return at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
-def bilingual(key: str, details: dict[str, str]) -> str:
-    return f"{render(key, details, 'zh-CN')}\n{render(key, details, 'en')}"
+def bilingual(texts: Translate, key: str, details: dict[str, str]) -> str:
+    return f"{render(texts, key, details, 'zh-CN')}\n{render(texts, key, details, 'en')}"
 
 
 class NoticePickupNotifier:
@@ -46,14 +47,18 @@ class NoticePickupNotifier:
         recipients: Recipients,
         staff: Sequence[tuple[Channel, str]] = (),
         clock: PickupClock | None = None,
+        *,
+        texts: Translate,
     ) -> None:
+        self.texts = texts
         self.clock = clock  # stamps staff alerts, which may repeat, so each key stays unique
         self.senders = {s.channel: s for s in senders}
         self.recipients = recipients
         self.staff = list(staff)
 
     def _deliver(self, to: Sequence[tuple[Channel, str]], key: str, body: str, why: str) -> None:
-        zh, en = SUBJECTS.get(key, ("取件通知", "Pickup notice"))
+        subject = SUBJECTS.get(key, DEFAULT_SUBJECT)
+        zh, en = self.texts("zh-CN", subject, {}), self.texts("en", subject, {})
         for channel, recipient in to:
             sender = self.senders.get(channel)
             if sender is None:
@@ -74,7 +79,7 @@ class NoticePickupNotifier:
     def send_code(self, booking: Booking, code: str) -> None:
         valid_until = local_time(booking.code.valid_until) if booking.code else ""
         details = {"code": code, "valid_until": valid_until}
-        body = bilingual("pickup_code", details)
+        body = bilingual(self.texts, "pickup_code", details)
         body += f"\n{local_time(booking.window.start)}–{local_time(booking.window.end)}"
         body += f"\nQR: {qr_payload(booking.id, code)}"
         issued = booking.code.issued_at.isoformat() if booking.code else ""
@@ -88,14 +93,15 @@ class NoticePickupNotifier:
             "samples": ", ".join(sorted(booking.sizes)),
         } | details
         why = f"pickup:{booking.id}:{message_key}:{_fingerprint(full)}"
-        self._deliver(self._customer(booking), message_key, bilingual(message_key, full), why)
+        body = bilingual(self.texts, message_key, full)
+        self._deliver(self._customer(booking), message_key, body, why)
 
     def alert_staff(self, message_key: str, details: dict[str, str]) -> None:
         key = STAFF_KEYS.get(message_key, message_key)
         text = {k: str(v) for k, v in details.items()}
         at = self.clock.now().isoformat() if self.clock is not None else ""
         why = f"pickup-staff:{key}:{_fingerprint(text)}:{at}"
-        self._deliver(self.staff, key, bilingual(key, text), why)
+        self._deliver(self.staff, key, bilingual(self.texts, key, text), why)
 
 
 def _fingerprint(details: dict[str, str]) -> str:

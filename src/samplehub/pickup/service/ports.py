@@ -1,7 +1,9 @@
-"""Ports of the pickup use cases: lockers, bookings, kiosk guards, notifications, the lifecycle.
+"""Ports of the pickup use cases: lockers, bookings, kiosk guards, the attempt log, notices.
 
-Kept apart from ``ports.py`` so the lead can wire them without merging files; adapters
-implement these Protocols and turn vendor failures into ``LockerFault``.
+Bookings, kiosk guards and the attempt log are repositories of the unit of work
+(``PickupUnitOfWork``), so a booking, its samples' moves, a kiosk's guard and the attempt log
+commit in one transaction with their custody records. Locker adapters turn vendor failures
+into ``LockerFault``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from samplehub.core.domain.errors import SampleHubError
-from samplehub.core.domain.locations import Location
+from samplehub.core.service.ports import UnitOfWork
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import Compartment
 from samplehub.pickup.domain.codes import KioskGuard
@@ -68,15 +70,19 @@ class SampleLoader(Protocol):
     def load(self, sample_number: str, compartment: str) -> bool: ...
 
 
-class BookingRepository(Protocol):
-    def add(self, booking: Booking) -> None: ...
+class BookingReader(Protocol):
     def get(self, booking_id: str) -> Booking | None: ...
-    def by_code_digest(self, digest: str) -> Booking | None:
-        """The booking whose current code has this digest (live or not), if any."""
-        ...
-
     def live(self) -> list[Booking]:
         """Bookings still booked or staged."""
+        ...
+
+
+class BookingRepository(BookingReader, Protocol):
+    """The bookings of one unit of work; a booking's events are chained only once written."""
+
+    def add(self, booking: Booking) -> None: ...
+    def by_code_digest(self, digest: str) -> Booking | None:
+        """The booking whose current code has this digest (live or not), if any."""
         ...
 
     def save(self, booking: Booking) -> None:
@@ -100,14 +106,6 @@ class PickupNotifier(Protocol):
     def alert_staff(self, message_key: str, details: dict[str, str]) -> None: ...
 
 
-class SampleLifecycle(Protocol):
-    """The lead's lifecycle transitions, applied with custody records (stage, collect, expire)."""
-
-    def stage(self, sample_number: str, location: Location, actor: str) -> None: ...
-    def collect(self, sample_number: str, actor: str) -> None: ...
-    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None: ...
-
-
 class PickupClock(Protocol):
     def now(self) -> datetime: ...
 
@@ -123,8 +121,22 @@ class CodeAttempt:
     booking_id: str | None = None
 
 
-class CodeAttempts(Protocol):
+class AttemptReader(Protocol):
+    def recent(self, limit: int = 50) -> list[CodeAttempt]:
+        """The newest attempts first."""
+        ...
+
+
+class CodeAttempts(AttemptReader, Protocol):
     """The log of every code attempt (right and wrong)."""
 
     def record(self, attempt: CodeAttempt) -> None: ...
-    def recent(self, limit: int = 50) -> list[CodeAttempt]: ...
+
+
+class PickupUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def bookings(self) -> BookingRepository: ...
+    @property
+    def kiosk_guards(self) -> KioskGuards: ...
+    @property
+    def code_attempts(self) -> CodeAttempts: ...

@@ -1,21 +1,29 @@
-"""The recall reminder log on the database: the primary key makes a claim happen once."""
+"""The recall reminder log on the database: the primary key makes a claim happen once.
+
+It works on the unit of work's connection. A claim is ``INSERT ... ON CONFLICT DO NOTHING
+... RETURNING``
+(SQLite and PostgreSQL alike), so a key claimed before, even by a run at the same moment,
+answers False without failing the transaction.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from samplehub.core.adapters.db import tables as t
 from samplehub.core.service.notifications import Notice
+
+R = t.recall_reminders
 
 
 class SqlReminderLog:
     """Implements ``ReminderLog``."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
     def claim(
         self, key: str, certificate: str, notice: Notice, days_before: int, at: datetime
@@ -28,38 +36,12 @@ class SqlReminderLog:
             "days_before": days_before,
             "sent_at": at,
         }
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(t.recall_reminders).values(**row))
-        except IntegrityError:
-            return False
-        return True
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(R).values(**row).on_conflict_do_nothing(index_elements=["key"])
+        return self.conn.execute(statement.returning(R.c.key)).first() is not None
 
-    def release(self, key: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(t.recall_reminders).where(t.recall_reminders.c.key == key))
+    def release(self, key: str) -> bool:
+        return self.conn.execute(delete(R).where(R.c.key == key)).rowcount == 1
 
     def keys(self) -> set[str]:
-        with self.engine.connect() as conn:
-            return set(conn.execute(select(t.recall_reminders.c.key)).scalars())
-
-
-class MemoryReminderLog:
-    """The same in a dict, for unit tests."""
-
-    def __init__(self) -> None:
-        self.claimed: dict[str, tuple[str, Notice, int, datetime]] = {}
-
-    def claim(
-        self, key: str, certificate: str, notice: Notice, days_before: int, at: datetime
-    ) -> bool:
-        if key in self.claimed:
-            return False
-        self.claimed[key] = (certificate, notice, days_before, at)
-        return True
-
-    def release(self, key: str) -> None:
-        self.claimed.pop(key, None)
-
-    def keys(self) -> set[str]:
-        return set(self.claimed)
+        return set(self.conn.execute(select(R.c.key)).scalars())

@@ -1,4 +1,5 @@
-"""Recall: when an instrument is due again, and which reminder (30 or 7 days before) is due.
+"""Recall: when an instrument is due again, which reminder (30 or 7 days before) is due, and
+the custody events of sending one.
 
 Pure rules: the caller passes today's date and what was already sent.
 """
@@ -6,7 +7,10 @@ Pure rules: the caller passes today's date and what was already sent.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+from samplehub.core.domain.events import Event
 
 
 def due_date(valid_until: date) -> date:
@@ -36,3 +40,36 @@ def parse_days(text: str) -> tuple[int, ...]:
             raise ValueError(f"recall reminder day {part!r} is not a whole number from 1 to 366")
         days.append(int(part))
     return tuple(sorted(set(days), reverse=True))
+
+
+@dataclass(frozen=True)
+class RecallReminderClaimed(Event):
+    """A reminder is being sent (claimed in the reminder log, so it goes out once).
+
+    Names the certificate and the channel, never the recipient: the custody chain is kept for
+    good, a phone number or address must not be.
+    """
+
+    certificate: str
+    sample: str
+    channel: str
+    days_before: int
+
+    @property
+    def sample_number(self) -> str | None:
+        return self.sample
+
+
+@dataclass(frozen=True)
+class RecallReminderReleased(Event):
+    """Sending a claimed reminder failed; the claim is given up, so the next run tries again."""
+
+    certificate: str
+    sample: str
+    channel: str
+    days_before: int
+    problem: str
+
+    @property
+    def sample_number(self) -> str | None:
+        return self.sample

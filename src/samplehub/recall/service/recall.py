@@ -1,7 +1,12 @@
 """Recall: the due list of a customer's instruments, pre-registering them, and reminders.
 
 A reminder is claimed in the reminder log before it is sent and released if sending fails, so
-two runs at once cannot both send it and a failed one is tried again on the next run.
+two runs at once cannot both send it and a failed one is tried again on the next run. Claim and
+release are commands: each writes the log and its custody record in one transaction. The
+sending itself happens between them, outside any transaction (a mail server is no database);
+a crash right after a claim leaves that reminder claimed but unsent.
+
+Recall reads the lab's issued certificates through the core's ``IssuedCertificates`` port.
 """
 
 from __future__ import annotations
@@ -10,34 +15,18 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any
 
 from samplehub.core.domain.errors import InvalidValue, NotFound
 from samplehub.core.service import commands as c
-from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.notifications import Channel, Notice, NoticeSender, NotificationFailed
-from samplehub.core.service.ports import UnitOfWork
-from samplehub.lab.domain.certificate import CertificateKind, Status
-from samplehub.lab.service.certificates import LabDeps
 from samplehub.recall.domain.recall import due_date, reminder_due
+from samplehub.recall.service.commands import ClaimReminder, ReleaseReminder
+from samplehub.recall.service.ports import RecallUnitOfWork
 
 log = logging.getLogger(__name__)
-UowFactory = Callable[[], UnitOfWork]
-
-
-class ReminderLog(Protocol):
-    """Reminders sent, by key; a key is claimed once."""
-
-    def claim(
-        self, key: str, certificate: str, notice: Notice, days_before: int, at: datetime
-    ) -> bool:
-        """Record the reminder as sent; False when the key was already claimed."""
-
-    def release(self, key: str) -> None:
-        """Forget a claim whose sending failed, so the next run tries again."""
-
-    def keys(self) -> set[str]:
-        """Every key claimed."""
+UowFactory = Callable[[], RecallUnitOfWork]
+Handle = Callable[[c.Command], Any]  # MessageBus.handle
 
 
 @dataclass(frozen=True)
@@ -52,42 +41,35 @@ class DueInstrument:
     due: date
 
 
-def due_instruments(
-    deps: LabDeps, uow_factory: UowFactory, customer_id: str | None = None
-) -> list[DueInstrument]:
+def due_instruments(uow_factory: UowFactory, customer_id: str | None = None) -> list[DueInstrument]:
     """Every instrument with an issued certificate that states a validity, soonest due first.
 
     Failure notices are left out (the instrument failed, nothing is due); superseded
     certificates too (their correction counts).
     """
     found = []
-    issued = deps.certificates.find(statuses=frozenset({Status.ISSUED.value}))
     with uow_factory() as uow:
-        for certificate in issued:
-            content = certificate.content
-            if content.valid_until is None or certificate.kind is CertificateKind.FAILURE_NOTICE:
-                continue
-            sample = uow.samples.get(content.sample_id)
+        for validity in uow.certificates.validities():
+            sample = uow.samples.get(validity.sample)
             if sample is None or (customer_id is not None and sample.customer_id != customer_id):
                 continue
             found.append(
                 DueInstrument(
-                    certificate.number,
+                    validity.certificate,
                     sample.number,
                     sample.customer_id,
-                    content.customer,
-                    content.instrument.name,
-                    content.instrument.model,
-                    content.instrument.serial_number,
-                    due_date(content.valid_until),
+                    validity.customer,
+                    validity.instrument,
+                    validity.model,
+                    validity.serial_number,
+                    due_date(validity.valid_until),
                 )
             )
     return sorted(found, key=lambda item: (item.due, item.certificate))
 
 
 def preregister(
-    bus: MessageBus,
-    deps: LabDeps,
+    handle: Handle,
     uow_factory: UowFactory,
     actor: c.Actor,
     certificates: Sequence[str],
@@ -96,7 +78,7 @@ def preregister(
     if not certificates:
         raise InvalidValue("certificates", [], "at least one instrument coming due")
     customer_id = actor.customer_id
-    mine = {item.certificate: item for item in due_instruments(deps, uow_factory, customer_id)}
+    mine = {item.certificate: item for item in due_instruments(uow_factory, customer_id)}
     items = []
     for number in certificates:
         item = mine.get(number)
@@ -110,15 +92,14 @@ def preregister(
             }
         )
     owner = customer_id or next(iter(mine.values())).customer_id
-    order: str = bus.handle(c.CreateOrder(actor, owner, "verification", items))
+    order: str = handle(c.CreateOrder(actor, owner, "verification", items))
     return order
 
 
 def send_reminders(
-    deps: LabDeps,
+    handle: Handle,
     uow_factory: UowFactory,
     senders: Sequence[NoticeSender],
-    reminders: ReminderLog,
     today: date,
     now: datetime,
     days_before: Sequence[int] = (30, 7),
@@ -126,7 +107,7 @@ def send_reminders(
     """Send the reminders due today over every configured channel; returns what was sent."""
     sent: list[Notice] = []
     by_channel = {sender.channel: sender for sender in senders}
-    for item in due_instruments(deps, uow_factory):
+    for item in due_instruments(uow_factory):
         days = reminder_due(item.due, today, days_before)
         if days is None:
             continue
@@ -144,12 +125,18 @@ def send_reminders(
                 if sender is None or not recipient:
                     continue
                 notice = _notice(item, channel, recipient, contact.name, days)
-                if not reminders.claim(notice.key, item.certificate, notice, days, now):
+                claim = ClaimReminder(c.SYSTEM, notice, item.certificate, item.sample, days, now)
+                if not handle(claim):
                     continue
                 try:
                     sender.send(notice)
                 except NotificationFailed as failed:
-                    reminders.release(notice.key)
+                    handle(
+                        ReleaseReminder(
+                            c.SYSTEM, notice, item.certificate, item.sample, days,
+                            failed.problem, now,
+                        )
+                    )  # fmt: skip
                     log.warning("recall reminder not sent, will retry: %s", failed)
                     continue
                 sent.append(notice)

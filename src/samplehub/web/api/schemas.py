@@ -17,6 +17,7 @@ from samplehub.core.domain.lifecycle import LABELS
 from samplehub.core.domain.model import Customer, Instrument, Order, Sample, User
 from samplehub.core.domain.timeline import TimelineEntry
 from samplehub.core.service.ports import Page
+from samplehub.web.i18n import timeline_title, translate
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -151,7 +152,8 @@ class SampleOut(BaseModel):
 
     @classmethod
     def of(cls, sample: Sample) -> SampleOut:
-        zh, en = LABELS[sample.state]
+        label = LABELS[sample.state]
+        zh, en = translate("zh-CN", label), translate("en", label)
         return cls(
             number=sample.number,
             order_number=sample.order_number,
@@ -188,8 +190,8 @@ class TimelineEntryOut(BaseModel):
             at=entry.at,
             actor=entry.actor,
             state=entry.state,
-            title_zh=entry.title_zh,
-            title_en=entry.title_en,
+            title_zh=timeline_title("zh-CN", entry),
+            title_en=timeline_title("en", entry),
             location=entry.location,
             reason=entry.reason,
         )

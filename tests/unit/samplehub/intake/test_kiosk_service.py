@@ -24,6 +24,7 @@ from samplehub.intake.service.errors import KioskRefusal
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import FakeNameplateVision, InMemoryLabelPrinter, VisionResult
 from samplehub.simulation.tag_roll import TagRollWriter
+from samplehub.web.i18n import translate
 
 KIOSK = Actor("kiosk", Role.KIOSK)
 STAFF = Actor("warehouse", Role.WAREHOUSE)
@@ -172,7 +173,7 @@ def test_bad_photos_are_refused_naming_the_field(world) -> None:
     with pytest.raises(KioskRefusal) as big:
         desk.read_photo(KIOSK, session.id, b"\0" * (20 * 1024 * 1024 + 1), "big.jpg")
     assert big.value.field == "photo.size"
-    assert "20 MB" in big.value.message("en")
+    assert "20 MB" in translate("en", big.value.text.id, big.value.text.params)
 
 
 def test_another_company_order_and_a_serial_received_twice_are_refused(world, services):

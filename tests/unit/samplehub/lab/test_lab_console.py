@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
 from samplehub.core.domain import audit
+from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.epc import giai_for_sample
-from samplehub.core.domain.errors import Conflict, Forbidden, InvalidValue, NotFound
+from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.model import Channel as OrderChannel
 from samplehub.core.domain.model import (
@@ -25,23 +30,19 @@ from samplehub.core.domain.model import (
 )
 from samplehub.core.domain.model import Service as OrderService
 from samplehub.core.service.commands import Actor
-from samplehub.lab.adapters.certificates.memory import (
-    InMemoryCertificateRepository,
-    InMemoryDocumentStore,
-)
+from samplehub.lab.adapters.certificates.memory import InMemoryDocumentStore
 from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
 from samplehub.lab.adapters.metrology_rules.standards import load_standards
 from samplehub.lab.adapters.results_import.readers import SheetResultsReader
 from samplehub.lab.domain import demo
 from samplehub.lab.domain.certificate import Certificate
 from samplehub.lab.domain.errors import FourEyesError, WorkflowError
-from samplehub.lab.service.certificates import LabDeps
+from samplehub.lab.service.bench import parse_request, request_reason
+from samplehub.lab.service.certificates import LabDeps, StoredCertificates
 from samplehub.lab.service.console import (
     OTHER,
     ConsoleConfig,
     LabConsole,
-    parse_request,
-    request_reason,
     split_customer_intervals,
     type_code_for,
 )
@@ -77,13 +78,50 @@ def stored(store: MemoryStore, number: str, instrument_type: str) -> None:
         uow.commit()
 
 
+class FakeRenderer:
+    def render(self, certificate: Certificate, verify_url: str) -> bytes:
+        return f"%PDF {certificate.number} {verify_url}".encode()
+
+
+class FakeDcc:
+    def write(self, certificate: Certificate) -> bytes:
+        return b"<dcc/>"
+
+
+def lab_on(
+    store: MemoryStore, uow: type[MemoryAppUnitOfWork] = MemoryAppUnitOfWork
+) -> tuple[LabConsole, CertificateDesk]:
+    """The console and the desk over the bus, on units of work of type ``uow``."""
+
+    def factory() -> MemoryAppUnitOfWork:
+        return uow(store)
+
+    clock = FixedClock(NOW)
+    deps = LabDeps(
+        StoredCertificates(factory),
+        FakeRenderer(),
+        InMemoryDocumentStore(),
+        FakeDcc(),
+        SheetResultsReader(),
+        RULES,
+    )
+    services = bootstrap.bootstrap(
+        Settings(), uow_factory=factory, clock=clock, hasher=PlainHasher(), lab=deps
+    )
+    handle = services.bus.handle
+    return (
+        LabConsole(handle, factory, clock, RULES, CONFIG),
+        CertificateDesk(deps, handle, factory, clock, load_standards(), {}),
+    )
+
+
 @pytest.fixture
 def console() -> LabConsole:
     store = MemoryStore()
     stored(store, "JX2026-000001", "弹簧管压力表")
     stored(store, "JX2026-000002", "数字温度计")
     stored(store, "JX2026-000003", "数字多用表")
-    return LabConsole(lambda: MemoryUnitOfWork(store), FixedClock(NOW), RULES, CONFIG)
+    return lab_on(store)[0]
 
 
 def test_instrument_types_are_matched_by_name_then_keyword() -> None:
@@ -182,33 +220,6 @@ def test_contact_email_is_optional_and_checked() -> None:
         Contact("陈经理", "13905910001", "chen-at-hengda")
 
 
-class FakeRenderer:
-    def render(self, certificate: Certificate, verify_url: str) -> bytes:
-        return f"%PDF {certificate.number} {verify_url}".encode()
-
-
-class FakeDcc:
-    def write(self, certificate: Certificate) -> bytes:
-        return b"<dcc/>"
-
-
-def desk_on(store: MemoryStore, failing: list[bool]) -> CertificateDesk:
-    def uow_factory() -> MemoryUnitOfWork:
-        if failing and failing.pop(0):
-            raise Conflict("the database (locked)")
-        return MemoryUnitOfWork(store)
-
-    deps = LabDeps(
-        InMemoryCertificateRepository(),
-        FakeRenderer(),
-        InMemoryDocumentStore(),
-        FakeDcc(),
-        SheetResultsReader(),
-        RULES,
-    )
-    return CertificateDesk(deps, uow_factory, FixedClock(NOW), load_standards(), {})
-
-
 def steps(store: MemoryStore, number: str) -> list[tuple[str, str]]:
     with MemoryUnitOfWork(store) as uow:
         records = uow.audit.records(sample_number=number)
@@ -222,11 +233,9 @@ def steps(store: MemoryStore, number: str) -> list[tuple[str, str]]:
 def test_certificate_steps_land_in_the_custody_chain_and_refusals_add_nothing() -> None:
     store = MemoryStore()
     stored(store, "JX2026-000001", "弹簧管压力表")
-    desk = desk_on(store, [])
+    console, desk = lab_on(store)
     lab, lab2, approver = LAB, Actor("lab2", Role.LAB), Actor("approver", Role.APPROVER)
-    sample = LabConsole(lambda: MemoryUnitOfWork(store), FixedClock(NOW), RULES, CONFIG).sample(
-        lab, "JX2026-000001"
-    )
+    sample = console.sample(lab, "JX2026-000001")
     header = desk.header(
         sample, "pressure_gauge", WorkConditions("20", "50", "P-01"), "(0～1.6) MPa", "1.6级"
     )
@@ -253,21 +262,52 @@ def test_certificate_steps_land_in_the_custody_chain_and_refusals_add_nothing() 
         assert audit.verify(uow.audit.records()).ok
 
 
-def test_a_custody_record_that_failed_to_write_is_appended_later() -> None:
+class CustodyFails(MemoryAppUnitOfWork):
+    """A unit of work whose custody append fails: after the certificate row was written."""
+
+    def __enter__(self) -> CustodyFails:
+        super().__enter__()
+        audit_log = self.audit
+
+        class Failing:
+            def last(self) -> AuditRecord | None:
+                return audit_log.last()
+
+            def records(self, sample_number: str | None = None) -> list[AuditRecord]:
+                return audit_log.records(sample_number)
+
+            def append(self, records: object) -> None:
+                raise OSError("disk full while appending the custody record")
+
+        self.audit = Failing()
+        return self
+
+
+@pytest.mark.parametrize("step", ["entered", "reviewed", "approved", "issued"])
+def test_a_step_whose_custody_record_fails_is_not_half_written(step: str) -> None:
     store = MemoryStore()
     stored(store, "JX2026-000001", "弹簧管压力表")
-    # header() reads the customer (1st unit of work), signer() the user (2nd); the custody
-    # record of "entered" is the 3rd: make that one fail
-    failing = [False, False, True]
-    desk = desk_on(store, failing)
-    sample = LabConsole(lambda: MemoryUnitOfWork(store), FixedClock(NOW), RULES, CONFIG).sample(
-        LAB, "JX2026-000001"
-    )
+    console, desk = lab_on(store)
+    _, failing = lab_on(store, CustodyFails)
+    lab2, approver = Actor("lab2", Role.LAB), Actor("approver", Role.APPROVER)
     header = desk.header(
-        sample, "pressure_gauge", WorkConditions("20", "50", "P-01"), "(0～1.6) MPa", "1.6级"
-    )
-    desk.record_gauge(LAB, header, demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)])
-    assert steps(store, "JX2026-000001") == []
-    assert desk.record_missing_steps("JX2026-000001") == 1
-    assert steps(store, "JX2026-000001") == [("entered", "lab")]
-    assert desk.record_missing_steps("JX2026-000001") == 0
+        console.sample(LAB, "JX2026-000001"), "pressure_gauge",
+        WorkConditions("20", "50", "P-01"), "(0～1.6) MPa", "1.6级",
+    )  # fmt: skip
+    points = (demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)])
+    actions = {
+        "entered": lambda d, n: d.record_gauge(LAB, header, *points),
+        "reviewed": lambda d, n: d.review(lab2, n),
+        "approved": lambda d, n: d.approve(approver, n),
+        "issued": lambda d, n: d.issue(approver, n),
+    }
+    done = list(actions)[: list(actions).index(step)]
+    number = ""
+    for name in done:
+        result = actions[name](desk, number)
+        number = result.number if name == "entered" else number
+    before = copy.deepcopy(store)
+    with pytest.raises(OSError, match="disk full"):
+        actions[step](failing, number)
+    assert store == before  # neither the certificate nor its custody record
+    assert [name for name, _ in steps(store, "JX2026-000001")] == done

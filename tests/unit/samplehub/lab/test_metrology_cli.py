@@ -1,4 +1,4 @@
-"""`samplehub certificate dcc` and `show` over the in-memory repository."""
+"""`samplehub certificate dcc` and `show` over certificates in the memory store."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ import typer
 from lxml import etree
 from typer.testing import CliRunner
 
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import MemoryStore
 from samplehub.lab import cli
 from samplehub.lab.adapters.certificates.dcc import DccXmlWriter, load_schema
 from samplehub.lab.adapters.certificates.institute import Institute
-from samplehub.lab.adapters.certificates.memory import InMemoryCertificateRepository
 from samplehub.lab.domain import demo
 from samplehub.lab.domain.certificate import APPROVER_ROLE, Actor, Certificate
+from samplehub.lab.service.certificates import StoredCertificates
 
 AT = datetime(2026, 11, 20, tzinfo=UTC)
 SCHEMAS = Path(__file__).resolve().parents[4] / "standards" / "dcc-3.1.2"
@@ -25,22 +27,25 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def repository() -> Iterator[InMemoryCertificateRepository]:
-    repository = InMemoryCertificateRepository()
+def repository() -> Iterator[StoredCertificates]:
+    store = MemoryStore()
     approved = Certificate.enter("ZS2026-000021", demo.gauge_content(), Actor("u1", "张三"), AT)
     approved.review(Actor("u2", "李四"), AT)
     approved.approve(Actor("u3", "王五", frozenset({APPROVER_ROLE})), AT)
-    repository.save(approved)
-    repository.save(
-        Certificate.enter("ZS2026-000022", demo.gauge_content(), Actor("u1", "张三"), AT)
-    )
+    with MemoryAppUnitOfWork(store) as uow:
+        uow.certificates.save(approved)
+        uow.certificates.save(
+            Certificate.enter("ZS2026-000022", demo.gauge_content(), Actor("u1", "张三"), AT)
+        )
+        uow.commit()
+    repository = StoredCertificates(lambda: MemoryAppUnitOfWork(store))
     writer = DccXmlWriter(Institute("示例院", "Example", "地址", "0", "", "a@b.cn"), SCHEMAS)
     cli.configure(lambda: cli.CertificateCliDeps(repository, writer))
     yield repository
     cli.configure(None)
 
 
-def test_dcc_writes_a_valid_file(repository: InMemoryCertificateRepository, tmp_path: Path) -> None:
+def test_dcc_writes_a_valid_file(repository: StoredCertificates, tmp_path: Path) -> None:
     out = tmp_path / "c.xml"
     result = runner.invoke(cli.app, ["dcc", "ZS2026-000021", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -48,7 +53,7 @@ def test_dcc_writes_a_valid_file(repository: InMemoryCertificateRepository, tmp_
 
 
 def test_dcc_of_unknown_or_draft_fails_with_a_message(
-    repository: InMemoryCertificateRepository, tmp_path: Path
+    repository: StoredCertificates, tmp_path: Path
 ) -> None:
     missing = runner.invoke(cli.app, ["dcc", "ZS2026-000099", "-o", str(tmp_path / "x.xml")])
     assert missing.exit_code == 1
@@ -59,7 +64,7 @@ def test_dcc_of_unknown_or_draft_fails_with_a_message(
     assert not (tmp_path / "y.xml").exists()
 
 
-def test_show_json(repository: InMemoryCertificateRepository) -> None:
+def test_show_json(repository: StoredCertificates) -> None:
     result = runner.invoke(cli.app, ["show", "ZS2026-000021", "--json"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
@@ -74,7 +79,7 @@ def test_unconfigured_store_exits_2(tmp_path: Path) -> None:
 
 
 def test_mounts_as_a_group_under_the_root_cli(
-    repository: InMemoryCertificateRepository, tmp_path: Path
+    repository: StoredCertificates, tmp_path: Path
 ) -> None:
     root = typer.Typer()
     root.add_typer(cli.app, name="certificate")

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from samplehub.lab.adapters.certificates.memory import (
-    InMemoryCertificateRepository,
-    InMemoryDocumentStore,
-)
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
+from samplehub.core.service.commands import SYSTEM
+from samplehub.lab.adapters.certificates.memory import InMemoryDocumentStore
 from samplehub.lab.domain import demo
-from samplehub.lab.domain.calibration import CalibrationRule
+from samplehub.lab.domain.calibration import CalibrationReading, CalibrationRule
 from samplehub.lab.domain.certificate import (
     APPROVER_ROLE,
     Actor,
     Certificate,
+    CertificateContent,
     CertificateKind,
     Status,
 )
@@ -31,6 +36,7 @@ from samplehub.lab.domain.errors import (
 from samplehub.lab.domain.jjg52 import JJG52_2013, ElasticGaugeRule, GaugeSpec, PointReadings
 from samplehub.lab.domain.rules import InstrumentTypeRule, Method, RuleBook
 from samplehub.lab.service import certificates as lab
+from samplehub.lab.service import commands as lc
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 ENTERER = Actor("u1", "张三", frozenset({"lab"}))
@@ -93,10 +99,23 @@ class FakeSheets:
         return [demo.CalibrationReading(Decimal(v), Decimal(v), Decimal("0.1")) for v in "012"]
 
 
+@dataclasses.dataclass(frozen=True)
+class World(lab.LabDeps):
+    """The lab deps, with the bus they are wired to and the memory store below it."""
+
+    handle: Callable[[Any], Any] = print
+    store: MemoryStore = dataclasses.field(default_factory=MemoryStore)
+
+
 @pytest.fixture
-def deps() -> lab.LabDeps:
-    return lab.LabDeps(
-        certificates=InMemoryCertificateRepository(),
+def deps() -> World:
+    store = MemoryStore()
+
+    def factory() -> MemoryAppUnitOfWork:
+        return MemoryAppUnitOfWork(store)
+
+    base = lab.LabDeps(
+        certificates=lab.StoredCertificates(factory),
         renderer=FakeRenderer(),
         documents=InMemoryDocumentStore(),
         dcc=FakeDcc(),
@@ -105,6 +124,75 @@ def deps() -> lab.LabDeps:
         number_prefix="ZS",
         verify_base_url="https://lab.example/",
     )
+    services = bootstrap.bootstrap(
+        Settings(), uow_factory=factory, clock=FixedClock(NOW), hasher=PlainHasher(), lab=base
+    )
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    return World(**fields, handle=services.bus.handle, store=store)
+
+
+# The certificate steps, each one command through the bus (one unit of work).
+def record_gauge_readings(
+    d: World, header: lab.WorkHeader, spec: GaugeSpec, points: Sequence[PointReadings],
+    zero: Sequence[Decimal], by: Actor, now: datetime,
+) -> Certificate:  # fmt: skip
+    return d.handle(lc.RecordGaugeReadings(SYSTEM, by, now, header, spec, points, zero))
+
+
+def record_calibration_readings(
+    d: World, header: lab.WorkHeader, readings: Sequence[CalibrationReading], by: Actor,
+    now: datetime,
+) -> Certificate:  # fmt: skip
+    return d.handle(lc.RecordCalibrationReadings(SYSTEM, by, now, header, readings))
+
+
+def import_gauge_readings(
+    d: World, header: lab.WorkHeader, spec: GaugeSpec, name: str, sheet: bytes,
+    zero: Sequence[Decimal], by: Actor, now: datetime,
+) -> Certificate:  # fmt: skip
+    command = lc.ImportGaugeReadings(SYSTEM, by, now, header, spec, name, sheet, zero)
+    return d.handle(command)
+
+
+def import_calibration_readings(
+    d: World, header: lab.WorkHeader, name: str, sheet: bytes, by: Actor, now: datetime
+) -> Certificate:
+    return d.handle(lc.ImportCalibrationReadings(SYSTEM, by, now, header, name, sheet))
+
+
+def revise_gauge_readings(
+    d: World, number: str, header: lab.WorkHeader, spec: GaugeSpec,
+    points: Sequence[PointReadings], zero: Sequence[Decimal], by: Actor, now: datetime,
+) -> Certificate:  # fmt: skip
+    command = lc.ReviseGaugeReadings(SYSTEM, by, now, number, header, spec, points, zero)
+    return d.handle(command)
+
+
+def review(d: World, number: str, by: Actor, now: datetime) -> Certificate:
+    return d.handle(lc.ReviewCertificate(SYSTEM, by, now, number))
+
+
+def return_for_rework(d: World, number: str, by: Actor, now: datetime, reason: str) -> Certificate:
+    return d.handle(lc.ReturnCertificate(SYSTEM, by, now, number, reason))
+
+
+def approve(d: World, number: str, by: Actor, now: datetime) -> Certificate:
+    return d.handle(lc.ApproveCertificate(SYSTEM, by, now, number))
+
+
+def issue(d: World, number: str, now: datetime, by: Actor = APPROVER) -> bytes:
+    return d.handle(lc.IssueCertificate(SYSTEM, by, now, number))
+
+
+def correct(
+    d: World, number: str, content: CertificateContent, by: Actor, now: datetime, reason: str
+) -> Certificate:
+    return d.handle(lc.CorrectCertificate(SYSTEM, by, now, number, content, reason))
+
+
+def numbers(d: World) -> list[str]:
+    """The certificate numbers stored."""
+    return sorted(d.store.table("certificates"))
 
 
 def header(type_code: str = "pressure_gauge") -> lab.WorkHeader:
@@ -123,21 +211,19 @@ def header(type_code: str = "pressure_gauge") -> lab.WorkHeader:
     )
 
 
-def record(
-    deps: lab.LabDeps, points: tuple[PointReadings, ...] = demo.PASSING_POINTS
-) -> Certificate:
-    return lab.record_gauge_readings(deps, header(), demo.GAUGE, points, [Decimal(0)], ENTERER, NOW)
+def record(deps: World, points: tuple[PointReadings, ...] = demo.PASSING_POINTS) -> Certificate:
+    return record_gauge_readings(deps, header(), demo.GAUGE, points, [Decimal(0)], ENTERER, NOW)
 
 
-def test_readings_to_issued_certificate(deps: lab.LabDeps) -> None:
+def test_readings_to_issued_certificate(deps: World) -> None:
     draft = record(deps)
     assert draft.number == "ZS2026-000001"
     assert draft.kind is CertificateKind.VERIFICATION
     assert draft.content.valid_until is not None
     assert str(draft.content.valid_until) == "2027-05-19"
-    lab.review(deps, draft.number, REVIEWER, NOW)
-    lab.approve(deps, draft.number, APPROVER, NOW)
-    pdf = lab.issue(deps, draft.number, NOW)
+    review(deps, draft.number, REVIEWER, NOW)
+    approve(deps, draft.number, APPROVER, NOW)
+    pdf = issue(deps, draft.number, NOW)
     assert isinstance(deps.renderer, FakeRenderer)
     assert deps.renderer.calls == [
         ("ZS2026-000001", "https://lab.example/verify/ZS2026-000001", Status.APPROVED)
@@ -153,26 +239,24 @@ def test_readings_to_issued_certificate(deps: lab.LabDeps) -> None:
     assert lab.export_dcc(deps, draft.number) == b"<dcc>ZS2026-000001</dcc>"
 
 
-def test_failing_gauge_makes_a_notice_without_validity(deps: lab.LabDeps) -> None:
+def test_failing_gauge_makes_a_notice_without_validity(deps: World) -> None:
     draft = record(deps, demo.FAILING_POINTS)
     assert draft.kind is CertificateKind.FAILURE_NOTICE
     assert draft.content.valid_until is None
 
 
-def test_calibration_sheet_makes_a_calibration_certificate(deps: lab.LabDeps) -> None:
+def test_calibration_sheet_makes_a_calibration_certificate(deps: World) -> None:
     readings = [
         demo.CalibrationReading(Decimal(v), Decimal(v), Decimal("0.1")) for v in ("0", "50", "100")
     ]
-    draft = lab.record_calibration_readings(
-        deps, header("digital_thermometer"), readings, ENTERER, NOW
-    )
+    draft = record_calibration_readings(deps, header("digital_thermometer"), readings, ENTERER, NOW)
     assert draft.kind is CertificateKind.CALIBRATION
     assert draft.content.document == "SH-CM-T01（院内校准方法）"
 
 
-def test_gauge_readings_for_a_calibration_type_are_refused(deps: lab.LabDeps) -> None:
+def test_gauge_readings_for_a_calibration_type_are_refused(deps: World) -> None:
     with pytest.raises(MetrologyInputError) as info:
-        lab.record_gauge_readings(
+        record_gauge_readings(
             deps,
             header("digital_thermometer"),
             demo.GAUGE,
@@ -184,20 +268,19 @@ def test_gauge_readings_for_a_calibration_type_are_refused(deps: lab.LabDeps) ->
     assert info.value.field == "instrument_type"
 
 
-def test_bad_readings_save_nothing(deps: lab.LabDeps) -> None:
+def test_bad_readings_save_nothing(deps: World) -> None:
     with pytest.raises(MetrologyInputError):
-        lab.record_gauge_readings(
+        record_gauge_readings(
             deps, header(), demo.GAUGE, demo.PASSING_POINTS[:4], [Decimal(0)], ENTERER, NOW
         )
-    assert isinstance(deps.certificates, InMemoryCertificateRepository)
-    assert deps.certificates.numbers() == []
+    assert numbers(deps) == []
 
 
-def test_unapproved_certificate_cannot_be_issued_verified_or_exported(deps: lab.LabDeps) -> None:
+def test_unapproved_certificate_cannot_be_issued_verified_or_exported(deps: World) -> None:
     draft = record(deps)
-    lab.review(deps, draft.number, REVIEWER, NOW)
+    review(deps, draft.number, REVIEWER, NOW)
     with pytest.raises(WorkflowError, match="only an approved"):
-        lab.issue(deps, draft.number, NOW)
+        issue(deps, draft.number, NOW)
     with pytest.raises(CertificateNotFoundError):
         lab.verify(deps, draft.number)
     with pytest.raises(WorkflowError, match="not approved"):
@@ -206,27 +289,27 @@ def test_unapproved_certificate_cannot_be_issued_verified_or_exported(deps: lab.
         lab.certificate_pdf(deps, draft.number)
 
 
-def test_author_cannot_approve_through_the_service(deps: lab.LabDeps) -> None:
+def test_author_cannot_approve_through_the_service(deps: World) -> None:
     author = Actor("u1", "张三", frozenset({APPROVER_ROLE}))
-    draft = lab.record_gauge_readings(
+    draft = record_gauge_readings(
         deps, header(), demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)], author, NOW
     )
-    lab.review(deps, draft.number, REVIEWER, NOW)
+    review(deps, draft.number, REVIEWER, NOW)
     with pytest.raises(WorkflowError, match="four eyes"):
-        lab.approve(deps, draft.number, author, NOW)
+        approve(deps, draft.number, author, NOW)
     assert lab.get(deps, draft.number).status is Status.REVIEWED
 
 
-def test_correction_supersedes_on_approval_and_keeps_both(deps: lab.LabDeps) -> None:
+def test_correction_supersedes_on_approval_and_keeps_both(deps: World) -> None:
     old = record(deps)
-    lab.review(deps, old.number, REVIEWER, NOW)
-    lab.approve(deps, old.number, APPROVER, NOW)
-    lab.issue(deps, old.number, NOW)
-    new = lab.correct(deps, old.number, demo.gauge_content(), ENTERER, NOW, "客户地址错误")
+    review(deps, old.number, REVIEWER, NOW)
+    approve(deps, old.number, APPROVER, NOW)
+    issue(deps, old.number, NOW)
+    new = correct(deps, old.number, demo.gauge_content(), ENTERER, NOW, "客户地址错误")
     assert new.number == "ZS2026-000002"
     assert lab.get(deps, old.number).status is Status.ISSUED
-    lab.review(deps, new.number, REVIEWER, NOW)
-    lab.approve(deps, new.number, APPROVER, NOW)
+    review(deps, new.number, REVIEWER, NOW)
+    approve(deps, new.number, APPROVER, NOW)
     stored_old = lab.get(deps, old.number)
     assert stored_old.status is Status.SUPERSEDED
     assert lab.verify(deps, old.number).superseded_by == new.number
@@ -235,13 +318,13 @@ def test_correction_supersedes_on_approval_and_keeps_both(deps: lab.LabDeps) -> 
         stored_old.revise(demo.gauge_content(), ENTERER, NOW)
 
 
-def test_rework_revision_then_approval(deps: lab.LabDeps) -> None:
+def test_rework_revision_then_approval(deps: World) -> None:
     draft = record(deps)
-    lab.review(deps, draft.number, REVIEWER, NOW)
-    lab.return_for_rework(deps, draft.number, APPROVER, NOW, "1.2 MPa 读数抄错")
+    review(deps, draft.number, REVIEWER, NOW)
+    return_for_rework(deps, draft.number, APPROVER, NOW, "1.2 MPa 读数抄错")
     assert lab.get(deps, draft.number).status is Status.DRAFT
     with pytest.raises(WorkflowError, match="only 张三"):
-        lab.revise_gauge_readings(
+        revise_gauge_readings(
             deps,
             draft.number,
             header(),
@@ -251,23 +334,23 @@ def test_rework_revision_then_approval(deps: lab.LabDeps) -> None:
             REVIEWER,
             NOW,
         )
-    revised = lab.revise_gauge_readings(
+    revised = revise_gauge_readings(
         deps, draft.number, header(), demo.GAUGE, demo.FAILING_POINTS, [Decimal(0)], ENTERER, NOW
     )
     assert revised.kind is CertificateKind.FAILURE_NOTICE
     assert revised.content.valid_until is None
-    lab.review(deps, draft.number, REVIEWER, NOW)
-    approved = lab.approve(deps, draft.number, APPROVER, NOW)
+    review(deps, draft.number, REVIEWER, NOW)
+    approved = approve(deps, draft.number, APPROVER, NOW)
     assert [e.name for e in approved.events][-3:] == ["revised", "reviewed", "approved"]
 
 
-def test_unknown_number(deps: lab.LabDeps) -> None:
+def test_unknown_number(deps: World) -> None:
     with pytest.raises(CertificateNotFoundError, match="ZS2026-999999") as info:
         lab.verify(deps, "ZS2026-999999")
     assert "未找到" in info.value.zh()
 
 
-def test_gauge_preview_uses_the_rule(deps: lab.LabDeps) -> None:
+def test_gauge_preview_uses_the_rule(deps: World) -> None:
     result = lab.evaluate_gauge(
         RULES, "pressure_gauge", demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)]
     )
@@ -275,34 +358,33 @@ def test_gauge_preview_uses_the_rule(deps: lab.LabDeps) -> None:
     assert result.passed
 
 
-def test_import_records_a_sheet(deps: lab.LabDeps) -> None:
-    draft = lab.import_gauge_readings(
+def test_import_records_a_sheet(deps: World) -> None:
+    draft = import_gauge_readings(
         deps, header(), demo.GAUGE, "good.csv", b"...", [Decimal(0)], ENTERER, NOW
     )
     assert draft.content.results.passed  # type: ignore[union-attr]
-    cal = lab.import_calibration_readings(
+    cal = import_calibration_readings(
         deps, header("digital_thermometer"), "cal.xlsx", b"...", ENTERER, NOW
     )
     assert cal.kind is CertificateKind.CALIBRATION
 
 
-def test_bad_sheet_saves_nothing(deps: lab.LabDeps) -> None:
+def test_bad_sheet_saves_nothing(deps: World) -> None:
     with pytest.raises(MetrologyInputError, match="C3"):
-        lab.import_gauge_readings(
+        import_gauge_readings(
             deps, header(), demo.GAUGE, "bad.csv", b"1,6", [Decimal(0)], ENTERER, NOW
         )
-    assert isinstance(deps.certificates, InMemoryCertificateRepository)
-    assert deps.certificates.numbers() == []
+    assert numbers(deps) == []
 
 
-def test_customer_interval_shortens_validity_and_cannot_exceed_the_type(deps: lab.LabDeps) -> None:
+def test_customer_interval_shortens_validity_and_cannot_exceed_the_type(deps: World) -> None:
     short = dataclasses.replace(header(), interval_months=3)
-    draft = lab.record_gauge_readings(
+    draft = record_gauge_readings(
         deps, short, demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)], ENTERER, NOW
     )
     assert str(draft.content.valid_until) == "2027-02-19"
     with pytest.raises(MetrologyInputError) as info:
-        lab.record_gauge_readings(
+        record_gauge_readings(
             deps,
             dataclasses.replace(header(), interval_months=12),
             demo.GAUGE,

@@ -11,14 +11,23 @@ import pytest
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
+from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
 from samplehub.core.adapters.notifications.memory import RecordingSender
-from samplehub.core.domain.lifecycle import SampleState
-from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.lifecycle import SampleState, Transition
+from samplehub.core.domain.locations import Location
+from samplehub.core.domain.model import Channel as OrderChannel
+from samplehub.core.domain.model import (
+    Customer,
+    Instrument,
+    Order,
+    OrderItem,
+    Sample,
+    Service,
+)
 from samplehub.core.service import commands as c
 from samplehub.core.service.notifications import Channel
 from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
-from samplehub.pickup.adapters.memory import MemoryBookings, MemoryCodeAttempts, MemoryKioskGuards
 from samplehub.pickup.adapters.qr import qr_svg
 from samplehub.pickup.domain.booking import BookingStatus
 from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy
@@ -27,26 +36,36 @@ from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import jobs as pickup_jobs
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
-from samplehub.pickup.service.lifecycle import ReturningSampleLifecycle
 from samplehub.pickup.service.notify import NoticePickupNotifier
+from samplehub.web.i18n import translate
 
 S, M = CompartmentSize.S, CompartmentSize.M
 MONDAY_8_CST = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 PHONE = "13905910001"
 
 
-class Lifecycle:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-
-    def stage(self, sample_number: str, location: Location, actor: str) -> None:
-        self.calls.append(("stage", sample_number))
-
-    def collect(self, sample_number: str, actor: str) -> None:
-        self.calls.append(("collect", sample_number))
-
-    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
-        self.calls.append(("expire_pickup", sample_number))
+def stored_sample(store: MemoryStore, number: str, slot: str = "storage_slot:A-01-1-07") -> None:
+    """A sample of order WT-1, serviced and back in ``slot`` (its custody record says so)."""
+    with MemoryUnitOfWork(store) as uow:
+        if uow.orders.get("WT-1") is None:
+            uow.customers.add(Customer("cust-1", "恒达", "91350100M000100Y43", []))
+            uow.orders.add(
+                Order("WT-1", "cust-1", Service.CALIBRATION, OrderChannel.ONLINE,
+                      [OrderItem("压力表")], MONDAY_8_CST)
+            )  # fmt: skip
+        sample = Sample.register(number, "WT-1", "cust-1", Instrument("压力表"), "k", MONDAY_8_CST)
+        uow.samples.add(sample)
+        for transition, where in [
+            ("receive", "intake_platform:K1"),
+            ("start_transport", "robot:R1"),
+            ("deliver_to_lab", "lab_bench:B1"),
+            ("complete_service", None),
+            ("start_transport", "robot:R1"),
+            ("store", slot),
+        ]:
+            location = Location.parse(where) if where else None
+            sample.apply(Transition(transition), actor="k", at=MONDAY_8_CST, location=location)
+        uow.commit()
 
 
 @pytest.fixture
@@ -55,22 +74,35 @@ def sms() -> RecordingSender:
 
 
 @pytest.fixture
-def deps(sms: RecordingSender) -> pickup.PickupDeps:
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def deps(sms: RecordingSender, store: MemoryStore) -> pickup.PickupDeps:
     clock = FixedClock(MONDAY_8_CST)
+    stored_sample(store, "S-1")
     lockers = MemoryLockers([Compartment("C1-01", S), Compartment("C1-02", M)])
     recipients = {"cust-1": [(Channel.SMS, PHONE)], "cust-2": [(Channel.SMS, "broken")]}
-    return pickup.PickupDeps(
-        bookings=MemoryBookings(),
-        guards=MemoryKioskGuards(),
-        lockers=lockers,
-        notifier=NoticePickupNotifier(
-            [sms], lambda cid: recipients.get(cid, []), [(Channel.SMS, "staff")], clock
-        ),
-        lifecycle=Lifecycle(),
+    services = bootstrap.bootstrap(
+        Settings(),
+        uow_factory=lambda: MemoryAppUnitOfWork(store),
         clock=clock,
-        hasher=CodeHasher(b"test-key-test-key-test-key"),
-        policy=PickupPolicy(opening=time(9), closing=time(17)),
-        attempts=MemoryCodeAttempts(),
+        hasher=PlainHasher(),
+    )
+    return bootstrap.pickup_deps(
+        services,
+        lockers,
+        NoticePickupNotifier(
+            [sms],
+            lambda cid: recipients.get(cid, []),
+            [(Channel.SMS, "staff")],
+            clock,
+            texts=translate,
+        ),
+        clock,
+        CodeHasher(b"test-key-test-key-test-key"),
+        PickupPolicy(opening=time(9), closing=time(17)),
     )
 
 
@@ -96,9 +128,9 @@ def test_the_code_goes_only_in_the_code_notice_in_both_languages(
     assert f"Your pickup code is {code}" in notice.body
     assert f"SHP1:{booking_id}:{code}" in notice.body  # the QR's text
     assert code not in caplog.text
-    assert isinstance(deps.attempts, MemoryCodeAttempts)
+    assert deps.attempts is not None
     pickup_kiosk.enter_code(deps, "K1", "123")
-    assert deps.attempts.attempts[-1].reason == "malformed"
+    assert deps.attempts.recent(1)[0].reason == "malformed"
 
 
 def test_a_failing_channel_is_logged_and_the_booking_stands(
@@ -166,7 +198,9 @@ def _code_sent_after(sms: RecordingSender, first: str) -> bool:
     return len(codes) == 2 and codes[0] == first
 
 
-def test_the_job_expires_overdue_bookings(deps: pickup.PickupDeps, sms: RecordingSender) -> None:
+def test_the_job_expires_overdue_bookings(
+    deps: pickup.PickupDeps, sms: RecordingSender, store: MemoryStore
+) -> None:
     booking_id = _book(deps)
     loader = MemoryLoader(deps.lockers)  # type: ignore[arg-type]
     booking = deps.bookings.get(booking_id)
@@ -176,8 +210,9 @@ def test_the_job_expires_overdue_bookings(deps: pickup.PickupDeps, sms: Recordin
     pickup_jobs.run_due(deps, loader)
     deps.clock.at = booking.window.end + timedelta(days=3, seconds=1)
     assert pickup_jobs.run_due(deps, loader).expired == [booking_id]
-    assert isinstance(deps.lifecycle, Lifecycle)
-    assert deps.lifecycle.calls[-1] == ("expire_pickup", "S-1")
+    moves = [r.payload for r in store.audit if r.event_type == "SampleTransitioned"]
+    assert '"transition":"expire_pickup"' in moves[-2]
+    assert store.samples["S-1"].state is SampleState.STORED
     assert "went back to storage" in sms.sent[-1].body
     code = re.search(r"取件码 (\d{6})", sms.sent[0].body)
     assert code is not None
@@ -185,38 +220,28 @@ def test_the_job_expires_overdue_bookings(deps: pickup.PickupDeps, sms: Recordin
     assert answer.verdict is KioskVerdict.REJECTED
 
 
-def test_an_expired_pickup_ends_in_the_slot_it_came_from() -> None:
-    store = MemoryStore()
-    services = bootstrap.bootstrap(
-        Settings(),
-        uow_factory=lambda: MemoryUnitOfWork(store),
-        clock=FixedClock(MONDAY_8_CST),
-        hasher=PlainHasher(),
-    )
-    bus = services.bus
-    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43"))
-    order = bus.handle(
-        c.CreateOrder(c.SYSTEM, customer, "calibration", [{"instrument_type": "压力表"}])
-    )
-    number = bus.handle(c.RegisterSample(c.SYSTEM, order, {"instrument_type": "压力表"}))
-    for transition, where in [
-        ("receive", "intake_platform:K1"),
-        ("start_transport", "robot:R1"),
-        ("deliver_to_lab", "lab_bench:B1"),
-        ("complete_service", None),
-        ("start_transport", "robot:R1"),
-        ("store", "storage_slot:A-01-1-07"),
-    ]:
-        bus.handle(c.ApplyTransition(c.SYSTEM, number, transition, where))
-    lifecycle = ReturningSampleLifecycle(bus.handle, services.uow_factory)
-    lifecycle.stage(number, Location(LocationKind.LOCKER_COMPARTMENT, "C1-02"), "pickup")
-    assert store.samples[number].state is SampleState.STAGED
-    lifecycle.expire_pickup(number, "not collected in time", "pickup")
-    assert store.samples[number].state is SampleState.STORED
-    assert str(store.samples[number].location) == "storage_slot:A-01-1-07"
+def test_an_expired_pickup_ends_in_the_slot_it_came_from(
+    deps: pickup.PickupDeps, store: MemoryStore
+) -> None:
+    booking_id = _book(deps)
+    assert pickup.confirm_placed(deps, booking_id, "S-1", pickup.COUNTER)
+    assert store.samples["S-1"].state is SampleState.STAGED
+    booking = deps.bookings.get(booking_id)
+    assert booking is not None
+    assert isinstance(deps.clock, FixedClock)
+    deps.clock.at = booking.window.end + timedelta(days=3, seconds=1)
+    assert pickup_kiosk.expire_overdue(deps) == [booking_id]
+    assert store.samples["S-1"].state is SampleState.STORED
+    assert str(store.samples["S-1"].location) == "storage_slot:A-01-1-07"
     moves = [r.payload for r in store.audit if r.event_type == "SampleTransitioned"]
     assert '"transition":"expire_pickup"' in moves[-2]
     assert '"transition":"store"' in moves[-1]
+    # the booking and its sample's return commit together, in this order
+    assert [r.event_type for r in store.audit][-3:] == [
+        "PickupExpired",
+        "SampleTransitioned",
+        "SampleTransitioned",
+    ]
 
 
 def test_the_qr_svg_is_a_square_grid_of_modules() -> None:

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from samplehub.core.adapters.memory import FixedClock
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
 from samplehub.core.domain.errors import Forbidden, InvalidValue
+from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location, LocationKind
-from samplehub.core.domain.model import Role
+from samplehub.core.domain.model import (
+    Channel,
+    Customer,
+    Instrument,
+    Order,
+    OrderItem,
+    Role,
+    Sample,
+    Service,
+)
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
-from samplehub.pickup.adapters.memory import ListNotifier, MemoryBookings, MemoryKioskGuards
+from samplehub.pickup.adapters.memory import ListNotifier
 from samplehub.pickup.domain.booking import Booking, BookingStatus
 from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy
 from samplehub.pickup.domain.codes import CodeHasher, qr_payload
@@ -22,24 +36,41 @@ from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.pickup.service.messages import render
+from samplehub.web.i18n import translate
 
 S, M, L = CompartmentSize.S, CompartmentSize.M, CompartmentSize.L
 CUSTOMER = Actor("cust-a", Role.CUSTOMER, "cust-1")
 MONDAY_8_CST = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 
 
-class RecordingLifecycle:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str, str]] = []
+SAMPLES = ("S-1", "S-2", "S-8", "S-9")
 
-    def stage(self, sample_number: str, location: Location, actor: str) -> None:
-        self.calls.append(("stage", sample_number, str(location)))
 
-    def collect(self, sample_number: str, actor: str) -> None:
-        self.calls.append(("collect", sample_number, "customer"))
+def ready_samples(store: MemoryStore) -> None:
+    """Samples of order WT-1 (customer cust-1), serviced and back in storage."""
+    with MemoryUnitOfWork(store) as uow:
+        uow.customers.add(Customer("cust-1", "恒达", "91350100M000100Y43", []))
+        uow.orders.add(
+            Order("WT-1", "cust-1", Service.CALIBRATION, Channel.ONLINE, [OrderItem("压力表")],
+                  MONDAY_8_CST)
+        )  # fmt: skip
+        for number in SAMPLES:
+            sample = Sample.register(
+                number, "WT-1", "cust-1", Instrument("压力表"), "k", MONDAY_8_CST
+            )
+            sample.state, sample.service_completed = SampleState.STORED, True
+            sample.location = Location.parse("storage_slot:A-01-1-01")
+            uow.samples.add(sample)
+        uow.commit()
 
-    def expire_pickup(self, sample_number: str, reason: str, actor: str) -> None:
-        self.calls.append(("expire_pickup", sample_number, reason))
+
+def moves(store: MemoryStore) -> list[tuple[str, str]]:
+    """(transition, sample) of every sample move in the custody chain, oldest first."""
+    return [
+        (json.loads(r.payload)["transition"], r.sample_number or "")
+        for r in store.audit
+        if r.event_type == "SampleTransitioned"
+    ]
 
 
 class Scripted:
@@ -53,21 +84,34 @@ class Scripted:
 
 
 @pytest.fixture
-def deps() -> pickup.PickupDeps:
+def store() -> MemoryStore:
+    store = MemoryStore()
+    ready_samples(store)
+    return store
+
+
+@pytest.fixture
+def deps(store: MemoryStore) -> pickup.PickupDeps:
     compartments = [Compartment("C1-01", S), Compartment("C1-02", M), Compartment("C1-03", L)]
     ids = iter(f"b{i}" for i in range(1, 100))
-    return pickup.PickupDeps(
-        bookings=MemoryBookings(),
-        guards=MemoryKioskGuards(),
-        lockers=MemoryLockers(compartments),
-        notifier=ListNotifier(),
-        lifecycle=RecordingLifecycle(),
-        clock=FixedClock(MONDAY_8_CST),
-        hasher=CodeHasher(b"test-key-test-key-test-key"),
-        policy=PickupPolicy(opening=time(9), closing=time(17), counter_capacity=1),
-        randbelow=Scripted(*range(111111, 999999, 111111)),
-        new_id=lambda: next(ids),
+    clock = FixedClock(MONDAY_8_CST)
+    services = bootstrap.bootstrap(
+        Settings(),
+        uow_factory=lambda: MemoryAppUnitOfWork(store),
+        clock=clock,
+        hasher=PlainHasher(),
     )
+    deps = bootstrap.pickup_deps(
+        services,
+        MemoryLockers(compartments),
+        ListNotifier(),
+        clock,
+        CodeHasher(b"test-key-test-key-test-key"),
+        PickupPolicy(opening=time(9), closing=time(17), counter_capacity=1),
+    )
+    deps.randbelow = Scripted(*range(111111, 999999, 111111))
+    deps.new_id = lambda: next(ids)
+    return deps
 
 
 def _lockers(deps: pickup.PickupDeps) -> MemoryLockers:
@@ -111,7 +155,7 @@ def _at_window(deps: pickup.PickupDeps, booking_id: str) -> None:
 
 
 def test_booking_sends_a_code_and_stores_only_its_digest(
-    deps: pickup.PickupDeps, caplog: pytest.LogCaptureFixture
+    deps: pickup.PickupDeps, store: MemoryStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     booking_id = _book(deps)
@@ -121,8 +165,9 @@ def test_booking_sends_a_code_and_stores_only_its_digest(
     assert booking.code.digest == deps.hasher.digest(code)
     assert code not in repr(booking)
     assert code not in caplog.text
-    assert isinstance(deps.bookings, MemoryBookings)
-    assert all(code not in str(e.payload()) for e in deps.bookings.events)
+    booked = [r for r in store.audit if r.event_type.startswith("Pickup")]
+    assert [r.event_type for r in booked] == ["PickupBooked", "PickupCodeIssued"]
+    assert all(code not in r.payload and booking.code.digest not in r.payload for r in booked)
 
 
 def test_only_offered_windows_can_be_booked(deps: pickup.PickupDeps) -> None:
@@ -144,7 +189,9 @@ def test_a_sample_is_in_one_live_booking_at_most(deps: pickup.PickupDeps) -> Non
         _book(deps, {"S-1": S})
 
 
-def test_full_pickup_opens_compartments_and_collects(deps: pickup.PickupDeps) -> None:
+def test_full_pickup_opens_compartments_and_collects(
+    deps: pickup.PickupDeps, store: MemoryStore
+) -> None:
     booking_id = _book(deps)
     _stage_all(deps, booking_id)
     assert _get(deps, booking_id).status is BookingStatus.STAGED
@@ -159,8 +206,8 @@ def test_full_pickup_opens_compartments_and_collects(deps: pickup.PickupDeps) ->
     receipt = pickup_kiosk.doors_closed(deps, booking_id)
     assert receipt.collected == ["S-1", "S-2"]
     assert _get(deps, booking_id).status is BookingStatus.COLLECTED
-    assert isinstance(deps.lifecycle, RecordingLifecycle)
-    assert [c[0] for c in deps.lifecycle.calls] == ["stage", "stage", "collect", "collect"]
+    assert [m[0] for m in moves(store)] == ["stage", "stage", "collect", "collect"]
+    assert {store.samples[s].state for s in ("S-1", "S-2")} == {SampleState.COLLECTED}
 
 
 def test_unknown_expired_and_used_codes_get_the_same_answer(deps: pickup.PickupDeps) -> None:
@@ -229,22 +276,6 @@ def test_two_kiosks_entering_the_same_code_at_once_exactly_one_wins(
     _stage_all(deps, booking_id)
     _at_window(deps, booking_id)
     code = _notes(deps).codes[booking_id]
-    both_loaded = threading.Barrier(2)
-    real = deps.bookings
-
-    class SlowLoad(MemoryBookings):
-        def by_code_digest(self, digest: str) -> Booking | None:
-            found = real.by_code_digest(digest)
-            both_loaded.wait(5)
-            return found
-
-        def save(self, booking: Booking) -> None:
-            real.save(booking)
-
-        def get(self, booking_id: str) -> Booking | None:
-            return real.get(booking_id)
-
-    deps.bookings = SlowLoad()
     answers: list[KioskVerdict] = []
     threads = [
         threading.Thread(
@@ -326,7 +357,9 @@ def test_power_loss_mid_pickup_is_rebuilt_from_the_sensors(deps: pickup.PickupDe
     assert _get(deps, booking_id).status is BookingStatus.COLLECTED
 
 
-def test_uncollected_samples_go_back_after_window_and_grace(deps: pickup.PickupDeps) -> None:
+def test_uncollected_samples_go_back_after_window_and_grace(
+    deps: pickup.PickupDeps, store: MemoryStore
+) -> None:
     booking_id = _book(deps)
     _stage_all(deps, booking_id)
     booking = _get(deps, booking_id)
@@ -335,11 +368,8 @@ def test_uncollected_samples_go_back_after_window_and_grace(deps: pickup.PickupD
     _clock(deps).advance(1)
     assert pickup_kiosk.expire_overdue(deps) == [booking_id]
     assert _get(deps, booking_id).status is BookingStatus.EXPIRED
-    assert isinstance(deps.lifecycle, RecordingLifecycle)
-    assert [c[:2] for c in deps.lifecycle.calls[-2:]] == [
-        ("expire_pickup", "S-1"),
-        ("expire_pickup", "S-2"),
-    ]
+    assert moves(store)[-2:] == [("expire_pickup", "S-1"), ("expire_pickup", "S-2")]
+    assert {store.samples[s].state for s in ("S-1", "S-2")} == {SampleState.IN_TRANSIT}
     assert _notes(deps).told[-1][1] == "pickup_expired"
     code = _notes(deps).codes[booking_id]
     assert pickup_kiosk.enter_code(deps, "K1", code).verdict is KioskVerdict.REJECTED
@@ -394,9 +424,11 @@ def test_late_staging_moves_the_booking_and_tells_the_customer(deps: pickup.Pick
 
 
 def test_messages_are_chinese_first_with_english() -> None:
-    assert render("pickup_receipt", {"samples": "S-1"}) == "已取走样品：S-1。"
-    assert render("pickup_receipt", {"samples": "S-1"}, "en") == "Collected: S-1."
-    assert render("kiosk_rejected", {}) == render("kiosk_rejected", {}, "zh-CN")
+    assert render(translate, "pickup_receipt", {"samples": "S-1"}) == "已取走样品：S-1。"
+    assert render(translate, "pickup_receipt", {"samples": "S-1"}, "en") == "Collected: S-1."
+    assert render(translate, "kiosk_rejected", {}) == render(
+        translate, "kiosk_rejected", {}, "zh-CN"
+    )
 
 
 def test_stage_booking_loads_confirms_and_falls_back_to_the_counter(

@@ -12,12 +12,18 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
+from samplehub.core.domain.credit_code import check_character
 from samplehub.intake.domain.nameplate import OcrLine, extract_fields
 from samplehub.intake.service.camera_ports import FakeCamera, Photo
 from samplehub.intake.service.kiosk import INSTRUMENT_FIELDS, KioskDesk
 from samplehub.intake.service.ports import FakeNameplateVision, InMemoryLabelPrinter, VisionResult
 from samplehub.simulation.tag_roll import TagRollWriter
 from samplehub.web.app import create_app
+
+
+def check_code(first17: str) -> str:
+    return first17 + check_character(first17)
+
 
 PLATE = [OcrLine("数字压力计", 0.97), OcrLine("型号 700G08", 0.96), OcrLine("S/N 4410024", 0.9)]
 
@@ -122,3 +128,78 @@ def test_idle_return_drops_the_session_and_says_so(kiosk: TestClient, made: dict
 def test_customers_may_not_open_the_kiosk(client: TestClient, browser_login) -> None:
     browser_login("cust-a")
     assert client.get("/kiosk").status_code == 403
+
+
+def _error_of(html: str) -> str:
+    found = re.search(r'data-testid="kiosk-error">(.*?)</p>', html, re.S)
+    assert found, "no refusal shown"
+    return found.group(1)
+
+
+# three or more Latin words in a row: an English sentence on a page that should have none
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;']+[A-Za-z]{2,}){2,}")
+WRONG_CHECK = "91350100M000100Y4" + ("1" if check_character("91350100M000100Y4") != "1" else "2")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"credit_code": WRONG_CHECK, "phone": "13905910001"},
+        {"credit_code": "91350100M000100", "phone": "13905910001"},
+        {"credit_code": "91350100M000100Y43", "phone": "12"},
+        {"credit_code": check_code("91350100MA0000000"), "phone": "13905910001"},
+        {"order": "12-34"},
+        {"order": "WT2026-999999"},
+    ],
+    ids=["check-character", "credit-code-form", "phone", "new-company-unnamed", "order", "unknown"],
+)
+def test_a_zh_cn_kiosk_refuses_in_chinese_only(kiosk: TestClient, form: dict[str, str]) -> None:
+    token = csrf(kiosk.get("/kiosk?lang=zh-CN").text)
+    refused = kiosk.post("/kiosk/start", data=form | {"csrf": token})
+    assert refused.status_code == 422
+    error = _error_of(refused.text)
+    assert re.search(r"[\u4e00-\u9fff]", error)
+    assert not ENGLISH.search(error), error
+
+
+def test_a_wrong_check_character_is_named_in_the_pages_language(kiosk: TestClient) -> None:
+    form = {"credit_code": WRONG_CHECK, "phone": "13905910001"}
+    expected = check_character(WRONG_CHECK[:17])
+    token = csrf(kiosk.get("/kiosk").text)
+    zh = _error_of(kiosk.post("/kiosk/start", data=form | {"csrf": token}).text)
+    assert zh.startswith("统一社会信用代码：")
+    assert f"校验码 “{expected}”（GB 32100-2015）" in zh
+    assert "check character" not in zh
+    en = _error_of(kiosk.post("/kiosk/start?lang=en", data=form | {"csrf": token}).text)
+    assert f"check character &#39;{expected}&#39; (GB 32100-2015)" in en
+
+
+def test_instrument_checks_on_a_zh_cn_kiosk_are_in_chinese(
+    kiosk: TestClient, made: dict[str, str]
+) -> None:
+    token = csrf(kiosk.get("/kiosk?lang=zh-CN").text)
+    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    fields = {f"f_{name}": "" for name in INSTRUMENT_FIELDS} | {"f_instrument_type": "压力表"}
+    for bad in ({"f_range_min": "0"}, {"f_range_min": "5", "f_range_max": "1", "f_unit": "MPa"},
+                {"f_range_min": "x", "f_range_max": "1"}, {"f_model": "M" * 81}):  # fmt: skip
+        refused = kiosk.post("/kiosk/confirm", data=fields | bad | {"csrf": token})
+        assert refused.status_code == 422
+        error = _error_of(refused.text)
+        assert not ENGLISH.search(error), error
+
+
+def test_the_intake_kiosk_keeps_its_own_titles(kiosk: TestClient, made: dict[str, str]) -> None:
+    """The intake and the pickup kiosk once shared a flat key space; pickup's texts won."""
+    start = kiosk.get("/kiosk")
+    assert "<title>自助送样 · SampleHub</title>" in start.text
+    assert "自助取件</title>" not in start.text
+    token = csrf(start.text)
+    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    fields = {f"f_{name}": "" for name in INSTRUMENT_FIELDS} | {"f_instrument_type": "压力表"}
+    kiosk.post("/kiosk/confirm", data=fields | {"csrf": token})
+    receipt = kiosk.post("/kiosk/finish", data={"csrf": token}).text
+    assert "<h2>收样回执</h2>" in receipt
+    assert "完成，返回首页" in receipt
+    assert "已取走样品" not in receipt
+    assert "我已取出样品并关好柜门" not in receipt
+    assert "<title>Self-service intake · SampleHub</title>" in kiosk.get("/kiosk?lang=en").text

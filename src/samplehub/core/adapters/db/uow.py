@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -19,7 +18,7 @@ from samplehub.core.adapters.db.repositories import (
     SqlUsers,
 )
 from samplehub.core.domain.errors import Conflict, DomainError
-from samplehub.core.service.unit_of_work import HasEvents, UnitOfWorkBase
+from samplehub.core.service.unit_of_work import UnitOfWorkBase
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +43,16 @@ def make_engine(url: str, data_dir: Path | None = None) -> Engine:
 
 
 class SqlUnitOfWork(UnitOfWorkBase):
+    """One connection and one transaction; subclasses add the slices' repositories on it."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.conn: Connection | None = None
-        self.seen: list[HasEvents] = []
+        self.seen = []
         self.sql_samples: SqlSamples | None = None
 
-    def __enter__(self) -> SqlUnitOfWork:
+    def __enter__(self) -> Self:
         super().__enter__()
-        self.seen = []
         self.conn = self.engine.connect()
         self.conn.begin()
         self.customers = SqlCustomers(self.conn, self.seen)
@@ -61,7 +61,11 @@ class SqlUnitOfWork(UnitOfWorkBase):
         self.samples = self.sql_samples = SqlSamples(self.conn, self.seen)
         self.audit = SqlAudit(self.conn, self.seen)
         self.sequences = SqlSequences(self.conn, self.seen)
+        self._open(self.conn)
         return self
+
+    def _open(self, conn: Connection) -> None:
+        """Put further repositories on this transaction's connection."""
 
     def __exit__(self, *exc: object) -> None:
         try:
@@ -72,9 +76,6 @@ class SqlUnitOfWork(UnitOfWorkBase):
                 self.conn = None
         if isinstance(exc[1], DBAPIError) and (translated := _translate(exc[1])) is not None:
             raise translated from exc[1]
-
-    def _seen(self) -> Iterable[HasEvents]:
-        return list(self.seen)
 
     def _flush(self) -> None:
         assert self.sql_samples is not None
@@ -100,7 +101,11 @@ def _translate(error: DBAPIError) -> DomainError | None:
 
 
 class SqlUowFactory:
-    """Makes units of work over one engine (one connection pool) and can release it."""
+    """Makes units of work over one engine (one connection pool) and can release it.
+
+    Bootstrap makes one per process (a subclass whose units of work carry every slice's
+    repositories); this is the one place an engine is made.
+    """
 
     def __init__(self, url: str, data_dir: Path | None = None) -> None:
         self.engine = make_engine(url, data_dir)
@@ -110,7 +115,3 @@ class SqlUowFactory:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def sql_uow_factory(url: str, data_dir: Path | None = None) -> SqlUowFactory:
-    return SqlUowFactory(url, data_dir)

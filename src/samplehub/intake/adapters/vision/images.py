@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, UnidentifiedImageError
 
+from samplehub.core.domain.messages import Message
 from samplehub.intake.service.ports import (
     ALLOWED_IMAGES,
     IMAGE_FORMATS,
@@ -36,17 +37,22 @@ def decode_image(data: bytes, name: str) -> NDArray[np.uint8]:
                     "format",
                     fmt,
                     ALLOWED_IMAGES,
-                    zh=f"图片 {name} 的格式 {fmt} 不受支持，请用 {', '.join(IMAGE_FORMATS)}",
-                    en=f"image {name} has format {fmt}; use one of {', '.join(IMAGE_FORMATS)}",
+                    Message(
+                        "intake.error_image_format",
+                        {"name": name, "format": fmt, "formats": ", ".join(IMAGE_FORMATS)},
+                    ),
                 )
             width, height = image.size
             if max(width, height) > MAX_IMAGE_SIDE:
+                size = f"{width}x{height}"
                 raise UnreadableImageError(
                     "dimensions",
-                    f"{width}x{height}",
+                    size,
                     ALLOWED_IMAGES,
-                    zh=f"图片 {name} 尺寸 {width}x{height} 超过 {MAX_IMAGE_SIDE} 像素",
-                    en=f"image {name} is {width}x{height} px; at most {MAX_IMAGE_SIDE} px a side",
+                    Message(
+                        "intake.error_image_too_many_pixels",
+                        {"name": name, "size": size, "limit": MAX_IMAGE_SIDE},
+                    ),
                 )
     except UnreadableImageError:
         raise
@@ -55,8 +61,7 @@ def decode_image(data: bytes, name: str) -> NDArray[np.uint8]:
             "content",
             "unknown format",
             ALLOWED_IMAGES,
-            zh=f"文件 {name} 不是可识别的图片",
-            en=f"file {name} is not an image in a known format",
+            Message("intake.error_not_an_image", {"name": name}),
         ) from exc
     except (
         OSError,
@@ -69,8 +74,7 @@ def decode_image(data: bytes, name: str) -> NDArray[np.uint8]:
             "content",
             type(exc).__name__,
             ALLOWED_IMAGES,
-            zh=f"文件 {name} 不是可读取的图片（{exc}）",
-            en=f"file {name} is not a readable image ({exc})",
+            Message("intake.error_image_unreadable", {"name": name, "problem": str(exc)}),
         ) from exc
     # Pixels come from OpenCV: about five times faster than Pillow's decode plus conversion,
     # and it applies the EXIF orientation of phone photos itself.
@@ -80,7 +84,6 @@ def decode_image(data: bytes, name: str) -> NDArray[np.uint8]:
             "content",
             "corrupt",
             ALLOWED_IMAGES,
-            zh=f"图片 {name} 已损坏，无法解码",
-            en=f"image {name} is corrupt and cannot be decoded",
+            Message("intake.error_image_undecodable", {"name": name}),
         )
     return np.ascontiguousarray(bgr, dtype=np.uint8)

@@ -1,30 +1,45 @@
-"""In-memory certificate repository and document store: the fakes tests and the demo run on."""
+"""In-memory certificates and document store: the fakes unit tests and quick demos run on."""
 
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+from typing import Any
 
-from samplehub.lab.domain.certificate import Certificate
+from samplehub.core.adapters.memory import MemoryRepository
+from samplehub.core.service.ports import CertificateValidity
+from samplehub.lab.domain.certificate import Certificate, Status
+from samplehub.lab.domain.errors import WorkflowError
+from samplehub.lab.service.certificates import validity_of
+
+TABLE = "certificates"
+FROZEN = {Status.APPROVED, Status.ISSUED, Status.SUPERSEDED}
 
 
-class InMemoryCertificateRepository:
-    """Implements ``CertificateRepository``; stores copies so callers must save to persist."""
+class MemoryCertificates(MemoryRepository):
+    """Implements ``CertificateRepository`` in the memory store (rolled back with the unit of
+    work); hands out copies, so callers must save to persist."""
 
-    def __init__(self) -> None:
-        self._items: dict[str, Certificate] = {}
-        self._sequences: defaultdict[int, int] = defaultdict(int)
+    @property
+    def _items(self) -> dict[str, Any]:
+        return self.store.table(TABLE)
 
     def get(self, cert_no: str) -> Certificate | None:
         item = self._items.get(cert_no)
         return None if item is None else copy.deepcopy(item)
 
     def save(self, certificate: Certificate) -> None:
+        stored = self._items.get(certificate.number)
+        if stored is not None and stored.status in FROZEN and stored.content != certificate.content:
+            raise WorkflowError(
+                f"certificate {certificate.number} is {stored.status.value}: its content is fixed",
+                f"证书 {certificate.number} 已批准，内容不可更改",
+            )
         self._items[certificate.number] = copy.deepcopy(certificate)
 
     def next_sequence(self, year: int) -> int:
-        self._sequences[year] += 1
-        return self._sequences[year]
+        name = f"certificate-{year}"
+        self.store.counters[name] = self.store.counters.get(name, 0) + 1
+        return self.store.counters[name]
 
     def find(
         self, sample_id: str | None = None, statuses: frozenset[str] | None = None
@@ -35,6 +50,10 @@ class InMemoryCertificateRepository:
             if (sample_id is None or item.content.sample_id == sample_id)
             and (statuses is None or item.status.value in statuses)
         ]
+
+    def validities(self) -> list[CertificateValidity]:
+        issued = self.find(statuses=frozenset({Status.ISSUED.value}))
+        return [v for v in map(validity_of, issued) if v is not None]
 
     def numbers(self) -> list[str]:
         return sorted(self._items)

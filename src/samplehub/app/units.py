@@ -1,0 +1,60 @@
+"""Units of work with every slice's repositories on one transaction, SQL and in memory.
+
+The core's units of work hold what every slice shares (samples, orders, customers, users, the
+custody chain); these add the lab's certificates, pickup's bookings, kiosk guards and code
+attempts, and recall's reminder log, on the same connection (or memory store). Bootstrap makes
+one ``SqlAppUowFactory`` per process: one engine, one connection pool.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from samplehub.core.adapters.db.uow import SqlUnitOfWork, SqlUowFactory
+from samplehub.core.adapters.memory import MemoryStore, MemoryUnitOfWork
+from samplehub.lab.adapters.certificates.memory import MemoryCertificates
+from samplehub.lab.adapters.db import SqlCertificates
+from samplehub.pickup.adapters.db import SqlBookings, SqlCodeAttempts, SqlKioskGuards
+from samplehub.pickup.adapters.memory import (
+    MemoryBookings,
+    MemoryCodeAttempts,
+    MemoryKioskGuards,
+)
+from samplehub.recall.adapters.db import SqlReminderLog
+from samplehub.recall.adapters.memory import MemoryReminderLog
+
+
+class SqlAppUnitOfWork(SqlUnitOfWork):
+    """Implements ``AppUnitOfWork`` on the database."""
+
+    certificates: SqlCertificates
+    bookings: SqlBookings
+    kiosk_guards: SqlKioskGuards
+    code_attempts: SqlCodeAttempts
+    reminders: SqlReminderLog
+
+    def _open(self, conn: Connection) -> None:
+        self.certificates = SqlCertificates(conn)
+        self.bookings = SqlBookings(conn, self.seen)
+        self.kiosk_guards = SqlKioskGuards(conn)
+        self.code_attempts = SqlCodeAttempts(conn)
+        self.reminders = SqlReminderLog(conn)
+
+
+class SqlAppUowFactory(SqlUowFactory):
+    """Makes ``SqlAppUnitOfWork`` over the one engine (one connection pool) of the process."""
+
+    def __call__(self) -> SqlAppUnitOfWork:
+        return SqlAppUnitOfWork(self.engine)
+
+
+class MemoryAppUnitOfWork(MemoryUnitOfWork):
+    """Implements ``AppUnitOfWork`` in memory: unit tests, quick experiments."""
+
+    def __init__(self, store: MemoryStore | None = None) -> None:
+        super().__init__(store)
+        self.certificates = MemoryCertificates(self)
+        self.bookings = MemoryBookings(self)
+        self.kiosk_guards = MemoryKioskGuards(self)
+        self.code_attempts = MemoryCodeAttempts(self)
+        self.reminders = MemoryReminderLog(self)

@@ -1,0 +1,300 @@
+"""Handlers of the pickup commands. Each is one unit of work: the booking, its samples' moves,
+the kiosk's guard, the attempt log and every custody record commit together, or nothing does.
+
+Devices and notices stay outside: the caller opens doors and sends codes and notices once the
+handler has returned, i.e. once the transaction is in.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from samplehub.core.domain.errors import Conflict, Forbidden, InvalidValue
+from samplehub.core.domain.locations import Location
+from samplehub.core.service.commands import Command
+from samplehub.core.service.handlers import Context, Handler
+from samplehub.pickup.domain.booking import Booking
+from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow
+from samplehub.pickup.domain.codes import CodeState, new_code
+from samplehub.pickup.service import commands as pc
+from samplehub.pickup.service import lifecycle
+from samplehub.pickup.service.deps import STAFF, PickupDeps, offer_for, visible
+from samplehub.pickup.service.ports import CodeAttempt, PickupUnitOfWork
+
+CODE_DRAWS = 20  # redraws when a fresh code's digest equals a live one
+C = TypeVar("C", bound=Command)
+R = TypeVar("R")
+
+
+class KioskVerdict(enum.StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"  # unknown, expired, used or revoked: one answer for all
+    LOCKED = "locked"  # too many wrong entries at this kiosk; try again after retry_after
+
+
+@dataclass(frozen=True)
+class WithCode:
+    """A booking and the fresh code the caller is to send (never logged, never stored)."""
+
+    booking: Booking
+    code: str
+
+
+@dataclass(frozen=True)
+class Entered:
+    verdict: KioskVerdict
+    reason: str
+    booking: Booking | None = None
+    to_open: dict[str, Location] = field(default_factory=dict)
+    locked: bool = False  # this entry locked the kiosk
+    retry_after: datetime | None = None
+    reissued: WithCode | None = None  # wrong tries revoked the code of the booking named
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A booking that ended early (cancelled, expired) and its samples sent back to storage."""
+
+    booking: Booking
+    samples: list[str]
+
+
+def book(cmd: pc.BookPickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps) -> WithCode:
+    """Book ready samples of one order (checked by the caller) into an offered window."""
+    actor = cmd.actor
+    if not (actor.is_staff or actor.customer_id == cmd.customer_id):
+        raise Forbidden(actor.username, f"book a pickup for customer {cmd.customer_id}")
+    now = deps.clock.now()
+    with uow:
+        live = uow.bookings.live()
+        taken = {s for b in live for s in b.sizes} & set(cmd.samples)
+        if taken:
+            raise InvalidValue("samples", sorted(taken), "samples not in another live booking")
+        _check_offered(deps, live, now, list(cmd.samples.values()), cmd.window)
+        booking = Booking.create(
+            deps.new_id(), cmd.order_number, cmd.customer_id, cmd.samples, cmd.window,
+            actor.username, now,
+        )  # fmt: skip
+        code = _fresh_code(uow, deps, booking, actor.username, now)
+        uow.bookings.add(booking)
+        uow.commit()
+        return WithCode(booking, code)
+
+
+def move(cmd: pc.MovePickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps) -> WithCode:
+    """Another window; the old code dies and the new one comes back to be sent."""
+    now = deps.clock.now()
+    with uow:
+        booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
+        sizes = list(booking.sizes.values())
+        _check_offered(deps, uow.bookings.live(), now, sizes, cmd.window, moving=booking.id)
+        booking.move(cmd.window, cmd.actor.username, now)
+        code = _fresh_code(uow, deps, booking, cmd.actor.username, now)
+        uow.bookings.save(booking)
+        uow.commit()
+        return WithCode(booking, code)
+
+
+def issue_code(
+    cmd: pc.IssuePickupCode, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps
+) -> WithCode:
+    """A fresh code for the booking; any earlier code dies."""
+    with uow:
+        booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
+        code = _fresh_code(uow, deps, booking, cmd.actor.username, deps.clock.now())
+        uow.bookings.save(booking)
+        uow.commit()
+        return WithCode(booking, code)
+
+
+def cancel(cmd: pc.CancelPickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps) -> Returned:
+    """Cancel; samples already staged go back to storage in the same transaction."""
+    with uow:
+        booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
+        returned = booking.cancel(cmd.reason, cmd.actor.username, deps.clock.now())
+        uow.bookings.save(booking)
+        for sample in returned:
+            reason = f"pickup cancelled: {cmd.reason}"
+            lifecycle.return_to_storage(uow, sample, reason, ctx.clock.now())
+        uow.commit()
+        return Returned(booking, returned)
+
+
+def place(cmd: pc.PlaceSample, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps) -> Booking:
+    """The sample is placed (the caller has seen the RFID read): booking and sample staged."""
+    with uow:
+        booking = visible(uow.bookings.get(cmd.booking_id), STAFF, cmd.booking_id)
+        booking.place(cmd.sample, cmd.location, STAFF.username, deps.clock.now())
+        uow.bookings.save(booking)
+        lifecycle.stage(uow, cmd.sample, cmd.location, STAFF.username, ctx.clock.now())
+        uow.commit()
+        return booking
+
+
+def complete(
+    cmd: pc.CompletePickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps
+) -> Booking | None:
+    """Record what was collected: the booking and every sample taken, in one transaction.
+
+    None when the booking's code was never used (nothing to complete).
+    """
+    with uow:
+        booking = uow.bookings.get(cmd.booking_id)
+        if booking is None or booking.code is None or booking.code.used_at is None:
+            return None
+        booking.complete(cmd.taken, cmd.left, STAFF.username, deps.clock.now())
+        uow.bookings.save(booking)
+        for sample in cmd.taken:
+            lifecycle.collect(uow, sample, STAFF.username, ctx.clock.now())
+        uow.commit()
+        return booking
+
+
+def expire(
+    cmd: pc.ExpirePickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps
+) -> Returned | None:
+    """Expire the booking if it is (still) overdue; None when it is not."""
+    now = deps.clock.now()
+    with uow:
+        booking = uow.bookings.get(cmd.booking_id)
+        if booking is None or not booking.overdue(deps.policy, now):
+            return None
+        returned = booking.expire(STAFF.username, now)
+        uow.bookings.save(booking)
+        for sample in returned:
+            lifecycle.return_to_storage(uow, sample, "not collected in time", ctx.clock.now())
+        uow.commit()
+        return Returned(booking, returned)
+
+
+def enter_code(
+    cmd: pc.EnterPickupCode, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps
+) -> Entered:
+    """A code at a kiosk: the guard, the booking, the attempt log, all in one transaction."""
+    now = deps.clock.now()
+    kiosk = cmd.kiosk_id
+    with uow:
+        guard = uow.kiosk_guards.get(kiosk)
+        if guard.locked(now):
+            _attempt(uow, now, kiosk, KioskVerdict.LOCKED, "kiosk locked", cmd.booking_ref)
+            uow.commit()
+            return Entered(KioskVerdict.LOCKED, "kiosk locked", retry_after=guard.locked_until)
+        found = uow.bookings.by_code_digest(cmd.digest) if cmd.digest else None
+        reason = _why_not(found, cmd.digest, cmd.booking_ref, now) if cmd.digest else "malformed"
+        if reason is None and found is not None:
+            to_open = found.use_code(kiosk, STAFF.username, now)
+            uow.bookings.save(found)
+            guard.record_success()
+            uow.kiosk_guards.save(guard)
+            _attempt(uow, now, kiosk, KioskVerdict.ACCEPTED, "accepted", found.id)
+            uow.commit()
+            return Entered(KioskVerdict.ACCEPTED, "accepted", found, to_open)
+        reason = reason or "rejected"
+        locked = guard.record_wrong(now, deps.wrong_codes)
+        uow.kiosk_guards.save(guard)
+        named = cmd.booking_ref or (found.id if found is not None else None)
+        _attempt(uow, now, kiosk, KioskVerdict.REJECTED, reason, named)
+        reissued = None
+        if cmd.booking_ref is not None:
+            reissued = _count_against(uow, deps, cmd.booking_ref, now)
+        uow.commit()
+        return Entered(
+            KioskVerdict.REJECTED, reason, locked=locked, retry_after=guard.locked_until,
+            reissued=reissued,
+        )  # fmt: skip
+
+
+def _why_not(
+    booking: Booking | None, digest: str | None, booking_ref: str | None, now: datetime
+) -> str | None:
+    if booking is None or booking.code is None or digest is None:
+        return "unknown code"
+    if not hmac.compare_digest(booking.code.digest, digest):
+        return "unknown code"
+    if booking_ref is not None and booking_ref != booking.id:
+        return "code of another booking"
+    state = booking.code_state(now)
+    return None if state is CodeState.USABLE else f"code {state.value}"
+
+
+def _count_against(
+    uow: PickupUnitOfWork, deps: PickupDeps, booking_id: str, now: datetime
+) -> WithCode | None:
+    """A wrong code naming the booking; enough of them revoke its code and issue a new one."""
+    booking = uow.bookings.get(booking_id)
+    if booking is None or not booking.live:
+        return None
+    revoked = booking.wrong_try(deps.wrong_codes, STAFF.username, now)
+    reissued = None
+    if revoked:
+        reissued = WithCode(booking, _fresh_code(uow, deps, booking, STAFF.username, now))
+    uow.bookings.save(booking)
+    return reissued
+
+
+def _attempt(
+    uow: PickupUnitOfWork,
+    now: datetime,
+    kiosk_id: str,
+    verdict: KioskVerdict,
+    reason: str,
+    booking_id: str | None,
+) -> None:
+    uow.code_attempts.record(CodeAttempt(now, kiosk_id, verdict.value, reason, booking_id))
+
+
+def _fresh_code(
+    uow: PickupUnitOfWork, deps: PickupDeps, booking: Booking, actor: str, now: datetime
+) -> str:
+    """Draw a code whose digest no live code has, and make it the booking's only live one."""
+    for _ in range(CODE_DRAWS):
+        code = new_code(deps.randbelow)
+        digest = deps.hasher.digest(code)
+        holder = uow.bookings.by_code_digest(digest)
+        if holder is None or holder.code is None or not holder.code.live(now):
+            break
+    else:
+        raise Conflict("pickup codes (no free code found; try again)")
+    booking.issue_code(digest, deps.policy, actor, now)
+    return code
+
+
+def _check_offered(
+    deps: PickupDeps,
+    live: list[Booking],
+    now: datetime,
+    sizes: list[CompartmentSize],
+    window: PickupWindow,
+    moving: str | None = None,
+) -> None:
+    if all(o.window != window for o in offer_for(deps, live, now, sizes, moving)):
+        raise InvalidValue("window", window.start.isoformat(), "one of the offered windows")
+
+
+def _with(
+    deps: PickupDeps, handler: Callable[[C, PickupUnitOfWork, Context, PickupDeps], R]
+) -> Handler:
+    def handle(cmd: C, uow: PickupUnitOfWork, ctx: Context) -> R:
+        return handler(cmd, uow, ctx, deps)
+
+    return handle
+
+
+def pickup_handlers(deps: PickupDeps) -> dict[type[Command], Handler]:
+    """The pickup handler table over its deps (clock, policy, code hasher, lockers)."""
+    table: dict[type[Command], Callable[[Any, PickupUnitOfWork, Context, PickupDeps], Any]] = {
+        pc.BookPickup: book,
+        pc.MovePickup: move,
+        pc.IssuePickupCode: issue_code,
+        pc.CancelPickup: cancel,
+        pc.PlaceSample: place,
+        pc.CompletePickup: complete,
+        pc.ExpirePickup: expire,
+        pc.EnterPickupCode: enter_code,
+    }
+    return {command: _with(deps, handler) for command, handler in table.items()}
