@@ -42,6 +42,8 @@ from typing import Any
 
 import httpx
 
+from samplehub.app.wiring import intake as intake_wiring
+
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO = ROOT / "tests" / "fixtures" / "samplehub" / "nameplates" / "plate-0006.jpg"
 BENCH_KEY = "bench-only-" + "signing-key"  # a throwaway database in a temporary folder
@@ -75,9 +77,8 @@ class StubVision:
 
 
 def _vision(kind: str) -> Any:
-    from samplehub.app import bootstrap
 
-    return bootstrap.build_vision() if kind == "real" else StubVision()
+    return intake_wiring.build_vision() if kind == "real" else StubVision()
 
 
 def serve(data_dir: str, port: int, printer_port: int, vision: str) -> None:
@@ -90,7 +91,7 @@ def serve(data_dir: str, port: int, printer_port: int, vision: str) -> None:
     services = bootstrap.bootstrap(settings)
     reader = _vision(vision)
     reader.read_image(PHOTO.read_bytes(), PHOTO.name)  # load the models before the clock runs
-    kiosk = bootstrap.build_kiosk(settings, services, vision=reader)
+    kiosk = intake_wiring.build_kiosk(settings, services, vision=reader)
     app = create_app(services, settings, kiosk=kiosk)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 

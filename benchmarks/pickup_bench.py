@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.core.service.commands import SYSTEM
 from samplehub.pickup.adapters.lockers.memory import MemoryLockers
@@ -54,7 +55,7 @@ def build(bookings: int) -> pickup.PickupDeps:
         clock=clock,
         hasher=PlainHasher(),
     )
-    deps = bootstrap.pickup_deps(
+    deps = pickup_wiring.pickup_deps(
         services,
         MemoryLockers(comps),
         ListNotifier(),

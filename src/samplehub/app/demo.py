@@ -6,10 +6,19 @@ never run against a production database.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from samplehub.app.bootstrap import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+
+if TYPE_CHECKING:
+    pass
+
+
 from datetime import datetime
 from decimal import Decimal
 
-from samplehub.app.services import Services
 from samplehub.core.service import commands as c
 from samplehub.lab.domain import demo as metrology_demo
 from samplehub.lab.domain.certificate import Actor as MetrologyActor
@@ -149,3 +158,20 @@ def seed_demo_certificates(services: Services, made: dict[str, str], now: dateti
     handle(lc.ApproveCertificate(system, approver, now, certificate.number))
     handle(lc.IssueCertificate(system, approver, now, certificate.number))
     return [certificate.number]
+
+
+def demo_seed_services(settings: Settings, base: Services | None = None) -> Services:
+    """Services whose clock starts two days ago and steps 40 minutes a command: demo timelines.
+
+    Given ``base``, they share its units of work (its engine) and lab instead of opening their
+    own."""
+    from datetime import UTC, datetime, timedelta
+
+    from samplehub.simulation.clock import SteppingClock
+
+    start = datetime.now(UTC) - timedelta(days=2)
+    clock = SteppingClock(start, timedelta(minutes=40))
+    if base is None:
+        return bootstrap(settings, clock=clock)
+    lab = base.lab.deps if base.lab is not None else None
+    return bootstrap(settings, uow_factory=base.uow_factory, clock=clock, lab=lab)

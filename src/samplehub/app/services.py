@@ -33,3 +33,7 @@ class Services:
     statuses: StatusCache  # the status read model; the bus drops what committed events name
     close: Callable[[], None] = lambda: None  # releases connections; call when done
     lab: LabServices | None = None  # the lab console and certificates (None: not wired)
+
+
+def nothing_to_close() -> None:
+    """Injected stores are closed by whoever made them."""

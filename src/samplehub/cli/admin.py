@@ -8,11 +8,15 @@ import sys
 
 import typer
 
-from samplehub.app import bootstrap
+from samplehub.app import bootstrap, jobs, secret_key
+from samplehub.app import demo as app_demo
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
 from samplehub.app.demo_pickup import seed_demo_pickup
 from samplehub.app.services import Services
+from samplehub.app.wiring import fleet as fleet_wiring
+from samplehub.app.wiring import intake as intake_wiring
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
@@ -46,12 +50,12 @@ def _serve(
     from samplehub.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    fleet = bootstrap.demo_fleet(settings, services=services) if with_fleet else None
-    kiosk = bootstrap.build_kiosk(settings, services)
-    pickup = bootstrap.pickup_app(settings, services)
+    fleet = fleet_wiring.demo_fleet(settings, services=services) if with_fleet else None
+    kiosk = intake_wiring.build_kiosk(settings, services)
+    pickup = pickup_wiring.pickup_app(settings, services)
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
-    stop_job = bootstrap.start_pickup_job(pickup, settings.pickup.job_seconds)
-    app = create_app(services, bootstrap.with_secret_key(settings), fleet, kiosk, pickup)
+    stop_job = jobs.start_pickup_job(pickup, settings.pickup.job_seconds)
+    app = create_app(services, secret_key.with_secret_key(settings), fleet, kiosk, pickup)
     if fleet is not None:
         fleet.start()
     try:
@@ -82,7 +86,7 @@ def seed(
     if not demo:
         raise _fail("only --demo data can be seeded; create real users with `samplehub user add`")
     settings = Settings()
-    services = bootstrap.demo_seed_services(settings)
+    services = app_demo.demo_seed_services(settings)
     if _has_demo_data(services):
         typer.echo("demo data already present; nothing done")
         return
@@ -152,7 +156,7 @@ def demo(
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     if not _has_demo_data(services):
-        demo_services = bootstrap.demo_seed_services(settings, services)
+        demo_services = app_demo.demo_seed_services(settings, services)
         made = seed_demo(demo_services)
         seed_demo_certificates(demo_services, made, demo_services.clock.now())
         seed_demo_pickup(demo_services, made["customer_a"])

@@ -83,8 +83,8 @@ def live(
     import uvicorn
     from fastapi import FastAPI
 
-    from samplehub.app.bootstrap import fleet_transport
     from samplehub.app.config import Settings
+    from samplehub.app.wiring.fleet import fleet_transport
     from samplehub.fleet.api import make_router
     from samplehub.fleet.service.ports import TransportError
     from samplehub.simulation.live import LiveFleet

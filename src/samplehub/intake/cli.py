@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from samplehub.app import bootstrap
+from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.messages import Message
 from samplehub.intake.service.ports import NameplateVision, UnreadableImageError, check_image_size
 from samplehub.web.i18n import pick_locale, translate
@@ -89,7 +89,7 @@ def read(
     ] = None,
 ) -> None:
     """Read nameplate fields and barcodes from each photo; exit 1 if any could not be read."""
-    vision = bootstrap.build_vision(load_instrument_types(types) if types else None)
+    vision = intake_wiring.build_vision(load_instrument_types(types) if types else None)
     failed = 0
     results: list[dict[str, Any]] = []
     with Progress(console=_err, transient=True, disable=len(images) < 2) as progress:

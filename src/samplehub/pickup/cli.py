@@ -13,6 +13,7 @@ import typer
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.pickup.service import kiosk as pickup_kiosk
 
 app = typer.Typer(help="Pickup 取件", no_args_is_help=True)
@@ -25,7 +26,7 @@ def run() -> None:
     if settings.pickup.locker_bank is None:
         typer.echo("note: no pickup.locker_bank set; staging uses simulated cabinets", err=True)
     services = bootstrap.bootstrap(settings)
-    pickup = bootstrap.pickup_app(settings, services, customer_s=None)
+    pickup = pickup_wiring.pickup_app(settings, services, customer_s=None)
     try:
         report = pickup.run_due()
     finally:
@@ -49,7 +50,7 @@ def recover() -> None:
     """After a power cut: settle every pickup whose code was used, from door sensors and RFID."""
     settings = Settings()
     services = bootstrap.bootstrap(settings)
-    pickup = bootstrap.pickup_app(settings, services, customer_s=None)
+    pickup = pickup_wiring.pickup_app(settings, services, customer_s=None)
     try:
         receipts = pickup_kiosk.recover(pickup.deps)
     finally:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from samplehub.app import bootstrap
+from samplehub.app import jobs
 from samplehub.app.config import Settings
 
 app = typer.Typer(help="到期提醒 Recall reminders", no_args_is_help=True)
@@ -39,7 +39,7 @@ def send(
         or settings.recall.wechat_webhook_url
     ):
         typer.echo("no reminder channel configured (SAMPLEHUB_RECALL__SMTP_HOST, ...)", err=True)
-    sent = bootstrap.send_recall_reminders(settings, day)
+    sent = jobs.send_recall_reminders(settings, day)
     for notice in sent:
         typer.echo(f"{notice.channel.value}\t{notice.recipient}\t{notice.key}")
     typer.echo(f"recall reminders sent: {len(sent)}", err=True)

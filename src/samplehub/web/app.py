@@ -63,11 +63,12 @@ def create_app(
     """The application over ``services``; nothing here chooses an adapter.
 
     ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff;
-    ``kiosk`` (bootstrap.build_kiosk) serves ``/kiosk`` and ``/api/kiosk``.
-    ``pickup`` (``bootstrap.pickup_app``) serves ``/pickup`` and ``/kiosk/pickup``.
+    ``kiosk`` (made by ``app.wiring.intake.build_kiosk``) serves ``/kiosk`` and ``/api/kiosk``.
+    ``pickup`` (made by ``app.wiring.pickup.pickup_app``) serves ``/pickup`` and
+    ``/kiosk/pickup``.
     """
     if len(settings.secret_key) < 16:
-        raise ValueError("secret_key must be at least 16 characters (bootstrap.with_secret_key)")
+        raise ValueError("secret_key must be at least 16 characters (see app.secret_key)")
     app = FastAPI(
         title="SampleHub",
         version=__version__,

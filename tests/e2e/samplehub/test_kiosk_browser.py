@@ -23,6 +23,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import KioskSettings, Settings
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
+from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.epc import Giai96
 from samplehub.core.service import commands as c
 from samplehub.web.app import create_app
@@ -97,7 +98,7 @@ def kiosk(
         {"instrument_type": "温度变送器", "model": "TT-302", "serial_number": "22C90911"},
     ]
     order = services.bus.handle(c.CreateOrder(c.SYSTEM, made["customer_a"], "verification", items))
-    desk = bootstrap.build_kiosk(settings, services, vision=bootstrap.build_vision())
+    desk = intake_wiring.build_kiosk(settings, services, vision=intake_wiring.build_vision())
     yield Kiosk(serve_module(create_app(services, settings, kiosk=desk)), services, printer, order)
     printer.close()
     services.close()

@@ -22,6 +22,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.notifications.memory import RecordingSender
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.service import commands as c
@@ -111,7 +112,7 @@ def site(
     controller = ModbusLockerController(LockerBank({"C1": sim.cabinet("C1")}))
     clock = ShiftedClock()
     sms = RecordingSender(Channel.SMS)
-    side = bootstrap.pickup_app(
+    side = pickup_wiring.pickup_app(
         settings,
         services,
         clock=clock,

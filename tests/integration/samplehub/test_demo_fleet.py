@@ -5,6 +5,7 @@ from pathlib import Path
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
+from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.core.adapters.db import upgrade
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import LocationKind
@@ -20,7 +21,7 @@ def test_demo_fleet_puts_away_the_samples_waiting_at_intake(tmp_path: Path) -> N
     services = bootstrap.bootstrap(settings)
     made = seed_demo(services)
     waiting = [made["sample_a2"], made["sample_b1"]]
-    fleet = bootstrap.demo_fleet(settings, SCENARIO, services=services)
+    fleet = fleet_wiring.demo_fleet(settings, SCENARIO, services=services)
     assert fleet is not None
     fleet.sim.run(2, lambda _done: None)
     for number in waiting:

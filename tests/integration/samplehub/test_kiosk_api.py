@@ -16,10 +16,10 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo
 from samplehub.app.services import Services
+from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.epc import Giai96
 from samplehub.core.service import commands as c
 from samplehub.intake.adapters.vision.images import decode_image
@@ -60,7 +60,7 @@ def kiosk_api(
 ) -> Iterator[tuple[TestClient, dict[str, str], InMemoryLabelPrinter]]:
     made = seed_demo(services)
     printer = InMemoryLabelPrinter()
-    desk = bootstrap.build_kiosk(
+    desk = intake_wiring.build_kiosk(
         settings, services, vision=DecodingVision(), printer=printer, rfid=TagRollWriter()
     )
     with TestClient(create_app(services, settings, kiosk=desk)) as client:

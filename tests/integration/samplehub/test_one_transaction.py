@@ -22,10 +22,13 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 
 from samplehub.app import bootstrap
+from samplehub.app import demo as app_demo
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
 from samplehub.app.units import SqlAppUnitOfWork, SqlAppUowFactory
+from samplehub.app.wiring import lab as lab_wiring
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.db import upgrade
 from samplehub.core.adapters.db.tables import metadata
 from samplehub.core.adapters.memory import FixedClock, PlainHasher
@@ -143,7 +146,7 @@ def world(settings: Settings) -> Iterator[World]:
     upgrade(url)
     fault = Fault()
     units = FaultyFactory(url, fault)
-    lab = bootstrap.lab_deps(settings, units)
+    lab = lab_wiring.lab_deps(settings, units)
     services = bootstrap.bootstrap(
         settings, uow_factory=units, clock=FixedClock(NOW), hasher=PlainHasher(), lab=lab
     )
@@ -220,7 +223,7 @@ def _ready_samples(services: Services, count: int) -> tuple[str, str, list[str]]
 
 
 def _pickup(world: World) -> pickup.PickupDeps:
-    return bootstrap.pickup_deps(
+    return pickup_wiring.pickup_deps(
         world.services,
         MemoryLockers([Compartment(f"C1-0{n}", CompartmentSize.M) for n in range(1, 5)]),
         ListNotifier(),
@@ -337,11 +340,11 @@ def test_the_served_app_holds_one_engine(
     monkeypatch.setattr(sql_uow, "make_engine", counting)
     upgrade(settings.resolved_database_url())
     services = bootstrap.bootstrap(settings, hasher=PlainHasher())
-    seeding = bootstrap.demo_seed_services(settings, services)
+    seeding = app_demo.demo_seed_services(settings, services)
     made = seed_demo(seeding)
     seed_demo_certificates(seeding, made, seeding.clock.now())
     lockers = MemoryLockers([Compartment("C1-01", CompartmentSize.M)])
-    side = bootstrap.pickup_app(settings, services, lockers=(lockers, MemoryLoader(lockers)))
+    side = pickup_wiring.pickup_app(settings, services, lockers=(lockers, MemoryLoader(lockers)))
     assert side.deps.bookings.live() == []
     assert services.lab is not None
     assert services.lab.deps.certificates.find(sample_id=made["sample_a5"])

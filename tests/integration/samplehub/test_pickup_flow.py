@@ -15,6 +15,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.core.domain import audit
 from samplehub.core.domain.lifecycle import SampleState
@@ -51,7 +52,7 @@ def world(sim: SimulatedLocker) -> Iterator[tuple[Services, MemoryStore, pickup.
         hasher=PlainHasher(),
     )
     lockers = ModbusLockerController(LockerBank({"C1": sim.cabinet("C1")}))
-    deps = bootstrap.pickup_deps(
+    deps = pickup_wiring.pickup_deps(
         services,
         lockers,
         ListNotifier(),

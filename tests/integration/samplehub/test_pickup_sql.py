@@ -9,8 +9,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from samplehub.app import bootstrap
 from samplehub.app.services import Services
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock
 from samplehub.core.domain.errors import Conflict
 from samplehub.core.domain.lifecycle import SampleState
@@ -52,7 +52,7 @@ def ready_sample(services: Services) -> tuple[str, str, str]:
 @pytest.fixture
 def deps(services: Services) -> pickup.PickupDeps:
     lockers = MemoryLockers([Compartment(f"C1-0{n}", CompartmentSize.M) for n in range(1, 5)])
-    return bootstrap.pickup_deps(
+    return pickup_wiring.pickup_deps(
         services,
         lockers,
         ListNotifier(),

@@ -20,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
-from samplehub.app import bootstrap
+from samplehub.app import bootstrap, jobs
 from samplehub.app.config import RecallSettings, Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
 from samplehub.app.services import Services
@@ -95,7 +95,8 @@ def test_reminders_go_30_and_7_days_before_due_exactly_once(
     sent_per_run = []
     for days_before in (31, 30, 30, 29, 8, 7, 7, 3, 0, -1):
         day = due - timedelta(days=days_before)
-        sent_per_run.append((days_before, len(bootstrap.send_recall_reminders(configured, day))))
+        sent = jobs.send_recall_reminders(configured, day)
+        sent_per_run.append((days_before, len(sent)))
     assert sent_per_run == [
         (31, 0), (30, 1), (30, 0), (29, 0), (8, 0), (7, 1), (7, 0), (3, 0), (0, 0), (-1, 0)
     ]  # fmt: skip
@@ -147,17 +148,17 @@ def test_sms_and_wechat_webhooks_get_json_and_a_failed_one_is_retried(
     day = certificate.content.valid_until + timedelta(days=1) - timedelta(days=7)
     senders = [WebhookSender(Channel.SMS, gateway), WebhookSender(Channel.WECHAT, gateway)]
     Gateway.status = 503
-    assert bootstrap.send_recall_reminders(settings, day, senders) == []
+    assert jobs.send_recall_reminders(settings, day, senders) == []
     assert len(Gateway.received) == 2  # both tried, both refused, nothing recorded
     Gateway.status = 200
-    sent = bootstrap.send_recall_reminders(settings, day, senders)
+    sent = jobs.send_recall_reminders(settings, day, senders)
     assert [(n.channel, n.recipient) for n in sent] == [
         (Channel.SMS, "13905910001"),
         (Channel.WECHAT, "13905910001"),
     ]
     assert [r["channel"] for r in Gateway.received[2:]] == ["sms", "wechat"]
     assert all(r["key"].startswith(f"recall:{certificate.number}:7:") for r in Gateway.received)
-    assert bootstrap.send_recall_reminders(settings, day, senders) == []
+    assert jobs.send_recall_reminders(settings, day, senders) == []
     assert len(Gateway.received) == 4
 
 

@@ -1,7 +1,7 @@
 """What the pickup pages, the CLI and the background job are given: the use cases' ports and
 the few extras around them (the loader, a QR renderer, the demo's notice list).
 
-Built by ``bootstrap.pickup_app``; entrypoints never choose an adapter.
+Built by ``samplehub.app.wiring.pickup.pickup_app``; entrypoints never choose an adapter.
 """
 
 from __future__ import annotations

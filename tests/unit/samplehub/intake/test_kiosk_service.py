@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
+from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore
 from samplehub.core.domain.epc import Giai96
 from samplehub.core.domain.errors import Conflict, InvalidValue, NotFound
@@ -56,7 +56,7 @@ def world(services: Services, store: MemoryStore) -> tuple[KioskDesk, dict[str, 
         results={"gauge.jpg": VisionResult(extract_fields(PLATE), (), ("…",), 12.0)},
         unreadable={"corrupt.jpg"},
     )
-    desk = bootstrap.build_kiosk(
+    desk = intake_wiring.build_kiosk(
         Settings(),
         services,
         vision=vision,

@@ -12,6 +12,7 @@ import pytest
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
 from samplehub.core.adapters.notifications.memory import RecordingSender
 from samplehub.core.domain.lifecycle import SampleState, Transition
@@ -90,7 +91,7 @@ def deps(sms: RecordingSender, store: MemoryStore) -> pickup.PickupDeps:
         clock=clock,
         hasher=PlainHasher(),
     )
-    return bootstrap.pickup_deps(
+    return pickup_wiring.pickup_deps(
         services,
         lockers,
         NoticePickupNotifier(

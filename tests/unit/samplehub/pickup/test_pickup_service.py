@@ -12,6 +12,7 @@ import pytest
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
 from samplehub.core.domain.errors import Forbidden, InvalidValue
 from samplehub.core.domain.lifecycle import SampleState
@@ -101,7 +102,7 @@ def deps(store: MemoryStore) -> pickup.PickupDeps:
         clock=clock,
         hasher=PlainHasher(),
     )
-    deps = bootstrap.pickup_deps(
+    deps = pickup_wiring.pickup_deps(
         services,
         MemoryLockers(compartments),
         ListNotifier(),

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
+from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.simulation.live import LiveFleet
 from samplehub.web.app import create_app
 
@@ -98,7 +98,7 @@ def test_without_a_fleet_the_app_has_no_map(client: TestClient) -> None:
 
 def test_the_demo_fleet_comes_from_the_shipped_scenario(tmp_path: Path) -> None:
     settings = Settings(secret_key="unit-test-secret", mqtt_url=None)
-    assert bootstrap.demo_fleet(settings, tmp_path / "missing.yaml") is None
-    fleet = bootstrap.demo_fleet(settings)
+    assert fleet_wiring.demo_fleet(settings, tmp_path / "missing.yaml") is None
+    fleet = fleet_wiring.demo_fleet(settings)
     assert isinstance(fleet, LiveFleet)
     assert [r["serial"] for r in fleet.snapshot()["robots"]][:2] == ["R01", "R02"]

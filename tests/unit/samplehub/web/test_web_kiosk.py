@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
+from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.credit_code import check_character
 from samplehub.intake.domain.nameplate import OcrLine, extract_fields
 from samplehub.intake.service.camera_ports import FakeCamera, Photo
@@ -40,7 +40,7 @@ def desk(web_services: Services, settings: Settings) -> KioskDesk:
         results={"plate.jpg": VisionResult(extract_fields(PLATE), (), (), 3.0)},
         unreadable={"broken.jpg"},
     )
-    return bootstrap.build_kiosk(
+    return intake_wiring.build_kiosk(
         settings,
         web_services,
         vision=vision,

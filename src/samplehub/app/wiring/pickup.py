@@ -1,0 +1,177 @@
+"""Wiring of pickup: locker cabinets, codes, notices and policy."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samplehub.app.config import Settings
+from samplehub.app.secret_key import with_secret_key
+from samplehub.app.services import Services
+from samplehub.core.adapters.clock import SystemClock
+from samplehub.core.service.notifications import Notice, NoticeSender
+
+if TYPE_CHECKING:
+    from samplehub.core.service.notifications import Channel, Notice, NoticeSender
+    from samplehub.pickup.domain.capacity import PickupPolicy
+    from samplehub.pickup.domain.codes import CodeHasher
+    from samplehub.pickup.service.app import PickupApp
+    from samplehub.pickup.service.deps import PickupDeps
+    from samplehub.pickup.service.ports import (
+        LockerController,
+        PickupClock,
+        PickupNotifier,
+        SampleLoader,
+    )
+
+
+DEMO_LOCKER_BANK = (
+    Path(__file__).resolve().parents[2] / "pickup" / "adapters" / "lockers" / "demo-bank.yaml"
+)
+
+
+def pickup_app(
+    settings: Settings,
+    services: Services,
+    *,
+    clock: PickupClock | None = None,
+    lockers: tuple[LockerController, SampleLoader] | None = None,
+    senders: list[NoticeSender] | None = None,
+    customer_s: float | None = 8.0,
+) -> PickupApp:
+    """The pickup side on ``services``' units of work (bookings, kiosk guards, attempt log and
+    samples in one transaction per command), notices through ``senders`` (default: one
+    recording SMS sender, whose notices the demo's staff page shows), and the lockers:
+    ``lockers`` when given, the
+    Modbus cabinets of ``pickup.locker_bank`` when set, else simulated cabinets (pymodbus
+    servers on local ports) whose customer empties an opened door after ``customer_s``.
+    """
+    from samplehub.core.adapters.notifications.memory import RecordingSender
+    from samplehub.core.service.notifications import Channel
+    from samplehub.pickup.domain.capacity import CompartmentSize
+    from samplehub.pickup.domain.codes import CodeHasher
+    from samplehub.pickup.service.app import PickupApp
+    from samplehub.pickup.service.notify import NoticePickupNotifier
+    from samplehub.web.i18n import translate
+
+    settings = with_secret_key(settings)
+    closers: list[Callable[[], None]] = []
+    if lockers is None:
+        lockers = _pickup_lockers(settings, customer_s, closers)
+    controller, loader = lockers
+    if senders is None:
+        senders = [RecordingSender(Channel.SMS)]
+    recording = [s for s in senders if isinstance(s, RecordingSender)]
+    clock = clock or SystemClock()
+    key = hashlib.sha256(f"samplehub-pickup-code-key:{settings.secret_key}".encode()).digest()
+    deps = pickup_deps(
+        services,
+        controller,
+        NoticePickupNotifier(senders, _recipients(services), clock=clock, texts=translate),
+        clock,
+        CodeHasher(key),
+        pickup_policy(settings),
+    )
+
+    def qr_svg(text: str) -> str:
+        from samplehub.pickup.adapters.qr import qr_svg as render
+
+        return render(text)
+
+    def notices() -> list[Notice]:
+        return list(reversed([n for s in recording for n in s.sent]))[:30]
+
+    def close() -> None:
+        for closer in reversed(closers):
+            closer()
+
+    return PickupApp(
+        deps,
+        loader,
+        qr_svg,
+        CompartmentSize.parse(settings.pickup.default_size, "pickup.default_size"),
+        notices if recording else None,
+        close,
+    )
+
+
+def pickup_deps(
+    services: Services,
+    lockers: LockerController,
+    notifier: PickupNotifier,
+    clock: PickupClock,
+    hasher: CodeHasher,
+    policy: PickupPolicy | None = None,
+) -> PickupDeps:
+    """The pickup use cases over ``services``: reads in their units of work, changes through
+    the bus, whose pickup handlers are registered here over these deps (once per bus)."""
+    from samplehub.pickup.service.deps import PickupDeps, StoredAttempts, StoredBookings
+    from samplehub.pickup.service.handlers import pickup_handlers
+
+    deps = PickupDeps(
+        handle=services.bus.handle,
+        bookings=StoredBookings(services.uow_factory),
+        lockers=lockers,
+        notifier=notifier,
+        clock=clock,
+        hasher=hasher,
+        attempts=StoredAttempts(services.uow_factory),
+    )
+    if policy is not None:
+        deps.policy = policy
+    services.bus.register(pickup_handlers(deps))
+    return deps
+
+
+def pickup_policy(settings: Settings) -> PickupPolicy:
+    from datetime import time, timedelta
+
+    from samplehub.pickup.domain.capacity import PickupPolicy
+
+    p = settings.pickup
+    return PickupPolicy(
+        window_length=timedelta(minutes=p.window_minutes),
+        opening=time.fromisoformat(p.opening),
+        closing=time.fromisoformat(p.closing),
+        staging_lead=timedelta(minutes=p.staging_lead_minutes),
+        grace=timedelta(days=p.grace_days),
+        staging_per_hour=p.staging_per_hour,
+        counter_capacity=p.counter_capacity,
+        horizon=timedelta(days=p.horizon_days),
+    )
+
+
+def _pickup_lockers(
+    settings: Settings, customer_s: float | None, closers: list[Callable[[], None]]
+) -> tuple[LockerController, SampleLoader]:
+    from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
+    from samplehub.pickup.adapters.lockers.operator import OperatorLoader
+    from samplehub.pickup.adapters.lockers.register_map import load_bank
+    from samplehub.simulation.lockers import SimulatedLoader, start_bank
+
+    if settings.pickup.locker_bank is not None:
+        controller = ModbusLockerController(load_bank(settings.pickup.locker_bank))
+        closers.append(controller.close)
+        return controller, OperatorLoader(controller)
+    sims, bank = start_bank(load_bank(DEMO_LOCKER_BANK), customer_s=customer_s)
+    for sim in sims.values():
+        closers.append(sim.stop)
+    controller = ModbusLockerController(bank)
+    closers.append(controller.close)
+    return controller, SimulatedLoader(sims)
+
+
+def _recipients(services: Services) -> Callable[[str], list[tuple[Channel, str]]]:
+    """Where a customer's pickup notices go: an SMS to each contact's phone."""
+    from samplehub.core.service.notifications import Channel
+
+    def lookup(customer_id: str) -> list[tuple[Channel, str]]:
+        with services.uow_factory() as uow:
+            customer = uow.customers.get(customer_id)
+        if customer is None:
+            return []
+        return [(Channel.SMS, contact.phone) for contact in customer.contacts if contact.phone]
+
+    return lookup
