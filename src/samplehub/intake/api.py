@@ -23,8 +23,9 @@ from samplehub.intake.schemas import (
     TransportRequestOut,
 )
 from samplehub.intake.service import queries as queries_intake
-from samplehub.intake.service.kiosk import KioskDesk, KioskSession
+from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import MAX_IMAGE_BYTES
+from samplehub.intake.service.session import KioskSession
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])

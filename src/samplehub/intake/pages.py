@@ -20,7 +20,8 @@ from samplehub.core.domain.model import Role, Service
 from samplehub.core.service.commands import Actor
 from samplehub.intake.api import read_upload
 from samplehub.intake.service.errors import KioskRefusal
-from samplehub.intake.service.kiosk import INSTRUMENT_FIELDS, KioskDesk, KioskSession
+from samplehub.intake.service.kiosk import KioskDesk
+from samplehub.intake.service.session import INSTRUMENT_FIELDS, KioskSession
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.pages import csrf_required, login_required
 

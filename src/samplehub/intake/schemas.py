@@ -6,8 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from samplehub.intake.service.kiosk import KioskDesk, KioskSession, Proposal, ReceiptLine
+from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.queries import TransportRequest
+from samplehub.intake.service.session import KioskSession, Proposal, ReceiptLine
 from samplehub.web.api.schemas import Strict
 
 

@@ -95,7 +95,8 @@ def build_kiosk(
     The RFID writer is the simulated one fed from a roll of blank tags until the LLRP adapter
     exists; vision loads on the first photo.
     """
-    from samplehub.intake.service.kiosk import KioskDesk, KioskOptions
+    from samplehub.intake.service.kiosk import KioskDesk
+    from samplehub.intake.service.session import KioskOptions
     from samplehub.simulation.tag_roll import TagRollWriter
 
     kiosk = settings.kiosk

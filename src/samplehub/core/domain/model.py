@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any
 
 from samplehub.core.domain import lifecycle
 from samplehub.core.domain.credit_code import validate_credit_code
@@ -24,45 +24,10 @@ from samplehub.core.domain.events import (
     SampleTransitioned,
     UserCreated,
 )
+from samplehub.core.domain.fields import EMAIL, PHONE, enum_value, text_field
 from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.messages import Message
-
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def _enum_value(kind: type[E], field_name: str, value: object) -> E:
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(str(m.value) for m in kind)
-        one_of = Message("core.allowed_one_of", {"values": allowed})
-        raise InvalidValue(field_name, value, allowed, one_of) from None
-
-
-def _text(field_name: str, value: str | None, max_len: int, required: bool = True) -> str | None:
-    if value is None or not value.strip():
-        if required:
-            raise InvalidValue(
-                field_name,
-                value,
-                f"non-empty text of at most {max_len} characters",
-                Message("core.allowed_text", {"max_len": max_len}),
-            )
-        return None
-    value = value.strip()
-    if len(value) > max_len:
-        raise InvalidValue(
-            field_name,
-            value,
-            f"at most {max_len} characters",
-            Message("core.allowed_max_chars", {"max_len": max_len}),
-        )
-    return value
 
 
 class Role(enum.StrEnum):
@@ -75,7 +40,7 @@ class Role(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: object) -> Role:
-        return _enum_value(cls, "role", value)
+        return enum_value(cls, "role", value)
 
 
 class Service(enum.StrEnum):
@@ -84,7 +49,7 @@ class Service(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: object) -> Service:
-        return _enum_value(cls, "service", value)
+        return enum_value(cls, "service", value)
 
 
 class Channel(enum.StrEnum):
@@ -99,15 +64,15 @@ class Contact:
     email: str | None = None  # where recall reminders go
 
     def __post_init__(self) -> None:
-        _text("contact.name", self.name, 40)
-        if not _PHONE.match(self.phone):
+        text_field("contact.name", self.name, 40)
+        if not PHONE.match(self.phone):
             raise InvalidValue(
                 "contact.phone",
                 self.phone,
                 "a phone number of 6 to 20 digits",
                 Message("core.allowed_phone"),
             )
-        if self.email is not None and (len(self.email) > 120 or not _EMAIL.match(self.email)):
+        if self.email is not None and (len(self.email) > 120 or not EMAIL.match(self.email)):
             raise InvalidValue("contact.email", self.email, "an email address such as a@b.cn")
 
 
@@ -127,7 +92,7 @@ class Customer:
     ) -> Customer:
         customer = cls(
             id=id,
-            name=_text("name", name, 120) or "",
+            name=text_field("name", name, 120) or "",
             credit_code=validate_credit_code(credit_code),
             contacts=list(contacts),
         )
@@ -193,9 +158,9 @@ class OrderItem:
     quantity: int = 1
 
     def __post_init__(self) -> None:
-        _text("items.instrument_type", self.instrument_type, 60)
-        _text("items.model", self.model, 60, required=False)
-        _text("items.serial_number", self.serial_number, 60, required=False)
+        text_field("items.instrument_type", self.instrument_type, 60)
+        text_field("items.model", self.model, 60, required=False)
+        text_field("items.serial_number", self.serial_number, 60, required=False)
         if not 1 <= self.quantity <= 999:
             raise InvalidValue("items.quantity", self.quantity, "1 to 999")
         if self.serial_number and self.quantity != 1:
@@ -259,7 +224,7 @@ class Instrument:
     asset_id: str | None = None
 
     def __post_init__(self) -> None:
-        _text("instrument.instrument_type", self.instrument_type, 60)
+        text_field("instrument.instrument_type", self.instrument_type, 60)
         for name in (
             "manufacturer",
             "model",
@@ -268,7 +233,7 @@ class Instrument:
             "accuracy_class",
             "asset_id",
         ):
-            _text(f"instrument.{name}", getattr(self, name), 80, required=False)
+            text_field(f"instrument.{name}", getattr(self, name), 80, required=False)
         if (self.range_min is None) != (self.range_max is None):
             raise InvalidValue(
                 "instrument.range",

@@ -15,28 +15,24 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from samplehub.core.domain.credit_code import validate_credit_code
 from samplehub.core.domain.errors import Conflict, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message
-from samplehub.core.domain.model import Contact, Instrument, OrderItem, Role, Sample, Service
+from samplehub.core.domain.model import Contact, Role, Sample, Service
 from samplehub.core.service.commands import Actor
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.ports import Clock, UnitOfWork
 from samplehub.intake.domain.intake import DEVICE_LABEL, DEVICE_RFID, order_number_from_scan
-from samplehub.intake.domain.nameplate import FIELD_NAMES
 from samplehub.intake.domain.nameplate_match import ExpectedItem, best_match
 from samplehub.intake.service import commands as ci
 from samplehub.intake.service.camera_ports import Camera
+from samplehub.intake.service.devices import label_for, print_label, write_tag
 from samplehub.intake.service.errors import other_company, photo_refused, session_ended
 from samplehub.intake.service.handlers import HandedIn
 from samplehub.intake.service.ports import (
     IntakeDeviceError,
-    Label,
     LabelPrinter,
     NameplateVision,
     RfidWriter,
@@ -44,107 +40,18 @@ from samplehub.intake.service.ports import (
     VisionResult,
     check_image_size,
 )
+from samplehub.intake.service.session import (
+    INSTRUMENT_FIELDS,
+    KioskOptions,
+    KioskSession,
+    Proposal,
+    ReceiptLine,
+    clean_fields,
+    plain,
+)
 
 log = logging.getLogger(__name__)
 BUSY_RETRIES = 5  # on top of the bus's own: eight kiosks may commit to one custody chain at once
-INSTRUMENT_FIELDS = FIELD_NAMES  # what the customer confirms, in the vision contract's order
-
-
-@dataclass(frozen=True)
-class KioskOptions:
-    """How this kiosk receives: EPC numbering, where it stands, how long it waits."""
-
-    epc_company_prefix: str
-    epc_filter: int = 0
-    location: str = "intake_platform:K1"
-    destination: str = "storage"
-    idle_timeout_s: float = 180.0
-    public_url: str = "http://127.0.0.1:8000"
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What vision proposes for the instrument on the platform, and which order item it fits."""
-
-    photo_name: str
-    fields: dict[str, str | None]
-    confidence: dict[str, float]
-    codes: list[dict[str, str]]
-    lines: list[str]
-    item_index: int | None
-    match_score: float
-    match_reasons: tuple[str, ...]
-    elapsed_ms: float
-
-
-@dataclass
-class ReceiptLine:
-    """One instrument of the hand-in: received (with EPC and device outcomes) or refused."""
-
-    sample_number: str
-    instrument: dict[str, Any]
-    outcome: str  # received | refused
-    reason: str | None = None
-    epc_hex: str | None = None
-    epc_uri: str | None = None
-    label: str = "pending"  # done | failed | pending
-    label_message: str = ""
-    rfid: str = "pending"
-    rfid_message: str = ""
-    transport_requested: bool = False
-
-
-@dataclass
-class KioskSession:
-    id: str
-    kiosk: str
-    started_at: datetime
-    last_seen: datetime
-    service: str
-    customer_id: str | None
-    customer_name: str
-    credit_code: str
-    order_number: str | None
-    walk_in: ci.WalkIn | None
-    expected: list[OrderItem]
-    proposal: Proposal | None = None
-    lines: list[ReceiptLine] = field(default_factory=list)
-    finished: bool = False
-
-    @property
-    def received(self) -> list[ReceiptLine]:
-        return [line for line in self.lines if line.outcome == "received"]
-
-
-def _plain(value: str | float | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float):
-        return format(Decimal(str(value)).normalize(), "f")
-    return str(value)
-
-
-def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    """The confirmed fields as an Instrument dict: known names only, blanks as None."""
-    unknown = sorted(set(raw) - set(INSTRUMENT_FIELDS))
-    if unknown:
-        allowed = ", ".join(INSTRUMENT_FIELDS)
-        one_of = Message("core.allowed_one_of", {"values": allowed})
-        raise InvalidValue("fields", unknown, allowed, one_of)
-    values: dict[str, Any] = {}
-    for name in INSTRUMENT_FIELDS:
-        value = raw.get(name)
-        text = None if value is None else str(value).strip()
-        values[name] = text or None
-    if values["instrument_type"] is None:
-        raise InvalidValue(
-            "instrument_type",
-            None,
-            "the instrument's type, e.g. 压力表",
-            Message("intake.allowed_instrument_type"),
-        )
-    Instrument.from_dict(values)  # every field's own check, before anything is written
-    return values
 
 
 class KioskDesk:
@@ -365,7 +272,7 @@ class KioskDesk:
         match = best_match(reading, items)
         return Proposal(
             photo_name=name,
-            fields={k: _plain(values[k]) for k in INSTRUMENT_FIELDS},
+            fields={k: plain(values[k]) for k in INSTRUMENT_FIELDS},
             confidence={k: round(confidences[k], 3) for k in INSTRUMENT_FIELDS},
             codes=[{"format": c.format, "text": c.text} for c in result.codes],
             lines=list(result.lines),
@@ -441,47 +348,17 @@ class KioskDesk:
 
     # -- devices ----------------------------------------------------------------------------
 
-    def label_for(self, customer_name: str, sample: Sample) -> Label:
-        instrument = " ".join(
-            v for v in (sample.instrument.instrument_type, sample.instrument.model) if v
-        )
-        return Label(
-            sample_no=sample.number,
-            customer_short_name=customer_name[:16],
-            instrument=instrument,
-            tracking_url=self.tracking_url(sample.number),
-            epc_hex=sample.epc or "",
-        )
-
     def tracking_url(self, sample_number: str) -> str:
         return f"{self.options.public_url.rstrip('/')}/samples/{sample_number}"
 
     def order_url(self, order_number: str) -> str:
         return f"{self.options.public_url.rstrip('/')}/orders#{order_number}"
 
-    def _print(self, label: Label) -> tuple[bool, str]:
-        try:
-            self.printer.print_label(label)
-        except IntakeDeviceError as error:
-            return False, str(error)
-        except Exception as error:  # a device must never take the receipt down with it
-            log.exception("label printer failed unexpectedly")
-            return False, f"label printer error: {error}"
-        return True, "printed"
-
-    def _write_tag(self, epc_hex: str) -> tuple[bool, str]:
-        try:
-            written = self.rfid.write_epc(epc_hex)
-        except IntakeDeviceError as error:
-            return False, str(error)
-        except Exception as error:
-            log.exception("RFID writer failed unexpectedly")
-            return False, f"RFID writer error: {error}"
-        return True, f"tag {written.tid}"
-
     def _devices(self, actor: Actor, customer_name: str, sample: Sample, line: ReceiptLine) -> None:
-        ok_label, label_detail = self._print(self.label_for(customer_name, sample))
-        ok_tag, tag_detail = self._write_tag(sample.epc or "")
+        ok_label, label_detail = print_label(
+            self.printer, label_for(sample, customer_name, self.tracking_url(sample.number))
+        )
+        ok_tag, tag_detail = write_tag(self.rfid, sample.epc or "")
         line.label, line.label_message = ("done" if ok_label else "failed"), label_detail
         line.rfid, line.rfid_message = ("done" if ok_tag else "failed"), tag_detail
         self._record(
@@ -511,8 +388,10 @@ class KioskDesk:
         if not sample.epc:
             raise InvalidValue("sample_number", sample_number, "a sample received at a kiosk")
         if device == DEVICE_LABEL:
-            ok, detail = self._print(self.label_for(customer.name, sample))
+            ok, detail = print_label(
+                self.printer, label_for(sample, customer.name, self.tracking_url(sample.number))
+            )
         else:
-            ok, detail = self._write_tag(sample.epc)
+            ok, detail = write_tag(self.rfid, sample.epc)
         self._record(actor, sample_number, ((device, ok, detail),))
         return ok, detail

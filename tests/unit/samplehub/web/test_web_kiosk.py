@@ -15,8 +15,9 @@ from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.credit_code import check_character
 from samplehub.intake.domain.nameplate import OcrLine, extract_fields
 from samplehub.intake.service.camera_ports import FakeCamera, Photo
-from samplehub.intake.service.kiosk import INSTRUMENT_FIELDS, KioskDesk
+from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import FakeNameplateVision, InMemoryLabelPrinter, VisionResult
+from samplehub.intake.service.session import INSTRUMENT_FIELDS
 from samplehub.simulation.tag_roll import TagRollWriter
 from samplehub.web.app import create_app
 
