@@ -12,6 +12,7 @@ from samplehub.app.secret_key import with_secret_key
 from samplehub.app.services import Services
 from samplehub.core.adapters.clock import SystemClock
 from samplehub.core.service.notifications import Notice, NoticeSender
+from samplehub.core.service.ports import Clock
 
 if TYPE_CHECKING:
     from samplehub.core.service.notifications import Channel, Notice, NoticeSender
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from samplehub.pickup.service.deps import PickupDeps
     from samplehub.pickup.service.ports import (
         LockerController,
-        PickupClock,
         PickupNotifier,
         SampleLoader,
     )
@@ -36,7 +36,7 @@ def pickup_app(
     settings: Settings,
     services: Services,
     *,
-    clock: PickupClock | None = None,
+    clock: Clock | None = None,
     lockers: tuple[LockerController, SampleLoader] | None = None,
     senders: list[NoticeSender] | None = None,
     customer_s: float | None = 8.0,
@@ -101,7 +101,7 @@ def pickup_deps(
     services: Services,
     lockers: LockerController,
     notifier: PickupNotifier,
-    clock: PickupClock,
+    clock: Clock,
     hasher: CodeHasher,
     policy: PickupPolicy | None = None,
 ) -> PickupDeps:

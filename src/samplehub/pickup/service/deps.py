@@ -17,6 +17,7 @@ from samplehub.core.domain.errors import NotFound
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Role
 from samplehub.core.service.commands import Actor, Command
+from samplehub.core.service.ports import Clock
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import (
     CompartmentSize,
@@ -30,7 +31,6 @@ from samplehub.pickup.service.ports import (
     BookingReader,
     CodeAttempt,
     LockerController,
-    PickupClock,
     PickupNotifier,
     PickupUnitOfWork,
 )
@@ -45,7 +45,7 @@ class PickupDeps:
     bookings: BookingReader
     lockers: LockerController
     notifier: PickupNotifier
-    clock: PickupClock
+    clock: Clock
     hasher: CodeHasher
     policy: PickupPolicy = field(default_factory=PickupPolicy)
     wrong_codes: WrongCodePolicy = field(default_factory=WrongCodePolicy)

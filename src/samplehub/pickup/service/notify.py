@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
 from samplehub.core.service.notifications import Channel, Notice, NoticeSender, NotificationFailed
+from samplehub.core.service.ports import Clock
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.codes import qr_payload
 from samplehub.pickup.service.messages import (
@@ -23,7 +24,7 @@ from samplehub.pickup.service.messages import (
     Translate,
     render,
 )
-from samplehub.pickup.service.ports import PickupClock, PickupNotifier
+from samplehub.pickup.service.ports import PickupNotifier
 
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8), "CST")
@@ -46,7 +47,7 @@ class NoticePickupNotifier:
         senders: Sequence[NoticeSender],
         recipients: Recipients,
         staff: Sequence[tuple[Channel, str]] = (),
-        clock: PickupClock | None = None,
+        clock: Clock | None = None,
         *,
         texts: Translate,
     ) -> None:

@@ -106,10 +106,6 @@ class PickupNotifier(Protocol):
     def alert_staff(self, message_key: str, details: dict[str, str]) -> None: ...
 
 
-class PickupClock(Protocol):
-    def now(self) -> datetime: ...
-
-
 @dataclass(frozen=True)
 class CodeAttempt:
     """One code entry at a kiosk: when, where, the verdict and why; never the code itself."""
