@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from samplehub.pickup.settings import PickupSettings
+
+def _comma_separated(value: object) -> object:
+    """A list also written as ``a,b,c`` (how an environment variable gives one)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
+DayList = Annotated[
+    list[Annotated[int, Field(ge=1, le=366)]], NoDecode, BeforeValidator(_comma_separated)
+]
 
 
 class SampleNumbering(BaseModel):
@@ -70,13 +82,13 @@ class LabSettings(BaseModel):
     """The lab console: which queues it shows, its benches and the turnaround promised."""
 
     model_config = ConfigDict(extra="forbid")
-    disciplines: str = Field(
-        "pressure,temperature,electrical,mass",
-        description="Comma-separated queues of the lab console, in order (instrument types' "
-        "disciplines); types of other disciplines go to a queue 'other'",
+    disciplines: CommaList = Field(
+        ["pressure", "temperature", "electrical", "mass"],
+        description="Queues of the lab console, in order (instrument types' disciplines); types "
+        "of other disciplines go to a queue 'other'",
     )
-    benches: str = Field(
-        "P-01,P-02,T-01,E-01,M-01", description="Comma-separated bench codes samples go to"
+    benches: CommaList = Field(
+        ["P-01", "P-02", "T-01", "E-01", "M-01"], description="Bench codes samples go to"
     )
     turnaround_days: int = Field(
         10, ge=1, le=365, description="Days from an order to the promised due date of its work"
@@ -87,7 +99,9 @@ class RecallSettings(BaseModel):
     """Recall reminders: when, and over which channels they go out."""
 
     model_config = ConfigDict(extra="forbid")
-    reminder_days: str = Field("30,7", description="Days before the due date a reminder goes")
+    reminder_days: DayList = Field(
+        [30, 7], description="Days before the due date a reminder goes (1 to 366 each)"
+    )
     customer_intervals: str = Field(
         "",
         description="Shorter intervals per customer: 'CREDIT_CODE:type=months,...;...' "
@@ -99,6 +113,33 @@ class RecallSettings(BaseModel):
     sms_webhook_url: str = Field("", description="SMS gateway webhook (JSON POST); empty: no SMS")
     wechat_webhook_url: str = Field(
         "", description="WeChat template-message webhook (JSON POST); empty: no WeChat"
+    )
+
+
+class PickupSettings(BaseModel):
+    """Pickup windows, staging, grace period, lockers and the background job."""
+
+    model_config = ConfigDict(extra="forbid")
+    window_minutes: int = Field(30, ge=5, le=480, description="Length of a pickup window")
+    opening: time = Field(time(8, 30), description="First window of the day (China time)")
+    closing: time = Field(time(17, 30), description="End of the last window (China time)")
+    staging_lead_minutes: int = Field(
+        120, ge=0, description="Staging starts this long before a window opens"
+    )
+    staging_per_hour: int = Field(40, ge=1, description="Samples the fleet can stage per hour")
+    counter_capacity: int = Field(20, ge=0, description="Samples the staff counter can hold")
+    grace_days: float = Field(
+        3, ge=0, description="Days after the window before uncollected samples go back"
+    )
+    horizon_days: int = Field(7, ge=1, le=60, description="How far ahead windows are offered")
+    default_size: str = Field(
+        "M", pattern=r"^[SML]$", description="Compartment size a sample needs (S, M or L)"
+    )
+    locker_bank: Path | None = Field(
+        None, description="YAML register map of the Modbus locker cabinets; unset: simulated"
+    )
+    job_seconds: float = Field(
+        60, ge=0, description="How often the app stages and expires bookings; 0: never"
     )
 
 

@@ -23,7 +23,7 @@ def send_recall_reminders(
     """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
     from datetime import UTC, datetime, timedelta
 
-    from samplehub.recall.domain.recall import parse_days
+    from samplehub.recall.domain.recall import reminder_days
     from samplehub.recall.service.recall import send_reminders
 
     now = datetime.now(UTC)
@@ -36,7 +36,7 @@ def send_recall_reminders(
             recall_senders(settings) if senders is None else senders,
             today,
             now,
-            parse_days(settings.recall.reminder_days),
+            reminder_days(settings.recall.reminder_days),
         )
     finally:
         services.close()

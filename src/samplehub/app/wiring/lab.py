@@ -29,7 +29,7 @@ def lab_services_for(
     from samplehub.lab.service.desk import CertificateDesk
 
     lab_settings = settings.lab
-    config = ConsoleConfig.parse(
+    config = ConsoleConfig.of(
         lab_settings.disciplines, lab_settings.benches, lab_settings.turnaround_days
     )
     intervals = split_customer_intervals(settings.recall.customer_intervals)

@@ -126,15 +126,15 @@ def pickup_deps(
 
 
 def pickup_policy(settings: Settings) -> PickupPolicy:
-    from datetime import time, timedelta
+    from datetime import timedelta
 
     from samplehub.pickup.domain.capacity import PickupPolicy
 
     p = settings.pickup
     return PickupPolicy(
         window_length=timedelta(minutes=p.window_minutes),
-        opening=time.fromisoformat(p.opening),
-        closing=time.fromisoformat(p.closing),
+        opening=p.opening,
+        closing=p.closing,
         staging_lead=timedelta(minutes=p.staging_lead_minutes),
         grace=timedelta(days=p.grace_days),
         staging_per_hour=p.staging_per_hour,

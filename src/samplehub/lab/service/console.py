@@ -6,7 +6,7 @@ are commands, each one transaction with its custody records (see ``lab.service.b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,11 +44,10 @@ class ConsoleConfig:
     keywords: tuple[tuple[str, str], ...] = DEFAULT_KEYWORDS
 
     @classmethod
-    def parse(cls, disciplines: str, benches: str, turnaround_days: int) -> ConsoleConfig:
-        def split(text: str) -> tuple[str, ...]:
-            return tuple(part.strip() for part in text.split(",") if part.strip())
-
-        return cls(split(disciplines), split(benches), turnaround_days)
+    def of(
+        cls, disciplines: Sequence[str], benches: Sequence[str], turnaround_days: int
+    ) -> ConsoleConfig:
+        return cls(tuple(disciplines), tuple(benches), turnaround_days)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Pure rules: the caller passes today's date and what was already sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,13 +32,8 @@ def reminder_due(due: date, today: date, days_before: Sequence[int]) -> int | No
     return min(reached) if reached else None
 
 
-def parse_days(text: str) -> tuple[int, ...]:
-    """``"30,7"`` as (30, 7); each a whole number of days from 1 to 366."""
-    days = []
-    for part in (p.strip() for p in text.split(",")):
-        if not part.isdigit() or not 1 <= int(part) <= 366:
-            raise ValueError(f"recall reminder day {part!r} is not a whole number from 1 to 366")
-        days.append(int(part))
+def reminder_days(days: Iterable[int]) -> tuple[int, ...]:
+    """The reminder days, earliest reminder first and each once: [7, 30, 7] as (30, 7)."""
     return tuple(sorted(set(days), reverse=True))
 
 

@@ -1,6 +1,7 @@
 """The README's configuration table lists every setting with its real default."""
 
 import re
+from datetime import time
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -22,6 +23,16 @@ def settings_and_defaults() -> dict[str, object]:
     return found
 
 
+def shown(default: object) -> object:
+    """A default as the README writes it: lists comma-separated (as in an environment
+    variable), times of day as HH:MM."""
+    if isinstance(default, list):
+        return ",".join(str(item) for item in default)
+    if isinstance(default, time):
+        return default.strftime("%H:%M")
+    return default
+
+
 def test_every_setting_is_documented_with_its_default() -> None:
     rows = {}
     for line in README.read_text(encoding="utf-8").splitlines():
@@ -30,7 +41,8 @@ def test_every_setting_is_documented_with_its_default() -> None:
             rows[match.group(1)] = (match.group(2), match.group(3).strip())
     expected = settings_and_defaults()
     assert set(rows) == set(expected)
-    for name, default in expected.items():
+    for name, raw in expected.items():
+        default = shown(raw)
         env, documented = rows[name]
         assert env == "SAMPLEHUB_" + name.upper().replace(".", "__")
         if default == "":

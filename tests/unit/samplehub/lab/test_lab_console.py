@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
@@ -47,12 +48,12 @@ from samplehub.lab.service.console import (
     type_code_for,
 )
 from samplehub.lab.service.desk import CertificateDesk, WorkConditions
-from samplehub.recall.domain.recall import parse_days, reminder_due
+from samplehub.recall.domain.recall import reminder_days, reminder_due
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LAB = Actor("lab", Role.LAB)
 RULES = load_rule_book()
-CONFIG = ConsoleConfig.parse("pressure,temperature", "P-01,T-01", 10)
+CONFIG = ConsoleConfig.of(["pressure", "temperature"], ["P-01", "T-01"], 10)
 
 
 def stored(store: MemoryStore, number: str, instrument_type: str) -> None:
@@ -208,9 +209,12 @@ def test_the_most_urgent_reminder_whose_day_has_come(today: date, expected: int 
 
 
 def test_reminder_days_setting() -> None:
-    assert parse_days("7, 30") == (30, 7)
-    with pytest.raises(ValueError, match="'0'"):
-        parse_days("30,0")
+    assert reminder_days(Settings(recall={"reminder_days": "7, 30, 7"}).recall.reminder_days) == (
+        30,
+        7,
+    )
+    with pytest.raises(ValidationError, match="reminder_days"):
+        Settings(recall={"reminder_days": "30,0"})
 
 
 def test_contact_email_is_optional_and_checked() -> None:
