@@ -19,94 +19,70 @@ R = TypeVar("R")
 
 
 def record_gauge(cmd: lc.RecordGaugeReadings, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    with uow:
-        certificate = steps.record_gauge_readings(
-            uow, deps, cmd.header, cmd.spec, cmd.points, cmd.zero_deviations, cmd.by, cmd.at
-        )
-        uow.commit()
-        return certificate
+    return steps.record_gauge_readings(
+        uow, deps, cmd.header, cmd.spec, cmd.points, cmd.zero_deviations, cmd.by, cmd.at
+    )
 
 
 def import_gauge(cmd: lc.ImportGaugeReadings, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    with uow:
-        certificate = steps.import_gauge_readings(
-            uow, deps, cmd.header, cmd.spec, cmd.sheet_name, cmd.sheet, cmd.zero_deviations,
-            cmd.by, cmd.at,
-        )  # fmt: skip
-        uow.commit()
-        return certificate
+    return steps.import_gauge_readings(
+        uow, deps, cmd.header, cmd.spec, cmd.sheet_name, cmd.sheet, cmd.zero_deviations,
+        cmd.by, cmd.at,
+    )  # fmt: skip
 
 
 def record_calibration(
     cmd: lc.RecordCalibrationReadings, uow: LabUnitOfWork, deps: LabDeps
 ) -> Certificate:
-    with uow:
-        certificate = steps.record_calibration_readings(
-            uow, deps, cmd.header, cmd.readings, cmd.by, cmd.at, cmd.span
-        )
-        uow.commit()
-        return certificate
+    return steps.record_calibration_readings(
+        uow, deps, cmd.header, cmd.readings, cmd.by, cmd.at, cmd.span
+    )
 
 
 def import_calibration(
     cmd: lc.ImportCalibrationReadings, uow: LabUnitOfWork, deps: LabDeps
 ) -> Certificate:
-    with uow:
-        certificate = steps.import_calibration_readings(
-            uow, deps, cmd.header, cmd.sheet_name, cmd.sheet, cmd.by, cmd.at, cmd.span
-        )
-        uow.commit()
-        return certificate
+    return steps.import_calibration_readings(
+        uow, deps, cmd.header, cmd.sheet_name, cmd.sheet, cmd.by, cmd.at, cmd.span
+    )
 
 
 def revise_gauge(cmd: lc.ReviseGaugeReadings, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    with uow:
-        certificate = steps.revise_gauge_readings(
-            uow, deps, cmd.number, cmd.header, cmd.spec, cmd.points, cmd.zero_deviations,
-            cmd.by, cmd.at,
-        )  # fmt: skip
-        uow.commit()
-        return certificate
+    return steps.revise_gauge_readings(
+        uow, deps, cmd.number, cmd.header, cmd.spec, cmd.points, cmd.zero_deviations,
+        cmd.by, cmd.at,
+    )  # fmt: skip
 
 
 def review(cmd: lc.ReviewCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    with uow:
-        certificate = steps.review(uow, cmd.number, cmd.by, cmd.at)
-        uow.commit()
-        return certificate
+    return steps.review(uow, cmd.number, cmd.by, cmd.at)
 
 
 def return_for_rework(cmd: lc.ReturnCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    with uow:
-        certificate = steps.return_for_rework(uow, cmd.number, cmd.by, cmd.at, cmd.reason)
-        uow.commit()
-        return certificate
+    return steps.return_for_rework(uow, cmd.number, cmd.by, cmd.at, cmd.reason)
 
 
 def approve(cmd: lc.ApproveCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    with uow:
-        certificate = steps.approve(uow, cmd.number, cmd.by, cmd.at)
-        uow.commit()
-        return certificate
+    return steps.approve(uow, cmd.number, cmd.by, cmd.at)
 
 
 def issue(cmd: lc.IssueCertificate, uow: LabUnitOfWork, deps: LabDeps) -> bytes:
-    with uow:
-        pdf = steps.issue(uow, deps, cmd.number, cmd.by, cmd.at)
-        uow.commit()
-        return pdf
+    return steps.issue(uow, deps, cmd.number, cmd.by, cmd.at)
 
 
 def correct(cmd: lc.CorrectCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    with uow:
-        certificate = steps.correct(uow, deps, cmd.number, cmd.content, cmd.by, cmd.at, cmd.reason)
-        uow.commit()
-        return certificate
+    return steps.correct(uow, deps, cmd.number, cmd.content, cmd.by, cmd.at, cmd.reason)
 
 
-def _with(deps: LabDeps, handler: Callable[[C, LabUnitOfWork, LabDeps], R]) -> Handler:
+def _in_one_transaction(deps: LabDeps, step: Callable[[C, LabUnitOfWork, LabDeps], R]) -> Handler:
+    """A handler that runs ``step`` in one unit of work and commits what it wrote, custody
+    records included; an error rolls all of it back."""
+
     def handle(cmd: C, uow: LabUnitOfWork, ctx: Context) -> R:
-        return handler(cmd, uow, deps)
+        with uow:
+            result = step(cmd, uow, deps)
+            uow.commit()
+            return result
 
     return handle
 
@@ -126,7 +102,7 @@ def lab_handlers(deps: LabDeps) -> dict[type[Command], Handler]:
         lc.CorrectCertificate: correct,
     }
     table: dict[type[Command], Handler] = {
-        command: _with(deps, handler) for command, handler in certificates.items()
+        command: _in_one_transaction(deps, step) for command, step in certificates.items()
     }
     table[lc.RequestToBench] = bench.request_to_bench
     table[lc.ConfirmArrival] = bench.confirm_arrival
