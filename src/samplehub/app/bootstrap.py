@@ -19,6 +19,7 @@ from samplehub.core.service.handlers import HANDLERS, Context
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher
 from samplehub.core.service.status_cache import StatusCache
+from samplehub.core.service.transport_handlers import TRANSPORT_HANDLERS
 from samplehub.intake.service.handlers import INTAKE_HANDLERS
 from samplehub.lab.service.certificates import LabDeps
 from samplehub.lab.service.handlers import lab_handlers
@@ -62,7 +63,7 @@ def bootstrap(
     statuses = StatusCache(settings.status_cache_seconds)
     uow_factory = _telling(uow_factory, statuses)
     lab = lab or (lab_deps(settings, uow_factory) if wire_lab else None)
-    handlers = {**HANDLERS, **INTAKE_HANDLERS, **RECALL_HANDLERS}
+    handlers = {**HANDLERS, **TRANSPORT_HANDLERS, **INTAKE_HANDLERS, **RECALL_HANDLERS}
     if lab is not None:
         handlers.update(lab_handlers(lab))
     bus = MessageBus(uow_factory, context, handlers, publisher)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.model import Customer, Order, Sample, User
+from samplehub.core.domain.transport import TransportTask
 from samplehub.core.service.ports import Page, SampleFilter
 from samplehub.core.service.unit_of_work import UnitOfWorkBase
 
@@ -149,6 +150,58 @@ class MemorySequences(MemoryRepository):
         return self.store.counters[name]
 
 
+class MemoryTasks(MemoryRepository):
+    """Implements ``TransportTaskRepository``: the store keeps copies, this unit of work hands
+    out its own (one per task) and writes the changed ones back at commit."""
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        super().__init__(uow)
+        self.loaded: dict[str, TransportTask] = {}
+
+    @property
+    def rows(self) -> dict[str, TransportTask]:
+        return self.store.table("transport_tasks")
+
+    def _hand_out(self, stored: TransportTask) -> TransportTask:
+        if stored.id not in self.loaded:
+            self.loaded[stored.id] = self._seen(_copy(stored))
+        return self.loaded[stored.id]
+
+    def add(self, task: TransportTask) -> None:
+        self.loaded[task.id] = self._seen(task)
+        self.rows[task.id] = _copy(task)
+
+    def get(self, task_id: str) -> TransportTask | None:
+        stored = self.rows.get(task_id)
+        return None if stored is None else self._hand_out(stored)
+
+    def open(self, limit: int = 500) -> list[TransportTask]:
+        found = [t for t in self.rows.values() if t.is_open]
+        found.sort(key=lambda t: (-t.priority, t.deadline is None, t.deadline or t.created_at,
+                                  t.created_at, t.id))  # fmt: skip
+        return [self._hand_out(t) for t in found[:limit]]
+
+    def for_sample(self, sample_number: str) -> list[TransportTask]:
+        found = sorted(
+            (t for t in self.rows.values() if t.sample_number == sample_number),
+            key=lambda t: (t.created_at, t.id),
+        )
+        return [self._hand_out(t) for t in found]
+
+    def recent(self, limit: int = 100) -> list[TransportTask]:
+        found = sorted(self.rows.values(), key=lambda t: (t.updated_at, t.id), reverse=True)
+        return [self._hand_out(t) for t in found[:limit]]
+
+    def flush(self) -> None:
+        for task_id, task in self.loaded.items():
+            self.rows[task_id] = _copy(task)
+
+
+def _copy(task: TransportTask) -> TransportTask:
+    """A copy without the pending events (those belong to the unit of work that made them)."""
+    return replace(task, estimate=copy.deepcopy(task.estimate), events=[])
+
+
 class MemoryUnitOfWork(UnitOfWorkBase):
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -159,6 +212,7 @@ class MemoryUnitOfWork(UnitOfWorkBase):
         self.users = MemoryUsers(self)
         self.orders = MemoryOrders(self)
         self.samples = MemorySamples(self)
+        self.tasks = self.memory_tasks = MemoryTasks(self)
         self.audit = MemoryAudit(self)
         self.sequences = MemorySequences(self)
         self.commits = 0
@@ -166,6 +220,7 @@ class MemoryUnitOfWork(UnitOfWorkBase):
     def __enter__(self) -> Self:
         self.store.lock.acquire()
         self._held = True
+        self.memory_tasks.loaded = {}
         super().__enter__()
         self._snapshot = _snapshot(self.store)
         return self
@@ -177,6 +232,9 @@ class MemoryUnitOfWork(UnitOfWorkBase):
             if self._held:
                 self._held = False
                 self.store.lock.release()
+
+    def _flush(self) -> None:
+        self.memory_tasks.flush()
 
     def _commit(self) -> None:
         self._snapshot = None

@@ -51,3 +51,20 @@ def may_manage_users(role: Role) -> bool:
 
 def may_register_customers(role: Role) -> bool:
     return role in (Role.ADMIN, Role.KIOSK)
+
+
+CARRIERS = frozenset({Role.WAREHOUSE, Role.LAB, Role.ADMIN})
+
+
+def may_carry(role: Role) -> bool:
+    """Report the steps of a transport task (the fleet, warehouse and lab staff by hand)."""
+    return role in CARRIERS
+
+
+def may_request_transport(role: Role) -> bool:
+    return role in (Role.WAREHOUSE, Role.LAB, Role.APPROVER, Role.ADMIN)
+
+
+def may_manage_tasks(role: Role) -> bool:
+    """Cancel or re-route a transport task (with a reason)."""
+    return role in (Role.WAREHOUSE, Role.ADMIN)

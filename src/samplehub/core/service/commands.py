@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from samplehub.core.domain.model import Role
@@ -68,3 +69,56 @@ class ApplyTransition(Command):
     location: str | None = None
     reason: str | None = None
     hold_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestTransport(Command):
+    """Ask for a sample to be carried to ``target`` (``storage_slot:*``: a slot storage picks)."""
+
+    sample_number: str
+    kind: str
+    target: str
+    priority: int = 0
+    deadline: datetime | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class AdvanceTask(Command):
+    """A carrier reports the next step of a task: ``assigned``, ``picking``, ``carrying``
+    (picked up), ``delivered`` (at ``place``, or the task's target) or ``done``."""
+
+    task_id: str
+    to: str
+    carrier: str | None = None
+    place: str | None = None
+    confirmation: str | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseTask(Command):
+    """The carrier gives an unpicked task back (offline, refused); it is retried or fails."""
+
+    task_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FailTask(Command):
+    """The move could not be made; the sample is put on hold for staff."""
+
+    task_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CancelTask(Command):
+    task_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RerouteTask(Command):
+    task_id: str
+    target: str
+    reason: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from samplehub.core.domain import permissions
@@ -24,8 +24,11 @@ from samplehub.core.domain.model import (
     User,
 )
 from samplehub.core.domain.numbering import NumberScheme
+from samplehub.core.domain.transport import ANY_SLOT, TaskKind
 from samplehub.core.service import commands as c
-from samplehub.core.service.ports import Clock, PasswordHasher, UnitOfWork
+from samplehub.core.service import transport
+from samplehub.core.service.places import AnyPlace
+from samplehub.core.service.ports import Clock, PasswordHasher, Places, UnitOfWork
 
 MIN_PASSWORD = 8
 
@@ -38,6 +41,7 @@ class Context:
     hasher: PasswordHasher
     sample_numbers: NumberScheme
     order_numbers: NumberScheme
+    places: Places = field(default_factory=AnyPlace)
 
 
 def _visible_customer(uow: UnitOfWork, actor: c.Actor, customer_id: str) -> Customer:
@@ -166,14 +170,20 @@ def apply_transition(cmd: c.ApplyTransition, uow: UnitOfWork, ctx: Context) -> s
             raise NotFound("sample", cmd.sample_number)
         if not permissions.may_apply(cmd.actor.role, transition):
             raise Forbidden(cmd.actor.username, transition.value)
-        sample.apply(
-            transition,
-            actor=cmd.actor.username,
-            at=ctx.clock.now(),
-            location=location,
-            reason=cmd.reason,
-            hold_reason=hold_reason,
-        )
+        now, actor, before = ctx.clock.now(), cmd.actor.username, sample.location
+        transport.move(
+            uow, ctx.places, sample, transition, location, actor=actor, at=now,
+            reason=cmd.reason, hold_reason=hold_reason,
+        )  # fmt: skip
+        if sample.location != before or transition is Transition.HOLD:
+            transport.withdraw_open(
+                uow, sample.number, f"{transition.value} by {actor}", actor, now
+            )
+        if transition is Transition.RECEIVE:  # handed in: it goes into storage
+            transport.request(
+                uow, ctx.places, sample, TaskKind.PUT_AWAY, ANY_SLOT, actor=actor, at=now,
+                reason="received at intake",
+            )  # fmt: skip
         uow.commit()
         return sample.state.value
 

@@ -10,7 +10,9 @@ from typing import Generic, Protocol, Self, TypeVar
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import Location
 from samplehub.core.domain.model import Customer, Order, Sample, User
+from samplehub.core.domain.transport import TransportTask
 
 T = TypeVar("T")
 
@@ -78,11 +80,31 @@ class Sequences(Protocol):
         ...
 
 
+class TransportTaskRepository(Protocol):
+    def add(self, task: TransportTask) -> None: ...
+    def get(self, task_id: str) -> TransportTask | None:
+        """The task, locked for update in this transaction (its changes are written back)."""
+        ...
+
+    def open(self, limit: int = 500) -> list[TransportTask]:
+        """Open tasks, most urgent first (priority, then deadline, then age)."""
+        ...
+
+    def for_sample(self, sample_number: str) -> list[TransportTask]:
+        """Every task of the sample, oldest first."""
+        ...
+
+    def recent(self, limit: int = 100) -> list[TransportTask]:
+        """Tasks by last change, newest first (open and finished)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     users: UserRepository
     orders: OrderRepository
     samples: SampleRepository
+    tasks: TransportTaskRepository
     audit: AuditLog
     sequences: Sequences
     committed: list[Event]  # every event committed through this unit of work
@@ -138,3 +160,34 @@ class EventPublisher(Protocol):
     """Where committed events go for live updates (pages, devices)."""
 
     def publish(self, events: Sequence[Event]) -> None: ...
+
+
+class Places(Protocol):
+    """Storage as data, seen from the lifecycle: which slots exist, who occupies them, and where
+    a sample should go. Every method works inside the caller's transaction (``uow``), so a
+    move and its occupancy commit together. ``AnyPlace`` (in ``core.service.places``) is the
+    stand-in without a site: any slot text, no occupancy."""
+
+    def check(self, uow: UnitOfWork, location: Location, field: str) -> None:
+        """Raise ``InvalidValue`` naming ``field`` when ``location`` is not a usable place."""
+        ...
+
+    def moved(
+        self, uow: UnitOfWork, sample: Sample, before: Location | None, after: Location | None
+    ) -> None:
+        """Keep occupancy: free ``before`` if it was a slot, take ``after`` if it is one
+        (raising, which rolls back the move, when it is taken by another sample)."""
+        ...
+
+    def choose_slot(
+        self, uow: UnitOfWork, sample: Sample, near: Location, now: datetime
+    ) -> tuple[Location, dict[str, object]]:
+        """A slot for the sample (reserved for it in this transaction, releasing any slot it
+        had reserved before), and what the choice was based on; ``transport.ANY_SLOT`` when none
+        can be chosen yet."""
+        ...
+
+    def node(self, uow: UnitOfWork, location: Location) -> str | None:
+        """The site-map node where a carrier picks up or drops at ``location`` (a slot's rack
+        access node, the intake platform's, a bench's, a locker port's); None when unknown."""
+        ...

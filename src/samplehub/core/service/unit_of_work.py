@@ -15,6 +15,7 @@ from samplehub.core.service.ports import (
     OrderRepository,
     SampleRepository,
     Sequences,
+    TransportTaskRepository,
     UserRepository,
 )
 
@@ -38,6 +39,7 @@ class UnitOfWorkBase(abc.ABC):
     users: UserRepository
     orders: OrderRepository
     samples: SampleRepository
+    tasks: TransportTaskRepository
     audit: AuditLog
     sequences: Sequences
     committed: list[Event]

@@ -28,6 +28,8 @@ from samplehub.core.domain.model import (
     Sample,
     Service,
 )
+from samplehub.core.domain.transport import ANY_SLOT, TaskKind
+from samplehub.core.service import transport
 from samplehub.core.service.ports import SampleFilter, UnitOfWork
 from samplehub.intake.domain.intake import (
     DEVICES,
@@ -172,6 +174,10 @@ def receive_at_kiosk(cmd: ci.ReceiveAtKiosk, uow: UnitOfWork, ctx: Context) -> H
                 cmd.actor.username, now, sample.number, order.number, str(location), cmd.destination
             )
         )
+        transport.request(
+            uow, ctx.places, sample, TaskKind.PUT_AWAY, ANY_SLOT, actor=cmd.actor.username,
+            at=now, reason="received at intake",
+        )  # fmt: skip
         uow.commit()
         return HandedIn(order.number, order.customer_id, sample)
 

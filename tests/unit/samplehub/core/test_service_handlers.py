@@ -71,7 +71,14 @@ def test_transitions_are_recorded_and_published(
         c.ApplyTransition(c.SYSTEM, number, "start_transport", "robot:AMR-9")
     )
     assert state == "in_transit"
-    assert publisher.published[-1].type == "SampleTransitioned"
+    # the move by hand, then its put-away task (made at receive) withdrawn: it cannot be done
+    assert [e.type for e in publisher.published[-2:]] == [
+        "SampleTransitioned", "TransportTaskChanged"
+    ]  # fmt: skip
+    with services.uow_factory() as uow:
+        [task] = uow.tasks.for_sample(number)
+    assert (task.kind, task.state) == ("put_away", "cancelled")
+    assert task.reason == "start_transport by system"
     entries = queries.timeline(services.uow_factory, c.SYSTEM, number)
     assert [e.state for e in entries] == ["registered", "received", "in_transit"]
     assert entries[-1].location == "robot:AMR-9"

@@ -107,7 +107,7 @@ def test_confirm_receives_assigns_epc_prints_writes_and_requests_transport(world
         kinds = [r.event_type for r in uow.audit.records(sample.number)]
     assert kinds == [
         "SampleRegistered", "SampleTransitioned", "EpcAssigned", "TransportRequested",
-        "IntakeDeviceDone", "IntakeDeviceDone",
+        "TransportTaskChanged", "IntakeDeviceDone", "IntakeDeviceDone",
     ]  # fmt: skip
     queue = queries_intake.transport_queue(services.uow_factory, STAFF)
     assert [(r.sample_number, r.destination, r.label) for r in queue] == [

@@ -120,3 +120,25 @@ recall_reminders = Table(
     Column("days_before", Integer, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
 )
+
+transport_tasks = Table(
+    "transport_tasks",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("sample_number", String(24), ForeignKey("samples.number"), nullable=False, index=True),
+    Column("order_number", String(24), nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("target", String(100), nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("deadline", DateTime(timezone=True), nullable=True),
+    Column("state", String(16), nullable=False, index=True),
+    Column("carrier", String(64), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("reason", String(200), nullable=True),
+    Column("confirmation", String(16), nullable=True),
+    Column("estimate", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+)

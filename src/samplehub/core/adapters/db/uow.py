@@ -17,6 +17,7 @@ from samplehub.core.adapters.db.repositories import (
     SqlSequences,
     SqlUsers,
 )
+from samplehub.core.adapters.db.transport import SqlTasks
 from samplehub.core.domain.errors import Conflict, DomainError
 from samplehub.core.service.unit_of_work import UnitOfWorkBase
 
@@ -50,6 +51,7 @@ class SqlUnitOfWork(UnitOfWorkBase):
         self.conn: Connection | None = None
         self.seen = []
         self.sql_samples: SqlSamples | None = None
+        self.sql_tasks: SqlTasks | None = None
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -59,6 +61,7 @@ class SqlUnitOfWork(UnitOfWorkBase):
         self.users = SqlUsers(self.conn, self.seen)
         self.orders = SqlOrders(self.conn, self.seen)
         self.samples = self.sql_samples = SqlSamples(self.conn, self.seen)
+        self.tasks = self.sql_tasks = SqlTasks(self.conn, self.seen)
         self.audit = SqlAudit(self.conn, self.seen)
         self.sequences = SqlSequences(self.conn, self.seen)
         self._open(self.conn)
@@ -79,7 +82,9 @@ class SqlUnitOfWork(UnitOfWorkBase):
 
     def _flush(self) -> None:
         assert self.sql_samples is not None
+        assert self.sql_tasks is not None
         self.sql_samples.flush()
+        self.sql_tasks.flush()
 
     def _commit(self) -> None:
         assert self.conn is not None

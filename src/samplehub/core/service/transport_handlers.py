@@ -1,0 +1,130 @@
+"""Handlers of the transport commands: each step of a task and the sample's move it implies
+commit in one transaction, with their custody records."""
+
+from __future__ import annotations
+
+import enum
+from typing import TypeVar
+
+from samplehub.core.domain import permissions
+from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
+from samplehub.core.domain.locations import Location
+from samplehub.core.domain.transport import ANY_SLOT, Confirmation, TaskKind, TaskState
+from samplehub.core.service import commands as c
+from samplehub.core.service import transport
+from samplehub.core.service.handlers import Context, Handler
+from samplehub.core.service.ports import UnitOfWork
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def _enum(kind: type[E], field: str, value: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(v.value for v in kind)
+        raise InvalidValue(field, value, allowed) from None
+
+
+def _may_carry(actor: c.Actor) -> None:
+    if not permissions.may_carry(actor.role):
+        raise Forbidden(actor.username, "carry samples")
+
+
+def request_transport(cmd: c.RequestTransport, uow: UnitOfWork, ctx: Context) -> str:
+    kind = _enum(TaskKind, "kind", cmd.kind)
+    target = Location.parse(cmd.target, "target")
+    if not permissions.may_request_transport(cmd.actor.role):
+        raise Forbidden(cmd.actor.username, "request transport")
+    with uow:
+        sample = uow.samples.get(cmd.sample_number)
+        if sample is None:
+            raise NotFound("sample", cmd.sample_number)
+        task = transport.request(
+            uow, ctx.places, sample, kind, target, actor=cmd.actor.username,
+            at=ctx.clock.now(), priority=cmd.priority, deadline=cmd.deadline, reason=cmd.reason,
+        )  # fmt: skip
+        uow.commit()
+        return task.id
+
+
+def advance_task(cmd: c.AdvanceTask, uow: UnitOfWork, ctx: Context) -> str:
+    to = _enum(TaskState, "to", cmd.to)
+    confirmation = _enum(Confirmation, "confirmation", cmd.confirmation or "none")
+    _may_carry(cmd.actor)
+    now, actor = ctx.clock.now(), cmd.actor.username
+    with uow:
+        task, sample = transport.load(uow, cmd.task_id)
+        place = None
+        if cmd.place:
+            place = Location.parse(cmd.place, "place")
+            ctx.places.check(uow, place, "place")
+        elif to is TaskState.DELIVERED and task.target == ANY_SLOT:
+            place, _ = ctx.places.choose_slot(uow, sample, task.target, now)
+        task.advance(
+            to, actor=actor, at=now, carrier=cmd.carrier, confirmation=confirmation, target=place
+        )
+        if to is TaskState.CARRYING:
+            transport.carry(uow, ctx.places, task, sample, actor, now)
+        elif to is TaskState.DELIVERED:
+            transport.arrive(uow, ctx.places, task, sample, actor, now)
+        uow.commit()
+        return task.state.value
+
+
+def release_task(cmd: c.ReleaseTask, uow: UnitOfWork, ctx: Context) -> str:
+    _may_carry(cmd.actor)
+    now, actor = ctx.clock.now(), cmd.actor.username
+    with uow:
+        task, sample = transport.load(uow, cmd.task_id)
+        if task.release(cmd.reason, actor=actor, at=now):
+            transport.hold(uow, ctx.places, sample, task.reason or cmd.reason, actor, now)
+        uow.commit()
+        return task.state.value
+
+
+def fail_task(cmd: c.FailTask, uow: UnitOfWork, ctx: Context) -> str:
+    _may_carry(cmd.actor)
+    now, actor = ctx.clock.now(), cmd.actor.username
+    with uow:
+        task, sample = transport.load(uow, cmd.task_id)
+        task.fail(cmd.reason, actor=actor, at=now)
+        transport.hold(uow, ctx.places, sample, f"{task.id}: {task.reason}", actor, now)
+        uow.commit()
+        return task.state.value
+
+
+def cancel_task(cmd: c.CancelTask, uow: UnitOfWork, ctx: Context) -> str:
+    if not permissions.may_manage_tasks(cmd.actor.role):
+        raise Forbidden(cmd.actor.username, "cancel transport tasks")
+    with uow:
+        task, _ = transport.load(uow, cmd.task_id)
+        task.cancel(cmd.reason, actor=cmd.actor.username, at=ctx.clock.now())
+        uow.commit()
+        return task.state.value
+
+
+def reroute_task(cmd: c.RerouteTask, uow: UnitOfWork, ctx: Context) -> str:
+    if not permissions.may_manage_tasks(cmd.actor.role):
+        raise Forbidden(cmd.actor.username, "re-route transport tasks")
+    target = Location.parse(cmd.target, "target")
+    now = ctx.clock.now()
+    with uow:
+        task, sample = transport.load(uow, cmd.task_id)
+        if target == ANY_SLOT:
+            target, _ = ctx.places.choose_slot(uow, sample, task.target, now)
+        else:
+            ctx.places.check(uow, target, "target")
+        task.reroute(target, cmd.reason, actor=cmd.actor.username, at=now)
+        uow.commit()
+        return str(task.target)
+
+
+TRANSPORT_HANDLERS: dict[type[c.Command], Handler] = {
+    c.RequestTransport: request_transport,
+    c.AdvanceTask: advance_task,
+    c.ReleaseTask: release_task,
+    c.FailTask: fail_task,
+    c.CancelTask: cancel_task,
+    c.RerouteTask: reroute_task,
+}
