@@ -1,0 +1,69 @@
+"""A domain error as one sentence of the catalogue, in the locale of the page (or CLI) showing it.
+
+The API answers in English (``str(error)`` and the fields of ``domain_error_body``); pages and
+CLIs show this instead, so a zh-CN visitor never reads an English validation sentence. An error
+whose raiser named its whole sentence (``error.text``) says that; an ``InvalidValue`` names the
+field, the value and, from ``allowed_message``, what is allowed; every other kind has a sentence
+of its own here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from samplehub.core.domain.errors import (
+    AlreadyExists,
+    Conflict,
+    DomainError,
+    Forbidden,
+    GuardFailed,
+    IllegalTransition,
+    InvalidValue,
+    NotFound,
+)
+from samplehub.web.i18n import Translator
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else repr(value)
+
+
+def invalid_value_text(
+    t: Translator, error: InvalidValue, fields: Mapping[str, str] | None = None
+) -> str:
+    """``field：'value' 不符合要求；allowed`` with the field's label where ``fields`` has one."""
+    field = t.label(fields or {}, error.field)
+    if error.allowed_message is None:
+        return t("web.invalid_value_plain", field=field, value=_shown(error.value))
+    allowed = t.message(error.allowed_message)
+    return t("web.invalid_value", field=field, value=_shown(error.value), allowed=allowed)
+
+
+def error_text(t: Translator, error: DomainError, fields: Mapping[str, str] | None = None) -> str:
+    """The error in ``t``'s language; ``fields`` maps a form's field names to message ids."""
+    if error.text is not None:
+        return t.message(error.text)
+    if isinstance(error, InvalidValue):
+        return invalid_value_text(t, error, fields)
+    if isinstance(error, NotFound):
+        return t("web.error_not_found", kind=error.kind, key=error.key)
+    if isinstance(error, AlreadyExists):
+        return t("web.error_already_exists", kind=error.kind, key=error.key)
+    if isinstance(error, IllegalTransition):
+        return t(
+            "web.error_illegal_transition",
+            sample=error.sample_number,
+            transition=t.transition(error.transition),
+            current=t.state(error.current),
+        )
+    if isinstance(error, GuardFailed):
+        return t(
+            "web.error_guard_failed",
+            sample=error.sample_number,
+            transition=t.transition(error.transition),
+        )
+    if isinstance(error, Forbidden):
+        return t("web.error_forbidden", actor=error.actor)
+    if isinstance(error, Conflict):
+        return t("web.error_conflict")
+    return t("web.error_title")
