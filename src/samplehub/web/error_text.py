@@ -21,18 +21,37 @@ from samplehub.core.domain.errors import (
     InvalidValue,
     NotFound,
 )
+from samplehub.core.domain.messages import message_id
 from samplehub.web.i18n import Translator
+
+# what NotFound and AlreadyExists name: kind -> message id
+KINDS = {
+    "customer": message_id("web.kind_customer"),
+    "order": message_id("web.kind_order"),
+    "sample": message_id("web.kind_sample"),
+    "booking": message_id("web.kind_booking"),
+    "certificate": message_id("web.kind_certificate"),
+    "user": message_id("web.kind_user"),
+}
 
 
 def _shown(value: object) -> str:
     return "" if value is None else repr(value)
 
 
+def field_label(t: Translator, fields: Mapping[str, str], field: str) -> str:
+    """The label of ``field`` (``window.start`` also by ``window``), else the field's name."""
+    for key in (field, field.split(".")[0]):
+        if key in fields:
+            return t(fields[key])
+    return field
+
+
 def invalid_value_text(
     t: Translator, error: InvalidValue, fields: Mapping[str, str] | None = None
 ) -> str:
     """``field：'value' 不符合要求；allowed`` with the field's label where ``fields`` has one."""
-    field = t.label(fields or {}, error.field)
+    field = field_label(t, fields or {}, error.field)
     if error.allowed_message is None:
         return t("web.invalid_value_plain", field=field, value=_shown(error.value))
     allowed = t.message(error.allowed_message)
@@ -46,9 +65,9 @@ def error_text(t: Translator, error: DomainError, fields: Mapping[str, str] | No
     if isinstance(error, InvalidValue):
         return invalid_value_text(t, error, fields)
     if isinstance(error, NotFound):
-        return t("web.error_not_found", kind=error.kind, key=error.key)
+        return t("web.error_not_found", kind=t.label(KINDS, error.kind), key=error.key)
     if isinstance(error, AlreadyExists):
-        return t("web.error_already_exists", kind=error.kind, key=error.key)
+        return t("web.error_already_exists", kind=t.label(KINDS, error.kind), key=error.key)
     if isinstance(error, IllegalTransition):
         return t(
             "web.error_illegal_transition",

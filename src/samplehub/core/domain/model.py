@@ -29,6 +29,8 @@ from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.messages import Message
 
+MAX_ITEMS = 200  # items on one order
+
 
 class Role(enum.StrEnum):
     CUSTOMER = "customer"
@@ -162,9 +164,16 @@ class OrderItem:
         text_field("items.model", self.model, 60, required=False)
         text_field("items.serial_number", self.serial_number, 60, required=False)
         if not 1 <= self.quantity <= 999:
-            raise InvalidValue("items.quantity", self.quantity, "1 to 999")
+            raise InvalidValue(
+                "items.quantity", self.quantity, "1 to 999", Message("core.allowed_quantity")
+            )
         if self.serial_number and self.quantity != 1:
-            raise InvalidValue("items.quantity", self.quantity, "1 when a serial number is given")
+            raise InvalidValue(
+                "items.quantity",
+                self.quantity,
+                "1 when a serial number is given",
+                Message("core.allowed_quantity_with_serial"),
+            )
 
 
 @dataclass
@@ -191,9 +200,16 @@ class Order:
         at: datetime,
     ) -> Order:
         if not items:
-            raise InvalidValue("items", items, "at least one item")
-        if len(items) > 200:
-            raise InvalidValue("items", f"{len(items)} items", "at most 200 items")
+            raise InvalidValue(
+                "items", items, "at least one item", Message("core.allowed_at_least_one_item")
+            )
+        if len(items) > MAX_ITEMS:
+            raise InvalidValue(
+                "items",
+                f"{len(items)} items",
+                f"at most {MAX_ITEMS} items",
+                Message("core.allowed_at_most_items", {"count": MAX_ITEMS}),
+            )
         order = cls(number, customer_id, service, channel, list(items), at)
         order.events.append(
             OrderCreated(

@@ -246,7 +246,7 @@ def test_an_order_without_items_is_refused_with_the_reason(
         "/orders/new", data={"csrf": csrf_of(form.text), "service": "verification"}
     )
     assert answer.status_code == 422
-    assert "at least one item" in answer.text
+    assert "至少填写一台仪器" in answer.text
     bad_quantity = client.post(
         "/orders/new",
         data={"csrf": csrf_of(form.text), "service": "verification", "type_0": "x",
