@@ -11,16 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from samplehub.core.domain.errors import (
-    AlreadyExists,
-    Conflict,
-    DomainError,
-    Forbidden,
-    GuardFailed,
-    IllegalTransition,
-    InvalidValue,
-    NotFound,
-)
+from samplehub.core.domain import errors as e
 from samplehub.core.domain.messages import message_id
 from samplehub.web.i18n import Translator
 
@@ -48,7 +39,7 @@ def field_label(t: Translator, fields: Mapping[str, str], field: str) -> str:
 
 
 def invalid_value_text(
-    t: Translator, error: InvalidValue, fields: Mapping[str, str] | None = None
+    t: Translator, error: e.InvalidValue, fields: Mapping[str, str] | None = None
 ) -> str:
     """``field：'value' 不符合要求；allowed`` with the field's label where ``fields`` has one."""
     field = field_label(t, fields or {}, error.field)
@@ -58,31 +49,31 @@ def invalid_value_text(
     return t("web.invalid_value", field=field, value=_shown(error.value), allowed=allowed)
 
 
-def error_text(t: Translator, error: DomainError, fields: Mapping[str, str] | None = None) -> str:
+def error_text(t: Translator, error: e.DomainError, fields: Mapping[str, str] | None = None) -> str:
     """The error in ``t``'s language; ``fields`` maps a form's field names to message ids."""
     if error.text is not None:
         return t.message(error.text)
-    if isinstance(error, InvalidValue):
+    if isinstance(error, e.InvalidValue):
         return invalid_value_text(t, error, fields)
-    if isinstance(error, NotFound):
+    if isinstance(error, e.NotFound):
         return t("web.error_not_found", kind=t.label(KINDS, error.kind), key=error.key)
-    if isinstance(error, AlreadyExists):
+    if isinstance(error, e.AlreadyExists):
         return t("web.error_already_exists", kind=t.label(KINDS, error.kind), key=error.key)
-    if isinstance(error, IllegalTransition):
+    if isinstance(error, e.IllegalTransition):
         return t(
             "web.error_illegal_transition",
             sample=error.sample_number,
             transition=t.transition(error.transition),
             current=t.state(error.current),
         )
-    if isinstance(error, GuardFailed):
+    if isinstance(error, e.GuardFailed):
         return t(
             "web.error_guard_failed",
             sample=error.sample_number,
             transition=t.transition(error.transition),
         )
-    if isinstance(error, Forbidden):
+    if isinstance(error, e.Forbidden):
         return t("web.error_forbidden", actor=error.actor)
-    if isinstance(error, Conflict):
+    if isinstance(error, e.Conflict):
         return t("web.error_conflict")
     return t("web.error_title")
