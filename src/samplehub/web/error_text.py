@@ -60,11 +60,13 @@ def error_text(t: Translator, error: e.DomainError, fields: Mapping[str, str] | 
     if isinstance(error, e.AlreadyExists):
         return t("web.error_already_exists", kind=t.label(KINDS, error.kind), key=error.key)
     if isinstance(error, e.IllegalTransition):
+        allowed = t("web.list_separator").join(t.transition(name) for name in error.allowed)
         return t(
             "web.error_illegal_transition",
             sample=error.sample_number,
             transition=t.transition(error.transition),
             current=t.state(error.current),
+            allowed=allowed or t("web.error_final_state"),
         )
     if isinstance(error, e.GuardFailed):
         return t(
