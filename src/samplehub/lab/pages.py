@@ -19,6 +19,7 @@ from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Sample
 from samplehub.core.service.commands import Actor
 from samplehub.lab.domain.calibration import CalibrationReading
+from samplehub.lab.domain.certificate import STATUS_LABELS
 from samplehub.lab.domain.errors import CertificateNotFoundError
 from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings
 from samplehub.lab.domain.numbers import parse_decimal
@@ -70,13 +71,7 @@ LABELS = {
         "expanded_uncertainty": message_id("lab.c_expanded_uncertainty"),
         "coverage_factor": message_id("lab.c_coverage_factor"),
     },
-    "cert_status_labels": {
-        "draft": message_id("lab.cert_status_draft"),
-        "reviewed": message_id("lab.cert_status_reviewed"),
-        "approved": message_id("lab.cert_status_approved"),
-        "issued": message_id("lab.cert_status_issued"),
-        "superseded": message_id("lab.cert_status_superseded"),
-    },
+    "cert_status_labels": {status.name.lower(): msgid for status, msgid in STATUS_LABELS.items()},
 }
 
 
