@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo
 from samplehub.app.demo_pickup import seed_demo_pickup
-from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.db import upgrade
@@ -49,17 +49,15 @@ def invalid(field_id: str | None, field: str, value: str, allowed: str, **values
 
 @dataclass
 class Site:
-    services: Services
-    made: dict[str, str]
-    booking: str
-    clients: dict[str, TestClient]
+    booking: str  # a booking of cust-a's, to move
+    clients: dict[str, TestClient]  # logged in as cust-a, admin and kiosk
 
     def as_user(self, username: str) -> TestClient:
         return self.clients[username]
 
 
-def _logged_in(app: object, username: str) -> TestClient:
-    client = TestClient(app)  # type: ignore[arg-type]
+def _logged_in(app: FastAPI, username: str) -> TestClient:
+    client = TestClient(app)
     csrf = _csrf(client.get("/login?lang=zh-CN").text)
     answer = client.post(
         "/login",
@@ -76,9 +74,8 @@ def _csrf(page: str) -> str:
     return found.group(1)
 
 
-def _refusal(answer: object, testid: str) -> str:
-    text = getattr(answer, "text", "")
-    found = re.search(rf'data-testid="{testid}">(.*?)</p>', text, re.S)
+def _refusal(page: str, testid: str) -> str:
+    found = re.search(rf'data-testid="{testid}">(.*?)</p>', page, re.S)
     assert found, f"no refusal shown ({testid})"
     return html.unescape(found.group(1)).strip()
 
@@ -107,15 +104,16 @@ def site(settings: Settings) -> Iterator[Site]:
     )
     app = create_app(services, settings, kiosk=desk, pickup=side)
     clients = {name: _logged_in(app, name) for name in ("cust-a", "admin", "kiosk")}
-    yield Site(services, made, booking, clients)
+    yield Site(booking, clients)
     services.close()
 
 
-def _post(client: TestClient, page: str, action: str, form: dict[str, object]) -> object:
+def _post(client: TestClient, page: str, action: str, form: Mapping[str, str]) -> str:
+    """The page answering a refused form (after the form's page was opened for its token)."""
     token = _csrf(client.get(page).text)
-    answer = client.post(action, data=form | {"csrf": token})
+    answer = client.post(action, data={**form, "csrf": token})
     assert answer.status_code in (403, 409, 422), answer.text
-    return answer
+    return answer.text
 
 
 def test_the_order_form_refuses_in_the_zh_cn_catalogues_words(site: Site) -> None:
