@@ -4,7 +4,9 @@
 serves the fleet's read model (``LiveFleet`` in the demo).  Routes:
 
 * ``GET /fleet/map``: the HTML page (inline SVG; its script and style at ``/fleet/map.js`` and
-  ``/fleet/map.css``, files rather than inline so the app's Content-Security-Policy holds; no CDN),
+  ``/fleet/map.css``, files rather than inline so the app's Content-Security-Policy holds; no CDN)
+  in the visitor's language (``?lang=``, else the language cookie); the words the script writes
+  come with the page from the catalogue (``fleet.map_…``), as a JSON block,
 * ``GET /api/fleet/snapshot``: site, robots, racks, tasks in flight, alerts,
 * ``GET /api/fleet/events``: ``text/event-stream`` of positions (``?limit=N`` ends after N),
 * ``GET /api/fleet/robots/{serial}``, ``/api/fleet/slots/{address}``,
@@ -19,16 +21,40 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from samplehub.core.domain.messages import message_id
+from samplehub.web.context import LANG_COOKIE, TEMPLATES
+from samplehub.web.i18n import DEFAULT_LOCALE, LOCALES, Translator, pick_locale
+
 WEB = Path(__file__).resolve().parents[1] / "web"
-TEMPLATE = WEB / "templates" / "fleet_map.html"
+# what the map's script writes: its key -> catalogue message id
+SCRIPT_TEXTS = {
+    "robots": message_id("fleet.map_robots"),
+    "done": message_id("fleet.map_completed"),
+    "battery": message_id("fleet.map_battery"),
+    "load": message_id("fleet.map_load"),
+    "none": message_id("fleet.map_none"),
+    "history": message_id("fleet.map_history"),
+    "purpose": message_id("fleet.map_status"),
+    "route": message_id("fleet.map_route"),
+    "empty": message_id("fleet.map_empty"),
+}
 ASSETS = {  # served by the router itself, so the standalone map needs no /static mount
     "map.js": (WEB / "static" / "fleet_map.js", "text/javascript; charset=utf-8"),
     "map.css": (WEB / "static" / "fleet_map.css", "text/css; charset=utf-8"),
 }
+
+
+def map_page(asked_locale: str | None) -> str:
+    """The map page in the asked locale (zh-CN unless English is asked for)."""
+    t = Translator(pick_locale(asked_locale, DEFAULT_LOCALE))
+    texts = {key: t(msgid) for key, msgid in SCRIPT_TEXTS.items()}
+    other = next(locale for locale in LOCALES if locale != t.locale)
+    page = TEMPLATES.env.get_template("fleet_map.html")
+    return page.render(t=t, texts=texts, other_locale=other)
 
 
 class FleetSource(Protocol):
@@ -50,9 +76,8 @@ def make_router(
     router = APIRouter(tags=["fleet"], dependencies=list(dependencies))
 
     @router.get("/fleet/map", response_class=HTMLResponse)
-    def fleet_map(lang: str = "zh-CN") -> HTMLResponse:
-        page = TEMPLATE.read_text(encoding="utf-8")
-        return HTMLResponse(page.replace("__LANG__", "en" if lang.startswith("en") else "zh-CN"))
+    def fleet_map(request: Request, lang: str | None = None) -> HTMLResponse:
+        return HTMLResponse(map_page(lang or request.cookies.get(LANG_COOKIE)))
 
     @router.get("/fleet/{name}", include_in_schema=False)
     def asset(name: str) -> Response:

@@ -17,6 +17,8 @@ import typer
 from samplehub.lab.domain.errors import CertificateNotFoundError, MetrologyError
 from samplehub.lab.service.certificates import dcc_document
 from samplehub.lab.service.ports import CertificateReader, DccWriter
+from samplehub.web.error_text import error_text
+from samplehub.web.i18n import LOCALES, Translator
 
 app = typer.Typer(help="证书：导出与查询 Certificates: export and look-up", no_args_is_help=True)
 
@@ -46,8 +48,9 @@ def _deps() -> CertificateCliDeps:
 
 
 def _fail(exc: MetrologyError) -> typer.Exit:
-    zh = exc.zh() if hasattr(exc, "zh") else str(exc)
-    typer.echo(f"{zh} / {exc}", err=True)
+    """The error from the catalogue in zh-CN (the default locale), then in English."""
+    said = [error_text(Translator(locale), exc) for locale in LOCALES]
+    typer.echo(" / ".join(said), err=True)
     return typer.Exit(1)
 
 

@@ -15,10 +15,11 @@ from fastapi.responses import Response
 
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError, InvalidValue
-from samplehub.core.domain.messages import message_id
+from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Sample
 from samplehub.core.service.commands import Actor
 from samplehub.lab.domain.calibration import CalibrationReading
+from samplehub.lab.domain.certificate import STATUS_LABELS
 from samplehub.lab.domain.errors import CertificateNotFoundError
 from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings
 from samplehub.lab.domain.numbers import parse_decimal
@@ -28,6 +29,7 @@ from samplehub.lab.service.desk import WorkConditions
 from samplehub.lab.service.services import LabServices
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
+from samplehub.web.error_text import error_text
 from samplehub.web.pages import _redirect, csrf_required, login_required
 
 router = APIRouter(include_in_schema=False)
@@ -69,13 +71,7 @@ LABELS = {
         "expanded_uncertainty": message_id("lab.c_expanded_uncertainty"),
         "coverage_factor": message_id("lab.c_coverage_factor"),
     },
-    "cert_status_labels": {
-        "draft": message_id("lab.cert_status_draft"),
-        "reviewed": message_id("lab.cert_status_reviewed"),
-        "approved": message_id("lab.cert_status_approved"),
-        "issued": message_id("lab.cert_status_issued"),
-        "superseded": message_id("lab.cert_status_superseded"),
-    },
+    "cert_status_labels": {status.name.lower(): msgid for status, msgid in STATUS_LABELS.items()},
 }
 
 
@@ -90,10 +86,7 @@ def _lab(ctx: PageContext) -> tuple[Actor, LabServices]:
 
 
 def _message(ctx: PageContext, error: DomainError) -> str:
-    zh = getattr(error, "zh", None)
-    if ctx.t.locale == "zh-CN" and callable(zh):
-        return str(zh())
-    return str(domain_error_body(error)[1]["message"])
+    return error_text(ctx.t, error)
 
 
 def _console(
@@ -249,7 +242,9 @@ def _rows(form: dict[str, str], fields: tuple[str, ...], optional: set[str]) -> 
 
 def _number(text: str, where: str) -> Decimal:
     if not text:
-        raise InvalidValue(where, text, "a reading (the field is empty)")
+        raise InvalidValue(
+            where, text, "a reading (the field is empty)", Message("lab.allowed_reading_present")
+        )
     return parse_decimal(text, where)
 
 
@@ -345,7 +340,9 @@ def import_sheet(
     name = sheet.filename or "sheet.csv"
     try:
         if len(data) > ctx.state.settings.max_body_bytes:
-            raise InvalidValue("sheet", name, "a file under the size limit")
+            raise InvalidValue(
+                "sheet", name, "a file under the size limit", Message("lab.allowed_sheet_size")
+            )
         sample = labs.console.sample(actor, number)
         code = labs.console.type_code(sample) or ""
         rule = labs.deps.rules.get(code)

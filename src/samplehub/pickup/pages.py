@@ -13,16 +13,17 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
-from samplehub.core.domain.messages import message_id
+from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.domain.booking import Booking, BookingStatus
-from samplehub.pickup.domain.capacity import PickupWindow, WindowOffer
+from samplehub.pickup.domain.capacity import PickupWindow, WindowOffer, not_offered
 from samplehub.pickup.domain.codes import qr_payload
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import jobs as pickup_jobs
 from samplehub.pickup.service.app import PickupApp
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
+from samplehub.web.error_text import error_text
 from samplehub.web.pages import csrf_required, login_required
 
 router = APIRouter(include_in_schema=False)
@@ -76,13 +77,10 @@ STATUS_LABELS = {
 
 
 def _error(ctx: PageContext, error: DomainError) -> str:
-    """The error for the page: the field's name in the page's language, then the details."""
-    status_code, body = domain_error_body(error)
-    if status_code == 404:
+    """The error for the page from the catalogue, naming the field in the page's language."""
+    if domain_error_body(error)[0] == 404:
         raise error
-    field = getattr(error, "field", "").split(".")[0]
-    label = ctx.t(FIELD_LABELS[field]) if field in FIELD_LABELS else ctx.t("web.error_title")
-    return f"{label}: {body['message']}"
+    return error_text(ctx.t, error, FIELD_LABELS)
 
 
 @router.get("/pickup")
@@ -95,7 +93,7 @@ def _window(offers: list[WindowOffer], start: str) -> PickupWindow:
     for offer in offers:
         if offer.window.start.isoformat() == start:
             return offer.window
-    raise InvalidValue("window", start or "(none)", "one of the offered windows")
+    raise not_offered(start)
 
 
 def _code_page(
@@ -131,7 +129,9 @@ def pickup_book(
     chosen = sorted(set(samples or []))
     try:
         if not chosen:
-            raise InvalidValue("samples", [], "at least one sample")
+            raise InvalidValue(
+                "samples", [], "at least one sample", Message("pickup.allowed_samples")
+            )
         ready = pickup_jobs.ready_for_pickup(
             ctx.state.services.uow_factory, actor, app.bookings_of(actor)
         )
@@ -139,8 +139,13 @@ def pickup_book(
         numbers = {s.number for s in group.samples} if group else set()
         missing = [s for s in chosen if s not in numbers]
         if group is None or missing:
-            allowed = ", ".join(sorted(numbers)) or "none"
-            raise InvalidValue("samples", missing or chosen, f"ready samples of {order}: {allowed}")
+            ready_ones = ", ".join(sorted(numbers)) or "none"
+            raise InvalidValue(
+                "samples",
+                missing or chosen,
+                f"ready samples of {order}: {ready_ones}",
+                Message("pickup.allowed_ready_samples", {"order": order, "samples": ready_ones}),
+            )
         picked = [s for s in group.samples if s.number in chosen]
         sizes = pickup_jobs.sizes_for(picked, app.default_size)
         slot = _window(_offers(app, len(sizes)), window)

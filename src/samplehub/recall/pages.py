@@ -9,15 +9,18 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
 
 from samplehub.core.domain.errors import DomainError
+from samplehub.core.domain.messages import message_id
 from samplehub.core.service.commands import Actor
 from samplehub.recall.service import recall
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
+from samplehub.web.error_text import error_text
 from samplehub.web.pages import _redirect, csrf_required, login_required
 
 router = APIRouter(include_in_schema=False)
 Page = Annotated[PageContext, Depends(page_context)]
 SOON_DAYS = 60  # the list marks what is due within this many days
+FIELD_LABELS = {"certificates": message_id("recall.instruments")}
 
 
 def _recall(ctx: PageContext) -> Actor:
@@ -58,6 +61,6 @@ async def preregister(ctx: Page) -> Response:
         services = ctx.state.services
         order = recall.preregister(services.bus.handle, services.uow_factory, actor, chosen)
     except DomainError as error:
-        status, body = domain_error_body(error)
-        return _page(ctx, actor, status, str(body["message"]))
+        status = domain_error_body(error)[0]
+        return _page(ctx, actor, status, error_text(ctx.t, error, FIELD_LABELS))
     return _redirect(ctx, f"/orders?created={order}")

@@ -103,7 +103,7 @@ def create_app(
         status_code, body = domain_error_body(error)
         if _is_api(request):
             return JSONResponse(body, status_code)
-        return web.error_page(request, status_code, body["message"])
+        return web.domain_error_page(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, error: RequestValidationError) -> Response:

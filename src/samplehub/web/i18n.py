@@ -109,8 +109,13 @@ def translations(locale: str) -> NullTranslations:
 
 
 def translate(locale: str, msgid: str, values: Mapping[str, object] | None = None) -> str:
-    """The text of ``msgid`` in ``locale`` with ``values`` filled in (``%(name)s``)."""
-    return translations(locale).gettext(msgid) % (values if values is not None else {})
+    """The text of ``msgid`` in ``locale`` with ``values`` filled in (``%(name)s``); a value
+    that is itself a ``Message`` (a status label, say) is said in ``locale`` too."""
+    filled = {
+        name: translate(locale, value.id, value.params) if isinstance(value, Message) else value
+        for name, value in (values or {}).items()
+    }
+    return translations(locale).gettext(msgid) % filled
 
 
 def timeline_title(locale: str, entry: TimelineEntry) -> str:

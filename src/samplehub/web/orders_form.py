@@ -9,17 +9,24 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from samplehub.core.domain.errors import DomainError, InvalidValue
+from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Service
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
+from samplehub.web.error_text import error_text
 from samplehub.web.pages import csrf_required, login_required
 
 router = APIRouter(include_in_schema=False)
 Page = Annotated[PageContext, Depends(page_context)]
 ROWS = 5
+FIELD_LABELS = {
+    "customer_id": message_id("web.customer"),
+    "service": message_id("web.service"),
+    "items": message_id("web.items"),
+}
 
 
 def _form(
@@ -58,7 +65,12 @@ def _items(values: dict[str, Any]) -> list[dict[str, Any]]:
         if not (kind or model or serial):
             continue
         if not quantity_text.isdigit():
-            raise InvalidValue(f"items[{row}].quantity", quantity_text, "a whole number 1 to 999")
+            raise InvalidValue(
+                f"items[{row}].quantity",
+                quantity_text,
+                "a whole number 1 to 999",
+                Message("web.allowed_whole_quantity"),
+            )
         items.append(
             {
                 "instrument_type": kind,
@@ -84,10 +96,15 @@ def _create(ctx: PageContext, values: dict[str, Any]) -> Response:
     owner = actor.customer_id if not actor.is_staff else values.get("customer_id", "").strip()
     try:
         if not owner:
-            raise InvalidValue("customer_id", "", "one of the customers listed")
+            raise InvalidValue(
+                "customer_id",
+                "",
+                "one of the customers listed",
+                Message("web.allowed_listed_customer"),
+            )
         command = c.CreateOrder(actor, owner, values.get("service", ""), _items(values))
         number = ctx.state.services.bus.handle(command)
     except DomainError as error:
-        status_code, body = domain_error_body(error)
-        return _form(ctx, actor, status_code, body["message"], values)
+        status_code = domain_error_body(error)[0]
+        return _form(ctx, actor, status_code, error_text(ctx.t, error, FIELD_LABELS), values)
     return ctx.finish(RedirectResponse(f"/orders?created={number}", status_code=303))

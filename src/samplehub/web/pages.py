@@ -24,6 +24,7 @@ from samplehub.core.service.ports import SampleFilter
 from samplehub.web.api.auth import client_address, login
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import SESSION_COOKIE, PageContext, page_context
+from samplehub.web.error_text import error_text
 from samplehub.web.security import SESSION, issue_token
 
 router = APIRouter(include_in_schema=False)
@@ -233,8 +234,8 @@ def sample_transition(
     try:
         ctx.state.services.bus.handle(command)
     except DomainError as error:
-        status_code, body = domain_error_body(error)
+        status_code = domain_error_body(error)[0]
         if status_code == 404:
             raise
-        return _sample_page(ctx, actor, number, status_code, body["message"])
+        return _sample_page(ctx, actor, number, status_code, error_text(ctx.t, error))
     return _redirect(ctx, f"/samples/{number}?done={transition}")

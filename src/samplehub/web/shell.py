@@ -8,13 +8,16 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from samplehub.core.domain.errors import DomainError
 from samplehub.intake import pages as kiosk_pages
 from samplehub.lab import pages as lab_pages
 from samplehub.pickup import kiosk_pages as kiosk_pickup
 from samplehub.pickup import pages as pickup_pages
 from samplehub.recall import pages as recall_pages
 from samplehub.web import live, orders_form, pages
+from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import page_context
+from samplehub.web.error_text import error_text
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -46,3 +49,9 @@ def error_page(
     else:
         title = ctx.t("web.error_title")
     return ctx.render("error.html", status_code, title=title, message=message, code=status_code)
+
+
+def domain_error_page(request: Request, error: DomainError) -> Response:
+    """A domain error no page caught, said from the catalogue in the visitor's language."""
+    status_code = domain_error_body(error)[0]
+    return error_page(request, status_code, error_text(page_context(request).t, error))

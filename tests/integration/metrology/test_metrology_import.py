@@ -17,6 +17,8 @@ from samplehub.lab.adapters.results_import.sheets import (
 )
 from samplehub.lab.domain import demo
 from samplehub.lab.domain.jjg52 import JJG52_2013, GaugeSpec, evaluate
+from samplehub.web.error_text import error_text
+from samplehub.web.i18n import Translator
 
 ZH_HEADER = "检定点,升压轻敲前,升压轻敲后,降压轻敲前,降压轻敲后"
 EN_HEADER = ["standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap"]
@@ -105,7 +107,7 @@ def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(SheetImportError) as info:
         gauge_sheet(path.name, read_table(path))
     assert problems(info) == [("C2", "up_after_tap"), ("E5", "down_after_tap"), ("F6", "extra")]
-    assert "3 处错误" in info.value.zh()
+    assert "3 处错误" in error_text(Translator("zh-CN"), info.value)
 
 
 def test_reading_outside_the_range_is_named_by_cell(tmp_path: Path) -> None:

@@ -13,7 +13,13 @@ class SampleHubError(Exception):
 
 
 class DomainError(SampleHubError):
-    """Base of every error a user can act on (the API and pages map each kind to a status)."""
+    """Base of every error a user can act on (the API and pages map each kind to a status).
+
+    ``str(error)`` is the English the API answers with. ``text``, where the raiser names one, is
+    the whole sentence as a catalogue message, so a page or CLI says it in its reader's language.
+    """
+
+    text: Message | None = None
 
 
 class InvalidValue(DomainError):

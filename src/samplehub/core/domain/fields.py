@@ -48,3 +48,12 @@ def text_field(
             Message("core.allowed_max_chars", {"max_len": max_len}),
         )
     return value
+
+
+def item_quantity(quantity: int, serial_number: str | None) -> None:
+    """1 to 999 of one kind of instrument; exactly 1 when a serial number names the one."""
+    if not 1 <= quantity <= 999:
+        raise InvalidValue("items.quantity", quantity, "1 to 999", Message("core.allowed_quantity"))
+    if serial_number and quantity != 1:
+        one = Message("core.allowed_quantity_with_serial")
+        raise InvalidValue("items.quantity", quantity, "1 when a serial number is given", one)

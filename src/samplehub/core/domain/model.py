@@ -24,7 +24,7 @@ from samplehub.core.domain.events import (
     SampleTransitioned,
     UserCreated,
 )
-from samplehub.core.domain.fields import EMAIL, PHONE, enum_value, text_field
+from samplehub.core.domain.fields import EMAIL, PHONE, enum_value, item_quantity, text_field
 from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.messages import Message
@@ -161,10 +161,7 @@ class OrderItem:
         text_field("items.instrument_type", self.instrument_type, 60)
         text_field("items.model", self.model, 60, required=False)
         text_field("items.serial_number", self.serial_number, 60, required=False)
-        if not 1 <= self.quantity <= 999:
-            raise InvalidValue("items.quantity", self.quantity, "1 to 999")
-        if self.serial_number and self.quantity != 1:
-            raise InvalidValue("items.quantity", self.quantity, "1 when a serial number is given")
+        item_quantity(self.quantity, self.serial_number)
 
 
 @dataclass
@@ -191,9 +188,11 @@ class Order:
         at: datetime,
     ) -> Order:
         if not items:
-            raise InvalidValue("items", items, "at least one item")
+            none = Message("core.allowed_at_least_one_item")
+            raise InvalidValue("items", items, "at least one item", none)
         if len(items) > 200:
-            raise InvalidValue("items", f"{len(items)} items", "at most 200 items")
+            many = Message("core.allowed_at_most_items", {"count": 200})
+            raise InvalidValue("items", f"{len(items)} items", "at most 200 items", many)
         order = cls(number, customer_id, service, channel, list(items), at)
         order.events.append(
             OrderCreated(

@@ -11,6 +11,7 @@ from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import AlreadyExists, Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import HoldReason, Transition
 from samplehub.core.domain.locations import Location
+from samplehub.core.domain.messages import Message
 from samplehub.core.domain.model import (
     Channel,
     Contact,
@@ -100,11 +101,16 @@ def _order_item(index: int, raw: dict[str, Any]) -> OrderItem:
     allowed = {"instrument_type", "model", "serial_number", "quantity"}
     unknown = sorted(set(raw) - allowed)
     if unknown:
-        raise InvalidValue(f"items[{index}]", unknown, ", ".join(sorted(allowed)))
+        keys = ", ".join(sorted(allowed))
+        one_of = Message("core.allowed_one_of", {"values": keys})
+        raise InvalidValue(f"items[{index}]", unknown, keys, one_of)
     try:
         return OrderItem(**raw)
     except TypeError:
-        raise InvalidValue(f"items[{index}]", raw, "instrument_type is required") from None
+        required = Message("core.allowed_instrument_type_required")
+        raise InvalidValue(
+            f"items[{index}]", raw, "instrument_type is required", required
+        ) from None
 
 
 def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> str:
@@ -113,7 +119,9 @@ def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> str:
     service = Service.parse(cmd.service)
     channel = Channel(cmd.channel) if cmd.channel in set(Channel) else None
     if channel is None:
-        raise InvalidValue("channel", cmd.channel, ", ".join(ch.value for ch in Channel))
+        channels = ", ".join(ch.value for ch in Channel)
+        one_of = Message("core.allowed_one_of", {"values": channels})
+        raise InvalidValue("channel", cmd.channel, channels, one_of)
     items = [_order_item(i, raw) for i, raw in enumerate(cmd.items)]
     now = ctx.clock.now()
     with uow:

@@ -14,6 +14,8 @@ from samplehub.core.domain.messages import Message
 class KioskRefusal(InvalidValue):
     """An InvalidValue with the sentence the touchscreen shows, as a catalogue message."""
 
+    text: Message
+
     def __init__(self, field: str, value: object, allowed: str, text: Message) -> None:
         super().__init__(field, value, allowed)
         self.text = text

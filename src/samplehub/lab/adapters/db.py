@@ -19,7 +19,7 @@ from samplehub.core.domain.audit import canonical_json
 from samplehub.core.domain.errors import Conflict
 from samplehub.core.service.ports import CertificateValidity
 from samplehub.lab.domain.certificate import Certificate, Status
-from samplehub.lab.domain.errors import WorkflowError
+from samplehub.lab.domain.errors import content_fixed
 from samplehub.lab.service.certificates import validity_of
 
 FROZEN = {Status.APPROVED.value, Status.ISSUED.value, Status.SUPERSEDED.value}
@@ -58,10 +58,7 @@ class SqlCertificates:
             )
             return
         if stored.status in FROZEN and stored.content != content:
-            raise WorkflowError(
-                f"certificate {certificate.number} is {stored.status}: its content is fixed",
-                f"证书 {certificate.number} 已批准，内容不可更改",
-            )
+            raise content_fixed(certificate.number, stored.status)
         done = self.conn.execute(
             update(t.certificates)
             .where(c.number == certificate.number, c.version == stored.version)

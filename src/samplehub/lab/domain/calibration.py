@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.errors import MetrologyInputError
 from samplehub.lab.domain.numbers import round_half_even, significant_round_up
 
@@ -43,7 +44,10 @@ class Tolerance:
             return abs(nominal) * self.value / HUNDRED
         if span is None or span <= 0:
             raise MetrologyInputError(
-                "span", span, "a positive span for a percent-of-span tolerance", "应为正的量程"
+                "span",
+                span,
+                "a positive span for a percent-of-span tolerance",
+                Message("lab.allowed_positive_span"),
             )
         return span * self.value / HUNDRED
 
@@ -113,7 +117,7 @@ def evaluate_calibration(
             "points",
             len(readings),
             f"at least {rule.min_points} calibration points",
-            f"校准点不少于 {rule.min_points} 个",
+            Message("lab.allowed_min_calibration_points", {"count": rule.min_points}),
         )
     results = []
     for index, reading in enumerate(readings):
@@ -122,14 +126,14 @@ def evaluate_calibration(
                 f"points[{index}].expanded_uncertainty",
                 reading.expanded_uncertainty,
                 "a positive expanded uncertainty U",
-                "扩展不确定度 U 应为正数",
+                Message("lab.allowed_positive_uncertainty"),
             )
         if not Decimal(1) <= reading.coverage_factor <= Decimal(3):
             raise MetrologyInputError(
                 f"points[{index}].coverage_factor",
                 reading.coverage_factor,
                 "a coverage factor k between 1 and 3 (usually 2)",
-                "包含因子 k 应在 1～3 之间（通常为 2）",
+                Message("lab.allowed_coverage_factor"),
             )
         results.append(_point(rule, reading, span))
     return CalibrationSheet(rule.quantity, rule.unit, tuple(results))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
+from samplehub.core.domain.messages import Message, message_id
 from samplehub.lab.domain.calibration import CalibrationSheet
 from samplehub.lab.domain.errors import (
     CertificateImmutableError,
@@ -52,16 +53,27 @@ class Status(Enum):
     SUPERSEDED = "已被替代"
 
 
+STATUS_LABELS = {
+    Status.DRAFT: message_id("lab.cert_status_draft"),
+    Status.REVIEWED: message_id("lab.cert_status_reviewed"),
+    Status.APPROVED: message_id("lab.cert_status_approved"),
+    Status.ISSUED: message_id("lab.cert_status_issued"),
+    Status.SUPERSEDED: message_id("lab.cert_status_superseded"),
+}
+
+
 def format_certificate_number(year: int, sequence: int, prefix: str = "ZS") -> str:
     """``{prefix}{year}-{sequence:06d}``, e.g. ZS2026-000017: URL-safe for /verify/{number}."""
     if not re.fullmatch(r"[A-Z]{0,8}", prefix):
         raise MetrologyInputError(
-            "prefix", prefix, "0 to 8 capital letters A-Z", "应为 0～8 个大写字母"
+            "prefix", prefix, "0 to 8 capital letters A-Z", Message("lab.allowed_prefix")
         )
     if not 1 <= sequence <= 999_999:
-        raise MetrologyInputError("sequence", sequence, "1 to 999999", "应为 1～999999")
+        raise MetrologyInputError(
+            "sequence", sequence, "1 to 999999", Message("lab.allowed_sequence")
+        )
     if not 1900 <= year <= 9999:
-        raise MetrologyInputError("year", year, "a four-digit year", "应为四位年份")
+        raise MetrologyInputError("year", year, "a four-digit year", Message("lab.allowed_year"))
     return f"{prefix}{year}-{sequence:06d}"
 
 
@@ -73,7 +85,7 @@ def parse_certificate_number(number: str) -> tuple[str, int, int]:
             "certificate_number",
             number,
             "the form PREFIX2026-000017 (capital letters, year, six digits)",
-            "格式应为 前缀+年份-六位序号，例如 ZS2026-000017",
+            Message("lab.allowed_certificate_number"),
         )
     return match["prefix"], int(match["year"]), int(match["seq"])
 
@@ -226,14 +238,17 @@ class Certificate:
         if self.status is not Status.DRAFT:
             raise WorkflowError(
                 f"certificate {self.number} is reviewed; return it for rework before revising",
-                f"证书 {self.number} 已核验，需退回后才能修改",
+                Message("lab.error_revise_reviewed", {"number": self.number}),
             )
         if by.user_id != self.entered_by.user_id:
             raise FourEyesError(
                 by.user_id,
                 "revise",
                 f"only {self.entered_by.name} who entered {self.number} may revise it",
-                f"只有录入人 {self.entered_by.name} 可以修改证书 {self.number}",
+                Message(
+                    "lab.error_revise_not_author",
+                    {"author": self.entered_by.name, "number": self.number},
+                ),
             )
         self.content = content
         self._record("revised", by, at)
@@ -241,13 +256,13 @@ class Certificate:
     def review(self, by: Actor, at: datetime) -> None:
         """核验: a second person checks the entered results."""
         self._refuse_if_frozen()
-        self._expect(Status.DRAFT, "review", "核验")
+        self._expect(Status.DRAFT, "review", message_id("lab.error_cannot_review"))
         if by.user_id == self.entered_by.user_id:
             raise FourEyesError(
                 by.user_id,
                 "review",
                 f"{by.name} entered {self.number} and cannot also review it (four eyes)",
-                f"{by.name} 是证书 {self.number} 的录入人，不能同时核验（四眼原则）",
+                Message("lab.error_review_own", {"name": by.name, "number": self.number}),
             )
         self.status, self.reviewed_by, self.reviewed_at = Status.REVIEWED, by, at
         self._record("reviewed", by, at)
@@ -256,20 +271,25 @@ class Certificate:
         """Send a draft or reviewed certificate back to its author."""
         self._refuse_if_frozen()
         if not reason.strip():
-            raise MetrologyInputError("reason", reason, "a reason for the author", "应填写退回原因")
+            raise MetrologyInputError(
+                "reason", reason, "a reason for the author", Message("lab.allowed_return_reason")
+            )
         self.status, self.reviewed_by, self.reviewed_at = Status.DRAFT, None, None
         self._record(f"returned: {reason.strip()}", by, at)
 
     def approve(self, by: Actor, at: datetime) -> None:
         """批准: a third person with the approver role signs; the certificate is then frozen."""
         self._refuse_if_frozen()
-        self._expect(Status.REVIEWED, "approve", "批准")
+        self._expect(Status.REVIEWED, "approve", message_id("lab.error_cannot_approve"))
         if APPROVER_ROLE not in by.roles:
             raise FourEyesError(
                 by.user_id,
                 "approve",
                 f"{by.name} lacks the {APPROVER_ROLE!r} role needed to approve {self.number}",
-                f"{by.name} 没有批准权限（{APPROVER_ROLE}），不能批准证书 {self.number}",
+                Message(
+                    "lab.error_approve_no_role",
+                    {"name": by.name, "role": APPROVER_ROLE, "number": self.number},
+                ),
             )
         reviewer = self.reviewed_by.user_id if self.reviewed_by else None
         if by.user_id in (self.entered_by.user_id, reviewer):
@@ -277,7 +297,7 @@ class Certificate:
                 by.user_id,
                 "approve",
                 f"{by.name} entered or reviewed {self.number} and cannot approve it (four eyes)",
-                f"{by.name} 已录入或核验证书 {self.number}，不能再批准（四眼原则）",
+                Message("lab.error_approve_own", {"name": by.name, "number": self.number}),
             )
         self.status, self.approved_by, self.approved_at = Status.APPROVED, by, at
         self._record("approved", by, at)
@@ -288,14 +308,16 @@ class Certificate:
             raise WorkflowError(
                 f"certificate {self.number} is {self.status.name.lower()}; only an approved "
                 "certificate can be issued",
-                f"证书 {self.number} 当前状态为{self.status.value}，批准后才能签发",
+                Message("lab.error_cannot_issue", self._where()),
             )
 
     def issue(self, pdf_sha256: str, at: datetime) -> None:
         """Fix the hash of the rendered PDF; only an approved certificate can be issued."""
         self.ensure_issuable()
         if not _SHA256.match(pdf_sha256):
-            raise MetrologyInputError("pdf_sha256", pdf_sha256, "64 lowercase hex digits")
+            raise MetrologyInputError(
+                "pdf_sha256", pdf_sha256, "64 lowercase hex digits", Message("lab.allowed_sha256")
+            )
         self.status, self.pdf_sha256, self.issued_at = Status.ISSUED, pdf_sha256, at
         approver = self.approved_by.user_id if self.approved_by else ""
         self._record("issued", Actor(approver, ""), at)
@@ -306,7 +328,7 @@ class Certificate:
             raise WorkflowError(
                 f"certificate {self.number} is {self.status.name.lower()}; only an approved "
                 "certificate can be superseded",
-                f"证书 {self.number} 当前状态为{self.status.value}，不能被替代",
+                Message("lab.error_cannot_supersede", self._where()),
             )
         self.status, self.superseded_by = Status.SUPERSEDED, by_number
         self._record(f"superseded by {by_number}", by, at)
@@ -318,14 +340,22 @@ class Certificate:
         if self.status not in (Status.APPROVED, Status.ISSUED):
             raise WorkflowError(
                 f"certificate {self.number} is not approved; revise the draft instead",
-                f"证书 {self.number} 尚未批准，请直接修改草稿",
+                Message("lab.error_correct_draft", {"number": self.number}),
             )
         if new_number == self.number:
             raise MetrologyInputError(
-                "new_number", new_number, "a number other than the corrected certificate's"
+                "new_number",
+                new_number,
+                "a number other than the corrected certificate's",
+                Message("lab.allowed_new_number"),
             )
         if not reason.strip():
-            raise MetrologyInputError("reason", reason, "why the certificate is corrected")
+            raise MetrologyInputError(
+                "reason",
+                reason,
+                "why the certificate is corrected",
+                Message("lab.allowed_correction_reason"),
+            )
         return Certificate.enter(new_number, content, by, at, self.number, reason.strip())
 
     def verification_record(self) -> VerificationRecord:
@@ -340,18 +370,22 @@ class Certificate:
             superseded_by=self.superseded_by,
         )
 
-    def _expect(self, status: Status, action: str, action_zh: str) -> None:
+    def _where(self) -> dict[str, object]:
+        """The number and status a workflow refusal names (the status as a catalogue label)."""
+        return {"number": self.number, "status": Message(STATUS_LABELS[self.status])}
+
+    def _expect(self, status: Status, action: str, refusal: str) -> None:
         if self.status is not status:
             raise WorkflowError(
                 f"cannot {action} certificate {self.number}: it is {self.status.name.lower()}",
-                f"证书 {self.number} 当前状态为{self.status.value}，不能{action_zh}",
+                Message(refusal, self._where()),
             )
 
     def _refuse_if_frozen(self) -> None:
         if self.is_frozen:
             raise CertificateImmutableError(
                 f"certificate {self.number} is approved and cannot change; issue a correction",
-                f"证书 {self.number} 已批准，不可更改；如需更正请出具新证书",
+                Message("lab.error_immutable", {"number": self.number}),
             )
 
     def _record(self, name: str, by: Actor, at: datetime) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.errors import MetrologyInputError
 from samplehub.lab.domain.numbers import parse_decimal
 
@@ -65,7 +66,10 @@ class ElasticGaugeRule:
                 "accuracy_class",
                 accuracy_class,
                 f"one of {allowed} ({self.regulation})",
-                f"应为 {allowed} 之一（{self.regulation}）",
+                Message(
+                    "lab.allowed_accuracy_class",
+                    {"classes": allowed, "regulation": self.regulation},
+                ),
             )
         return self.classes[key]
 
@@ -136,14 +140,14 @@ def validate_spec(spec: GaugeSpec, rule: ElasticGaugeRule = JJG52_2013) -> None:
             "range_max",
             spec.range_max,
             f"greater than the lower limit {spec.range_min}",
-            f"应大于测量下限 {spec.range_min}",
+            Message("lab.allowed_above_lower_limit", {"low": spec.range_min}),
         )
     if not spec.range_min <= 0 <= spec.range_max:
         raise MetrologyInputError(
             "range_min",
             spec.range_min,
             "a range that includes zero (pressure, pressure-vacuum or vacuum gauge)",
-            "测量范围应包含零（压力表、压力真空表或真空表）",
+            Message("lab.allowed_range_with_zero"),
         )
 
 
@@ -161,7 +165,10 @@ def validate_points(
                 point.standard,
                 f"a check point within the gauge's range {spec.range_min}…{spec.range_max} "
                 f"{spec.unit}",
-                f"应在测量范围 {spec.range_min}～{spec.range_max} {spec.unit} 内",
+                Message(
+                    "lab.allowed_point_in_range",
+                    {"low": spec.range_min, "high": spec.range_max, "unit": spec.unit},
+                ),
             )
         for name, value in point.indications():
             low, high = spec.range_min - margin, spec.range_max + margin
@@ -170,12 +177,17 @@ def validate_points(
                     f"points[{index}].{name}",
                     value,
                     f"an indication on the dial, {low}…{high} {spec.unit}",
-                    f"示值应在表盘范围 {low}～{high} {spec.unit} 内",
+                    Message(
+                        "lab.allowed_indication", {"low": low, "high": high, "unit": spec.unit}
+                    ),
                 )
     duplicates = sorted({s for s in standards if standards.count(s) > 1})
     if duplicates:
         raise MetrologyInputError(
-            "points.standard", duplicates[0], "each check point once", "每个检定点只能出现一次"
+            "points.standard",
+            duplicates[0],
+            "each check point once",
+            Message("lab.allowed_point_once"),
         )
     main_side = [s for s in standards if (s <= 0 if spec.kind is GaugeKind.VACUUM else s >= 0)]
     if len(main_side) < rule.min_points:
@@ -184,14 +196,17 @@ def validate_points(
             len(main_side),
             f"at least {rule.min_points} check points over the range, including zero and "
             f"{spec.measuring_limit} {spec.unit} ({rule.regulation})",
-            f"检定点不少于 {rule.min_points} 个，应包括零点和 {spec.measuring_limit} {spec.unit}",
+            Message(
+                "lab.allowed_min_check_points",
+                {"count": rule.min_points, "limit": spec.measuring_limit, "unit": spec.unit},
+            ),
         )
     if Decimal(0) not in standards:
         raise MetrologyInputError(
             "points.standard",
             sorted(standards),
             f"a check point at zero (0 {spec.unit})",
-            f"应包含零点（0 {spec.unit}）检定点",
+            Message("lab.allowed_zero_point", {"unit": spec.unit}),
         )
     if spec.kind is GaugeKind.VACUUM:
         deepest = spec.range_min * rule.top_zone_from
@@ -201,14 +216,14 @@ def validate_points(
                 sorted(standards),
                 f"a check point at the measuring limit, at least as deep as {deepest} {spec.unit} "
                 "(90 % of the vacuum limit: full vacuum cannot be reached)",
-                f"应包含测量上限检定点（不浅于 {deepest} {spec.unit}，即真空测量上限的 90%）",
+                Message("lab.allowed_vacuum_limit_point", {"deepest": deepest, "unit": spec.unit}),
             )
     elif spec.measuring_limit not in standards:
         raise MetrologyInputError(
             "points.standard",
             sorted(standards),
             f"a check point at the measuring limit ({spec.measuring_limit} {spec.unit})",
-            f"应包含测量上限（{spec.measuring_limit} {spec.unit}）检定点",
+            Message("lab.allowed_limit_point", {"limit": spec.measuring_limit, "unit": spec.unit}),
         )
 
 
@@ -225,13 +240,16 @@ def points_from_rows(rows: Sequence[Mapping[str, object]]) -> tuple[PointReading
                 f"points[{index}].{unknown[0]}",
                 row[unknown[0]],
                 "only the fields " + ", ".join(READING_FIELDS),
-                "只允许字段 " + "、".join(READING_FIELDS),
+                Message("lab.allowed_reading_fields", {"fields": "、".join(READING_FIELDS)}),
             )
         values = []
         for name in READING_FIELDS:
             if name not in row or row[name] is None:
                 raise MetrologyInputError(
-                    f"points[{index}].{name}", None, "a reading for this point", "该检定点缺少读数"
+                    f"points[{index}].{name}",
+                    None,
+                    "a reading for this point",
+                    Message("lab.allowed_reading_present"),
                 )
             values.append(parse_decimal(row[name], f"points[{index}].{name}"))
         points.append(PointReadings(*values))

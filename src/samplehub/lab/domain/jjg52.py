@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.errors import MetrologyInputError
 from samplehub.lab.domain.gauge import (
     JJG52_2013,
@@ -178,7 +179,7 @@ def evaluate(
             "zero_deviations",
             list(zero_deviations),
             "at least one zero reading (before and after the check)",
-            "至少一个零位读数（检定前后）",
+            Message("lab.allowed_zero_reading"),
         )
     limits = rule.limits(spec.accuracy_class)
     zero_mpe = spec.span * limits.main_pct / HUNDRED
@@ -191,7 +192,7 @@ def evaluate(
                 f"zero_deviations[{index}]",
                 zero_deviations[index],
                 "zero or negative: a pointer on its stop pin can only fall short of zero",
-                "应为零或负值：带止销的指针只能低于零位（缩格）",
+                Message("lab.allowed_stop_pin_zero"),
             )
         if abs(deviation) > zero_mpe:
             failures.append(Failure(Item.ZERO, None, deviation, zero_mpe, spec.unit))

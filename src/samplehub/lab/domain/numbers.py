@@ -9,10 +9,15 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_EVEN, ROUND_UP, Decimal, InvalidOperation
 
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.errors import MetrologyInputError
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _not_a_number(field: str, text: object) -> MetrologyInputError:
+    return MetrologyInputError(field, text, "a number such as 1.6", Message("lab.allowed_number"))
 
 
 def parse_decimal(text: object, field: str) -> Decimal:
@@ -20,7 +25,7 @@ def parse_decimal(text: object, field: str) -> Decimal:
     if isinstance(text, Decimal):
         value = text
     elif isinstance(text, bool) or text is None:
-        raise MetrologyInputError(field, text, "a number such as 1.6", "应为数字，例如 1.6")
+        raise _not_a_number(field, text)
     elif isinstance(text, int):
         value = Decimal(text)
     elif isinstance(text, float):
@@ -32,18 +37,18 @@ def parse_decimal(text: object, field: str) -> Decimal:
                 field,
                 text,
                 f"a decimal point, not a decimal comma (write {stripped.replace(',', '.')})",
-                f"应使用小数点而非逗号（写作 {stripped.replace(',', '.')}）",
+                Message("lab.allowed_decimal_point", {"written": stripped.replace(",", ".")}),
             )
         if not _NUMBER.match(stripped):
-            raise MetrologyInputError(field, text, "a number such as 1.6", "应为数字，例如 1.6")
+            raise _not_a_number(field, text)
         try:
             value = Decimal(stripped)
         except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
-            raise MetrologyInputError(field, text, "a number such as 1.6") from exc
+            raise _not_a_number(field, text) from exc
     else:
-        raise MetrologyInputError(field, text, "a number such as 1.6", "应为数字，例如 1.6")
+        raise _not_a_number(field, text)
     if not value.is_finite():
-        raise MetrologyInputError(field, text, "a finite number", "应为有限数值")
+        raise MetrologyInputError(field, text, "a finite number", Message("lab.allowed_finite"))
     return value
 
 
@@ -63,7 +68,9 @@ def mpe_quantum(mpe: Decimal) -> Decimal:
     """
     magnitude = abs(mpe)
     if magnitude == 0:
-        raise MetrologyInputError("mpe", mpe, "a non-zero maximum permissible error")
+        raise MetrologyInputError(
+            "mpe", mpe, "a non-zero maximum permissible error", Message("lab.allowed_nonzero_mpe")
+        )
     return Decimal(1).scaleb(magnitude.adjusted() - 2)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.calibration import CalibrationRule
 from samplehub.lab.domain.errors import MetrologyInputError
 from samplehub.lab.domain.jjg52 import ElasticGaugeRule
@@ -42,16 +43,32 @@ class InstrumentTypeRule:
                 f"{self.code}.interval_months",
                 self.interval_months,
                 "a whole number of months, at least 1",
-                "检定/校准周期应为至少 1 个月",
+                Message("lab.allowed_interval_at_least_one"),
             )
         if self.method is Method.ELASTIC_GAUGE and self.gauge is None:
             raise MetrologyInputError(
-                f"{self.code}.gauge", None, "accuracy classes for an elastic_gauge type"
+                f"{self.code}.gauge",
+                None,
+                "accuracy classes for an elastic_gauge type",
+                Message("lab.allowed_gauge_classes"),
             )
         if self.method is Method.CALIBRATION and self.calibration is None:
             raise MetrologyInputError(
-                f"{self.code}.calibration", None, "quantity and unit for a calibration type"
+                f"{self.code}.calibration",
+                None,
+                "quantity and unit for a calibration type",
+                Message("lab.allowed_calibration_rule"),
             )
+
+
+def not_a_gauge_type(code: str) -> MetrologyInputError:
+    """Gauge readings were given for a type that is not verified as an elastic gauge."""
+    return MetrologyInputError(
+        "instrument_type",
+        code,
+        "an elastic_gauge type for gauge readings",
+        Message("lab.allowed_gauge_type"),
+    )
 
 
 class RuleBook:
@@ -62,7 +79,10 @@ class RuleBook:
         for rule in rules:
             if rule.code in self._rules:
                 raise MetrologyInputError(
-                    "code", rule.code, "each instrument type code once", "仪器类型代码不能重复"
+                    "code",
+                    rule.code,
+                    "each instrument type code once",
+                    Message("lab.allowed_type_code_once"),
                 )
             self._rules[rule.code] = rule
 
@@ -75,6 +95,9 @@ class RuleBook:
         if code not in self._rules:
             known = ", ".join(sorted(self._rules)) or "(none loaded)"
             raise MetrologyInputError(
-                "instrument_type", code, f"one of {known}", f"应为 {known} 之一"
+                "instrument_type",
+                code,
+                f"one of {known}",
+                Message("lab.allowed_one_of", {"values": known}),
             )
         return self._rules[code]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from samplehub.core.domain.messages import Message
 from samplehub.core.service.ports import CertificateValidity
 from samplehub.lab.domain.certificate import (
     Certificate,
@@ -21,9 +22,9 @@ from samplehub.lab.domain.certificate import (
     ReferenceStandard,
     VerificationRecord,
 )
-from samplehub.lab.domain.errors import CertificateNotFoundError, MetrologyInputError, WorkflowError
+from samplehub.lab.domain.errors import CertificateNotFoundError, WorkflowError
 from samplehub.lab.domain.jjg52 import GaugeSpec, GaugeVerificationResult, PointReadings, evaluate
-from samplehub.lab.domain.rules import Method, RuleBook
+from samplehub.lab.domain.rules import Method, RuleBook, not_a_gauge_type
 from samplehub.lab.service.ports import (
     CertificateReader,
     CertificateRenderer,
@@ -90,9 +91,7 @@ def evaluate_gauge(
     """Preview a gauge verification under the instrument type's rule, without saving anything."""
     rule = rules.get(type_code)
     if rule.method is not Method.ELASTIC_GAUGE or rule.gauge is None:
-        raise MetrologyInputError(
-            "instrument_type", type_code, "an elastic_gauge type for gauge readings"
-        )
+        raise not_a_gauge_type(type_code)
     return evaluate(spec, points, zero_deviations, rule.gauge)
 
 
@@ -109,7 +108,10 @@ def certificate_pdf(deps: LabDeps, number: str) -> bytes:
     certificate = get(deps, number)
     data = deps.documents.get(pdf_name(number)) if certificate.pdf_sha256 else None
     if data is None:
-        raise WorkflowError(f"certificate {number} has not been issued", f"证书 {number} 尚未签发")
+        raise WorkflowError(
+            f"certificate {number} has not been issued",
+            Message("lab.error_not_issued", {"number": number}),
+        )
     return data
 
 
@@ -126,7 +128,7 @@ def dcc_document(certificates: CertificateReader, writer: DccWriter, number: str
     if not certificate.is_frozen:
         raise WorkflowError(
             f"certificate {number} is not approved; only approved certificates are exported",
-            f"证书 {number} 尚未批准，不能导出",
+            Message("lab.error_export_unapproved", {"number": number}),
         )
     return writer.write(certificate)
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from samplehub.core.domain.lab_events import CertificateStep
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.calibration import (
     CalibrationReading,
     CalibrationSheet,
@@ -27,6 +28,7 @@ from samplehub.lab.domain.certificate import (
 from samplehub.lab.domain.dates import valid_until
 from samplehub.lab.domain.errors import CertificateNotFoundError, MetrologyInputError
 from samplehub.lab.domain.jjg52 import GaugeSpec, GaugeVerificationResult, PointReadings
+from samplehub.lab.domain.rules import not_a_gauge_type
 from samplehub.lab.service.certificates import LabDeps, WorkHeader, evaluate_gauge, pdf_name
 from samplehub.lab.service.certificates import verify_url as _verify_url
 from samplehub.lab.service.ports import LabUnitOfWork
@@ -64,11 +66,7 @@ def import_gauge_readings(
     """Read a CSV/Excel sheet of readings and record them; a bad sheet saves nothing."""
     rule = deps.rules.get(header.instrument.type_code)
     if rule.gauge is None:
-        raise MetrologyInputError(
-            "instrument_type",
-            header.instrument.type_code,
-            "an elastic_gauge type for gauge readings",
-        )
+        raise not_a_gauge_type(header.instrument.type_code)
     points = deps.sheets.read_gauge(sheet_name, sheet, spec, rule.gauge)
     return record_gauge_readings(
         uow, deps, header, spec, points, zero_deviations, by, now, f"imported from {sheet_name}"
@@ -89,7 +87,10 @@ def record_calibration_readings(
     rule = deps.rules.get(header.instrument.type_code)
     if rule.calibration is None:
         raise MetrologyInputError(
-            "instrument_type", header.instrument.type_code, "a calibration type for a results sheet"
+            "instrument_type",
+            header.instrument.type_code,
+            "a calibration type for a results sheet",
+            Message("lab.allowed_calibration_type"),
         )
     sheet: CalibrationSheet = evaluate_calibration(rule.calibration, readings, span)
     return _enter(uow, deps, _content(deps, header, sheet, None), by, now, detail)
@@ -247,7 +248,7 @@ def _interval(deps: LabDeps, header: WorkHeader) -> int:
             "interval_months",
             header.interval_months,
             f"1 to {maximum} months, the most the instrument type allows",
-            f"应为 1～{maximum} 个月（该类仪器的最长周期）",
+            Message("lab.allowed_interval", {"maximum": maximum}),
         )
     return header.interval_months
 

@@ -15,8 +15,19 @@ from datetime import datetime
 from samplehub.core.domain.errors import GuardFailed, InvalidValue
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import Message
 from samplehub.pickup.domain.capacity import CompartmentSize, Demand, PickupPolicy, PickupWindow
 from samplehub.pickup.domain.codes import CodeState, PickupCode, WrongCodePolicy
+
+
+def _require_future(window: PickupWindow, at: datetime) -> None:
+    if window.start <= at:
+        raise InvalidValue(
+            "window.start",
+            window.start.isoformat(),
+            f"after {at.isoformat()}",
+            Message("pickup.allowed_future_window"),
+        )
 
 
 @dataclass(frozen=True)
@@ -122,9 +133,10 @@ class Booking:
         at: datetime,
     ) -> Booking:
         if not samples:
-            raise InvalidValue("samples", [], "at least one sample of the order")
-        if window.start <= at:
-            raise InvalidValue("window.start", window.start.isoformat(), f"after {at.isoformat()}")
+            raise InvalidValue(
+                "samples", [], "at least one sample of the order", Message("pickup.allowed_samples")
+            )
+        _require_future(window, at)
         booking = cls(id, order_number, customer_id, dict(samples), window)
         booking.events.append(
             PickupBooked(
@@ -149,7 +161,11 @@ class Booking:
 
     def _require_live(self, action: str) -> None:
         if not self.live:
-            raise GuardFailed(f"booking {self.id}", action, f"the booking is {self.status.value}")
+            refused = GuardFailed(
+                f"booking {self.id}", action, f"the booking is {self.status.value}"
+            )
+            refused.text = Message("pickup.error_booking_ended", {"booking": self.id})
+            raise refused
 
     def cancel(self, reason: str, actor: str, at: datetime) -> list[str]:
         """Cancel; returns the samples already staged, which must go back to storage."""
@@ -162,8 +178,7 @@ class Booking:
     def move(self, window: PickupWindow, actor: str, at: datetime) -> None:
         """Another window; the old code dies and a new one must be issued."""
         self._require_live("move")
-        if window.start <= at:
-            raise InvalidValue("window.start", window.start.isoformat(), f"after {at.isoformat()}")
+        _require_future(window, at)
         self.window = window
         self._revoke("booking moved", actor, at)
         self.events.append(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from samplehub.core.domain.errors import InvalidValue
+from samplehub.core.domain.messages import Message
 
 CHINA = timezone(timedelta(hours=8), "CST")
 
@@ -156,6 +157,13 @@ class WindowOffer:
     at_counter: int  # samples that would wait on the staff counter rather than in a locker
 
 
+def not_offered(start: str) -> InvalidValue:
+    """A window was asked for that is not (or no longer) among those offered."""
+    return InvalidValue(
+        "window", start, "one of the offered windows", Message("pickup.allowed_offered_window")
+    )
+
+
 def _space(
     policy: PickupPolicy,
     compartments: Sequence[Compartment],
@@ -221,7 +229,9 @@ def offer_windows(
     moved).
     """
     if not sizes:
-        raise InvalidValue("samples", [], "at least one sample to collect")
+        raise InvalidValue(
+            "samples", [], "at least one sample to collect", Message("pickup.allowed_samples")
+        )
     if candidates is None:
         candidates = windows_between(policy, now, now + policy.horizon)
     per = timedelta(seconds=policy.staging_seconds_per_sample)

@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 
 from samplehub.core.domain.errors import Conflict, Forbidden, InvalidValue
 from samplehub.core.domain.locations import Location
+from samplehub.core.domain.messages import Message
 from samplehub.core.service.commands import Command
 from samplehub.core.service.handlers import Context, Handler
 from samplehub.pickup.domain.booking import Booking
-from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow
+from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow, not_offered
 from samplehub.pickup.domain.codes import CodeState, new_code
 from samplehub.pickup.service import commands as pc
 from samplehub.pickup.service import lifecycle
@@ -74,7 +75,12 @@ def book(cmd: pc.BookPickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDe
         live = uow.bookings.live()
         taken = {s for b in live for s in b.sizes} & set(cmd.samples)
         if taken:
-            raise InvalidValue("samples", sorted(taken), "samples not in another live booking")
+            raise InvalidValue(
+                "samples",
+                sorted(taken),
+                "samples not in another live booking",
+                Message("pickup.allowed_not_booked"),
+            )
         _check_offered(deps, live, now, list(cmd.samples.values()), cmd.window)
         booking = Booking.create(
             deps.new_id(), cmd.order_number, cmd.customer_id, cmd.samples, cmd.window,
@@ -273,7 +279,7 @@ def _check_offered(
     moving: str | None = None,
 ) -> None:
     if all(o.window != window for o in offer_for(deps, live, now, sizes, moving)):
-        raise InvalidValue("window", window.start.isoformat(), "one of the offered windows")
+        raise not_offered(window.start.isoformat())
 
 
 def _with(

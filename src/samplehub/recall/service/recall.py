@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from samplehub.core.domain.errors import InvalidValue, NotFound
+from samplehub.core.domain.messages import Message
 from samplehub.core.service import commands as c
 from samplehub.core.service.notifications import Channel, Notice, NoticeSender, NotificationFailed
 from samplehub.recall.domain.recall import due_date, reminder_due
@@ -76,7 +77,12 @@ def preregister(
 ) -> str:
     """One online order for the chosen due instruments of the actor's company; its number."""
     if not certificates:
-        raise InvalidValue("certificates", [], "at least one instrument coming due")
+        raise InvalidValue(
+            "certificates",
+            [],
+            "at least one instrument coming due",
+            Message("recall.allowed_certificates"),
+        )
     customer_id = actor.customer_id
     mine = {item.certificate: item for item in due_instruments(uow_factory, customer_id)}
     items = []

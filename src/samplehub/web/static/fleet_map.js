@@ -1,25 +1,13 @@
 // The live fleet map: SVG drawn from /api/fleet/snapshot, moved by /api/fleet/events (SSE).
 // A file of its own, as the app's Content-Security-Policy allows no inline script.
 "use strict";
-const LANG = document.documentElement.lang;
-const T = {
-  "zh-CN": {title: "样品机器人车队 · 实时地图", selected: "详情", hint: "点击机器人或货架查看",
-    inflight: "执行中的任务", alerts: "告警", robots: "机器人", done: "已完成", lang: "English",
-    battery: "电量", load: "载物", none: "无", history: "记录", slot: "库位", holds: "存放",
-    purpose: "状态", route: "路线", empty: "空"},
-  "en": {title: "Sample robot fleet · live map", selected: "Details",
-    hint: "Click a robot or a rack", inflight: "Tasks in flight", alerts: "Alerts",
-    robots: "robots", done: "completed", lang: "中文", battery: "Battery", load: "Load",
-    none: "none", history: "History", slot: "Slot", holds: "Holds", purpose: "Status",
-    route: "Route", empty: "empty"},
-}[LANG];
+// The words it writes come from the catalogue, in the page's language, as a JSON block the
+// page renders (#fleet-texts); the script itself holds no language.
+const T = JSON.parse(document.getElementById("fleet-texts").textContent);
 const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;",
   ">": "&gt;", '"': "&quot;"}[c]));
-document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = T[el.dataset.i18n]; });
-$("lang").textContent = T.lang;
-$("lang").href = "?lang=" + (LANG === "en" ? "zh-CN" : "en");
 let nodes = {};
 
 function el(tag, attrs, parent) {

@@ -96,3 +96,22 @@ def test_map_page_is_self_contained_and_localised() -> None:
     for text in (page, script.text):
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
     assert '<html lang="en">' in http.get("/fleet/map?lang=en").text
+
+
+def _texts(page: str) -> dict[str, str]:
+    found = re.search(r'<script type="application/json" id="fleet-texts">(.*?)</script>', page)
+    assert found, "the page hands the script no texts"
+    texts: dict[str, str] = json.loads(found.group(1))
+    return texts
+
+
+def test_the_script_gets_its_words_from_the_page_in_the_visitors_language() -> None:
+    http, _ = client()
+    zh, en = http.get("/fleet/map").text, http.get("/fleet/map?lang=en").text
+    assert (_texts(zh)["battery"], _texts(en)["battery"]) == ("电量", "Battery")
+    assert "<h1>样品机器人车队 · 实时地图</h1>" in zh
+    assert '<a id="lang" href="?lang=en">English</a>' in zh
+    assert "<h1>Sample robot fleet · live map</h1>" in en
+    script = http.get("/fleet/map.js").text
+    assert "zh-CN" not in script
+    assert not re.search(r"[\u4e00-\u9fff]", script), "the script holds no language table"

@@ -23,6 +23,8 @@ from samplehub.lab.domain.numbers import (
     significant_round_up,
 )
 from samplehub.lab.domain.rules import InstrumentTypeRule, Method, RuleBook
+from samplehub.web.error_text import error_text
+from samplehub.web.i18n import Translator
 
 RULE = CalibrationRule("temperature", "°C", Tolerance(ToleranceBasis.ABSOLUTE, Decimal("0.5")), 2)
 
@@ -102,7 +104,7 @@ def test_parse_decimal_names_a_decimal_comma() -> None:
         parse_decimal("1,6", "points[2].up_after_tap")
     assert info.value.field == "points[2].up_after_tap"
     assert "write 1.6" in str(info.value)
-    assert "小数点" in info.value.zh()
+    assert "小数点" in error_text(Translator("zh-CN"), info.value)
 
 
 @pytest.mark.parametrize("text", ["", "abc", "1.6 MPa", None, True, "nan", "Infinity", [1]])

@@ -21,6 +21,8 @@ from samplehub.lab.domain.errors import (
     MetrologyInputError,
     WorkflowError,
 )
+from samplehub.web.error_text import error_text
+from samplehub.web.i18n import Translator
 
 AT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 ENTERER = Actor("u1", "张三", frozenset({"lab"}))
@@ -61,7 +63,7 @@ def test_kind_follows_the_results() -> None:
 def test_author_cannot_review_own_results() -> None:
     with pytest.raises(WorkflowError, match="four eyes") as info:
         draft().review(ENTERER, AT)
-    assert "四眼原则" in info.value.zh()
+    assert "四眼原则" in error_text(Translator("zh-CN"), info.value)
 
 
 def test_approver_must_hold_the_approver_role() -> None:

@@ -17,6 +17,8 @@ from samplehub.lab.domain.jjg52 import (
     point_mpe,
     points_from_rows,
 )
+from samplehub.web.error_text import error_text
+from samplehub.web.i18n import Translator
 
 # 0-1.6 MPa, class 1.6: span 1.6; MPE 1.6 x 1.6 % = 0.0256 MPa below 1.44 MPa (90 %),
 # 1.6 x 2.5 % = 0.04 MPa from 1.44 MPa up; tap limit 0.0128 MPa; rounding interval 0.0001 MPa.
@@ -216,7 +218,7 @@ def test_fewer_than_five_points_is_refused_naming_the_field() -> None:
     assert info.value.field == "points"
     assert info.value.value == 4
     assert "at least 5" in str(info.value)
-    assert "不少于 5" in info.value.zh()
+    assert "不少于 5" in error_text(Translator("zh-CN"), info.value)
 
 
 @pytest.mark.parametrize(("missing", "label"), [("0", "zero"), ("1.6", "measuring limit")])

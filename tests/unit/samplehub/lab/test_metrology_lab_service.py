@@ -15,6 +15,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
+from samplehub.core.domain.messages import Message
 from samplehub.core.service.commands import SYSTEM
 from samplehub.lab.adapters.certificates.memory import InMemoryDocumentStore
 from samplehub.lab.domain import demo
@@ -37,6 +38,8 @@ from samplehub.lab.domain.jjg52 import JJG52_2013, ElasticGaugeRule, GaugeSpec, 
 from samplehub.lab.domain.rules import InstrumentTypeRule, Method, RuleBook
 from samplehub.lab.service import certificates as lab
 from samplehub.lab.service import commands as lc
+from samplehub.web.error_text import error_text
+from samplehub.web.i18n import Translator
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 ENTERER = Actor("u1", "张三", frozenset({"lab"}))
@@ -92,7 +95,9 @@ class FakeSheets:
         self, name: str, data: bytes, spec: GaugeSpec, rule: ElasticGaugeRule
     ) -> tuple[PointReadings, ...]:
         if name != "good.csv":
-            raise MetrologyInputError("C3", data.decode(), "a number such as 1.6")
+            raise MetrologyInputError(
+                "C3", data.decode(), "a number such as 1.6", Message("lab.allowed_number")
+            )
         return demo.PASSING_POINTS
 
     def read_calibration(self, name: str, data: bytes) -> list[demo.CalibrationReading]:
@@ -347,7 +352,7 @@ def test_rework_revision_then_approval(deps: World) -> None:
 def test_unknown_number(deps: World) -> None:
     with pytest.raises(CertificateNotFoundError, match="ZS2026-999999") as info:
         lab.verify(deps, "ZS2026-999999")
-    assert "未找到" in info.value.zh()
+    assert "未找到" in error_text(Translator("zh-CN"), info.value)
 
 
 def test_gauge_preview_uses_the_rule(deps: World) -> None:

@@ -191,7 +191,7 @@ def test_an_illegal_transition_form_shows_the_reason(
         data={"transition": "collect", "location": "customer:x", "csrf": token},
     )
     assert answer.status_code == 409
-    assert "allowed now: hold, receive, reject" in answer.text
+    assert "现在可以：挂起、收样、拒收" in answer.text  # hold, receive, reject
 
 
 def test_logout_needs_csrf_and_ends_the_session(browser_login: Login, csrf_of: Csrf) -> None:
@@ -246,7 +246,7 @@ def test_an_order_without_items_is_refused_with_the_reason(
         "/orders/new", data={"csrf": csrf_of(form.text), "service": "verification"}
     )
     assert answer.status_code == 422
-    assert "at least one item" in answer.text
+    assert "至少填写一台仪器" in answer.text
     bad_quantity = client.post(
         "/orders/new",
         data={"csrf": csrf_of(form.text), "service": "verification", "type_0": "x",

@@ -8,7 +8,7 @@ from typing import Any
 from samplehub.core.adapters.memory import MemoryRepository
 from samplehub.core.service.ports import CertificateValidity
 from samplehub.lab.domain.certificate import Certificate, Status
-from samplehub.lab.domain.errors import WorkflowError
+from samplehub.lab.domain.errors import content_fixed
 from samplehub.lab.service.certificates import validity_of
 
 TABLE = "certificates"
@@ -30,10 +30,7 @@ class MemoryCertificates(MemoryRepository):
     def save(self, certificate: Certificate) -> None:
         stored = self._items.get(certificate.number)
         if stored is not None and stored.status in FROZEN and stored.content != certificate.content:
-            raise WorkflowError(
-                f"certificate {certificate.number} is {stored.status.value}: its content is fixed",
-                f"证书 {certificate.number} 已批准，内容不可更改",
-            )
+            raise content_fixed(certificate.number, stored.status.value)
         self._items[certificate.number] = copy.deepcopy(certificate)
 
     def next_sequence(self, year: int) -> int:

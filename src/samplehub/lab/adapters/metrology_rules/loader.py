@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.calibration import CalibrationRule, Tolerance, ToleranceBasis
 from samplehub.lab.domain.errors import MetrologyInputError
 from samplehub.lab.domain.jjg52 import ClassLimits, ElasticGaugeRule
@@ -27,10 +28,18 @@ def load_rule_book(path: Path = DEFAULT_RULES) -> RuleBook:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise MetrologyInputError(
-            "rules_file", str(path), f"a readable file ({exc.strerror})"
+            "rules_file",
+            str(path),
+            f"a readable file ({exc.strerror})",
+            Message("lab.allowed_readable_file", {"problem": exc.strerror}),
         ) from exc
     except yaml.YAMLError as exc:
-        raise MetrologyInputError("rules_file", str(path), f"valid YAML ({exc})") from exc
+        raise MetrologyInputError(
+            "rules_file",
+            str(path),
+            f"valid YAML ({exc})",
+            Message("lab.allowed_valid_yaml", {"problem": str(exc)}),
+        ) from exc
     return parse_rule_book(data)
 
 
@@ -38,7 +47,9 @@ def parse_rule_book(data: object) -> RuleBook:
     """Build the rule book from already-parsed YAML."""
     root = _mapping(data, "rules")
     if root.get("version") != 1:
-        raise MetrologyInputError("version", root.get("version"), "1")
+        raise MetrologyInputError(
+            "version", root.get("version"), "1", Message("lab.allowed_version")
+        )
     types = _mapping(root.get("instrument_types"), "instrument_types")
     return RuleBook(_type(str(code), body) for code, body in types.items())
 
@@ -52,10 +63,20 @@ def _type(code: str, body: object) -> InstrumentTypeRule:
         method = Method(method_text)
     except ValueError as exc:
         allowed = ", ".join(m.value for m in Method)
-        raise MetrologyInputError(f"{where}.method", method_text, f"one of {allowed}") from exc
+        raise MetrologyInputError(
+            f"{where}.method",
+            method_text,
+            f"one of {allowed}",
+            Message("lab.allowed_one_of", {"values": allowed}),
+        ) from exc
     interval = entry.get("interval_months")
     if not isinstance(interval, int) or isinstance(interval, bool):
-        raise MetrologyInputError(f"{where}.interval_months", interval, "a whole number of months")
+        raise MetrologyInputError(
+            f"{where}.interval_months",
+            interval,
+            "a whole number of months",
+            Message("lab.allowed_whole_months"),
+        )
     return InstrumentTypeRule(
         code=code,
         name_zh=_text(entry, "name_zh", where),
@@ -105,7 +126,10 @@ def _calibration(body: object, where: str) -> CalibrationRule:
         except ValueError as exc:
             allowed = ", ".join(b.value for b in ToleranceBasis)
             raise MetrologyInputError(
-                f"{where}.tolerance.basis", tol.get("basis"), f"one of {allowed}"
+                f"{where}.tolerance.basis",
+                tol.get("basis"),
+                f"one of {allowed}",
+                Message("lab.allowed_one_of", {"values": allowed}),
             ) from exc
         tolerance = Tolerance(basis, parse_decimal(tol.get("value"), f"{where}.tolerance.value"))
     return CalibrationRule(
@@ -118,26 +142,36 @@ def _calibration(body: object, where: str) -> CalibrationRule:
 
 def _mapping(value: object, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise MetrologyInputError(where, value, "a mapping of keys to values")
+        raise MetrologyInputError(
+            where, value, "a mapping of keys to values", Message("lab.allowed_mapping")
+        )
     return value
 
 
 def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise MetrologyInputError(f"{where}.{key}", value, "a non-empty text")
+        raise MetrologyInputError(
+            f"{where}.{key}", value, "a non-empty text", Message("lab.allowed_text")
+        )
     return value.strip()
 
 
 def _count(value: object, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise MetrologyInputError(where, value, "a whole number, at least 1")
+        raise MetrologyInputError(
+            where, value, "a whole number, at least 1", Message("lab.allowed_count")
+        )
     return value
 
 
 def _known_keys(entry: Mapping[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(map(str, entry)) - allowed)
     if unknown:
+        keys = ", ".join(sorted(allowed))
         raise MetrologyInputError(
-            f"{where}.{unknown[0]}", unknown[0], f"one of the keys {', '.join(sorted(allowed))}"
+            f"{where}.{unknown[0]}",
+            unknown[0],
+            f"one of the keys {keys}",
+            Message("lab.allowed_keys", {"keys": keys}),
         )

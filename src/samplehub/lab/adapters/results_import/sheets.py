@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.calibration import CalibrationReading
 from samplehub.lab.domain.errors import MetrologyError, MetrologyInputError
 from samplehub.lab.domain.jjg52 import (
@@ -63,10 +64,9 @@ class SheetImportError(MetrologyError):
         shown = "; ".join(str(p) for p in self.problems[:10])
         more = f" (+{len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
         super().__init__(f"{source}: {shown}{more}")
-
-    def zh(self) -> str:
-        return f"{self.source} 有 {len(self.problems)} 处错误：" + "；".join(
-            str(p) for p in self.problems[:10]
+        listed = "；".join(str(p) for p in self.problems[:10])
+        self.text = Message(
+            "lab.sheet_errors", {"source": source, "count": len(self.problems), "problems": listed}
         )
 
 
