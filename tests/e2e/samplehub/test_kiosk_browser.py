@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from samplehub.app import bootstrap
-from samplehub.app.config import KioskSettings, Settings
+from samplehub.app.config import FolderCamera, KioskSettings, Settings, ZplPrinter
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring
@@ -83,11 +83,8 @@ def kiosk(
     settings = demo_settings(folder).model_copy(
         update={
             "kiosk": KioskSettings(
-                printer="zpl",
-                printer_host="127.0.0.1",
-                printer_port=printer.port,
-                camera="folder",
-                camera_source=str(camera),
+                printer=ZplPrinter(host="127.0.0.1", port=printer.port),
+                camera=FolderCamera(source=camera),
             )
         }
     )
