@@ -286,23 +286,15 @@ class KioskDesk:
 
     def confirm(self, actor: Actor, session_id: str, fields: dict[str, Any]) -> ReceiptLine:
         """Receive the instrument as confirmed: one transaction, then label and tag."""
-        session = self._active(actor, session_id)
-        instrument = clean_fields(fields)
-        handed: HandedIn = self._handle(
-            ci.ReceiveAtKiosk(
-                actor,
-                session.order_number,
-                session.walk_in,
-                session.service,
-                instrument,
-                self.options.location,
-                epc_company_prefix=self.options.epc_company_prefix,
-                epc_filter=self.options.epc_filter,
-                destination=self.options.destination,
-            )
+        session, sample = self._hand_in(
+            actor,
+            session_id,
+            fields,
+            ci.ReceiveAtKiosk,
+            epc_company_prefix=self.options.epc_company_prefix,
+            epc_filter=self.options.epc_filter,
+            destination=self.options.destination,
         )
-        self._took(session, handed)
-        sample = handed.sample
         line = ReceiptLine(
             sample.number,
             sample.instrument.to_dict(),
@@ -312,31 +304,42 @@ class KioskDesk:
             transport_requested=True,
         )
         self._devices(actor, session.customer_name, sample, line)
-        session.lines.append(line)
-        session.proposal = None
-        return line
+        return self._add_line(session, line)
 
     def refuse(
         self, actor: Actor, session_id: str, fields: dict[str, Any], reason: str
     ) -> ReceiptLine:
         """Refuse the instrument (e.g. damaged): registered and rejected with the reason."""
+        session, sample = self._hand_in(actor, session_id, fields, ci.RefuseAtKiosk, reason=reason)
+        line = ReceiptLine(sample.number, sample.instrument.to_dict(), "refused", reason.strip())
+        return self._add_line(session, line)
+
+    def _hand_in(
+        self,
+        actor: Actor,
+        session_id: str,
+        fields: dict[str, Any],
+        command: type[ci.KioskHandIn],
+        **options: Any,
+    ) -> tuple[KioskSession, Sample]:
+        """Send the session's hand-in ``command`` for the instrument ``fields`` describe."""
         session = self._active(actor, session_id)
-        instrument = clean_fields(fields)
         handed: HandedIn = self._handle(
-            ci.RefuseAtKiosk(
+            command(
                 actor,
                 session.order_number,
                 session.walk_in,
                 session.service,
-                instrument,
+                clean_fields(fields),
                 self.options.location,
-                reason=reason,
+                **options,
             )
         )
         self._took(session, handed)
-        line = ReceiptLine(
-            handed.sample.number, handed.sample.instrument.to_dict(), "refused", reason.strip()
-        )
+        return session, handed.sample
+
+    @staticmethod
+    def _add_line(session: KioskSession, line: ReceiptLine) -> ReceiptLine:
         session.lines.append(line)
         session.proposal = None
         return line
