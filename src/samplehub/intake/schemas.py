@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from samplehub.intake.service.kiosk import KioskDesk
-from samplehub.intake.service.queries import TransportRequest
 from samplehub.intake.service.session import KioskSession, Proposal, ReceiptLine
 from samplehub.web.api.schemas import Strict
 
@@ -145,23 +144,6 @@ class SessionOut(BaseModel):
             tracking_url=desk.order_url(s.order_number) if s.order_number else None,
             idle_timeout_s=desk.options.idle_timeout_s,
         )
-
-
-class TransportRequestOut(BaseModel):
-    sample_number: str
-    order_number: str
-    customer_id: str
-    instrument: str
-    epc_hex: str | None
-    origin: str
-    destination: str
-    requested_at: str
-    label: str
-    rfid: str
-
-    @classmethod
-    def of(cls, r: TransportRequest) -> TransportRequestOut:
-        return cls(**r.__dict__)
 
 
 class DeviceRedoOut(BaseModel):

@@ -102,7 +102,16 @@ class KioskDesk:
 
             raise Forbidden(actor.username, "use the intake kiosk")
 
-    def _open(self, session: KioskSession) -> KioskSession:
+    def _open(self, actor: Actor, **details: Any) -> KioskSession:
+        """A new session of the kiosk ``actor`` with ``details`` (its order or walk-in)."""
+        now = self.clock.now()
+        session = KioskSession(
+            id=secrets.token_urlsafe(12),
+            kiosk=actor.username,
+            started_at=now,
+            last_seen=now,
+            **details,
+        )
         with self._lock:
             self._expire()
             self._sessions[session.id] = session
@@ -151,21 +160,15 @@ class KioskDesk:
             code = validate_credit_code(credit_code)
             if code != customer.credit_code:
                 raise other_company(number, code)
-        now = self.clock.now()
         return self._open(
-            KioskSession(
-                id=secrets.token_urlsafe(12),
-                kiosk=actor.username,
-                started_at=now,
-                last_seen=now,
-                service=order.service.value,
-                customer_id=customer.id,
-                customer_name=customer.name,
-                credit_code=customer.credit_code,
-                order_number=order.number,
-                walk_in=None,
-                expected=list(order.items),
-            )
+            actor,
+            service=order.service.value,
+            customer_id=customer.id,
+            customer_name=customer.name,
+            credit_code=customer.credit_code,
+            order_number=order.number,
+            walk_in=None,
+            expected=list(order.items),
         )
 
     def start_walk_in(
@@ -193,21 +196,15 @@ class KioskDesk:
                 Message("intake.allowed_company_name", {"code": code}),
             )
         name = customer.name if customer is not None else (company_name or "").strip()
-        now = self.clock.now()
         return self._open(
-            KioskSession(
-                id=secrets.token_urlsafe(12),
-                kiosk=actor.username,
-                started_at=now,
-                last_seen=now,
-                service=chosen.value,
-                customer_id=customer.id if customer is not None else None,
-                customer_name=name,
-                credit_code=code,
-                order_number=None,
-                walk_in=ci.WalkIn(code, contact.phone, contact.name, name),
-                expected=[],
-            )
+            actor,
+            service=chosen.value,
+            customer_id=customer.id if customer is not None else None,
+            customer_name=name,
+            credit_code=code,
+            order_number=None,
+            walk_in=ci.WalkIn(code, contact.phone, contact.name, name),
+            expected=[],
         )
 
     def abandon(self, actor: Actor, session_id: str) -> None:
