@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -89,20 +90,7 @@ class ReceiptLineOut(BaseModel):
 
     @classmethod
     def of(cls, line: ReceiptLine, desk: KioskDesk) -> ReceiptLineOut:
-        return cls(
-            sample_number=line.sample_number,
-            outcome=line.outcome,
-            instrument=line.instrument,
-            reason=line.reason,
-            epc_hex=line.epc_hex,
-            epc_uri=line.epc_uri,
-            label=line.label,
-            label_message=line.label_message,
-            rfid=line.rfid,
-            rfid_message=line.rfid_message,
-            transport_requested=line.transport_requested,
-            tracking_url=desk.tracking_url(line.sample_number),
-        )
+        return cls(**asdict(line), tracking_url=desk.tracking_url(line.sample_number))
 
 
 class SessionOut(BaseModel):
