@@ -1,4 +1,7 @@
-"""Builds a quiet simulation (no random demand) on the shipped peak-hour site for fleet tests."""
+"""The fleet tests' doubles: a quiet simulation (no random demand) on the shipped peak-hour site,
+its robots simulated behind the same ports as real ones, and a way to run it until something holds.
+Unit and integration tests share them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+from samplehub.fleet.service.ports import FleetLifecycle
 from samplehub.simulation.runner import FleetSimulation
 from samplehub.simulation.scenario import Demand, load_scenario
 
@@ -13,12 +17,19 @@ ROOT = Path(__file__).resolve().parents[4]
 PEAK = ROOT / "scenarios" / "peak-hour.yaml"
 
 
-def quiet_sim(policy: str = "optimal", robots: int = 3, seed: int = 7) -> FleetSimulation:
+def quiet_sim(
+    policy: str = "optimal",
+    robots: int = 3,
+    seed: int = 7,
+    lifecycle: FleetLifecycle | None = None,
+) -> FleetSimulation:
+    """The peak-hour site with ``robots`` robots and no demand; ``lifecycle`` hears each move."""
     scenario = dataclasses.replace(load_scenario(PEAK), demand=Demand(0, 0, 0), robot_count=robots)
-    return FleetSimulation(scenario, policy, seed)
+    return FleetSimulation(scenario, policy, seed, lifecycle=lifecycle)
 
 
 def run_until(sim: FleetSimulation, done: Callable[[], bool], max_s: float = 1800) -> float:
+    """Step the simulation until ``done``; the simulated seconds it took (fails past ``max_s``)."""
     start = sim.clock.elapsed
     while not done():
         assert sim.clock.elapsed - start < max_s, "condition not reached in simulated time"
