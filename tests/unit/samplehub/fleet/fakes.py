@@ -1,6 +1,6 @@
 """The fleet tests' doubles: a quiet simulation (no random demand) on the shipped peak-hour site,
-its robots simulated behind the same ports as real ones, and a way to run it until something holds.
-Unit and integration tests share them.
+its robots simulated behind the same ports as real ones, a way to run it until something holds,
+and a fixed read model for the live map's pages. Unit and integration tests share them.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from samplehub.fleet.service.ports import FleetLifecycle
 from samplehub.simulation.runner import FleetSimulation
@@ -35,3 +36,26 @@ def run_until(sim: FleetSimulation, done: Callable[[], bool], max_s: float = 180
         assert sim.clock.elapsed - start < max_s, "condition not reached in simulated time"
         sim.step()
     return sim.clock.elapsed - start
+
+
+class FakeFleet:
+    """A fixed read model: one robot R01 and one slot A-01-1-01."""
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"robots": [{"serial": "R01"}], "site": {"nodes": []}}
+
+    def positions(self) -> dict[str, Any]:
+        return {"robots": [{"serial": "R01", "x": 1.0, "y": 2.0}]}
+
+    def robot(self, serial: str) -> dict[str, Any]:
+        if serial != "R01":
+            raise LookupError(f"robot {serial} is unknown")
+        return {"serial": serial, "load": None}
+
+    def slot(self, address: str) -> dict[str, Any]:
+        if address != "A-01-1-01":
+            raise LookupError(f"slot {address} is unknown")
+        return {"address": address, "occupant": None}
+
+    def rack(self, node: str) -> list[dict[str, Any]]:
+        return []
