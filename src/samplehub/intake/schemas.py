@@ -61,17 +61,8 @@ class ProposalOut(BaseModel):
 
     @classmethod
     def of(cls, p: Proposal) -> ProposalOut:
-        return cls(
-            photo=p.photo_name,
-            fields=p.fields,
-            confidence=p.confidence,
-            codes=p.codes,
-            lines=p.lines,
-            matched_item=p.item_index,
-            match_score=p.match_score,
-            match_reasons=list(p.match_reasons),
-            elapsed_ms=p.elapsed_ms,
-        )
+        fields = asdict(p)  # the same names but for two the API spells its own way
+        return cls(photo=fields.pop("photo_name"), matched_item=fields.pop("item_index"), **fields)
 
 
 class ReceiptLineOut(BaseModel):
