@@ -93,8 +93,22 @@ class NoCamera(_Section):
     type: Literal["none"] = "none"
 
 
+class SimulatedLockers(_Section):
+    """Simulated cabinets (pymodbus servers on local ports), the demo's lockers."""
+
+    type: Literal["simulated"] = "simulated"
+
+
+class ModbusLockers(_Section):
+    """Real cabinets spoken to over Modbus TCP, laid out by a register map."""
+
+    type: Literal["modbus"] = "modbus"
+    bank: Path = Field(description="YAML register map of the Modbus locker cabinets")
+
+
 Printer = Annotated[PdfPrinter | ZplPrinter | MemoryPrinter, Field(discriminator="type")]
 Camera = Annotated[FolderCamera | OpenCvCamera | NoCamera, Field(discriminator="type")]
+Lockers = Annotated[SimulatedLockers | ModbusLockers, Field(discriminator="type")]
 
 # The flat keys of earlier releases, per device: the old key of each field of its config.
 _FLAT_DEVICE_KEYS = {
@@ -216,12 +230,24 @@ class PickupSettings(_Section):
     default_size: str = Field(
         "M", pattern=r"^[SML]$", description="Compartment size a sample needs (S, M or L)"
     )
-    locker_bank: Path | None = Field(
-        None, description="YAML register map of the Modbus locker cabinets; unset: simulated"
+    lockers: Lockers = Field(
+        default_factory=lambda: SimulatedLockers(),
+        description="Locker cabinets, chosen by their type: simulated or modbus",
     )
     job_seconds: float = Field(
         60, ge=0, description="How often the app stages and expires bookings; 0: never"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_locker_bank(cls, data: object) -> object:
+        """Accept ``locker_bank`` of earlier releases: set, it names Modbus cabinets."""
+        if isinstance(data, dict) and "locker_bank" in data:
+            data = dict(data)
+            bank = data.pop("locker_bank")
+            if bank not in (None, "") and "lockers" not in data:
+                data["lockers"] = {"type": "modbus", "bank": bank}
+        return data
 
 
 class Settings(BaseSettings):

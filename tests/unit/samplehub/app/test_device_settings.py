@@ -1,4 +1,4 @@
-"""Kiosk devices are typed configs chosen by ``type``; the old flat keys still work."""
+"""Devices are typed configs chosen by ``type``; the flat keys of earlier releases still work."""
 
 import os
 from pathlib import Path
@@ -9,10 +9,12 @@ from pydantic import ValidationError
 from samplehub.app.config import (
     FolderCamera,
     MemoryPrinter,
+    ModbusLockers,
     NoCamera,
     OpenCvCamera,
     PdfPrinter,
     Settings,
+    SimulatedLockers,
     ZplPrinter,
 )
 from samplehub.app.wiring.intake import DEMO_CAMERA_FOLDER, kiosk_camera, kiosk_printer
@@ -139,3 +141,30 @@ def test_wiring_builds_the_camera_of_each_type(tmp_path: Path) -> None:
     assert isinstance(chosen, FolderAdapter)
     assert chosen.folder == tmp_path
     assert camera_for(NoCamera()) is None
+
+
+def test_lockers_are_simulated_unless_a_modbus_bank_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().pickup.lockers == SimulatedLockers()
+    nested = settings_from(
+        monkeypatch,
+        SAMPLEHUB_PICKUP__LOCKERS__TYPE="modbus",
+        SAMPLEHUB_PICKUP__LOCKERS__BANK="/etc/samplehub/bank.yaml",
+    )
+    assert nested.pickup.lockers == ModbusLockers(bank=Path("/etc/samplehub/bank.yaml"))
+
+
+def test_flat_locker_bank_of_earlier_releases_means_modbus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    flat = settings_from(monkeypatch, SAMPLEHUB_PICKUP__LOCKER_BANK="/etc/samplehub/bank.yaml")
+    assert flat.pickup.lockers == ModbusLockers(bank=Path("/etc/samplehub/bank.yaml"))
+
+
+def test_modbus_lockers_without_a_bank_is_an_error_naming_the_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        settings_from(monkeypatch, SAMPLEHUB_PICKUP__LOCKERS__TYPE="modbus")
+    assert [e["loc"] for e in caught.value.errors()] == [("pickup", "lockers", "modbus", "bank")]
