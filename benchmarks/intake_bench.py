@@ -53,11 +53,11 @@ STUB_LINES = ("不锈钢压力表", "规格型号:YN-100", "测量范围0~2.5 MP
 
 
 def _settings(data_dir: Path, printer_port: int) -> Any:
-    from samplehub.app.config import KioskSettings, Settings
+    from samplehub.app.config import KioskSettings, NoCamera, Settings, ZplPrinter
 
     url = f"sqlite:///{(data_dir / 'samplehub.db').resolve()}"
     kiosk = KioskSettings(
-        printer="zpl", printer_host="127.0.0.1", printer_port=printer_port, camera="none"
+        printer=ZplPrinter(host="127.0.0.1", port=printer_port), camera=NoCamera()
     )
     return Settings(data_dir=data_dir, database_url=url, secret_key=BENCH_KEY, kiosk=kiosk)
 

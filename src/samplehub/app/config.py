@@ -6,7 +6,7 @@ from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -23,18 +23,22 @@ DayList = Annotated[
 ]
 
 
-class SampleNumbering(BaseModel):
-    """How sample numbers are made: ``{prefix}{year}-{sequence:0{width}d}``, e.g. JX2026-000123."""
+class _Section(BaseModel):
+    """A part of the tree: an unknown key is an error naming it, not a silent default."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class SampleNumbering(_Section):
+    """How sample numbers are made: ``{prefix}{year}-{sequence:0{width}d}``, e.g. JX2026-000123."""
+
     prefix: str = Field("JX", description="Letters before the year in every sample number")
     width: int = Field(6, ge=3, le=10, description="Digits of the yearly sequence")
 
 
-class InstituteSettings(BaseModel):
+class InstituteSettings(_Section):
     """The institute named on certificates (证书抬头)."""
 
-    model_config = ConfigDict(extra="forbid")
     name_zh: str = Field("示范市计量检定测试院", description="Institute name in Chinese")
     name_en: str = Field(
         "Demo City Institute of Metrology", description="Institute name in English"
@@ -49,10 +53,99 @@ class InstituteSettings(BaseModel):
     )
 
 
-class KioskSettings(BaseModel):
+class PdfPrinter(_Section):
+    """Labels as PDF files in ``<data_dir>/labels`` (the demo's printer)."""
+
+    type: Literal["pdf"] = "pdf"
+
+
+class ZplPrinter(_Section):
+    """A ZPL label printer reached over raw TCP (port 9100 on most printers)."""
+
+    type: Literal["zpl"] = "zpl"
+    host: str = Field(min_length=1, description="Host name or address of the ZPL label printer")
+    port: int = Field(9100, ge=1, le=65535, description="TCP port of the ZPL label printer")
+
+
+class MemoryPrinter(_Section):
+    """Labels kept in memory (tests and benchmarks)."""
+
+    type: Literal["memory"] = "memory"
+
+
+class FolderCamera(_Section):
+    """Each capture is the next image of a folder (the demo's camera)."""
+
+    type: Literal["folder"] = "folder"
+    source: Path | None = Field(None, description="Image folder; unset: the demo nameplate photos")
+
+
+class OpenCvCamera(_Section):
+    """A camera read through OpenCV (``cv2.VideoCapture``)."""
+
+    type: Literal["opencv"] = "opencv"
+    source: str = Field(min_length=1, description="USB index such as 0, or an RTSP URL")
+
+
+class NoCamera(_Section):
+    """No platform camera: photos are uploaded."""
+
+    type: Literal["none"] = "none"
+
+
+class SimulatedLockers(_Section):
+    """Simulated cabinets (pymodbus servers on local ports), the demo's lockers."""
+
+    type: Literal["simulated"] = "simulated"
+
+
+class ModbusLockers(_Section):
+    """Real cabinets spoken to over Modbus TCP, laid out by a register map."""
+
+    type: Literal["modbus"] = "modbus"
+    bank: Path = Field(description="YAML register map of the Modbus locker cabinets")
+
+
+Printer = Annotated[PdfPrinter | ZplPrinter | MemoryPrinter, Field(discriminator="type")]
+Camera = Annotated[FolderCamera | OpenCvCamera | NoCamera, Field(discriminator="type")]
+Lockers = Annotated[SimulatedLockers | ModbusLockers, Field(discriminator="type")]
+
+# The flat keys of earlier releases, per device: the old key of each field of its config.
+_FLAT_DEVICE_KEYS = {
+    "printer": {"printer_host": "host", "printer_port": "port"},
+    "camera": {"camera_source": "source"},
+}
+_DEVICE_FIELDS = {
+    "printer": {"zpl": {"host", "port"}},
+    "camera": {"folder": {"source"}, "opencv": {"source"}},
+}
+
+
+def _fold_device(data: dict[str, object], device: str, legacy: dict[str, str]) -> None:
+    """Fold ``device=kind`` and its flat ``device_field`` keys into ``device={type: kind, …}``.
+
+    Flat keys that the chosen kind has no use for are dropped, as earlier releases ignored them.
+    """
+    value = data.get(device)
+    if isinstance(value, str):
+        value = {"type": value}
+    old = {new: data.pop(key) for key, new in legacy.items() if key in data}
+    if not old:
+        if value is not None:
+            data[device] = value
+        return
+    if value is None:
+        return
+    if isinstance(value, dict):
+        kind = value.get("type")
+        takes = _DEVICE_FIELDS[device].get(kind, set()) if isinstance(kind, str) else set()
+        value = {**{k: v for k, v in old.items() if k in takes}, **value}
+    data[device] = value
+
+
+class KioskSettings(_Section):
     """The self-service intake kiosk (送样平台): EPC numbering and its devices."""
 
-    model_config = ConfigDict(extra="forbid")
     epc_company_prefix: str = Field(
         "0614141",
         pattern=r"^[0-9]{6,12}$",
@@ -63,25 +156,29 @@ class KioskSettings(BaseModel):
     idle_timeout_s: int = Field(
         180, ge=10, le=3600, description="Seconds without a touch before a session is dropped"
     )
-    printer: Literal["pdf", "zpl", "memory"] = Field(
-        "pdf", description="Label printer: pdf (files in data_dir/labels), zpl (TCP 9100), memory"
+    printer: Printer = Field(
+        default_factory=lambda: PdfPrinter(),
+        description="Label printer, chosen by its type: pdf, zpl or memory",
     )
-    printer_host: str = Field("", description="Host of the ZPL label printer (printer = zpl)")
-    printer_port: int = Field(9100, ge=1, le=65535, description="Port of the ZPL label printer")
-    camera: Literal["folder", "opencv", "none"] = Field(
-        "folder", description="Platform camera: a folder of images, OpenCV, or none (uploads)"
-    )
-    camera_source: str = Field(
-        "",
-        description="Image folder (camera = folder; empty: the demo nameplates) or the OpenCV "
-        "source: a USB index such as 0, or an RTSP URL",
+    camera: Camera = Field(
+        default_factory=lambda: FolderCamera(),
+        description="Platform camera, chosen by its type: folder, opencv or none",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_flat_device_keys(cls, data: object) -> object:
+        """Accept the flat keys of earlier releases (``printer=zpl``, ``printer_host``, …)."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for device, legacy in _FLAT_DEVICE_KEYS.items():
+                _fold_device(data, device, legacy)
+        return data
 
-class LabSettings(BaseModel):
+
+class LabSettings(_Section):
     """The lab console: which queues it shows, its benches and the turnaround promised."""
 
-    model_config = ConfigDict(extra="forbid")
     disciplines: CommaList = Field(
         ["pressure", "temperature", "electrical", "mass"],
         description="Queues of the lab console, in order (instrument types' disciplines); types "
@@ -95,10 +192,9 @@ class LabSettings(BaseModel):
     )
 
 
-class RecallSettings(BaseModel):
+class RecallSettings(_Section):
     """Recall reminders: when, and over which channels they go out."""
 
-    model_config = ConfigDict(extra="forbid")
     reminder_days: DayList = Field(
         [30, 7], description="Days before the due date a reminder goes (1 to 366 each)"
     )
@@ -116,10 +212,9 @@ class RecallSettings(BaseModel):
     )
 
 
-class PickupSettings(BaseModel):
+class PickupSettings(_Section):
     """Pickup windows, staging, grace period, lockers and the background job."""
 
-    model_config = ConfigDict(extra="forbid")
     window_minutes: int = Field(30, ge=5, le=480, description="Length of a pickup window")
     opening: time = Field(time(8, 30), description="First window of the day (China time)")
     closing: time = Field(time(17, 30), description="End of the last window (China time)")
@@ -135,12 +230,24 @@ class PickupSettings(BaseModel):
     default_size: str = Field(
         "M", pattern=r"^[SML]$", description="Compartment size a sample needs (S, M or L)"
     )
-    locker_bank: Path | None = Field(
-        None, description="YAML register map of the Modbus locker cabinets; unset: simulated"
+    lockers: Lockers = Field(
+        default_factory=lambda: SimulatedLockers(),
+        description="Locker cabinets, chosen by their type: simulated or modbus",
     )
     job_seconds: float = Field(
         60, ge=0, description="How often the app stages and expires bookings; 0: never"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_locker_bank(cls, data: object) -> object:
+        """Accept ``locker_bank`` of earlier releases: set, it names Modbus cabinets."""
+        if isinstance(data, dict) and "locker_bank" in data:
+            data = dict(data)
+            bank = data.pop("locker_bank")
+            if bank not in (None, "") and "lockers" not in data:
+                data["lockers"] = {"type": "modbus", "bank": bank}
+        return data
 
 
 class Settings(BaseSettings):

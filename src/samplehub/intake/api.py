@@ -20,11 +20,11 @@ from samplehub.intake.schemas import (
     RefuseIn,
     SessionIn,
     SessionOut,
-    TransportRequestOut,
 )
 from samplehub.intake.service import queries as queries_intake
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import MAX_IMAGE_BYTES
+from samplehub.intake.service.queries import TransportRequest
 from samplehub.intake.service.session import KioskSession
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 
@@ -124,21 +124,16 @@ def abandon(session_id: str, actor: CurrentActor, request: Request) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/transport-requests", response_model=list[TransportRequestOut])
-def transport_requests(actor: CurrentActor, services: ServicesDep) -> list[TransportRequestOut]:
+@router.get("/transport-requests", response_model=list[TransportRequest])
+def transport_requests(actor: CurrentActor, services: ServicesDep) -> list[TransportRequest]:
     """Received samples waiting to be carried to storage (staff queue), oldest first."""
-    return [
-        TransportRequestOut.of(r)
-        for r in queries_intake.transport_queue(services.uow_factory, actor)
-    ]
+    return queries_intake.transport_queue(services.uow_factory, actor)
 
 
-@router.get("/device-faults", response_model=list[TransportRequestOut])
-def device_faults(actor: CurrentActor, services: ServicesDep) -> list[TransportRequestOut]:
+@router.get("/device-faults", response_model=list[TransportRequest])
+def device_faults(actor: CurrentActor, services: ServicesDep) -> list[TransportRequest]:
     """Waiting samples whose label or RFID tag failed: print or write them again."""
-    return [
-        TransportRequestOut.of(r) for r in queries_intake.device_faults(services.uow_factory, actor)
-    ]
+    return queries_intake.device_faults(services.uow_factory, actor)
 
 
 @router.post("/samples/{number}/{device}", response_model=DeviceRedoOut)

@@ -9,6 +9,7 @@ session); the server drops idle sessions on its own too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, UploadFile
@@ -201,29 +202,66 @@ def kiosk_start(
 
 @router.post("/kiosk/photo")
 def kiosk_photo(ctx: Page, photo: UploadFile, csrf: FormText = "") -> Response:
-    actor, desk = _kiosk(ctx)
-    csrf_required(ctx, csrf)
-    session = _current(ctx, actor, desk)
-    if session is None:
-        return _ended(ctx, desk)
-    try:
-        desk.read_photo(actor, session.id, read_upload(photo), photo.filename or "photo")
-    except DomainError as error:
-        return _render(ctx, desk, session, status_code=422, error=_message(ctx, error))
-    return _to_kiosk(ctx)
+    return _step(
+        ctx,
+        csrf,
+        lambda actor, desk, sid: desk.read_photo(
+            actor, sid, read_upload(photo), photo.filename or "photo"
+        ),
+    )
 
 
 @router.post("/kiosk/capture")
 def kiosk_capture(ctx: Page, csrf: FormText = "") -> Response:
+    return _step(ctx, csrf, lambda actor, desk, sid: desk.capture(actor, sid))
+
+
+@router.post("/kiosk/confirm")
+async def kiosk_confirm(ctx: Page, csrf: FormText = "") -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    fields = await _fields_of(ctx)
+    return await run_in_threadpool(
+        _step, ctx, csrf, lambda actor, desk, sid: desk.confirm(actor, sid, fields), fields
+    )
+
+
+@router.post("/kiosk/refuse")
+async def kiosk_refuse(ctx: Page, csrf: FormText = "", reason: FormText = "") -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    fields = await _fields_of(ctx)
+    return await run_in_threadpool(
+        _step, ctx, csrf, lambda actor, desk, sid: desk.refuse(actor, sid, fields, reason), fields
+    )
+
+
+@router.post("/kiosk/finish")
+def kiosk_finish(ctx: Page, csrf: FormText = "") -> Response:
+    return _step(ctx, csrf, lambda actor, desk, sid: desk.finish(actor, sid))
+
+
+_Act = Callable[[Actor, KioskDesk, str], object]
+
+
+def _step(ctx: PageContext, csrf: str, act: _Act, typed: dict[str, str] | None = None) -> Response:
+    """One step of the visitor's session (``act`` on it); then back to the kiosk page.
+
+    An ended session or a refusal re-renders the page with the message; ``typed``: the
+    instrument fields the visitor typed, kept in the confirm step's form.
+    """
     actor, desk = _kiosk(ctx)
     csrf_required(ctx, csrf)
     session = _current(ctx, actor, desk)
     if session is None:
         return _ended(ctx, desk)
     try:
-        desk.capture(actor, session.id)
+        act(actor, desk, session.id)
     except DomainError as error:
-        return _render(ctx, desk, session, status_code=422, error=_message(ctx, error))
+        return _render(
+            ctx, desk, session, status_code=422, error=_message(ctx, error),
+            manual=typed is not None, values=typed,
+        )  # fmt: skip
     return _to_kiosk(ctx)
 
 
@@ -234,57 +272,6 @@ def _ended(ctx: PageContext, desk: KioskDesk) -> Response:
 async def _fields_of(ctx: PageContext) -> dict[str, str]:
     form = await ctx.request.form()
     return {name: str(form.get(f"f_{name}", "")) for name in INSTRUMENT_FIELDS}
-
-
-@router.post("/kiosk/confirm")
-async def kiosk_confirm(ctx: Page, csrf: FormText = "") -> Response:
-    from starlette.concurrency import run_in_threadpool
-
-    actor, desk = _kiosk(ctx)
-    csrf_required(ctx, csrf)
-    fields = await _fields_of(ctx)
-    session = _current(ctx, actor, desk)
-    if session is None:
-        return _ended(ctx, desk)
-    try:
-        await run_in_threadpool(desk.confirm, actor, session.id, fields)
-    except DomainError as error:
-        return _render(
-            ctx, desk, session, status_code=422, error=_message(ctx, error), manual=True,
-            values=fields,
-        )  # fmt: skip
-    return _to_kiosk(ctx)
-
-
-@router.post("/kiosk/refuse")
-async def kiosk_refuse(ctx: Page, csrf: FormText = "", reason: FormText = "") -> Response:
-    from starlette.concurrency import run_in_threadpool
-
-    actor, desk = _kiosk(ctx)
-    csrf_required(ctx, csrf)
-    fields = await _fields_of(ctx)
-    session = _current(ctx, actor, desk)
-    if session is None:
-        return _ended(ctx, desk)
-    try:
-        await run_in_threadpool(desk.refuse, actor, session.id, fields, reason)
-    except DomainError as error:
-        return _render(
-            ctx, desk, session, status_code=422, error=_message(ctx, error), manual=True,
-            values=fields,
-        )  # fmt: skip
-    return _to_kiosk(ctx)
-
-
-@router.post("/kiosk/finish")
-def kiosk_finish(ctx: Page, csrf: FormText = "") -> Response:
-    actor, desk = _kiosk(ctx)
-    csrf_required(ctx, csrf)
-    session = _current(ctx, actor, desk)
-    if session is None:
-        return _ended(ctx, desk)
-    desk.finish(actor, session.id)
-    return _to_kiosk(ctx)
 
 
 @router.post("/kiosk/abandon")

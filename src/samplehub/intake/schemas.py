@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from samplehub.intake.service.kiosk import KioskDesk
-from samplehub.intake.service.queries import TransportRequest
 from samplehub.intake.service.session import KioskSession, Proposal, ReceiptLine
 from samplehub.web.api.schemas import Strict
 
@@ -61,17 +61,8 @@ class ProposalOut(BaseModel):
 
     @classmethod
     def of(cls, p: Proposal) -> ProposalOut:
-        return cls(
-            photo=p.photo_name,
-            fields=p.fields,
-            confidence=p.confidence,
-            codes=p.codes,
-            lines=p.lines,
-            matched_item=p.item_index,
-            match_score=p.match_score,
-            match_reasons=list(p.match_reasons),
-            elapsed_ms=p.elapsed_ms,
-        )
+        fields = asdict(p)  # the same names but for two the API spells its own way
+        return cls(photo=fields.pop("photo_name"), matched_item=fields.pop("item_index"), **fields)
 
 
 class ReceiptLineOut(BaseModel):
@@ -90,20 +81,7 @@ class ReceiptLineOut(BaseModel):
 
     @classmethod
     def of(cls, line: ReceiptLine, desk: KioskDesk) -> ReceiptLineOut:
-        return cls(
-            sample_number=line.sample_number,
-            outcome=line.outcome,
-            instrument=line.instrument,
-            reason=line.reason,
-            epc_hex=line.epc_hex,
-            epc_uri=line.epc_uri,
-            label=line.label,
-            label_message=line.label_message,
-            rfid=line.rfid,
-            rfid_message=line.rfid_message,
-            transport_requested=line.transport_requested,
-            tracking_url=desk.tracking_url(line.sample_number),
-        )
+        return cls(**asdict(line), tracking_url=desk.tracking_url(line.sample_number))
 
 
 class SessionOut(BaseModel):
@@ -145,23 +123,6 @@ class SessionOut(BaseModel):
             tracking_url=desk.order_url(s.order_number) if s.order_number else None,
             idle_timeout_s=desk.options.idle_timeout_s,
         )
-
-
-class TransportRequestOut(BaseModel):
-    sample_number: str
-    order_number: str
-    customer_id: str
-    instrument: str
-    epc_hex: str | None
-    origin: str
-    destination: str
-    requested_at: str
-    label: str
-    rfid: str
-
-    @classmethod
-    def of(cls, r: TransportRequest) -> TransportRequestOut:
-        return cls(**r.__dict__)
 
 
 class DeviceRedoOut(BaseModel):

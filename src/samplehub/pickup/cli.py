@@ -1,7 +1,7 @@
 """`samplehub pickup`: stage due bookings and expire overdue ones, settle pickups after a restart.
 
 These are what the running app's job does every ``pickup.job_seconds``; the commands let an
-operator (or cron) do it by hand. With simulated lockers (no ``pickup.locker_bank``) the
+operator (or cron) do it by hand. With simulated lockers (``pickup.lockers`` of type simulated) the
 cabinets live inside each process, so use the staff page of the running demo instead.
 """
 
@@ -23,8 +23,8 @@ app = typer.Typer(help="Pickup 取件", no_args_is_help=True)
 def run() -> None:
     """Stage bookings whose staging lead has begun; send overdue samples back to storage."""
     settings = Settings()
-    if settings.pickup.locker_bank is None:
-        typer.echo("note: no pickup.locker_bank set; staging uses simulated cabinets", err=True)
+    if settings.pickup.lockers.type == "simulated":
+        typer.echo("note: pickup.lockers is simulated; staging uses simulated cabinets", err=True)
     services = bootstrap.bootstrap(settings)
     pickup = pickup_wiring.pickup_app(settings, services, customer_s=None)
     try:

@@ -5,16 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-SCORED_FIELDS = (
-    "instrument_type",
-    "manufacturer",
-    "model",
-    "serial_number",
-    "range_min",
-    "range_max",
-    "unit",
-    "accuracy_class",
-)
+from samplehub.intake.domain.nameplate import FIELD_NAMES
+
+# Scored: the fields of the `vision read` contract (the extra ones are not generated).
+SCORED_FIELDS = FIELD_NAMES
 
 
 def same_value(predicted: Any, truth: Any) -> bool:

@@ -157,21 +157,26 @@ class FleetSimulation:
                 self.world.place("intake", epc)
                 self.busy.add(epc)
             elif kind == "lab":
-                lab_epc = self._stored_idle_sample()
-                if lab_epc:
-                    self.busy.add(lab_epc)
-                    self.storage.deliver_to_lab(
-                        lab_epc, self.rng.choice(self.labs), now, now + demand.lab_deadline_s
-                    )
+                self._send_out(self.storage.deliver_to_lab, self.labs, now, demand.lab_deadline_s)
             elif kind == "staging":
-                staged = self._stored_idle_sample()
-                if staged:
-                    self.busy.add(staged)
-                    self.storage.stage_for_pickup(
-                        staged, self.rng.choice(self.lockers), now, now + demand.staging_deadline_s
-                    )
+                self._send_out(
+                    self.storage.stage_for_pickup, self.lockers, now, demand.staging_deadline_s
+                )
         except NoSlotAvailableError:
             self.rejected_intake += 1
+
+    def _send_out(
+        self,
+        move: Callable[[str, str, float, float], object],
+        places: list[str],
+        now: float,
+        within_s: float,
+    ) -> None:
+        """A stored sample nobody is moving goes to a random one of ``places`` (if there is one)."""
+        epc = self._stored_idle_sample()
+        if epc:
+            self.busy.add(epc)
+            move(epc, self.rng.choice(places), now, now + within_s)
 
     def _completions(self, now: float) -> None:
         done = self.fleet.stats.completed

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +18,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from samplehub.app import bootstrap
-from samplehub.app.config import KioskSettings, Settings
+from samplehub.app.config import FolderCamera, KioskSettings, Settings, ZplPrinter
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.epc import Giai96
 from samplehub.core.service import commands as c
 from samplehub.web.app import create_app
+from tests.unit.samplehub.intake.fakes import ZplPrinterStandIn
 
 pytestmark = pytest.mark.browser
 LogIn = Callable[[Page, str, str], None]
@@ -34,31 +33,6 @@ PLATES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "nameplates"
 PHOTO = PLATES / "plate-0006.jpg"  # 不锈钢压力表 YN-100, 出厂编号 201718
 CAMERA_PHOTO = PLATES / "plate-0004.jpg"  # 温度变送器 TT-302, 出厂编号 22C90911
 OCR_WAIT_MS = 120_000  # the first photo loads the OCR models; the machine may be busy
-
-
-class ZplPrinterStandIn:
-    """A raw TCP 9100 stand-in: every connection is one ZPL document, kept in order."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self.server.getsockname()[1]
-        self.documents: list[str] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while chunk := conn.recv(65536):
-                    data += chunk
-            self.documents.append(data.decode("utf-8"))
-
-    def close(self) -> None:
-        self.server.close()
 
 
 @dataclass(frozen=True)
@@ -83,11 +57,8 @@ def kiosk(
     settings = demo_settings(folder).model_copy(
         update={
             "kiosk": KioskSettings(
-                printer="zpl",
-                printer_host="127.0.0.1",
-                printer_port=printer.port,
-                camera="folder",
-                camera_source=str(camera),
+                printer=ZplPrinter(host="127.0.0.1", port=printer.port),
+                camera=FolderCamera(source=camera),
             )
         }
     )

@@ -7,19 +7,14 @@ audit chain must still verify.  A move the lifecycle refuses holds the sample, n
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from pathlib import Path
-
 from samplehub.app.services import Services
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.fleet.service.lifecycle import BusFleetLifecycle
 from samplehub.simulation.runner import FleetSimulation
-from samplehub.simulation.scenario import Demand, load_scenario
+from tests.unit.samplehub.fleet.fakes import quiet_sim, run_until
 
-PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
 EPCS = ("3414000000000000000F1E01", "3414000000000000000F1E02")
 
 
@@ -41,15 +36,7 @@ def _received_samples(services: Services, count: int) -> list[str]:
 
 def _fleet(services: Services) -> tuple[FleetSimulation, BusFleetLifecycle]:
     lifecycle = BusFleetLifecycle(services.bus.handle)
-    scenario = dataclasses.replace(load_scenario(PEAK), demand=Demand(0, 0, 0), robot_count=3)
-    return FleetSimulation(scenario, "optimal", 11, lifecycle=lifecycle), lifecycle
-
-
-def _run(sim: FleetSimulation, done: Callable[[], bool], max_s: float = 1800) -> None:
-    start = sim.clock.elapsed
-    while not done():
-        assert sim.clock.elapsed - start < max_s, "the fleet did not finish in simulated time"
-        sim.step()
+    return quiet_sim(robots=3, seed=11, lifecycle=lifecycle), lifecycle
 
 
 def _where(services: Services, number: str) -> tuple[str, str]:
@@ -64,21 +51,21 @@ def test_put_away_lab_round_trip_and_staging_follow_the_lifecycle(services: Serv
         lifecycle.register(epc, number)
 
     put = [sim.storage.put_away(epc, "S", 86400, sim.clock.t) for epc in EPCS]
-    _run(sim, lambda: all(t.task_id in sim.storage.done for t in put))
+    run_until(sim, lambda: all(t.task_id in sim.storage.done for t in put))
     for task, number in zip(put, (first, second), strict=True):
         assert _where(services, number) == ("stored", f"storage_slot:{task.slot_address}")
 
     out = sim.storage.deliver_to_lab(EPCS[0], "LAB1", sim.clock.t)
-    _run(sim, lambda: out.task_id in sim.storage.done)
+    run_until(sim, lambda: out.task_id in sim.storage.done)
     assert _where(services, first) == ("in_lab", "lab_bench:LAB1")
     services.bus.handle(c.ApplyTransition(c.SYSTEM, first, "complete_service"))
 
     back = sim.storage.return_from_lab(EPCS[0], "LAB1", "S", 86400, sim.clock.t)
-    _run(sim, lambda: back.task_id in sim.storage.done)
+    run_until(sim, lambda: back.task_id in sim.storage.done)
     assert _where(services, first) == ("stored", f"storage_slot:{back.slot_address}")
 
     staged = sim.storage.stage_for_pickup(EPCS[0], "LOCK1", sim.clock.t)
-    _run(sim, lambda: staged.task_id in sim.storage.done)
+    run_until(sim, lambda: staged.task_id in sim.storage.done)
     assert _where(services, first) == ("staged", "locker_compartment:LOCK1")
     assert sim.storage.alerts == []
     assert sim.storage.refused == {}
@@ -114,11 +101,11 @@ def test_a_move_the_lifecycle_refuses_holds_the_sample_and_the_fleet_carries_on(
     sim, lifecycle = _fleet(services)
     lifecycle.register(EPCS[0], number)
     put = sim.storage.put_away(EPCS[0], "S", 86400, sim.clock.t)
-    _run(sim, lambda: put.task_id in sim.storage.done)
+    run_until(sim, lambda: put.task_id in sim.storage.done)
 
     # staging before the service is completed: the domain's guard refuses it at the locker port
     staged = sim.storage.stage_for_pickup(EPCS[0], "LOCK1", sim.clock.t)
-    _run(sim, lambda: staged.task_id in sim.storage.done)
+    run_until(sim, lambda: staged.task_id in sim.storage.done)
     sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
     assert sample.state is SampleState.ON_HOLD
     assert sample.held_from is SampleState.IN_TRANSIT
@@ -129,7 +116,7 @@ def test_a_move_the_lifecycle_refuses_holds_the_sample_and_the_fleet_carries_on(
 
     # the fleet still works: an unregistered load is moved without any lifecycle record
     other = sim.storage.put_away("3414000000000000000F1E09", "S", 86400, sim.clock.t)
-    _run(sim, lambda: other.task_id in sim.storage.done)
+    run_until(sim, lambda: other.task_id in sim.storage.done)
     assert sim.warehouse.slot_of("3414000000000000000F1E09") is not None
     assert queries.verify_audit(services.uow_factory).ok
 
@@ -140,7 +127,7 @@ def test_an_rfid_mismatch_puts_the_real_sample_on_hold(services: Services) -> No
     lifecycle.register(EPCS[1], number)
     sim.world.misplace[EPCS[1]] = "B-02-1-05"
     put = sim.storage.put_away(EPCS[1], "S", 86400, sim.clock.t)
-    _run(sim, lambda: put.task_id in sim.storage.done)
+    run_until(sim, lambda: put.task_id in sim.storage.done)
     sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
     assert sample.state is SampleState.ON_HOLD
     assert sample.hold_reason is not None

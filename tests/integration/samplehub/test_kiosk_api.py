@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -22,30 +21,10 @@ from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.epc import Giai96
 from samplehub.core.service import commands as c
-from samplehub.intake.adapters.vision.images import decode_image
-from samplehub.intake.domain.nameplate import OcrLine, extract_fields
-from samplehub.intake.service.ports import InMemoryLabelPrinter, VisionResult
+from samplehub.intake.service.ports import InMemoryLabelPrinter
 from samplehub.simulation.tag_roll import TagRollWriter
 from samplehub.web.app import create_app
-
-PLATE = [
-    OcrLine("弹簧管压力表", 0.98),
-    OcrLine("型号 Y-100", 0.97),
-    OcrLine("出厂编号 2024-0815", 0.96),
-    OcrLine("测量范围 0~1.6MPa", 0.95),
-]
-
-
-@dataclass
-class DecodingVision:
-    """Real decoding and size checks, then the prepared plate: OCR is not what is tested here."""
-
-    reads: list[str] = field(default_factory=list)
-
-    def read_image(self, data: bytes, name: str = "image") -> VisionResult:
-        decode_image(data, name)
-        self.reads.append(name)
-        return VisionResult(extract_fields(PLATE), (), tuple(x.text for x in PLATE), 5.0)
+from tests.unit.samplehub.intake.fakes import DecodingVision
 
 
 def png(width: int = 64, height: int = 48) -> bytes:

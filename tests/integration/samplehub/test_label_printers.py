@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from samplehub.intake.service.ports import (
     Label,
     LabelPrinter,
 )
+from tests.unit.samplehub.intake.fakes import ZplPrinterStandIn
 
 LABEL = Label(
     sample_no="JX2026-000123",
@@ -30,33 +30,12 @@ LABEL = Label(
 )
 
 
-class ZplCatcher:
-    """A one-shot raw-TCP printer: accepts a connection and keeps every byte it receives."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.received = b""
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        conn, _ = self.server.accept()
-        with conn:
-            while chunk := conn.recv(4096):
-                self.received += chunk
-        self.server.close()
-
-    def wait(self) -> str:
-        self.thread.join(timeout=5)
-        return self.received.decode("utf-8")
-
-
 def test_zpl_label_arrives_on_port_9100_stand_in() -> None:
-    catcher = ZplCatcher()
-    printer: LabelPrinter = ZplTcpPrinter("127.0.0.1", catcher.port, timeout_s=2)
+    stand_in = ZplPrinterStandIn()
+    printer: LabelPrinter = ZplTcpPrinter("127.0.0.1", stand_in.port, timeout_s=2)
     printer.print_label(LABEL)
-    zpl = catcher.wait()
+    (zpl,) = stand_in.wait()
+    stand_in.close()
     assert zpl.startswith("^XA\n^CI28\n")
     assert zpl.rstrip().endswith("^XZ")
     assert "^FDJX2026-000123^FS" in zpl

@@ -13,20 +13,19 @@ exactly what it held before the command.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine, select
 
 from samplehub.app import bootstrap
 from samplehub.app import demo as app_demo
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
-from samplehub.app.units import SqlAppUnitOfWork, SqlAppUowFactory
 from samplehub.app.wiring import lab as lab_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.db import upgrade
@@ -48,70 +47,12 @@ from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.recall.service.commands import ClaimReminder, ReleaseReminder
+from tests.unit.samplehub.core.fakes import Fault, FaultyFactory, Injected
 
 NOW = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 08:00 in China
 ENTRANT = Actor("lab", "检定员 王工", frozenset({"lab"}))
 REVIEWER = Actor("lab2", "核验员 李工", frozenset({"lab"}))
 APPROVER = Actor("approver", "批准人 张主任", frozenset({APPROVER_ROLE}))
-
-
-class Injected(Exception):
-    """The failure a test injects."""
-
-
-@dataclass
-class Fault:
-    """Which repository method fails (once armed), and for which arguments."""
-
-    repository: str = ""
-    method: str = ""
-    when: Callable[..., bool] = field(default=lambda *args: True)
-    calls: int = 0  # how often it failed
-
-    def arm(self, repository: str, method: str, when: Callable[..., bool] | None = None) -> None:
-        self.repository, self.method = repository, method
-        self.when = when or (lambda *args: True)
-
-
-class Failing:
-    """A repository whose ``method`` raises ``Injected`` when the fault says so."""
-
-    def __init__(self, inner: Any, fault: Fault) -> None:
-        self.inner, self.fault = inner, fault
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self.inner, name)
-        if name != self.fault.method:
-            return found
-
-        def failing(*args: Any) -> Any:
-            if self.fault.when(*args):
-                self.fault.calls += 1
-                raise Injected(f"{self.fault.repository}.{name} failed")
-            return found(*args)
-
-        return failing
-
-
-class FaultyUnitOfWork(SqlAppUnitOfWork):
-    fault: Fault
-
-    def _open(self, conn: Connection) -> None:
-        super()._open(conn)
-        if self.fault.repository:
-            name = self.fault.repository
-            setattr(self, name, Failing(getattr(self, name), self.fault))
-
-
-class FaultyFactory(SqlAppUowFactory):
-    def __init__(self, url: str, fault: Fault) -> None:
-        super().__init__(url)
-        self.fault = fault
-
-    def __call__(self) -> FaultyUnitOfWork:
-        uow = FaultyUnitOfWork(self.engine)
-        uow.fault = self.fault
-        return uow
 
 
 @dataclass

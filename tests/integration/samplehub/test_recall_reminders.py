@@ -4,17 +4,11 @@ list and one-click pre-registration in the customer portal.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import json
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
-from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, ClassVar
+from http.server import HTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -31,24 +25,7 @@ from samplehub.core.service.notifications import Channel
 from samplehub.lab.domain.certificate import Certificate
 from samplehub.lab.service import certificates as lab
 from samplehub.web.app import create_app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
+from tests.unit.samplehub.recall.fakes import Gateway, Mailbox, free_port
 
 
 @pytest.fixture
@@ -112,20 +89,6 @@ def test_reminders_go_30_and_7_days_before_due_exactly_once(
     body = mailbox.messages[1].get_content()
     assert certificate.number in body
     assert "BL-556201" in body
-
-
-class Gateway(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, Any]]] = []
-    status: ClassVar[int] = 200
-
-    def do_POST(self) -> None:
-        length = int(self.headers["Content-Length"])
-        Gateway.received.append(json.loads(self.rfile.read(length)))
-        self.send_response(Gateway.status)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        """Quiet."""
 
 
 @pytest.fixture

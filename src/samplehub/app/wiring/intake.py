@@ -7,7 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samplehub.app.config import Settings
+from samplehub.app.config import (
+    FolderCamera,
+    MemoryPrinter,
+    NoCamera,
+    OpenCvCamera,
+    PdfPrinter,
+    Settings,
+    ZplPrinter,
+)
 from samplehub.app.services import Services
 from samplehub.intake.service.ports import NameplateVision
 
@@ -47,38 +55,35 @@ class _VisionOnDemand:
 
 def kiosk_printer(settings: Settings) -> LabelPrinter:
     """The label printer the settings name: ZPL over TCP 9100, PDF files, or in memory."""
-    kiosk = settings.kiosk
-    if kiosk.printer == "zpl":
-        from samplehub.intake.adapters.printers.tcp import ZplTcpPrinter
+    match settings.kiosk.printer:
+        case ZplPrinter(host=host, port=port):
+            from samplehub.intake.adapters.printers.tcp import ZplTcpPrinter
 
-        if not kiosk.printer_host:
-            raise ValueError("kiosk.printer_host must be set when kiosk.printer is zpl")
-        return ZplTcpPrinter(kiosk.printer_host, kiosk.printer_port)
-    if kiosk.printer == "pdf":
-        from samplehub.intake.adapters.printers.pdf import PdfLabelPrinter
+            return ZplTcpPrinter(host, port)
+        case PdfPrinter():
+            from samplehub.intake.adapters.printers.pdf import PdfLabelPrinter
 
-        return PdfLabelPrinter(settings.data_dir / "labels")
-    from samplehub.intake.service.ports import InMemoryLabelPrinter
+            return PdfLabelPrinter(settings.data_dir / "labels")
+        case MemoryPrinter():
+            from samplehub.intake.service.ports import InMemoryLabelPrinter
 
-    return InMemoryLabelPrinter()
+            return InMemoryLabelPrinter()
 
 
 def kiosk_camera(settings: Settings) -> Camera | None:
     """The platform camera: an image folder (demo), an OpenCV source, or none (uploads only)."""
-    kiosk = settings.kiosk
-    if kiosk.camera == "opencv":
-        from samplehub.intake.adapters.camera.opencv import OpenCvCamera, parse_source
+    match settings.kiosk.camera:
+        case OpenCvCamera(source=source):
+            from samplehub.intake.adapters.camera.opencv import OpenCvCamera as OpenCvAdapter
+            from samplehub.intake.adapters.camera.opencv import parse_source
 
-        if not kiosk.camera_source:
-            raise ValueError("kiosk.camera_source must name a USB index or URL for opencv")
-        return OpenCvCamera(parse_source(kiosk.camera_source))
-    if kiosk.camera == "folder":
-        from samplehub.intake.adapters.camera.folder import FolderCamera
+            return OpenCvAdapter(parse_source(source))
+        case FolderCamera(source=folder):
+            from samplehub.intake.adapters.camera.folder import FolderCamera as FolderAdapter
 
-        return FolderCamera(
-            Path(kiosk.camera_source) if kiosk.camera_source else DEMO_CAMERA_FOLDER
-        )
-    return None
+            return FolderAdapter(folder or DEMO_CAMERA_FOLDER)
+        case NoCamera():
+            return None
 
 
 def build_kiosk(

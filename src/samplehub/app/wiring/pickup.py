@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samplehub.app.config import Settings
+from samplehub.app.config import ModbusLockers, Settings
 from samplehub.app.secret_key import with_secret_key
 from samplehub.app.services import Services
 from samplehub.core.adapters.clock import SystemClock
@@ -45,7 +45,7 @@ def pickup_app(
     samples in one transaction per command), notices through ``senders`` (default: one
     recording SMS sender, whose notices the demo's staff page shows), and the lockers:
     ``lockers`` when given, the
-    Modbus cabinets of ``pickup.locker_bank`` when set, else simulated cabinets (pymodbus
+    Modbus cabinets ``pickup.lockers`` names (type modbus), else simulated cabinets (pymodbus
     servers on local ports) whose customer empties an opened door after ``customer_s``.
     """
     from samplehub.core.adapters.notifications.memory import RecordingSender
@@ -151,8 +151,9 @@ def _pickup_lockers(
     from samplehub.pickup.adapters.lockers.register_map import load_bank
     from samplehub.simulation.lockers import SimulatedLoader, start_bank
 
-    if settings.pickup.locker_bank is not None:
-        controller = ModbusLockerController(load_bank(settings.pickup.locker_bank))
+    lockers = settings.pickup.lockers
+    if isinstance(lockers, ModbusLockers):
+        controller = ModbusLockerController(load_bank(lockers.bank))
         closers.append(controller.close)
         return controller, OperatorLoader(controller)
     sims, bank = start_bank(load_bank(DEMO_LOCKER_BANK), customer_s=customer_s)

@@ -39,22 +39,27 @@ class InvalidValue(DomainError):
         super().__init__(f"{field}: {value!r} is not valid; allowed: {allowed}")
 
 
-class NotFound(DomainError):
+class _AboutKey(DomainError):
+    """An error about the thing of ``kind`` with ``key``: the message says ``what`` of it."""
+
+    what = ""
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} {key!r} {self.what}")
+
+
+class NotFound(_AboutKey):
     """Nothing of that kind with that key exists (or the caller may not see it)."""
 
-    def __init__(self, kind: str, key: str) -> None:
-        self.kind = kind
-        self.key = key
-        super().__init__(f"{kind} {key!r} not found")
+    what = "not found"
 
 
-class AlreadyExists(DomainError):
+class AlreadyExists(_AboutKey):
     """A unique key is already taken."""
 
-    def __init__(self, kind: str, key: str) -> None:
-        self.kind = kind
-        self.key = key
-        super().__init__(f"{kind} {key!r} already exists")
+    what = "already exists"
 
 
 class IllegalTransition(DomainError):

@@ -60,11 +60,11 @@ class OrderCreated(Event):
 
 
 @dataclass(frozen=True)
-class SampleRegistered(Event):
+class SampleEvent(Event):
+    """An event about one sample: its ``number`` and the ``order`` it came in with."""
+
     number: str
     order: str
-    customer_id: str
-    instrument: dict[str, Any]
 
     @property
     def sample_number(self) -> str | None:
@@ -76,19 +76,15 @@ class SampleRegistered(Event):
 
 
 @dataclass(frozen=True)
-class SampleTransitioned(Event):
-    number: str
-    order: str
+class SampleRegistered(SampleEvent):
+    customer_id: str
+    instrument: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SampleTransitioned(SampleEvent):
     transition: str
     from_state: str
     to_state: str
     location: str
     reason: str | None
-
-    @property
-    def sample_number(self) -> str | None:
-        return self.number
-
-    @property
-    def order_number(self) -> str | None:
-        return self.order

@@ -97,20 +97,16 @@ class FleetManager(InboundMixin):
 
     def request_factsheet(self, robot: RobotRecord, now: float) -> None:
         """Ask a robot for its factsheet (VDA 5050 2.1 ``factsheetRequest``) if none arrived."""
-        header = self.head(robot, "instantActions", now)
-        self.send(
-            robot,
-            "instantActions",
-            build_instant(header, "factsheetRequest", f"factsheet-{robot.serial}-{int(now)}"),
-        )
+        self.instant_action(robot, "factsheetRequest", "factsheet", now)
 
     def cancel_order(self, robot: RobotRecord, now: float) -> None:
+        self.instant_action(robot, "cancelOrder", "cancel", now)
+
+    def instant_action(self, robot: RobotRecord, action_type: str, tag: str, now: float) -> None:
+        """Send the robot one instant action, its id ``{tag}-{serial}-{second}``."""
         header = self.head(robot, "instantActions", now)
-        self.send(
-            robot,
-            "instantActions",
-            build_instant(header, "cancelOrder", f"cancel-{robot.serial}-{int(now)}"),
-        )
+        action = build_instant(header, action_type, f"{tag}-{robot.serial}-{int(now)}")
+        self.send(robot, "instantActions", action)
 
     def submit(self, task: TransportTask) -> None:
         self.open_tasks[task.task_id] = task
@@ -309,15 +305,7 @@ class FleetManager(InboundMixin):
             if not robot.available or robot.node is None:
                 continue
             if robot.purpose == Purpose.CHARGING and self.battery.is_full(robot.battery):
-                self.send(
-                    robot,
-                    "instantActions",
-                    build_instant(
-                        self.head(robot, "instantActions", now),
-                        "stopCharging",
-                        f"stop-{robot.serial}-{int(now)}",
-                    ),
-                )
+                self.instant_action(robot, "stopCharging", "stop", now)
                 robot.purpose = Purpose.IDLE
                 robot.note(now, "charged")
                 continue

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from samplehub.core.domain.errors import InvalidValue
-from samplehub.core.domain.events import Event
+from samplehub.core.domain.events import SampleEvent
 from samplehub.core.domain.messages import Message
 
 # An order number as the numbering scheme makes it (WT2026-000123); a QR code may wrap it in a URL
@@ -50,55 +50,34 @@ def order_number_from_scan(text: str) -> str:
     return number
 
 
-class _SampleEvent(Event):
-    number: str
-    order: str
-
-    @property
-    def sample_number(self) -> str | None:
-        return self.number
-
-    @property
-    def order_number(self) -> str | None:
-        return self.order
-
-
 @dataclass(frozen=True)
-class EpcAssigned(_SampleEvent):
+class EpcAssigned(SampleEvent):
     """The sample's RFID identity: GIAI-96 as the 24 hex digits on the tag and as its URI."""
 
-    number: str
-    order: str
     epc_hex: str
     epc_uri: str
 
 
 @dataclass(frozen=True)
-class TransportRequested(_SampleEvent):
+class TransportRequested(SampleEvent):
     """The sample waits at ``origin`` to be carried to ``destination`` (the fleet consumes it)."""
 
-    number: str
-    order: str
     origin: str
     destination: str
 
 
 @dataclass(frozen=True)
-class IntakeDeviceDone(_SampleEvent):
+class IntakeDeviceDone(SampleEvent):
     """A label was printed or a tag written for the sample (``detail``: printer, tag TID)."""
 
-    number: str
-    order: str
     device: str
     detail: str
 
 
 @dataclass(frozen=True)
-class IntakeDeviceFailed(_SampleEvent):
+class IntakeDeviceFailed(SampleEvent):
     """A label or tag could not be made; the receipt stands and staff redo the device step."""
 
-    number: str
-    order: str
     device: str
     message: str
 

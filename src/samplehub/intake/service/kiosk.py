@@ -102,7 +102,16 @@ class KioskDesk:
 
             raise Forbidden(actor.username, "use the intake kiosk")
 
-    def _open(self, session: KioskSession) -> KioskSession:
+    def _open(self, actor: Actor, **details: Any) -> KioskSession:
+        """A new session of the kiosk ``actor`` with ``details`` (its order or walk-in)."""
+        now = self.clock.now()
+        session = KioskSession(
+            id=secrets.token_urlsafe(12),
+            kiosk=actor.username,
+            started_at=now,
+            last_seen=now,
+            **details,
+        )
         with self._lock:
             self._expire()
             self._sessions[session.id] = session
@@ -151,21 +160,15 @@ class KioskDesk:
             code = validate_credit_code(credit_code)
             if code != customer.credit_code:
                 raise other_company(number, code)
-        now = self.clock.now()
         return self._open(
-            KioskSession(
-                id=secrets.token_urlsafe(12),
-                kiosk=actor.username,
-                started_at=now,
-                last_seen=now,
-                service=order.service.value,
-                customer_id=customer.id,
-                customer_name=customer.name,
-                credit_code=customer.credit_code,
-                order_number=order.number,
-                walk_in=None,
-                expected=list(order.items),
-            )
+            actor,
+            service=order.service.value,
+            customer_id=customer.id,
+            customer_name=customer.name,
+            credit_code=customer.credit_code,
+            order_number=order.number,
+            walk_in=None,
+            expected=list(order.items),
         )
 
     def start_walk_in(
@@ -193,21 +196,15 @@ class KioskDesk:
                 Message("intake.allowed_company_name", {"code": code}),
             )
         name = customer.name if customer is not None else (company_name or "").strip()
-        now = self.clock.now()
         return self._open(
-            KioskSession(
-                id=secrets.token_urlsafe(12),
-                kiosk=actor.username,
-                started_at=now,
-                last_seen=now,
-                service=chosen.value,
-                customer_id=customer.id if customer is not None else None,
-                customer_name=name,
-                credit_code=code,
-                order_number=None,
-                walk_in=ci.WalkIn(code, contact.phone, contact.name, name),
-                expected=[],
-            )
+            actor,
+            service=chosen.value,
+            customer_id=customer.id if customer is not None else None,
+            customer_name=name,
+            credit_code=code,
+            order_number=None,
+            walk_in=ci.WalkIn(code, contact.phone, contact.name, name),
+            expected=[],
         )
 
     def abandon(self, actor: Actor, session_id: str) -> None:
@@ -286,23 +283,15 @@ class KioskDesk:
 
     def confirm(self, actor: Actor, session_id: str, fields: dict[str, Any]) -> ReceiptLine:
         """Receive the instrument as confirmed: one transaction, then label and tag."""
-        session = self._active(actor, session_id)
-        instrument = clean_fields(fields)
-        handed: HandedIn = self._handle(
-            ci.ReceiveAtKiosk(
-                actor,
-                session.order_number,
-                session.walk_in,
-                session.service,
-                instrument,
-                self.options.location,
-                epc_company_prefix=self.options.epc_company_prefix,
-                epc_filter=self.options.epc_filter,
-                destination=self.options.destination,
-            )
+        session, sample = self._hand_in(
+            actor,
+            session_id,
+            fields,
+            ci.ReceiveAtKiosk,
+            epc_company_prefix=self.options.epc_company_prefix,
+            epc_filter=self.options.epc_filter,
+            destination=self.options.destination,
         )
-        self._took(session, handed)
-        sample = handed.sample
         line = ReceiptLine(
             sample.number,
             sample.instrument.to_dict(),
@@ -312,31 +301,42 @@ class KioskDesk:
             transport_requested=True,
         )
         self._devices(actor, session.customer_name, sample, line)
-        session.lines.append(line)
-        session.proposal = None
-        return line
+        return self._add_line(session, line)
 
     def refuse(
         self, actor: Actor, session_id: str, fields: dict[str, Any], reason: str
     ) -> ReceiptLine:
         """Refuse the instrument (e.g. damaged): registered and rejected with the reason."""
+        session, sample = self._hand_in(actor, session_id, fields, ci.RefuseAtKiosk, reason=reason)
+        line = ReceiptLine(sample.number, sample.instrument.to_dict(), "refused", reason.strip())
+        return self._add_line(session, line)
+
+    def _hand_in(
+        self,
+        actor: Actor,
+        session_id: str,
+        fields: dict[str, Any],
+        command: type[ci.KioskHandIn],
+        **options: Any,
+    ) -> tuple[KioskSession, Sample]:
+        """Send the session's hand-in ``command`` for the instrument ``fields`` describe."""
         session = self._active(actor, session_id)
-        instrument = clean_fields(fields)
         handed: HandedIn = self._handle(
-            ci.RefuseAtKiosk(
+            command(
                 actor,
                 session.order_number,
                 session.walk_in,
                 session.service,
-                instrument,
+                clean_fields(fields),
                 self.options.location,
-                reason=reason,
+                **options,
             )
         )
         self._took(session, handed)
-        line = ReceiptLine(
-            handed.sample.number, handed.sample.instrument.to_dict(), "refused", reason.strip()
-        )
+        return session, handed.sample
+
+    @staticmethod
+    def _add_line(session: KioskSession, line: ReceiptLine) -> ReceiptLine:
         session.lines.append(line)
         session.proposal = None
         return line

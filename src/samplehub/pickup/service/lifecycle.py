@@ -22,23 +22,12 @@ CUSTOMER = Location(LocationKind.CUSTOMER, "customer")
 
 
 def stage(uow: UnitOfWork, number: str, location: Location, by: str, at: datetime) -> None:
-    _sample(uow, number).apply(
-        Transition.STAGE,
-        actor=SYSTEM.username,
-        at=at,
-        location=location,
-        reason=f"pickup staging by {by}",
-    )
+    _move(_sample(uow, number), Transition.STAGE, location, f"pickup staging by {by}", at)
 
 
 def collect(uow: UnitOfWork, number: str, by: str, at: datetime) -> None:
-    _sample(uow, number).apply(
-        Transition.COLLECT,
-        actor=SYSTEM.username,
-        at=at,
-        location=CUSTOMER,
-        reason=f"collected at the pickup kiosk ({by})",
-    )
+    reason = f"collected at the pickup kiosk ({by})"
+    _move(_sample(uow, number), Transition.COLLECT, CUSTOMER, reason, at)
 
 
 def return_to_storage(uow: UnitOfWork, number: str, reason: str, at: datetime) -> None:
@@ -49,17 +38,16 @@ def return_to_storage(uow: UnitOfWork, number: str, reason: str, at: datetime) -
     """
     slot = last_storage_slot(uow, number)
     sample = _sample(uow, number)
-    sample.apply(
-        Transition.EXPIRE_PICKUP, actor=SYSTEM.username, at=at, location=FLEET, reason=reason
-    )
+    _move(sample, Transition.EXPIRE_PICKUP, FLEET, reason, at)
     if slot is not None:
-        sample.apply(
-            Transition.STORE,
-            actor=SYSTEM.username,
-            at=at,
-            location=Location.parse(slot),
-            reason="returned after pickup",
-        )
+        _move(sample, Transition.STORE, Location.parse(slot), "returned after pickup", at)
+
+
+def _move(
+    sample: Sample, transition: Transition, location: Location, reason: str, at: datetime
+) -> None:
+    """The pickup machinery (``system``) moves the sample; ``reason`` names who asked."""
+    sample.apply(transition, actor=SYSTEM.username, at=at, location=location, reason=reason)
 
 
 def last_storage_slot(uow: UnitOfWork, sample_number: str) -> str | None:

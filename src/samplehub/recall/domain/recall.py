@@ -38,12 +38,9 @@ def reminder_days(days: Iterable[int]) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
-class RecallReminderClaimed(Event):
-    """A reminder is being sent (claimed in the reminder log, so it goes out once).
-
-    Names the certificate and the channel, never the recipient: the custody chain is kept for
-    good, a phone number or address must not be.
-    """
+class _ReminderEvent(Event):
+    """Names the certificate and the channel, never the recipient: the custody chain is kept for
+    good, a phone number or address must not be."""
 
     certificate: str
     sample: str
@@ -56,15 +53,12 @@ class RecallReminderClaimed(Event):
 
 
 @dataclass(frozen=True)
-class RecallReminderReleased(Event):
+class RecallReminderClaimed(_ReminderEvent):
+    """A reminder is being sent (claimed in the reminder log, so it goes out once)."""
+
+
+@dataclass(frozen=True)
+class RecallReminderReleased(_ReminderEvent):
     """Sending a claimed reminder failed; the claim is given up, so the next run tries again."""
 
-    certificate: str
-    sample: str
-    channel: str
-    days_before: int
     problem: str
-
-    @property
-    def sample_number(self) -> str | None:
-        return self.sample

@@ -7,6 +7,7 @@ silently ignored value.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
@@ -119,17 +120,8 @@ class InstrumentModel(Strict):
 
     @classmethod
     def of(cls, instrument: Instrument) -> InstrumentModel:
-        return cls.model_construct(  # the domain has validated every field already
-            instrument_type=instrument.instrument_type,
-            manufacturer=instrument.manufacturer,
-            model=instrument.model,
-            serial_number=instrument.serial_number,
-            range_min=instrument.range_min,
-            range_max=instrument.range_max,
-            unit=instrument.unit,
-            accuracy_class=instrument.accuracy_class,
-            asset_id=instrument.asset_id,
-        )
+        # the same fields, which the domain has validated already
+        return cls.model_construct(**asdict(instrument))
 
 
 class StateLabel(BaseModel):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Executor, Future
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -21,15 +18,9 @@ from laneguard.records.adapters.memory import InMemoryIncidentRepository
 from laneguard.warning.domain.voice import VoiceWarningPolicy, WarningLevel
 from laneguard.warning.service.ports import SpeakerError
 from laneguard.warning.service.warner import VoiceWarner
+from tests.unit.laneguard.core.fakes import InlineExecutor
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-
-
-class InlineExecutor(Executor):
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
 
 
 class FakeSpeaker:

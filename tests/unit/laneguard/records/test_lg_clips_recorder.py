@@ -20,15 +20,9 @@ from laneguard.core.domain.incidents import IncidentEnded, IncidentOpened, Objec
 from laneguard.records.adapters.memory import InMemoryIncidentRepository
 from laneguard.records.service.clips import ClipRecorder
 from laneguard.records.service.ports import ClipError
+from tests.unit.laneguard.core.fakes import InlineExecutor
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-
-
-class InlineExecutor(Executor):
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
 
 
 class HeldExecutor(Executor):

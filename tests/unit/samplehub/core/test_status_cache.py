@@ -15,16 +15,9 @@ from samplehub.core.domain.events import SampleTransitioned
 from samplehub.core.domain.lifecycle import Transition
 from samplehub.core.domain.locations import Location
 from samplehub.core.service.status_cache import Status, StatusCache
+from tests.unit.samplehub.core.fakes import Ticks
 
 AT = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
-
-
-class Ticks:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def moved(number: str) -> SampleTransitioned:

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import re
-from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 
 from samplehub.fleet.api import make_router
 from samplehub.simulation.live import LiveFleet
-from samplehub.simulation.runner import FleetSimulation
-from samplehub.simulation.scenario import Demand, load_scenario
-
-PEAK = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
+from tests.unit.samplehub.fleet.fakes import quiet_sim
 
 
 class Client:
@@ -37,8 +32,7 @@ class Client:
 
 
 def client() -> tuple[Client, LiveFleet]:
-    scenario = dataclasses.replace(load_scenario(PEAK), demand=Demand(0, 0, 0), robot_count=2)
-    sim = FleetSimulation(scenario, "optimal", 1)
+    sim = quiet_sim(robots=2, seed=1)
     sim.storage.put_away("3414000000000000000000C1", "S", 3600, sim.clock.t)
     for _ in range(120):
         sim.step()

@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from samplehub.cli import app
+from tests.unit.samplehub.fleet.fakes import PEAK
 
-PEAK = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
 KEYS = {
     "tasks_completed",
     "tasks_per_hour",

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
 from samplehub.fleet.service.messages import topic
 from samplehub.fleet.service.robots import Purpose
-
-_spec = importlib.util.spec_from_file_location(
-    "fleet_sim_helpers", Path(__file__).with_name("fleet_sim_helpers.py")
-)
-assert _spec
-assert _spec.loader
-helpers = importlib.util.module_from_spec(_spec)
-sys.modules["fleet_sim_helpers"] = helpers
-_spec.loader.exec_module(helpers)
-quiet_sim, run_until = helpers.quiet_sim, helpers.run_until
+from tests.unit.samplehub.fleet.fakes import quiet_sim, run_until
 
 EPC = "341400000000000000ABCDEF"
 

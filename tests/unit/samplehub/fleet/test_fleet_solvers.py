@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import random
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,7 @@ from samplehub.fleet.domain.dispatch import (
 )
 from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.simulation.scenario import load_scenario
-
-PEAK = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
+from tests.unit.samplehub.fleet.fakes import PEAK
 
 
 def test_numpy_cost_model_equals_the_pure_cost_matrix() -> None:

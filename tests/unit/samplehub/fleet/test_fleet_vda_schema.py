@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +18,10 @@ from samplehub.fleet.service.messages import parse_topic
 from samplehub.fleet.service.settings import FleetSettings
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.runner import vda_logger
+from tests.unit.samplehub.fleet.fakes import quiet_sim, run_until
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "samplehub" / "vda5050"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-
-_spec = importlib.util.spec_from_file_location(
-    "fleet_sim_helpers", Path(__file__).with_name("fleet_sim_helpers.py")
-)
-assert _spec
-assert _spec.loader
-helpers = importlib.util.module_from_spec(_spec)
-sys.modules["fleet_sim_helpers"] = helpers
-_spec.loader.exec_module(helpers)
 
 
 def validators() -> dict[str, Draft202012Validator]:
@@ -74,7 +64,7 @@ def test_recorded_fixture_validates() -> None:
 
 
 def test_a_full_run_with_faults_and_charging_validates() -> None:
-    sim = helpers.quiet_sim(robots=3)
+    sim = quiet_sim(robots=3)
     buf = io.StringIO()
     sim.transport.taps.append(vda_logger(buf))
     sim.robots[1].faults.reject_next_order = True
@@ -84,8 +74,8 @@ def test_a_full_run_with_faults_and_charging_validates() -> None:
         sim.storage.put_away(f"34140000000000000000AB{i:02d}", "S", 3600, sim.clock.t)
         for i in range(3)
     ]
-    helpers.run_until(sim, lambda: all(t.task_id in sim.storage.done for t in tasks), 3600)
-    helpers.run_until(sim, lambda: not sim.robots[2].charging and sim.robots[2].battery > 80, 900)
+    run_until(sim, lambda: all(t.task_id in sim.storage.done for t in tasks), 3600)
+    run_until(sim, lambda: not sim.robots[2].charging and sim.robots[2].battery > 80, 900)
     sim.robots[0].disconnect(sim.clock.t)
     sim.transport.pump()
     seen = check_run([json.loads(x) for x in buf.getvalue().splitlines()])
@@ -96,7 +86,7 @@ def test_a_full_run_with_faults_and_charging_validates() -> None:
 
 def test_recorded_robot_messages_replay_into_a_fresh_manager() -> None:
     lines = [json.loads(x) for x in (FIXTURES / "put-away-run.jsonl").read_text().splitlines()]
-    site = site_map_from_dict(helpers.quiet_sim().scenario.site)
+    site = site_map_from_dict(quiet_sim().scenario.site)
     transport = InProcessTransport()
 
     class Quiet:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -25,6 +24,7 @@ from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import FakeNameplateVision, InMemoryLabelPrinter, VisionResult
 from samplehub.simulation.tag_roll import TagRollWriter
 from samplehub.web.i18n import translate
+from tests.unit.samplehub.intake.fakes import RacingBus
 
 KIOSK = Actor("kiosk", Role.KIOSK)
 STAFF = Actor("warehouse", Role.WAREHOUSE)
@@ -211,19 +211,6 @@ def test_an_abandoned_or_idle_session_ends_and_nothing_was_written(world, servic
     assert store.samples == {}
     assert all(json.loads(r.payload) for r in store.audit)  # only the set-up records
     assert {r.event_type for r in store.audit} == {"CustomerRegistered", "OrderCreated"}
-
-
-class RacingBus:
-    """Loses the first ``losses`` races (Conflict), as eight kiosks on one chain may."""
-
-    def __init__(self, bus: Any, losses: int) -> None:
-        self.bus, self.losses = bus, losses
-
-    def handle(self, command: Any) -> Any:
-        if self.losses:
-            self.losses -= 1
-            raise Conflict("the audit chain")
-        return self.bus.handle(command)
 
 
 def test_a_receipt_that_lost_a_race_is_replayed(world, services) -> None:

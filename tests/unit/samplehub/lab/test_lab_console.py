@@ -15,7 +15,6 @@ from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
 from samplehub.core.domain import audit
-from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import SampleState
@@ -36,7 +35,6 @@ from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
 from samplehub.lab.adapters.metrology_rules.standards import load_standards
 from samplehub.lab.adapters.results_import.readers import SheetResultsReader
 from samplehub.lab.domain import demo
-from samplehub.lab.domain.certificate import Certificate
 from samplehub.lab.domain.errors import FourEyesError, WorkflowError
 from samplehub.lab.service.bench import parse_request, request_reason
 from samplehub.lab.service.certificates import LabDeps, StoredCertificates
@@ -49,6 +47,7 @@ from samplehub.lab.service.console import (
 )
 from samplehub.lab.service.desk import CertificateDesk, WorkConditions
 from samplehub.recall.domain.recall import reminder_days, reminder_due
+from tests.unit.samplehub.lab.fakes import CustodyFails, FakeDcc, FakeRenderer
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LAB = Actor("lab", Role.LAB)
@@ -77,16 +76,6 @@ def stored(store: MemoryStore, number: str, instrument_type: str) -> None:
         sample.updated_at = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
         uow.samples.add(sample)
         uow.commit()
-
-
-class FakeRenderer:
-    def render(self, certificate: Certificate, verify_url: str) -> bytes:
-        return f"%PDF {certificate.number} {verify_url}".encode()
-
-
-class FakeDcc:
-    def write(self, certificate: Certificate) -> bytes:
-        return b"<dcc/>"
 
 
 def lab_on(
@@ -264,27 +253,6 @@ def test_certificate_steps_land_in_the_custody_chain_and_refusals_add_nothing() 
     ]
     with MemoryUnitOfWork(store) as uow:
         assert audit.verify(uow.audit.records()).ok
-
-
-class CustodyFails(MemoryAppUnitOfWork):
-    """A unit of work whose custody append fails: after the certificate row was written."""
-
-    def __enter__(self) -> CustodyFails:
-        super().__enter__()
-        audit_log = self.audit
-
-        class Failing:
-            def last(self) -> AuditRecord | None:
-                return audit_log.last()
-
-            def records(self, sample_number: str | None = None) -> list[AuditRecord]:
-                return audit_log.records(sample_number)
-
-            def append(self, records: object) -> None:
-                raise OSError("disk full while appending the custody record")
-
-        self.audit = Failing()
-        return self
 
 
 @pytest.mark.parametrize("step", ["entered", "reviewed", "approved", "issued"])

@@ -15,7 +15,6 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
-from samplehub.core.domain.messages import Message
 from samplehub.core.service.commands import SYSTEM
 from samplehub.lab.adapters.certificates.memory import InMemoryDocumentStore
 from samplehub.lab.domain import demo
@@ -34,12 +33,13 @@ from samplehub.lab.domain.errors import (
     MetrologyInputError,
     WorkflowError,
 )
-from samplehub.lab.domain.jjg52 import JJG52_2013, ElasticGaugeRule, GaugeSpec, PointReadings
+from samplehub.lab.domain.jjg52 import JJG52_2013, GaugeSpec, PointReadings
 from samplehub.lab.domain.rules import InstrumentTypeRule, Method, RuleBook
 from samplehub.lab.service import certificates as lab
 from samplehub.lab.service import commands as lc
 from samplehub.web.error_text import error_text
 from samplehub.web.i18n import Translator
+from tests.unit.samplehub.lab.fakes import FakeDcc, FakeRenderer, FakeSheets
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 ENTERER = Actor("u1", "张三", frozenset({"lab"}))
@@ -70,38 +70,6 @@ RULES = RuleBook(
         ),
     ]
 )
-
-
-class FakeRenderer:
-    """Returns a recognisable byte string and remembers what it rendered."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str, Status]] = []
-
-    def render(self, certificate: Certificate, verify_url: str) -> bytes:
-        self.calls.append((certificate.number, verify_url, certificate.status))
-        return f"%PDF {certificate.number}".encode()
-
-
-class FakeDcc:
-    def write(self, certificate: Certificate) -> bytes:
-        return f"<dcc>{certificate.number}</dcc>".encode()
-
-
-class FakeSheets:
-    """Serves the demo's readings for "good.csv" and refuses anything else like a bad sheet."""
-
-    def read_gauge(
-        self, name: str, data: bytes, spec: GaugeSpec, rule: ElasticGaugeRule
-    ) -> tuple[PointReadings, ...]:
-        if name != "good.csv":
-            raise MetrologyInputError(
-                "C3", data.decode(), "a number such as 1.6", Message("lab.allowed_number")
-            )
-        return demo.PASSING_POINTS
-
-    def read_calibration(self, name: str, data: bytes) -> list[demo.CalibrationReading]:
-        return [demo.CalibrationReading(Decimal(v), Decimal(v), Decimal("0.1")) for v in "012"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -38,6 +38,7 @@ from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.pickup.service.messages import render
 from samplehub.web.i18n import translate
+from tests.unit.samplehub.pickup.fakes import Scripted
 
 S, M, L = CompartmentSize.S, CompartmentSize.M, CompartmentSize.L
 CUSTOMER = Actor("cust-a", Role.CUSTOMER, "cust-1")
@@ -72,16 +73,6 @@ def moves(store: MemoryStore) -> list[tuple[str, str]]:
         for r in store.audit
         if r.event_type == "SampleTransitioned"
     ]
-
-
-class Scripted:
-    """A code source that yields the given values in turn (tests only)."""
-
-    def __init__(self, *values: int) -> None:
-        self.values = list(values)
-
-    def __call__(self, n: int) -> int:
-        return self.values.pop(0)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,29 +14,7 @@ from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.simulation.live import LiveFleet
 from samplehub.web.app import create_app
-
-
-class FakeFleet:
-    """A fixed read model: one robot R01 and one slot A-01-1-01."""
-
-    def snapshot(self) -> dict[str, Any]:
-        return {"robots": [{"serial": "R01"}], "site": {"nodes": []}}
-
-    def positions(self) -> dict[str, Any]:
-        return {"robots": [{"serial": "R01", "x": 1.0, "y": 2.0}]}
-
-    def robot(self, serial: str) -> dict[str, Any]:
-        if serial != "R01":
-            raise LookupError(f"robot {serial} is unknown")
-        return {"serial": serial, "load": None}
-
-    def slot(self, address: str) -> dict[str, Any]:
-        if address != "A-01-1-01":
-            raise LookupError(f"slot {address} is unknown")
-        return {"address": address, "occupant": None}
-
-    def rack(self, node: str) -> list[dict[str, Any]]:
-        return []
+from tests.unit.samplehub.fleet.fakes import FakeFleet
 
 
 @pytest.fixture

@@ -132,6 +132,7 @@ def test_staff_search_pages_through_many_samples(
     first = client.get("/samples")
     assert "共 26 条" in first.text
     assert "第 1 / 2 页" in first.text
+    assert 'href="?page=2&amp;state=&amp;order=&amp;text="' in first.text  # filters kept
     second = client.get("/samples?page=2")
     assert "第 2 / 2 页" in second.text
     assert second.text.count("<tr>") == 1 + 6  # the header row and the last six samples

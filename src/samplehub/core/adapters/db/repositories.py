@@ -1,4 +1,5 @@
-"""Repositories over SQLAlchemy Core: rows in, domain objects out, and back on flush."""
+"""Repositories over SQLAlchemy Core: rows in, domain objects (``model.*``) out, and back on
+flush."""
 
 from __future__ import annotations
 
@@ -9,22 +10,11 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, text, update
 
 from samplehub.core.adapters.db import tables as t
+from samplehub.core.domain import model
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.errors import Conflict
 from samplehub.core.domain.lifecycle import HoldReason, SampleState
 from samplehub.core.domain.locations import Location
-from samplehub.core.domain.model import (
-    Channel,
-    Contact,
-    Customer,
-    Instrument,
-    Order,
-    OrderItem,
-    Role,
-    Sample,
-    Service,
-    User,
-)
 from samplehub.core.service.ports import Page, SampleFilter
 
 AUDIT_LOCK_KEY = 5050_0001  # PostgreSQL advisory lock that serialises appends to the chain
@@ -48,7 +38,7 @@ class _Repo:
 
 
 class SqlCustomers(_Repo):
-    def add(self, customer: Customer) -> None:
+    def add(self, customer: model.Customer) -> None:
         contacts = [
             {"name": c.name, "phone": c.phone} | ({"email": c.email} if c.email else {})
             for c in customer.contacts
@@ -62,26 +52,26 @@ class SqlCustomers(_Repo):
         self._track(customer)
 
     @staticmethod
-    def _load(row: Any) -> Customer:
-        contacts = [Contact(c["name"], c["phone"], c.get("email")) for c in row.contacts]
-        return Customer(row.id, row.name, row.credit_code, contacts)
+    def _load(row: Any) -> model.Customer:
+        contacts = [model.Contact(c["name"], c["phone"], c.get("email")) for c in row.contacts]
+        return model.Customer(row.id, row.name, row.credit_code, contacts)
 
-    def get(self, customer_id: str) -> Customer | None:
+    def get(self, customer_id: str) -> model.Customer | None:
         row = self.conn.execute(select(t.customers).where(t.customers.c.id == customer_id)).first()
         return self._track(self._load(row)) if row else None
 
-    def by_credit_code(self, credit_code: str) -> Customer | None:
+    def by_credit_code(self, credit_code: str) -> model.Customer | None:
         query = select(t.customers).where(t.customers.c.credit_code == credit_code)
         row = self.conn.execute(query).first()
         return self._track(self._load(row)) if row else None
 
-    def all(self) -> list[Customer]:
+    def all(self) -> list[model.Customer]:
         rows = self.conn.execute(select(t.customers).order_by(t.customers.c.name))
         return [self._load(r) for r in rows]
 
 
 class SqlUsers(_Repo):
-    def add(self, user: User) -> None:
+    def add(self, user: model.User) -> None:
         self.conn.execute(
             insert(t.users).values(
                 username=user.username, role=user.role.value, password_hash=user.password_hash,
@@ -91,22 +81,22 @@ class SqlUsers(_Repo):
         self._track(user)
 
     @staticmethod
-    def _load(row: Any) -> User:
-        return User(
-            row.username, Role(row.role), row.password_hash, row.customer_id, row.display_name,
-            row.active,
-        )  # fmt: skip
+    def _load(row: Any) -> model.User:
+        role = model.Role(row.role)
+        return model.User(
+            row.username, role, row.password_hash, row.customer_id, row.display_name, row.active
+        )
 
-    def get(self, username: str) -> User | None:
+    def get(self, username: str) -> model.User | None:
         row = self.conn.execute(select(t.users).where(t.users.c.username == username)).first()
         return self._load(row) if row else None
 
-    def all(self) -> list[User]:
+    def all(self) -> list[model.User]:
         return [self._load(r) for r in self.conn.execute(select(t.users).order_by("username"))]
 
 
 class SqlOrders(_Repo):
-    def add(self, order: Order) -> None:
+    def add(self, order: model.Order) -> None:
         items = [
             {"instrument_type": i.instrument_type, "model": i.model,
              "serial_number": i.serial_number, "quantity": i.quantity}
@@ -121,19 +111,24 @@ class SqlOrders(_Repo):
         self._track(order)
 
     @staticmethod
-    def _load(row: Any) -> Order:
-        items = [OrderItem(**i) for i in row.items]
+    def _load(row: Any) -> model.Order:
+        items = [model.OrderItem(**i) for i in row.items]
         created = _utc(row.created_at)
         assert created is not None
-        return Order(
-            row.number, row.customer_id, Service(row.service), Channel(row.channel), items, created
+        return model.Order(
+            row.number,
+            row.customer_id,
+            model.Service(row.service),
+            model.Channel(row.channel),
+            items,
+            created,
         )
 
-    def get(self, number: str) -> Order | None:
+    def get(self, number: str) -> model.Order | None:
         row = self.conn.execute(select(t.orders).where(t.orders.c.number == number)).first()
         return self._track(self._load(row)) if row else None
 
-    def page(self, customer_id: str | None, offset: int, limit: int) -> Page[Order]:
+    def page(self, customer_id: str | None, offset: int, limit: int) -> Page[model.Order]:
         query = select(t.orders)
         if customer_id is not None:
             query = query.where(t.orders.c.customer_id == customer_id)
@@ -144,7 +139,7 @@ class SqlOrders(_Repo):
         return Page([self._load(r) for r in rows], total, offset, limit)
 
 
-def _sample_row(sample: Sample) -> dict[str, Any]:
+def _sample_row(sample: model.Sample) -> dict[str, Any]:
     return {
         "number": sample.number,
         "order_number": sample.order_number,
@@ -169,15 +164,15 @@ class SqlSamples(_Repo):
         super().__init__(conn, seen)
         self.loaded: dict[str, tuple[int, dict[str, Any]]] = {}  # number → (version, row)
 
-    def add(self, sample: Sample) -> None:
+    def add(self, sample: model.Sample) -> None:
         row = _sample_row(sample)
         self.conn.execute(insert(t.samples).values(version=1, **row))
         self.loaded[sample.number] = (1, row)
         self._track(sample)
 
-    def _load(self, row: Any) -> Sample:
-        instrument = Instrument.from_dict(row.instrument)
-        sample = Sample(
+    def _load(self, row: Any) -> model.Sample:
+        instrument = model.Instrument.from_dict(row.instrument)
+        sample = model.Sample(
             number=row.number,
             order_number=row.order_number,
             customer_id=row.customer_id,
@@ -193,17 +188,17 @@ class SqlSamples(_Repo):
         )
         return sample
 
-    def get(self, number: str) -> Sample | None:
+    def get(self, number: str) -> model.Sample | None:
         row = self.conn.execute(select(t.samples).where(t.samples.c.number == number)).first()
         if row is None:
             return None
         if number in self.loaded:
-            return next(s for s in self.seen if isinstance(s, Sample) and s.number == number)
+            return next(s for s in self.seen if isinstance(s, model.Sample) and s.number == number)
         sample = self._load(row)
         self.loaded[number] = (row.version, _sample_row(sample))
         return self._track(sample)  # type: ignore[no-any-return]
 
-    def search(self, query: SampleFilter) -> Page[Sample]:
+    def search(self, query: SampleFilter) -> Page[model.Sample]:
         stmt = select(t.samples)
         c = t.samples.c
         if query.customer_id is not None:
@@ -224,7 +219,7 @@ class SqlSamples(_Repo):
         )
         return Page([self._load(r) for r in rows], total, query.offset, query.limit)
 
-    def for_order(self, order_number: str) -> list[Sample]:
+    def for_order(self, order_number: str) -> list[model.Sample]:
         rows = self.conn.execute(
             select(t.samples.c.number)
             .where(t.samples.c.order_number == order_number)
@@ -236,7 +231,7 @@ class SqlSamples(_Repo):
     def flush(self) -> None:
         """Write back every loaded sample that changed, refusing lost updates."""
         for item in self.seen:
-            if not isinstance(item, Sample):
+            if not isinstance(item, model.Sample):
                 continue
             version, before = self.loaded[item.number]
             row = _sample_row(item)
