@@ -1,6 +1,6 @@
 """Storage operations as transport tasks: put-away, lab delivery, return, staging, relocation.
 
-This is the seam the sample lifecycle will plug into: each operation chooses or frees slots,
+The simulator's storage: the seam the sample lifecycle plugs into: each operation chooses or frees slots,
 submits a ``TransportTask`` whose ``load_id`` is the sample's EPC, and hears back from the fleet
 (picked, delivered, stranded).  With a ``FleetLifecycle`` attached, each of those events also
 moves the real sample through its lifecycle; a move the lifecycle refuses holds the sample and
@@ -17,8 +17,8 @@ from typing import Protocol
 
 from samplehub.fleet.domain.dispatch import TaskKind, TransportTask
 from samplehub.fleet.domain.sitemap import SiteMap
-from samplehub.fleet.domain.storage import PutAwayRequest, SlottingPolicy, Warehouse
 from samplehub.fleet.service.ports import FleetLifecycle, RfidReader
+from samplehub.storage.domain.warehouse import PutAwayRequest, SlottingPolicy, Warehouse
 
 
 class TaskSink(Protocol):
