@@ -1,8 +1,9 @@
-"""Storage operations as transport tasks: put-away, lab delivery, return, staging, relocation.
+"""The simulator's storage operations as transport tasks: put-away, lab delivery, return,
+staging, relocation (the running system keeps storage as data in the storage slice).
 
-The simulator's storage: the seam the sample lifecycle plugs into: each operation chooses or frees slots,
-submits a ``TransportTask`` whose ``load_id`` is the sample's EPC, and hears back from the fleet
-(picked, delivered, stranded).  With a ``FleetLifecycle`` attached, each of those events also
+Each operation chooses or frees slots in the in-memory warehouse, submits a ``TransportTask``
+whose ``load_id`` is the sample's EPC, and hears back from the fleet (picked, delivered,
+stranded).  With a ``FleetLifecycle`` attached, each of those events also
 moves the real sample through its lifecycle; a move the lifecycle refuses holds the sample and
 raises an alert, and the robot carries on.  Arrival in a slot is confirmed by an RFID read at
 that slot; a read that disagrees puts the sample on hold and raises an alert instead of recording
