@@ -174,4 +174,5 @@ def demo_seed_services(settings: Settings, base: Services | None = None) -> Serv
     if base is None:
         return bootstrap(settings, clock=clock)
     lab = base.lab.deps if base.lab is not None else None
-    return bootstrap(settings, uow_factory=base.uow_factory, clock=clock, lab=lab)
+    places = base.bus.context.places
+    return bootstrap(settings, uow_factory=base.uow_factory, clock=clock, lab=lab, places=places)

@@ -18,9 +18,7 @@ if TYPE_CHECKING:
     from samplehub.lab.service.services import LabServices
 
 
-class AppUnitOfWork(
-    LabUnitOfWork, PickupUnitOfWork, RecallUnitOfWork, StorageUnitOfWork, Protocol
-):
+class AppUnitOfWork(LabUnitOfWork, PickupUnitOfWork, RecallUnitOfWork, StorageUnitOfWork, Protocol):
     """Every slice's repositories on one transaction: the unit of work bootstrap makes."""
 
     @property
