@@ -38,7 +38,8 @@ def site_places(settings: Settings) -> SitePlaces:
         collect_days=storage.collect_days,
         staging_lead_h=settings.pickup.staging_lead_minutes / 60,
     )
-    return SitePlaces(rules, BookedWindows(), settings.lab.turnaround_days)
+    levels = tuple(storage.warning_levels)
+    return SitePlaces(rules, BookedWindows(), settings.lab.turnaround_days, levels=levels)
 
 
 def site_file(settings: Settings) -> Path:

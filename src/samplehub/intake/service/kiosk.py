@@ -284,10 +284,15 @@ class KioskDesk:
 
     # -- confirm or refuse ------------------------------------------------------------------
 
-    def confirm(self, actor: Actor, session_id: str, fields: dict[str, Any]) -> ReceiptLine:
-        """Receive the instrument as confirmed: one transaction, then label and tag."""
+    def confirm(
+        self, actor: Actor, session_id: str, fields: dict[str, Any], size_class: str | None = None
+    ) -> ReceiptLine:
+        """Receive the instrument as confirmed: one transaction, then label and tag.
+        ``size_class`` overrides the storage size the instrument's type and range give."""
         session = self._active(actor, session_id)
         instrument = clean_fields(fields)
+        if size_class:
+            instrument["size_class"] = size_class
         handed: HandedIn = self._handle(
             ci.ReceiveAtKiosk(
                 actor,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from samplehub.core.domain.model import SIZE_CLASSES
+from samplehub.core.domain.model import SIZE_CLASSES, Role
 from samplehub.storage.domain.site import SlotRecord
 
 LEVELS: tuple[int, ...] = (80, 90, 100)
@@ -58,3 +58,11 @@ def occupancy(slots: Iterable[SlotRecord], levels: Sequence[int] = LEVELS) -> li
 def warnings(uses: Iterable[Use]) -> list[Use]:
     """The uses at a warning level, fullest first."""
     return sorted((u for u in uses if u.level is not None), key=lambda u: (-u.percent, u.area))
+
+
+STORAGE_READERS = frozenset({Role.WAREHOUSE, Role.ADMIN, Role.LAB, Role.APPROVER})
+"""Staff who see storage occupancy and its warnings; the kiosk and customers never do."""
+
+
+def may_see_storage(role: Role) -> bool:
+    return role in STORAGE_READERS

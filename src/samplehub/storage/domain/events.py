@@ -16,3 +16,14 @@ class SiteLoaded(Event):
     changed: int
     removed: int
     slots: int  # slots of the site after the load
+
+
+@dataclass(frozen=True)
+class CapacityLevelReached(Event):
+    """An area's slots of one size class filled past a warning level: staff are told."""
+
+    area: str
+    size_class: str
+    level: int
+    used: int
+    capacity: int

@@ -18,8 +18,10 @@ from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Sample
 from samplehub.core.domain.transport import ANY_SLOT
 from samplehub.core.service.ports import SampleFilter, UnitOfWork
+from samplehub.storage.domain import capacity
 from samplehub.storage.domain import warehouse as wh
 from samplehub.storage.domain.dwell import DwellBasis, DwellRules, expected_dwell_s
+from samplehub.storage.domain.events import CapacityLevelReached
 from samplehub.storage.domain.site import EXIT_KINDS, SlotRecord
 from samplehub.storage.domain.sizing import size_class_of
 from samplehub.storage.service.ports import HasSlots, NoPickups, PickupWindows, SlotRepository
@@ -44,6 +46,7 @@ class SitePlaces:
     pickups: PickupWindows = field(default_factory=NoPickups)
     turnaround_days: int = 10
     slotting: wh.SlottingPolicy = field(default_factory=wh.DwellSlotting)
+    levels: tuple[int, ...] = capacity.LEVELS
 
     def check(self, uow: UnitOfWork, location: Location, field: str) -> None:
         slots = _slots(uow)
@@ -75,12 +78,12 @@ class SitePlaces:
             return
         taken = None
         if after.kind is LocationKind.STORAGE_SLOT:
-            taken = self._take(slots, sample, after)
+            taken = self._take(uow, slots, sample, after)
         for other in slots.holding(sample.number):  # reservations it will not use now
             if other.address != taken and other.reserved_for == sample.number:
                 slots.save(replace(other, reserved_for=None, reserved_at=None))
 
-    def _take(self, slots: SlotRepository, sample: Sample, at: Location) -> str:
+    def _take(self, uow: UnitOfWork, slots: SlotRepository, sample: Sample, at: Location) -> str:
         slot = slots.get(at.code)
         if slot is None:
             raise InvalidValue("location", str(at), _known_slots(slots))
@@ -92,7 +95,26 @@ class SitePlaces:
                 "location", str(at), f"a free slot ({at.code} is reserved for {slot.reserved_for})"
             )
         slots.save(replace(slot, occupant=sample.number, reserved_for=None, reserved_at=None))
+        if slot.is_open:  # one more slot in use
+            self._tell_level(uow, slots, slot, sample.updated_at)
         return slot.address
+
+    def _tell_level(
+        self, uow: UnitOfWork, slots: SlotRepository, slot: SlotRecord, at: datetime | None
+    ) -> None:
+        """Record a warning when the slot's area and size class just reached a new level."""
+        alike = [s for s in slots.all() if (s.area, s.size_class) == (slot.area, slot.size_class)]
+        total = sum(1 for s in alike if not s.blocked)
+        used = sum(1 for s in alike if not s.blocked and not s.is_open)
+        level = capacity.level_of(used, total, self.levels)
+        if (
+            at is not None
+            and level is not None
+            and level != capacity.level_of(used - 1, total, self.levels)
+        ):
+            uow.record(
+                CapacityLevelReached("storage", at, slot.area, slot.size_class, level, used, total)
+            )
 
     def choose_slot(
         self, uow: UnitOfWork, sample: Sample, near: Location, now: datetime
@@ -125,6 +147,7 @@ class SitePlaces:
         slot = slots.get(chosen.address)
         assert slot is not None  # it was just listed, in this transaction
         slots.save(replace(slot, reserved_for=sample.number, reserved_at=now))
+        self._tell_level(uow, slots, slot, now)
         return Location(LocationKind.STORAGE_SLOT, slot.address), {
             "size_class": size,
             "size_rule": size_why,
