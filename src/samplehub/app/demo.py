@@ -45,7 +45,7 @@ JOURNEYS: list[list[tuple[str, str | None]]] = [
     [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-01"),
      ("store", "storage_slot:A-03-2-07")],
     [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-02"),
-     ("store", "storage_slot:A-01-1-02"), ("start_transport", "robot:AMR-01"),
+     ("store", "storage_slot:B-01-1-02"), ("start_transport", "robot:AMR-01"),
      ("deliver_to_lab", "lab_bench:P-02")],
     [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-02"),
      ("store", "storage_slot:B-02-3-11"), ("start_transport", "robot:AMR-01"),
