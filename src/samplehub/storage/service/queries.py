@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from samplehub.core.service.ports import UnitOfWork
 from samplehub.storage.domain import capacity
 from samplehub.storage.domain.capacity import Use
 from samplehub.storage.domain.site import SlotRecord
-from samplehub.core.service.ports import UnitOfWork
 from samplehub.storage.service.ports import HasSlots, StorageUnitOfWork
 
 
