@@ -9,7 +9,7 @@ from samplehub.core.service.ports import UnitOfWork
 from samplehub.storage.domain import capacity
 from samplehub.storage.domain.capacity import Use
 from samplehub.storage.domain.site import SlotRecord
-from samplehub.storage.service.ports import HasSlots, StorageUnitOfWork
+from samplehub.storage.service.ports import HasSlots
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,14 @@ class StorageOverview:
 
 
 def overview(
-    uow_factory: Callable[[], StorageUnitOfWork], levels: Sequence[int] = capacity.LEVELS
+    uow_factory: Callable[[], UnitOfWork], levels: Sequence[int] = capacity.LEVELS
 ) -> StorageOverview:
+    """The whole site's use; empty where the unit of work has no slot store."""
+    slots: list[SlotRecord] = []
+    areas: dict[str, str] = {}
     with uow_factory() as uow:
-        slots = uow.slots.all()
-        areas = uow.slots.areas()
+        if isinstance(uow, HasSlots):
+            slots, areas = uow.slots.all(), uow.slots.areas()
     uses = capacity.occupancy(slots, levels)
     held = [s for s in slots if s.occupant or s.reserved_for]
     return StorageOverview(
