@@ -290,3 +290,31 @@ def test_the_storage_page_shows_occupancy_to_the_warehouse_and_not_to_the_kiosk(
     assert kiosk.get("/storage").status_code == 403
     customer = _page_client(world, settings, "cust-a")
     assert customer.get("/storage").status_code == 403
+
+
+def test_a_full_area_warns_staff_on_their_pages_and_keeps_the_alert(
+    world: World, settings: Settings, tmp_path: Path
+) -> None:
+    made = seed_demo(world.services)
+    with world.services.uow_factory() as uow:
+        small_b = [s.address for s in uow.slots.all() if s.area == "B" and s.size_class == "S"]
+    keep = {"B-01-1-01", "B-01-1-02"}
+    blocked = ", ".join(["A-01-1-01", "B-01-4-10", *sorted(set(small_b) - keep)])
+    text = _site_text(**{"blocked: [A-01-1-01, B-01-4-10]": f"blocked: [{blocked}]"})
+    wiring.load_site(world.services, _write(tmp_path, text))
+    for number, slot in ((made["sample_a2"], "B-01-1-01"), (made["sample_b1"], "B-01-1-02")):
+        world.handle(c.ApplyTransition(c.SYSTEM, number, "start_transport", "robot:AMR-01"))
+        world.handle(c.ApplyTransition(c.SYSTEM, number, "store", f"storage_slot:{slot}"))
+    warehouse = _page_client(world, settings, "warehouse")
+    page = warehouse.get("/storage")
+    assert 'data-testid="storage-banner"' in page.text
+    assert 'data-testid="storage-alerts"' in page.text
+    assert "2/2" in page.text
+    assert 'data-testid="storage-banner"' in warehouse.get("/samples").text
+    kiosk_page = _page_client(world, settings, "kiosk").get("/samples")
+    assert 'data-testid="storage-banner"' not in kiosk_page.text
+    with world.services.uow_factory() as uow:
+        alerts = uow.slots.alerts()
+        kinds = [r.event_type for r in uow.audit.records()]
+    assert [(a.area, a.size_class, a.level) for a in alerts][:1] == [("B", "S", 100)]
+    assert "CapacityLevelReached" in kinds

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, exists, insert, or_, select, update
 
 from samplehub.storage.adapters import tables as st
+from samplehub.storage.domain.events import CapacityLevelReached
 from samplehub.storage.domain.site import SiteNode, SlotRecord
 
 S = st.storage_slots
@@ -74,6 +75,20 @@ class SqlSlots:
 
     def places(self) -> dict[str, str]:
         return {r.location: r.node for r in self.conn.execute(select(st.storage_places))}
+
+    def alert(self, reached: CapacityLevelReached) -> None:
+        self.conn.execute(
+            insert(st.storage_alerts).values(at=_utc(reached.at), **reached.payload())
+        )
+
+    def alerts(self, limit: int = 20) -> list[CapacityLevelReached]:
+        table = st.storage_alerts
+        rows = self.conn.execute(select(table).order_by(table.c.id.desc()).limit(limit))
+        return [
+            CapacityLevelReached("storage", _utc(r.at) or r.at, r.area, r.size_class, r.level,
+                                 r.used, r.capacity)
+            for r in rows
+        ]  # fmt: skip
 
     def replace_site(
         self, areas: dict[str, str], nodes: dict[str, SiteNode], places: dict[str, str]

@@ -6,6 +6,7 @@ from typing import Any
 
 from samplehub.core.adapters.memory import MemoryRepository
 from samplehub.core.domain.errors import Conflict
+from samplehub.storage.domain.events import CapacityLevelReached
 from samplehub.storage.domain.site import SiteNode, SlotRecord
 
 
@@ -50,6 +51,14 @@ class MemorySlots(MemoryRepository):
 
     def places(self) -> dict[str, str]:
         return dict(self._site.get("places", {}))
+
+    def alert(self, reached: CapacityLevelReached) -> None:
+        alerts = self.store.table("storage_alerts")
+        alerts[f"{len(alerts):08d}"] = reached
+
+    def alerts(self, limit: int = 20) -> list[CapacityLevelReached]:
+        alerts = self.store.table("storage_alerts")
+        return [alerts[key] for key in sorted(alerts, reverse=True)[:limit]]
 
     def replace_site(
         self, areas: dict[str, str], nodes: dict[str, SiteNode], places: dict[str, str]

@@ -1,4 +1,5 @@
-"""Storage tables (SQLAlchemy Core): areas, slots with their occupancy, map nodes and places.
+"""Storage tables (SQLAlchemy Core): areas, slots with their occupancy, map nodes, places and
+the capacity alerts staff were given.
 
 On the core's ``metadata`` so the migrations see them. One sample per slot is also a rule of
 the database: ``occupant`` is unique (several empty slots hold NULL).
@@ -39,6 +40,18 @@ storage_nodes = Table(
     Column("id", String(32), primary_key=True),
     Column("x", Float, nullable=False),
     Column("y", Float, nullable=False),
+)
+
+storage_alerts = Table(
+    "storage_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("area", String(8), nullable=False),
+    Column("size_class", String(2), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("used", Integer, nullable=False),
+    Column("capacity", Integer, nullable=False),
 )
 
 storage_places = Table(

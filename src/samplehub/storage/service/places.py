@@ -112,9 +112,11 @@ class SitePlaces:
             and level is not None
             and level != capacity.level_of(used - 1, total, self.levels)
         ):
-            uow.record(
-                CapacityLevelReached("storage", at, slot.area, slot.size_class, level, used, total)
+            reached = CapacityLevelReached(
+                "storage", at, slot.area, slot.size_class, level, used, total
             )
+            slots.alert(reached)  # the staff pages list it
+            uow.record(reached)  # and the custody chain keeps it
 
     def choose_slot(
         self, uow: UnitOfWork, sample: Sample, near: Location, now: datetime

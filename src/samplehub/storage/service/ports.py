@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from samplehub.core.service.ports import UnitOfWork
+from samplehub.storage.domain.events import CapacityLevelReached
 from samplehub.storage.domain.site import SiteNode, SlotRecord
 
 
@@ -37,6 +38,14 @@ class SlotRepository(Protocol):
     def nodes(self) -> dict[str, SiteNode]: ...
     def places(self) -> dict[str, str]:
         """``kind:code`` → map node."""
+        ...
+
+    def alert(self, reached: CapacityLevelReached) -> None:
+        """Keep a capacity warning for the staff pages (with the change that caused it)."""
+        ...
+
+    def alerts(self, limit: int = 20) -> list[CapacityLevelReached]:
+        """The newest capacity warnings first."""
         ...
 
     def replace_site(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from samplehub.core.service.ports import UnitOfWork
 from samplehub.storage.domain import capacity
 from samplehub.storage.domain.capacity import Use
+from samplehub.storage.domain.events import CapacityLevelReached
 from samplehub.storage.domain.site import SlotRecord
 from samplehub.storage.service.ports import HasSlots
 
@@ -19,6 +20,7 @@ class StorageOverview:
     warnings: list[Use]
     held: list[SlotRecord]  # slots with a sample in them or on its way, by address
     blocked: list[SlotRecord]
+    alerts: list[CapacityLevelReached]  # the warnings given, newest first
 
 
 def overview(
@@ -27,13 +29,14 @@ def overview(
     """The whole site's use; empty where the unit of work has no slot store."""
     slots: list[SlotRecord] = []
     areas: dict[str, str] = {}
+    alerts: list[CapacityLevelReached] = []
     with uow_factory() as uow:
         if isinstance(uow, HasSlots):
-            slots, areas = uow.slots.all(), uow.slots.areas()
+            slots, areas, alerts = uow.slots.all(), uow.slots.areas(), uow.slots.alerts()
     uses = capacity.occupancy(slots, levels)
     held = [s for s in slots if s.occupant or s.reserved_for]
     return StorageOverview(
-        areas, uses, capacity.warnings(uses), held, [s for s in slots if s.blocked]
+        areas, uses, capacity.warnings(uses), held, [s for s in slots if s.blocked], alerts
     )
 
 

@@ -16,6 +16,7 @@ from samplehub.core.domain.locations import Location
 from samplehub.core.domain.model import Role
 from samplehub.core.service import commands as c
 from samplehub.storage.adapters.site_yaml import read_site_text
+from samplehub.storage.service import queries
 from samplehub.storage.service.site import LoadSite
 
 FLEET = c.Actor("fleet", Role.WAREHOUSE)
@@ -133,3 +134,6 @@ def test_reaching_a_capacity_level_is_recorded_once(services: Services) -> None:
     assert len(told) == 1  # 3 of 4 is 75 %; the fourth makes 100 %
     assert '"level":100' in told[0]
     assert '"size_class":"S"' in told[0]
+    view = queries.overview(services.uow_factory)
+    assert [(a.area, a.size_class, a.level, a.used) for a in view.alerts] == [("A", "S", 100, 4)]
+    assert [(w.area, w.size_class) for w in view.warnings] == [("A", "S")]

@@ -1,4 +1,4 @@
-"""Storage as data: areas, slots with their occupancy, map nodes and places.
+"""Storage as data: areas, slots with their occupancy, map nodes, places, capacity alerts.
 
 Revision ID: 0007
 Revises: 0006
@@ -51,6 +51,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_storage_nodes")),
     )
     op.create_table(
+        "storage_alerts",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("area", sa.String(length=8), nullable=False),
+        sa.Column("size_class", sa.String(length=2), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("used", sa.Integer(), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_storage_alerts")),
+    )
+    op.create_table(
         "storage_places",
         sa.Column("location", sa.String(length=100), nullable=False),
         sa.Column("node", sa.String(length=32), nullable=False),
@@ -59,5 +70,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("storage_places", "storage_nodes", "storage_slots", "storage_areas"):
+    for table in (
+        "storage_places",
+        "storage_alerts",
+        "storage_nodes",
+        "storage_slots",
+        "storage_areas",
+    ):
         op.drop_table(table)
