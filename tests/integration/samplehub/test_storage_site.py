@@ -318,3 +318,33 @@ def test_a_full_area_warns_staff_on_their_pages_and_keeps_the_alert(
         kinds = [r.event_type for r in uow.audit.records()]
     assert [(a.area, a.size_class, a.level) for a in alerts][:1] == [("B", "S", 100)]
     assert "CapacityLevelReached" in kinds
+
+
+def test_put_aways_received_at_once_never_share_a_slot(world: World) -> None:
+    import threading
+
+    made = seed_demo(world.services)
+    bus = world.services.bus
+    numbers = [
+        bus.handle(c.RegisterSample(c.SYSTEM, made["order_a"], {"instrument_type": "压力表"}))
+        for _ in range(6)
+    ]
+    errors: list[BaseException] = []
+
+    def receive(number: str) -> None:
+        try:
+            bus.handle(c.ApplyTransition(c.SYSTEM, number, "receive", "intake_platform:K1"))
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=receive, args=(n,)) for n in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with world.services.uow_factory() as uow:
+        targets = {n: [t.target.code for t in uow.tasks.for_sample(n)][-1] for n in numbers}
+        reserved = {s.address: s.reserved_for for s in uow.slots.all() if s.reserved_for}
+    assert len(set(targets.values())) == len(numbers)
+    assert all(reserved[slot] == number for number, slot in targets.items())

@@ -49,7 +49,12 @@ class SqlSlots:
         return [_slot(r) for r in self.conn.execute(select(S).order_by(S.c.address))]
 
     def get(self, address: str) -> SlotRecord | None:
-        row = self.conn.execute(select(S).where(S.c.address == address).with_for_update()).first()
+        # A write that changes nothing locks the row on PostgreSQL and takes SQLite's write
+        # lock (waiting for another writer): the read after it sees the latest commit, and
+        # no other transaction can take the slot until this one ends.
+        where = S.c.address == address
+        self.conn.execute(update(S).where(where).values(address=S.c.address))
+        row = self.conn.execute(select(S).where(where)).first()
         return _slot(row) if row else None
 
     def holding(self, sample_number: str) -> list[SlotRecord]:

@@ -142,12 +142,15 @@ class SitePlaces:
 
         warehouse = wh.Warehouse({s.address: _model(s) for s in stored}, exits)
         request = wh.PutAwayRequest(sample.number, size, dwell_s, start)
-        try:
-            chosen = self.slotting.choose(warehouse, request, distance)
-        except wh.NoSlotAvailableError:
-            return ANY_SLOT, {"size_class": size, "dwell_s": round(dwell_s), "no_slot": True}
-        slot = slots.get(chosen.address)
-        assert slot is not None  # it was just listed, in this transaction
+        slot = None
+        while slot is None:
+            try:
+                chosen = self.slotting.choose(warehouse, request, distance)
+            except wh.NoSlotAvailableError:
+                return ANY_SLOT, {"size_class": size, "dwell_s": round(dwell_s), "no_slot": True}
+            slot = slots.get(chosen.address)  # locked: another put-away may have just taken it
+            if slot is None or not slot.is_open:
+                chosen.reserved_for, slot = "taken", None  # the next best, in this transaction
         slots.save(replace(slot, reserved_for=sample.number, reserved_at=now))
         self._tell_level(uow, slots, slot, now)
         return Location(LocationKind.STORAGE_SLOT, slot.address), {
