@@ -57,6 +57,10 @@ class SqlSlots:
         row = self.conn.execute(select(S).where(where)).first()
         return _slot(row) if row else None
 
+    def find(self, address: str) -> SlotRecord | None:
+        row = self.conn.execute(select(S).where(S.c.address == address)).first()
+        return _slot(row) if row else None
+
     def holding(self, sample_number: str) -> list[SlotRecord]:
         query = select(S).where(
             or_(S.c.occupant == sample_number, S.c.reserved_for == sample_number)

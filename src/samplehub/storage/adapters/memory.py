@@ -30,6 +30,9 @@ class MemorySlots(MemoryRepository):
     def get(self, address: str) -> SlotRecord | None:
         return self._rows.get(address)
 
+    def find(self, address: str) -> SlotRecord | None:
+        return self._rows.get(address)
+
     def holding(self, sample_number: str) -> list[SlotRecord]:
         return [s for s in self.all() if sample_number in (s.occupant, s.reserved_for)]
 

@@ -53,7 +53,7 @@ class SitePlaces:
         if slots is None:
             return
         if location.kind is LocationKind.STORAGE_SLOT:
-            slot = slots.get(location.code)
+            slot = slots.find(location.code)
             if slot is None:
                 raise InvalidValue(field, str(location), _known_slots(slots))
             if slot.blocked:
@@ -187,7 +187,7 @@ class SitePlaces:
         if slots is None:
             return None
         if location.kind is LocationKind.STORAGE_SLOT:
-            slot = slots.get(location.code) if location != ANY_SLOT else None
+            slot = slots.find(location.code) if location != ANY_SLOT else None
             return slot.access_node if slot is not None else None
         return slots.places().get(str(location))
 

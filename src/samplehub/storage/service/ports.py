@@ -25,6 +25,10 @@ class SlotRepository(Protocol):
         """The slot, locked for update until the transaction ends."""
         ...
 
+    def find(self, address: str) -> SlotRecord | None:
+        """The slot as last committed (or written here), without locking it."""
+        ...
+
     def holding(self, sample_number: str) -> list[SlotRecord]:
         """The slots the sample occupies or has reserved."""
         ...
