@@ -100,6 +100,7 @@ def seed(
         raise _fail("only --demo data can be seeded; create real users with `samplehub user add`")
     settings = Settings()
     services = app_demo.demo_seed_services(settings)
+    _first_site(settings, services)
     if _has_demo_data(services):
         typer.echo("demo data already present; nothing done")
         return

@@ -36,3 +36,24 @@ def test_site_load_is_idempotent_and_names_the_line_of_an_error(
     missing = runner.invoke(app, ["site", "load", str(tmp_path / "none.yaml")])
     assert missing.exit_code == 1
     assert "file:" in missing.output
+
+
+def test_samples_stored_before_the_site_become_its_occupants(settings: Settings) -> None:
+    from samplehub.app import bootstrap
+    from samplehub.app.demo import seed_demo
+    from samplehub.app.wiring.storage import ensure_site
+
+    upgrade(settings.resolved_database_url())
+    services = bootstrap.bootstrap(settings)
+    try:
+        made = seed_demo(services)  # no site yet: a3 is stored in A-03-2-07 as free text
+        loaded = ensure_site(settings, services)
+        assert loaded is not None
+        assert loaded.placed == 1
+        with services.uow_factory() as uow:
+            slot = uow.slots.find("A-03-2-07")
+        assert slot is not None
+        assert slot.occupant == made["sample_a3"]
+        assert ensure_site(settings, services) is None  # a site is there now
+    finally:
+        services.close()

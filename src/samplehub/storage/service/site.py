@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from samplehub.core.domain.errors import Forbidden
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import LocationKind
 from samplehub.core.domain.model import Role
 from samplehub.core.service.commands import Command
+from samplehub.core.service.ports import SampleFilter
 from samplehub.storage.domain import layout
 from samplehub.storage.domain.events import SiteLoaded
 from samplehub.storage.domain.site import site_from_tree
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
     from samplehub.core.service.handlers import Context
 
 SITE_ROLES = (Role.ADMIN, Role.WAREHOUSE)
+PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class SiteLoad:
     changed: int
     removed: int
     slots: int
+    placed: int = 0  # samples already stored in a new slot, now its occupant
 
     @property
     def changed_anything(self) -> bool:
@@ -59,8 +64,9 @@ def load_site(cmd: LoadSite, uow: StorageUnitOfWork, ctx: Context) -> SiteLoad:
         )
         if not same_site:
             slots.replace_site(site.areas, site.nodes, site.places)
+        placed = _place_stored_samples(uow) if change.added else 0
         result = SiteLoad(len(change.added), len(change.changed), len(change.removed),
-                          len(site.slots))  # fmt: skip
+                          len(site.slots), placed)  # fmt: skip
         if change.empty and same_site:
             return result
         uow.record(
@@ -69,6 +75,30 @@ def load_site(cmd: LoadSite, uow: StorageUnitOfWork, ctx: Context) -> SiteLoad:
         )  # fmt: skip
         uow.commit()
         return result
+
+
+def _place_stored_samples(uow: StorageUnitOfWork) -> int:
+    """Samples stored before their slot was data (free text that names a slot of the site)
+    become the occupants of those slots, so slotting never puts a second sample there."""
+    placed = 0
+    for state in (SampleState.STORED, SampleState.ON_HOLD):
+        offset = 0
+        while True:
+            page = uow.samples.search(SampleFilter(state=state, offset=offset, limit=PAGE))
+            for sample in page.items:
+                if sample.location.kind is not LocationKind.STORAGE_SLOT:
+                    continue
+                slot = uow.slots.find(sample.location.code)
+                if slot is None or slot.occupant is not None:
+                    continue
+                if uow.slots.holding(sample.number):
+                    continue
+                uow.slots.save(replace(slot, occupant=sample.number))
+                placed += 1
+            offset += PAGE
+            if offset >= page.total:
+                break
+    return placed
 
 
 STORAGE_HANDLERS: dict[type[Any], Any] = {LoadSite: load_site}
