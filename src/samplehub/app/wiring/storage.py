@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samplehub.app.config import Settings
 from samplehub.core.service.commands import SYSTEM, Actor
 from samplehub.core.service.ports import UnitOfWork
 from samplehub.pickup.service.ports import BookingRepository
 from samplehub.storage.domain.dwell import DwellRules
+from samplehub.storage.domain.site import SiteError
 from samplehub.storage.service.places import SitePlaces
 from samplehub.storage.service.site import LoadSite, SiteLoad
 
@@ -44,6 +45,18 @@ def site_places(settings: Settings) -> SitePlaces:
 
 def site_file(settings: Settings) -> Path:
     return settings.storage.site_file or DEMO_SITE
+
+
+def site_map_tree(settings: Settings) -> dict[str, Any]:
+    """The ``map:`` section of the configured site file, as ``site_map_from_dict`` reads it
+    (the fleet's map of the running system)."""
+    from samplehub.storage.adapters.site_yaml import read_site_file
+
+    tree, _ = read_site_file(site_file(settings))
+    section = tree.get("map") if isinstance(tree, dict) else None
+    if not isinstance(section, dict):
+        raise SiteError("map", section, "the site map (nodes, edges)", None)
+    return section
 
 
 def load_site(services: Services, path: Path, actor: Actor = SYSTEM) -> SiteLoad:

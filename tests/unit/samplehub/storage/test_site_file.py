@@ -102,3 +102,19 @@ def test_text_that_is_not_yaml_is_refused_with_its_line() -> None:
     error = _refused("map:\n  nodes: [\n")
     assert error.field == "site"
     assert error.line is not None
+
+
+def test_the_demo_site_map_is_the_fleet_map_of_the_peak_hour_scenario() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from samplehub.app.config import Settings
+    from samplehub.app.wiring.storage import site_map_tree
+    from samplehub.fleet.domain.sitemap import site_map_from_dict
+
+    scenario = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
+    peak = yaml.safe_load(scenario.read_text(encoding="utf-8"))["site"]
+    tree = site_map_tree(Settings())
+    assert tree == peak
+    assert len(site_map_from_dict(tree).nodes) == len(peak["nodes"])
