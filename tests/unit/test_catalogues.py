@@ -25,7 +25,18 @@ KEYWORDS = ("t", "message_id", "Message")  # as in the Makefile's i18n-extract
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 SHARED = {"core", "web"}  # the vocabulary and the shell every slice's pages may use
 SLICES = {
-    "samplehub": {"core", "web", "intake", "fleet", "lab", "pickup", "recall", "app", "cli"},
+    "samplehub": {
+        "core",
+        "web",
+        "intake",
+        "fleet",
+        "lab",
+        "pickup",
+        "recall",
+        "storage",
+        "app",
+        "cli",
+    },
     "laneguard": {"core", "web", "detection", "warning", "alerting", "records", "app", "cli"},
 }
 SYSTEMS = sorted(SLICES)

@@ -11,19 +11,22 @@ from typing import TYPE_CHECKING
 from samplehub.app.config import Settings
 from samplehub.app.services import AppUnitOfWork, Services, nothing_to_close
 from samplehub.app.wiring.lab import lab_deps, lab_services_for
+from samplehub.app.wiring.storage import site_places
 from samplehub.core.adapters.clock import SystemClock
 from samplehub.core.adapters.passwords import Argon2Hasher
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.numbering import NumberScheme
 from samplehub.core.service.handlers import HANDLERS, Context
 from samplehub.core.service.messagebus import MessageBus
-from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher
+from samplehub.core.service.places import AnyPlace
+from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher, Places
 from samplehub.core.service.status_cache import StatusCache
 from samplehub.core.service.transport_handlers import TRANSPORT_HANDLERS
 from samplehub.intake.service.handlers import INTAKE_HANDLERS
 from samplehub.lab.service.certificates import LabDeps
 from samplehub.lab.service.handlers import lab_handlers
 from samplehub.recall.service.handlers import RECALL_HANDLERS
+from samplehub.storage.service.site import STORAGE_HANDLERS
 
 if TYPE_CHECKING:
     pass
@@ -37,12 +40,15 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     publisher: EventPublisher | None = None,
     lab: LabDeps | None = None,
+    places: Places | None = None,
 ) -> Services:
     """Wire the services; anything not given gets its production adapter.
 
     Without a unit of work given, this makes the process's one engine (one connection pool)
     and every repository works on it; the lab (console, certificates) is wired on it too.
     With a unit of work given, the lab is wired only when ``lab`` is given.
+    On the database, samples take and free the stored site's slots (``SitePlaces``); with a unit
+    of work given, any slot text is accepted (``AnyPlace``) unless ``places`` is given.
     """
     close: Callable[[], None] = nothing_to_close
     wire_lab = lab is not None
@@ -51,6 +57,7 @@ def bootstrap(
 
         sql = SqlAppUowFactory(settings.resolved_database_url(), settings.data_dir)
         uow_factory, close, wire_lab = sql, sql.dispose, True
+        places = places or site_places(settings)
     clock = clock or SystemClock()
     hasher = hasher or Argon2Hasher()
     numbering = settings.sample_numbering
@@ -59,11 +66,18 @@ def bootstrap(
         hasher=hasher,
         sample_numbers=NumberScheme(numbering.prefix, numbering.width),
         order_numbers=NumberScheme("WT", numbering.width),
+        places=places or AnyPlace(),
     )
     statuses = StatusCache(settings.status_cache_seconds)
     uow_factory = _telling(uow_factory, statuses)
     lab = lab or (lab_deps(settings, uow_factory) if wire_lab else None)
-    handlers = {**HANDLERS, **TRANSPORT_HANDLERS, **INTAKE_HANDLERS, **RECALL_HANDLERS}
+    handlers = {
+        **HANDLERS,
+        **TRANSPORT_HANDLERS,
+        **INTAKE_HANDLERS,
+        **RECALL_HANDLERS,
+        **STORAGE_HANDLERS,
+    }
     if lab is not None:
         handlers.update(lab_handlers(lab))
     bus = MessageBus(uow_factory, context, handlers, publisher)

@@ -250,6 +250,32 @@ class PickupSettings(_Section):
         return data
 
 
+PercentList = Annotated[
+    list[Annotated[int, Field(ge=1, le=100)]], NoDecode, BeforeValidator(_comma_separated)
+]
+
+
+class StorageSettings(BaseModel):
+    """Storage as data: the site file, capacity warnings and the dwell estimate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site_file: Path | None = Field(
+        None,
+        description="Site file (YAML: map, storage, places) loaded on `samplehub serve` when the "
+        "database has no site yet; unset: the packaged demo site",
+    )
+    warning_levels: PercentList = Field(
+        [80, 90, 100], description="Occupancy (%) per area and size class that warns staff"
+    )
+    lab_per_day: float = Field(
+        40, gt=0, description="Samples the lab takes from storage a day (dwell estimate)"
+    )
+    collect_days: float = Field(
+        5, gt=0, description="Days a finished sample waits for collection when none is booked"
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of SampleHub; each maps to an environment variable ``SAMPLEHUB_<NAME>``."""
 
@@ -289,6 +315,7 @@ class Settings(BaseSettings):
     lab: LabSettings = Field(default_factory=LabSettings)
     recall: RecallSettings = Field(default_factory=RecallSettings)
     pickup: PickupSettings = Field(default_factory=PickupSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

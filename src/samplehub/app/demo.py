@@ -45,7 +45,7 @@ JOURNEYS: list[list[tuple[str, str | None]]] = [
     [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-01"),
      ("store", "storage_slot:A-03-2-07")],
     [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-02"),
-     ("store", "storage_slot:A-01-1-02"), ("start_transport", "robot:AMR-01"),
+     ("store", "storage_slot:B-01-1-02"), ("start_transport", "robot:AMR-01"),
      ("deliver_to_lab", "lab_bench:P-02")],
     [("receive", "intake_platform:K1"), ("start_transport", "robot:AMR-02"),
      ("store", "storage_slot:B-02-3-11"), ("start_transport", "robot:AMR-01"),
@@ -174,4 +174,5 @@ def demo_seed_services(settings: Settings, base: Services | None = None) -> Serv
     if base is None:
         return bootstrap(settings, clock=clock)
     lab = base.lab.deps if base.lab is not None else None
-    return bootstrap(settings, uow_factory=base.uow_factory, clock=clock, lab=lab)
+    places = base.bus.context.places
+    return bootstrap(settings, uow_factory=base.uow_factory, clock=clock, lab=lab, places=places)

@@ -12,12 +12,13 @@ from samplehub.core.service.status_cache import StatusCache
 from samplehub.lab.service.ports import CertificateRepository, LabUnitOfWork
 from samplehub.pickup.service.ports import PickupUnitOfWork
 from samplehub.recall.service.ports import RecallUnitOfWork
+from samplehub.storage.service.ports import StorageUnitOfWork
 
 if TYPE_CHECKING:
     from samplehub.lab.service.services import LabServices
 
 
-class AppUnitOfWork(LabUnitOfWork, PickupUnitOfWork, RecallUnitOfWork, Protocol):
+class AppUnitOfWork(LabUnitOfWork, PickupUnitOfWork, RecallUnitOfWork, StorageUnitOfWork, Protocol):
     """Every slice's repositories on one transaction: the unit of work bootstrap makes."""
 
     @property

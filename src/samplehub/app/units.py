@@ -2,8 +2,8 @@
 
 The core's units of work hold what every slice shares (samples, orders, customers, users, the
 custody chain); these add the lab's certificates, pickup's bookings, kiosk guards and code
-attempts, and recall's reminder log, on the same connection (or memory store). Bootstrap makes
-one ``SqlAppUowFactory`` per process: one engine, one connection pool.
+attempts, recall's reminder log and storage's slots, on the same connection (or memory
+store). Bootstrap makes one ``SqlAppUowFactory`` per process: one engine, one connection pool.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from samplehub.pickup.adapters.memory import (
 )
 from samplehub.recall.adapters.db import SqlReminderLog
 from samplehub.recall.adapters.memory import MemoryReminderLog
+from samplehub.storage.adapters.db import SqlSlots
+from samplehub.storage.adapters.memory import MemorySlots
 
 
 class SqlAppUnitOfWork(SqlUnitOfWork):
@@ -32,6 +34,7 @@ class SqlAppUnitOfWork(SqlUnitOfWork):
     kiosk_guards: SqlKioskGuards
     code_attempts: SqlCodeAttempts
     reminders: SqlReminderLog
+    slots: SqlSlots
 
     def _open(self, conn: Connection) -> None:
         self.certificates = SqlCertificates(conn)
@@ -39,6 +42,7 @@ class SqlAppUnitOfWork(SqlUnitOfWork):
         self.kiosk_guards = SqlKioskGuards(conn)
         self.code_attempts = SqlCodeAttempts(conn)
         self.reminders = SqlReminderLog(conn)
+        self.slots = SqlSlots(conn)
 
 
 class SqlAppUowFactory(SqlUowFactory):
@@ -58,3 +62,4 @@ class MemoryAppUnitOfWork(MemoryUnitOfWork):
         self.kiosk_guards = MemoryKioskGuards(self)
         self.code_attempts = MemoryCodeAttempts(self)
         self.reminders = MemoryReminderLog(self)
+        self.slots = MemorySlots(self)

@@ -13,6 +13,7 @@ from samplehub.intake import cli as vision_cli
 from samplehub.lab import cli as certificate
 from samplehub.pickup import cli as pickup_cli
 from samplehub.recall import cli as recall
+from samplehub.storage import cli as site_cli
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
@@ -20,6 +21,7 @@ app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")
 app.add_typer(pickup_cli.app, name="pickup")
+app.add_typer(site_cli.app, name="site")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:

@@ -17,6 +17,7 @@ from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
+from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
@@ -39,7 +40,19 @@ def serve(
 ) -> None:
     """Serve the API and the pages (/openapi.json, /docs)."""
     settings = Settings()
-    _serve(settings, bootstrap.bootstrap(settings), host or settings.host, port or settings.port)
+    services = bootstrap.bootstrap(settings)
+    _first_site(settings, services)
+    _serve(settings, services, host or settings.host, port or settings.port)
+
+
+def _first_site(settings: Settings, services: Services) -> None:
+    """A database without a site gets the configured site file (default: the demo site)."""
+    try:
+        loaded = storage_wiring.ensure_site(settings, services)
+    except DomainError as error:
+        raise _fail(f"site file {storage_wiring.site_file(settings)}: {error}") from None
+    if loaded is not None:
+        typer.echo(f"storage site loaded: {loaded.slots} slots", err=True)
 
 
 def _serve(
@@ -87,6 +100,7 @@ def seed(
         raise _fail("only --demo data can be seeded; create real users with `samplehub user add`")
     settings = Settings()
     services = app_demo.demo_seed_services(settings)
+    _first_site(settings, services)
     if _has_demo_data(services):
         typer.echo("demo data already present; nothing done")
         return
@@ -155,6 +169,7 @@ def demo(
     settings = Settings()
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
+    _first_site(settings, services)
     if not _has_demo_data(services):
         demo_services = app_demo.demo_seed_services(settings, services)
         made = seed_demo(demo_services)

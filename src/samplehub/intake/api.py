@@ -101,7 +101,8 @@ def confirm(
     session_id: str, body: FieldsIn, actor: CurrentActor, request: Request
 ) -> ReceiptLineOut:
     desk = kiosk_desk(request)
-    return ReceiptLineOut.of(desk.confirm(actor, session_id, dict(body.fields)), desk)
+    confirmed = desk.confirm(actor, session_id, dict(body.fields), body.size_class)
+    return ReceiptLineOut.of(confirmed, desk)
 
 
 @router.post("/sessions/{session_id}/refuse", response_model=ReceiptLineOut)

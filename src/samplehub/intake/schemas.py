@@ -34,6 +34,11 @@ class FieldsIn(Strict):
         description="instrument_type (required), manufacturer, model, serial_number, range_min, "
         "range_max, unit, accuracy_class"
     )
+    size_class: str | None = Field(
+        None,
+        pattern=r"^(S|M|L|XL)$",
+        description="Storage size class (S, M, L, XL) when the instrument's own rule is wrong",
+    )
 
 
 class RefuseIn(FieldsIn):

@@ -19,16 +19,20 @@ from samplehub.fleet.adapters.mqtt.inprocess import InProcessTransport
 from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
 from samplehub.fleet.domain.dispatch import TaskKind
 from samplehub.fleet.domain.sitemap import SiteMap, site_map_from_dict
-from samplehub.fleet.domain.storage import DwellSlotting, NoSlotAvailableError, warehouse_from_dict
 from samplehub.fleet.service.fleet import FleetManager
 from samplehub.fleet.service.ports import FleetLifecycle, Transport
 from samplehub.fleet.service.settings import FleetSettings
-from samplehub.fleet.service.storage import StorageOperations
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.metrics import summarize
 from samplehub.simulation.robot import SimRobot
 from samplehub.simulation.scenario import Scenario
+from samplehub.simulation.storage import StorageOperations
 from samplehub.simulation.world import SimWorld
+from samplehub.storage.domain.warehouse import (
+    DwellSlotting,
+    NoSlotAvailableError,
+    warehouse_from_dict,
+)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,13 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from samplehub.core.service.commands import Actor
+from samplehub.storage.domain.capacity import Use, may_see_storage
+from samplehub.storage.service import queries as storage_queries
 from samplehub.web.i18n import Translator, install, pick_locale
 from samplehub.web.security import SESSION, csrf_ok, csrf_token, new_nonce, read_token
 from samplehub.web.state import AppState
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 install(TEMPLATES.env)
@@ -45,8 +49,21 @@ class PageContext:
 
     def render(self, template: str, status_code: int = 200, **values: Any) -> Response:
         values |= {"actor": self.actor, "t": self.t, "csrf": self.csrf}
+        values.setdefault("storage_warnings", self.storage_warnings())
         response = TEMPLATES.TemplateResponse(self.request, template, values, status_code)
         return self.finish(response)
+
+    def storage_warnings(self) -> list[Use]:
+        """Capacity warnings for the banner of staff who may see storage; a failing read is
+        logged and the page shown without them."""
+        if self.actor is None or not may_see_storage(self.actor.role):
+            return []
+        try:
+            levels = self.state.settings.storage.warning_levels
+            return storage_queries.warnings(self.state.services.uow_factory, levels)
+        except Exception:
+            log.exception("storage warnings could not be read for the banner")
+            return []
 
     def finish(self, response: Response) -> Response:
         secure = self.request.url.scheme == "https"

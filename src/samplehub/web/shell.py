@@ -14,6 +14,7 @@ from samplehub.lab import pages as lab_pages
 from samplehub.pickup import kiosk_pages as kiosk_pickup
 from samplehub.pickup import pages as pickup_pages
 from samplehub.recall import pages as recall_pages
+from samplehub.storage import pages as storage_pages
 from samplehub.web import live, orders_form, pages
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import page_context
@@ -30,6 +31,7 @@ def router() -> APIRouter:
     combined.include_router(pages.router)
     combined.include_router(lab_pages.router)
     combined.include_router(recall_pages.router)
+    combined.include_router(storage_pages.router)
     combined.include_router(pickup_pages.router)
     combined.include_router(kiosk_pickup.router)
     return combined

@@ -20,14 +20,14 @@ from samplehub.core.adapters.clock import SystemClock
 from samplehub.fleet.adapters.mqtt.paho_transport import MqttTransport
 from samplehub.fleet.domain.battery import BatteryModel
 from samplehub.fleet.domain.sitemap import SiteMap, site_map_from_dict
-from samplehub.fleet.domain.storage import ClosestOpenSlot, warehouse_from_dict
 from samplehub.fleet.service.fleet import FleetManager
 from samplehub.fleet.service.messages import HeaderCounter, encode, parse_topic, topic
 from samplehub.fleet.service.robots import Purpose
 from samplehub.fleet.service.settings import FleetSettings
-from samplehub.fleet.service.storage import StorageOperations
 from samplehub.simulation.robot import SimRobot
+from samplehub.simulation.storage import StorageOperations
 from samplehub.simulation.world import SimWorld
+from samplehub.storage.domain.warehouse import ClosestOpenSlot, warehouse_from_dict
 
 URL = "mqtt://127.0.0.1:1883"
 SCHEMAS = Path(__file__).resolve().parents[2] / "fixtures" / "samplehub" / "vda5050" / "schemas"

@@ -184,3 +184,30 @@ def test_customers_cannot_use_the_kiosk_api(kiosk_api) -> None:
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 403
+
+
+def test_the_storage_size_can_be_given_at_intake(kiosk_api, services, settings) -> None:
+    """With the site loaded, the put-away slot is chosen for the size the kiosk gave."""
+    from samplehub.app.wiring import storage as storage_wiring
+
+    client, made, _ = kiosk_api
+    storage_wiring.ensure_site(settings, services)
+    sid = client.post("/api/kiosk/sessions", json={"order": made["order_a"]}).json()["id"]
+    wrong = client.post(
+        f"/api/kiosk/sessions/{sid}/confirm", json={"fields": fields(), "size_class": "XXL"}
+    )
+    assert wrong.status_code == 422
+    assert "size_class" in wrong.text
+    line = client.post(
+        f"/api/kiosk/sessions/{sid}/confirm",
+        json={"fields": fields(serial_number="BIG-1"), "size_class": "L"},
+    )
+    assert line.status_code == 200, line.text
+    number = line.json()["sample_number"]
+    with services.uow_factory() as uow:
+        [task] = uow.tasks.for_sample(number)
+        slot = uow.slots.get(task.target.code)
+    assert task.estimate["size_class"] == "L"
+    assert task.estimate["size_rule"] == "given at intake"
+    assert slot is not None
+    assert (slot.size_class, slot.reserved_for) == ("L", number)

@@ -29,6 +29,9 @@ from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.messages import Message
 
+SIZE_CLASSES = ("S", "M", "L", "XL")
+"""Storage slot sizes, smallest first (a sample fits in its class or any larger)."""
+
 
 class Role(enum.StrEnum):
     CUSTOMER = "customer"
@@ -221,9 +224,12 @@ class Instrument:
     unit: str | None = None
     accuracy_class: str | None = None
     asset_id: str | None = None
+    size_class: str | None = None  # storage size (S, M, L, XL) given at intake; else by rule
 
     def __post_init__(self) -> None:
         text_field("instrument.instrument_type", self.instrument_type, 60)
+        if self.size_class is not None and self.size_class not in SIZE_CLASSES:
+            raise InvalidValue("instrument.size_class", self.size_class, ", ".join(SIZE_CLASSES))
         for name in (
             "manufacturer",
             "model",
@@ -258,6 +264,8 @@ class Instrument:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        if data["size_class"] is None:  # records made before storage sizes stay as they were
+            del data["size_class"]
         for bound in ("range_min", "range_max"):
             if data[bound] is not None:
                 data[bound] = str(data[bound])

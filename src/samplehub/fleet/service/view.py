@@ -2,22 +2,83 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from samplehub.core.domain.errors import SampleHubError
 from samplehub.fleet.service.fleet import FleetManager
-from samplehub.fleet.service.storage import StorageOperations
 
 
 class NotFoundError(SampleHubError, LookupError):
     """The robot or slot asked for does not exist."""
 
 
+class SlotView(Protocol):
+    """A slot as the map shows it (the simulator's warehouse has them)."""
+
+    @property
+    def address(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def size_class(self) -> str: ...
+    @property
+    def access_node(self) -> str: ...
+    @property
+    def rfid_tag(self) -> str: ...
+    @property
+    def blocked(self) -> bool: ...
+    @property
+    def occupant(self) -> str | None: ...
+    @property
+    def reserved_for(self) -> str | None: ...
+
+    @property
+    def is_open(self) -> bool: ...
+
+
+class AreaWarning(Protocol):
+    @property
+    def area(self) -> str: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def used(self) -> int: ...
+    @property
+    def capacity(self) -> int: ...
+
+
+class WarehouseView(Protocol):
+    @property
+    def slots(self) -> Mapping[str, SlotView]: ...
+    def capacity_warnings(self) -> Sequence[AreaWarning]: ...
+
+
+class StoredAlert(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def time(self) -> float: ...
+
+
+class StorageView(Protocol):
+    """What the map reads of the storage the fleet serves (the simulator's storage)."""
+
+    @property
+    def warehouse(self) -> WarehouseView: ...
+    @property
+    def alerts(self) -> Sequence[StoredAlert]: ...
+    @property
+    def slot_history(self) -> Mapping[str, Sequence[tuple[float, str]]]: ...
+
+
 @dataclass(slots=True)
 class FleetView:
     fleet: FleetManager
-    storage: StorageOperations
+    storage: StorageView
 
     def site(self) -> dict[str, Any]:
         site = self.fleet.site

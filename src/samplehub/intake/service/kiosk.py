@@ -281,13 +281,17 @@ class KioskDesk:
 
     # -- confirm or refuse ------------------------------------------------------------------
 
-    def confirm(self, actor: Actor, session_id: str, fields: dict[str, Any]) -> ReceiptLine:
-        """Receive the instrument as confirmed: one transaction, then label and tag."""
+    def confirm(
+        self, actor: Actor, session_id: str, fields: dict[str, Any], size_class: str | None = None
+    ) -> ReceiptLine:
+        """Receive the instrument as confirmed: one transaction, then label and tag.
+        ``size_class`` overrides the storage size the instrument's type and range give."""
         session, sample = self._hand_in(
             actor,
             session_id,
             fields,
             ci.ReceiveAtKiosk,
+            size_class=size_class,
             epc_company_prefix=self.options.epc_company_prefix,
             epc_filter=self.options.epc_filter,
             destination=self.options.destination,
@@ -317,17 +321,21 @@ class KioskDesk:
         session_id: str,
         fields: dict[str, Any],
         command: type[ci.KioskHandIn],
+        size_class: str | None = None,
         **options: Any,
     ) -> tuple[KioskSession, Sample]:
         """Send the session's hand-in ``command`` for the instrument ``fields`` describe."""
         session = self._active(actor, session_id)
+        instrument = clean_fields(fields)
+        if size_class:
+            instrument["size_class"] = size_class
         handed: HandedIn = self._handle(
             command(
                 actor,
                 session.order_number,
                 session.walk_in,
                 session.service,
-                clean_fields(fields),
+                instrument,
                 self.options.location,
                 **options,
             )

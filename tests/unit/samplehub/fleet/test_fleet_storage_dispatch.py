@@ -16,7 +16,7 @@ from samplehub.fleet.domain.dispatch import (
     pairs_from_solution,
 )
 from samplehub.fleet.domain.sitemap import SiteMapError, site_map_from_dict
-from samplehub.fleet.domain.storage import (
+from samplehub.storage.domain.warehouse import (
     ClosestOpenSlot,
     DwellSlotting,
     NoSlotAvailableError,

@@ -52,7 +52,8 @@ LEGACY_MODULES = {
     "samplehub.domain.pickup_codes": "samplehub.pickup.domain.codes",
     "samplehub.domain.recall": "samplehub.recall.domain.recall",
     "samplehub.domain.sitemap": "samplehub.fleet.domain.sitemap",
-    "samplehub.domain.storage": "samplehub.fleet.domain.storage",
+    "samplehub.domain.storage": "samplehub.storage.domain.warehouse",
+    "samplehub.fleet.domain.storage": "samplehub.storage.domain.warehouse",
     "samplehub.domain.timeline": "samplehub.core.domain.timeline",
     "samplehub.domain.traffic": "samplehub.fleet.domain.traffic",
 }

@@ -1,8 +1,9 @@
-"""Storage operations as transport tasks: put-away, lab delivery, return, staging, relocation.
+"""The simulator's storage operations as transport tasks: put-away, lab delivery, return,
+staging, relocation (the running system keeps storage as data in the storage slice).
 
-This is the seam the sample lifecycle will plug into: each operation chooses or frees slots,
-submits a ``TransportTask`` whose ``load_id`` is the sample's EPC, and hears back from the fleet
-(picked, delivered, stranded).  With a ``FleetLifecycle`` attached, each of those events also
+Each operation chooses or frees slots in the in-memory warehouse, submits a ``TransportTask``
+whose ``load_id`` is the sample's EPC, and hears back from the fleet (picked, delivered,
+stranded).  With a ``FleetLifecycle`` attached, each of those events also
 moves the real sample through its lifecycle; a move the lifecycle refuses holds the sample and
 raises an alert, and the robot carries on.  Arrival in a slot is confirmed by an RFID read at
 that slot; a read that disagrees puts the sample on hold and raises an alert instead of recording
@@ -17,8 +18,8 @@ from typing import Protocol
 
 from samplehub.fleet.domain.dispatch import TaskKind, TransportTask
 from samplehub.fleet.domain.sitemap import SiteMap
-from samplehub.fleet.domain.storage import PutAwayRequest, SlottingPolicy, Warehouse
 from samplehub.fleet.service.ports import FleetLifecycle, RfidReader
+from samplehub.storage.domain.warehouse import PutAwayRequest, SlottingPolicy, Warehouse
 
 
 class TaskSink(Protocol):

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.core.domain.model import SIZE_CLASSES
 
-SIZE_CLASSES: tuple[str, ...] = ("S", "M", "L", "XL")
 CAPACITY_WARNING_LEVELS: tuple[int, ...] = (80, 90, 100)
 
 

@@ -1,0 +1,2 @@
+"""Storage as data: the site (areas, racks, shelves, slots, places), occupancy, slotting and
+capacity warnings."""

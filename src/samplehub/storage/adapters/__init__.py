@@ -1,0 +1,1 @@
+"""Storage adapters: the site file reader, the slot tables and their in-memory twin."""

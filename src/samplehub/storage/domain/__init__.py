@@ -1,0 +1,1 @@
+"""Pure storage rules: the site, size classes, dwell estimates, slotting and capacity."""

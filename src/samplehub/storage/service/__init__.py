@@ -1,0 +1,1 @@
+"""Storage use cases: loading the site, the ``Places`` of the lifecycle, occupancy queries."""
