@@ -158,6 +158,9 @@ class TransportRequestOut(BaseModel):
     requested_at: str
     label: str
     rfid: str
+    task_id: str = Field(description="The put-away transport task")
+    state: str = Field(description="The task's state: created, assigned, picking, ...")
+    carrier: str | None = Field(description="Robot serial or staff:<username>, once assigned")
 
     @classmethod
     def of(cls, r: TransportRequest) -> TransportRequestOut:

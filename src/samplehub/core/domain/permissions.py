@@ -61,6 +61,16 @@ def may_carry(role: Role) -> bool:
     return role in CARRIERS
 
 
+LAB_CARRIES = frozenset({"to_bench", "return"})
+
+
+def may_carry_kind(role: Role, kind: str) -> bool:
+    """The warehouse and the fleet carry every kind; lab staff only to and from their benches."""
+    if role in (Role.LAB, Role.APPROVER):
+        return kind in LAB_CARRIES
+    return may_carry(role)
+
+
 def may_request_transport(role: Role) -> bool:
     return role in (Role.WAREHOUSE, Role.LAB, Role.APPROVER, Role.ADMIN)
 

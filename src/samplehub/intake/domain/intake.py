@@ -74,16 +74,6 @@ class EpcAssigned(_SampleEvent):
 
 
 @dataclass(frozen=True)
-class TransportRequested(_SampleEvent):
-    """The sample waits at ``origin`` to be carried to ``destination`` (the fleet consumes it)."""
-
-    number: str
-    order: str
-    origin: str
-    destination: str
-
-
-@dataclass(frozen=True)
 class IntakeDeviceDone(_SampleEvent):
     """A label was printed or a tag written for the sample (``detail``: printer, tag TID)."""
 

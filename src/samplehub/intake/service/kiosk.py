@@ -298,7 +298,6 @@ class KioskDesk:
                 self.options.location,
                 epc_company_prefix=self.options.epc_company_prefix,
                 epc_filter=self.options.epc_filter,
-                destination=self.options.destination,
             )
         )
         self._took(session, handed)
