@@ -54,7 +54,7 @@ def bench_task(uow: UnitOfWork, sample: Sample) -> TransportTask | None:
         if task.kind is TaskKind.TO_BENCH:
             current = task.is_open or sample.state is SampleState.IN_LAB
             return task if current and task.state is not TaskState.CANCELLED else None
-        if task.kind is not TaskKind.TO_BENCH and not task.is_open:
+        if not task.is_open:  # a later move (the return) ended the bench's hold on it
             return None
     return None
 
@@ -89,7 +89,7 @@ def confirm_arrival(cmd: ConfirmArrival, uow: UnitOfWork, ctx: Context) -> Sampl
     text = cmd.scanned.strip()
     if not text:
         raise InvalidValue("scan", cmd.scanned, "a sample number or an EPC (24 hex digits)")
-    now, actor = ctx.clock.now(), cmd.actor.username
+    actor = cmd.actor.username
     with uow:
         sample = _resolve(uow, text)
         task = bench_task(uow, sample)

@@ -19,6 +19,7 @@ from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Channel as OrderChannel
 from samplehub.core.domain.model import (
     Contact,
@@ -30,7 +31,6 @@ from samplehub.core.domain.model import (
     Sample,
 )
 from samplehub.core.domain.model import Service as OrderService
-from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.transport import Confirmation, TaskKind
 from samplehub.core.service import transport
 from samplehub.core.service.commands import Actor, AdvanceTask
