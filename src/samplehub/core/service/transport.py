@@ -175,16 +175,17 @@ def withdraw_open(uow: UnitOfWork, sample_number: str, why: str, actor: str, at:
             locked.cancel(why, actor=actor, at=at)
 
 
-def scanned_is(sample: Sample, text: str) -> bool:
-    """Whether a scanned label (the sample number) or RFID tag (EPC hex) is this sample's."""
+def scanned_is(number: str, epc: str | None, text: str) -> bool:
+    """Whether a scanned label (the sample number) or RFID tag (EPC hex) is that of sample
+    ``number`` (whose EPC, when known, is ``epc``)."""
     text = text.strip().upper()
     if not text:
         return False
-    if text in (sample.number.upper(), (sample.epc or "").upper()):
+    if text in (number.upper(), (epc or "").upper()):
         return True
     try:
         tag = Giai96.from_hex(text)
-        return asset_reference_from_sample_no(sample.number) == tag.asset_reference
+        return asset_reference_from_sample_no(number) == tag.asset_reference
     except EpcError:
         return False
 
@@ -196,7 +197,7 @@ def scanned_sample(uow: UnitOfWork, text: str) -> Sample | None:
         return found
     for task in uow.tasks.open():
         sample = uow.samples.get(task.sample_number)
-        if sample is not None and scanned_is(sample, text):
+        if sample is not None and scanned_is(sample.number, sample.epc, text):
             return sample
     return None
 
