@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from samplehub.core.domain.locations import Location
 from samplehub.core.domain.model import Role
-from samplehub.core.domain.transport import NEXT, TaskState
+from samplehub.core.domain.transport import NEXT, TaskState, TransportTask
 from samplehub.core.service.commands import Actor, AdvanceTask, Command
 from samplehub.core.service.ports import UnitOfWork
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service.deps import PickupDeps
+from samplehub.pickup.service.ports import SampleLoader
 
 FLEET = Actor("fleet", Role.WAREHOUSE)
 
@@ -29,6 +33,10 @@ class InstantCarrier:
         self.uow_factory = uow_factory
         self.serial = serial
         self.actor = actor
+
+    def tasks(self, sample_number: str) -> list[TransportTask]:
+        with self.uow_factory() as uow:
+            return uow.tasks.for_sample(sample_number)
 
     def task_of(self, sample_number: str) -> str:
         """The sample's open task."""
@@ -67,3 +75,21 @@ class InstantCarrier:
         task_id = self.task_of(sample_number)
         self.carry(task_id, upto, place)
         return task_id
+
+
+def stage_at_once(
+    deps: PickupDeps, loader: SampleLoader, booking_id: str, carrier: InstantCarrier
+) -> dict[str, Location]:
+    """Stage a booking as a robot would, without waiting: its to-locker tasks made, carried to
+    the port (the compartment opened on the way), delivered, loaded and confirmed. Returns
+    where each sample was placed."""
+    pickup.request_staging(deps, booking_id)
+    booking = deps.bookings.get(booking_id)
+    assert booking is not None
+    waiting = sorted(s for s in booking.sizes if s not in booking.placements)
+    placed: dict[str, Location] = {}
+    for upto in (TaskState.CARRYING, TaskState.DELIVERED):
+        for sample in waiting:
+            carrier.carry_sample(sample, upto)
+        placed |= pickup.follow_staging(deps, loader, booking_id)
+    return placed

@@ -236,9 +236,9 @@ def _look(deps: PickupDeps, loader: SampleLoader, task: TransportTask) -> Confir
     code, sample = task.target.code, task.sample_number
     try:
         status = deps.lockers.status(code)
-        if not status.occupied and not status.door_open:
-            if deps.lockers.open(code) is not DoorOutcome.OPENED:
-                return None
+        shut_empty = not status.occupied and not status.door_open
+        if shut_empty and deps.lockers.open(code) is not DoorOutcome.OPENED:
+            return None
         if not status.occupied and loader.load(sample, code):
             status = deps.lockers.status(code)
     except LockerFault as fault:
@@ -247,9 +247,7 @@ def _look(deps: PickupDeps, loader: SampleLoader, task: TransportTask) -> Confir
     return _confirmation(status, sample)
 
 
-def follow_staging(
-    deps: PickupDeps, loader: SampleLoader, booking_id: str
-) -> dict[str, Location]:
+def follow_staging(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> dict[str, Location]:
     """One look at each of the booking's staging tasks: open the compartment when its carrier
     has the sample, confirm it inside once delivered, record a counter hand-over done on
     /tasks. Returns the samples placed now and where."""

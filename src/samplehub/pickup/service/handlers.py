@@ -136,7 +136,9 @@ def request_staging(
         booking = visible(uow.bookings.get(cmd.booking_id), STAFF, cmd.booking_id)
         if not booking.live or cmd.sample not in booking.sizes or cmd.sample in booking.placements:
             allowed = sorted(set(booking.sizes) - set(booking.placements)) if booking.live else []
-            raise InvalidValue("sample", cmd.sample, f"an unstaged sample of {booking.id}: {allowed}")
+            raise InvalidValue(
+                "sample", cmd.sample, f"an unstaged sample of {booking.id}: {allowed}"
+            )
         task = lifecycle.request_staging(
             uow, ctx.places, cmd.sample, cmd.location, booking.id, booking.window.start, now
         )

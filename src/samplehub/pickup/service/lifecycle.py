@@ -35,10 +35,11 @@ def staging_reason(booking_id: str) -> str:
 
 
 def staging_task(tasks: list[TransportTask]) -> TransportTask | None:
-    """The staging task among a sample's tasks (oldest first): its newest task, if that is a
-    to-locker one. A sample is in one live booking at most, and any move after staging (the
-    way back) is a newer task, so this is the live booking's."""
-    return tasks[-1] if tasks and tasks[-1].kind is TaskKind.TO_LOCKER else None
+    """The staging task among a sample's tasks: its newest task (the last made: numbers are
+    drawn in order), if that is a to-locker one. A sample is in one live booking at most, and
+    any move after staging (the way back) is a newer task, so this is the live booking's."""
+    newest = max(tasks, key=lambda t: (len(t.id), t.id), default=None)
+    return newest if newest is not None and newest.kind is TaskKind.TO_LOCKER else None
 
 
 def request_staging(

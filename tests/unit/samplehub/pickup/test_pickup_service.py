@@ -40,7 +40,7 @@ from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.deps import StoredBookings
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.pickup.service.messages import render
-from samplehub.simulation.carrier import InstantCarrier
+from samplehub.simulation.carrier import InstantCarrier, stage_at_once
 from samplehub.web.i18n import translate
 
 S, M, L = CompartmentSize.S, CompartmentSize.M, CompartmentSize.L
@@ -153,14 +153,7 @@ def _carrier(deps: pickup.PickupDeps) -> InstantCarrier:
 
 def _stage_all(deps: pickup.PickupDeps, booking_id: str) -> None:
     """Tasks made, carried by a robot, the door opened for it, loaded and confirmed."""
-    pickup.request_staging(deps, booking_id)
-    loader = MemoryLoader(_lockers(deps))
-    for sample in sorted(_get(deps, booking_id).sizes):
-        _carrier(deps).carry_sample(sample, TaskState.CARRYING)
-    pickup.follow_staging(deps, loader, booking_id)
-    for sample in sorted(_get(deps, booking_id).sizes):
-        _carrier(deps).carry_sample(sample, TaskState.DELIVERED)
-    pickup.follow_staging(deps, loader, booking_id)
+    stage_at_once(deps, MemoryLoader(_lockers(deps)), booking_id, _carrier(deps))
     assert _get(deps, booking_id).status is BookingStatus.STAGED
 
 

@@ -43,7 +43,9 @@ class MemoryLockers:
         occupied = compartment in self.occupied
         tags = None
         if self.reads_tags:
-            tags = (self.contents[compartment],) if occupied and compartment in self.contents else ()
+            tags = (
+                (self.contents[compartment],) if occupied and compartment in self.contents else ()
+            )
         return CompartmentStatus(compartment, compartment in self.open_doors, occupied, tags)
 
     def close(self, compartment: str) -> None:
