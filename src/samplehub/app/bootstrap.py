@@ -16,6 +16,7 @@ from samplehub.core.adapters.passwords import Argon2Hasher
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.numbering import NumberScheme
 from samplehub.core.service.handlers import HANDLERS, Context
+from samplehub.core.service.manual_handlers import MANUAL_HANDLERS
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher
 from samplehub.core.service.status_cache import StatusCache
@@ -63,7 +64,8 @@ def bootstrap(
     statuses = StatusCache(settings.status_cache_seconds)
     uow_factory = _telling(uow_factory, statuses)
     lab = lab or (lab_deps(settings, uow_factory) if wire_lab else None)
-    handlers = {**HANDLERS, **TRANSPORT_HANDLERS, **INTAKE_HANDLERS, **RECALL_HANDLERS}
+    handlers = {**HANDLERS, **TRANSPORT_HANDLERS, **MANUAL_HANDLERS, **INTAKE_HANDLERS}
+    handlers |= RECALL_HANDLERS
     if lab is not None:
         handlers.update(lab_handlers(lab))
     bus = MessageBus(uow_factory, context, handlers, publisher)

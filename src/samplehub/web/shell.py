@@ -13,7 +13,7 @@ from samplehub.lab import pages as lab_pages
 from samplehub.pickup import kiosk_pages as kiosk_pickup
 from samplehub.pickup import pages as pickup_pages
 from samplehub.recall import pages as recall_pages
-from samplehub.web import live, orders_form, pages
+from samplehub.web import live, orders_form, pages, tasks_pages
 from samplehub.web.context import page_context
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -26,6 +26,7 @@ def router() -> APIRouter:
     combined.include_router(kiosk_pages.router)
     combined.include_router(pages.router)
     combined.include_router(lab_pages.router)
+    combined.include_router(tasks_pages.router)
     combined.include_router(recall_pages.router)
     combined.include_router(pickup_pages.router)
     combined.include_router(kiosk_pickup.router)

@@ -78,3 +78,12 @@ def may_request_transport(role: Role) -> bool:
 def may_manage_tasks(role: Role) -> bool:
     """Cancel or re-route a transport task (with a reason)."""
     return role in (Role.WAREHOUSE, Role.ADMIN)
+
+
+TASK_ROLES = frozenset({Role.WAREHOUSE, Role.LAB, Role.APPROVER, Role.ADMIN})
+
+
+def may_see_tasks(role: Role) -> bool:
+    """The /tasks pick list and its API: the warehouse, lab staff and admins (never a kiosk
+    or a customer)."""
+    return role in TASK_ROLES

@@ -70,6 +70,9 @@ def release_task(cmd: c.ReleaseTask, uow: UnitOfWork, ctx: Context) -> str:
     now, actor = ctx.clock.now(), cmd.actor.username
     with uow:
         task, sample = transport.load(uow, cmd.task_id)
+        mine = task.carrier == f"staff:{actor}"
+        if not (mine or permissions.may_manage_tasks(cmd.actor.role)):
+            raise Forbidden(actor, f"release a task carried by {task.carrier}")
         if task.release(cmd.reason, actor=actor, at=now):
             transport.hold(uow, ctx.places, sample, task.reason or cmd.reason, actor, now)
         uow.commit()
