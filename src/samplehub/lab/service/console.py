@@ -7,7 +7,7 @@ are commands, each one transaction with its custody records (see ``lab.service.b
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,6 +62,8 @@ class WorkItem:
     waiting: timedelta
     bench: str | None = None
     assignee: str | None = None
+    task_id: str | None = None  # its open to-bench or return task, and who carries it
+    carrier: str | None = None
 
 
 @dataclass
@@ -147,7 +149,7 @@ class LabConsole:
                     on_way = uow.samples.get(task.sample_number)
                     if on_way is None:
                         continue
-                    work = item(on_way)
+                    work = replace(item(on_way), task_id=task.id, carrier=task.carrier)
                     if task.kind is TaskKind.TO_BENCH:
                         view.requested.append(work)
                     else:
