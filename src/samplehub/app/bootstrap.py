@@ -17,6 +17,7 @@ from samplehub.core.adapters.passwords import Argon2Hasher
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.numbering import NumberScheme
 from samplehub.core.service.handlers import HANDLERS, Context
+from samplehub.core.service.manual_handlers import MANUAL_HANDLERS
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.places import AnyPlace
 from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher, Places
@@ -74,6 +75,7 @@ def bootstrap(
     handlers = {
         **HANDLERS,
         **TRANSPORT_HANDLERS,
+        **MANUAL_HANDLERS,
         **INTAKE_HANDLERS,
         **RECALL_HANDLERS,
         **STORAGE_HANDLERS,

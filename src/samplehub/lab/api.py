@@ -45,6 +45,8 @@ class WorkItemOut(BaseModel):
     state: str
     bench: str | None
     assignee: str | None
+    task: str | None = Field(None, description="Its open to-bench or return transport task")
+    carrier: str | None = Field(None, description="Who carries it: robot serial or staff:<user>")
 
     @classmethod
     def of(cls, item: WorkItem) -> WorkItemOut:
@@ -59,6 +61,8 @@ class WorkItemOut(BaseModel):
             state=item.sample.state.value,
             bench=item.bench,
             assignee=item.assignee,
+            task=item.task_id,
+            carrier=item.carrier,
         )
 
 

@@ -35,6 +35,7 @@ def run() -> None:
     typer.echo(
         json.dumps(
             {
+                "requested": report.requested,
                 "staged": report.staged,
                 "rescheduled": report.rescheduled,
                 "expired": report.expired,

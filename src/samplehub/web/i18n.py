@@ -121,6 +121,8 @@ def translate(locale: str, msgid: str, values: Mapping[str, object] | None = Non
 def timeline_title(locale: str, entry: TimelineEntry) -> str:
     """A history line's title, with the certificate a certificate step names."""
     title = translate(locale, entry.title)
+    if entry.kind is not None:
+        return f"{translate(locale, entry.kind)} {entry.task}: {title}"
     return f"{title} {entry.certificate}" if entry.certificate else title
 
 

@@ -15,7 +15,7 @@ from samplehub.pickup import kiosk_pages as kiosk_pickup
 from samplehub.pickup import pages as pickup_pages
 from samplehub.recall import pages as recall_pages
 from samplehub.storage import pages as storage_pages
-from samplehub.web import live, orders_form, pages
+from samplehub.web import live, orders_form, pages, tasks_pages
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import page_context
 from samplehub.web.error_text import error_text
@@ -30,6 +30,7 @@ def router() -> APIRouter:
     combined.include_router(kiosk_pages.router)
     combined.include_router(pages.router)
     combined.include_router(lab_pages.router)
+    combined.include_router(tasks_pages.router)
     combined.include_router(recall_pages.router)
     combined.include_router(storage_pages.router)
     combined.include_router(pickup_pages.router)

@@ -89,7 +89,7 @@ def received_with_epc(services: Services, number: str) -> str:
     assert Giai96.from_hex(sample.epc).pure_identity_uri() == sample.epc_uri
     kinds = [kind for kind, _ in custody(services, number)]
     assert kinds[:4] == ["SampleRegistered", "SampleTransitioned", "EpcAssigned",
-                         "TransportRequested"]  # fmt: skip
+                         "TransportTaskChanged"]  # fmt: skip
     assert kinds.count("IntakeDeviceDone") == 2
     return sample.epc
 

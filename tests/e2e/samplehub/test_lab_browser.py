@@ -161,8 +161,24 @@ def test_sample_from_storage_to_issued_certificate_by_three_people(
     lab.get_by_test_id(f"return-{number}").click()
     expect(lab.get_by_test_id("returning")).to_contain_text(number)
     lab.goto(f"{url}/samples/{number}")
-    expect(lab.locator(".tl-event").first).to_contain_text("开始运送")
+    expect(lab.locator(".tl-event").first).to_contain_text("检后返库")  # its return task
     expect(lab.locator(".timeline")).to_contain_text(f"证书已签发 {cert}")
+
+    # the lab member carries it back on /tasks: claim, scan at the bench, scan and slot
+    lab.goto(f"{url}/tasks?kind=return")
+    task_id = lab.locator("[data-testid=tasks-open] tr", has_text=number).get_attribute("data-task")
+    assert task_id is not None
+    lab.get_by_test_id(f"claim-{task_id}").click()
+    lab.get_by_test_id(f"pickup-scan-{task_id}").fill(number)
+    lab.get_by_test_id(f"pickup-{task_id}").click()
+    lab.get_by_test_id(f"deliver-scan-{task_id}").fill(number)
+    lab.get_by_test_id(f"deliver-slot-{task_id}").fill("A-02-1-05")
+    lab.get_by_test_id(f"deliver-{task_id}").click()
+    expect(lab.get_by_test_id("tasks-done")).to_have_text("已确认送达。")
+    lab.goto(f"{url}/samples/{number}")
+    expect(lab.locator(".tl-item").first).to_contain_text("货位 A-02-1-05")
+    expect(lab.locator(".timeline")).to_contain_text(f"检后返库 {task_id}: 搬运完成")
+    expect(lab.locator(".tl-carrier").first).to_contain_text("lab")
 
 
 def test_verify_names_an_unknown_certificate(server: Running, page: Page) -> None:

@@ -25,6 +25,7 @@ from samplehub.app.services import Services
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.notifications.memory import RecordingSender
 from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.transport import TaskState
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.notifications import Channel
@@ -35,6 +36,7 @@ from samplehub.pickup.adapters.lockers.register_map import LockerBank, load_bank
 from samplehub.pickup.domain.codes import KioskGuard
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service.app import PickupApp
+from samplehub.simulation.carrier import InstantCarrier
 from samplehub.simulation.lockers import SimulatedLoader, SimulatedLocker
 from samplehub.web.app import create_app
 
@@ -191,6 +193,40 @@ def _run_job(staff: Page, world: World) -> str:
     return staff.get_by_test_id("job-report").inner_text()
 
 
+def _stage_by_robot(world: World) -> None:
+    """The job makes the to-locker tasks; a robot carries them; the job confirms them."""
+    world.pickup.run_due()
+    carrier = InstantCarrier(world.services.bus.handle, world.services.uow_factory)
+    for number in world.samples:
+        with world.services.uow_factory() as uow:
+            tasks = [t.id for t in uow.tasks.for_sample(number) if t.is_open]
+        for task_id in tasks:
+            carrier.carry(task_id, TaskState.CARRYING)
+            world.pickup.run_due()  # opens the compartment for the robot
+            carrier.carry(task_id, TaskState.DELIVERED)
+    world.pickup.run_due()
+
+
+def _carry_on_the_tasks_page(person: Page, world: World) -> None:
+    """Claim each to-locker task on /tasks, scan the label at the shelf and at the locker."""
+    person.goto(f"{world.url}/tasks?kind=to_locker")
+    for number in world.samples:
+        row = person.locator("[data-testid=tasks-open] tr", has_text=number)
+        task_id = row.get_attribute("data-task")
+        assert task_id is not None
+        person.get_by_test_id(f"claim-{task_id}").click()
+        expect(person.get_by_test_id("tasks-done")).to_have_text("任务已认领，请去取样。")
+        person.get_by_test_id(f"pickup-scan-{task_id}").fill(world.samples[0])
+        person.get_by_test_id(f"pickup-{task_id}").click()  # the wrong label: refused
+        if number != world.samples[0]:
+            expect(person.get_by_test_id("tasks-error")).to_contain_text("wrong sample")
+            person.get_by_test_id(f"pickup-scan-{task_id}").fill(number)
+            person.get_by_test_id(f"pickup-{task_id}").click()
+        person.get_by_test_id(f"deliver-scan-{task_id}").fill(number)
+        person.get_by_test_id(f"deliver-{task_id}").click()
+        expect(person.get_by_test_id("tasks-done")).to_have_text("已确认送达。")
+
+
 def _enter(kiosk: Page, world: World, code: str) -> None:
     kiosk.goto(f"{world.url}/kiosk/pickup")
     for digit in code:
@@ -243,8 +279,12 @@ def test_book_on_the_portal_stage_and_collect_at_the_kiosk(
 
     world.clock.jump_to(start - timedelta(hours=1))  # inside the staging lead
     staff = signed_in("admin")
-    assert "已备货 1" in _run_job(staff, world)
-    assert set(_states(world).values()) == {SampleState.STAGED}
+    assert "已备货 0" in _run_job(staff, world)  # to-locker tasks made: nobody waits for them
+    assert set(_states(world).values()) == {SampleState.STORED}
+    _carry_on_the_tasks_page(signed_in("warehouse"), world)  # manual mode: a person carries
+    assert set(_states(world).values()) == {SampleState.STAGED}  # delivered, not yet confirmed
+    expect(customer.get_by_test_id("booking-status")).to_have_text("已预约，待备货")
+    assert "已备货 1" in _run_job(staff, world)  # the compartments confirmed them: ready
     customer.goto(f"{world.url}/pickup?lang=en")
     expect(customer.get_by_test_id("booking-status")).to_have_text("Ready in the locker")
 
@@ -278,7 +318,7 @@ def test_five_wrong_codes_lock_the_kiosk_until_the_lock_expires(
     customer = signed_in("cust-a")
     code, start = _book(customer, world, samples=world.samples[:1])  # partial pickup
     world.clock.jump_to(start - timedelta(minutes=30))
-    world.pickup.run_due()
+    _stage_by_robot(world)
     world.clock.jump_to(start + timedelta(minutes=1))
     kiosk = signed_in("kiosk")
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
@@ -331,12 +371,16 @@ def test_an_uncollected_sample_goes_back_to_storage(
     customer = signed_in("cust-a")
     code, start = _book(customer, world)
     world.clock.jump_to(start - timedelta(minutes=90))
-    world.pickup.run_due()
+    _stage_by_robot(world)
     assert set(_states(world).values()) == {SampleState.STAGED}
 
     world.clock.jump_to(start + timedelta(days=3, hours=1))  # window and 3 days' grace over
     staff = signed_in("admin")
     assert "退库 1" in _run_job(staff, world)
+    assert set(_states(world).values()) == {SampleState.STAGED}  # until a carrier takes them
+    carrier = InstantCarrier(world.services.bus.handle, world.services.uow_factory)
+    for i, number in enumerate(world.samples):
+        carrier.carry_sample(number, place=f"storage_slot:A-01-1-0{i + 1}")
     with world.services.uow_factory() as uow:
         places = {n: uow.samples.get(n) for n in world.samples}
     for i, number in enumerate(world.samples):

@@ -61,6 +61,7 @@ def test_a_move_and_a_refused_move_through_the_api(
     assert refused.status_code == 409
     assert refused.json()["current"] == "received"
     timeline = client.get(f"/api/samples/{number}/timeline", headers=headers).json()
-    assert [e["state"] for e in timeline] == ["registered", "received"]
+    moves = [e["state"] for e in timeline if e["task"] is None]  # its put-away task's steps aside
+    assert moves == ["registered", "received"]
     verified = client.get("/api/audit/verify", headers=headers).json()
     assert verified["ok"] is True

@@ -88,7 +88,13 @@ def test_the_whole_hand_in_through_the_api(kiosk_api, services) -> None:
     assert [x["sample_number"] for x in receipt["lines"]] == [body["sample_number"]]
     assert receipt["tracking_url"].endswith(f"/orders#{order}")
     queue = client.get("/api/kiosk/transport-requests").json()
-    assert body["sample_number"] in [r["sample_number"] for r in queue]
+    [request] = [r for r in queue if r["sample_number"] == body["sample_number"]]
+    assert (request["destination"], request["state"], request["carrier"]) == (
+        "storage_slot:*",
+        "created",
+        None,
+    )
+    assert request["task_id"].startswith("TT")
 
 
 def test_walk_in_and_refusal_through_the_api(kiosk_api) -> None:

@@ -118,7 +118,10 @@ def test_from_storage_to_issued_certificate_by_three_people(
 
     assert client.post(f"/api/lab/samples/{number}/return", headers=lab).status_code == 204
     sample = client.get(f"/api/samples/{number}", headers=lab).json()
-    assert (sample["state"], sample["location"]) == ("in_transit", "staff:lab")
+    assert (sample["state"], sample["location"]) == ("calibrated", "lab_bench:P-01")
+    with services.uow_factory() as uow:
+        kinds = [(t.kind.value, t.state.value) for t in uow.tasks.for_sample(number)]
+    assert kinds[-2:] == [("to_bench", "done"), ("return", "created")]  # waits for a carrier
 
     with services.uow_factory() as uow:
         records = uow.audit.records(sample_number=number)

@@ -25,5 +25,11 @@ def test_pickup_run_on_a_fresh_database(tmp_path: Path) -> None:
     done = run(["pickup", "run"], data)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report == {"staged": {}, "rescheduled": [], "expired": [], "failed": []}
+    assert report == {
+        "requested": {},
+        "staged": {},
+        "rescheduled": [],
+        "expired": [],
+        "failed": [],
+    }
     assert "simulated" in done.stderr

@@ -19,6 +19,7 @@ from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.core.domain import audit
 from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.transport import Confirmation
 from samplehub.core.service import commands as c
 from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
 from samplehub.pickup.adapters.lockers.register_map import LockerBank, load_bank
@@ -28,6 +29,7 @@ from samplehub.pickup.domain.codes import CodeHasher
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
+from samplehub.simulation.carrier import InstantCarrier, stage_at_once
 from samplehub.simulation.lockers import SimulatedLoader, SimulatedLocker
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus"
@@ -89,6 +91,10 @@ def _ready_samples(services: Services, count: int) -> tuple[str, list[str]]:
     return order, numbers
 
 
+def _carrier(services: Services) -> InstantCarrier:
+    return InstantCarrier(services.bus.handle, services.uow_factory)
+
+
 def _consistent(store: MemoryStore) -> None:
     assert audit.verify(store.audit).ok
     for sample in store.samples.values():
@@ -113,15 +119,14 @@ def test_book_stage_and_collect_over_modbus(
     window = pickup.offer(deps, list(sizes.values()))[0].window
     booking_id = pickup.book(deps, actor, order, customer_id, sizes, window)
 
-    sim.jam(1)  # the first S compartment will not open: loading falls back to the next
-    for sample in sorted(sizes):
-        where = pickup.open_for_loading(deps, booking_id, sample)
-        door = int(where.code.split("-")[1])
-        sim.put(door)
-        sim.close(door)
-        assert pickup.confirm_placed(deps, booking_id, sample, where)
+    sim.jam(1)  # the first S compartment will not open: its task is re-routed to the next
+    staged = stage_at_once(deps, SimulatedLoader({"C1": sim}), booking_id, _carrier(services))
+    assert sorted(staged) == sorted(samples)
     assert {store.samples[s].state for s in samples} == {SampleState.STAGED}
     assert "C1-01" in deps.out_of_service
+    for sample in samples:  # the simulated cabinet has a presence bit, no tag reader
+        [task] = [t for t in _carrier(services).tasks(sample) if t.kind.value == "to_locker"]
+        assert (task.state.value, task.confirmation) == ("done", Confirmation.PRESENCE_ONLY)
 
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at = window.start
@@ -150,13 +155,14 @@ def test_uncollected_path_returns_the_sample_to_storage(
     booking_id = pickup.book(
         deps, c.SYSTEM, order, customer_id, {sample: CompartmentSize.M}, window
     )
-    where = pickup.open_for_loading(deps, booking_id, sample)
-    sim.put(int(where.code.split("-")[1]))
-    assert pickup.confirm_placed(deps, booking_id, sample, where)
+    carrier = _carrier(services)
+    stage_at_once(deps, SimulatedLoader({"C1": sim}), booking_id, carrier)
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at = window.end + timedelta(days=3, seconds=1)
     assert pickup_kiosk.expire_overdue(deps) == [booking_id]
-    # the robot took it back to the slot it came from, in the expiry's transaction
+    # a back-to-storage task: the sample moves when its carrier picks it up
+    assert store.samples[sample].state is SampleState.STAGED
+    carrier.carry_sample(sample, place="storage_slot:A-01-1-01")
     assert store.samples[sample].state is SampleState.STORED
     assert str(store.samples[sample].location) == "storage_slot:A-01-1-01"
     _consistent(store)
@@ -172,7 +178,7 @@ def test_lockout_then_the_right_code_with_robot_staging(
     booking_id = pickup.book(
         deps, c.SYSTEM, order, customer_id, {sample: CompartmentSize.S}, window
     )
-    staged = pickup.stage_booking(deps, SimulatedLoader({"C1": sim}), booking_id)
+    staged = stage_at_once(deps, SimulatedLoader({"C1": sim}), booking_id, _carrier(services))
     door = int(staged[sample].code.split("-")[1])
     assert store.samples[sample].state is SampleState.STAGED
     assert isinstance(deps.clock, FixedClock)

@@ -17,7 +17,7 @@ from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import LocationKind
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
-from samplehub.pickup.adapters.lockers.memory import MemoryLockers
+from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
 from samplehub.pickup.adapters.memory import ListNotifier
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy
@@ -25,6 +25,7 @@ from samplehub.pickup.domain.codes import CodeHasher, KioskGuard
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
+from samplehub.simulation.carrier import InstantCarrier, stage_at_once
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 08:00 in China
 
@@ -66,11 +67,10 @@ def _book_and_stage(deps: pickup.PickupDeps, services: Services) -> tuple[str, s
     customer, order, sample = ready_sample(services)
     window = pickup.offer(deps, [CompartmentSize.M])[0].window
     booking_id = pickup.book(deps, c.SYSTEM, order, customer, {sample: CompartmentSize.M}, window)
-    where = pickup.open_for_loading(deps, booking_id, sample)
     assert isinstance(deps.lockers, MemoryLockers)
-    deps.lockers.occupied.add(where.code)
-    deps.lockers.close(where.code)
-    assert pickup.confirm_placed(deps, booking_id, sample, where)
+    carrier = InstantCarrier(services.bus.handle, services.uow_factory)
+    placed = stage_at_once(deps, MemoryLoader(deps.lockers), booking_id, carrier)
+    assert sample in placed
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at = window.start
     return booking_id, sample
@@ -94,10 +94,10 @@ def test_a_booking_round_trips_and_its_events_join_the_custody_chain(
     assert staged.state is SampleState.STAGED
     types = [r.event_type for r in records]
     assert types[-4:] == [
-        "PickupBooked",
-        "PickupCodeIssued",
-        "PickupSamplePlaced",
-        "SampleTransitioned",  # staged in the same transaction as the placement
+        "TransportTaskChanged",  # delivered ...
+        "SampleTransitioned",  # ... staged in the compartment, in the same transaction
+        "TransportTaskChanged",  # done: the compartment confirmed it ...
+        "PickupSamplePlaced",  # ... in the same transaction as the booking's placement
     ]
     placed = next(r for r in records if r.event_type == "PickupSamplePlaced")
     assert placed.sample_number == sample
@@ -220,8 +220,18 @@ def test_expiry_revokes_the_code_and_records_it(
     assert deps.bookings.live() == []
     with services.uow_factory() as uow:
         types = [r.event_type for r in uow.audit.records()]
+        [back] = [t for t in uow.tasks.open() if t.sample_number == sample]
+    # the expiry and the back-to-storage task commit together; the sample moves when carried
+    assert set(types[-2:]) == {"PickupExpired", "TransportTaskChanged"}
+    assert (back.kind.value, back.state.value, str(back.target)) == (
+        "back_to_storage",
+        "created",
+        "storage_slot:*",
+    )
+    carrier = InstantCarrier(services.bus.handle, services.uow_factory)
+    carrier.carry(back.id, place="storage_slot:A-01-1-01")
+    with services.uow_factory() as uow:
         returned = uow.samples.get(sample)
-    assert types[-3:] == ["PickupExpired", "SampleTransitioned", "SampleTransitioned"]
     expired = deps.bookings.get(booking_id)
     assert expired is not None
     assert expired.status.value == "expired"

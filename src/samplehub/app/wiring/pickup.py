@@ -107,7 +107,12 @@ def pickup_deps(
 ) -> PickupDeps:
     """The pickup use cases over ``services``: reads in their units of work, changes through
     the bus, whose pickup handlers are registered here over these deps (once per bus)."""
-    from samplehub.pickup.service.deps import PickupDeps, StoredAttempts, StoredBookings
+    from samplehub.pickup.service.deps import (
+        PickupDeps,
+        StoredAttempts,
+        StoredBookings,
+        StoredTasks,
+    )
     from samplehub.pickup.service.handlers import pickup_handlers
 
     deps = PickupDeps(
@@ -118,6 +123,7 @@ def pickup_deps(
         clock=clock,
         hasher=hasher,
         attempts=StoredAttempts(services.uow_factory),
+        tasks=StoredTasks(services.uow_factory),
     )
     if policy is not None:
         deps.policy = policy

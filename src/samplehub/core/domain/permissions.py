@@ -61,6 +61,16 @@ def may_carry(role: Role) -> bool:
     return role in CARRIERS
 
 
+LAB_CARRIES = frozenset({"to_bench", "return"})
+
+
+def may_carry_kind(role: Role, kind: str) -> bool:
+    """The warehouse and the fleet carry every kind; lab staff only to and from their benches."""
+    if role in (Role.LAB, Role.APPROVER):
+        return kind in LAB_CARRIES
+    return may_carry(role)
+
+
 def may_request_transport(role: Role) -> bool:
     return role in (Role.WAREHOUSE, Role.LAB, Role.APPROVER, Role.ADMIN)
 
@@ -68,3 +78,12 @@ def may_request_transport(role: Role) -> bool:
 def may_manage_tasks(role: Role) -> bool:
     """Cancel or re-route a transport task (with a reason)."""
     return role in (Role.WAREHOUSE, Role.ADMIN)
+
+
+TASK_ROLES = frozenset({Role.WAREHOUSE, Role.LAB, Role.APPROVER, Role.ADMIN})
+
+
+def may_see_tasks(role: Role) -> bool:
+    """The /tasks pick list and its API: the warehouse, lab staff and admins (never a kiosk
+    or a customer)."""
+    return role in TASK_ROLES

@@ -122,3 +122,23 @@ class RerouteTask(Command):
     task_id: str
     target: str
     reason: str
+
+
+@dataclass(frozen=True)
+class ScanPickUp(Command):
+    """A person at the source scans (or types) the sample's label or tag: the task is theirs
+    (claimed now if nobody had it) and the sample is with them (``carrying``)."""
+
+    task_id: str
+    scanned: str
+
+
+@dataclass(frozen=True)
+class ScanDelivery(Command):
+    """A person at the target scans the sample again (and, for a storage task, the slot they
+    put it in): ``delivered``, then ``done`` confirmed by ``scan`` (a locker compartment
+    confirms itself, by its reader)."""
+
+    task_id: str
+    scanned: str
+    place: str | None = None

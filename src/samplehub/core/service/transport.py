@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from samplehub.core.domain.epc import EpcError, Giai96, asset_reference_from_sample_no
 from samplehub.core.domain.errors import InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Sample
-from samplehub.core.domain.transport import ANY_SLOT, TaskKind, TransportTask
+from samplehub.core.domain.transport import (
+    ANY_SLOT,
+    Confirmation,
+    TaskKind,
+    TaskState,
+    TransportTask,
+)
 from samplehub.core.service.ports import Places, UnitOfWork
 
 ARRIVAL: dict[LocationKind, Transition] = {
@@ -116,6 +123,32 @@ def arrive(
     )  # fmt: skip
 
 
+def step(
+    uow: UnitOfWork,
+    places: Places,
+    task: TransportTask,
+    sample: Sample,
+    to: TaskState,
+    *,
+    actor: str,
+    at: datetime,
+    carrier: str | None = None,
+    place: Location | None = None,
+    confirmation: Confirmation | None = None,
+) -> None:
+    """One step of ``task`` and the sample's move it implies (picked up: onto the carrier;
+    delivered: at ``place`` or the target, a slot chosen now for ``ANY_SLOT``)."""
+    if place is not None:
+        places.check(uow, place, "place")
+    elif to is TaskState.DELIVERED and task.target == ANY_SLOT:
+        place, _ = places.choose_slot(uow, sample, task.target, at)
+    task.advance(to, actor=actor, at=at, carrier=carrier, confirmation=confirmation, target=place)
+    if to is TaskState.CARRYING:
+        carry(uow, places, task, sample, actor, at)
+    elif to is TaskState.DELIVERED:
+        arrive(uow, places, task, sample, actor, at)
+
+
 def hold(
     uow: UnitOfWork, places: Places, sample: Sample, reason: str, actor: str, at: datetime
 ) -> None:
@@ -140,6 +173,33 @@ def withdraw_open(uow: UnitOfWork, sample_number: str, why: str, actor: str, at:
             locked.fail(why, actor=actor, at=at)
         else:
             locked.cancel(why, actor=actor, at=at)
+
+
+def scanned_is(number: str, epc: str | None, text: str) -> bool:
+    """Whether a scanned label (the sample number) or RFID tag (EPC hex) is that of sample
+    ``number`` (whose EPC, when known, is ``epc``)."""
+    text = text.strip().upper()
+    if not text:
+        return False
+    if text in (number.upper(), (epc or "").upper()):
+        return True
+    try:
+        tag = Giai96.from_hex(text)
+        return asset_reference_from_sample_no(number) == tag.asset_reference
+    except EpcError:
+        return False
+
+
+def scanned_sample(uow: UnitOfWork, text: str) -> Sample | None:
+    """The sample a scan names: by its number, else by EPC among samples with open tasks."""
+    found = uow.samples.get(text.strip().upper())
+    if found is not None:
+        return found
+    for task in uow.tasks.open():
+        sample = uow.samples.get(task.sample_number)
+        if sample is not None and scanned_is(sample.number, sample.epc, text):
+            return sample
+    return None
 
 
 def load(uow: UnitOfWork, task_id: str) -> tuple[TransportTask, Sample]:

@@ -51,23 +51,16 @@ def request_transport(cmd: c.RequestTransport, uow: UnitOfWork, ctx: Context) ->
 def advance_task(cmd: c.AdvanceTask, uow: UnitOfWork, ctx: Context) -> str:
     to = _enum(TaskState, "to", cmd.to)
     confirmation = _enum(Confirmation, "confirmation", cmd.confirmation or "none")
-    _may_carry(cmd.actor)
     now, actor = ctx.clock.now(), cmd.actor.username
+    place = Location.parse(cmd.place, "place") if cmd.place else None
     with uow:
         task, sample = transport.load(uow, cmd.task_id)
-        place = None
-        if cmd.place:
-            place = Location.parse(cmd.place, "place")
-            ctx.places.check(uow, place, "place")
-        elif to is TaskState.DELIVERED and task.target == ANY_SLOT:
-            place, _ = ctx.places.choose_slot(uow, sample, task.target, now)
-        task.advance(
-            to, actor=actor, at=now, carrier=cmd.carrier, confirmation=confirmation, target=place
-        )
-        if to is TaskState.CARRYING:
-            transport.carry(uow, ctx.places, task, sample, actor, now)
-        elif to is TaskState.DELIVERED:
-            transport.arrive(uow, ctx.places, task, sample, actor, now)
+        if not permissions.may_carry_kind(cmd.actor.role, task.kind.value):  # before any step
+            raise Forbidden(cmd.actor.username, f"carry {task.kind.value} tasks")
+        transport.step(
+            uow, ctx.places, task, sample, to, actor=actor, at=now, carrier=cmd.carrier,
+            place=place, confirmation=confirmation,
+        )  # fmt: skip
         uow.commit()
         return task.state.value
 
@@ -77,6 +70,9 @@ def release_task(cmd: c.ReleaseTask, uow: UnitOfWork, ctx: Context) -> str:
     now, actor = ctx.clock.now(), cmd.actor.username
     with uow:
         task, sample = transport.load(uow, cmd.task_id)
+        mine = task.carrier == f"staff:{actor}"
+        if not (mine or permissions.may_manage_tasks(cmd.actor.role)):
+            raise Forbidden(actor, f"release a task carried by {task.carrier}")
         if task.release(cmd.reason, actor=actor, at=now):
             transport.hold(uow, ctx.places, sample, task.reason or cmd.reason, actor, now)
         uow.commit()

@@ -59,14 +59,6 @@ class EpcAssigned(SampleEvent):
 
 
 @dataclass(frozen=True)
-class TransportRequested(SampleEvent):
-    """The sample waits at ``origin`` to be carried to ``destination`` (the fleet consumes it)."""
-
-    origin: str
-    destination: str
-
-
-@dataclass(frozen=True)
 class IntakeDeviceDone(SampleEvent):
     """A label was printed or a tag written for the sample (``detail``: printer, tag TID)."""
 

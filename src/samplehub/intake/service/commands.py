@@ -35,11 +35,10 @@ class KioskHandIn(Command):
 
 @dataclass(frozen=True)
 class ReceiveAtKiosk(KioskHandIn):
-    """Receive, assign the EPC and request transport to ``destination``: all or nothing."""
+    """Receive, assign the EPC and make the put-away task: all or nothing."""
 
     epc_company_prefix: str = "0614141"
     epc_filter: int = 0
-    destination: str = "storage"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Received at the kiosk means, in one commit: the customer and kiosk order for a walk-in, the
 sample registered (or the order's pre-registered sample taken up), RECEIVE with its custody
-record, the GIAI-96 EPC assigned, and TransportRequested for the fleet.
+record, the GIAI-96 EPC assigned, and the put-away transport task to a slot storage chooses.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from samplehub.intake.domain.intake import (
     EpcAssigned,
     IntakeDeviceDone,
     IntakeDeviceFailed,
-    TransportRequested,
     serial_key,
     serial_search_text,
 )
@@ -167,11 +166,6 @@ def receive_at_kiosk(cmd: ci.ReceiveAtKiosk, uow: UnitOfWork, ctx: Context) -> H
         sample.events.append(
             EpcAssigned(
                 cmd.actor.username, now, sample.number, order.number, sample.epc, sample.epc_uri
-            )
-        )
-        sample.events.append(
-            TransportRequested(
-                cmd.actor.username, now, sample.number, order.number, str(location), cmd.destination
             )
         )
         transport.request(

@@ -294,7 +294,6 @@ class KioskDesk:
             size_class=size_class,
             epc_company_prefix=self.options.epc_company_prefix,
             epc_filter=self.options.epc_filter,
-            destination=self.options.destination,
         )
         line = ReceiptLine(
             sample.number,

@@ -1,7 +1,8 @@
 """Read side of the intake: the staff queue of samples waiting for transport, device trouble.
 
-Until the fleet consumes TransportRequested itself, staff see the requests here: every sample
-still received at an intake platform whose custody chain holds a transport request.
+The queue is the open put-away tasks (made with each receive, in its transaction): where the
+sample waits, where it goes (a slot, or ``storage_slot:*`` until its carrier is given one), the
+task's state and carrier, and whether its label and tag were done.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from samplehub.core.domain.errors import Forbidden
-from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.transport import TaskKind
 from samplehub.core.service.commands import Actor
-from samplehub.core.service.ports import SampleFilter, UnitOfWork
+from samplehub.core.service.ports import UnitOfWork
 from samplehub.intake.domain.intake import device_status
 
 UowFactory = Callable[[], UnitOfWork]
@@ -34,41 +35,33 @@ class TransportRequest:
     requested_at: str
     label: str  # done | failed | pending
     rfid: str
+    task_id: str
+    state: str  # the put-away task's: created, assigned, picking, carrying, delivered
+    carrier: str | None
 
 
 def transport_queue(uow_factory: UowFactory, actor: Actor) -> list[TransportRequest]:
-    """Open transport requests, oldest first (staff only)."""
+    """Open put-away tasks, oldest first (staff only)."""
     if not actor.is_staff:
         raise Forbidden(actor.username, "see the transport queue")
     queue: list[TransportRequest] = []
     with uow_factory() as uow:
-        waiting = uow.samples.search(SampleFilter(state=SampleState.RECEIVED, limit=QUEUE_LIMIT))
-        for sample in waiting.items:
-            records = uow.audit.records(sample_number=sample.number)
-            events = [(r.event_type, json.loads(r.payload)) for r in records]
-            requests = [(r, p) for r, (kind, p) in zip(records, events, strict=True)
-                        if kind == "TransportRequested"]  # fmt: skip
-            if not requests:
+        for task in uow.tasks.open(QUEUE_LIMIT):
+            sample = uow.samples.get(task.sample_number)
+            if task.kind is not TaskKind.PUT_AWAY or sample is None:
                 continue
-            record, payload = requests[-1]
-            status = device_status(events)
+            records = uow.audit.records(sample_number=sample.number)
+            status = device_status([(r.event_type, json.loads(r.payload)) for r in records])
+            instrument = (sample.instrument.instrument_type, sample.instrument.model)
             queue.append(
                 TransportRequest(
-                    sample.number,
-                    sample.order_number,
-                    sample.customer_id,
-                    " ".join(
-                        v for v in (sample.instrument.instrument_type, sample.instrument.model) if v
-                    ),
-                    sample.epc,
-                    str(payload["origin"]),
-                    str(payload["destination"]),
-                    record.at,
-                    status["label"],
-                    status["rfid"],
+                    sample.number, sample.order_number, sample.customer_id,
+                    " ".join(v for v in instrument if v), sample.epc, str(task.source),
+                    str(task.target), task.created_at.isoformat(), status["label"],
+                    status["rfid"], task.id, task.state.value, task.carrier,
                 )
-            )
-    return sorted(queue, key=lambda r: r.requested_at)
+            )  # fmt: skip
+    return sorted(queue, key=lambda r: (r.requested_at, r.task_id))
 
 
 def device_faults(uow_factory: UowFactory, actor: Actor) -> list[TransportRequest]:

@@ -24,7 +24,6 @@ class KioskOptions:
     epc_company_prefix: str
     epc_filter: int = 0
     location: str = "intake_platform:K1"
-    destination: str = "storage"
     idle_timeout_s: float = 180.0
     public_url: str = "http://127.0.0.1:8000"
 

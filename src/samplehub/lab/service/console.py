@@ -7,7 +7,7 @@ are commands, each one transaction with its custody records (see ``lab.service.b
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import Forbidden, InvalidValue
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.model import Sample
+from samplehub.core.domain.transport import TaskKind
 from samplehub.core.service.commands import Actor, Command
 from samplehub.core.service.ports import Clock, SampleFilter, UnitOfWork
 from samplehub.lab.domain.rules import RuleBook
@@ -61,6 +62,8 @@ class WorkItem:
     waiting: timedelta
     bench: str | None = None
     assignee: str | None = None
+    task_id: str | None = None  # its open to-bench or return task, and who carries it
+    carrier: str | None = None
 
 
 @dataclass
@@ -139,29 +142,33 @@ class LabConsole:
                     who,
                 )
 
-            for state in (SampleState.STORED, SampleState.IN_TRANSIT, SampleState.IN_LAB):
+            moving: dict[str, TaskKind] = {}
+            for task in uow.tasks.open():
+                if task.kind in (TaskKind.TO_BENCH, TaskKind.RETURN):
+                    moving[task.sample_number] = task.kind
+                    on_way = uow.samples.get(task.sample_number)
+                    if on_way is None:
+                        continue
+                    work = replace(item(on_way), task_id=task.id, carrier=task.carrier)
+                    if task.kind is TaskKind.TO_BENCH:
+                        view.requested.append(work)
+                    else:
+                        view.returning.append(work)
+            for state in (SampleState.STORED, SampleState.IN_LAB):
                 found = uow.samples.search(SampleFilter(state=state, limit=200)).items
                 for sample in found:
-                    if state is SampleState.STORED:
-                        if not sample.service_completed:
-                            work = item(sample)
-                            view.queues.setdefault(work.discipline, []).append(work)
-                    elif state is SampleState.IN_LAB:
+                    if state is SampleState.IN_LAB:
                         work = item(sample)
-                        bench = sample.location.code
-                        view.benches.setdefault(bench, []).append(work)
-                    elif sample.service_completed:
-                        view.returning.append(item(sample))
-                    else:
+                        view.benches.setdefault(sample.location.code, []).append(work)
+                    elif not sample.service_completed and sample.number not in moving:
                         work = item(sample)
-                        if work.bench is not None:
-                            view.requested.append(work)
+                        view.queues.setdefault(work.discipline, []).append(work)
         for queue in view.queues.values():
             queue.sort(key=lambda w: (w.due, w.sample.number))
         return view
 
     def request_to_bench(self, actor: Actor, number: str, bench: str) -> None:
-        """Retrieve a stored sample for ``bench``; the requester carries it and is assigned it."""
+        """A to-bench task for a stored sample; the requester is its assignee at the bench."""
         self._check(actor)
         bench = bench.strip()
         if bench not in self.config.benches:
@@ -175,7 +182,7 @@ class LabConsole:
         return sample
 
     def send_back(self, actor: Actor, number: str) -> None:
-        """Work done: complete the service and start the return to storage, in one transaction."""
+        """Work done: complete the service and make its return task, in one transaction."""
         self._check(actor)
         self.handle(lc.SendBack(actor, number))
 

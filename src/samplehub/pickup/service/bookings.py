@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from samplehub.core.domain.locations import Location, LocationKind
-from samplehub.core.service.commands import Actor
+from samplehub.core.domain.transport import Confirmation, TaskKind, TaskState, TransportTask
+from samplehub.core.service import transport
+from samplehub.core.service.commands import Actor, RerouteTask
+from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import (
     Allocation,
     CompartmentSize,
@@ -22,6 +25,7 @@ from samplehub.pickup.domain.capacity import (
     allocate,
 )
 from samplehub.pickup.service import commands as pc
+from samplehub.pickup.service import lifecycle
 from samplehub.pickup.service.deps import (
     COUNTER,
     STAFF,
@@ -30,7 +34,13 @@ from samplehub.pickup.service.deps import (
     visible,
 )
 from samplehub.pickup.service.handlers import Returned, WithCode
-from samplehub.pickup.service.ports import DoorOutcome, LockerFault, SampleLoader
+from samplehub.pickup.service.ports import (
+    CompartmentStatus,
+    DoorOutcome,
+    LockerFault,
+    SampleLoader,
+    TaskReader,
+)
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -39,15 +49,16 @@ __all__ = [
     "PickupDeps",
     "book",
     "cancel",
-    "confirm_placed",
     "due_for_staging",
+    "follow_staging",
     "issue_code",
     "move",
     "offer",
     "open_for_loading",
+    "request_staging",
     "reschedule_late",
     "reserve",
-    "stage_booking",
+    "unrequested",
 ]
 
 
@@ -134,69 +145,133 @@ def reschedule_late(deps: PickupDeps, booking_id: str, ready_at: datetime) -> Pi
     return later[0]
 
 
-def reserve(deps: PickupDeps, booking_id: str) -> Allocation:
-    """Compartments for the booking's samples not yet placed; the rest go to the counter."""
+def _staging(deps: PickupDeps, sample: str) -> TransportTask | None:
+    return lifecycle.staging_task(_tasks(deps).for_sample(sample))
+
+
+def _tasks(deps: PickupDeps) -> TaskReader:
+    if deps.tasks is None:
+        raise RuntimeError("pickup deps without a task reader (see app.wiring.pickup)")
+    return deps.tasks
+
+
+def _bound(deps: PickupDeps) -> set[str]:
+    """Compartments that open to-locker tasks are carrying samples to."""
+    return {
+        t.target.code for t in _tasks(deps).open()
+        if t.kind is TaskKind.TO_LOCKER and t.target.kind is LocationKind.LOCKER_COMPARTMENT
+    }  # fmt: skip
+
+
+def reserve(deps: PickupDeps, booking_id: str, samples: list[str] | None = None) -> Allocation:
+    """Compartments for the booking's samples not yet placed nor on their way (or ``samples``);
+    the rest go to the counter."""
     booking = visible(deps.bookings.get(booking_id), STAFF, booking_id)
-    held = _held(deps) | deps.out_of_service
+    held = _held(deps) | _bound(deps) | deps.out_of_service
     free = [c for c in deps.lockers.compartments() if c.code not in held]
-    todo = {s: size for s, size in booking.sizes.items() if s not in booking.placements}
-    return allocate(todo, free)
+    if samples is None:
+        samples = unrequested(deps, booking)
+    return allocate({s: booking.sizes[s] for s in samples}, free)
 
 
-def open_for_loading(deps: PickupDeps, booking_id: str, sample: str) -> Location:
-    """Open a compartment for ``sample``; a jammed or silent one is set aside and the next tried.
-
-    Returns where the sample is to go: an opened compartment, or the counter.
-    """
-    while True:
-        allocation = reserve(deps, booking_id)
-        compartment = allocation.lockers.get(sample)
-        if compartment is None:
-            return COUNTER
-        outcome = deps.lockers.open(compartment)
-        if outcome is DoorOutcome.OPENED:
-            return Location(LocationKind.LOCKER_COMPARTMENT, compartment)
-        deps.out_of_service.add(compartment)
-        deps.notifier.alert_staff("locker_fault", {"compartment": compartment, "outcome": outcome})
+def unrequested(deps: PickupDeps, booking: Booking) -> list[str]:
+    """The booking's samples neither placed nor on their way to the locker."""
+    return [
+        s for s in sorted(booking.sizes)
+        if s not in booking.placements and not _on_its_way(deps, s)
+    ]  # fmt: skip
 
 
-def confirm_placed(deps: PickupDeps, booking_id: str, sample: str, location: Location) -> bool:
-    """After loading: the RFID reader must see the sample, then booking and sample are staged
-    in one transaction.
-
-    Returns False (nothing changed) when the compartment reads empty.
-    """
-    visible(deps.bookings.get(booking_id), STAFF, booking_id)
-    if location.kind is LocationKind.LOCKER_COMPARTMENT:
-        try:
-            if not deps.lockers.status(location.code).occupied:
-                return False
-        except LockerFault:
-            return False
-    booking = deps.handle(pc.PlaceSample(STAFF, booking_id, sample, location))
-    if location.kind is LocationKind.COUNTER:
-        deps.notifier.tell(booking, "pickup_at_counter", {"sample": sample})
-    return True
+def _on_its_way(deps: PickupDeps, sample: str) -> bool:
+    task = _staging(deps, sample)
+    return task is not None and (task.is_open or task.state is TaskState.DONE)
 
 
-def stage_booking(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> dict[str, Location]:
-    """Stage every sample not yet placed: open, load, confirm by RFID; else the counter.
+def request_staging(deps: PickupDeps, booking_id: str) -> dict[str, Location]:
+    """A to-locker task for each booked sample neither placed nor on its way, to a compartment
+    reserved by size (the counter when they run out). Returns each new task's target."""
+    allocation = reserve(deps, booking_id)
+    requested: dict[str, Location] = {}
+    for sample in sorted(allocation.lockers) + sorted(allocation.counter):
+        code = allocation.lockers.get(sample)
+        where = Location(LocationKind.LOCKER_COMPARTMENT, code) if code else COUNTER
+        task: TransportTask = deps.handle(pc.RequestStaging(STAFF, booking_id, sample, where))
+        requested[sample] = task.target
+    return requested
 
-    A sample the loader cannot place, or the RFID does not see, goes to the counter (staff
-    put it there) and the customer is told. Returns where each sample was staged.
-    """
+
+def open_for_loading(deps: PickupDeps, booking_id: str, task: TransportTask) -> Location:
+    """Open the compartment the sample is being carried to; a jammed or silent one is set
+    aside and the task re-routed to the next free compartment (or the counter). Returns where
+    the task now goes."""
+    target = task.target
+    while target.kind is LocationKind.LOCKER_COMPARTMENT:
+        if deps.lockers.open(target.code) is DoorOutcome.OPENED:
+            return target
+        outcome = "jammed or unreachable"
+        deps.out_of_service.add(target.code)
+        deps.notifier.alert_staff("locker_fault", {"compartment": target.code, "outcome": outcome})
+        code = reserve(deps, booking_id, [task.sample_number]).lockers.get(task.sample_number)
+        moved = Location(LocationKind.LOCKER_COMPARTMENT, code) if code else COUNTER
+        why = f"compartment {target.code} did not open"
+        deps.handle(RerouteTask(STAFF, task.id, str(moved), why))
+        target = moved
+    return target
+
+
+def _confirmation(status: CompartmentStatus, sample: str) -> Confirmation | None:
+    """How the compartment confirms the sample: its tag read, or only the presence bit; None
+    while the door is open or nothing (or another item) is inside."""
+    if status.door_open or not status.occupied:
+        return None
+    if status.tags is None:
+        return Confirmation.PRESENCE_ONLY
+    seen = any(transport.scanned_is(sample, None, tag) for tag in status.tags)
+    return Confirmation.RFID if seen else None
+
+
+def _look(deps: PickupDeps, loader: SampleLoader, task: TransportTask) -> Confirmation | None:
+    """At the port: open the door if it is shut on nothing, let the loader put the sample in,
+    and read the compartment once more. Never waits."""
+    code, sample = task.target.code, task.sample_number
+    try:
+        status = deps.lockers.status(code)
+        shut_empty = not status.occupied and not status.door_open
+        if shut_empty and deps.lockers.open(code) is not DoorOutcome.OPENED:
+            return None
+        if not status.occupied and loader.load(sample, code):
+            status = deps.lockers.status(code)
+    except LockerFault as fault:
+        log.warning("staging %s into %s: %s", sample, code, fault)
+        return None
+    return _confirmation(status, sample)
+
+
+def follow_staging(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> dict[str, Location]:
+    """One look at each of the booking's staging tasks: open the compartment when its carrier
+    has the sample, confirm it inside once delivered, record a counter hand-over done on
+    /tasks. Returns the samples placed now and where."""
     booking = visible(deps.bookings.get(booking_id), STAFF, booking_id)
-    staged: dict[str, Location] = {}
+    placed: dict[str, Location] = {}
     for sample in sorted(s for s in booking.sizes if s not in booking.placements):
-        where = open_for_loading(deps, booking_id, sample)
-        if where.kind is LocationKind.LOCKER_COMPARTMENT:
-            if loader.load(sample, where.code) and confirm_placed(deps, booking_id, sample, where):
-                staged[sample] = where
+        task = _staging(deps, sample)
+        if task is None:
+            continue
+        confirmation = task.confirmation
+        if task.state is TaskState.CARRYING:
+            open_for_loading(deps, booking_id, task)
+            continue
+        if task.state is TaskState.DELIVERED and task.target.kind is LocationKind.COUNTER:
+            continue  # a person hands it over and confirms on /tasks
+        if task.state is TaskState.DELIVERED:
+            confirmation = _look(deps, loader, task)
+            if confirmation is None:
                 continue
-            deps.out_of_service.add(where.code)
-            deps.notifier.alert_staff(
-                "loading_failed", {"sample": sample, "compartment": where.code}
-            )
-        confirm_placed(deps, booking_id, sample, COUNTER)
-        staged[sample] = COUNTER
-    return staged
+        elif task.state is not TaskState.DONE:
+            continue
+        how = (confirmation or Confirmation.NONE).value
+        done: Booking = deps.handle(pc.ConfirmStaged(STAFF, booking_id, sample, task.id, how))
+        placed[sample] = done.placements[sample]
+        if task.target.kind is LocationKind.COUNTER:
+            deps.notifier.tell(done, "pickup_at_counter", {"sample": sample})
+    return placed

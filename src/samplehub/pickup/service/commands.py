@@ -47,12 +47,25 @@ class EnterPickupCode(Command):
 
 
 @dataclass(frozen=True)
-class PlaceSample(Command):
-    """The sample is in its compartment (the RFID reader saw it) or on the counter."""
+class RequestStaging(Command):
+    """Make the to-locker task that carries the sample from storage to ``location`` (a
+    compartment reserved for it, or the counter)."""
 
     booking_id: str
     sample: str
     location: Location
+
+
+@dataclass(frozen=True)
+class ConfirmStaged(Command):
+    """The sample's to-locker task is confirmed at its compartment (``confirmation``: ``rfid``
+    when the cabinet read the tag, ``presence_only`` for the presence bit alone), or a person
+    has handed it over at the counter (the task already ``done``): the booking records it."""
+
+    booking_id: str
+    sample: str
+    task_id: str
+    confirmation: str = "none"
 
 
 @dataclass(frozen=True)

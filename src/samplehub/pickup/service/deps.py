@@ -16,6 +16,7 @@ from typing import Any
 from samplehub.core.domain.errors import NotFound
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Role
+from samplehub.core.domain.transport import TransportTask
 from samplehub.core.service.commands import Actor, Command
 from samplehub.core.service.ports import Clock
 from samplehub.pickup.domain.booking import Booking
@@ -33,6 +34,7 @@ from samplehub.pickup.service.ports import (
     LockerController,
     PickupNotifier,
     PickupUnitOfWork,
+    TaskReader,
 )
 
 COUNTER = Location(LocationKind.COUNTER, "counter")
@@ -53,6 +55,22 @@ class PickupDeps:
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex
     out_of_service: set[str] = field(default_factory=set)  # compartments found jammed
     attempts: AttemptReader | None = None  # the log of every code entry (never the code)
+    tasks: TaskReader | None = None  # transport tasks (staging and returns), read-only
+
+
+class StoredTasks:
+    """Implements ``TaskReader`` over the app's units of work."""
+
+    def __init__(self, uow_factory: Callable[[], PickupUnitOfWork]) -> None:
+        self.uow_factory = uow_factory
+
+    def for_sample(self, sample_number: str) -> list[TransportTask]:
+        with self.uow_factory() as uow:
+            return uow.tasks.for_sample(sample_number)
+
+    def open(self) -> list[TransportTask]:
+        with self.uow_factory() as uow:
+            return uow.tasks.open()
 
 
 class StoredBookings:

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from samplehub.core.domain.errors import Conflict, Forbidden, InvalidValue
 from samplehub.core.domain.locations import Location
 from samplehub.core.domain.messages import Message
+from samplehub.core.domain.transport import Confirmation, TaskState, TransportTask
+from samplehub.core.service import transport
 from samplehub.core.service.commands import Command
 from samplehub.core.service.handlers import Context, Handler
 from samplehub.pickup.domain.booking import Booking
@@ -119,25 +121,59 @@ def issue_code(
 
 
 def cancel(cmd: pc.CancelPickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps) -> Returned:
-    """Cancel; samples already staged go back to storage in the same transaction."""
+    """Cancel; samples on their way or staged go back to storage (tasks in this transaction)."""
+    now = deps.clock.now()
     with uow:
         booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
-        returned = booking.cancel(cmd.reason, cmd.actor.username, deps.clock.now())
+        booking.cancel(cmd.reason, cmd.actor.username, now)
         uow.bookings.save(booking)
-        for sample in returned:
-            reason = f"pickup cancelled: {cmd.reason}"
-            lifecycle.return_to_storage(uow, sample, reason, ctx.clock.now())
+        why = f"pickup cancelled: {cmd.reason}"
+        returned = lifecycle.send_back(uow, ctx.places, sorted(booking.sizes), why, now)
         uow.commit()
         return Returned(booking, returned)
 
 
-def place(cmd: pc.PlaceSample, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps) -> Booking:
-    """The sample is placed (the caller has seen the RFID read): booking and sample staged."""
+def request_staging(
+    cmd: pc.RequestStaging, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps
+) -> TransportTask:
+    """The to-locker task of one booked sample, due when the window opens."""
+    now = deps.clock.now()
     with uow:
         booking = visible(uow.bookings.get(cmd.booking_id), STAFF, cmd.booking_id)
-        booking.place(cmd.sample, cmd.location, STAFF.username, deps.clock.now())
+        if not booking.live or cmd.sample not in booking.sizes or cmd.sample in booking.placements:
+            allowed = sorted(set(booking.sizes) - set(booking.placements)) if booking.live else []
+            raise InvalidValue(
+                "sample", cmd.sample, f"an unstaged sample of {booking.id}: {allowed}"
+            )
+        task = lifecycle.request_staging(
+            uow, ctx.places, cmd.sample, cmd.location, booking.id, booking.window.start, now
+        )
+        uow.commit()
+        return task
+
+
+def confirm_staged(
+    cmd: pc.ConfirmStaged, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps
+) -> Booking:
+    """The compartment confirmed the sample (its task ends ``done``) and the booking records
+    where it is; the booking is staged once every sample is."""
+    now = deps.clock.now()
+    with uow:
+        booking = visible(uow.bookings.get(cmd.booking_id), STAFF, cmd.booking_id)
+        task, sample = transport.load(uow, cmd.task_id)
+        staging = lifecycle.staging_task(uow.tasks.for_sample(cmd.sample))
+        if staging is None or staging.id != task.id:
+            raise InvalidValue("task", cmd.task_id, f"the to-locker task of {cmd.sample}")
+        if task.state is TaskState.DELIVERED:
+            confirmation = Confirmation(cmd.confirmation)
+            transport.step(
+                uow, ctx.places, task, sample, TaskState.DONE, actor=STAFF.username, at=now,
+                confirmation=confirmation,
+            )  # fmt: skip
+        if task.state is not TaskState.DONE:
+            raise InvalidValue(f"task {task.id}.state", task.state.value, "delivered or done")
+        booking.place(cmd.sample, task.target, STAFF.username, now)
         uow.bookings.save(booking)
-        lifecycle.stage(uow, cmd.sample, cmd.location, STAFF.username, ctx.clock.now())
         uow.commit()
         return booking
 
@@ -170,10 +206,11 @@ def expire(
         booking = uow.bookings.get(cmd.booking_id)
         if booking is None or not booking.overdue(deps.policy, now):
             return None
-        returned = booking.expire(STAFF.username, now)
+        booking.expire(STAFF.username, now)
         uow.bookings.save(booking)
-        for sample in returned:
-            lifecycle.return_to_storage(uow, sample, "not collected in time", ctx.clock.now())
+        left = sorted(set(booking.sizes) - set(booking.collected))
+        why = "not collected in time"
+        returned = lifecycle.send_back(uow, ctx.places, left, why, now)
         uow.commit()
         return Returned(booking, returned)
 
@@ -298,7 +335,8 @@ def pickup_handlers(deps: PickupDeps) -> dict[type[Command], Handler]:
         pc.MovePickup: move,
         pc.IssuePickupCode: issue_code,
         pc.CancelPickup: cancel,
-        pc.PlaceSample: place,
+        pc.RequestStaging: request_staging,
+        pc.ConfirmStaged: confirm_staged,
         pc.CompletePickup: complete,
         pc.ExpirePickup: expire,
         pc.EnterPickupCode: enter_code,

@@ -1,9 +1,11 @@
 """The pickup work that runs on its own: staging before windows, expiry after the grace period.
 
 ``run_due`` is what the app's periodic job, the staff page's buttons and ``samplehub pickup run``
-call: it stages every booking whose staging lead has begun (into compartments reserved by size,
-the counter when they run out; the customer is told either way), moves a booking whose staging
-can no longer finish in time to a later window, and sends uncollected samples back to storage
+call: it makes the to-locker transport tasks of every booking whose staging lead has begun (to
+compartments reserved by size, the counter when they run out), looks once at the tasks on their
+way (nobody waits here: robots or people carry them, see /tasks), tells the customer when every
+sample is confirmed in its compartment, moves a booking whose staging can no longer finish in
+time to a later window, and sends uncollected samples back to storage (back-to-storage tasks)
 once window and grace are over. The clock is ``deps.clock``, so tests move time by hand.
 """
 
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class JobReport:
+    requested: dict[str, dict[str, str]] = field(default_factory=dict)  # booking -> task targets
     staged: dict[str, dict[str, str]] = field(default_factory=dict)  # booking -> sample -> where
     rescheduled: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
@@ -39,17 +42,25 @@ class JobReport:
 
     @property
     def empty(self) -> bool:
-        return not (self.staged or self.rescheduled or self.expired or self.failed)
+        return not (
+            self.requested or self.staged or self.rescheduled or self.expired or self.failed
+        )
 
 
 def stage_due(deps: pickup.PickupDeps, loader: SampleLoader, report: JobReport) -> None:
+    """Make the to-locker tasks of bookings whose staging is due, then look once at every
+    booking's tasks on their way: a sample confirmed in its compartment is placed, and a
+    booking with every sample placed is ready (the customer is told then)."""
     now = deps.clock.now()
     per_sample = timedelta(seconds=deps.policy.staging_seconds_per_sample)
     for booking_id in pickup.due_for_staging(deps):
         booking = deps.bookings.get(booking_id)
         if booking is None:
             continue
-        ready_at = now + per_sample * (len(booking.sizes) - len(booking.placements))
+        waiting = pickup.unrequested(deps, booking)
+        if not waiting:
+            continue
+        ready_at = now + per_sample * len(waiting)
         # Too late to finish before the window: a later window (and code) for the customer.
         # Once the window has begun, stage at once instead: the customer may be on the way.
         late = now < booking.window.start < ready_at
@@ -57,22 +68,36 @@ def stage_due(deps: pickup.PickupDeps, loader: SampleLoader, report: JobReport) 
             report.rescheduled.append(booking_id)
             continue
         try:
-            staged = pickup.stage_booking(deps, loader, booking_id)
+            requested = pickup.request_staging(deps, booking_id)
         except DomainError as error:
             log.warning("staging of booking %s stopped: %s", booking_id, error)
             report.failed.append(booking_id)
             continue
-        report.staged[booking_id] = {s: str(loc) for s, loc in staged.items()}
-        after = deps.bookings.get(booking_id)
-        if after is not None and after.status is BookingStatus.STAGED:
-            in_lockers = [
-                s
-                for s, loc in after.placements.items()
-                if loc.kind is LocationKind.LOCKER_COMPARTMENT
-            ]
-            if in_lockers:
-                samples = ", ".join(sorted(in_lockers))
-                deps.notifier.tell(after, "pickup_ready", {"samples": samples})
+        if requested:
+            report.requested[booking_id] = {s: str(loc) for s, loc in requested.items()}
+    for booking in deps.bookings.live():
+        if len(booking.placements) == len(booking.sizes):
+            continue
+        try:
+            placed = pickup.follow_staging(deps, loader, booking.id)
+        except DomainError as error:
+            log.warning("staging of booking %s: %s", booking.id, error)
+            report.failed.append(booking.id)
+            continue
+        if placed:
+            report.staged[booking.id] = {s: str(loc) for s, loc in placed.items()}
+            _tell_ready(deps, booking.id)
+
+
+def _tell_ready(deps: pickup.PickupDeps, booking_id: str) -> None:
+    after = deps.bookings.get(booking_id)
+    if after is None or after.status is not BookingStatus.STAGED:
+        return
+    in_lockers = [
+        s for s, loc in after.placements.items() if loc.kind is LocationKind.LOCKER_COMPARTMENT
+    ]
+    if in_lockers:
+        deps.notifier.tell(after, "pickup_ready", {"samples": ", ".join(sorted(in_lockers))})
 
 
 def run_due(deps: pickup.PickupDeps, loader: SampleLoader) -> JobReport:
@@ -82,7 +107,8 @@ def run_due(deps: pickup.PickupDeps, loader: SampleLoader) -> JobReport:
     report.expired = pickup_kiosk.expire_overdue(deps)
     if not report.empty:
         log.info(
-            "pickup job: %d staged, %d rescheduled, %d expired, %d failed",
+            "pickup job: %d requested, %d staged, %d rescheduled, %d expired, %d failed",
+            len(report.requested),
             len(report.staged),
             len(report.rescheduled),
             len(report.expired),

@@ -1,64 +1,105 @@
 """The sample lifecycle as the pickup handlers need it, inside their unit of work.
 
-Staging, collecting and returning a sample are transitions of the sample applied in the same
-transaction as the booking's change, so a booking and its samples never disagree. The
-machinery acts as ``system``; the reason names the pickup actor.
+Staging and the way back are transport tasks made in the same transaction as the booking's
+change (``core.service.transport``): the sample moves when its carrier picks it up. Collecting
+is a transition applied with the booking's change, so a booking and its samples never
+disagree. The machinery acts as ``system``; the reason names the pickup actor.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from samplehub.core.domain.errors import NotFound
-from samplehub.core.domain.lifecycle import Transition
+from samplehub.core.domain.lifecycle import SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Sample
+from samplehub.core.domain.transport import (
+    ANY_SLOT,
+    Confirmation,
+    TaskKind,
+    TaskState,
+    TransportTask,
+)
+from samplehub.core.service import transport
 from samplehub.core.service.commands import SYSTEM
-from samplehub.core.service.ports import UnitOfWork
+from samplehub.core.service.ports import Places, UnitOfWork
 
-FLEET = Location(LocationKind.ROBOT, "fleet")
 CUSTOMER = Location(LocationKind.CUSTOMER, "customer")
+STAGING_PRIORITY = 6  # a customer is booked: ahead of routine storage moves
+RETURN_PRIORITY = 2
 
 
-def stage(uow: UnitOfWork, number: str, location: Location, by: str, at: datetime) -> None:
-    _move(_sample(uow, number), Transition.STAGE, location, f"pickup staging by {by}", at)
+def staging_reason(booking_id: str) -> str:
+    return f"pickup {booking_id}"
+
+
+def staging_task(tasks: list[TransportTask]) -> TransportTask | None:
+    """The staging task among a sample's tasks: its newest task (the last made: numbers are
+    drawn in order), if that is a to-locker one. A sample is in one live booking at most, and
+    any move after staging (the way back) is a newer task, so this is the live booking's."""
+    newest = max(tasks, key=lambda t: (len(t.id), t.id), default=None)
+    return newest if newest is not None and newest.kind is TaskKind.TO_LOCKER else None
+
+
+def request_staging(
+    uow: UnitOfWork,
+    places: Places,
+    number: str,
+    location: Location,
+    booking_id: str,
+    deadline: datetime,
+    at: datetime,
+) -> TransportTask:
+    return transport.request(
+        uow, places, _sample(uow, number), TaskKind.TO_LOCKER, location, actor=SYSTEM.username,
+        at=at, priority=STAGING_PRIORITY, deadline=deadline, reason=staging_reason(booking_id),
+    )  # fmt: skip
 
 
 def collect(uow: UnitOfWork, number: str, by: str, at: datetime) -> None:
-    reason = f"collected at the pickup kiosk ({by})"
-    _move(_sample(uow, number), Transition.COLLECT, CUSTOMER, reason, at)
+    _sample(uow, number).apply(
+        Transition.COLLECT,
+        actor=SYSTEM.username,
+        at=at,
+        location=CUSTOMER,
+        reason=f"collected at the pickup kiosk ({by})",
+    )
 
 
-def return_to_storage(uow: UnitOfWork, number: str, reason: str, at: datetime) -> None:
-    """A staged sample goes back: onto the fleet, then into the slot it came from.
+def send_back(
+    uow: UnitOfWork, places: Places, numbers: list[str], why: str, at: datetime
+) -> list[str]:
+    """The booking ended early (cancelled, not collected): its samples go back to storage.
 
-    The robot's trip is two custody records: ``expire_pickup`` onto the fleet, then ``store``
-    into the slot. A sample with no known slot stays with the fleet for the warehouse to shelve.
+    A sample already staged gets a back-to-storage task (it moves when a carrier picks it
+    up); a to-locker task not yet picked up is cancelled; one on its way is re-routed to a
+    storage slot. Returns the samples that got a back-to-storage task.
     """
-    slot = last_storage_slot(uow, number)
-    sample = _sample(uow, number)
-    _move(sample, Transition.EXPIRE_PICKUP, FLEET, reason, at)
-    if slot is not None:
-        _move(sample, Transition.STORE, Location.parse(slot), "returned after pickup", at)
-
-
-def _move(
-    sample: Sample, transition: Transition, location: Location, reason: str, at: datetime
-) -> None:
-    """The pickup machinery (``system``) moves the sample; ``reason`` names who asked."""
-    sample.apply(transition, actor=SYSTEM.username, at=at, location=location, reason=reason)
-
-
-def last_storage_slot(uow: UnitOfWork, sample_number: str) -> str | None:
-    """The storage slot the sample was last stored in, from its custody records."""
-    for record in reversed(uow.audit.records(sample_number=sample_number)):
-        if record.event_type != "SampleTransitioned":
+    returned = []
+    for number in numbers:
+        sample = _sample(uow, number)
+        found = staging_task(uow.tasks.for_sample(number))
+        task = uow.tasks.get(found.id) if found is not None and found.is_open else None
+        if task is not None and not task.picked_up:
+            task.cancel(why, actor=SYSTEM.username, at=at)
             continue
-        location = str(json.loads(record.payload).get("location", ""))
-        if location.startswith(f"{LocationKind.STORAGE_SLOT.value}:"):
-            return location
-    return None
+        if task is not None and task.state is TaskState.CARRYING:
+            slot, _ = places.choose_slot(uow, sample, task.target, at)
+            task.reroute(slot, why, actor=SYSTEM.username, at=at)
+            continue
+        if task is not None:  # delivered, not confirmed: it is in the compartment all the same
+            transport.step(
+                uow, places, task, sample, TaskState.DONE, actor=SYSTEM.username, at=at,
+                confirmation=Confirmation.NONE,
+            )  # fmt: skip
+        if sample.state is SampleState.STAGED:
+            transport.request(
+                uow, places, sample, TaskKind.BACK_TO_STORAGE, ANY_SLOT, actor=SYSTEM.username,
+                at=at, priority=RETURN_PRIORITY, reason=why,
+            )  # fmt: skip
+            returned.append(number)
+    return returned
 
 
 def _sample(uow: UnitOfWork, number: str) -> Sample:

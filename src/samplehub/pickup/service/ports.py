@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.core.domain.transport import TransportTask
 from samplehub.core.service.ports import UnitOfWork
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import Compartment
@@ -42,7 +43,10 @@ class DoorOutcome(enum.StrEnum):
 class CompartmentStatus:
     compartment: str
     door_open: bool
-    occupied: bool  # the compartment's RFID reader sees a tagged item
+    occupied: bool  # the compartment's presence flag (or RFID reader) sees a tagged item
+    tags: tuple[str, ...] | None = None
+    """What the compartment's RFID reader read (sample numbers or EPCs); None where the
+    cabinet has only a presence bit and cannot tell whose item is inside."""
 
 
 class LockerController(Protocol):
@@ -62,12 +66,21 @@ class LockerController(Protocol):
 
 
 class SampleLoader(Protocol):
-    """Puts a sample retrieved to the loading port into an open compartment and shuts the door.
-
-    A robot arm or an operator; returns False when it could not.
-    """
+    """Puts a sample delivered to the loading port into its open compartment and shuts the
+    door: a robot arm, or a person. Never waits: returns whether the door is shut on it now
+    (a person still loading is seen at the next look)."""
 
     def load(self, sample_number: str, compartment: str) -> bool: ...
+
+
+class TaskReader(Protocol):
+    """The transport tasks of samples, each read in a short unit of work of its own."""
+
+    def for_sample(self, sample_number: str) -> list[TransportTask]:
+        """Every task of the sample, oldest first."""
+        ...
+
+    def open(self) -> list[TransportTask]: ...
 
 
 class BookingReader(Protocol):

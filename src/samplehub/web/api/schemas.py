@@ -174,6 +174,8 @@ class TimelineEntryOut(BaseModel):
     title_en: str
     location: str | None
     reason: str | None
+    task: str | None = Field(None, description="The transport task of this step, if any")
+    carrier: str | None = Field(None, description="Robot serial or staff:<username> carrying it")
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
@@ -186,6 +188,8 @@ class TimelineEntryOut(BaseModel):
             title_en=timeline_title("en", entry),
             location=entry.location,
             reason=entry.reason,
+            task=entry.task,
+            carrier=entry.carrier,
         )
 
 

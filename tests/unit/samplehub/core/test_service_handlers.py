@@ -80,8 +80,15 @@ def test_transitions_are_recorded_and_published(
     assert (task.kind, task.state) == ("put_away", "cancelled")
     assert task.reason == "start_transport by system"
     entries = queries.timeline(services.uow_factory, c.SYSTEM, number)
-    assert [e.state for e in entries] == ["registered", "received", "in_transit"]
-    assert entries[-1].location == "robot:AMR-9"
+    moves = [e for e in entries if e.task is None]
+    assert [e.state for e in moves] == ["registered", "received", "in_transit"]
+    assert moves[-1].location == "robot:AMR-9"
+    # the task's steps are in the history too: made at receive, withdrawn by the move
+    steps = [(e.task, e.title) for e in entries if e.task is not None]
+    assert steps == [
+        (task.id, "core.timeline_task_created"),
+        (task.id, "core.timeline_task_cancelled"),
+    ]
     assert queries.verify_audit(services.uow_factory).ok
 
 

@@ -106,12 +106,13 @@ def test_confirm_receives_assigns_epc_prints_writes_and_requests_transport(world
     with services.uow_factory() as uow:
         kinds = [r.event_type for r in uow.audit.records(sample.number)]
     assert kinds == [
-        "SampleRegistered", "SampleTransitioned", "EpcAssigned", "TransportRequested",
-        "TransportTaskChanged", "IntakeDeviceDone", "IntakeDeviceDone",
+        "SampleRegistered", "SampleTransitioned", "EpcAssigned", "TransportTaskChanged",
+        "IntakeDeviceDone", "IntakeDeviceDone",
     ]  # fmt: skip
     queue = queries_intake.transport_queue(services.uow_factory, STAFF)
-    assert [(r.sample_number, r.destination, r.label) for r in queue] == [
-        (sample.number, "storage", "done")
+    # the queue is the open put-away task: from the platform to a slot storage chooses
+    assert [(r.sample_number, r.origin, r.destination, r.state, r.label) for r in queue] == [
+        (sample.number, "intake_platform:K1", "storage_slot:*", "created", "done")
     ]
 
 

@@ -18,6 +18,7 @@ from samplehub.core.domain import audit
 from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Channel as OrderChannel
 from samplehub.core.domain.model import (
     Contact,
@@ -29,7 +30,10 @@ from samplehub.core.domain.model import (
     Sample,
 )
 from samplehub.core.domain.model import Service as OrderService
-from samplehub.core.service.commands import Actor
+from samplehub.core.domain.transport import Confirmation, TaskKind
+from samplehub.core.service import transport
+from samplehub.core.service.commands import Actor, AdvanceTask
+from samplehub.core.service.places import AnyPlace
 from samplehub.lab.adapters.certificates.memory import InMemoryDocumentStore
 from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
 from samplehub.lab.adapters.metrology_rules.standards import load_standards
@@ -73,6 +77,7 @@ def stored(store: MemoryStore, number: str, instrument_type: str) -> None:
             number, "WT2026-000001", "c1", Instrument(instrument_type), "k", NOW
         )
         sample.state = SampleState.STORED
+        sample.location = Location(LocationKind.STORAGE_SLOT, f"A-01-1-{number[-2:]}")
         sample.updated_at = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
         uow.samples.add(sample)
         uow.commit()
@@ -133,31 +138,83 @@ def test_queues_group_by_discipline_with_due_date_and_age(console: LabConsole) -
     assert [w.sample.number for w in view.queues[OTHER]] == ["JX2026-000003"]
 
 
-def test_request_scan_and_send_back_move_the_sample_with_custody(console: LabConsole) -> None:
+def tasks_of(console: LabConsole, number: str) -> list[tuple[str, str, str, str | None]]:
+    with console.uow_factory() as uow:
+        return [
+            (t.kind.value, t.state.value, str(t.target), t.carrier)
+            for t in uow.tasks.for_sample(number)
+        ]
+
+
+def test_request_makes_a_to_bench_task_and_the_scan_finishes_it(console: LabConsole) -> None:
     console.request_to_bench(LAB, "JX2026-000001", "P-01")
+    assert tasks_of(console, "JX2026-000001") == [("to_bench", "created", "lab_bench:P-01", None)]
     view = console.view(LAB)
     assert view.queues["pressure"] == []
     [on_way] = view.requested
+    # still in its slot: nobody has picked it up yet
     assert (on_way.bench, on_way.assignee, str(on_way.sample.location)) == (
         "P-01",
         "lab",
-        "staff:lab",
+        "storage_slot:A-01-1-01",
     )
     epc = giai_for_sample("JX2026-000001", "0614141").to_hex()
-    arrived = console.confirm_arrival(LAB, epc)
+    arrived = console.confirm_arrival(LAB, epc)  # the lab member fetched it: the carrier
     assert str(arrived.location) == "lab_bench:P-01"
-    assert [w.sample.number for w in console.view(LAB).benches["P-01"]] == ["JX2026-000001"]
+    assert tasks_of(console, "JX2026-000001") == [
+        ("to_bench", "done", "lab_bench:P-01", "staff:lab")
+    ]
+    with console.uow_factory() as uow:
+        [task] = uow.tasks.for_sample("JX2026-000001")
+        assert task.confirmation is Confirmation.SCAN
+    view = console.view(LAB)
+    assert [(w.sample.number, w.assignee) for w in view.benches["P-01"]] == [
+        ("JX2026-000001", "lab")
+    ]
     console.send_back(LAB, "JX2026-000001")
     sample = console.sample(LAB, "JX2026-000001")
-    assert (sample.state, sample.service_completed) == (SampleState.IN_TRANSIT, True)
+    # calibrated, waiting at the bench for its return carrier
+    assert (sample.state, sample.service_completed) == (SampleState.CALIBRATED, True)
+    assert str(sample.location) == "lab_bench:P-01"
+    assert tasks_of(console, "JX2026-000001")[-1] == ("return", "created", "storage_slot:*", None)
     assert [w.sample.number for w in console.view(LAB).returning] == ["JX2026-000001"]
+
+
+def test_a_robot_carries_to_the_bench_and_the_scan_confirms(console: LabConsole) -> None:
+    console.request_to_bench(LAB, "JX2026-000001", "P-01")
+    robot = Actor("fleet", Role.WAREHOUSE)
+    with console.uow_factory() as uow:
+        [task] = uow.tasks.for_sample("JX2026-000001")
+    for to in ("assigned", "picking", "carrying"):
+        console.handle(
+            AdvanceTask(robot, task.id, to, carrier="AMR-01" if to == "assigned" else None)
+        )
+    with pytest.raises(InvalidValue, match="AMR-01 has it"):
+        console.confirm_arrival(LAB, "JX2026-000001")  # the robot is still on its way
+    console.handle(AdvanceTask(robot, task.id, "delivered"))
+    assert str(console.sample(LAB, "JX2026-000001").location) == "lab_bench:P-01"
+    console.confirm_arrival(LAB, "JX2026-000001")
+    assert tasks_of(console, "JX2026-000001") == [("to_bench", "done", "lab_bench:P-01", "AMR-01")]
+
+
+def test_lab_staff_carry_only_to_and_from_benches(console: LabConsole) -> None:
+    with console.uow_factory() as uow:
+        sample = uow.samples.get("JX2026-000002")
+        assert sample is not None
+        task = transport.request(
+            uow, AnyPlace(), sample, TaskKind.RELOCATE,
+            Location(LocationKind.STORAGE_SLOT, "B-01-1-01"), actor="admin", at=NOW,
+        )  # fmt: skip
+        uow.commit()
+    with pytest.raises(Forbidden):
+        console.handle(AdvanceTask(LAB, task.id, "assigned", carrier="staff:lab"))
 
 
 def test_refusals_name_what_was_wrong_and_change_nothing(console: LabConsole) -> None:
     with pytest.raises(InvalidValue, match="bench"):
         console.request_to_bench(LAB, "JX2026-000001", "X-99")
     with pytest.raises(InvalidValue, match="requested to a bench"):
-        console.confirm_arrival(LAB, "JX2026-000001")  # still in storage
+        console.confirm_arrival(LAB, "JX2026-000001")  # never requested
     with pytest.raises(NotFound):
         console.confirm_arrival(LAB, "JX2026-999999")
     with pytest.raises(InvalidValue, match="on a lab bench"):

@@ -26,6 +26,7 @@ from samplehub.core.domain.model import (
     Sample,
     Service,
 )
+from samplehub.core.domain.transport import Confirmation, TaskState
 from samplehub.core.service import commands as c
 from samplehub.core.service.notifications import Channel
 from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
@@ -36,8 +37,11 @@ from samplehub.pickup.domain.codes import CodeHasher
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import jobs as pickup_jobs
 from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service.commands import RequestStaging
+from samplehub.pickup.service.deps import StoredBookings
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.pickup.service.notify import NoticePickupNotifier
+from samplehub.simulation.carrier import InstantCarrier
 from samplehub.web.i18n import translate
 
 S, M = CompartmentSize.S, CompartmentSize.M
@@ -167,13 +171,31 @@ def test_the_job_stages_due_bookings_and_tells_the_customer(
     deps.clock.at = booking.window.start - deps.policy.staging_lead - timedelta(minutes=1)
     assert pickup_jobs.run_due(deps, loader).empty  # not yet due
     deps.clock.advance(120)
+    report = pickup_jobs.run_due(deps, loader)  # the task, at once: nobody waits for it here
+    assert report.requested == {booking_id: {"S-1": "locker_compartment:C1-02"}}
+    assert report.staged == {}
+    carrier = _carrier(deps)
+    task_id = carrier.carry_sample("S-1", TaskState.CARRYING)
+    assert pickup_jobs.run_due(deps, loader).empty  # the door is opened for the carrier
+    assert "C1-02" in deps.lockers.open_doors  # type: ignore[attr-defined]
+    before = len(sms.sent)
+    carrier.carry(task_id, TaskState.DELIVERED)
     report = pickup_jobs.run_due(deps, loader)
     assert report.staged == {booking_id: {"S-1": "locker_compartment:C1-02"}}
     staged = deps.bookings.get(booking_id)
     assert staged is not None
     assert staged.status is BookingStatus.STAGED
+    assert len(sms.sent) == before + 1  # told only now, once the compartment confirmed it
     assert "are in the pickup locker" in sms.sent[-1].body
     assert pickup_jobs.run_due(deps, loader).empty  # nothing left to do
+    [task] = [t for t in deps.tasks.for_sample("S-1") if t.id == task_id]  # type: ignore[union-attr]
+    # the Modbus-like memory cabinet has only a presence bit
+    assert (task.state, task.confirmation) == (TaskState.DONE, Confirmation.PRESENCE_ONLY)
+
+
+def _carrier(deps: pickup.PickupDeps) -> InstantCarrier:
+    assert isinstance(deps.bookings, StoredBookings)
+    return InstantCarrier(deps.handle, deps.bookings.uow_factory)
 
 
 def test_a_late_booking_is_moved_to_a_later_window_with_a_new_code(
@@ -209,8 +231,13 @@ def test_the_job_expires_overdue_bookings(
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at = booking.window.start - timedelta(hours=1)
     pickup_jobs.run_due(deps, loader)
+    _carrier(deps).carry_sample("S-1", TaskState.DELIVERED)
+    pickup_jobs.run_due(deps, loader)
     deps.clock.at = booking.window.end + timedelta(days=3, seconds=1)
     assert pickup_jobs.run_due(deps, loader).expired == [booking_id]
+    # a back-to-storage task: the sample moves when a carrier picks it up
+    assert store.samples["S-1"].state is SampleState.STAGED
+    _carrier(deps).carry_sample("S-1", place="storage_slot:A-01-1-07")
     moves = [r.payload for r in store.audit if r.event_type == "SampleTransitioned"]
     assert '"transition":"expire_pickup"' in moves[-2]
     assert store.samples["S-1"].state is SampleState.STORED
@@ -221,28 +248,30 @@ def test_the_job_expires_overdue_bookings(
     assert answer.verdict is KioskVerdict.REJECTED
 
 
-def test_an_expired_pickup_ends_in_the_slot_it_came_from(
+def test_an_expired_pickup_goes_back_by_a_task_to_the_slot_its_carrier_names(
     deps: pickup.PickupDeps, store: MemoryStore
 ) -> None:
     booking_id = _book(deps)
-    assert pickup.confirm_placed(deps, booking_id, "S-1", pickup.COUNTER)
+    deps.handle(RequestStaging(pickup.STAFF, booking_id, "S-1", pickup.COUNTER))
+    carrier = _carrier(deps)
+    carrier.carry_sample("S-1")  # handed over at the counter
+    pickup.follow_staging(deps, MemoryLoader(deps.lockers), booking_id)  # type: ignore[arg-type]
     assert store.samples["S-1"].state is SampleState.STAGED
     booking = deps.bookings.get(booking_id)
     assert booking is not None
     assert isinstance(deps.clock, FixedClock)
     deps.clock.at = booking.window.end + timedelta(days=3, seconds=1)
     assert pickup_kiosk.expire_overdue(deps) == [booking_id]
+    # the booking's expiry and the back-to-storage task commit together; nothing moved yet
+    assert [r.event_type for r in store.audit][-2:] == ["PickupExpired", "TransportTaskChanged"]
+    assert store.samples["S-1"].state is SampleState.STAGED
+    task_id = carrier.task_of("S-1")
+    carrier.carry(task_id, place="storage_slot:A-01-1-07")  # the carrier names the slot
     assert store.samples["S-1"].state is SampleState.STORED
     assert str(store.samples["S-1"].location) == "storage_slot:A-01-1-07"
     moves = [r.payload for r in store.audit if r.event_type == "SampleTransitioned"]
     assert '"transition":"expire_pickup"' in moves[-2]
     assert '"transition":"store"' in moves[-1]
-    # the booking and its sample's return commit together, in this order
-    assert [r.event_type for r in store.audit][-3:] == [
-        "PickupExpired",
-        "SampleTransitioned",
-        "SampleTransitioned",
-    ]
 
 
 def test_the_qr_svg_is_a_square_grid_of_modules() -> None:

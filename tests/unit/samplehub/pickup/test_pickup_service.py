@@ -14,6 +14,7 @@ from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location, LocationKind
@@ -27,6 +28,7 @@ from samplehub.core.domain.model import (
     Sample,
     Service,
 )
+from samplehub.core.domain.transport import Confirmation, TaskState, TransportTask
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
 from samplehub.pickup.adapters.memory import ListNotifier
@@ -35,8 +37,10 @@ from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, Picku
 from samplehub.pickup.domain.codes import CodeHasher, qr_payload
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service.deps import StoredBookings
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.pickup.service.messages import render
+from samplehub.simulation.carrier import InstantCarrier, stage_at_once
 from samplehub.web.i18n import translate
 from tests.unit.samplehub.pickup.fakes import Scripted
 
@@ -133,13 +137,15 @@ def _book(deps: pickup.PickupDeps, samples: dict[str, CompartmentSize] | None = 
     return pickup.book(deps, CUSTOMER, "WT-1", "cust-1", samples, window)
 
 
+def _carrier(deps: pickup.PickupDeps) -> InstantCarrier:
+    assert isinstance(deps.bookings, StoredBookings)
+    return InstantCarrier(deps.handle, deps.bookings.uow_factory)
+
+
 def _stage_all(deps: pickup.PickupDeps, booking_id: str) -> None:
-    for sample in sorted(_get(deps, booking_id).sizes):
-        where = pickup.open_for_loading(deps, booking_id, sample)
-        if where.kind is LocationKind.LOCKER_COMPARTMENT:
-            _lockers(deps).occupied.add(where.code)
-            _lockers(deps).close(where.code)
-        assert pickup.confirm_placed(deps, booking_id, sample, where)
+    """Tasks made, carried by a robot, the door opened for it, loaded and confirmed."""
+    stage_at_once(deps, MemoryLoader(_lockers(deps)), booking_id, _carrier(deps))
+    assert _get(deps, booking_id).status is BookingStatus.STAGED
 
 
 def _at_window(deps: pickup.PickupDeps, booking_id: str) -> None:
@@ -198,7 +204,9 @@ def test_full_pickup_opens_compartments_and_collects(
     receipt = pickup_kiosk.doors_closed(deps, booking_id)
     assert receipt.collected == ["S-1", "S-2"]
     assert _get(deps, booking_id).status is BookingStatus.COLLECTED
-    assert [m[0] for m in moves(store)] == ["stage", "stage", "collect", "collect"]
+    assert [m[0] for m in moves(store)] == [
+        "start_transport", "start_transport", "stage", "stage", "collect", "collect"
+    ]  # fmt: skip
     assert {store.samples[s].state for s in ("S-1", "S-2")} == {SampleState.COLLECTED}
 
 
@@ -282,26 +290,56 @@ def test_two_kiosks_entering_the_same_code_at_once_exactly_one_wins(
     assert sorted(answers) == [KioskVerdict.ACCEPTED, KioskVerdict.REJECTED]
 
 
-def test_jammed_door_at_loading_falls_back_to_another_compartment_then_the_counter(
+def test_jammed_door_at_loading_reroutes_to_another_compartment_then_the_counter(
     deps: pickup.PickupDeps,
 ) -> None:
     booking_id = _book(deps, {"S-1": S})
+    assert pickup.request_staging(deps, booking_id) == {
+        "S-1": Location(LocationKind.LOCKER_COMPARTMENT, "C1-01")
+    }
+    task_id = _carrier(deps).carry_sample("S-1", TaskState.CARRYING)
     _lockers(deps).jammed.update({"C1-01", "C1-02"})
-    where = pickup.open_for_loading(deps, booking_id, "S-1")
-    assert where == Location(LocationKind.LOCKER_COMPARTMENT, "C1-03")
+    loader = MemoryLoader(_lockers(deps))
+    pickup.follow_staging(deps, loader, booking_id)  # opened when its carrier has it
+    [task] = [t for t in _tasks(deps, "S-1") if t.id == task_id]
+    assert str(task.target) == "locker_compartment:C1-03"
+    assert task.reason == "compartment C1-02 did not open"
     _lockers(deps).jammed.add("C1-03")
-    deps.out_of_service.clear()
-    assert pickup.open_for_loading(deps, booking_id, "S-1") == pickup.COUNTER
-    assert len(_notes(deps).staff) == 5
-    assert pickup.confirm_placed(deps, booking_id, "S-1", pickup.COUNTER)
+    _lockers(deps).open_doors.clear()
+    deps.out_of_service.discard("C1-03")
+    pickup.follow_staging(deps, loader, booking_id)
+    [task] = [t for t in _tasks(deps, "S-1") if t.id == task_id]
+    assert task.target == pickup.COUNTER
+    assert len(_notes(deps).staff) == 3
+    _carrier(deps).carry(task_id)  # a person hands it over at the counter, confirmed on /tasks
+    assert pickup.follow_staging(deps, loader, booking_id) == {"S-1": pickup.COUNTER}
     assert _notes(deps).told[-1][1] == "pickup_at_counter"
 
 
-def test_placement_needs_the_rfid_read(deps: pickup.PickupDeps) -> None:
+def _tasks(deps: pickup.PickupDeps, sample: str) -> list[TransportTask]:
+    assert deps.tasks is not None
+    return deps.tasks.for_sample(sample)
+
+
+def test_placement_needs_the_compartment_to_confirm_the_sample(deps: pickup.PickupDeps) -> None:
     booking_id = _book(deps, {"S-1": S})
-    where = pickup.open_for_loading(deps, booking_id, "S-1")
-    assert not pickup.confirm_placed(deps, booking_id, "S-1", where)
+    pickup.request_staging(deps, booking_id)
+    task_id = _carrier(deps).carry_sample("S-1", TaskState.DELIVERED)
+    dropped = MemoryLoader(_lockers(deps), fails={"S-1"})
+    assert pickup.follow_staging(deps, dropped, booking_id) == {}
     assert _get(deps, booking_id).status is BookingStatus.BOOKED
+    _lockers(deps).reads_tags = True
+    _lockers(deps).occupied.add("C1-01")  # something else is inside: its tag is not S-1's
+    _lockers(deps).contents["C1-01"] = "S-2"
+    _lockers(deps).close("C1-01")
+    assert pickup.follow_staging(deps, dropped, booking_id) == {}
+    _lockers(deps).contents["C1-01"] = giai_for_sample("S-1", "0614141").to_hex()
+    assert pickup.follow_staging(deps, dropped, booking_id) == {
+        "S-1": Location(LocationKind.LOCKER_COMPARTMENT, "C1-01")
+    }
+    [task] = [t for t in _tasks(deps, "S-1") if t.id == task_id]
+    assert (task.state, task.confirmation) == (TaskState.DONE, Confirmation.RFID)
+    assert _get(deps, booking_id).status is BookingStatus.STAGED
 
 
 def test_sample_left_behind_is_reported_and_can_be_collected_later(
@@ -360,6 +398,14 @@ def test_uncollected_samples_go_back_after_window_and_grace(
     _clock(deps).advance(1)
     assert pickup_kiosk.expire_overdue(deps) == [booking_id]
     assert _get(deps, booking_id).status is BookingStatus.EXPIRED
+    # a back-to-storage task each; they leave the compartments when a carrier picks them up
+    assert [(t.kind.value, t.state.value) for t in _tasks(deps, "S-1")][-1] == (
+        "back_to_storage",
+        "created",
+    )
+    assert {store.samples[s].state for s in ("S-1", "S-2")} == {SampleState.STAGED}
+    for sample in ("S-1", "S-2"):
+        _carrier(deps).carry_sample(sample, TaskState.CARRYING)
     assert moves(store)[-2:] == [("expire_pickup", "S-1"), ("expire_pickup", "S-2")]
     assert {store.samples[s].state for s in ("S-1", "S-2")} == {SampleState.IN_TRANSIT}
     assert _notes(deps).told[-1][1] == "pickup_expired"
@@ -423,14 +469,16 @@ def test_messages_are_chinese_first_with_english() -> None:
     )
 
 
-def test_stage_booking_loads_confirms_and_falls_back_to_the_counter(
-    deps: pickup.PickupDeps,
+def test_cancelling_withdraws_staging_tasks_not_yet_picked_up_and_reroutes_the_rest(
+    deps: pickup.PickupDeps, store: MemoryStore
 ) -> None:
     booking_id = _book(deps, {"S-1": S, "S-2": M})
-    loader = MemoryLoader(_lockers(deps), fails={"S-2"})
-    staged = pickup.stage_booking(deps, loader, booking_id)
-    assert staged["S-1"] == Location(LocationKind.LOCKER_COMPARTMENT, "C1-01")
-    assert staged["S-2"] == pickup.COUNTER
-    assert _get(deps, booking_id).status is BookingStatus.STAGED
-    assert ("loading_failed", {"sample": "S-2", "compartment": "C1-02"}) in _notes(deps).staff
-    assert _notes(deps).told[-1][1] == "pickup_at_counter"
+    pickup.request_staging(deps, booking_id)
+    _carrier(deps).carry_sample("S-2", TaskState.CARRYING)
+    pickup.cancel(deps, CUSTOMER, booking_id, "plans changed")
+    [first] = _tasks(deps, "S-1")
+    assert (first.state.value, first.reason) == ("cancelled", "pickup cancelled: plans changed")
+    [second] = _tasks(deps, "S-2")
+    assert (second.state.value, str(second.target)) == ("carrying", "storage_slot:*")
+    _carrier(deps).carry(second.id, place="storage_slot:A-01-1-01")
+    assert store.samples["S-2"].state is SampleState.STORED

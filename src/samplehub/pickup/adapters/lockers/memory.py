@@ -9,8 +9,10 @@ from samplehub.pickup.service.ports import CompartmentStatus, DoorOutcome, Locke
 class MemoryLockers:
     """Implements ``LockerController``; tests jam doors, cut the line and move samples by hand."""
 
-    def __init__(self, compartments: list[Compartment]) -> None:
+    def __init__(self, compartments: list[Compartment], reads_tags: bool = False) -> None:
         self._compartments = list(compartments)
+        self.reads_tags = reads_tags  # an RFID reader per compartment, else a presence bit
+        self.contents: dict[str, str] = {}  # compartment -> the tag inside (a sample number)
         self.open_doors: set[str] = set()
         self.occupied: set[str] = set()
         self.jammed: set[str] = set()
@@ -38,9 +40,13 @@ class MemoryLockers:
         self._known(compartment)
         if self.unreachable:
             raise LockerFault(compartment, "controller unreachable")
-        return CompartmentStatus(
-            compartment, compartment in self.open_doors, compartment in self.occupied
-        )
+        occupied = compartment in self.occupied
+        tags = None
+        if self.reads_tags:
+            tags = (
+                (self.contents[compartment],) if occupied and compartment in self.contents else ()
+            )
+        return CompartmentStatus(compartment, compartment in self.open_doors, occupied, tags)
 
     def close(self, compartment: str) -> None:
         self.open_doors.discard(compartment)
@@ -58,6 +64,7 @@ class MemoryLoader:
         if sample_number in self.fails or compartment not in self.lockers.open_doors:
             return False
         self.lockers.occupied.add(compartment)
+        self.lockers.contents[compartment] = sample_number
         self.lockers.close(compartment)
         self.loaded.append((sample_number, compartment))
         return True

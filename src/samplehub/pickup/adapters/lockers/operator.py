@@ -1,15 +1,13 @@
-"""Loading by an operator: the compartment is open; wait until its door is shut with a tag inside.
+"""Loading by a person (or the carrier itself): nothing to drive, one look at the compartment.
 
-The ``SampleLoader`` for real cabinets without a robot arm. It returns False (the sample then
-goes to the counter) when the door is not shut on a tagged item within ``timeout_s``, or the
-controller cannot be read.
+The ``SampleLoader`` for real cabinets without a robot arm. It never waits: the pickup job
+looks again at its next run, and a sample not confirmed by the window's start shows as a late
+task on /tasks.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 
 from samplehub.pickup.service.ports import LockerController, LockerFault
 
@@ -17,30 +15,14 @@ log = logging.getLogger(__name__)
 
 
 class OperatorLoader:
-    def __init__(
-        self,
-        lockers: LockerController,
-        timeout_s: float = 120.0,
-        poll_s: float = 0.5,
-        sleep: Callable[[float], None] = time.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, lockers: LockerController) -> None:
         self.lockers = lockers
-        self.timeout_s = timeout_s
-        self.poll_s = poll_s
-        self._sleep = sleep
-        self._monotonic = monotonic
 
     def load(self, sample_number: str, compartment: str) -> bool:
-        deadline = self._monotonic() + self.timeout_s
-        while self._monotonic() < deadline:
-            try:
-                status = self.lockers.status(compartment)
-            except LockerFault as fault:
-                log.warning("loading %s into %s: %s", sample_number, compartment, fault)
-                return False
-            if not status.door_open and status.occupied:
-                return True
-            self._sleep(self.poll_s)
-        log.warning("loading %s into %s timed out", sample_number, compartment)
-        return False
+        """Whether the door is shut on an item now."""
+        try:
+            status = self.lockers.status(compartment)
+        except LockerFault as fault:
+            log.warning("loading %s into %s: %s", sample_number, compartment, fault)
+            return False
+        return not status.door_open and status.occupied
