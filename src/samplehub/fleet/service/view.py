@@ -17,7 +17,9 @@ class NotFoundError(SampleHubError, LookupError):
 @dataclass(slots=True)
 class FleetView:
     fleet: FleetManager
-    storage: StorageOperations
+    storage: StorageOperations | None = None
+    """The simulator's storage model (racks, slots, alerts); the running product has none here:
+    its slots are in the database."""
 
     def site(self) -> dict[str, Any]:
         site = self.fleet.site
@@ -39,6 +41,8 @@ class FleetView:
 
     def racks(self) -> list[dict[str, Any]]:
         by_node: dict[str, dict[str, Any]] = {}
+        if self.storage is None:
+            return []
         for slot in self.storage.warehouse.slots.values():
             rack = by_node.setdefault(
                 slot.access_node, {"node": slot.access_node, "slots": 0, "used": 0, "blocked": 0}
@@ -88,9 +92,10 @@ class FleetView:
             for r in self.fleet.robots.values()
             if r.task is not None
         ]
+        storage = self.storage
         warnings = [
             {"area": w.area, "level": w.level, "used": w.used, "capacity": w.capacity}
-            for w in self.storage.warehouse.capacity_warnings()
+            for w in (storage.warehouse.capacity_warnings() if storage else [])
         ]
         return {
             **snap,
@@ -98,7 +103,7 @@ class FleetView:
             "in_flight": in_flight,
             "alerts": [
                 {"code": a.code, "message": a.message, "time": a.time}
-                for a in self.storage.alerts[-20:]
+                for a in (storage.alerts[-20:] if storage else [])
             ],
             "capacity_warnings": warnings,
         }
@@ -134,8 +139,9 @@ class FleetView:
         return robot.snapshot() | {"history": [{"t": t, "text": x} for t, x in robot.history]}
 
     def slot(self, address: str) -> dict[str, Any]:
-        slot = self.storage.warehouse.slots.get(address)
-        if slot is None:
+        storage = self.storage
+        slot = storage.warehouse.slots.get(address) if storage else None
+        if storage is None or slot is None:
             raise NotFoundError(f"slot {address!r} does not exist")
         return {
             "address": slot.address,
@@ -146,12 +152,9 @@ class FleetView:
             "blocked": slot.blocked,
             "occupant": slot.occupant,
             "reserved_for": slot.reserved_for,
-            "history": [{"t": t, "text": x} for t, x in self.storage.slot_history.get(address, [])],
+            "history": [{"t": t, "text": x} for t, x in storage.slot_history.get(address, [])],
         }
 
     def rack_slots(self, node: str) -> list[dict[str, Any]]:
-        return [
-            self.slot(s.address)
-            for s in self.storage.warehouse.slots.values()
-            if s.access_node == node
-        ]
+        slots = self.storage.warehouse.slots.values() if self.storage else []
+        return [self.slot(s.address) for s in slots if s.access_node == node]

@@ -13,7 +13,6 @@ from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
-from samplehub.simulation.live import LiveFleet
 from samplehub.web.app import create_app
 
 
@@ -96,9 +95,13 @@ def test_without_a_fleet_the_app_has_no_map(client: TestClient) -> None:
     assert client.get("/api/fleet/snapshot").status_code == 404
 
 
-def test_the_demo_fleet_comes_from_the_shipped_scenario(tmp_path: Path) -> None:
-    settings = Settings(secret_key="unit-test-secret", mqtt_url=None)
-    assert fleet_wiring.demo_fleet(settings, tmp_path / "missing.yaml") is None
-    fleet = fleet_wiring.demo_fleet(settings)
-    assert isinstance(fleet, LiveFleet)
-    assert [r["serial"] for r in fleet.snapshot()["robots"]][:2] == ["R01", "R02"]
+def test_the_fleet_drives_on_the_shipped_site_map_or_not_at_all(tmp_path: Path) -> None:
+    assert fleet_wiring.site_map_section(tmp_path / "missing.yaml") is None
+    site = fleet_wiring.site_map_section()
+    assert site is not None
+    assert {n.get("kind") for n in site["nodes"]} >= {"intake", "rack_access", "parking"}
+
+
+def test_manual_mode_runs_no_fleet(web_services: Services) -> None:
+    settings = Settings(secret_key="unit-test-secret", fleet={"mode": "manual"})
+    assert fleet_wiring.fleet_supervisor(settings, web_services) is None

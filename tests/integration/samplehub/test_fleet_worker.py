@@ -1,0 +1,109 @@
+"""The fleet worker ``serve`` runs: open tasks from the database carried by simulated robots in
+process, on SQLite and PostgreSQL; a crash mid-transport and a restart finish the task once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.app.wiring import fleet as fleet_wiring
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import LocationKind
+from samplehub.core.domain.transport import Confirmation, TaskState
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
+from samplehub.fleet.service.worker import FleetWorker
+from samplehub.simulation.clock import SimClock
+
+
+def received_sample(services: Services) -> tuple[str, str]:
+    """A sample received at the intake platform, and the put-away task that receipt made."""
+    bus = services.bus
+    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43"))
+    order = bus.handle(
+        c.CreateOrder(
+            c.SYSTEM, customer, "calibration", [{"instrument_type": "压力表", "quantity": 1}]
+        )
+    )
+    number = bus.handle(c.RegisterSample(c.SYSTEM, order, {"instrument_type": "压力表"}))
+    bus.handle(c.ApplyTransition(c.SYSTEM, number, "receive", "intake_platform:IN1"))
+    with services.uow_factory() as uow:
+        (task,) = uow.tasks.for_sample(number)
+    return number, task.id
+
+
+def new_worker(settings: Settings, services: Services, clock: SimClock) -> FleetWorker:
+    site = fleet_wiring.site_map_section()
+    assert site is not None
+    worker = fleet_wiring.worker_factory(settings, services, site, clock)
+    worker.start()
+    return worker
+
+
+def run(worker: FleetWorker, clock: SimClock, done: Callable[[], bool], max_s: float = 900) -> None:
+    start = clock.t
+    while not done():
+        assert clock.t - start < max_s, "the fleet did not get there in simulated time"
+        clock.advance(0.5)
+        worker.step()
+
+
+def task_state(services: Services, task_id: str) -> TaskState:
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None
+    return task.state
+
+
+def task_steps(services: Services, number: str) -> list[str]:
+    with services.uow_factory() as uow:
+        records = uow.audit.records(sample_number=number)
+    return [
+        json.loads(r.payload)["state"] for r in records if r.event_type == "TransportTaskChanged"
+    ]
+
+
+def test_a_put_away_is_carried_to_a_slot_and_confirmed_by_rfid(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
+    assert sample.state is SampleState.STORED
+    assert sample.location.kind is LocationKind.STORAGE_SLOT
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None and task.confirmation is Confirmation.RFID
+    assert task.carrier is not None and task.carrier.startswith("R0")
+    assert task_steps(services, number) == [
+        "created", "assigned", "picking", "carrying", "delivered", "done",
+    ]  # fmt: skip
+    assert queries.verify_audit(services.uow_factory).ok
+
+
+def test_a_crash_while_carrying_is_resumed_and_finishes_exactly_once(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    first = new_worker(settings, services, clock)
+    run(first, clock, lambda: task_state(services, task_id) is TaskState.CARRYING)
+    carrier = queries.get_sample(services.uow_factory, c.SYSTEM, number).location
+    assert carrier.kind is LocationKind.ROBOT
+    del first  # dropped without cleanup, as a killed process would leave it
+    second = new_worker(settings, services, clock)
+    run(second, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
+    assert sample.state is SampleState.STORED
+    assert sample.location.kind is LocationKind.STORAGE_SLOT
+    steps = task_steps(services, number)
+    assert steps.count("carrying") == 1 and steps.count("done") == 1, steps
+    assert steps[-2:] == ["delivered", "done"]
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None and task.carrier == carrier.code
+    assert queries.verify_audit(services.uow_factory).ok
