@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
+
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
@@ -85,15 +87,18 @@ def test_a_put_away_is_carried_to_a_slot_and_confirmed_by_rfid(
     assert queries.verify_audit(services.uow_factory).ok
 
 
-def test_a_crash_while_carrying_is_resumed_and_finishes_exactly_once(
-    settings: Settings, services: Services
+@pytest.mark.parametrize("crash_at", [TaskState.ASSIGNED, TaskState.CARRYING])
+def test_a_crash_mid_transport_is_taken_up_again_and_finishes_exactly_once(
+    settings: Settings, services: Services, crash_at: TaskState
 ) -> None:
     number, task_id = received_sample(services)
     clock = SimClock()
     first = new_worker(settings, services, clock)
-    run(first, clock, lambda: task_state(services, task_id) is TaskState.CARRYING)
-    carrier = queries.get_sample(services.uow_factory, c.SYSTEM, number).location
-    assert carrier.kind is LocationKind.ROBOT
+    run(first, clock, lambda: task_state(services, task_id) is crash_at)
+    with services.uow_factory() as uow:
+        before = uow.tasks.get(task_id)
+    assert before is not None and before.carrier is not None
+    carrier = before.carrier
     del first  # dropped without cleanup, as a killed process would leave it
     second = new_worker(settings, services, clock)
     run(second, clock, lambda: task_state(services, task_id) is TaskState.DONE)
@@ -101,9 +106,26 @@ def test_a_crash_while_carrying_is_resumed_and_finishes_exactly_once(
     assert sample.state is SampleState.STORED
     assert sample.location.kind is LocationKind.STORAGE_SLOT
     steps = task_steps(services, number)
-    assert steps.count("carrying") == 1 and steps.count("done") == 1, steps
-    assert steps[-2:] == ["delivered", "done"]
+    assert steps == ["created", "assigned", "picking", "carrying", "delivered", "done"], steps
     with services.uow_factory() as uow:
         task = uow.tasks.get(task_id)
-    assert task is not None and task.carrier == carrier.code
+    assert task is not None and task.carrier == carrier  # the same robot took it up again
+    assert task.attempts == 0
+    assert queries.verify_audit(services.uow_factory).ok
+
+
+def test_a_task_staff_cancel_while_a_robot_drives_to_it_is_let_go(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.ASSIGNED)
+    services.bus.handle(c.CancelTask(c.SYSTEM, task_id, "customer took it back"))
+    run(worker, clock, lambda: not worker.bridge.tracked and all(
+        r.task is None for r in worker.fleet.robots.values()))  # fmt: skip
+    assert task_state(services, task_id) is TaskState.CANCELLED
+    late = services.bus.handle(c.RequestTransport(c.SYSTEM, number, "put_away", "storage_slot:*"))
+    run(worker, clock, lambda: task_state(services, late) is TaskState.DONE)
+    assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
     assert queries.verify_audit(services.uow_factory).ok

@@ -360,6 +360,8 @@ class TaskBridge:
             self.fleet.cancel_order(robot, now)
         self.fleet.abandon(robot, now, f"task {task_id} withdrawn")
         self.fleet.open_tasks.pop(task_id, None)
+        if robot.node is not None and robot.serial in self.fleet.traffic.robots:
+            self.fleet.traffic.place(robot.serial, robot.node)  # its order is cancelled
 
 
 def resume(robot: RobotRecord, job: TransportTask, now: float) -> None:
