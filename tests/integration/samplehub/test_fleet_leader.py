@@ -40,7 +40,8 @@ def test_one_leader_per_database_and_the_follower_takes_over(pg_server_url: str)
     try:
         assert leader.acquire()
         assert not follower.acquire()
-        assert leader.held() and not follower.held()
+        assert leader.held()
+        assert not follower.held()
         kill_session(leader)
         eventually(follower.acquire)
         assert not leader.held()
@@ -104,7 +105,8 @@ def test_the_worker_is_rebuilt_after_an_unexpected_error(
     running.start()
     try:
         eventually(lambda: bool(running.snapshot()["robots"]))
-        assert running.restarts == 1 and len(calls) == 2
+        assert running.restarts == 1
+        assert len(calls) == 2
         assert "fleet worker failed" in caplog.text
         assert running.robot("R01")["serial"] == "R01"
     finally:

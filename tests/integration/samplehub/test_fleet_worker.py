@@ -79,8 +79,10 @@ def test_a_put_away_is_carried_to_a_slot_and_confirmed_by_rfid(
     assert sample.location.kind is LocationKind.STORAGE_SLOT
     with services.uow_factory() as uow:
         task = uow.tasks.get(task_id)
-    assert task is not None and task.confirmation is Confirmation.RFID
-    assert task.carrier is not None and task.carrier.startswith("R0")
+    assert task is not None
+    assert task.confirmation is Confirmation.RFID
+    assert task.carrier is not None
+    assert task.carrier.startswith("R0")
     assert task_steps(services, number) == [
         "created", "assigned", "picking", "carrying", "delivered", "done",
     ]  # fmt: skip
@@ -97,7 +99,8 @@ def test_a_crash_mid_transport_is_taken_up_again_and_finishes_exactly_once(
     run(first, clock, lambda: task_state(services, task_id) is crash_at)
     with services.uow_factory() as uow:
         before = uow.tasks.get(task_id)
-    assert before is not None and before.carrier is not None
+    assert before is not None
+    assert before.carrier is not None
     carrier = before.carrier
     del first  # dropped without cleanup, as a killed process would leave it
     second = new_worker(settings, services, clock)
@@ -109,7 +112,8 @@ def test_a_crash_mid_transport_is_taken_up_again_and_finishes_exactly_once(
     assert steps == ["created", "assigned", "picking", "carrying", "delivered", "done"], steps
     with services.uow_factory() as uow:
         task = uow.tasks.get(task_id)
-    assert task is not None and task.carrier == carrier  # the same robot took it up again
+    assert task is not None
+    assert task.carrier == carrier
     assert task.attempts == 0
     assert queries.verify_audit(services.uow_factory).ok
 

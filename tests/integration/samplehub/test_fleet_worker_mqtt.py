@@ -79,7 +79,8 @@ def test_a_known_agv_carries_the_task_and_an_unknown_serial_is_refused(
     assert robots[1][0].order_id == ""  # never given an order
     with services.uow_factory() as uow:
         task = uow.tasks.get(task_id)
-    assert task is not None and task.carrier == "R1"
+    assert task is not None
+    assert task.carrier == "R1"
     assert task.confirmation is Confirmation.NONE  # no reader at the slot: not claimed
     assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
     assert queries.verify_audit(services.uow_factory).ok
