@@ -18,6 +18,8 @@ from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.fleet.service.worker import FleetWorker
 from samplehub.simulation.clock import SimClock
+from samplehub.simulation.floor import SimFloor
+from samplehub.simulation.robot import SimRobot
 
 
 def received_sample(services: Services) -> tuple[str, str]:
@@ -132,4 +134,57 @@ def test_a_task_staff_cancel_while_a_robot_drives_to_it_is_let_go(
     late = services.bus.handle(c.RequestTransport(c.SYSTEM, number, "put_away", "storage_slot:*"))
     run(worker, clock, lambda: task_state(services, late) is TaskState.DONE)
     assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
+    assert queries.verify_audit(services.uow_factory).ok
+
+
+def carrier_of(services: Services, task_id: str) -> str | None:
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None
+    return task.carrier
+
+
+def robot_of(worker: FleetWorker, services: Services, task_id: str) -> SimRobot:
+    carrier = carrier_of(services, task_id)
+    assert carrier is not None
+    floor = worker.floor
+    assert isinstance(floor, SimFloor)
+    return floor.robots[carrier]
+
+
+def test_a_robot_lost_before_pick_up_releases_the_task_to_another(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.ASSIGNED)
+    lost = robot_of(worker, services, task_id)
+    lost.faults.silent = True
+    run(worker, clock, lambda: carrier_of(services, task_id) not in (None, lost.serial))
+    worker.fleet.recover(lost.serial, clock.t)  # staff take it off the lanes it still blocks
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None
+    assert task.attempts == 1
+    assert task.carrier != lost.serial
+    assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
+
+
+def test_a_load_stranded_on_a_failed_robot_fails_the_task_and_holds_the_sample(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.CARRYING)
+    robot_of(worker, services, task_id).faults.fatal = True
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.FAILED)
+    sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
+    assert sample.state is SampleState.ON_HOLD
+    assert sample.location.kind is LocationKind.ROBOT  # where it is: on the failed robot
+    for _ in range(20):  # the fleet carries on
+        clock.advance(0.5)
+        worker.step()
     assert queries.verify_audit(services.uow_factory).ok
