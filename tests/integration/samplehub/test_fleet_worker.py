@@ -188,3 +188,20 @@ def test_a_load_stranded_on_a_failed_robot_fails_the_task_and_holds_the_sample(
         clock.advance(0.5)
         worker.step()
     assert queries.verify_audit(services.uow_factory).ok
+
+
+def test_a_task_re_routed_while_carried_is_delivered_to_the_new_target(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.CARRYING)
+    services.bus.handle(c.RerouteTask(c.SYSTEM, task_id, "storage_slot:RA4", "rack RA1 blocked"))
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
+    assert str(sample.location) == "storage_slot:RA4"
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None
+    assert task.confirmation is Confirmation.RFID  # the robot dropped it where the record says

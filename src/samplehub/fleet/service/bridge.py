@@ -27,10 +27,10 @@ from samplehub.core.service import commands as c
 from samplehub.core.service.ports import Places, UnitOfWork
 from samplehub.fleet.domain.dispatch import DEFAULT_PRIORITY, TaskKind, TransportTask
 from samplehub.fleet.service.fleet import FleetManager
+from samplehub.fleet.service.handover import INTO_SLOT, to_the_drop
 from samplehub.fleet.service.lifecycle import FLEET_ACTOR
-from samplehub.fleet.service.orders import load_params
 from samplehub.fleet.service.ports import Floor, RfidReader
-from samplehub.fleet.service.robots import Leg, Purpose, RobotRecord
+from samplehub.fleet.service.robots import Purpose, RobotRecord
 
 log = logging.getLogger(__name__)
 S = TaskState
@@ -43,7 +43,6 @@ KINDS: dict[CoreKind, TaskKind] = {
     CoreKind.BACK_TO_STORAGE: TaskKind.RETURN,
     CoreKind.RELOCATE: TaskKind.RELOCATION,
 }
-INTO_SLOT = frozenset({TaskKind.PUT_AWAY, TaskKind.RETURN, TaskKind.RELOCATION})
 
 NODE_KINDS: dict[LocationKind, str] = {
     LocationKind.INTAKE_PLATFORM: "intake",
@@ -121,6 +120,8 @@ class TaskBridge:
                     self.withdraw(task_id, now, "closed or taken by staff")
                 elif record.target != tracked.target and record.state is not S.CARRYING:
                     self.withdraw(task_id, now, f"re-routed to {record.target}")
+                elif record.target != tracked.target:
+                    self.redirect(uow, tracked, record, now)
             taken = [
                 self.take_on(uow, record, now)
                 for record in records.values()
@@ -334,9 +335,20 @@ class TaskBridge:
             tracked, robot = self.tracked[task_id], self.fleet.robots.get(serial)
             if robot is not None and self.free(robot):
                 del self.resuming[task_id]
-                resume(robot, tracked.job, now)
+                to_the_drop(self.fleet, robot, tracked.job, now)
             elif now - tracked.since > self.handover_s:
                 self.fail(task_id, f"robot {serial} carrying the sample did not come back")
+
+    def redirect(self, uow: UnitOfWork, tracked: Tracked, record: Record, now: float) -> None:
+        """Staff re-routed a task whose sample is on a robot: it drives to the new target."""
+        job, place = self.job_for(uow, record)
+        robot = next((r for r in self.fleet.robots.values() if r.task is tracked.job), None)
+        if job is None or robot is None or robot.node == tracked.job.destination:
+            return  # unknown place, not on a robot yet (resuming), or dropping already
+        tracked.job.destination, tracked.job.slot_address = job.destination, job.slot_address
+        tracked.target, tracked.place = record.target, place
+        to_the_drop(self.fleet, robot, tracked.job, now)
+        log.info("task %s re-routed to %s while carrying", record.id, record.target)
 
     @staticmethod
     def free(robot: RobotRecord) -> bool:
@@ -362,12 +374,3 @@ class TaskBridge:
         self.fleet.open_tasks.pop(task_id, None)
         if robot.node is not None and robot.serial in self.fleet.traffic.robots:
             self.fleet.traffic.place(robot.serial, robot.node)  # its order is cancelled
-
-
-def resume(robot: RobotRecord, job: TransportTask, now: float) -> None:
-    """A robot back after a restart with the sample on board: on to the drop."""
-    station = job.slot_address if job.kind in INTO_SLOT else job.destination
-    robot.task, robot.purpose, robot.loaded = job, Purpose.TASK, True
-    robot.legs = [Leg(job.destination, "drop", load_params(job, station))]
-    robot.requested, robot.order_id = False, None
-    robot.note(now, f"resumes {job.task_id}: {job.load_id} on board")
