@@ -48,7 +48,10 @@ def _serve(settings: Settings, services: Services, host: str, port: int) -> None
     from samplehub.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    fleet = fleet_wiring.fleet_supervisor(settings, services)
+    try:
+        fleet = fleet_wiring.fleet_supervisor(settings, services)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
     kiosk = intake_wiring.build_kiosk(settings, services)
     pickup = pickup_wiring.pickup_app(settings, services)
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors

@@ -131,6 +131,12 @@ def fleet_supervisor(settings: Settings, services: Services) -> FleetSupervisor 
         return None
     if settings.mqtt_url and not settings.fleet.serials:
         log.warning("fleet: SAMPLEHUB_MQTT_URL set but fleet.serials empty: every robot refused")
+    parking = [n for n in site.get("nodes", []) if n.get("kind") == "parking"]
+    if not settings.mqtt_url and len(settings.fleet.robot_serials()) > len(parking):
+        raise ValueError(
+            f"fleet.robots: {len(settings.fleet.robot_serials())} simulated robots; the site map "
+            f"has {len(parking)} parking nodes, one per robot"
+        )
     from samplehub.fleet.service.supervisor import FleetSupervisor
 
     return FleetSupervisor(lambda: worker_factory(settings, services, site), leadership(settings))

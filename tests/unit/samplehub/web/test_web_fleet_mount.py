@@ -105,3 +105,11 @@ def test_the_fleet_drives_on_the_shipped_site_map_or_not_at_all(tmp_path: Path) 
 def test_manual_mode_runs_no_fleet(web_services: Services) -> None:
     settings = Settings(secret_key="unit-test-secret", fleet={"mode": "manual"})
     assert fleet_wiring.fleet_supervisor(settings, web_services) is None
+
+
+def test_more_simulated_robots_than_parking_places_is_refused_at_start(
+    web_services: Services,
+) -> None:
+    settings = Settings(secret_key="unit-test-secret", fleet={"robots": 20})
+    with pytest.raises(ValueError, match=r"fleet\.robots: 20"):
+        fleet_wiring.fleet_supervisor(settings, web_services)
