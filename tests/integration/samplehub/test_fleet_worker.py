@@ -4,6 +4,7 @@ process, on SQLite and PostgreSQL; a crash mid-transport and a restart finish th
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -205,3 +206,20 @@ def test_a_task_re_routed_while_carried_is_delivered_to_the_new_target(
         task = uow.tasks.get(task_id)
     assert task is not None
     assert task.confirmation is Confirmation.RFID  # the robot dropped it where the record says
+
+
+def test_a_robot_event_told_twice_is_recorded_once(
+    settings: Settings, services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.CARRYING)
+    carrier = carrier_of(services, task_id)
+    assert carrier is not None
+    caplog.set_level(logging.INFO, "samplehub.fleet")
+    worker.bridge.on_picked(task_id, number, carrier, clock.t)  # as after a replayed message
+    assert "already carrying" in caplog.text
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    assert task_steps(services, number).count("carrying") == 1
+    assert queries.verify_audit(services.uow_factory).ok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,3 +114,29 @@ def test_more_simulated_robots_than_parking_places_is_refused_at_start(
     settings = Settings(secret_key="unit-test-secret", fleet={"robots": 20})
     with pytest.raises(ValueError, match=r"fleet\.robots: 20"):
         fleet_wiring.fleet_supervisor(settings, web_services)
+
+
+def test_the_map_shows_the_fleet_serve_runs(
+    web_services: Services, settings: Settings, made: dict[str, str], csrf_of: Callable[[str], str]
+) -> None:
+    supervisor = fleet_wiring.fleet_supervisor(settings, web_services)
+    assert supervisor is not None
+    supervisor.start()
+    try:
+        with TestClient(create_app(web_services, settings, supervisor)) as client:
+            form = client.get("/login")
+            client.post(
+                "/login",
+                data={"username": "warehouse", "password": DEMO_PASSWORD,
+                      "csrf": csrf_of(form.text)},
+            )  # fmt: skip
+            deadline = time.monotonic() + 10
+            while len(client.get("/api/fleet/snapshot").json()["robots"]) < 4:
+                assert time.monotonic() < deadline, "the served fleet's robots never showed"
+                time.sleep(0.05)
+            snapshot = client.get("/api/fleet/snapshot").json()
+            assert snapshot["role"] == "leader"
+            assert {n["kind"] for n in snapshot["site"]["nodes"]} >= {"intake", "parking"}
+            assert client.get("/api/fleet/robots/R01").json()["serial"] == "R01"
+    finally:
+        supervisor.stop()
