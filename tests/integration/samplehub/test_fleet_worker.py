@@ -15,6 +15,7 @@ from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import LocationKind
 from samplehub.core.domain.transport import Confirmation, TaskState
+from samplehub.core.domain.transport import TransportTask as Record
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.fleet.service.worker import FleetWorker
@@ -223,3 +224,36 @@ def test_a_robot_event_told_twice_is_recorded_once(
     run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
     assert task_steps(services, number).count("carrying") == 1
     assert queries.verify_audit(services.uow_factory).ok
+
+
+def test_back_pressure_hands_the_fleet_a_bounded_number_of_tasks(
+    settings: Settings, services: Services
+) -> None:
+    first, first_task = received_sample(services)
+    with services.uow_factory() as uow:
+        sample = uow.samples.get(first)
+    assert sample is not None
+    second = services.bus.handle(
+        c.RegisterSample(c.SYSTEM, sample.order_number, {"instrument_type": "压力表"})
+    )
+    services.bus.handle(c.ApplyTransition(c.SYSTEM, second, "receive", "intake_platform:IN1"))
+    bounded = settings.model_copy(
+        update={"fleet": settings.fleet.model_copy(update={"max_in_flight": 1})}
+    )
+    clock = SimClock()
+    worker = new_worker(bounded, services, clock)
+    seen: set[int] = set()
+
+    def both_done() -> bool:
+        seen.add(worker.bridge.in_flight())
+        states = {task_state(services, t.id) for t in open_or_done(services, (first, second))}
+        return states == {TaskState.DONE}
+
+    run(worker, clock, both_done, max_s=1800)
+    assert max(seen) == 1
+    assert task_state(services, first_task) is TaskState.DONE
+
+
+def open_or_done(services: Services, numbers: tuple[str, ...]) -> list[Record]:
+    with services.uow_factory() as uow:
+        return [t for n in numbers for t in uow.tasks.for_sample(n)]
