@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +78,7 @@ def worker_factory(
     config = settings.fleet
     serials = tuple(config.serials) if settings.mqtt_url else config.robot_serials()
     site_map = site_map_from_dict(site)
-    transport = fleet_transport(settings, f"samplehub-fleet-{id(services):x}")
+    transport = fleet_transport(settings, f"samplehub-fleet-{uuid.uuid4().hex[:12]}")
     battery = BatteryModel()
     fleet = FleetManager(
         site_map, transport, clock or SystemClock(), _Listener(), battery,
