@@ -257,3 +257,21 @@ def test_back_pressure_hands_the_fleet_a_bounded_number_of_tasks(
 def open_or_done(services: Services, numbers: tuple[str, ...]) -> list[Record]:
     with services.uow_factory() as uow:
         return [t for n in numbers for t in uow.tasks.for_sample(n)]
+
+
+def test_a_task_a_person_takes_first_is_left_to_the_person(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)  # the fleet has it, no robot yet
+    porter = c.Actor("warehouse", c.SYSTEM.role)
+    services.bus.handle(c.AdvanceTask(porter, task_id, "assigned", carrier="staff:warehouse"))
+    for _ in range(60):
+        clock.advance(0.5)
+        worker.step()
+    assert carrier_of(services, task_id) == "staff:warehouse"
+    assert task_state(services, task_id) is TaskState.ASSIGNED
+    assert all(r.task is None for r in worker.fleet.robots.values())
+    assert not worker.bridge.tracked
+    assert task_steps(services, number) == ["created", "assigned"]

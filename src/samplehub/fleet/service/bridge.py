@@ -202,26 +202,31 @@ class TaskBridge:
         return min(nodes, key=lambda n: (site.distance(origin, n), n), default=None)
 
     # -- commands -------------------------------------------------------------------------------
-    def state_of(self, task_id: str) -> TaskState | None:
+    def record_of(self, task_id: str) -> Record | None:
         with self.uow_factory() as uow:
-            record = uow.tasks.get(task_id)
-            return None if record is None else record.state
+            return uow.tasks.get(task_id)
 
     def advance(self, tracked: Tracked, to: TaskState, **fields: str | None) -> bool:
+        """One step of the record, always naming the robot, so the task's state machine refuses
+        a step of a task someone else carries. A step the record already took is done."""
         task_id = tracked.job.task_id
+        fields.setdefault("carrier", tracked.carrier)
         try:
             self.handle(c.AdvanceTask(self.actor, task_id, to.value, **fields))
         except DomainError as exc:
-            current = self.state_of(task_id)
-            if current in STEPS and STEPS.index(current) >= STEPS.index(to):
-                log.info("task %s is already %s: %s not applied again", task_id, current, to)
-                tracked.state = current
+            record = self.record_of(task_id)
+            ours = record is not None and record.carrier in (None, fields["carrier"])
+            taken = record.state if record is not None and ours else None
+            if taken in STEPS and STEPS.index(taken) >= STEPS.index(to):
+                log.info("task %s is already %s: %s not applied again", task_id, taken, to)
+                tracked.state = taken
                 return True
             self.alert(f"task {task_id}: {to} refused: {exc}")
+            if record is not None and not ours:
+                self.withdraw(task_id, self.fleet.clock.now().timestamp(), f"{record.carrier}'s")
             return False
         tracked.state = to
-        if fields.get("carrier"):
-            tracked.carrier = fields["carrier"]
+        tracked.carrier = fields["carrier"]
         return True
 
     def release(self, tracked: Tracked, reason: str) -> TaskState | None:
