@@ -138,6 +138,12 @@ def fleet_supervisor(settings: Settings, services: Services) -> FleetSupervisor 
             f"fleet.robots: {len(settings.fleet.robot_serials())} simulated robots; the site map "
             f"has {len(parking)} parking nodes, one per robot"
         )
+    from samplehub.fleet.domain.sitemap import site_map_from_dict
     from samplehub.fleet.service.supervisor import FleetSupervisor
+    from samplehub.fleet.service.view import site_view
 
-    return FleetSupervisor(lambda: worker_factory(settings, services, site), leadership(settings))
+    return FleetSupervisor(
+        lambda: worker_factory(settings, services, site),
+        leadership(settings),
+        site=site_view(site_map_from_dict(site)),
+    )

@@ -30,12 +30,15 @@ class FleetSupervisor:
         step_s: float = 0.1,
         follower_retry_s: float = 3.0,
         backoff_s: tuple[float, float] = (1.0, 30.0),
+        site: dict[str, Any] | None = None,
     ) -> None:
+        """``site`` is the map's drawing (``view.site_view``), shown while no worker runs here."""
         self.make_worker = make_worker
         self.leadership = leadership
         self.step_s = step_s
         self.follower_retry_s = follower_retry_s
         self.backoff_s = backoff_s
+        self.site = site or {"map_id": "", "nodes": [], "lanes": []}
         self.lock = threading.Lock()
         self.worker: FleetWorker | None = None
         self.role = "stopped"
@@ -109,10 +112,9 @@ class FleetSupervisor:
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             if self.worker is None:
-                empty: dict[str, Any] = {"map_id": "", "nodes": [], "lanes": []}
                 return {"role": self.role, "robots": [], "racks": [], "in_flight": [],
                         "open_tasks": [], "alerts": [], "capacity_warnings": [], "reserved": {},
-                        "stats": {}, "time": 0, "site": empty}  # fmt: skip
+                        "stats": {}, "time": 0, "site": self.site}  # fmt: skip
             return self.worker.snapshot() | {"role": self.role}
 
     def positions(self) -> dict[str, Any]:

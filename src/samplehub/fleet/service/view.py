@@ -6,12 +6,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.service.fleet import FleetManager
 from samplehub.fleet.service.storage import StorageOperations
 
 
 class NotFoundError(SampleHubError, LookupError):
     """The robot or slot asked for does not exist."""
+
+
+def site_view(site: SiteMap) -> dict[str, Any]:
+    """The map's drawing: nodes with their kinds, lanes (one-way marked)."""
+    lanes = sorted({tuple(sorted((e.start, e.end))) for e in site.edges.values()})
+    one_way = {(e.start, e.end) for e in site.edges.values() if not site.has_edge(e.end, e.start)}
+    return {
+        "map_id": site.map_id,
+        "nodes": [
+            {"id": n.node_id, "x": n.x, "y": n.y, "kind": n.kind}
+            for n in sorted(site.nodes.values(), key=lambda n: n.node_id)
+        ],
+        "lanes": [
+            {"a": a, "b": b, "one_way": (a, b) in one_way or (b, a) in one_way} for a, b in lanes
+        ],
+    }
 
 
 @dataclass(slots=True)
@@ -22,22 +39,7 @@ class FleetView:
     its slots are in the database."""
 
     def site(self) -> dict[str, Any]:
-        site = self.fleet.site
-        lanes = sorted({tuple(sorted((e.start, e.end))) for e in site.edges.values()})
-        one_way = {
-            (e.start, e.end) for e in site.edges.values() if not site.has_edge(e.end, e.start)
-        }
-        return {
-            "map_id": site.map_id,
-            "nodes": [
-                {"id": n.node_id, "x": n.x, "y": n.y, "kind": n.kind}
-                for n in sorted(site.nodes.values(), key=lambda n: n.node_id)
-            ],
-            "lanes": [
-                {"a": a, "b": b, "one_way": (a, b) in one_way or (b, a) in one_way}
-                for a, b in lanes
-            ],
-        }
+        return site_view(self.fleet.site)
 
     def racks(self) -> list[dict[str, Any]]:
         by_node: dict[str, dict[str, Any]] = {}

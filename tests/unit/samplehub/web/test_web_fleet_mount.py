@@ -121,6 +121,9 @@ def test_the_map_shows_the_fleet_serve_runs(
 ) -> None:
     supervisor = fleet_wiring.fleet_supervisor(settings, web_services)
     assert supervisor is not None
+    idle = supervisor.snapshot()  # no worker here (not started, or another process leads)
+    assert idle["robots"] == []
+    assert {n["kind"] for n in idle["site"]["nodes"]} >= {"intake", "parking"}
     supervisor.start()
     try:
         with TestClient(create_app(web_services, settings, supervisor)) as client:
