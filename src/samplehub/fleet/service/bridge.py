@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from samplehub.core.domain.errors import DomainError
+from samplehub.core.domain.errors import Conflict, DomainError
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.transport import ANY_SLOT, TaskState
 from samplehub.core.domain.transport import TaskKind as CoreKind
@@ -213,6 +213,8 @@ class TaskBridge:
         fields.setdefault("carrier", tracked.carrier)
         try:
             self.handle(c.AdvanceTask(self.actor, task_id, to.value, **fields))
+        except Conflict:
+            raise  # the database stayed busy: the worker is rebuilt from the records
         except DomainError as exc:
             record = self.record_of(task_id)
             ours = record is not None and record.carrier in (None, fields["carrier"])
