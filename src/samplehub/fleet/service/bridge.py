@@ -235,6 +235,8 @@ class TaskBridge:
         task_id = tracked.job.task_id
         try:
             state = TaskState(self.handle(c.ReleaseTask(self.actor, task_id, reason)))
+        except Conflict:
+            raise
         except DomainError as exc:
             self.alert(f"task {task_id}: release refused: {exc}")
             return None
@@ -247,6 +249,8 @@ class TaskBridge:
     def fail(self, task_id: str, reason: str) -> None:
         try:
             self.handle(c.FailTask(self.actor, task_id, reason))
+        except Conflict:
+            raise
         except DomainError as exc:
             self.alert(f"task {task_id}: failing it was refused: {exc}")
         self.forget(task_id)
