@@ -162,7 +162,9 @@ class FleetConfig(BaseModel):
     )
     manufacturer: str = Field("samplehub", description="VDA 5050 manufacturer in the topics")
     topic_prefix: str = Field("", description="Prefix before uagv/v2/… in the MQTT topics")
-    speed: float = Field(1.2, gt=0, le=5, description="Speed of the simulated robots (m/s)")
+    speed: float = Field(
+        1.2, gt=0, le=5, description="Top speed of the simulated robots (m/s; lanes may cap it)"
+    )
     max_in_flight: int = Field(
         8, ge=1, le=500, description="Open tasks handed to the fleet at once (back-pressure)"
     )
