@@ -101,7 +101,9 @@ class TaskBridge:
         self.resuming: dict[str, str] = {}
         """Task → robot that carried its sample before a restart."""
         self.alerts: list[tuple[float, str]] = []
-        self._unplaceable: set[str] = set()
+        self._left: set[str] = set()
+        """Tasks this life leaves alone: no node on the map, or a step refused mid-way."""
+        self._rebuilt = False
         fleet.listener = self
         fleet.before_dispatch.append(self.hand_over)
 
@@ -125,10 +127,11 @@ class TaskBridge:
             taken = [
                 self.take_on(uow, record, now)
                 for record in records.values()
-                if record.id not in self.tracked and record.id not in self._unplaceable
+                if record.id not in self.tracked and record.id not in self._left
                 and (record.state is not S.CREATED or self.in_flight() < self.max_in_flight)
                 and (record.state is S.CREATED or record.carrier in self.fleet.known)
             ]  # fmt: skip
+        self._rebuilt = True
         for arrived in taken:  # arrived before the restart: only its record is left to finish
             if arrived is not None and arrived.state is S.DELIVERED:
                 self.finish(arrived, arrived.carrier or "")
@@ -138,7 +141,7 @@ class TaskBridge:
         is never taken: only created tasks, or those of this fleet's robots)."""
         job, place = self.job_for(uow, record)
         if job is None:
-            self._unplaceable.add(record.id)
+            self._left.add(record.id)
             log.warning("task %s: no site-map node for %s → %s", record.id, record.source,
                         record.target)  # fmt: skip
             return None
@@ -151,7 +154,7 @@ class TaskBridge:
             self.pinned[record.id] = serial
         elif record.state is S.CARRYING:
             self.resuming[record.id] = serial
-            if self.floor is not None:
+            if self.floor is not None and not self._rebuilt:  # only robots of a past life
                 self.floor.respawn(serial, job.source, job.load_id)
         log.info("task %s (%s) taken on in state %s", record.id, job.kind, record.state)
         return tracked
@@ -308,12 +311,19 @@ class TaskBridge:
         """Delivered at the target (the chosen slot for ``storage_slot:*``), then done, with
         the RFID read at the slot as the confirmation where a reader saw the tag."""
         job = tracked.job
+        if tracked.state not in (S.CARRYING, S.DELIVERED):
+            self.alert(f"task {job.task_id}: {serial} dropped {job.load_id} at "
+                       f"{job.destination}, but its record is {tracked.state}")  # fmt: skip
+            self._left.add(job.task_id)
+            self.forget(job.task_id)
+            return
         if tracked.state is S.CARRYING:
             # a slot the fleet chose may be refused by storage: then storage chooses
             delivered = self.advance(tracked, S.DELIVERED, place=tracked.place) or (
                 tracked.place is not None and self.advance(tracked, S.DELIVERED)
             )
             if not delivered:
+                self._left.add(job.task_id)
                 self.forget(job.task_id)
                 return
         seen: list[str] = []
