@@ -3,9 +3,11 @@ process, on SQLite and PostgreSQL; a crash mid-transport and a restart finish th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 
@@ -13,11 +15,14 @@ from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.core.domain.lifecycle import SampleState
-from samplehub.core.domain.locations import LocationKind
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.model import Sample
 from samplehub.core.domain.transport import Confirmation, TaskState
 from samplehub.core.domain.transport import TransportTask as Record
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
+from samplehub.core.service.places import AnyPlace
+from samplehub.core.service.ports import UnitOfWork
 from samplehub.fleet.service.worker import FleetWorker
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.floor import SimFloor
@@ -275,3 +280,32 @@ def test_a_task_a_person_takes_first_is_left_to_the_person(
     assert all(r.task is None for r in worker.fleet.robots.values())
     assert not worker.bridge.tracked
     assert task_steps(services, number) == ["created", "assigned"]
+
+
+class ShelfS7(AnyPlace):
+    """A storage site of one slot, S-7, served from rack node RA3 (a fake beside ``Places``)."""
+
+    def choose_slot(
+        self, uow: UnitOfWork, sample: Sample, near: Location, now: datetime
+    ) -> tuple[Location, dict[str, object]]:
+        return Location(LocationKind.STORAGE_SLOT, "S-7"), {"dwell_days": 3}
+
+    def node(self, uow: UnitOfWork, location: Location) -> str | None:
+        return "RA3" if str(location) == "storage_slot:S-7" else None
+
+
+def test_nodes_and_slots_come_from_places_when_it_knows_them(
+    settings: Settings, services: Services
+) -> None:
+    services.bus.context = dataclasses.replace(services.bus.context, places=ShelfS7())
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    assert worker.bridge.tracked[task_id].job.destination == "RA3"
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
+    assert str(sample.location) == "storage_slot:S-7"
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None
+    assert task.confirmation is Confirmation.RFID  # read at S-7, where the robot dropped it
