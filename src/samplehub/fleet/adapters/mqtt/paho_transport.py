@@ -90,6 +90,8 @@ class MqttTransport:
         self._lock = threading.Lock()
         self.connected = threading.Event()
         self.connects = 0
+        self.refused: str | None = None
+        """Why the broker last refused the connection (bad credentials …)."""
         self.on_connected: list[Callable[[], None]] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -101,7 +103,8 @@ class MqttTransport:
         self._client.loop_start()
         if not self.connected.wait(timeout_s):
             self.stop()
-            raise TransportError(f"MQTT broker {self.host}:{self.port}: no CONNACK in {timeout_s}s")
+            why = f"refused ({self.refused})" if self.refused else f"no CONNACK in {timeout_s}s"
+            raise TransportError(f"MQTT broker {self.host}:{self.port}: {why}")
 
     def stop(self) -> None:
         self._client.disconnect()
@@ -132,6 +135,7 @@ class MqttTransport:
     ) -> None:
         if getattr(reason, "is_failure", False):
             log.warning("MQTT connect refused: %s", reason)
+            self.refused = str(reason)
             return
         sock = client.socket()
         if isinstance(sock, socket.socket):
