@@ -98,7 +98,10 @@ class MqttTransport:
     def start(self, timeout_s: float = 5.0) -> None:
         try:
             self._client.connect(self.host, self.port, keepalive=self.keepalive_s)
-        except OSError as exc:
+        except OSError as exc:  # refused, unreachable, or a TLS certificate not trusted
+            sock = self._client.socket()
+            if isinstance(sock, socket.socket):
+                sock.close()
             raise TransportError(f"MQTT broker {self.host}:{self.port}: {exc}") from exc
         self._client.loop_start()
         if not self.connected.wait(timeout_s):
