@@ -276,6 +276,43 @@ class StorageSettings(BaseModel):
     )
 
 
+class FleetConfig(BaseModel):
+    """The robot fleet that runs inside ``samplehub serve`` (one leader per database)."""
+
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["robots", "manual"] = Field(
+        "robots",
+        description="robots: the fleet carries open transport tasks; manual: no robots, people "
+        "carry every task from the /tasks page",
+    )
+    robots: int = Field(
+        4, ge=1, le=50, description="Simulated robots in process (without mqtt_url)"
+    )
+    serials: CommaList = Field(
+        [],
+        description="Serial numbers of the robots the fleet runs; any other serial is refused "
+        "and logged. Empty: R01, R02 … for the simulated robots (with mqtt_url: required)",
+    )
+    manufacturer: str = Field("samplehub", description="VDA 5050 manufacturer in the topics")
+    topic_prefix: str = Field("", description="Prefix before uagv/v2/… in the MQTT topics")
+    speed: float = Field(
+        1.2, gt=0, le=5, description="Top speed of the simulated robots (m/s; lanes may cap it)"
+    )
+    max_in_flight: int = Field(
+        8, ge=1, le=500, description="Open tasks handed to the fleet at once (back-pressure)"
+    )
+    mqtt_username: str = Field("", description="MQTT user name (or in the URL: mqtt://user:pw@…)")
+    mqtt_password: str = Field("", description="MQTT password (or in the URL)")
+    mqtt_ca_file: Path | None = Field(
+        None, description="CA certificates for mqtts:// (unset: the system's trust store)"
+    )
+
+    def robot_serials(self) -> tuple[str, ...]:
+        if self.serials:
+            return tuple(self.serials)
+        return tuple(f"R{i + 1:02d}" for i in range(self.robots))
+
+
 class Settings(BaseSettings):
     """Every setting of SampleHub; each maps to an environment variable ``SAMPLEHUB_<NAME>``."""
 
@@ -316,6 +353,7 @@ class Settings(BaseSettings):
     recall: RecallSettings = Field(default_factory=RecallSettings)
     pickup: PickupSettings = Field(default_factory=PickupSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    fleet: FleetConfig = Field(default_factory=FleetConfig)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

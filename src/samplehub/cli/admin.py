@@ -55,15 +55,16 @@ def _first_site(settings: Settings, services: Services) -> None:
         typer.echo(f"storage site loaded: {loaded.slots} slots", err=True)
 
 
-def _serve(
-    settings: Settings, services: Services, host: str, port: int, with_fleet: bool = False
-) -> None:
+def _serve(settings: Settings, services: Services, host: str, port: int) -> None:
     import uvicorn
 
     from samplehub.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    fleet = fleet_wiring.demo_fleet(settings, services=services) if with_fleet else None
+    try:
+        fleet = fleet_wiring.fleet_supervisor(settings, services)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
     kiosk = intake_wiring.build_kiosk(settings, services)
     pickup = pickup_wiring.pickup_app(settings, services)
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
@@ -165,7 +166,8 @@ def demo(
     host: str | None = typer.Option(None, help="Address to bind"),
     port: int | None = typer.Option(None, help="Port to listen on"),
 ) -> None:
-    """Set up and start the demo: migrate, seed on first start, serve (what `make run` does)."""
+    """Set up and start the demo: migrate, seed on first start, serve (what `make run` does);
+    the same product as `serve`, with the simulated robots carrying the demo's samples."""
     settings = Settings()
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
@@ -183,7 +185,7 @@ def demo(
     typer.echo(
         f"pickup: http://{host}:{port}/pickup (cust-a), /kiosk/pickup (kiosk), /pickup/staff"
     )
-    _serve(settings, services, host, port, with_fleet=True)
+    _serve(settings, services, host, port)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
 """Live fleet map: JSON snapshot, server-sent events of robot positions, and the SVG map page.
 
 ``make_router(source)`` returns an ``APIRouter``; the application mounts it and passes whatever
-serves the fleet's read model (``LiveFleet`` in the demo).  Routes:
+serves the fleet's read model (``FleetSupervisor`` in ``serve``, ``LiveFleet`` in ``simulate
+live``).  Routes:
 
 * ``GET /fleet/map``: the HTML page (inline SVG; its script and style at ``/fleet/map.js`` and
   ``/fleet/map.css``, files rather than inline so the app's Content-Security-Policy holds; no CDN)

@@ -76,6 +76,7 @@ class FleetSimulation:
                 offline_after_s=sc.offline_after_s,
                 stall_after_s=sc.stall_after_s,
                 policy=self.policy,
+                robots=tuple(f"R{i + 1:02d}" for i in range(sc.robot_count)),
             ),
         )
         self.storage.fleet = self.fleet

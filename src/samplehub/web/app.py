@@ -62,7 +62,7 @@ def create_app(
 ) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter.
 
-    ``fleet`` (the demo's simulated fleet, or none) adds the live map at ``/fleet`` for staff;
+    ``fleet`` (the fleet ``serve`` runs, or none) adds the live map at ``/fleet`` for staff;
     ``kiosk`` (made by ``app.wiring.intake.build_kiosk``) serves ``/kiosk`` and ``/api/kiosk``.
     ``pickup`` (made by ``app.wiring.pickup.pickup_app``) serves ``/pickup`` and
     ``/kiosk/pickup``.

@@ -1,4 +1,5 @@
-"""The live map inside the main app, in Chromium: staff log in, open /fleet, and robots move.
+"""The live map inside the main app, in Chromium: staff log in, open /fleet, and the robots
+`serve` runs move (carrying the demo samples waiting at intake into storage).
 
 The main app sends a strict Content-Security-Policy (no inline script or style), so this also
 proves the map's script and style load as files under it.
@@ -6,7 +7,6 @@ proves the map's script and style load as files under it.
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import threading
 import time
@@ -20,12 +20,9 @@ from playwright.sync_api import sync_playwright
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo
-from samplehub.simulation.live import LiveFleet
-from samplehub.simulation.runner import FleetSimulation
-from samplehub.simulation.scenario import load_scenario
+from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.web.app import create_app
 
-PEAK = Path(__file__).resolve().parents[3] / "scenarios" / "peak-hour.yaml"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -47,12 +44,13 @@ def server(tmp_path: Path) -> Iterator[str]:
         secret_key="e2e-secret-0123456789",
         default_locale="zh-CN",
         mqtt_url=None,
+        fleet={"robots": 2, "speed": 5.0},  # two put-aways wait: both robots drive
     )
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     seed_demo(services)
-    scenario = dataclasses.replace(load_scenario(PEAK), robot_count=3)
-    fleet = LiveFleet(FleetSimulation(scenario, "optimal", 4), speed=20)
+    fleet = fleet_wiring.fleet_supervisor(settings, services)
+    assert fleet is not None
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

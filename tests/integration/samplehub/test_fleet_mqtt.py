@@ -90,7 +90,9 @@ class Rig:
             self.clock,
             self.storage,
             BatteryModel(),
-            settings=FleetSettings(prefix=self.prefix, policy="greedy", offline_after_s=3.0),
+            settings=FleetSettings(
+                prefix=self.prefix, policy="greedy", offline_after_s=3.0, robots=("R1", "R2")
+            ),
         )
         self.storage.fleet = self.fleet
         self.fleet.start()

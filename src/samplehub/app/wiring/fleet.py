@@ -1,19 +1,36 @@
-"""Wiring of the fleet: the device transport (MQTT or in process) and the demo fleet."""
+"""Wiring of the fleet: the site map, the device transport (MQTT or in process), the robots
+(simulated in process, or real AGVs over MQTT) and the supervised worker ``serve`` runs."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
 
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
 
 if TYPE_CHECKING:
-    from samplehub.fleet.service.ports import Transport
-    from samplehub.simulation.live import LiveFleet
+    from samplehub.core.service.ports import Clock
+    from samplehub.fleet.service.ports import Leadership, Transport
+    from samplehub.fleet.service.supervisor import FleetSupervisor
+    from samplehub.fleet.service.worker import FleetWorker
+
+log = logging.getLogger(__name__)
 
 
-DEMO_FLEET_SCENARIO = Path(__file__).resolve().parents[4] / "scenarios" / "peak-hour.yaml"
+def site_map_section(settings: Settings) -> dict[str, Any] | None:
+    """The site map the fleet drives on: the ``map:`` section of the site file storage loads
+    (``storage.site_file``, else the packaged demo site), or None when it cannot be read; then
+    the fleet does not start and tasks wait for people on /tasks."""
+    from samplehub.app.wiring.storage import site_map_tree
+    from samplehub.storage.domain.site import SiteError
+
+    try:
+        return site_map_tree(settings)
+    except (OSError, SiteError) as exc:
+        log.warning("fleet: no site map (%s); robots do not run", exc)
+        return None
 
 
 def fleet_transport(settings: Settings, client_id: str) -> Transport:
@@ -21,7 +38,14 @@ def fleet_transport(settings: Settings, client_id: str) -> Transport:
     if settings.mqtt_url:
         from samplehub.fleet.adapters.mqtt.paho_transport import MqttTransport
 
-        transport = MqttTransport(settings.mqtt_url, client_id)
+        config = settings.fleet
+        transport = MqttTransport(
+            settings.mqtt_url,
+            client_id,
+            username=config.mqtt_username,
+            password=config.mqtt_password,
+            ca_file=str(config.mqtt_ca_file) if config.mqtt_ca_file else None,
+        )
         transport.start()
         return transport
     from samplehub.fleet.adapters.mqtt.inprocess import InProcessTransport
@@ -29,49 +53,90 @@ def fleet_transport(settings: Settings, client_id: str) -> Transport:
     return InProcessTransport()
 
 
-DEMO_EPC_COMPANY_PREFIX = "0614141"  # the GS1 example prefix; the demo owns no real one
+def worker_factory(
+    settings: Settings, services: Services, site: dict[str, Any], clock: Clock | None = None
+) -> FleetWorker:
+    """One fresh life of the fleet: manager, bridge to the tasks table, robots."""
+    from samplehub.core.adapters.clock import SystemClock
+    from samplehub.fleet.adapters.dispatch_numpy import NumpyCostModel
+    from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
+    from samplehub.fleet.domain.battery import BatteryModel
+    from samplehub.fleet.domain.sitemap import site_map_from_dict
+    from samplehub.fleet.service.bridge import TaskBridge
+    from samplehub.fleet.service.fleet import FleetManager
+    from samplehub.fleet.service.settings import FleetSettings
+    from samplehub.fleet.service.worker import FleetWorker, nothing
+    from samplehub.simulation.floor import SimFloor
 
-
-def demo_fleet(
-    settings: Settings, scenario: Path = DEMO_FLEET_SCENARIO, services: Services | None = None
-) -> LiveFleet | None:
-    """The demo's simulated fleet for the live map, in real time; None without the scenario file
-    (an installed package without the repository's ``scenarios/``), so the demo still starts.
-
-    Given ``services``, the samples waiting at the intake platform are handed to the fleet: each
-    gets its GIAI-96 EPC and a put-away task, and every move the robots make is applied to the
-    sample's lifecycle with custody records, so the demo's map and timelines tell one story. The
-    simulated demand leaves those samples in their slots afterwards.
-    """
-    if not scenario.is_file():
-        return None
-    from samplehub.core.domain.epc import giai_for_sample
-    from samplehub.core.domain.lifecycle import SampleState
-    from samplehub.core.service import queries
-    from samplehub.core.service.commands import SYSTEM
-    from samplehub.core.service.ports import SampleFilter
-    from samplehub.fleet.service.lifecycle import BusFleetLifecycle
-    from samplehub.simulation.live import LiveFleet
-    from samplehub.simulation.runner import FleetSimulation
-    from samplehub.simulation.scenario import load_scenario
-
-    lifecycle = BusFleetLifecycle(services.bus.handle) if services is not None else None
-    sim = FleetSimulation(
-        load_scenario(scenario),
-        "optimal",
-        1,
-        transport=fleet_transport(settings, "samplehub-demo"),
-        lifecycle=lifecycle,
+    config = settings.fleet
+    serials = tuple(config.serials) if settings.mqtt_url else config.robot_serials()
+    site_map = site_map_from_dict(site)
+    transport = fleet_transport(settings, f"samplehub-fleet-{uuid.uuid4().hex[:12]}")
+    battery = BatteryModel()
+    fleet = FleetManager(
+        site_map, transport, clock or SystemClock(), _Listener(), battery,
+        solver=ScipyAssignmentSolver(), cost_model=NumpyCostModel(site_map, battery),
+        settings=FleetSettings(
+            robots=serials, prefix=config.topic_prefix, manufacturer=config.manufacturer
+        ),
+    )  # fmt: skip
+    floor = None
+    if not settings.mqtt_url:
+        floor = SimFloor(
+            site_map, transport, serials, manufacturer=config.manufacturer, speed=config.speed,
+            prefix=config.topic_prefix, battery=battery,
+        )  # fmt: skip
+    bridge = TaskBridge(
+        fleet, services.uow_factory, services.bus.handle, services.bus.context.places,
+        rfid=floor.world if floor else None, floor=floor, max_in_flight=config.max_in_flight,
+    )  # fmt: skip
+    stop = getattr(transport, "stop", nothing)
+    return FleetWorker(
+        fleet, bridge, floor=floor, pump=getattr(transport, "pump", nothing), close=stop
     )
-    if services is not None and lifecycle is not None:
-        waiting = queries.list_samples(
-            services.uow_factory, SYSTEM, SampleFilter(state=SampleState.RECEIVED, limit=50)
+
+
+class _Listener:
+    """Stands in until the bridge (which needs the manager) is made."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"fleet listener not wired ({name})")
+
+
+def leadership(settings: Settings) -> Leadership:
+    """One fleet per database: an advisory lock on PostgreSQL, the one process on SQLite."""
+    url = settings.resolved_database_url()
+    if url.startswith("postgresql"):
+        from samplehub.fleet.adapters.leader import PostgresAdvisoryLock
+
+        return PostgresAdvisoryLock(url)
+    from samplehub.fleet.adapters.leader import SingleProcess
+
+    return SingleProcess()
+
+
+def fleet_supervisor(settings: Settings, services: Services) -> FleetSupervisor | None:
+    """The fleet worker ``serve`` runs, or None in manual mode or without a site map."""
+    if settings.fleet.mode == "manual":
+        log.info("fleet: manual mode; people carry every transport task (/tasks)")
+        return None
+    site = site_map_section(settings)
+    if site is None:
+        return None
+    if settings.mqtt_url and not settings.fleet.serials:
+        log.warning("fleet: SAMPLEHUB_MQTT_URL set but fleet.serials empty: every robot refused")
+    parking = [n for n in site.get("nodes", []) if n.get("kind") == "parking"]
+    if not settings.mqtt_url and len(settings.fleet.robot_serials()) > len(parking):
+        raise ValueError(
+            f"fleet.robots: {len(settings.fleet.robot_serials())} simulated robots; the site map "
+            f"has {len(parking)} parking nodes, one per robot"
         )
-        for sample in waiting.items:
-            epc = giai_for_sample(sample.number, DEMO_EPC_COMPANY_PREFIX).to_hex()
-            lifecycle.register(epc, sample.number)
-            sim.storage.put_away(epc, "M", 3 * 86400, sim.clock.t)
-            sim.world.place("intake", epc)
-            sim.busy.add(epc)
-            sim.pinned.add(epc)
-    return LiveFleet(sim)
+    from samplehub.fleet.domain.sitemap import site_map_from_dict
+    from samplehub.fleet.service.supervisor import FleetSupervisor
+    from samplehub.fleet.service.view import site_view
+
+    return FleetSupervisor(
+        lambda: worker_factory(settings, services, site),
+        leadership(settings),
+        site=site_view(site_map_from_dict(site)),
+    )

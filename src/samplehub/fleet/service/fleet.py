@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from samplehub.core.service.ports import Clock
@@ -34,12 +34,7 @@ from samplehub.fleet.service.orders import (
     build_plain_order,
     load_params,
 )
-from samplehub.fleet.service.ports import (
-    AssignmentSolver,
-    CostModel,
-    FleetListener,
-    Transport,
-)
+from samplehub.fleet.service.ports import AssignmentSolver, CostModel, FleetListener, Transport
 from samplehub.fleet.service.robots import Leg, Purpose, RobotRecord
 from samplehub.fleet.service.settings import FleetSettings, FleetStats
 
@@ -71,6 +66,7 @@ class FleetManager(InboundMixin):
         if self.settings.policy == "optimal" and solver is None:
             raise ValueError("policy optimal needs an AssignmentSolver")
         self.traffic = TrafficManager(site)
+        self.known = frozenset(self.settings.robots)
         self.robots: dict[str, RobotRecord] = {}
         self.open_tasks: dict[str, TransportTask] = {}
         self.stats = FleetStats()
@@ -81,6 +77,8 @@ class FleetManager(InboundMixin):
         self._charger_dist: dict[str, float] = {}
         self._open_cycles: dict[frozenset[str], float] = {}
         self._counted: set[frozenset[str]] = set()
+        self.before_dispatch: list[Callable[[float], None]] = []
+        """Called each tick once the robots' messages are applied (a restart's hand-over)."""
 
     # -- wiring ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -123,6 +121,8 @@ class FleetManager(InboundMixin):
         now = self.clock.now().timestamp()
         self.drain_inbox(now)
         self.check_timeouts(now)
+        for hook in self.before_dispatch:
+            hook(now)
         self.release_legs(now)
         self.break_deadlocks(now)
         self.dispatch(now)

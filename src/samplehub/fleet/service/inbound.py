@@ -3,9 +3,10 @@
 A misbehaving robot must never take the manager down: garbage, unknown topics and messages with
 wrong fields are logged, counted and dropped; a robot that goes quiet for ``offline_after_s`` is
 taken out of dispatch and its task re-planned (or stranded with an alert if it carries a sample).
-A robot that answers again is re-synchronised from its state: its position is re-placed in the
-reservation table; its work was re-planned when it went quiet, so an order it still drives is
-cancelled (``cancelOrder``) rather than finished twice.
+A serial the fleet was not told of (``FleetSettings.robots``) is refused and logged, never
+taken on. A robot that answers again is re-synchronised from its state: its position is
+re-placed in the reservation table; its work was re-planned when it went quiet, so an order it
+still drives is cancelled (``cancelOrder``) rather than finished twice.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class InboundMixin:
     robots: dict[str, RobotRecord]
     traffic: TrafficManager
     inbox: deque[tuple[str, bytes]]
+    known: frozenset[str]
     settings: FleetSettings
     stats: FleetStats
 
@@ -73,6 +75,9 @@ class InboundMixin:
             raise MessageError(
                 f"serialNumber: {message.get('serialNumber')!r} differs from topic {serial!r}"
             )
+        if serial not in self.known:
+            self.refuse(manufacturer, serial, sub)
+            return
         robot = self.robot_for(manufacturer, serial)
         robot.last_seen = now
         if sub == "connection":
@@ -89,6 +94,18 @@ class InboundMixin:
             robot.factsheet_read = True
         elif sub == "state":
             self.apply_state(robot, message, now)
+
+    def refuse(self, manufacturer: str, serial: str, sub: str) -> None:
+        """A serial not in the fleet's list: refused and logged, never taken on as a robot."""
+        self.stats.unknown_robots += 1
+        first = serial not in self.stats.unknown_serials
+        self.stats.unknown_serials.add(serial)
+        level = logging.WARNING if first else logging.DEBUG
+        log.log(
+            level,
+            "refused %s from unknown robot %s/%s: not in fleet.serials (%s)",
+            sub, manufacturer, serial, ", ".join(sorted(self.known)) or "none",
+        )  # fmt: skip
 
     def go_offline(self, robot: RobotRecord, now: float, reason: str) -> None:
         if robot.purpose == Purpose.OFFLINE:

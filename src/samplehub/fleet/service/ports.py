@@ -78,5 +78,35 @@ class FleetLifecycle(Protocol):
         ...
 
 
+class Floor(Protocol):
+    """The robots on the floor, where the fleet runs them itself (simulated robots in process);
+    real AGVs run on their own and need no floor."""
+
+    def connect(self, now: float) -> None:
+        """Bring every robot online (it announces itself: connection, factsheet, state)."""
+        ...
+
+    def step(self, now: float, dt: float) -> None: ...
+
+    def respawn(self, serial: str, node: str, load_id: str) -> None:
+        """After a restart: put robot ``serial`` at ``node`` with ``load_id`` on board, as the
+        task record says it was when the fleet went down."""
+        ...
+
+
+class Leadership(Protocol):
+    """One fleet worker per database: only the holder of the lease runs the robots."""
+
+    def acquire(self) -> bool:
+        """Try to become the leader (without waiting); True when this process holds it."""
+        ...
+
+    def held(self) -> bool:
+        """Still the leader (the lease's connection is alive)."""
+        ...
+
+    def release(self) -> None: ...
+
+
 class TransportError(SampleHubError, RuntimeError):
     """The message transport failed (broker unreachable, publish refused)."""

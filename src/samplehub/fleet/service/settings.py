@@ -16,6 +16,9 @@ class FleetStats:
     long_waits: int = 0
     """Robots that waited longer than ``stall_after_s`` for a grant (jams, not cycles)."""
     rejected_orders: int = 0
+    unknown_robots: int = 0
+    """Messages from serials the fleet does not know (refused, never auto-created)."""
+    unknown_serials: set[str] = field(default_factory=set)
     bad_messages: int = 0
     stranded: int = 0
     requeued: int = 0
@@ -23,6 +26,8 @@ class FleetStats:
 
 @dataclass(frozen=True, slots=True)
 class FleetSettings:
+    robots: tuple[str, ...] = ()
+    """Serial numbers of the robots this fleet runs; messages from any other are refused."""
     prefix: str = ""
     manufacturer: str = "samplehub"
     offline_after_s: float = 5.0

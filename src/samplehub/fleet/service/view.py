@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.service.fleet import FleetManager
 
 
@@ -75,31 +76,36 @@ class StorageView(Protocol):
     def slot_history(self) -> Mapping[str, Sequence[tuple[float, str]]]: ...
 
 
+def site_view(site: SiteMap) -> dict[str, Any]:
+    """The map's drawing: nodes with their kinds, lanes (one-way marked)."""
+    lanes = sorted({tuple(sorted((e.start, e.end))) for e in site.edges.values()})
+    one_way = {(e.start, e.end) for e in site.edges.values() if not site.has_edge(e.end, e.start)}
+    return {
+        "map_id": site.map_id,
+        "nodes": [
+            {"id": n.node_id, "x": n.x, "y": n.y, "kind": n.kind}
+            for n in sorted(site.nodes.values(), key=lambda n: n.node_id)
+        ],
+        "lanes": [
+            {"a": a, "b": b, "one_way": (a, b) in one_way or (b, a) in one_way} for a, b in lanes
+        ],
+    }
+
+
 @dataclass(slots=True)
 class FleetView:
     fleet: FleetManager
-    storage: StorageView
+    storage: StorageView | None = None
+    """The simulator's storage model (racks, slots, alerts); the running product has none here:
+    its slots are in the database."""
 
     def site(self) -> dict[str, Any]:
-        site = self.fleet.site
-        lanes = sorted({tuple(sorted((e.start, e.end))) for e in site.edges.values()})
-        one_way = {
-            (e.start, e.end) for e in site.edges.values() if not site.has_edge(e.end, e.start)
-        }
-        return {
-            "map_id": site.map_id,
-            "nodes": [
-                {"id": n.node_id, "x": n.x, "y": n.y, "kind": n.kind}
-                for n in sorted(site.nodes.values(), key=lambda n: n.node_id)
-            ],
-            "lanes": [
-                {"a": a, "b": b, "one_way": (a, b) in one_way or (b, a) in one_way}
-                for a, b in lanes
-            ],
-        }
+        return site_view(self.fleet.site)
 
     def racks(self) -> list[dict[str, Any]]:
         by_node: dict[str, dict[str, Any]] = {}
+        if self.storage is None:
+            return []
         for slot in self.storage.warehouse.slots.values():
             rack = by_node.setdefault(
                 slot.access_node, {"node": slot.access_node, "slots": 0, "used": 0, "blocked": 0}
@@ -149,9 +155,10 @@ class FleetView:
             for r in self.fleet.robots.values()
             if r.task is not None
         ]
+        storage = self.storage
         warnings = [
             {"area": w.area, "level": w.level, "used": w.used, "capacity": w.capacity}
-            for w in self.storage.warehouse.capacity_warnings()
+            for w in (storage.warehouse.capacity_warnings() if storage else [])
         ]
         return {
             **snap,
@@ -159,7 +166,7 @@ class FleetView:
             "in_flight": in_flight,
             "alerts": [
                 {"code": a.code, "message": a.message, "time": a.time}
-                for a in self.storage.alerts[-20:]
+                for a in (storage.alerts[-20:] if storage else [])
             ],
             "capacity_warnings": warnings,
         }
@@ -195,8 +202,9 @@ class FleetView:
         return robot.snapshot() | {"history": [{"t": t, "text": x} for t, x in robot.history]}
 
     def slot(self, address: str) -> dict[str, Any]:
-        slot = self.storage.warehouse.slots.get(address)
-        if slot is None:
+        storage = self.storage
+        slot = storage.warehouse.slots.get(address) if storage else None
+        if storage is None or slot is None:
             raise NotFoundError(f"slot {address!r} does not exist")
         return {
             "address": slot.address,
@@ -207,12 +215,9 @@ class FleetView:
             "blocked": slot.blocked,
             "occupant": slot.occupant,
             "reserved_for": slot.reserved_for,
-            "history": [{"t": t, "text": x} for t, x in self.storage.slot_history.get(address, [])],
+            "history": [{"t": t, "text": x} for t, x in storage.slot_history.get(address, [])],
         }
 
     def rack_slots(self, node: str) -> list[dict[str, Any]]:
-        return [
-            self.slot(s.address)
-            for s in self.storage.warehouse.slots.values()
-            if s.access_node == node
-        ]
+        slots = self.storage.warehouse.slots.values() if self.storage else []
+        return [self.slot(s.address) for s in slots if s.access_node == node]

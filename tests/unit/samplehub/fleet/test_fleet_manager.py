@@ -6,6 +6,7 @@ import pytest
 
 from samplehub.fleet.service.messages import topic
 from samplehub.fleet.service.robots import Purpose
+from samplehub.simulation.robot import SimRobot
 from tests.unit.samplehub.fleet.fakes import quiet_sim, run_until
 
 EPC = "341400000000000000ABCDEF"
@@ -144,3 +145,20 @@ def test_robot_back_from_silence_is_resynchronised_and_its_old_order_cancelled()
     assert any("cancelled" in text for _, text in sim.fleet.robots[serial].history)
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert sim.storage.done.count(task.task_id) == 1
+
+
+def test_an_unknown_serial_is_refused_and_logged_never_taken_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sim = quiet_sim()
+    stranger = SimRobot("X99", "simbot", sim.site, "P1", sim.transport, "", speed=1.2)
+    stranger.connect(sim.clock.t)
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    sim.robots.append(stranger)  # it keeps reporting its state every step
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert "X99" not in sim.fleet.robots
+    assert "X99" not in sim.fleet.traffic.robots
+    assert sim.fleet.stats.unknown_serials == {"X99"}
+    assert sim.fleet.stats.unknown_robots > 3
+    assert stranger.order_id == ""
+    assert caplog.text.count("unknown robot simbot/X99") == 1

@@ -93,9 +93,8 @@ def test_recorded_robot_messages_replay_into_a_fresh_manager() -> None:
         def __getattr__(self, name: str) -> Any:
             return lambda *args: None
 
-    manager = FleetManager(
-        site, transport, SimClock(), Quiet(), settings=FleetSettings(policy="greedy")
-    )
+    settings = FleetSettings(policy="greedy", robots=("R01", "R02"))
+    manager = FleetManager(site, transport, SimClock(), Quiet(), settings=settings)
     manager.start()
     for line in lines:
         if parse_topic("", line["topic"])[2] in ("state", "connection", "factsheet"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
-from samplehub.simulation.live import LiveFleet
 from samplehub.web.app import create_app
 from tests.unit.samplehub.fleet.fakes import FakeFleet
 
@@ -73,9 +73,51 @@ def test_without_a_fleet_the_app_has_no_map(client: TestClient) -> None:
     assert client.get("/api/fleet/snapshot").status_code == 404
 
 
-def test_the_demo_fleet_comes_from_the_shipped_scenario(tmp_path: Path) -> None:
-    settings = Settings(secret_key="unit-test-secret", mqtt_url=None)
-    assert fleet_wiring.demo_fleet(settings, tmp_path / "missing.yaml") is None
-    fleet = fleet_wiring.demo_fleet(settings)
-    assert isinstance(fleet, LiveFleet)
-    assert [r["serial"] for r in fleet.snapshot()["robots"]][:2] == ["R01", "R02"]
+def test_the_fleet_drives_on_the_shipped_site_map_or_not_at_all(tmp_path: Path) -> None:
+    missing = Settings(storage={"site_file": tmp_path / "missing.yaml"})
+    assert fleet_wiring.site_map_section(missing) is None
+    site = fleet_wiring.site_map_section(Settings())
+    assert site is not None
+    assert {n.get("kind") for n in site["nodes"]} >= {"intake", "rack_access", "parking"}
+
+
+def test_manual_mode_runs_no_fleet(web_services: Services) -> None:
+    settings = Settings(secret_key="unit-test-secret", fleet={"mode": "manual"})
+    assert fleet_wiring.fleet_supervisor(settings, web_services) is None
+
+
+def test_more_simulated_robots_than_parking_places_is_refused_at_start(
+    web_services: Services,
+) -> None:
+    settings = Settings(secret_key="unit-test-secret", fleet={"robots": 20})
+    with pytest.raises(ValueError, match=r"fleet\.robots: 20"):
+        fleet_wiring.fleet_supervisor(settings, web_services)
+
+
+def test_the_map_shows_the_fleet_serve_runs(
+    web_services: Services, settings: Settings, made: dict[str, str], csrf_of: Callable[[str], str]
+) -> None:
+    supervisor = fleet_wiring.fleet_supervisor(settings, web_services)
+    assert supervisor is not None
+    idle = supervisor.snapshot()  # no worker here (not started, or another process leads)
+    assert idle["robots"] == []
+    assert {n["kind"] for n in idle["site"]["nodes"]} >= {"intake", "parking"}
+    supervisor.start()
+    try:
+        with TestClient(create_app(web_services, settings, supervisor)) as client:
+            form = client.get("/login")
+            client.post(
+                "/login",
+                data={"username": "warehouse", "password": DEMO_PASSWORD,
+                      "csrf": csrf_of(form.text)},
+            )  # fmt: skip
+            deadline = time.monotonic() + 10
+            while len(client.get("/api/fleet/snapshot").json()["robots"]) < 4:
+                assert time.monotonic() < deadline, "the served fleet's robots never showed"
+                time.sleep(0.05)
+            snapshot = client.get("/api/fleet/snapshot").json()
+            assert snapshot["role"] == "leader"
+            assert {n["kind"] for n in snapshot["site"]["nodes"]} >= {"intake", "parking"}
+            assert client.get("/api/fleet/robots/R01").json()["serial"] == "R01"
+    finally:
+        supervisor.stop()

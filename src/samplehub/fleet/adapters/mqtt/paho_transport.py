@@ -7,6 +7,8 @@
   itself again and the fleet manager resynchronises from the state messages that follow.
 * The last will (a VDA 5050 ``connection`` message with ``CONNECTIONBROKEN``) is registered
   before connecting, so the broker tells the fleet when a robot drops off.
+* ``mqtts://`` connects over TLS (certificate verified); user name and password come from the
+  URL or the settings, so each robot and the fleet can have their own credentials.
 * Vendor errors (socket errors, paho return codes) become ``TransportError`` at this edge;
   exceptions raised by message handlers are logged, never allowed to kill paho's thread.
 """
@@ -17,7 +19,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -29,13 +31,21 @@ log = logging.getLogger(__name__)
 Handler = Callable[[str, bytes], None]
 
 
-def parse_url(url: str) -> tuple[str, int]:
+def broker_of(url: str) -> tuple[str, int, bool]:
+    """Host, port and whether TLS is on (``mqtts://``, default port 8883)."""
     parsed = urlparse(url)
-    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
+    if parsed.scheme not in ("mqtt", "tcp", "mqtts") or not parsed.hostname:
         raise TransportError(
-            f"SAMPLEHUB_MQTT_URL: {url!r}; expected mqtt://host[:port], e.g. mqtt://127.0.0.1:1883"
+            f"SAMPLEHUB_MQTT_URL: {_safe(url)!r}; expected mqtt://host[:port] or "
+            "mqtts://[user:password@]host[:port], e.g. mqtt://127.0.0.1:1883"
         )
-    return parsed.hostname, parsed.port or 1883
+    tls = parsed.scheme == "mqtts"
+    return parsed.hostname, parsed.port or (8883 if tls else 1883), tls
+
+
+def _safe(url: str) -> str:
+    parsed = urlparse(url)
+    return url.replace(f":{parsed.password}@", ":***@") if parsed.password else url
 
 
 class MqttTransport:
@@ -46,8 +56,14 @@ class MqttTransport:
         *,
         will: tuple[str, bytes] | None = None,
         keepalive_s: int = 10,
+        username: str = "",
+        password: str = "",
+        ca_file: str | None = None,
     ) -> None:
-        self.host, self.port = parse_url(url)
+        """Credentials come from the URL (``mqtt://user:password@host``) or ``username`` /
+        ``password``; ``mqtts://`` turns TLS on, verified against ``ca_file`` (or the system's
+        trust store)."""
+        self.host, self.port, tls = broker_of(url)
         self.keepalive_s = keepalive_s
         self._client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
@@ -55,6 +71,16 @@ class MqttTransport:
             clean_session=True,
         )
         self._client.reconnect_delay_set(min_delay=1, max_delay=30)
+        parsed = urlparse(url)
+        user = unquote(parsed.username) if parsed.username else username
+        if user:
+            secret = unquote(parsed.password) if parsed.password else password
+            self._client.username_pw_set(user, secret or None)
+        if tls:
+            try:
+                self._client.tls_set(ca_certs=ca_file)
+            except (OSError, ValueError) as exc:
+                raise TransportError(f"fleet.mqtt_ca_file: {ca_file!r}: {exc}") from exc
         if will is not None:
             self._client.will_set(will[0], will[1], qos=1, retain=True)
         self._client.on_connect = self._on_connect
@@ -64,18 +90,24 @@ class MqttTransport:
         self._lock = threading.Lock()
         self.connected = threading.Event()
         self.connects = 0
+        self.refused: str | None = None
+        """Why the broker last refused the connection (bad credentials …)."""
         self.on_connected: list[Callable[[], None]] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self, timeout_s: float = 5.0) -> None:
         try:
             self._client.connect(self.host, self.port, keepalive=self.keepalive_s)
-        except OSError as exc:
+        except OSError as exc:  # refused, unreachable, or a TLS certificate not trusted
+            sock = self._client.socket()
+            if isinstance(sock, socket.socket):
+                sock.close()
             raise TransportError(f"MQTT broker {self.host}:{self.port}: {exc}") from exc
         self._client.loop_start()
         if not self.connected.wait(timeout_s):
             self.stop()
-            raise TransportError(f"MQTT broker {self.host}:{self.port}: no CONNACK in {timeout_s}s")
+            why = f"refused ({self.refused})" if self.refused else f"no CONNACK in {timeout_s}s"
+            raise TransportError(f"MQTT broker {self.host}:{self.port}: {why}")
 
     def stop(self) -> None:
         self._client.disconnect()
@@ -106,6 +138,7 @@ class MqttTransport:
     ) -> None:
         if getattr(reason, "is_failure", False):
             log.warning("MQTT connect refused: %s", reason)
+            self.refused = str(reason)
             return
         sock = client.socket()
         if isinstance(sock, socket.socket):

@@ -1,0 +1,397 @@
+"""The tasks table and the fleet manager, joined: open transport tasks become robot tasks, and
+every robot event goes back as a bus command (``AdvanceTask``, ``ReleaseTask``, ``FailTask``).
+
+The database is the truth. The bridge keeps only what it can rebuild from it: on start it
+reads the open tasks and hands each to the fleet in the state the record says (created: to
+dispatch; assigned/picking: back to the same robot when it shows up, else released; carrying:
+resumed on the robot holding the load; delivered: finished). A step the task's state machine
+refuses because it was already taken (a restart between the robot's event and our record) is
+treated as done and logged, so no step is applied twice. Any other refusal is logged and
+survived: the robots keep running.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from samplehub.core.domain.errors import Conflict, DomainError
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.transport import ANY_SLOT, TaskState
+from samplehub.core.domain.transport import TaskKind as CoreKind
+from samplehub.core.domain.transport import TransportTask as Record
+from samplehub.core.service import commands as c
+from samplehub.core.service.ports import Places, UnitOfWork
+from samplehub.fleet.domain.dispatch import DEFAULT_PRIORITY, TaskKind, TransportTask
+from samplehub.fleet.service.fleet import FleetManager
+from samplehub.fleet.service.handover import INTO_SLOT, to_the_drop
+from samplehub.fleet.service.lifecycle import FLEET_ACTOR
+from samplehub.fleet.service.ports import Floor, RfidReader
+from samplehub.fleet.service.robots import Purpose, RobotRecord
+
+log = logging.getLogger(__name__)
+S = TaskState
+
+KINDS: dict[CoreKind, TaskKind] = {
+    CoreKind.PUT_AWAY: TaskKind.PUT_AWAY,
+    CoreKind.TO_BENCH: TaskKind.LAB_DELIVERY,
+    CoreKind.RETURN: TaskKind.RETURN,
+    CoreKind.TO_LOCKER: TaskKind.STAGING,
+    CoreKind.BACK_TO_STORAGE: TaskKind.RETURN,
+    CoreKind.RELOCATE: TaskKind.RELOCATION,
+}
+
+NODE_KINDS: dict[LocationKind, str] = {
+    LocationKind.INTAKE_PLATFORM: "intake",
+    LocationKind.LAB_BENCH: "lab_drop",
+    LocationKind.LOCKER_COMPARTMENT: "locker_port",
+    LocationKind.COUNTER: "locker_port",
+    LocationKind.STORAGE_SLOT: "rack_access",
+}
+"""Where a place is on the site map while ``Places.node`` knows no better (no storage site)."""
+
+STEPS = (S.CREATED, S.ASSIGNED, S.PICKING, S.CARRYING, S.DELIVERED, S.DONE)
+ROBOT_FREE = (Purpose.IDLE, Purpose.PARK)
+
+
+@dataclass(slots=True)
+class Tracked:
+    """An open task the fleet has, with the state its record is in."""
+
+    job: TransportTask
+    state: TaskState
+    carrier: str | None
+    target: Location
+    place: str | None = None
+    """The slot the fleet chose for a ``storage_slot:*`` target, given at delivery."""
+    since: float = 0.0
+
+
+class TaskBridge:
+    """Implements the fleet's ``FleetListener`` over the message bus."""
+
+    def __init__(
+        self,
+        fleet: FleetManager,
+        uow_factory: Callable[[], UnitOfWork],
+        handle: Callable[[c.Command], Any],
+        places: Places,
+        *,
+        rfid: RfidReader | None = None,
+        floor: Floor | None = None,
+        max_in_flight: int = 8,
+        handover_s: float = 30.0,
+        actor: c.Actor = FLEET_ACTOR,
+    ) -> None:
+        self.fleet = fleet
+        self.uow_factory = uow_factory
+        self.handle = handle
+        self.places = places
+        self.rfid = rfid
+        self.floor = floor
+        self.max_in_flight = max_in_flight
+        self.handover_s = handover_s
+        self.actor = actor
+        self.tracked: dict[str, Tracked] = {}
+        self.pinned: dict[str, str] = {}
+        """Task → robot it was assigned to before a restart; it gets it back when it shows."""
+        self.resuming: dict[str, str] = {}
+        """Task → robot that carried its sample before a restart."""
+        self.alerts: list[tuple[float, str]] = []
+        self._left: set[str] = set()
+        """Tasks this life leaves alone: no node on the map, or a step refused mid-way."""
+        self._rebuilt = False
+        fleet.listener = self
+        fleet.before_dispatch.append(self.hand_over)
+
+    # -- from the database ----------------------------------------------------------------------
+    def in_flight(self) -> int:
+        return len(self.tracked)
+
+    def poll(self, now: float) -> None:
+        """Take on open tasks (up to ``max_in_flight``), drop those someone else has taken."""
+        with self.uow_factory() as uow:
+            records = {r.id: r for r in uow.tasks.open()}
+            for task_id in list(self.tracked):
+                record = records.get(task_id)
+                tracked = self.tracked[task_id]
+                if record is None or (record.carrier or "").startswith("staff:"):
+                    self.withdraw(task_id, now, "closed or taken by staff")
+                elif record.target != tracked.target and record.state is not S.CARRYING:
+                    self.withdraw(task_id, now, f"re-routed to {record.target}")
+                elif record.target != tracked.target:
+                    self.redirect(uow, tracked, record, now)
+            taken = [
+                self.take_on(uow, record, now)
+                for record in records.values()
+                if record.id not in self.tracked and record.id not in self._left
+                and (record.state is not S.CREATED or self.in_flight() < self.max_in_flight)
+                and (record.state is S.CREATED or record.carrier in self.fleet.known)
+            ]  # fmt: skip
+        self._rebuilt = True
+        for arrived in taken:  # arrived before the restart: only its record is left to finish
+            if arrived is not None and arrived.state is S.DELIVERED:
+                self.finish(arrived, arrived.carrier or "")
+
+    def take_on(self, uow: UnitOfWork, record: Record, now: float) -> Tracked | None:
+        """Hand one record to the fleet in its state (a person's task or another fleet's robot
+        is never taken: only created tasks, or those of this fleet's robots)."""
+        job, place = self.job_for(uow, record)
+        if job is None:
+            self._left.add(record.id)
+            log.warning("task %s: no site-map node for %s → %s", record.id, record.source,
+                        record.target)  # fmt: skip
+            return None
+        tracked = Tracked(job, record.state, record.carrier, record.target, place, now)
+        self.tracked[record.id] = tracked
+        serial = record.carrier or ""
+        if record.state is S.CREATED:
+            self.fleet.submit(job)
+        elif record.state in (S.ASSIGNED, S.PICKING):
+            self.pinned[record.id] = serial
+        elif record.state is S.CARRYING:
+            self.resuming[record.id] = serial
+            if self.floor is not None and not self._rebuilt:  # only robots of a past life
+                self.floor.respawn(serial, job.source, job.load_id)
+        log.info("task %s (%s) taken on in state %s", record.id, job.kind, record.state)
+        return tracked
+
+    def job_for(self, uow: UnitOfWork, record: Record) -> tuple[TransportTask | None, str | None]:
+        """The fleet's task for a record: nodes from ``Places``, else by the kind of place."""
+        sample = uow.samples.get(record.sample_number)
+        load = (sample.epc if sample is not None else None) or record.sample_number
+        source = self.node(uow, record.source)
+        if source is None:
+            return None, None
+        place = None
+        if record.target == ANY_SLOT:
+            destination = self.nearest("rack_access", source)
+            place = f"storage_slot:{destination}-{record.id}" if destination else None
+            slot = place.partition(":")[2] if place else None
+        else:
+            destination = self.node(uow, record.target)
+            slot = record.target.code
+        if destination is None:
+            return None, None
+        kind = KINDS[record.kind]
+        from_slot = record.source.code if record.source.kind is LocationKind.STORAGE_SLOT else None
+        job = TransportTask(
+            record.id, kind, load, source, destination, record.created_at.timestamp(),
+            record.deadline.timestamp() if record.deadline else None,
+            priority=DEFAULT_PRIORITY[kind] + record.priority,
+            slot_address=slot if kind in INTO_SLOT else from_slot,
+            source_slot=from_slot if kind is TaskKind.RELOCATION else None,
+        )  # fmt: skip
+        return job, place
+
+    def node(self, uow: UnitOfWork, location: Location) -> str | None:
+        known = self.places.node(uow, location)
+        if known is not None:
+            return known
+        kind = NODE_KINDS.get(location.kind)
+        nodes = [n.node_id for n in self.fleet.site.nodes_of_kind(kind)] if kind else []
+        if not nodes:
+            return None
+        if location.code in nodes:
+            return location.code
+        return nodes[zlib.crc32(location.code.encode()) % len(nodes)]
+
+    def nearest(self, kind: str, origin: str) -> str | None:
+        site = self.fleet.site
+        nodes = [n.node_id for n in site.nodes_of_kind(kind)]
+        return min(nodes, key=lambda n: (site.distance(origin, n), n), default=None)
+
+    # -- commands -------------------------------------------------------------------------------
+    def record_of(self, task_id: str) -> Record | None:
+        with self.uow_factory() as uow:
+            return uow.tasks.get(task_id)
+
+    def advance(self, tracked: Tracked, to: TaskState, **fields: str | None) -> bool:
+        """One step of the record, always naming the robot, so the task's state machine refuses
+        a step of a task someone else carries. A step the record already took is done."""
+        task_id = tracked.job.task_id
+        fields.setdefault("carrier", tracked.carrier)
+        try:
+            self.handle(c.AdvanceTask(self.actor, task_id, to.value, **fields))
+        except Conflict:
+            raise  # the database stayed busy: the worker is rebuilt from the records
+        except DomainError as exc:
+            record = self.record_of(task_id)
+            ours = record is not None and record.carrier in (None, fields["carrier"])
+            taken = record.state if record is not None and ours else None
+            if taken in STEPS and STEPS.index(taken) >= STEPS.index(to):
+                log.info("task %s is already %s: %s not applied again", task_id, taken, to)
+                tracked.state = taken
+                return True
+            self.alert(f"task {task_id}: {to} refused: {exc}")
+            if record is not None and not ours:
+                self.withdraw(task_id, self.fleet.clock.now().timestamp(), f"{record.carrier}'s")
+            return False
+        tracked.state = to
+        tracked.carrier = fields["carrier"]
+        return True
+
+    def release(self, tracked: Tracked, reason: str) -> TaskState | None:
+        task_id = tracked.job.task_id
+        try:
+            state = TaskState(self.handle(c.ReleaseTask(self.actor, task_id, reason)))
+        except Conflict:
+            raise
+        except DomainError as exc:
+            self.alert(f"task {task_id}: release refused: {exc}")
+            return None
+        tracked.state, tracked.carrier = state, None
+        if state is not S.CREATED:
+            self.alert(f"task {task_id} failed after retries ({reason}); its sample is held")
+            self.forget(task_id)
+        return state
+
+    def fail(self, task_id: str, reason: str) -> None:
+        try:
+            self.handle(c.FailTask(self.actor, task_id, reason))
+        except Conflict:
+            raise
+        except DomainError as exc:
+            self.alert(f"task {task_id}: failing it was refused: {exc}")
+        self.forget(task_id)
+
+    def alert(self, message: str) -> None:
+        log.warning("fleet: %s", message)
+        self.alerts.append((self.fleet.clock.now().timestamp(), message))
+        del self.alerts[:-50]
+
+    def forget(self, task_id: str) -> None:
+        self.tracked.pop(task_id, None)
+        self.pinned.pop(task_id, None)
+        self.resuming.pop(task_id, None)
+        self.fleet.open_tasks.pop(task_id, None)
+
+    # -- from the fleet -------------------------------------------------------------------------
+    def after_tick(self, now: float) -> None:
+        """Record what the dispatch round and the robots did: assignments, arrivals at the
+        pick-up, and tasks back in the queue because their robot was lost before pick-up."""
+        for robot in self.fleet.robots.values():
+            tracked = self.tracked.get(robot.task.task_id) if robot.task else None
+            if tracked is None or robot.loaded:
+                continue
+            if tracked.carrier != robot.serial:
+                again = (
+                    tracked.state is S.CREATED
+                    or self.release(tracked, f"re-dispatched to {robot.serial}") is S.CREATED
+                )
+                if not again:
+                    self.drop_robot_task(robot, now)
+                    continue
+                self.advance(tracked, S.ASSIGNED, carrier=robot.serial)
+            at_pick = robot.legs and robot.legs[0].action == "pick"
+            if tracked.state is S.ASSIGNED and at_pick and robot.node == tracked.job.source:
+                self.advance(tracked, S.PICKING)
+        for task_id in list(self.fleet.open_tasks):
+            tracked = self.tracked[task_id]
+            if tracked.state in (S.ASSIGNED, S.PICKING):
+                self.release(tracked, f"robot {tracked.carrier} lost before pick-up")
+
+    def on_picked(self, task_id: str, load_id: str, serial: str, now: float) -> None:
+        tracked = self.tracked.get(task_id)
+        if tracked is None:
+            return
+        if tracked.state is S.ASSIGNED:
+            self.advance(tracked, S.PICKING)
+        self.advance(tracked, S.CARRYING)
+
+    def on_delivered(self, task_id: str, load_id: str, serial: str, now: float) -> None:
+        tracked = self.tracked.get(task_id)
+        if tracked is not None:
+            self.finish(tracked, serial)
+
+    def finish(self, tracked: Tracked, serial: str) -> None:
+        """Delivered at the target (the chosen slot for ``storage_slot:*``), then done, with
+        the RFID read at the slot as the confirmation where a reader saw the tag."""
+        job = tracked.job
+        if tracked.state not in (S.CARRYING, S.DELIVERED):
+            self.alert(f"task {job.task_id}: {serial} dropped {job.load_id} at "
+                       f"{job.destination}, but its record is {tracked.state}")  # fmt: skip
+            self._left.add(job.task_id)
+            self.forget(job.task_id)
+            return
+        if tracked.state is S.CARRYING:
+            # a slot the fleet chose may be refused by storage: then storage chooses
+            delivered = self.advance(tracked, S.DELIVERED, place=tracked.place) or (
+                tracked.place is not None and self.advance(tracked, S.DELIVERED)
+            )
+            if not delivered:
+                self._left.add(job.task_id)
+                self.forget(job.task_id)
+                return
+        seen: list[str] = []
+        if self.rfid is not None and job.kind in INTO_SLOT and job.slot_address:
+            seen = self.rfid.read(f"LOC-{job.slot_address}")
+        confirmation = "rfid" if job.load_id in seen else "none"
+        self.advance(tracked, S.DONE, confirmation=confirmation)
+        log.info("task %s done by %s (confirmation %s)", job.task_id, serial, confirmation)
+        self.forget(job.task_id)
+
+    def on_stranded(self, task_id: str, load_id: str, serial: str, now: float) -> None:
+        self.fail(task_id, f"sample stranded on robot {serial}; staff must take it off")
+
+    def on_alert(self, code: str, message: str, now: float) -> None:
+        self.alert(f"{code}: {message}")
+
+    # -- restart hand-over and withdrawal -------------------------------------------------------
+    def hand_over(self, now: float) -> None:
+        """Before dispatch: give tasks back to the robots that had them before a restart."""
+        for task_id, serial in list(self.pinned.items()):
+            tracked, robot = self.tracked[task_id], self.fleet.robots.get(serial)
+            if robot is not None and self.free(robot):
+                del self.pinned[task_id]
+                self.fleet.start_task(robot, tracked.job, now)
+            elif now - tracked.since > self.handover_s:
+                del self.pinned[task_id]
+                if self.release(tracked, f"robot {serial} did not come back") is S.CREATED:
+                    self.fleet.submit(tracked.job)
+        for task_id, serial in list(self.resuming.items()):
+            tracked, robot = self.tracked[task_id], self.fleet.robots.get(serial)
+            if robot is not None and self.free(robot):
+                del self.resuming[task_id]
+                to_the_drop(self.fleet, robot, tracked.job, now)
+            elif now - tracked.since > self.handover_s:
+                self.fail(task_id, f"robot {serial} carrying the sample did not come back")
+
+    def redirect(self, uow: UnitOfWork, tracked: Tracked, record: Record, now: float) -> None:
+        """Staff re-routed a task whose sample is on a robot: it drives to the new target."""
+        job, place = self.job_for(uow, record)
+        robot = next((r for r in self.fleet.robots.values() if r.task is tracked.job), None)
+        if job is None or robot is None or robot.node == tracked.job.destination:
+            return  # unknown place, not on a robot yet (resuming), or dropping already
+        tracked.job.destination, tracked.job.slot_address = job.destination, job.slot_address
+        tracked.target, tracked.place = record.target, place
+        to_the_drop(self.fleet, robot, tracked.job, now)
+        log.info("task %s re-routed to %s while carrying", record.id, record.target)
+
+    @staticmethod
+    def free(robot: RobotRecord) -> bool:
+        return robot.available and robot.task is None and robot.purpose in ROBOT_FREE
+
+    def withdraw(self, task_id: str, now: float, why: str) -> None:
+        """Someone else closed or took the task: the fleet lets go of it (a loaded robot keeps
+        its sample until the record says where it goes)."""
+        for robot in self.fleet.robots.values():
+            if robot.task is not None and robot.task.task_id == task_id:
+                if robot.loaded:
+                    return
+                self.drop_robot_task(robot, now)
+        log.info("task %s withdrawn from the fleet: %s", task_id, why)
+        self.forget(task_id)
+
+    def drop_robot_task(self, robot: RobotRecord, now: float) -> None:
+        assert robot.task is not None
+        task_id = robot.task.task_id
+        if robot.order_id is not None:
+            self.fleet.cancel_order(robot, now)
+        self.fleet.abandon(robot, now, f"task {task_id} withdrawn")
+        self.fleet.open_tasks.pop(task_id, None)
+        if robot.node is not None and robot.serial in self.fleet.traffic.robots:
+            self.fleet.traffic.place(robot.serial, robot.node)  # its order is cancelled

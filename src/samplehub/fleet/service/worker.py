@@ -1,0 +1,73 @@
+"""One life of the fleet in the running product: a fresh fleet manager, rebuilt from the tasks
+table and the robots' state messages, stepped in time with its robots and the bridge.
+
+A crash or restart throws the whole life away; the next one is built anew by the same factory
+(``app.wiring.fleet``) and finds everything it needs in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from samplehub.fleet.service.bridge import TaskBridge
+from samplehub.fleet.service.fleet import FleetManager
+from samplehub.fleet.service.ports import Floor
+from samplehub.fleet.service.view import FleetView
+
+
+def nothing() -> None:
+    """Nothing to pump or close (a broker delivers by itself)."""
+
+
+class FleetWorker:
+    def __init__(
+        self,
+        fleet: FleetManager,
+        bridge: TaskBridge,
+        *,
+        floor: Floor | None = None,
+        pump: Callable[[], object] = nothing,
+        close: Callable[[], None] = nothing,
+        poll_s: float = 1.0,
+    ) -> None:
+        self.fleet = fleet
+        self.bridge = bridge
+        self.floor = floor
+        self.pump = pump
+        self.close = close
+        self.poll_s = poll_s
+        self.view = FleetView(fleet)
+        self._last = self._polled = 0.0
+
+    def now(self) -> float:
+        return self.fleet.clock.now().timestamp()
+
+    def start(self) -> None:
+        """Subscribe, rebuild from the open tasks, then bring the simulated robots online (a
+        robot that held a load before the restart is put back with it first)."""
+        now = self.now()
+        self.fleet.start()
+        self.bridge.poll(now)
+        if self.floor is not None:
+            self.floor.connect(now)
+        self.pump()
+        self._last = self._polled = now
+
+    def step(self) -> None:
+        now = self.now()
+        dt, self._last = max(0.0, now - self._last), now
+        if self.floor is not None:
+            self.floor.step(now, dt)
+        self.pump()
+        self.fleet.tick()
+        self.pump()
+        self.bridge.after_tick(now)
+        if now - self._polled >= self.poll_s:
+            self._polled = now
+            self.bridge.poll(now)
+
+    def snapshot(self) -> dict[str, Any]:
+        alerts = [{"code": "fleet", "message": m, "time": t} for t, m in self.bridge.alerts]
+        snap = self.view.snapshot() | {"site": self.view.site()}
+        return snap | {"alerts": alerts[-20:]}
