@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from laneguard.alerting.domain.enrolment import fingerprint
 from laneguard.app import bootstrap
 from laneguard.app.config import load_config
 from laneguard.core.errors import ConfigError
@@ -45,13 +46,38 @@ def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
         simulator=app.simulator,
         cameras=[c.camera for c in app.config.cameras],
         health=app.health,
-        operator=(
-            (app.config.web.operator_user, app.config.web.operator_password)
-            if app.config.web.operator_user and app.config.web.operator_password
-            else None
-        ),
         zones=bootstrap.zone_editor(app.config, app.source),
+        users=app.records.users,
+        session_secret=bootstrap.session_secret(app.config),
+        secure_cookie=app.config.web.cookie_secure(),
+        session_hours=app.config.web.session_hours,
+        max_body_bytes=app.config.web.max_body_bytes,
+        station_key_fingerprint=fingerprint(app.sealer.station_public_key),
     )
+
+
+def first_start(app: bootstrap.LaneGuardApp) -> None:
+    """Seeds the configured operator, or on the very first start makes `admin` and prints its
+    password this once (only its Argon2 digest is kept)."""
+    web = app.config.web
+    seed = (web.operator_user, web.operator_password) if web.operator_user else None
+    password = app.records.users.first_start(
+        None if seed is None or seed[1] is None else (seed[0], seed[1])
+    )
+    if password is not None:
+        typer.echo(
+            "\n".join(
+                (
+                    "=" * 64,
+                    "首次启动：已创建操作员 admin / first start: operator 'admin' created",
+                    f"password: {password}",
+                    "此密码只显示这一次 / shown only this once; add users with "
+                    "`laneguard user add NAME --role operator|viewer`",
+                    "=" * 64,
+                )
+            ),
+            err=True,
+        )
 
 
 def _stop_on_term(signum: int, frame: types.FrameType | None) -> None:
@@ -75,6 +101,7 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     app = bootstrap.build(cfg)
+    first_start(app)
     signal.signal(signal.SIGTERM, _stop_on_term)
     app.start()
     try:

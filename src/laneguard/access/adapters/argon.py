@@ -1,0 +1,27 @@
+"""Argon2id password digests (argon2-cffi), the only form a password is kept in."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher as _Argon2
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+
+class Argon2Hasher:
+    """`memory_kib` and `time_cost` default to argon2-cffi's (RFC 9106 low-memory profile);
+    tests pass small ones to stay fast."""
+
+    def __init__(self, memory_kib: int | None = None, time_cost: int | None = None) -> None:
+        self._argon = (
+            _Argon2()
+            if memory_kib is None
+            else _Argon2(memory_cost=memory_kib, time_cost=time_cost or 1, parallelism=1)
+        )
+
+    def hash(self, password: str) -> str:
+        return self._argon.hash(password)
+
+    def verify(self, digest: str, password: str) -> bool:
+        try:
+            return self._argon.verify(digest, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
