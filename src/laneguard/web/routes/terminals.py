@@ -40,6 +40,7 @@ SCRIPT_TEXTS = {
     "snapshot": message_id("alerting.snapshot"),
     "camera": message_id("alerting.camera"),
     "lane": message_id("alerting.lane"),
+    "fingerprint": message_id("alerting.fingerprint"),
 }
 
 
