@@ -17,9 +17,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService

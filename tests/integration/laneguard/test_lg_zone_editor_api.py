@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService
@@ -59,9 +59,7 @@ class Editor:
 
 
 @pytest.fixture
-def editor(
-    tmp_path: Path, lg_users: UserService, lg_operator: tuple[str, str]
-) -> Iterator[Editor]:
+def editor(tmp_path: Path, lg_users: UserService, lg_operator: tuple[str, str]) -> Iterator[Editor]:
     clock, incidents, terminals = (
         SystemClock(),
         InMemoryIncidentRepository(),

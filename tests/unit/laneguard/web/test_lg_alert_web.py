@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.domain.alerts import Acknowledgement, SealedMessage
 from laneguard.alerting.service.alerting import AlertService
@@ -27,7 +27,6 @@ from laneguard.records.service.records import RecordsService
 from laneguard.records.service.statistics import StatisticsService
 from laneguard.simulation.source import SimulatedIncidentSource, SimulatedZone
 from laneguard.web.app import WebContext, create_app
-
 
 
 @dataclasses.dataclass

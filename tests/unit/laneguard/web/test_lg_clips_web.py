@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService

@@ -2,6 +2,10 @@
 (`lg_users`, Argon2 digests only), one-time terminal enrolment codes (`lg_enrolment_codes`, by
 digest), and a version on each incident (`lg_incidents.version`) that every update checks.
 
+Like 0001, it makes only what is missing: a database whose tables were made from this release's
+table definitions (`metadata.create_all`) before it had a revision is adopted at 0002 and keeps
+what it has.
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-04
@@ -19,6 +23,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    inspector = sa.inspect(op.get_bind())
+    existing = set(inspector.get_table_names())
+    if "lg_users" not in existing:
+        _users()
+    if "lg_enrolment_codes" not in existing:
+        _enrolment_codes()
+    if "version" not in {c["name"] for c in inspector.get_columns("lg_incidents")}:
+        with op.batch_alter_table("lg_incidents") as batch:
+            batch.add_column(
+                sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("0"))
+            )
+
+
+def _users() -> None:
     op.create_table(
         "lg_users",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -28,6 +46,9 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+
+
+def _enrolment_codes() -> None:
     op.create_table(
         "lg_enrolment_codes",
         sa.Column("digest", sa.String(length=64), nullable=False),
@@ -38,10 +59,6 @@ def upgrade() -> None:
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("digest"),
     )
-    with op.batch_alter_table("lg_incidents") as batch:
-        batch.add_column(
-            sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("0"))
-        )
 
 
 def downgrade() -> None:
