@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from tests.security.conftest import Station
 
 from laneguard.core.domain.incidents import ObjectClass
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.records.service.statistics import neutralise
-from tests.security.conftest import Station
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
