@@ -115,6 +115,12 @@ class WebConfig(_Strict):
         default=None, description="PEM certificate: serve HTTPS (phones need it for WebCrypto)"
     )
     tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
+    tls: Literal["auto", "off"] = Field(
+        default="auto",
+        description="Without tls_cert: `auto` serves HTTPS with a self-signed certificate made "
+        "at the first start (<data_dir>/keys/web-cert.pem); `off` serves plain HTTP (behind a "
+        "TLS proxy only)",
+    )
     operator_user: str | None = Field(
         default=None,
         description="Seeds an operator of this name at start if none has it (instead of the "
@@ -125,8 +131,8 @@ class WebConfig(_Strict):
     )
     secure_cookie: bool | None = Field(
         default=None,
-        description="Send the session cookie only over HTTPS; unset: on when tls_cert is set. "
-        "Set true behind a TLS proxy",
+        description="Send the session cookie only over HTTPS; unset: on when this server "
+        "serves HTTPS. Set true behind a TLS proxy",
     )
     session_hours: float = Field(
         default=12, gt=0, le=168, description="A login lasts this long (at most a week)"
@@ -135,8 +141,11 @@ class WebConfig(_Strict):
         default=65_536, ge=1024, description="Largest request body; larger ones get 413"
     )
 
+    def https(self) -> bool:
+        return self.tls_cert is not None or self.tls == "auto"
+
     def cookie_secure(self) -> bool:
-        return self.tls_cert is not None if self.secure_cookie is None else self.secure_cookie
+        return self.https() if self.secure_cookie is None else self.secure_cookie
 
 
 class EnrolmentConfig(_Strict):

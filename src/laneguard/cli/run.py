@@ -12,8 +12,8 @@ import typer
 import uvicorn
 
 from laneguard.alerting.domain.enrolment import fingerprint
-from laneguard.app import bootstrap
-from laneguard.app.config import load_config
+from laneguard.app import bootstrap, web_tls
+from laneguard.app.config import LaneGuardConfig, load_config
 from laneguard.core.errors import ConfigError
 from laneguard.web.app import WebContext, create_app
 
@@ -80,6 +80,24 @@ def first_start(app: bootstrap.LaneGuardApp) -> None:
         )
 
 
+def _tls_files(cfg: LaneGuardConfig) -> tuple[str | None, str | None]:
+    """The configured certificate, else (with `web.tls: auto`) the self-signed one made at the
+    first start, whose location and fingerprint are printed for terminals to trust."""
+    web = cfg.web
+    if web.tls_cert is not None and web.tls_key is not None:
+        return str(web.tls_cert), str(web.tls_key)
+    if web.tls == "off":
+        return None, None
+    made = web_tls.self_signed(cfg.data_dir / "keys", web.host, cfg.station)
+    typer.echo(
+        f"HTTPS certificate ({'made now, ' if made.made_now else ''}self-signed): {made.cert}\n"
+        f"  SHA-256 {made.fingerprint()}\n"
+        f"  terminals: laneguard terminal enroll --server-ca {made.cert} ...",
+        err=True,
+    )
+    return str(made.cert), str(made.key)
+
+
 def _stop_on_term(signum: int, frame: types.FrameType | None) -> None:
     """uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
     the service stop its broker, MQTT client and threads instead of dying on the spot."""
@@ -106,7 +124,8 @@ def run(
     app.start()
     try:
         web = create_app(web_context(app))
-        scheme = "https" if cfg.web.tls_cert else "http"
+        cert, key = _tls_files(cfg)
+        scheme = "https" if cert else "http"
         typer.echo(
             f"LaneGuard {cfg.station}: {scheme}://{cfg.web.host}:{cfg.web.port}/ "
             f"(terminal page /terminal)",
@@ -120,8 +139,8 @@ def run(
             port=cfg.web.port,
             log_level="warning",
             timeout_graceful_shutdown=3,
-            ssl_certfile=str(cfg.web.tls_cert) if cfg.web.tls_cert else None,
-            ssl_keyfile=str(cfg.web.tls_key) if cfg.web.tls_key else None,
+            ssl_certfile=cert,
+            ssl_keyfile=key,
         )
     finally:
         app.stop()

@@ -131,7 +131,7 @@ class Service:
                                 "tls_key": str(broker.tls.server_key),
                             }
                             if https
-                            else {}
+                            else {"tls": "off"}
                         ),
                     },
                     "mqtt": {
