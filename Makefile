@@ -32,7 +32,7 @@ $(DEV_STAMP): pyproject.toml requirements/dev.txt requirements/nodeps.txt
 	touch $@
 
 ## run: install, then start both demos on embedded defaults (SQLite, simulated devices):
-## SampleHub on :8000, LaneGuard (demo camera, demo terminal page) on :8100
+## SampleHub on :8000, LaneGuard (demo camera, demo terminal page) on https :8100
 run: $(RUN_STAMP)
 	$(BIN)/laneguard run --config config/laneguard-demo.yaml & lg=$$!; \
 	trap 'kill $$lg 2>/dev/null' EXIT INT TERM; \

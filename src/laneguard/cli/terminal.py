@@ -39,7 +39,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 def enroll(
     code: Annotated[str, typer.Option(help="The one-time code an operator made for this name")],
     name: Annotated[str, typer.Option(help="Name of the person wearing the terminal")],
-    server: Annotated[str, typer.Option(help="LaneGuard web address")] = "http://127.0.0.1:8100",
+    server: Annotated[str, typer.Option(help="LaneGuard web address")] = "https://127.0.0.1:8100",
     server_ca: Annotated[
         Path | None, typer.Option(help="CA of the station's HTTPS certificate, if private")
     ] = None,
