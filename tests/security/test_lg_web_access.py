@@ -201,3 +201,20 @@ def test_oversized_bodies_are_refused_with_413_before_being_read(station: Statio
     assert streamed.status_code == 413
     enrol = client.post("/api/terminals", content=b"{" + b" " * MAX_BODY + b"}")
     assert enrol.status_code == 413
+
+
+def test_password_guessing_is_slowed_per_name(
+    station: Station, lg_operator: tuple[str, str]
+) -> None:
+    client = station.client()
+    answers = []
+    for _ in range(11):
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+        assert csrf is not None
+        data = {"name": "operator", "password": "guess", "csrf": csrf[1]}
+        answers.append(client.post("/login", data=data).status_code)
+    assert answers == [401] * 10 + [429]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+    assert csrf is not None
+    right = {"name": "operator", "password": lg_operator[1], "csrf": csrf[1]}
+    assert client.post("/login", data=right).status_code == 429  # even the right one, for now

@@ -12,8 +12,10 @@ import base64
 import binascii
 import hmac
 import secrets
+import threading
+import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -116,6 +118,39 @@ class Guard:
 
         check.action = action  # type: ignore[attr-defined]  # read by the route walk in tests
         return Depends(check)
+
+
+@dataclass
+class LoginLimiter:
+    """Wrong passwords per name and per address in a sliding window: past either limit, logins
+    from there (or for that name) wait, which slows guessing and password spraying alike.
+    In process memory: a LaneGuard station is one process."""
+
+    per_name: int = 10
+    per_address: int = 30
+    window_s: float = 300.0
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def blocked(self, name: str, address: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            for key in list(self._failures):
+                kept = [t for t in self._failures[key] if now - t < self.window_s]
+                if kept:
+                    self._failures[key] = kept
+                else:
+                    del self._failures[key]
+            return (
+                len(self._failures.get(f"user:{name}", ())) >= self.per_name
+                or len(self._failures.get(f"addr:{address}", ())) >= self.per_address
+            )
+
+    def failed(self, name: str, address: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in (f"user:{name}", f"addr:{address}"):
+                self._failures.setdefault(key, []).append(now)
 
 
 def _login_required(request: Request) -> HTTPException:

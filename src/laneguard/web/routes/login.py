@@ -1,6 +1,8 @@
-"""The login page, logging in and out. The login form carries its own CSRF token (a cookie and
-a hidden field that must match), so another site cannot log a browser into an account of its
-choosing; logging out needs the session's token like every other change."""
+"""The login page, logging in and out. Wrong passwords are counted per name and per address
+(`LoginLimiter`); past the limit the login answers 429 for five minutes. The login form carries
+its own CSRF token (a cookie and a hidden field that must match), so another site cannot log a
+browser into an account of its choosing; logging out needs the session's token like every other
+change."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from laneguard.access.domain.users import Action
+from laneguard.web.auth import LoginLimiter
 from laneguard.web.context import Pages
 
 LOGIN_CSRF_COOKIE = "lg_login_csrf"
@@ -26,6 +29,7 @@ def _local(target: str) -> str:
 
 def routes(pages: Pages) -> APIRouter:
     guard = pages.guard
+    limiter = LoginLimiter()
     router = APIRouter()
 
     def form(request: Request, next_: str, error: bool, status: int) -> HTMLResponse:
@@ -59,8 +63,12 @@ def routes(pages: Pages) -> APIRouter:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not hmac.compare_digest(csrf, expected):
             return form(request, next, error=True, status=403)
+        address = request.client.host if request.client else ""
+        if limiter.blocked(name, address):
+            return form(request, next, error=True, status=429)
         user = guard.users.authenticate(name, password)
         if user is None:
+            limiter.failed(name, address)
             return form(request, next, error=True, status=401)
         response = RedirectResponse(_local(next), status_code=303)
         guard.start(response, user)
