@@ -14,7 +14,8 @@ lock_sum = $(shell cat $(1) | cksum | cut -d' ' -f1)
 RUN_STAMP := $(VENV)/.run-$(call lock_sum,pyproject.toml requirements/runtime.txt requirements/nodeps.txt)
 DEV_STAMP := $(VENV)/.dev-$(call lock_sum,pyproject.toml requirements/dev.txt requirements/nodeps.txt)
 
-.PHONY: run test test-env lint typecheck contracts unit integration e2e bench lock upgrade clean
+.PHONY: run test test-env lint typecheck contracts unit integration e2e security bench lock upgrade \
+	clean
 
 $(RUN_STAMP): pyproject.toml requirements/runtime.txt requirements/nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,14 +32,14 @@ $(DEV_STAMP): pyproject.toml requirements/dev.txt requirements/nodeps.txt
 	touch $@
 
 ## run: install, then start both demos on embedded defaults (SQLite, simulated devices):
-## SampleHub on :8000, LaneGuard (demo camera, demo terminal page) on :8100
+## SampleHub on :8000, LaneGuard (demo camera, demo terminal page) on https :8100
 run: $(RUN_STAMP)
 	$(BIN)/laneguard run --config config/laneguard-demo.yaml & lg=$$!; \
 	trap 'kill $$lg 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/samplehub demo
 
 ## test: install dev dependencies and what the tests talk to, then every check and every test tier
-test: test-env lint typecheck contracts unit integration e2e
+test: test-env lint typecheck contracts unit integration e2e security
 
 ## test-env: Debian packages the browser, PDF, video and speech tests use; PostgreSQL and Mosquitto up
 test-env:
@@ -62,6 +63,10 @@ integration: $(DEV_STAMP)
 
 e2e: $(DEV_STAMP)
 	$(BIN)/pytest tests/e2e
+
+## security: each finding of the security review reproduced against the real apps, now refused
+security: $(DEV_STAMP)
+	$(BIN)/pytest tests/security
 
 bench: $(DEV_STAMP)
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done

@@ -7,15 +7,21 @@ Detection's own adapters are picked in `detection_bootstrap`, which this module 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from laneguard.access.adapters.argon import Argon2Hasher
+from laneguard.access.adapters.db import SqlUserRepository
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer
-from laneguard.alerting.adapters.db import SqlTerminalRepository
+from laneguard.alerting.adapters.db import SqlEnrolmentCodeRepository, SqlTerminalRepository
 from laneguard.alerting.adapters.hubs import WebSocketHub
 from laneguard.alerting.adapters.mqtt import MqttAlertTransport, MqttSettings
 from laneguard.alerting.domain.alerts import SealedMessage
@@ -72,6 +78,7 @@ class Records:
     stats: StatisticsService
     records: RecordsService
     terminals: TerminalService
+    users: UserService
 
 
 def build_records(config: LaneGuardConfig) -> Records:
@@ -87,8 +94,39 @@ def build_records(config: LaneGuardConfig) -> Records:
         terminal_repo=terminal_repo,
         stats=StatisticsService(incidents, config.tz()),
         records=RecordsService(incidents),
-        terminals=TerminalService(terminal_repo, SystemClock(), config.enrolment_code),
+        terminals=TerminalService(
+            terminal_repo,
+            SystemClock(),
+            SqlEnrolmentCodeRepository(engine),
+            timedelta(minutes=config.enrolment.code_minutes),
+        ),
+        users=UserService(SqlUserRepository(engine), Argon2Hasher(), SystemClock()),
     )
+
+
+def station_sealer(config: LaneGuardConfig) -> StationSealer:
+    """The station's X25519 key pair, made at the first start."""
+    return StationSealer.load_or_create(config.data_dir / "keys" / "station.x25519")
+
+
+def session_secret(config: LaneGuardConfig) -> bytes:
+    """The key that signs session cookies: `<data_dir>/keys/session.key`, 32 random bytes made
+    at the first start (owner-only). Deleting it ends every session."""
+    path = config.data_dir / "keys" / "session.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    for _ in range(50):  # another process may have made it and not yet written it
+        secret = path.read_bytes()
+        if len(secret) == 32:
+            return secret
+        time.sleep(0.02)
+    raise ConfigError(f"{path} holds {len(secret)} bytes, not a 32-byte session key; delete it")
 
 
 @dataclass
@@ -244,7 +282,7 @@ def zone_editor(config: LaneGuardConfig, source: IncidentSource | None = None) -
 def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> LaneGuardApp:
     records = build_records(config)
     clock = SystemClock()
-    sealer = StationSealer.load_or_create(config.data_dir / "keys" / "station.x25519")
+    sealer = station_sealer(config)
     texts = dict(DEFAULT_TEXTS)
     if config.voice.first_text:
         texts[WarningLevel.FIRST] = config.voice.first_text

@@ -115,10 +115,43 @@ class WebConfig(_Strict):
         default=None, description="PEM certificate: serve HTTPS (phones need it for WebCrypto)"
     )
     tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert")
-    operator_user: str | None = Field(
-        default=None, description="Login for incidents, statistics and live view (HTTP Basic)"
+    tls: Literal["auto", "off"] = Field(
+        default="auto",
+        description="Without tls_cert: `auto` serves HTTPS with a self-signed certificate made "
+        "at the first start (<data_dir>/keys/web-cert.pem); `off` serves plain HTTP (behind a "
+        "TLS proxy only)",
     )
-    operator_password: str | None = Field(default=None, description="Password of operator_user")
+    operator_user: str | None = Field(
+        default=None,
+        description="Seeds an operator of this name at start if none has it (instead of the "
+        "first start's `admin`); users are kept in the database: `laneguard user add`",
+    )
+    operator_password: str | None = Field(
+        default=None, description="Password of operator_user (kept only as its Argon2 digest)"
+    )
+    secure_cookie: bool | None = Field(
+        default=None,
+        description="Send the session cookie only over HTTPS; unset: on when this server "
+        "serves HTTPS. Set true behind a TLS proxy",
+    )
+    session_hours: float = Field(
+        default=12, gt=0, le=168, description="A login lasts this long (at most a week)"
+    )
+    max_body_bytes: int = Field(
+        default=65_536, ge=1024, description="Largest request body; larger ones get 413"
+    )
+
+    def https(self) -> bool:
+        return self.tls_cert is not None or self.tls == "auto"
+
+    def cookie_secure(self) -> bool:
+        return self.https() if self.secure_cookie is None else self.secure_cookie
+
+
+class EnrolmentConfig(_Strict):
+    code_minutes: float = Field(
+        default=15, gt=0, le=24 * 60, description="How long a one-time enrolment code works"
+    )
 
 
 class LaneGuardConfig(_Strict):
@@ -132,7 +165,12 @@ class LaneGuardConfig(_Strict):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; unset: SQLite in data_dir"
     )
-    enrolment_code: str = Field(min_length=6, description="Code a terminal needs to enrol")
+    enrolment_code: str | None = Field(
+        default=None,
+        description="Removed: terminals enrol with one-time codes (`laneguard terminal code "
+        "NAME` or the /terminals page); a config that sets it is refused",
+    )
+    enrolment: EnrolmentConfig = EnrolmentConfig()
     web: WebConfig = WebConfig()
     mqtt: MqttConfig | None = Field(
         default=None, description="Broker with TLS; unset: WebSocket only"
@@ -191,6 +229,13 @@ def load_config(path: Path) -> LaneGuardConfig:
         raise ConfigError(f"config file {path}: {problems}") from exc
     if not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+    if config.enrolment_code is not None:
+        raise ConfigError(
+            f"config file {path}: enrolment_code is no longer used (one shared, permanent code "
+            "let anyone who heard it enrol); remove it and make a one-time code per terminal "
+            "with `laneguard terminal code NAME --config FILE` or on the /terminals page "
+            "(lifetime: enrolment.code_minutes)"
+        )
     web = config.web
     if (web.operator_user is None) != (web.operator_password is None):
         raise ConfigError("web.operator_user and web.operator_password go together")

@@ -10,6 +10,7 @@ from laneguard.cli.model import model_app
 from laneguard.cli.run import run
 from laneguard.cli.stats import stats
 from laneguard.cli.terminal import terminal_app
+from laneguard.cli.user import user_app
 
 app = typer.Typer(
     name="laneguard", help="LaneGuard 收费车道行人/非机动车误闯预警", no_args_is_help=True
@@ -36,6 +37,7 @@ app.add_typer(model_app, name="model")
 app.command("run")(run)
 app.command("stats")(stats)
 app.add_typer(terminal_app, name="terminal")
+app.add_typer(user_app, name="user")
 
 
 def main() -> None:

@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
-from laneguard.app import bootstrap
-from laneguard.app.config import load_config
+from laneguard.alerting.domain.enrolment import fingerprint
+from laneguard.app import bootstrap, web_tls
+from laneguard.app.config import LaneGuardConfig, load_config
 from laneguard.core.errors import ConfigError
 from laneguard.web.app import WebContext, create_app
 
@@ -45,13 +46,56 @@ def web_context(app: bootstrap.LaneGuardApp) -> WebContext:
         simulator=app.simulator,
         cameras=[c.camera for c in app.config.cameras],
         health=app.health,
-        operator=(
-            (app.config.web.operator_user, app.config.web.operator_password)
-            if app.config.web.operator_user and app.config.web.operator_password
-            else None
-        ),
         zones=bootstrap.zone_editor(app.config, app.source),
+        users=app.records.users,
+        session_secret=bootstrap.session_secret(app.config),
+        secure_cookie=app.config.web.cookie_secure(),
+        session_hours=app.config.web.session_hours,
+        max_body_bytes=app.config.web.max_body_bytes,
+        station_key_fingerprint=fingerprint(app.sealer.station_public_key),
     )
+
+
+def first_start(app: bootstrap.LaneGuardApp) -> None:
+    """Seeds the configured operator, or on the very first start makes `admin` and prints its
+    password this once (only its Argon2 digest is kept)."""
+    web = app.config.web
+    seed = (web.operator_user, web.operator_password) if web.operator_user else None
+    password = app.records.users.first_start(
+        None if seed is None or seed[1] is None else (seed[0], seed[1])
+    )
+    if password is not None:
+        typer.echo(
+            "\n".join(
+                (
+                    "=" * 64,
+                    "首次启动：已创建操作员 admin / first start: operator 'admin' created",
+                    f"password: {password}",
+                    "此密码只显示这一次 / shown only this once; add users with "
+                    "`laneguard user add NAME --role operator|viewer`",
+                    "=" * 64,
+                )
+            ),
+            err=True,
+        )
+
+
+def _tls_files(cfg: LaneGuardConfig) -> tuple[str | None, str | None]:
+    """The configured certificate, else (with `web.tls: auto`) the self-signed one made at the
+    first start, whose location and fingerprint are printed for terminals to trust."""
+    web = cfg.web
+    if web.tls_cert is not None and web.tls_key is not None:
+        return str(web.tls_cert), str(web.tls_key)
+    if web.tls == "off":
+        return None, None
+    made = web_tls.self_signed(cfg.data_dir / "keys", web.host, cfg.station)
+    typer.echo(
+        f"HTTPS certificate ({'made now, ' if made.made_now else ''}self-signed): {made.cert}\n"
+        f"  SHA-256 {made.fingerprint()}\n"
+        f"  terminals: laneguard terminal enroll --server-ca {made.cert} ...",
+        err=True,
+    )
+    return str(made.cert), str(made.key)
 
 
 def _stop_on_term(signum: int, frame: types.FrameType | None) -> None:
@@ -75,11 +119,13 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     app = bootstrap.build(cfg)
+    first_start(app)
     signal.signal(signal.SIGTERM, _stop_on_term)
     app.start()
     try:
         web = create_app(web_context(app))
-        scheme = "https" if cfg.web.tls_cert else "http"
+        cert, key = _tls_files(cfg)
+        scheme = "https" if cert else "http"
         typer.echo(
             f"LaneGuard {cfg.station}: {scheme}://{cfg.web.host}:{cfg.web.port}/ "
             f"(terminal page /terminal)",
@@ -93,8 +139,8 @@ def run(
             port=cfg.web.port,
             log_level="warning",
             timeout_graceful_shutdown=3,
-            ssl_certfile=str(cfg.web.tls_cert) if cfg.web.tls_cert else None,
-            ssl_keyfile=str(cfg.web.tls_key) if cfg.web.tls_key else None,
+            ssl_certfile=cert,
+            ssl_keyfile=key,
         )
     finally:
         app.stop()

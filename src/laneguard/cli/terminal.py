@@ -18,6 +18,7 @@ import typer
 from laneguard.alerting.adapters.crypto import TerminalIdentity, generate_private_key
 from laneguard.alerting.adapters.mqtt import MqttSettings, MqttTerminalClient
 from laneguard.alerting.domain.alerts import Acknowledgement, SealedMessage, iso_z, parse_outcome
+from laneguard.alerting.domain.enrolment import fingerprint
 from laneguard.alerting.service.ports import DecryptionError
 from laneguard.alerting.service.terminals import EnrolmentRefusedError
 from laneguard.app import bootstrap
@@ -36,9 +37,9 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 @terminal_app.command()
 def enroll(
-    code: Annotated[str, typer.Option(help="The station's enrolment code")],
+    code: Annotated[str, typer.Option(help="The one-time code an operator made for this name")],
     name: Annotated[str, typer.Option(help="Name of the person wearing the terminal")],
-    server: Annotated[str, typer.Option(help="LaneGuard web address")] = "http://127.0.0.1:8100",
+    server: Annotated[str, typer.Option(help="LaneGuard web address")] = "https://127.0.0.1:8100",
     server_ca: Annotated[
         Path | None, typer.Option(help="CA of the station's HTTPS certificate, if private")
     ] = None,
@@ -83,7 +84,48 @@ def enroll(
         answer["terminal_id"], name, private, base64.b64decode(answer["station_public_key"]), extras
     )
     identity.save(key_file)
-    typer.echo(json.dumps({"terminal_id": identity.terminal_id, "key_file": str(key_file)}))
+    shown = fingerprint(identity.station_public_key)
+    if answer.get("station_key_fingerprint") not in (None, shown):
+        raise _fail("the station's key does not match the fingerprint it announced")
+    typer.echo(
+        json.dumps(
+            {
+                "terminal_id": identity.terminal_id,
+                "key_file": str(key_file),
+                "station_key_fingerprint": shown,
+            }
+        )
+    )
+    typer.echo(f"compare with the operator's page: station key fingerprint {shown}", err=True)
+
+
+@terminal_app.command()
+def code(
+    name: Annotated[str, typer.Argument(help="Name of the terminal (its wearer) to enrol")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="The station's config file")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+    by: Annotated[str, typer.Option(help="Who makes the code, for the record")] = "cli",
+) -> None:
+    """生成一次性登记码 / Make a one-time enrolment code for one terminal (expires, works once)."""
+    try:
+        cfg = load_config(config)
+        records = bootstrap.build_records(cfg)
+        issued = records.terminals.issue_code(name, by)
+    except (ConfigError, EnrolmentRefusedError) as exc:
+        raise _fail(str(exc), 2) from exc
+    shown = fingerprint(bootstrap.station_sealer(cfg).station_public_key)
+    if as_json:
+        line = {
+            "code": issued.code,
+            "name": issued.terminal_name,
+            "expires_at": iso_z(issued.expires_at),
+            "station_key_fingerprint": shown,
+        }
+        typer.echo(json.dumps(line, ensure_ascii=False))
+        return
+    typer.echo(f"enrolment code for {issued.terminal_name}: {issued.code}")
+    typer.echo(f"expires at {iso_z(issued.expires_at)}; works once")
+    typer.echo(f"station key fingerprint: {shown}")
 
 
 def _settings(

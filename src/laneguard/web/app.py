@@ -15,9 +15,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from laneguard.core.domain.records import StaleIncidentError
 from laneguard.core.errors import LaneGuardError
+from laneguard.web.body_limit import BodyLimit
 from laneguard.web.context import HERE, Pages, WebContext
-from laneguard.web.routes import incidents, live, stats, terminals, zones
+from laneguard.web.routes import enrolment, incidents, live, login, stats, terminals, zones
 
 __all__ = ["WebContext", "create_app"]
 
@@ -30,7 +32,15 @@ def create_app(ctx: WebContext) -> FastAPI:
         ctx.ws_hub.bind_loop(asyncio.get_running_loop())
         yield
 
-    app = FastAPI(title="LaneGuard", lifespan=lifespan)
+    # no /docs or /openapi.json: nothing but the login page and /api/health is anonymous
+    app = FastAPI(
+        title="LaneGuard", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.add_middleware(BodyLimit, max_bytes=ctx.max_body_bytes)
+
+    @app.exception_handler(StaleIncidentError)
+    async def stale(_: Request, exc: StaleIncidentError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
 
     @app.exception_handler(LaneGuardError)
     async def unavailable(_: Request, exc: LaneGuardError) -> JSONResponse:
@@ -39,6 +49,6 @@ def create_app(ctx: WebContext) -> FastAPI:
 
     pages = Pages(ctx)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for group in (incidents, stats, terminals, live, zones):
+    for group in (login, incidents, stats, terminals, enrolment, live, zones):
         app.include_router(group.routes(pages))
     return app

@@ -1,20 +1,20 @@
 """What the web app's route modules share: the services they are given (`WebContext`), the
-page renderer in the visitor's language, and the operator login that guards records, snapshots
-and the live view."""
+page renderer in the visitor's language, and the guard every route declares its action with."""
 
 from __future__ import annotations
 
-import hmac
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from fastapi.templating import Jinja2Templates
 
+from laneguard.access.domain.users import Action
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.hubs import WebSocketHub
 from laneguard.alerting.domain.alerts import iso_z
 from laneguard.alerting.service.alerting import AlertService
@@ -25,10 +25,10 @@ from laneguard.detection.service.zone_editor import ZoneEditorService
 from laneguard.records.service.records import RecordsService
 from laneguard.records.service.statistics import StatisticsService
 from laneguard.simulation.source import SimulatedIncidentSource
+from laneguard.web.auth import Guard
 from laneguard.web.i18n import CLASSES, DIMENSIONS, OUTCOMES, Translator, install, pick_locale
 
 HERE = Path(__file__).parent
-BASIC_AUTH = HTTPBasic(auto_error=False, realm="LaneGuard")
 
 
 @dataclass
@@ -46,8 +46,13 @@ class WebContext:
     simulator: SimulatedIncidentSource | None
     cameras: list[str]
     health: Callable[[], dict[str, object]] = lambda: {}
-    operator: tuple[str, str] | None = None
     zones: ZoneEditorService | None = None
+    users: UserService | None = None  # required: the web UI has no anonymous mode
+    session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    secure_cookie: bool = False
+    session_hours: float = 12
+    max_body_bytes: int = 65_536
+    station_key_fingerprint: str = ""
 
 
 def incident_json(r: IncidentRecord) -> dict[str, Any]:
@@ -68,36 +73,18 @@ def incident_json(r: IncidentRecord) -> dict[str, Any]:
 
 
 class Pages:
-    """One app's templates, its operator guard (`guarded`, for a route's `dependencies`), and
+    """One app's templates, its guard (`view` and `change`, for a route's `dependencies`), and
     pages rendered in the visitor's language (zh-CN default, `?lang=en` switches)."""
 
     def __init__(self, ctx: WebContext) -> None:
+        if ctx.users is None:
+            raise ValueError("WebContext.users is required: the web UI has no anonymous mode")
         self.ctx = ctx
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         install(self.templates.env)
-
-        def operator(
-            credentials: Annotated[HTTPBasicCredentials | None, Depends(BASIC_AUTH)],
-        ) -> None:
-            """Records, snapshots and the live view are for the station's operators only (HTTP
-            Basic, over HTTPS in production); terminals use their keys, not this."""
-            if ctx.operator is None:
-                return
-            user, password = ctx.operator
-            ok = credentials is not None and all(
-                (
-                    hmac.compare_digest(credentials.username.encode(), user.encode()),
-                    hmac.compare_digest(credentials.password.encode(), password.encode()),
-                )
-            )
-            if not ok:
-                raise HTTPException(
-                    401,
-                    "operator login required",
-                    headers={"WWW-Authenticate": 'Basic realm="LaneGuard"'},
-                )
-
-        self.guarded = [Depends(operator)]
+        self.guard = Guard(ctx.users, ctx.session_secret, ctx.secure_cookie, ctx.session_hours)
+        self.view = [self.guard.need(Action.VIEW)]
+        self.change = [self.guard.need(Action.CHANGE)]
 
     def locale(self, request: Request) -> str:
         return pick_locale(
@@ -121,6 +108,7 @@ class Pages:
                 "classes": CLASSES,
                 "outcomes": OUTCOMES,
                 "dimensions_labels": DIMENSIONS,
+                "session": getattr(request.state, "session", None),
                 **values,
             },
         )

@@ -291,7 +291,8 @@ def import_sheet(
     data = sheet.file.read(state.settings.max_body_bytes + 1)
     name = sheet.filename or "sheet.csv"
     if len(data) > state.settings.max_body_bytes:
-        raise InvalidValue("sheet", name, f"at most {state.settings.max_body_bytes} bytes")
+        limit = state.settings.max_body_bytes
+        raise HTTPException(413, f"sheet {name!r} is over the upload limit of {limit} bytes")
     code = labs.console.type_code(sample)
     rule = labs.deps.rules.get(code or sample.instrument.instrument_type)
     conditions = WorkConditions("20", "50", sample.location.code)

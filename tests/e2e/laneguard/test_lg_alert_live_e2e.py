@@ -41,7 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-CODE = "e2e-135790"
+OPERATOR = ("e2e-operator", "e2e-operator-pass")  # seeded by web.operator_user / _password
+AUTH = {"Authorization": "Basic " + base64.b64encode(":".join(OPERATOR).encode()).decode()}
 
 
 def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -51,7 +52,8 @@ def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
 
 
 def _get(url: str, context: ssl.SSLContext | None = None) -> Any:
-    with urllib.request.urlopen(url, timeout=10, context=context) as r:  # noqa: S310 - local
+    req = urllib.request.Request(url, headers=AUTH)  # noqa: S310 - local test server
+    with urllib.request.urlopen(req, timeout=10, context=context) as r:  # noqa: S310 - local
         return json.loads(r.read())
 
 
@@ -60,7 +62,7 @@ def _post(url: str, body: dict[str, Any]) -> Any:
         url,
         data=json.dumps(body).encode(),
         method="POST",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **AUTH},
     )
     with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310
         return json.loads(r.read())
@@ -118,17 +120,18 @@ class Service:
                     "station": "E2E收费站",
                     "timezone": "Asia/Shanghai",
                     "data_dir": str(tmp / "data"),
-                    "enrolment_code": CODE,
                     "web": {
                         "host": "127.0.0.1",
                         "port": self.port,
+                        "operator_user": OPERATOR[0],
+                        "operator_password": OPERATOR[1],
                         **(
                             {
                                 "tls_cert": str(broker.tls.server_cert),
                                 "tls_key": str(broker.tls.server_key),
                             }
                             if https
-                            else {}
+                            else {"tls": "off"}
                         ),
                     },
                     "mqtt": {
@@ -161,6 +164,12 @@ class Service:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((tmp / "service.log").read_text()) from None
                 time.sleep(0.2)
+
+    def code(self, name: str) -> str:
+        """A one-time enrolment code for `name`, made as an operator would on the command line."""
+        made = _cli("terminal", "code", name, "--config", str(self.config), "--json")
+        assert made.returncode == 0, made.stderr
+        return str(json.loads(made.stdout)["code"])
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGTERM)
@@ -209,7 +218,7 @@ def test_alert_reaches_both_terminals_encrypted_and_outcomes_reach_statistics(
             "--server",
             service.base,
             "--code",
-            CODE,
+            service.code("张三"),
             "--name",
             "张三",
             "--key-file",
@@ -256,10 +265,10 @@ def test_alert_reaches_both_terminals_encrypted_and_outcomes_reach_statistics(
 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page()
+            page = browser.new_page(extra_http_headers=AUTH)
             page.goto(f"{service.base}/terminal")
             page.fill("#enrol-name", "李四")
-            page.fill("#enrol-code", CODE)
+            page.fill("#enrol-code", service.code("李四"))
             page.click("#enrol-button")
             expect(page.locator("#status")).to_have_attribute("data-state", "listening")
 
@@ -335,7 +344,7 @@ def test_revoked_terminal_gets_nothing_new(tmp_path: Path, broker: LocalMosquitt
             "--server",
             service.base,
             "--code",
-            CODE,
+            service.code("丢失的终端"),
             "--name",
             "丢失的终端",
             "--key-file",
@@ -390,7 +399,7 @@ def test_looped_video_through_the_detector_alerts_both_terminals(
             "--server",
             service.base,
             "--code",
-            CODE,
+            service.code("张三"),
             "--name",
             "张三",
             "--key-file",
@@ -416,10 +425,10 @@ def test_looped_video_through_the_detector_alerts_both_terminals(
         )
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page()
+            page = browser.new_page(extra_http_headers=AUTH)
             page.goto(f"{service.base}/terminal")
             page.fill("#enrol-name", "李四")
-            page.fill("#enrol-code", CODE)
+            page.fill("#enrol-code", service.code("李四"))
             page.click("#enrol-button")
             expect(page.locator("#status")).to_have_attribute("data-state", "listening")
 
@@ -442,7 +451,8 @@ def test_looped_video_through_the_detector_alerts_both_terminals(
         health = _get(f"{service.base}/api/health")
         assert health["cameras"] == {"cam-vtest": "ok"}
         assert health["mqtt"] == "ok"
-        with urllib.request.urlopen(f"{service.base}/live/cam-vtest.mjpg", timeout=10) as r:  # noqa: S310
+        live = urllib.request.Request(f"{service.base}/live/cam-vtest.mjpg", headers=AUTH)  # noqa: S310
+        with urllib.request.urlopen(live, timeout=10) as r:  # noqa: S310
             assert r.headers["Content-Type"].startswith("multipart/x-mixed-replace")
             assert b"\xff\xd8" in r.read(65536)
     finally:
@@ -464,7 +474,7 @@ def test_https_web_terminal_enrols_and_decrypts(tmp_path: Path, broker: LocalMos
             "--server-ca",
             str(broker.tls.ca_cert),
             "--code",
-            CODE,
+            service.code("王五"),
             "--name",
             "王五",
             "--key-file",
@@ -473,10 +483,10 @@ def test_https_web_terminal_enrols_and_decrypts(tmp_path: Path, broker: LocalMos
         assert enrolled.returncode == 0, enrolled.stderr
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_context(ignore_https_errors=True).new_page()
+            page = browser.new_context(ignore_https_errors=True, extra_http_headers=AUTH).new_page()
             page.goto(f"{service.base}/terminal?lang=en")
             page.fill("#enrol-name", "赵六")
-            page.fill("#enrol-code", CODE)
+            page.fill("#enrol-code", service.code("赵六"))
             page.click("#enrol-button")
             expect(page.locator("#status")).to_have_attribute("data-state", "listening")
             incident = _post_tls(f"{service.base}/api/simulate", {"lane": "3"}, service.context)
@@ -492,7 +502,7 @@ def _post_tls(url: str, body: dict[str, Any], context: ssl.SSLContext) -> str:
         url,
         data=json.dumps(body).encode(),
         method="POST",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **AUTH},
     )
     with urllib.request.urlopen(req, timeout=10, context=context) as r:  # noqa: S310
         return str(json.loads(r.read())["incident_id"])
@@ -516,7 +526,7 @@ def test_management_centre_database_on_postgresql(tmp_path: Path, broker: LocalM
                 "--server",
                 service.base,
                 "--code",
-                CODE,
+                service.code("孙七"),
                 "--name",
                 "孙七",
                 "--key-file",

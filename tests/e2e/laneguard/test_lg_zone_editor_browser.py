@@ -17,9 +17,10 @@ import pytest
 import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.alerting.adapters.memory import InMemoryTerminalRepository
+from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService
 from laneguard.core.clock import SystemClock
@@ -54,7 +55,7 @@ CAMERA = CameraConfig.model_validate(
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def server(tmp_path: Path, lg_users: UserService) -> Iterator[tuple[str, Path]]:
     clock, incidents, terminals = (
         SystemClock(),
         InMemoryIncidentRepository(),
@@ -72,7 +73,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         station="S1",
         default_locale="zh-CN",
         alerts=AlertService("S1", incidents, terminals, sealer, [WebSocketHub()], clock),
-        terminals=TerminalService(terminals, clock, "123456"),
+        terminals=TerminalService(terminals, clock, InMemoryEnrolmentCodes()),
         stats=StatisticsService(incidents, UTC),
         records=RecordsService(incidents),
         ws_hub=WebSocketHub(),
@@ -82,6 +83,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         simulator=None,
         cameras=["cam-1"],
         zones=ZoneEditorService(JsonZoneLayoutStore(folder), {"cam-1": config_layout(CAMERA)}),
+        users=lg_users,
     )
     port = free_port()
     uv = uvicorn.Server(
@@ -109,12 +111,17 @@ def click(page: Page, points: list[tuple[int, int]]) -> None:
         page.locator("#zone-canvas").click(position={"x": x, "y": y})
 
 
-def test_draw_zone_mask_and_homography_then_save(server: tuple[str, Path]) -> None:
+def test_draw_zone_mask_and_homography_then_save(
+    server: tuple[str, Path], lg_operator: tuple[str, str]
+) -> None:
     base, saved = server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/zones")
+        page.goto(f"{base}/zones")  # sent to the login page, and back after signing in
+        page.fill("#login-name", lg_operator[0])
+        page.fill("#login-password", lg_operator[1])
+        page.click("#login-button")
         expect(page.locator("h1")).to_have_text("区域编辑")
         expect(page.locator("#zone-canvas")).to_have_attribute("data-ready", "snapshot")
         assert page.eval_on_selector("#zone-canvas", "c => [c.width, c.height]") == [640, 480]

@@ -17,7 +17,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, text
 
-from laneguard.alerting.adapters.db import SqlTerminalRepository, terminals_table
+from laneguard.access.adapters.db import users_table
+from laneguard.alerting.adapters.db import (
+    SqlTerminalRepository,
+    enrolment_codes_table,
+    terminals_table,
+)
 from laneguard.alerting.domain.alerts import Terminal
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
@@ -61,8 +66,8 @@ def blank(request: pytest.FixtureRequest) -> Engine:
 def schema_drift(engine: Engine) -> list[object]:
     """What differs between the database and the tables records and alerting use."""
     wanted = MetaData()
-    incidents_table.to_metadata(wanted)
-    terminals_table.to_metadata(wanted)
+    for table in (incidents_table, terminals_table, enrolment_codes_table, users_table):
+        table.to_metadata(wanted)
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"version_table": VERSION_TABLE, "compare_type": True}
@@ -85,7 +90,7 @@ def sample_incident() -> IncidentRecord:
 def test_a_new_database_gets_the_tables_the_repositories_use(blank: Engine) -> None:
     assert current_revision(blank) is None
     upgrade(blank)
-    assert current_revision(blank) == HEAD == "0002"
+    assert current_revision(blank) == HEAD == "0003"
     assert schema_drift(blank) == []
     indexes = {i["name"] for i in inspect(blank).get_indexes("lg_incidents")}
     assert indexes == {"ix_lg_incidents_station", "ix_lg_incidents_opened_at"}

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.alerting.adapters.memory import InMemoryTerminalRepository
+from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService
 from laneguard.core.clock import SystemClock
@@ -58,7 +59,7 @@ class Editor:
 
 
 @pytest.fixture
-def editor(tmp_path: Path) -> Iterator[Editor]:
+def editor(tmp_path: Path, lg_users: UserService, lg_operator: tuple[str, str]) -> Iterator[Editor]:
     clock, incidents, terminals = (
         SystemClock(),
         InMemoryIncidentRepository(),
@@ -71,7 +72,7 @@ def editor(tmp_path: Path) -> Iterator[Editor]:
         station="S1",
         default_locale="zh-CN",
         alerts=AlertService("S1", incidents, terminals, sealer, [hub], clock),
-        terminals=TerminalService(terminals, clock, "123456"),
+        terminals=TerminalService(terminals, clock, InMemoryEnrolmentCodes()),
         stats=StatisticsService(incidents, UTC),
         records=RecordsService(incidents),
         ws_hub=hub,
@@ -81,8 +82,10 @@ def editor(tmp_path: Path) -> Iterator[Editor]:
         simulator=None,
         cameras=["cam-1"],
         zones=ZoneEditorService(store, {"cam-1": config_layout(CAMERA)}),
+        users=lg_users,
     )
     with TestClient(create_app(ctx)) as client:
+        client.auth = lg_operator
         yield Editor(client, store, frames)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from laneguard.alerting.domain.alerts import Terminal
+from laneguard.alerting.domain.enrolment import EnrolmentCode
 from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.errors import StorageError
 
@@ -38,6 +40,17 @@ terminals_table = Table(
     Column("public_key", LargeBinary, nullable=False),
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+)
+
+enrolment_codes_table = Table(
+    "lg_enrolment_codes",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("terminal_name", String(64), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
 )
 
 
@@ -94,3 +107,49 @@ class SqlTerminalRepository:
         with _storage("listing terminals"), self._engine.connect() as conn:
             rows = conn.execute(select(terminals_table).order_by(terminals_table.c.enrolled_at))
             return [_terminal(r) for r in rows]
+
+
+class SqlEnrolmentCodeRepository:
+    """One-time codes by digest; `consume` is one conditional UPDATE, so of two enrolments
+    racing for a code only one sees its row change."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, code: EnrolmentCode) -> None:
+        with _storage("keeping enrolment code"), self._engine.begin() as conn:
+            conn.execute(
+                insert(enrolment_codes_table).values(
+                    digest=code.digest,
+                    terminal_name=code.terminal_name,
+                    created_by=code.created_by,
+                    created_at=to_utc(code.created_at),
+                    expires_at=to_utc(code.expires_at),
+                    used_at=None,
+                )
+            )
+
+    def consume(self, digest: str, terminal_name: str, now: datetime) -> EnrolmentCode | None:
+        t = enrolment_codes_table
+        with _storage("using enrolment code"), self._engine.begin() as conn:
+            changed = conn.execute(
+                update(t)
+                .where(
+                    t.c.digest == digest,
+                    t.c.terminal_name == terminal_name,
+                    t.c.used_at.is_(None),
+                    t.c.expires_at > to_utc(now),
+                )
+                .values(used_at=to_utc(now))
+            ).rowcount
+            if changed != 1:
+                return None
+            row = conn.execute(select(t).where(t.c.digest == digest)).one()
+        return EnrolmentCode(
+            digest=row.digest,
+            terminal_name=row.terminal_name,
+            created_by=row.created_by,
+            created_at=assume_utc(row.created_at),
+            expires_at=assume_utc(row.expires_at),
+            used_at=to_utc(row.used_at),
+        )

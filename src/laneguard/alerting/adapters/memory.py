@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import builtins
 import copy
+import dataclasses
+import threading
+from datetime import datetime
 
 from laneguard.alerting.domain.alerts import SealedMessage, Terminal
+from laneguard.alerting.domain.enrolment import EnrolmentCode
 from laneguard.alerting.service.ports import TransportError
 
 
@@ -26,6 +30,29 @@ class InMemoryTerminalRepository:
 
     def list(self) -> builtins.list[Terminal]:
         return [copy.copy(t) for t in self._rows.values()]
+
+
+class InMemoryEnrolmentCodes:
+    def __init__(self) -> None:
+        self._rows: dict[str, EnrolmentCode] = {}
+        self._lock = threading.Lock()
+
+    def add(self, code: EnrolmentCode) -> None:
+        with self._lock:
+            self._rows[code.digest] = code
+
+    def consume(self, digest: str, terminal_name: str, now: datetime) -> EnrolmentCode | None:
+        with self._lock:
+            row = self._rows.get(digest)
+            if (
+                row is None
+                or row.used_at is not None
+                or row.terminal_name != terminal_name
+                or row.expires_at <= now
+            ):
+                return None
+            self._rows[digest] = dataclasses.replace(row, used_at=now)
+            return self._rows[digest]
 
 
 class RecordingTransport:

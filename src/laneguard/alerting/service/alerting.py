@@ -16,12 +16,14 @@ from laneguard.alerting.service.ports import (
     TransportError,
     Warner,
 )
-from laneguard.core.domain.incidents import IncidentEnded, IncidentEvent, IncidentOpened
-from laneguard.core.domain.records import IncidentRecord
+from laneguard.core.domain.incidents import IncidentEnded, IncidentEvent, IncidentOpened, Outcome
+from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
 from laneguard.core.errors import LaneGuardError
 from laneguard.core.ports import Clock, IncidentRepository
 
 log = logging.getLogger(__name__)
+
+WRITE_ATTEMPTS = 3  # reads and saves of one incident before a write gives up as stale
 
 
 class UnknownIncidentError(LaneGuardError):
@@ -112,12 +114,18 @@ class AlertService:
         if self._clips is not None:
             self._clips.ended(event)
         try:
-            record = self._incidents.get(event.incident_id)
-            if record is None:
-                log.warning("incident %s ended but was never recorded", event.incident_id)
-                return
-            record.end(event)
-            self._incidents.save(record)
+            for _ in range(WRITE_ATTEMPTS):
+                record = self._incidents.get(event.incident_id)
+                if record is None:
+                    log.warning("incident %s ended but was never recorded", event.incident_id)
+                    return
+                record.end(event)
+                try:
+                    self._incidents.save(record)
+                    return
+                except StaleIncidentError:
+                    continue  # an acknowledgement came first: apply the end to its record
+            log.error("end of incident %s not recorded: it kept changing", event.incident_id)
         except LaneGuardError as exc:
             log.error("end of incident %s not recorded: %s", event.incident_id, exc)
 
@@ -137,14 +145,27 @@ class AlertService:
         ack = self._sealer.open_ack(message, terminal)
         if ack.incident_id != message.incident_id or ack.terminal_id != terminal.terminal_id:
             raise DecryptionError("acknowledgement content does not match its envelope")
-        record = self._incidents.get(ack.incident_id)
-        if record is None:
-            raise UnknownIncidentError(f"incident_id={ack.incident_id!r} is not recorded here")
-        record.close(ack.outcome, f"{terminal.name} ({terminal.terminal_id})", self._clock.now())
-        self._incidents.save(record)
+        closed_by = f"{terminal.name} ({terminal.terminal_id})"
+        record = self._close(ack.incident_id, ack.outcome, closed_by)
         if self._on_closed is not None:
             self._on_closed(record)
         return record
+
+    def _close(self, incident_id: str, outcome: Outcome, closed_by: str) -> IncidentRecord:
+        """Read, close, save; when the save finds the record changed since the read (its end
+        was saved meanwhile), read it again: a second closing then finds it closed."""
+        for attempt in range(WRITE_ATTEMPTS):
+            record = self._incidents.get(incident_id)
+            if record is None:
+                raise UnknownIncidentError(f"incident_id={incident_id!r} is not recorded here")
+            record.close(outcome, closed_by, self._clock.now())
+            try:
+                self._incidents.save(record)
+                return record
+            except StaleIncidentError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _allowed(self, terminal_id: str) -> Terminal:
         terminal = self._terminals.get(terminal_id)

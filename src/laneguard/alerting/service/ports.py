@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from laneguard.alerting.domain.alerts import Acknowledgement, Alert, SealedMessage, Terminal
+from laneguard.alerting.domain.enrolment import EnrolmentCode
 from laneguard.core.domain.incidents import IncidentEnded, IncidentOpened
 from laneguard.core.errors import LaneGuardError
 from laneguard.core.ports import Clock
@@ -45,6 +46,16 @@ class AlertTransport(Protocol):
 
     def deliver(self, message: SealedMessage) -> None:
         """Raises TransportError when the network would not take it."""
+        ...
+
+
+class EnrolmentCodeRepository(Protocol):
+    def add(self, code: EnrolmentCode) -> None: ...
+
+    def consume(self, digest: str, terminal_name: str, now: datetime) -> EnrolmentCode | None:
+        """Marks the unused, unexpired code with that digest and terminal name used, in one
+        atomic step, and returns it; None when there is no such code (two enrolments racing
+        for one code: only one gets it)."""
         ...
 
 

@@ -1,16 +1,18 @@
 """Enrolment and revocation of staff terminals.
 
-Enrolment needs the station's enrolment code (shown to the operator), so that a device on the
-wireless network cannot enrol itself and start receiving alerts."""
+Enrolment needs a one-time code an operator made for that terminal's name (expiring, used once,
+kept as a digest), so that a device on the wireless network cannot enrol itself and start
+receiving alerts."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from laneguard.alerting.domain.alerts import Terminal
-from laneguard.alerting.service.ports import TerminalRepository
+from laneguard.alerting.domain.enrolment import EnrolmentCode, code_digest, new_code
+from laneguard.alerting.service.ports import EnrolmentCodeRepository, TerminalRepository
 from laneguard.core.errors import LaneGuardError
 from laneguard.core.ports import Clock
 
@@ -21,22 +23,52 @@ class EnrolmentRefusedError(LaneGuardError):
     pass
 
 
+class EnrolmentCodeError(EnrolmentRefusedError):
+    """The code is wrong, used, expired, or made for another terminal name."""
+
+
 class EnrolmentLockedError(EnrolmentRefusedError):
     """Too many wrong codes from one client: the code is short, so guessing is slowed down."""
 
 
 MAX_WRONG_CODES = 5
 LOCKOUT = timedelta(minutes=1)
+CODE_LIFETIME = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A code as handed to the operator, the only time it exists in clear."""
+
+    code: str
+    terminal_name: str
+    expires_at: datetime
 
 
 class TerminalService:
-    def __init__(self, terminals: TerminalRepository, clock: Clock, enrolment_code: str) -> None:
-        if len(enrolment_code) < 6:
-            raise ValueError("enrolment_code must have at least 6 characters")
+    def __init__(
+        self,
+        terminals: TerminalRepository,
+        clock: Clock,
+        codes: EnrolmentCodeRepository,
+        code_lifetime: timedelta = CODE_LIFETIME,
+    ) -> None:
         self._terminals = terminals
         self._clock = clock
-        self._code = enrolment_code
+        self._codes = codes
+        self._lifetime = code_lifetime
         self._wrong: dict[str, list[datetime]] = {}
+
+    def issue_code(self, terminal_name: str, created_by: str) -> IssuedCode:
+        """A one-time code for the terminal called `terminal_name`, valid for the lifetime."""
+        name = terminal_name.strip()
+        if not name or len(name) > 64:
+            raise EnrolmentRefusedError(f"name={name!r}: 1 to 64 characters are required")
+        code, now = new_code(), self._clock.now()
+        self._codes.add(
+            EnrolmentCode(code_digest(code), name, created_by, now, now + self._lifetime)
+        )
+        return IssuedCode(code, name, now + self._lifetime)
 
     def enroll(self, name: str, public_key: bytes, code: str, client: str = "") -> Terminal:
         """`client` (the caller's address) keys the lockout after repeated wrong codes."""
@@ -50,17 +82,18 @@ class TerminalService:
         if len(recent) >= MAX_WRONG_CODES:
             wait = int((LOCKOUT - (now - recent[0])).total_seconds())
             raise EnrolmentLockedError(f"too many wrong enrolment codes; try again in {wait} s")
-        if not hmac.compare_digest(code.encode(), self._code.encode()):
-            recent.append(now)
-            raise EnrolmentRefusedError(
-                "enrolment code is wrong; ask the operator for the station's code"
-            )
         name = name.strip()
         if not name or len(name) > 64:
             raise EnrolmentRefusedError(f"name={name!r}: 1 to 64 characters are required")
         if len(public_key) != X25519_KEY_BYTES:
             raise EnrolmentRefusedError(
                 f"public_key has {len(public_key)} bytes; an X25519 public key has 32"
+            )
+        if self._codes.consume(code_digest(code), name, now) is None:
+            recent.append(now)
+            raise EnrolmentCodeError(
+                f"enrolment code is wrong, used or expired for name={name!r}; "
+                "ask an operator for a new code for this name"
             )
         terminal = Terminal(
             terminal_id=f"t-{secrets.token_hex(6)}",

@@ -18,6 +18,18 @@ class IncidentAlreadyClosedError(Exception):
         self.incident_id = incident_id
 
 
+class StaleIncidentError(Exception):
+    """A save of an incident read before someone else saved it: refused, nothing written
+    (HTTP 409); the writer reads it again and decides anew."""
+
+    def __init__(self, incident_id: str, version: int) -> None:
+        super().__init__(
+            f"incident {incident_id} changed since it was read (version {version}); "
+            "read it again and retry"
+        )
+        self.incident_id = incident_id
+
+
 @dataclass
 class IncidentRecord:
     """One incident as the records and statistics see it."""
@@ -39,6 +51,7 @@ class IncidentRecord:
     closed_by: str | None = None
     closed_at: datetime | None = None
     clip_path: str | None = None  # the short video written after it, once written
+    version: int = 0  # as read; a save checks it and moves it on, so stale writes are refused
 
     @classmethod
     def from_opened(cls, event: IncidentOpened, station: str) -> IncidentRecord:

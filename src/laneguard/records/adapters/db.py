@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.domain.incidents import ObjectClass, Outcome
-from laneguard.core.domain.records import IncidentRecord
+from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
 from laneguard.core.errors import StorageError
 
 metadata = MetaData()
@@ -57,6 +57,7 @@ incidents_table = Table(
     Column("closed_by", String(128)),
     Column("closed_at", DateTime(timezone=True)),
     Column("clip_path", String(512)),
+    Column("version", Integer, nullable=False, default=0, server_default="0"),
 )
 
 
@@ -116,6 +117,7 @@ def _incident(row: Any) -> IncidentRecord:
         closed_by=row.closed_by,
         closed_at=to_utc(row.closed_at),
         clip_path=row.clip_path,
+        version=row.version,
     )
 
 
@@ -127,12 +129,23 @@ class SqlIncidentRepository:
         self._write(insert(incidents_table).values(**_incident_values(record)))
 
     def save(self, record: IncidentRecord) -> None:
+        """Writes the record if nobody saved it since it was read (its `version` is still the
+        stored one), then moves its version on; else StaleIncidentError and nothing written."""
         values = _incident_values(record)
-        self._write(
-            update(incidents_table)
-            .where(incidents_table.c.incident_id == values.pop("incident_id"))
-            .values(**values)
+        t = incidents_table
+        statement = (
+            update(t)
+            .where(t.c.incident_id == values.pop("incident_id"), t.c.version == record.version)
+            .values(**values, version=t.c.version + 1)
         )
+        try:
+            with self._engine.begin() as conn:
+                changed = conn.execute(statement).rowcount
+        except SQLAlchemyError as exc:
+            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+        if changed != 1:
+            raise StaleIncidentError(record.incident_id, record.version)
+        record.version += 1
 
     def set_clip(self, incident_id: str, path: str) -> None:
         """Only the clip column, so a clip finished while staff close the incident never

@@ -8,7 +8,7 @@ import copy
 import threading
 from datetime import datetime
 
-from laneguard.core.domain.records import IncidentRecord
+from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
 
 
 class InMemoryIncidentRepository:
@@ -25,8 +25,11 @@ class InMemoryIncidentRepository:
     def save(self, record: IncidentRecord) -> None:
         with self._lock:
             old = self._rows.get(record.incident_id)
+            if old is None or old.version != record.version:
+                raise StaleIncidentError(record.incident_id, record.version)
+            record.version += 1
             row = copy.copy(record)
-            row.clip_path = None if old is None else old.clip_path  # as the SQL one: set_clip only
+            row.clip_path = old.clip_path  # as the SQL one: set_clip only
             self._rows[record.incident_id] = row
 
     def set_clip(self, incident_id: str, path: str) -> None:

@@ -47,6 +47,15 @@ def _rate(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets
+    a leading `'`, so a lane or station named `=HYPERLINK(...)` is shown, never evaluated."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def to_csv(rows: list[StatsRow], dimension: Dimension) -> str:
     """CSV with a header naming the grouping dimension; rates as fractions, empty when undefined."""
     out = io.StringIO()
@@ -55,7 +64,7 @@ def to_csv(rows: list[StatsRow], dimension: Dimension) -> str:
     for r in rows:
         writer.writerow(
             (
-                r.key,
+                neutralise(r.key),
                 r.incidents,
                 r.turned_back,
                 r.left_by_itself,

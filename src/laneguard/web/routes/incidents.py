@@ -19,10 +19,10 @@ class SimulateRequest(BaseModel):
 
 
 def routes(pages: Pages) -> APIRouter:
-    ctx, guarded = pages.ctx, pages.guarded
+    ctx, view, change = pages.ctx, pages.view, pages.change
     router = APIRouter()
 
-    @router.get("/", response_class=HTMLResponse, dependencies=guarded)
+    @router.get("/", response_class=HTMLResponse, dependencies=view)
     def incidents_page(request: Request) -> HTMLResponse:
         return pages.page(
             request,
@@ -32,18 +32,18 @@ def routes(pages: Pages) -> APIRouter:
             can_simulate=ctx.simulator is not None,
         )
 
-    @router.get("/api/incidents", dependencies=guarded)
+    @router.get("/api/incidents", dependencies=view)
     def incidents_api(limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
         return [incident_json(r) for r in ctx.records.recent(limit)]
 
-    @router.get("/incidents/{incident_id}/snapshot.jpg", dependencies=guarded)
+    @router.get("/incidents/{incident_id}/snapshot.jpg", dependencies=view)
     def snapshot(incident_id: str) -> Response:
         record = ctx.records.get(incident_id)
         if record is None or not record.snapshot_jpeg:
             raise HTTPException(404, f"incident_id={incident_id!r} has no snapshot")
         return Response(record.snapshot_jpeg, media_type="image/jpeg")
 
-    @router.get("/incidents/{incident_id}/clip.avi", dependencies=guarded)
+    @router.get("/incidents/{incident_id}/clip.avi", dependencies=view)
     def clip(incident_id: str) -> FileResponse:
         record = ctx.records.get(incident_id)
         if record is None or record.clip_path is None or not Path(record.clip_path).is_file():
@@ -52,7 +52,7 @@ def routes(pages: Pages) -> APIRouter:
             record.clip_path, media_type="video/x-msvideo", filename=f"{incident_id}.avi"
         )
 
-    @router.post("/api/simulate", status_code=201, dependencies=guarded)
+    @router.post("/api/simulate", status_code=201, dependencies=change)
     def simulate(body: SimulateRequest) -> dict[str, str]:
         if ctx.simulator is None:
             raise HTTPException(404, "this station runs real cameras; simulation is off")

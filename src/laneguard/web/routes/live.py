@@ -12,14 +12,14 @@ from laneguard.web.context import Pages
 
 
 def routes(pages: Pages) -> APIRouter:
-    ctx, guarded = pages.ctx, pages.guarded
+    ctx, view = pages.ctx, pages.view
     router = APIRouter()
 
-    @router.get("/api/health", dependencies=guarded)
+    @router.get("/api/health")
     def health() -> dict[str, object]:
         return ctx.health()
 
-    @router.get("/live", response_class=HTMLResponse, dependencies=guarded)
+    @router.get("/live", response_class=HTMLResponse, dependencies=view)
     def live_page(request: Request) -> HTMLResponse:
         cameras = sorted(set(ctx.cameras) | set(ctx.frames.cameras()))
         states = ctx.health().get("cameras", {})
@@ -27,7 +27,7 @@ def routes(pages: Pages) -> APIRouter:
             request, "live.html", cameras=cameras, states=states if isinstance(states, dict) else {}
         )
 
-    @router.get("/live/{camera}.mjpg", dependencies=guarded)
+    @router.get("/live/{camera}.mjpg", dependencies=view)
     async def live_stream(camera: str) -> StreamingResponse:
         async def frames() -> AsyncIterator[bytes]:
             seq = 0

@@ -16,7 +16,7 @@ from laneguard.web.i18n import CLASSES, DIMENSIONS, OUTCOMES
 
 
 def routes(pages: Pages) -> APIRouter:
-    ctx, guarded = pages.ctx, pages.guarded
+    ctx, view = pages.ctx, pages.view
     router = APIRouter()
 
     def period(start: date | None, end: date | None) -> Period:
@@ -28,7 +28,7 @@ def routes(pages: Pages) -> APIRouter:
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from exc
 
-    @router.get("/stats", response_class=HTMLResponse, dependencies=guarded)
+    @router.get("/stats", response_class=HTMLResponse, dependencies=view)
     def stats_page(
         request: Request,
         start: Annotated[date | None, Query(alias="from")] = None,
@@ -62,7 +62,7 @@ def routes(pages: Pages) -> APIRouter:
             dimensions=[d.value for d in Dimension],
         )
 
-    @router.get("/api/stats", dependencies=guarded)
+    @router.get("/api/stats", dependencies=view)
     def stats_api(
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,
@@ -81,7 +81,7 @@ def routes(pages: Pages) -> APIRouter:
             "turned_back_change": yoy.turned_back_change,
         }
 
-    @router.get("/stats.csv", dependencies=guarded)
+    @router.get("/stats.csv", dependencies=view)
     def stats_csv(
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,

@@ -1,5 +1,7 @@
 """The staff web terminal: its page, enrolment, sealed acknowledgements, and the WebSocket that
-carries sealed alerts to it."""
+carries sealed alerts to it. These are the device's routes: no user login, because each proves
+itself otherwise (a one-time enrolment code, an acknowledgement sealed by an enrolled key, an
+enrolled terminal's id for alerts sealed to that terminal's key alone)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,11 @@ from pydantic import BaseModel, Field
 from laneguard.alerting.domain.alerts import MalformedMessageError, SealedMessage, b64e
 from laneguard.alerting.service.alerting import TerminalNotAllowedError, UnknownIncidentError
 from laneguard.alerting.service.ports import DecryptionError
-from laneguard.alerting.service.terminals import EnrolmentLockedError, EnrolmentRefusedError
+from laneguard.alerting.service.terminals import (
+    EnrolmentCodeError,
+    EnrolmentLockedError,
+    EnrolmentRefusedError,
+)
 from laneguard.core.domain.records import IncidentAlreadyClosedError
 from laneguard.web.context import Pages, incident_json
 from laneguard.web.i18n import CLASSES, OUTCOMES, message_id
@@ -24,7 +30,7 @@ from laneguard.web.i18n import CLASSES, OUTCOMES, message_id
 class EnrolRequest(BaseModel):
     name: str = Field(min_length=1, max_length=64)
     public_key: str = Field(description="X25519 public key, 32 bytes, base64")
-    code: str
+    code: str = Field(max_length=64, description="The one-time code an operator made")
 
 
 # what terminal.js shows, by the names it looks them up under (with classes and outcomes)
@@ -34,6 +40,7 @@ SCRIPT_TEXTS = {
     "snapshot": message_id("alerting.snapshot"),
     "camera": message_id("alerting.camera"),
     "lane": message_id("alerting.lane"),
+    "fingerprint": message_id("alerting.fingerprint"),
 }
 
 
@@ -59,13 +66,16 @@ def routes(pages: Pages) -> APIRouter:
             terminal = ctx.terminals.enroll(body.name, public_key, body.code, client)
         except EnrolmentLockedError as exc:
             raise HTTPException(429, str(exc)) from exc
+        except EnrolmentCodeError as exc:
+            raise HTTPException(403, str(exc)) from exc
         except EnrolmentRefusedError as exc:
-            raise HTTPException(403 if "code" in str(exc) else 422, str(exc)) from exc
+            raise HTTPException(422, str(exc)) from exc
         return {
             "terminal_id": terminal.terminal_id,
             "name": terminal.name,
             "station": ctx.station,
             "station_public_key": b64e(ctx.station_public_key),
+            "station_key_fingerprint": ctx.station_key_fingerprint,
             "mqtt": ctx.mqtt,
         }
 

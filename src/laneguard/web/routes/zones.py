@@ -28,7 +28,7 @@ SCRIPT_TEXTS = {
 
 
 def routes(pages: Pages) -> APIRouter:
-    ctx, guarded = pages.ctx, pages.guarded
+    ctx, view, change = pages.ctx, pages.view, pages.change
     router = APIRouter()
 
     def editor() -> ZoneEditorService:
@@ -36,7 +36,7 @@ def routes(pages: Pages) -> APIRouter:
             raise HTTPException(404, "the zone editor is not set up on this station")
         return ctx.zones
 
-    @router.get("/zones", response_class=HTMLResponse, dependencies=guarded)
+    @router.get("/zones", response_class=HTMLResponse, dependencies=view)
     def zones_page(request: Request, camera: str | None = None) -> HTMLResponse:
         cameras = editor().cameras()
         t = pages.translator(request)
@@ -44,7 +44,7 @@ def routes(pages: Pages) -> APIRouter:
         chosen = camera if camera in cameras else (cameras[0] if cameras else None)
         return pages.page(request, "zones.html", cameras=cameras, camera=chosen, texts=texts)
 
-    @router.get("/api/cameras/{camera}/zones", dependencies=guarded)
+    @router.get("/api/cameras/{camera}/zones", dependencies=view)
     def get_layout(camera: str) -> dict[str, object]:
         try:
             layout, origin = editor().layout(camera)
@@ -52,7 +52,7 @@ def routes(pages: Pages) -> APIRouter:
             raise HTTPException(404, str(exc)) from exc
         return {"camera": camera, "origin": origin, "layout": layout}
 
-    @router.put("/api/cameras/{camera}/zones", dependencies=guarded)
+    @router.put("/api/cameras/{camera}/zones", dependencies=change)
     async def put_layout(camera: str, request: Request) -> JSONResponse:
         try:
             body = await request.json()
@@ -70,7 +70,7 @@ def routes(pages: Pages) -> APIRouter:
         applies = "now" if saved.live else "next_start"
         return JSONResponse({"camera": camera, "saved": saved.path, "applies": applies})
 
-    @router.get("/api/cameras/{camera}/snapshot.jpg", dependencies=guarded)
+    @router.get("/api/cameras/{camera}/snapshot.jpg", dependencies=view)
     def camera_snapshot(camera: str) -> Response:
         latest = ctx.frames.latest(camera)
         if latest is None:

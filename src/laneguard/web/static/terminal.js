@@ -52,6 +52,10 @@ async function enrol(name, code) {
     terminal_id: body.terminal_id, name: body.name,
     station_public_key: body.station_public_key, private_key: pair.privateKey,
   };
+  // compare with the fingerprint on the operator's page, beside the code
+  const shown = document.getElementById("station-fingerprint");
+  shown.textContent = `${T.fingerprint} ${body.station_key_fingerprint}`;
+  shown.hidden = false;
   await idb("readwrite", (s) => s.put(me, "me"));
   return me;
 }

@@ -163,7 +163,10 @@
     };
     const r = await fetch(api + "/zones", {
       method: "PUT",
-      headers: { "Content-Type": "application/json" },
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRF-Token": document.querySelector("meta[name=csrf-token]").content,
+      },
       body: JSON.stringify(body),
     });
     const answer = await r.json();

@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from laneguard.alerting.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
-from laneguard.alerting.adapters.memory import InMemoryTerminalRepository, RecordingTransport
+from laneguard.alerting.adapters.memory import (
+    InMemoryEnrolmentCodes,
+    InMemoryTerminalRepository,
+    RecordingTransport,
+)
 from laneguard.alerting.domain.alerts import Acknowledgement
 from laneguard.alerting.service.alerting import AlertService, TerminalNotAllowedError
 from laneguard.alerting.service.ports import DecryptionError
@@ -44,7 +48,7 @@ class World:
         self.clock = ManualClock(T0)
         self.incidents = InMemoryIncidentRepository()
         self.terminals_repo = InMemoryTerminalRepository()
-        self.terminals = TerminalService(self.terminals_repo, self.clock, "123456")
+        self.terminals = TerminalService(self.terminals_repo, self.clock, InMemoryEnrolmentCodes())
         self.sealer = StationSealer(generate_private_key())
         self.mqtt = RecordingTransport("mqtt")
         self.ws = RecordingTransport("ws", fail=True)
@@ -62,10 +66,13 @@ class World:
             self.warner,
         )
 
+    def code(self, name: str) -> str:
+        return self.terminals.issue_code(name, "operator").code
+
     def enroll(self, name: str) -> TerminalIdentity:
         key = generate_private_key()
         probe = TerminalIdentity("?", name, key, self.sealer.station_public_key)
-        t = self.terminals.enroll(name, probe.public_key, "123456")
+        t = self.terminals.enroll(name, probe.public_key, self.code(name))
         return TerminalIdentity(t.terminal_id, name, key, self.sealer.station_public_key)
 
 
@@ -140,7 +147,7 @@ def test_enrolment_needs_the_code_and_a_32_byte_key() -> None:
     with pytest.raises(EnrolmentRefusedError, match="code is wrong"):
         w.terminals.enroll("x", b"k" * 32, "000000")
     with pytest.raises(EnrolmentRefusedError, match="has 5 bytes"):
-        w.terminals.enroll("x", b"short", "123456")
+        w.terminals.enroll("x", b"short", w.code("x"))
 
 
 class BrokenDisk(InMemoryIncidentRepository):
@@ -171,11 +178,26 @@ def test_enrolment_locks_a_client_after_five_wrong_codes() -> None:
     for _ in range(5):
         with pytest.raises(EnrolmentRefusedError, match="code is wrong"):
             w.terminals.enroll("x", b"k" * 32, "000000", client="10.0.0.5")
+    code = w.code("x")
     with pytest.raises(EnrolmentLockedError, match="try again in 60 s"):
-        w.terminals.enroll("x", b"k" * 32, "123456", client="10.0.0.5")
-    assert w.terminals.enroll("y", b"k" * 32, "123456", client="10.0.0.6").name == "y"
+        w.terminals.enroll("x", b"k" * 32, code, client="10.0.0.5")
+    assert w.terminals.enroll("y", b"k" * 32, w.code("y"), client="10.0.0.6").name == "y"
     w.clock.advance(60)
-    assert w.terminals.enroll("x", b"k" * 32, "123456", client="10.0.0.5").name == "x"
+    assert w.terminals.enroll("x", b"k" * 32, code, client="10.0.0.5").name == "x"
+
+
+def test_a_code_works_once_for_its_name_until_it_expires() -> None:
+    w = World()
+    code = w.code("alice")
+    with pytest.raises(EnrolmentRefusedError, match="wrong, used or expired"):
+        w.terminals.enroll("mallory", b"k" * 32, code)
+    assert w.terminals.enroll("alice", b"k" * 32, code.lower().replace("-", " ")).name == "alice"
+    with pytest.raises(EnrolmentRefusedError, match="wrong, used or expired"):
+        w.terminals.enroll("alice", b"k" * 32, code)
+    late = w.code("bob")
+    w.clock.advance(15 * 60)
+    with pytest.raises(EnrolmentRefusedError, match="wrong, used or expired"):
+        w.terminals.enroll("bob", b"k" * 32, late)
 
 
 class NoClips:

@@ -14,7 +14,7 @@ from laneguard.core.errors import ConfigError
 def test_valid_yaml_resolves_data_dir_beside_the_file(tmp_path: Path) -> None:
     path = tmp_path / "lg.yaml"
     path.write_text(
-        "enrolment_code: '123456'\ndata_dir: d\nspeakers:\n"
+        "data_dir: d\nspeakers:\n"
         "  - {type: rtp, lane: '2', host: 10.0.0.9, port: 5004, codec: pcma}\n"
     )
     cfg = load_config(path)
@@ -26,17 +26,17 @@ def test_valid_yaml_resolves_data_dir_beside_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
-        ("enrolment_code: '123456'\nstaton: x\n", "staton: Extra inputs are not permitted"),
-        ("enrolment_code: '123456'\ntimezone: Mars/Base\n", "Mars/Base"),
-        ("enrolment_code: '123'\n", "enrolment_code"),
-        ("enrolment_code: '123456'\nspeakers: [{type: horn, lane: '1'}]\n", "horn"),
-        ("enrolment_code: [\n", "not valid yaml"),
+        ("staton: x\n", "staton: Extra inputs are not permitted"),
+        ("timezone: Mars/Base\n", "Mars/Base"),
+        ("enrolment_code: '123456'\n", "enrolment_code is no longer used.*terminal code"),
+        ("speakers: [{type: horn, lane: '1'}]\n", "horn"),
+        ("station: [\n", "not valid yaml"),
         (
-            "enrolment_code: '123456'\ncameras: [{camera: c, source: v.avi, zones: []}]\n",
+            "cameras: [{camera: c, source: v.avi, zones: []}]\n",
             "cameras.0.zones",
         ),
         (
-            "enrolment_code: '123456'\ncameras:\n"
+            "cameras:\n"
             "  - {camera: c, source: a, zones: [{name: z, polygon: [[0,0],[1,0],[1,1]]}]}\n"
             "  - {camera: c, source: b, zones: [{name: z, polygon: [[0,0],[1,0],[1,1]]}]}\n",
             r"\['c'\] used more than once",
@@ -58,7 +58,7 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 def test_cameras_use_the_detection_camera_schema(tmp_path: Path) -> None:
     path = tmp_path / "lg.yaml"
     path.write_text(
-        "enrolment_code: '123456'\ncameras:\n"
+        "cameras:\n"
         "  - camera: cam-1\n    source: /videos/a.avi\n    loop: true\n    detect_every: 2\n"
         "    zones: [{name: lane-4, lane: '4', polygon: [[0, 0], [9, 0], [9, 9]], inertia: 5}]\n"
         "source: {type: pipeline, detector: {type: ssdlite}}\n"
@@ -73,7 +73,6 @@ def test_cameras_use_the_detection_camera_schema(tmp_path: Path) -> None:
 def test_zone_editor_saves_where_the_pipeline_reads(tmp_path: Path) -> None:
     config = LaneGuardConfig.model_validate(
         {
-            "enrolment_code": "123456",
             "data_dir": str(tmp_path),
             "cameras": [
                 {

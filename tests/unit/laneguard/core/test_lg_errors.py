@@ -15,9 +15,11 @@ from laneguard.core.errors import ConfigError, LaneGuardError
 OUTSIDE_THE_ROOT = {
     "laneguard.alerting.domain.alerts.MalformedMessageError",
     "laneguard.core.domain.records.IncidentAlreadyClosedError",
+    "laneguard.core.domain.records.StaleIncidentError",
     "laneguard.simulation.broker.BrokerMissingError",
     "laneguard.warning.adapters.voice_clips.ClipSynthesisError",
     "laneguard.warning.adapters.voice_clips._EspeakError",
+    "laneguard.web.body_limit.BodyTooLargeError",  # an HTTPException, which FastAPI passes on
 }
 
 

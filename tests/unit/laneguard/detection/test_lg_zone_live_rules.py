@@ -60,7 +60,6 @@ def test_new_rules_end_open_incidents_and_apply_from_the_next_frame() -> None:
 def test_editor_save_reaches_the_running_camera(tmp_path: Path) -> None:
     config = LaneGuardConfig.model_validate(
         {
-            "enrolment_code": "123456",
             "data_dir": str(tmp_path),
             "cameras": [
                 {

@@ -12,7 +12,11 @@ from typing import Any
 import pytest
 
 from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
-from laneguard.alerting.adapters.memory import InMemoryTerminalRepository, RecordingTransport
+from laneguard.alerting.adapters.memory import (
+    InMemoryEnrolmentCodes,
+    InMemoryTerminalRepository,
+    RecordingTransport,
+)
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService
 from laneguard.core.clock import ManualClock
@@ -126,8 +130,11 @@ class World:
             self.clock,
             clips=self.recorder,
         )
-        TerminalService(self.terminals, self.clock, "123456").enroll(
-            "张三", StationSealer(generate_private_key()).station_public_key, "123456"
+        enrolment = TerminalService(self.terminals, self.clock, InMemoryEnrolmentCodes())
+        enrolment.enroll(
+            "张三",
+            StationSealer(generate_private_key()).station_public_key,
+            enrolment.issue_code("张三", "operator").code,
         )
 
 

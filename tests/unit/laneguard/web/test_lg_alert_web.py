@@ -12,9 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, TerminalIdentity, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.alerting.adapters.memory import InMemoryTerminalRepository
+from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.domain.alerts import Acknowledgement, SealedMessage
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService
@@ -26,8 +27,6 @@ from laneguard.records.service.records import RecordsService
 from laneguard.records.service.statistics import StatisticsService
 from laneguard.simulation.source import SimulatedIncidentSource, SimulatedZone
 from laneguard.web.app import WebContext, create_app
-
-CODE = "654321"
 
 
 @dataclasses.dataclass
@@ -42,9 +41,10 @@ class Web:
     def enrol(self, name: str = "王五") -> TerminalIdentity:
         key = generate_private_key()
         public = TerminalIdentity("?", name, key, b"").public_key
+        code = self.terminals.issue_code(name, "test").code
         r = self.client.post(
             "/api/terminals",
-            json={"name": name, "code": CODE, "public_key": base64.b64encode(public).decode()},
+            json={"name": name, "code": code, "public_key": base64.b64encode(public).decode()},
         )
         assert r.status_code == 201, r.text
         body = r.json()
@@ -69,14 +69,14 @@ class Web:
 
 
 @pytest.fixture
-def web(request: pytest.FixtureRequest) -> Iterator[Web]:
+def web(lg_users: UserService, lg_operator: tuple[str, str]) -> Iterator[Web]:
     clock = SystemClock()
     incidents, terminals = InMemoryIncidentRepository(), InMemoryTerminalRepository()
     sealer = StationSealer(generate_private_key())
     hub = WebSocketHub()
     alerts = AlertService("S1", incidents, terminals, sealer, [hub], clock)
     simulator = SimulatedIncidentSource([SimulatedZone("cam-1", "z", "3")], clock)
-    terminal_service = TerminalService(terminals, clock, CODE)
+    terminal_service = TerminalService(terminals, clock, InMemoryEnrolmentCodes())
     ctx = WebContext(
         station="测试站",
         default_locale="zh-CN",
@@ -90,9 +90,10 @@ def web(request: pytest.FixtureRequest) -> Iterator[Web]:
         mqtt=None,
         simulator=simulator,
         cameras=["cam-1"],
-        operator=getattr(request, "param", None),
+        users=lg_users,
     )
     with TestClient(create_app(ctx)) as client:
+        client.auth = lg_operator
         yield Web(client, alerts, sealer, hub, simulator, terminal_service)
     simulator.close()
 
@@ -106,7 +107,7 @@ def test_enrolment_refusals_name_the_problem(web: Web) -> None:
     assert "code is wrong" in bad_code.json()["detail"]
     short = web.client.post(
         "/api/terminals",
-        json={"name": "x", "code": CODE, "public_key": base64.b64encode(b"k").decode()},
+        json={"name": "x", "code": "ABCDE-FGHJK", "public_key": base64.b64encode(b"k").decode()},
     )
     assert short.status_code == 422
     assert "has 1 bytes" in short.json()["detail"]
@@ -198,16 +199,17 @@ def test_websocket_refuses_unknown_and_revoked_terminals(web: Web) -> None:
     assert refused.value.code == 4403
 
 
-@pytest.mark.parametrize("web", [("leitung", "s3cret-pass")], indirect=True)
-def test_operator_pages_need_the_login_but_terminals_do_not(web: Web) -> None:
-    for path in ("/", "/stats", "/api/incidents", "/stats.csv", "/live", "/api/health"):
-        assert web.client.get(path).status_code == 401, path
-        assert web.client.get(path, auth=("leitung", "wrong")).status_code == 401, path
-    assert web.client.get("/api/incidents", auth=("leitung", "s3cret-pass")).status_code == 200
-    assert web.client.get("/terminal").status_code == 200
+def test_operator_pages_need_a_login_but_terminals_do_not(web: Web) -> None:
+    anonymous = TestClient(web.client.app)
+    for path in ("/", "/stats", "/api/incidents", "/stats.csv", "/live"):
+        assert anonymous.get(path).status_code in (303, 401), path
+        assert anonymous.get(path, auth=("operator", "wrong")).status_code == 401, path
+    assert anonymous.get("/api/health").status_code == 200
+    assert web.client.get("/api/incidents").status_code == 200
+    assert anonymous.get("/terminal").status_code == 200
     me = web.enrol()
     web.incident(1)
     ack = me.seal_ack(
         Acknowledgement("inc-1", me.terminal_id, Outcome.LEFT_BY_ITSELF, datetime.now(UTC))
     )
-    assert web.client.post("/api/acks", content=ack.to_bytes()).status_code == 200
+    assert anonymous.post("/api/acks", content=ack.to_bytes()).status_code == 200

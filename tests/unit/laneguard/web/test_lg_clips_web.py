@@ -7,9 +7,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer, generate_private_key
 from laneguard.alerting.adapters.hubs import WebSocketHub
-from laneguard.alerting.adapters.memory import InMemoryTerminalRepository
+from laneguard.alerting.adapters.memory import InMemoryEnrolmentCodes, InMemoryTerminalRepository
 from laneguard.alerting.service.alerting import AlertService
 from laneguard.alerting.service.terminals import TerminalService
 from laneguard.core.clock import SystemClock
@@ -22,7 +23,9 @@ from laneguard.records.service.statistics import StatisticsService
 from laneguard.web.app import WebContext, create_app
 
 
-def client_with(incidents: InMemoryIncidentRepository) -> TestClient:
+def client_with(
+    incidents: InMemoryIncidentRepository, users: UserService, login: tuple[str, str]
+) -> TestClient:
     clock, terminals = SystemClock(), InMemoryTerminalRepository()
     sealer = StationSealer(generate_private_key())
     hub = WebSocketHub()
@@ -30,7 +33,7 @@ def client_with(incidents: InMemoryIncidentRepository) -> TestClient:
         station="S1",
         default_locale="zh-CN",
         alerts=AlertService("S1", incidents, terminals, sealer, [hub], clock),
-        terminals=TerminalService(terminals, clock, "123456"),
+        terminals=TerminalService(terminals, clock, InMemoryEnrolmentCodes()),
         stats=StatisticsService(incidents, UTC),
         records=RecordsService(incidents),
         ws_hub=hub,
@@ -39,11 +42,16 @@ def client_with(incidents: InMemoryIncidentRepository) -> TestClient:
         mqtt=None,
         simulator=None,
         cameras=["cam-1"],
+        users=users,
     )
-    return TestClient(create_app(ctx))
+    client = TestClient(create_app(ctx))
+    client.auth = login
+    return client
 
 
-def test_clip_is_linked_in_both_languages_and_downloads(tmp_path: Path) -> None:
+def test_clip_is_linked_in_both_languages_and_downloads(
+    tmp_path: Path, lg_users: UserService, lg_operator: tuple[str, str]
+) -> None:
     incidents = InMemoryIncidentRepository()
     at = datetime.now(UTC)
     for n in (1, 2):
@@ -53,7 +61,7 @@ def test_clip_is_linked_in_both_languages_and_downloads(tmp_path: Path) -> None:
     clip = tmp_path / "inc-1.avi"
     clip.write_bytes(b"RIFF....AVI ")
     incidents.set_clip("inc-1", str(clip))
-    with client_with(incidents) as client:
+    with client_with(incidents, lg_users, lg_operator) as client:
         zh = client.get("/").text
         assert 'href="/incidents/inc-1/clip.avi"' in zh
         assert "下载 (AVI)" in zh

@@ -1,4 +1,5 @@
-"""Read CSV files and Excel workbooks into plain tables of cells for ``sheets``."""
+"""Read CSV files and Excel workbooks into plain tables of cells for ``sheets``, within the
+upload limits of ``limits`` (size, rows, columns, cells, decompression)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from samplehub.lab.adapters.results_import.limits import SheetLimits
 from samplehub.lab.adapters.results_import.sheets import (
     CellProblem,
     SheetImportError,
@@ -21,10 +24,12 @@ from samplehub.lab.domain.calibration import CalibrationReading
 from samplehub.lab.domain.jjg52 import ElasticGaugeRule, GaugeSpec, PointReadings
 
 Table = list[Sequence[object]]
+DEFAULT_LIMITS = SheetLimits()
 
 
-def read_csv(name: str, data: bytes) -> Table:
+def read_csv(name: str, data: bytes, limits: SheetLimits = DEFAULT_LIMITS) -> Table:
     """UTF-8 (with or without BOM) or GB18030, as Chinese Excel saves CSV; ``,`` or ``;``."""
+    limits.check_size(name, data)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -35,12 +40,21 @@ def read_csv(name: str, data: bytes) -> Table:
         raise SheetImportError(name, [CellProblem("file", "encoding", None, "UTF-8 text")])
     first = text.splitlines()[0] if text else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return list(limits.bounded(name, csv.reader(io.StringIO(text), delimiter=delimiter)))
 
 
-def read_excel(name: str, data: bytes, sheet: str | None = None) -> Table:
-    """The first (or named) worksheet's cell values; formulas as their cached results."""
+def read_excel(
+    name: str, data: bytes, sheet: str | None = None, limits: SheetLimits = DEFAULT_LIMITS
+) -> Table:
+    """The first (or named) worksheet's cell values; formulas as their cached results.
+
+    The zip's directory and the sheet's declared dimension are checked before a cell is read;
+    then the declaration is dropped (read-only mode would pad every row to it) and the rows
+    actually there are counted as they come."""
+    limits.check_size(name, data)
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            limits.check_zip(name, archive)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SheetImportError(
@@ -53,7 +67,12 @@ def read_excel(name: str, data: bytes, sheet: str | None = None) -> Table:
                 [CellProblem("file", "sheet", sheet, "one of " + ", ".join(workbook.sheetnames))],
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        return [list(row) for row in worksheet.iter_rows(values_only=True)]
+        if isinstance(worksheet, ReadOnlyWorksheet):
+            rows, columns = worksheet.max_row, worksheet.max_column
+            if rows is not None and columns is not None:
+                limits.check_dimension(name, rows, columns, "declared dimension")
+            worksheet.reset_dimensions()
+        return list(limits.bounded(name, worksheet.iter_rows(values_only=True)))
     finally:
         workbook.close()
 
@@ -77,20 +96,26 @@ def _check_suffix(name: str) -> str:
     return suffix
 
 
-def read_table_bytes(name: str, data: bytes, sheet: str | None = None) -> Table:
+def read_table_bytes(
+    name: str, data: bytes, sheet: str | None = None, limits: SheetLimits = DEFAULT_LIMITS
+) -> Table:
     """Read an uploaded file's bytes, picking the reader by the suffix of ``name``."""
     if _check_suffix(name) == ".csv":
-        return read_csv(name, data)
-    return read_excel(name, data, sheet)
+        return read_csv(name, data, limits)
+    return read_excel(name, data, sheet, limits)
 
 
 class SheetResultsReader:
-    """Implements ``ResultsSheetReader`` over CSV and Excel uploads."""
+    """Implements ``ResultsSheetReader`` over CSV and Excel uploads, within ``limits``."""
+
+    def __init__(self, limits: SheetLimits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
 
     def read_gauge(
         self, name: str, data: bytes, spec: GaugeSpec, rule: ElasticGaugeRule
     ) -> tuple[PointReadings, ...]:
-        return gauge_sheet(name, read_table_bytes(name, data)).validated(spec, rule).points
+        table = read_table_bytes(name, data, limits=self.limits)
+        return gauge_sheet(name, table).validated(spec, rule).points
 
     def read_calibration(self, name: str, data: bytes) -> list[CalibrationReading]:
-        return calibration_sheet(name, read_table_bytes(name, data))
+        return calibration_sheet(name, read_table_bytes(name, data, limits=self.limits))

@@ -1,0 +1,1 @@
+"""Adding users, checking passwords, the first start; the ports it needs."""
