@@ -7,6 +7,7 @@ step and its custody record commit in one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from samplehub.core.service.ports import CertificateValidity, UnitOfWork
@@ -57,6 +58,32 @@ class DccWriter(Protocol):
 
     def write(self, certificate: Certificate) -> bytes:
         """The DCC document, UTF-8 XML."""
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The outcome of checking a signed document: valid or why not, and who signed it."""
+
+    valid: bool
+    detail: str
+    signer: str = ""
+    signed_at: str | None = None
+
+
+class DocumentSigner(Protocol):
+    """Signs certificates with the institute's key (PAdES on PDFs, XML-DSig on DCCs)."""
+
+    @property
+    def signer_name(self) -> str: ...
+    def sign_pdf(self, pdf: bytes, reason: str) -> bytes: ...
+    def sign_xml(self, xml: bytes) -> bytes: ...
+
+
+class SignatureChecker(Protocol):
+    """Checks a signed document offline against the institute CA."""
+
+    def check_pdf(self, pdf: bytes) -> SignatureCheck: ...
+    def check_xml(self, xml: bytes) -> SignatureCheck: ...
 
 
 class DocumentStore(Protocol):
