@@ -1,4 +1,5 @@
-"""The app's recurring jobs: the daily recall run and the pickup staging and expiry loop."""
+"""The app's recurring jobs: the daily recall run, the pickup staging and expiry loop, and the
+anchoring of the custody chain."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from samplehub.app.services import nothing_to_close
 from samplehub.app.wiring.recall import recall_senders
 
 if TYPE_CHECKING:
+    from samplehub.app.services import Services
+    from samplehub.core.domain.anchors import Anchor
     from samplehub.core.service.notifications import Notice, NoticeSender
     from samplehub.pickup.service.app import PickupApp
 
@@ -47,21 +50,67 @@ def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
 
     Failures are logged and the next round tries again; ``seconds`` <= 0 starts nothing.
     """
-    import logging
-
     if seconds <= 0:
         return nothing_to_close
+    return _every(seconds, app.run_due, "pickup-job")
+
+
+class AnchorJob:
+    """Signs the chain's head into the anchor log when due: every ``anchor_every_records``
+    records, and at least every ``anchor_max_age_minutes`` while records come in."""
+
+    def __init__(self, settings: Settings, services: Services) -> None:
+        from samplehub.app.wiring import trust
+
+        self.settings = settings
+        self.services = services
+        self.signer = trust.anchor_signer(settings)
+        self.copy = trust.anchor_file(settings)
+
+    def run_once(self) -> Anchor | None:
+        from datetime import timedelta
+
+        from samplehub.core.service.anchoring import anchor_if_due
+
+        signing = self.settings.signing
+        return anchor_if_due(
+            self.services.uow_factory,
+            self.signer,
+            self.copy,
+            self.services.clock,
+            signing.anchor_every_records,
+            timedelta(minutes=signing.anchor_max_age_minutes),
+        )
+
+
+def start_anchor_job(settings: Settings, services: Services) -> Callable[[], None]:
+    """Make the demo keys if none exist (logged; never with production keys), then look every
+    ``signing.anchor_check_seconds`` whether an anchor is due; returns the stop function."""
+    from samplehub.app.wiring import trust
+
+    trust.institute_keys(settings).ensure()
+    seconds = settings.signing.anchor_check_seconds
+    if seconds <= 0:
+        return nothing_to_close
+    job = AnchorJob(settings, services)
+    return _every(seconds, job.run_once, "anchor-job")
+
+
+def _every(seconds: float, work: Callable[[], object], name: str) -> Callable[[], None]:
+    """Run ``work`` every ``seconds`` in a daemon thread, surviving failures (logged)."""
+    import logging
+
     stop = threading.Event()
-    log = logging.getLogger("samplehub.pickup.job")
+    log = logging.getLogger(f"samplehub.{name}")
 
     def loop() -> None:
         while not stop.wait(seconds):
             try:
-                app.run_due()
-            except Exception:  # the job must outlive one bad round (a locker, the database)
-                log.exception("pickup job round failed; trying again in %s s", seconds)
+                work()
+            except Exception:  # the job must outlive one bad round (the database, the keys)
+                log.exception("%s round failed; trying again in %s s", name, seconds)
 
-    thread = threading.Thread(target=loop, name="pickup-job", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
 
     def stop_job() -> None:

@@ -7,7 +7,9 @@ import typer
 from samplehub import __version__
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
+from samplehub.app.wiring import trust
 from samplehub.cli import admin
+from samplehub.cli import trust as trust_cli
 from samplehub.fleet.cli import app as simulate_app
 from samplehub.intake import cli as vision_cli
 from samplehub.lab import cli as certificate
@@ -16,6 +18,7 @@ from samplehub.recall import cli as recall
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
+trust_cli.register(app)
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")
@@ -23,9 +26,15 @@ app.add_typer(pickup_cli.app, name="pickup")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:
-    lab = bootstrap.bootstrap(Settings()).lab
+    settings = Settings()
+    lab = bootstrap.bootstrap(settings).lab
     assert lab is not None  # bootstrap wires the lab on the database
-    return certificate.CertificateCliDeps(lab.deps.certificates, lab.deps.dcc)
+    return certificate.CertificateCliDeps(
+        lab.deps.certificates,
+        lab.deps.dcc,
+        lab.deps.signer,
+        lambda ca_files: trust.signature_checker(settings, ca_files),
+    )
 
 
 certificate.configure(_certificate_deps)

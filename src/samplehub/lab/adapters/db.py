@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, insert, select, update
 
 from samplehub.core.adapters.db import tables as t
 from samplehub.core.adapters.db.codec import decode, encode
@@ -32,12 +32,20 @@ class SqlCertificates:
         self.conn = conn
 
     def get(self, cert_no: str) -> Certificate | None:
-        query = select(t.certificates.c.body).where(t.certificates.c.number == cert_no)
-        body = self.conn.execute(query).scalar_one_or_none()
-        if body is None:
+        return self._one(t.certificates.c.number == cert_no)
+
+    def by_token(self, token: str) -> Certificate | None:
+        return self._one(t.certificates.c.verify_token == token)
+
+    def _one(self, where: ColumnElement[bool]) -> Certificate | None:
+        c = t.certificates.c
+        row = self.conn.execute(select(c.body, c.verify_token).where(where)).first()
+        if row is None:
             return None
-        certificate = decode(json.loads(body))
+        certificate = decode(json.loads(row.body))
         assert isinstance(certificate, Certificate)
+        # certificates older than their token got it by migration, in the column only
+        certificate.verify_token = row.verify_token
         return certificate
 
     def save(self, certificate: Certificate) -> None:
@@ -48,6 +56,8 @@ class SqlCertificates:
             "content": content,
             "body": json.dumps(encode(certificate), ensure_ascii=False),
         }
+        if certificate.verify_token is not None:
+            row["verify_token"] = certificate.verify_token
         c = t.certificates.c
         stored = self.conn.execute(
             select(c.status, c.content, c.version).where(c.number == certificate.number)

@@ -27,6 +27,9 @@ class CertificateReader(Protocol):
     ) -> list[Certificate]:
         """Certificates of one sample and/or in some statuses (``Status`` values), by number."""
 
+    def by_token(self, token: str) -> Certificate | None:
+        """The certificate whose QR code carries this verification token, or None."""
+
 
 class CertificateRepository(CertificateReader, Protocol):
     """The certificates of one unit of work: what it saves commits with it."""
@@ -68,6 +71,7 @@ class SignatureCheck:
     detail: str
     signer: str = ""
     signed_at: str | None = None
+    number: str | None = None  # the certificate number the document states
 
 
 class DocumentSigner(Protocol):

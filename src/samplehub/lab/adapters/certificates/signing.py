@@ -133,7 +133,7 @@ class SignatureChecker:
         if status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
             return SignatureCheck(False, "content was added after signing", signer)
         when = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
-        return SignatureCheck(True, "valid PAdES signature", signer, when)
+        return SignatureCheck(True, "valid PAdES signature", signer, when, _pdf_number(reader))
 
     def check_xml(self, xml: bytes) -> SignatureCheck:
         try:
@@ -153,4 +153,12 @@ class SignatureChecker:
         if first is not None and first.text:
             der = base64.b64decode("".join(first.text.split()))
             signer = x509.load_der_x509_certificate(der).subject.rfc4514_string()
-        return SignatureCheck(True, "valid XML-DSig signature", signer)
+        number = root.findtext(f".//{{{DCC}}}coreData/{{{DCC}}}uniqueIdentifier")
+        return SignatureCheck(True, "valid XML-DSig signature", signer, None, number)
+
+
+def _pdf_number(reader: PdfFileReader) -> str | None:
+    """The number from the PDF's title ("检定证书 ZS2026-000017"), as the renderer writes it."""
+    info = reader.trailer_view.get("/Info")
+    title = info.get("/Title") if info is not None else None
+    return str(title).split()[-1] if title else None
