@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from samplehub.app.bootstrap import bootstrap
@@ -24,13 +24,13 @@ def send_recall_reminders(
     settings: Settings, today: date | None = None, senders: list[NoticeSender] | None = None
 ) -> list[Notice]:
     """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC
 
     from samplehub.recall.domain.recall import reminder_days
     from samplehub.recall.service.recall import send_reminders
 
     now = datetime.now(UTC)
-    today = today or (now + timedelta(hours=8)).date()  # the institute's calendar day (UTC+8)
+    today = today or institute_today(settings, now)
     services = bootstrap(settings)
     try:
         return send_reminders(
@@ -43,6 +43,13 @@ def send_recall_reminders(
         )
     finally:
         services.close()
+
+
+def institute_today(settings: Settings, now: datetime) -> date:
+    """The institute's calendar day at ``now`` (``institute.time_zone``): reminders go by it."""
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo(settings.institute.time_zone)).date()
 
 
 def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:

@@ -8,8 +8,7 @@ from samplehub import __version__
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.wiring import trust
-from samplehub.cli import admin
-from samplehub.cli import trust as trust_cli
+from samplehub.cli import admin, audit
 from samplehub.fleet.cli import app as simulate_app
 from samplehub.intake import cli as vision_cli
 from samplehub.lab import cli as certificate
@@ -18,7 +17,7 @@ from samplehub.recall import cli as recall
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
-trust_cli.register(app)
+audit.register(app)
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from samplehub.core.domain.anchors import key_id
+from samplehub.core.domain.errors import SampleHubError
 
 log = logging.getLogger(__name__)
 SigningKey = ec.EllipticCurvePrivateKey
@@ -35,7 +36,7 @@ ANCHOR_KEY, ANCHOR_PUB = "anchor.key.pem", "anchor.pub.pem"
 RETIRED = "retired"  # public keys and CA certificates of earlier keys, still trusted to verify
 
 
-class KeysUnavailable(Exception):
+class KeysUnavailable(SampleHubError):
     """The institute's keys are missing or unreadable; the message says what to do."""
 
 

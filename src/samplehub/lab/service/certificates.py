@@ -124,7 +124,7 @@ def verify_by_token(deps: LabDeps, token: str) -> VerifiedCertificate:
     nobody can walk through the institute's certificates."""
     certificate = deps.certificates.by_token(token) if token else None
     if certificate is None or certificate.pdf_sha256 is None:
-        raise CertificateNotFoundError("?")
+        raise CertificateNotFoundError(token)
     pdf = deps.documents.get(pdf_name(certificate.number))
     check = None
     if deps.checker is not None and pdf is not None:

@@ -160,5 +160,6 @@ class SignatureChecker:
 def _pdf_number(reader: PdfFileReader) -> str | None:
     """The number from the PDF's title ("检定证书 ZS2026-000017"), as the renderer writes it."""
     info = reader.trailer_view.get("/Info")
+    info = info.get_object() if info is not None else None
     title = info.get("/Title") if info is not None else None
     return str(title).split()[-1] if title else None
