@@ -64,7 +64,8 @@ def test_demo_keys_are_private_to_their_owner(keys: InstituteKeys) -> None:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
     with pytest.raises(KeysUnavailable, match="already exist"):
         make_demo_keys(folder, "again")
-    assert (folder / SIGNING_KEY).exists() and (folder / ANCHOR_KEY).exists()
+    assert (folder / SIGNING_KEY).exists()
+    assert (folder / ANCHOR_KEY).exists()
 
 
 def test_no_demo_keys_with_a_pkcs12_file(tmp_path: Path) -> None:
