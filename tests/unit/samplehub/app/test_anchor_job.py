@@ -77,5 +77,5 @@ def test_reminder_day_is_the_institutes_calendar_day() -> None:
 
 
 def test_an_unknown_time_zone_is_refused() -> None:
-    with pytest.raises(ValueError, match="institute.time_zone 'Mars/Olympus'"):
+    with pytest.raises(ValueError, match=r"institute\.time_zone 'Mars/Olympus'"):
         Settings(institute={"time_zone": "Mars/Olympus"})
