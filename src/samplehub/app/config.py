@@ -77,12 +77,12 @@ class SigningSettings(_Section):
     keys_dir: Path | None = Field(
         None, description="Folder of the demo keys (`samplehub keys init`); unset: data_dir/keys"
     )
-    pkcs12_file: Path | None = Field(
+    keystore_file: Path | None = Field(
         None,
         description="Production: PKCS#12 file with the signing key, its certificate and the "
         "institute CA; set, no demo key is ever made",
     )
-    pkcs12_password: str = Field("", description="Password of the PKCS#12 file")
+    keystore_password: str = Field("", description="Password of the PKCS#12 file")
     anchor_key_file: Path | None = Field(
         None, description="Production: Ed25519 private key (PEM) that signs chain anchors"
     )

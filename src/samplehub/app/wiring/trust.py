@@ -23,8 +23,8 @@ def institute_keys(settings: Settings) -> InstituteKeys:
     signing = settings.signing
     config = KeyConfig(
         folder=settings.keys_dir(),
-        pkcs12_file=signing.pkcs12_file,
-        pkcs12_password=signing.pkcs12_password,
+        pkcs12_file=signing.keystore_file,
+        pkcs12_password=signing.keystore_password,
         anchor_key_file=signing.anchor_key_file,
         demo_keys=signing.demo_keys,
     )

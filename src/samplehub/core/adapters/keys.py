@@ -4,7 +4,7 @@ to the institute's CA) and the Ed25519 anchor key (signed heads of the chain of 
 Demo: ``samplehub keys init`` (or the first start of ``serve``/``demo`` when none exist) makes a
 self-signed institute CA, a signing certificate it issues, and the anchor key under
 ``data_dir/keys``, each file readable by its owner only (0600). Production: the signing key,
-its certificate and chain come from a PKCS#12 file (``signing.pkcs12_file``); the anchor key
+its certificate and chain come from a PKCS#12 file (``signing.keystore_file``); the anchor key
 from ``signing.anchor_key_file``; nothing is made.
 """
 
