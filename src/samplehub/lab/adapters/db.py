@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, insert, select, update
 
 from samplehub.core.adapters.db import tables as t
 from samplehub.core.adapters.db.codec import decode, encode
@@ -40,13 +41,7 @@ class SqlCertificates:
     def _one(self, where: ColumnElement[bool]) -> Certificate | None:
         c = t.certificates.c
         row = self.conn.execute(select(c.body, c.verify_token).where(where)).first()
-        if row is None:
-            return None
-        certificate = decode(json.loads(row.body))
-        assert isinstance(certificate, Certificate)
-        # certificates older than their token got it by migration, in the column only
-        certificate.verify_token = row.verify_token
-        return certificate
+        return None if row is None else _certificate(row)
 
     def save(self, certificate: Certificate) -> None:
         content = canonical_json(encode(certificate.content))
@@ -81,14 +76,12 @@ class SqlCertificates:
         self, sample_id: str | None = None, statuses: frozenset[str] | None = None
     ) -> list[Certificate]:
         c = t.certificates.c
-        query = select(c.body).order_by(c.number)
+        query = select(c.body, c.verify_token).order_by(c.number)
         if sample_id is not None:
             query = query.where(c.sample_id == sample_id)
         if statuses is not None:
             query = query.where(c.status.in_(sorted(statuses)))
-        bodies = self.conn.execute(query).scalars().all()
-        found = [decode(json.loads(body)) for body in bodies]
-        return [item for item in found if isinstance(item, Certificate)]
+        return [_certificate(row) for row in self.conn.execute(query)]
 
     def next_sequence(self, year: int) -> int:
         return SqlSequences(self.conn, []).next(f"certificate-{year}")
@@ -96,6 +89,14 @@ class SqlCertificates:
     def validities(self) -> list[CertificateValidity]:
         issued = self.find(statuses=frozenset({Status.ISSUED.value}))
         return [v for v in map(validity_of, issued) if v is not None]
+
+
+def _certificate(row: Row[Any, Any]) -> Certificate:
+    certificate = decode(json.loads(row.body))
+    assert isinstance(certificate, Certificate)
+    # certificates older than their token got it by migration, in the column only
+    certificate.verify_token = row.verify_token
+    return certificate
 
 
 class FileDocumentStore:
