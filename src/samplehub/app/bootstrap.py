@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from samplehub.app.config import Settings
 from samplehub.app.services import AppUnitOfWork, Services, nothing_to_close
 from samplehub.app.wiring.lab import lab_deps, lab_services_for
+from samplehub.app.wiring.trust import anchor_checker
 from samplehub.core.adapters.clock import SystemClock
 from samplehub.core.adapters.passwords import Argon2Hasher
 from samplehub.core.domain.events import Event
@@ -76,6 +77,7 @@ def bootstrap(
         statuses=statuses,
         close=close,
         lab=lab_services,
+        anchor_checker=lambda: anchor_checker(settings),
     )
 
 

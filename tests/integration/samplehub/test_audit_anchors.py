@@ -20,6 +20,7 @@ from samplehub.app.services import Services
 from samplehub.app.wiring import trust
 from samplehub.core.domain.audit import AuditRecord, compute_hash
 from samplehub.core.domain.events import UserCreated
+from samplehub.core.service import queries
 from samplehub.core.service.anchoring import export_anchor, verify_chain
 
 AT = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -84,6 +85,10 @@ def test_deleting_the_last_records_is_caught(services: Services, settings: Setti
     tamper(settings, ("DELETE FROM audit_log WHERE seq > :seq", {"seq": 9}))
     found = problems(services, settings)
     assert any("records missing" in p and name in p for p in found), found
+    assert services.anchor_checker is not None
+    seen_by_api = queries.verify_audit(services.uow_factory, services.anchor_checker())
+    assert not seen_by_api.ok
+    assert name in (seen_by_api.problem or "")
 
 
 def test_rewriting_the_whole_chain_is_caught(services: Services, settings: Settings) -> None:
