@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from lxml import etree
 
 from samplehub.core.adapters.keys import (
@@ -109,3 +111,27 @@ def test_signed_dcc_validates_with_signxml_and_against_the_schema(keys: Institut
     assert "Example Institute certificate signing" in check.signer
     changed = signed.replace(b"ZS2026-000021", b"ZS2026-000022", 1)
     assert not SignatureChecker(keys.trusted_roots).check_xml(changed).valid
+
+
+def test_production_keys_come_from_a_pkcs12_file(keys: InstituteKeys, tmp_path: Path) -> None:
+    identity = keys.identity()
+    p12 = tmp_path / "institute.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"signing",
+            identity.key,
+            identity.certificate,
+            list(identity.chain),
+            serialization.BestAvailableEncryption(b"s3cret"),
+        )
+    )
+    production = InstituteKeys(
+        KeyConfig(tmp_path / "none", pkcs12_file=p12, pkcs12_password="s3cret")
+    )
+    pdf = PdfCertificateRenderer(INSTITUTE).render(approved(), "https://lab.example/verify/t")
+    signed = InstituteSigner(production.identity).sign_pdf(pdf, "检定证书 ZS2026-000021")
+    assert SignatureChecker(keys.trusted_roots).check_pdf(signed).valid
+    assert not (tmp_path / "none").exists()  # no demo key made beside a PKCS#12 file
+    wrong = InstituteKeys(KeyConfig(tmp_path / "none", pkcs12_file=p12, pkcs12_password="x"))
+    with pytest.raises(KeysUnavailable, match="PKCS#12"):
+        wrong.identity()
