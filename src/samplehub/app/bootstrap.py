@@ -12,6 +12,7 @@ from samplehub.app.config import Settings
 from samplehub.app.services import AppUnitOfWork, Services, nothing_to_close
 from samplehub.app.wiring.lab import lab_deps, lab_services_for
 from samplehub.app.wiring.storage import site_places
+from samplehub.app.wiring.trust import anchor_checker
 from samplehub.core.adapters.clock import SystemClock
 from samplehub.core.adapters.passwords import Argon2Hasher
 from samplehub.core.domain.events import Event
@@ -92,6 +93,7 @@ def bootstrap(
         statuses=statuses,
         close=close,
         lab=lab_services,
+        anchor_checker=lambda: anchor_checker(settings),
     )
 
 

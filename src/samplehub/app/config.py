@@ -51,6 +51,59 @@ class InstituteSettings(_Section):
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL of the /verify pages in QR codes"
     )
+    time_zone: str = Field(
+        "Asia/Shanghai",
+        description="IANA time zone of the institute's calendar: certificate numbers' years, "
+        "due dates and reminder days",
+    )
+
+    @model_validator(mode="after")
+    def _known_zone(self) -> InstituteSettings:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"institute.time_zone {self.time_zone!r} is not an IANA time zone "
+                "(e.g. Asia/Shanghai)"
+            ) from exc
+        return self
+
+
+class SigningSettings(_Section):
+    """The institute's keys: certificate signatures (PAdES, XML-DSig) and chain anchors."""
+
+    keys_dir: Path | None = Field(
+        None, description="Folder of the demo keys (`samplehub keys init`); unset: data_dir/keys"
+    )
+    keystore_file: Path | None = Field(
+        None,
+        description="Production: PKCS#12 file with the signing key, its certificate and the "
+        "institute CA; set, no demo key is ever made",
+    )
+    keystore_password: str = Field("", description="Password of the PKCS#12 file")
+    anchor_key_file: Path | None = Field(
+        None, description="Production: Ed25519 private key (PEM) that signs chain anchors"
+    )
+    demo_keys: bool = Field(
+        True, description="Make demo keys at first start when none exist (set false in production)"
+    )
+    tsa_url: str = Field(
+        "", description="RFC 3161 time-stamping authority for PDF signatures; empty: none"
+    )
+    anchor_every_records: int = Field(
+        100, ge=1, description="Anchor the custody chain after this many new records"
+    )
+    anchor_max_age_minutes: int = Field(
+        60, ge=1, description="Anchor new records at least this often (minutes)"
+    )
+    anchor_check_seconds: float = Field(
+        60, ge=0, description="How often serve's job looks whether an anchor is due; 0: never"
+    )
+    verify_per_minute: int = Field(
+        20, ge=1, description="/verify pages one address may open per minute"
+    )
 
 
 class PdfPrinter(_Section):
@@ -348,6 +401,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON request body")
     sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)
     institute: InstituteSettings = Field(default_factory=InstituteSettings)
+    signing: SigningSettings = Field(default_factory=SigningSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     lab: LabSettings = Field(default_factory=LabSettings)
     recall: RecallSettings = Field(default_factory=RecallSettings)
@@ -360,3 +414,7 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'samplehub.db').resolve()}"
+
+    def keys_dir(self) -> Path:
+        """Where the demo keys and the public anchor keys are kept."""
+        return self.signing.keys_dir or self.data_dir / "keys"

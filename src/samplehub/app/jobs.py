@@ -1,10 +1,11 @@
-"""The app's recurring jobs: the daily recall run and the pickup staging and expiry loop."""
+"""The app's recurring jobs: the daily recall run, the pickup staging and expiry loop, and the
+anchoring of the custody chain."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from samplehub.app.bootstrap import bootstrap
@@ -13,6 +14,8 @@ from samplehub.app.services import nothing_to_close
 from samplehub.app.wiring.recall import recall_senders
 
 if TYPE_CHECKING:
+    from samplehub.app.services import Services
+    from samplehub.core.domain.anchors import Anchor
     from samplehub.core.service.notifications import Notice, NoticeSender
     from samplehub.pickup.service.app import PickupApp
 
@@ -21,13 +24,13 @@ def send_recall_reminders(
     settings: Settings, today: date | None = None, senders: list[NoticeSender] | None = None
 ) -> list[Notice]:
     """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC
 
     from samplehub.recall.domain.recall import reminder_days
     from samplehub.recall.service.recall import send_reminders
 
     now = datetime.now(UTC)
-    today = today or (now + timedelta(hours=8)).date()  # the institute's calendar day (UTC+8)
+    today = today or institute_today(settings, now)
     services = bootstrap(settings)
     try:
         return send_reminders(
@@ -42,26 +45,79 @@ def send_recall_reminders(
         services.close()
 
 
+def institute_today(settings: Settings, now: datetime) -> date:
+    """The institute's calendar day at ``now`` (``institute.time_zone``): reminders go by it."""
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo(settings.institute.time_zone)).date()
+
+
 def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
     """Run ``app.run_due`` every ``seconds`` in a daemon thread; returns the stop function.
 
     Failures are logged and the next round tries again; ``seconds`` <= 0 starts nothing.
     """
-    import logging
-
     if seconds <= 0:
         return nothing_to_close
+    return _every(seconds, app.run_due, "pickup-job")
+
+
+class AnchorJob:
+    """Signs the chain's head into the anchor log when due: every ``anchor_every_records``
+    records, and at least every ``anchor_max_age_minutes`` while records come in."""
+
+    def __init__(self, settings: Settings, services: Services) -> None:
+        from samplehub.app.wiring import trust
+
+        self.settings = settings
+        self.services = services
+        self.signer = trust.anchor_signer(settings)
+        self.copy = trust.anchor_file(settings)
+
+    def run_once(self) -> Anchor | None:
+        from datetime import timedelta
+
+        from samplehub.core.service.anchoring import anchor_if_due
+
+        signing = self.settings.signing
+        return anchor_if_due(
+            self.services.uow_factory,
+            self.signer,
+            self.copy,
+            self.services.clock,
+            signing.anchor_every_records,
+            timedelta(minutes=signing.anchor_max_age_minutes),
+        )
+
+
+def start_anchor_job(settings: Settings, services: Services) -> Callable[[], None]:
+    """Make the demo keys if none exist (logged; never with production keys), then look every
+    ``signing.anchor_check_seconds`` whether an anchor is due; returns the stop function."""
+    from samplehub.app.wiring import trust
+
+    trust.institute_keys(settings).ensure()
+    seconds = settings.signing.anchor_check_seconds
+    if seconds <= 0:
+        return nothing_to_close
+    job = AnchorJob(settings, services)
+    return _every(seconds, job.run_once, "anchor-job")
+
+
+def _every(seconds: float, work: Callable[[], object], name: str) -> Callable[[], None]:
+    """Run ``work`` every ``seconds`` in a daemon thread, surviving failures (logged)."""
+    import logging
+
     stop = threading.Event()
-    log = logging.getLogger("samplehub.pickup.job")
+    log = logging.getLogger(f"samplehub.{name}")
 
     def loop() -> None:
         while not stop.wait(seconds):
             try:
-                app.run_due()
-            except Exception:  # the job must outlive one bad round (a locker, the database)
-                log.exception("pickup job round failed; trying again in %s s", seconds)
+                work()
+            except Exception:  # the job must outlive one bad round (the database, the keys)
+                log.exception("%s round failed; trying again in %s s", name, seconds)
 
-    thread = threading.Thread(target=loop, name="pickup-job", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
 
     def stop_job() -> None:

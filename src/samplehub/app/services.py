@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from samplehub.core.domain.anchors import Verifier
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.ports import Clock, PasswordHasher
 from samplehub.core.service.status_cache import StatusCache
@@ -34,6 +35,8 @@ class Services:
     statuses: StatusCache  # the status read model; the bus drops what committed events name
     close: Callable[[], None] = lambda: None  # releases connections; call when done
     lab: LabServices | None = None  # the lab console and certificates (None: not wired)
+    # checks anchor signatures with the public anchor keys as they are on disk when called
+    anchor_checker: Callable[[], Verifier] | None = None
 
 
 def nothing_to_close() -> None:

@@ -7,7 +7,8 @@ import typer
 from samplehub import __version__
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
-from samplehub.cli import admin
+from samplehub.app.wiring import trust
+from samplehub.cli import admin, audit
 from samplehub.fleet.cli import app as simulate_app
 from samplehub.intake import cli as vision_cli
 from samplehub.lab import cli as certificate
@@ -17,6 +18,7 @@ from samplehub.storage import cli as site_cli
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
+audit.register(app)
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")
@@ -25,9 +27,15 @@ app.add_typer(site_cli.app, name="site")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:
-    lab = bootstrap.bootstrap(Settings()).lab
+    settings = Settings()
+    lab = bootstrap.bootstrap(settings).lab
     assert lab is not None  # bootstrap wires the lab on the database
-    return certificate.CertificateCliDeps(lab.deps.certificates, lab.deps.dcc)
+    return certificate.CertificateCliDeps(
+        lab.deps.certificates,
+        lab.deps.dcc,
+        lab.deps.signer,
+        lambda ca_files: trust.signature_checker(settings, ca_files),
+    )
 
 
 certificate.configure(_certificate_deps)

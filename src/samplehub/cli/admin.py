@@ -1,4 +1,4 @@
-"""Operating commands: serve, db upgrade, seed, audit verify, user add, demo."""
+"""Operating commands: serve, db upgrade, seed, user add, demo (audit and keys: cli.trust)."""
 
 from __future__ import annotations
 
@@ -20,11 +20,9 @@ from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.service import commands as c
-from samplehub.core.service import queries
 from samplehub.pickup.service import kiosk as pickup_kiosk
 
 db_app = typer.Typer(help="Database schema 数据库")
-audit_app = typer.Typer(help="Chain of custody 流转追溯")
 user_app = typer.Typer(help="Users 用户")
 DEMO_LOGINS = ("admin", "lab", "lab2", "approver", "kiosk", "warehouse", "cust-a", "cust-b")
 
@@ -69,6 +67,7 @@ def _serve(settings: Settings, services: Services, host: str, port: int) -> None
     pickup = pickup_wiring.pickup_app(settings, services)
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
     stop_job = jobs.start_pickup_job(pickup, settings.pickup.job_seconds)
+    stop_anchors = jobs.start_anchor_job(settings, services)
     app = create_app(services, secret_key.with_secret_key(settings), fleet, kiosk, pickup)
     if fleet is not None:
         fleet.start()
@@ -76,6 +75,7 @@ def _serve(settings: Settings, services: Services, host: str, port: int) -> None
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         stop_job()
+        stop_anchors()
         pickup.close()
         if fleet is not None:
             fleet.stop()
@@ -110,22 +110,6 @@ def seed(
     typer.echo(f"demo data seeded: order {made['order_a']} with 5 samples, order {made['order_b']}")
     typer.echo(f"demo certificate issued: {', '.join(certificates)}")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Walk the custody chain: exit 0 with a count if intact, exit 1 naming the first bad record."""
-    services = bootstrap.bootstrap(Settings())
-    result = queries.verify_audit(services.uow_factory)
-    if result.ok:
-        typer.echo(f"audit chain intact: {result.count} records")
-        return
-    typer.echo(
-        f"audit chain BROKEN at record {result.broken_seq}: {result.problem} "
-        f"({result.count} records verified before it)",
-        err=True,
-    )
-    raise typer.Exit(1)
 
 
 @user_app.command("add")
@@ -193,5 +177,4 @@ def register(app: typer.Typer) -> None:
     app.command()(seed)
     app.command()(demo)
     app.add_typer(db_app, name="db")
-    app.add_typer(audit_app, name="audit")
     app.add_typer(user_app, name="user")

@@ -127,7 +127,7 @@ class CertificateOut(BaseModel):
     pdf_sha256: str | None
     superseded_by: str | None
     replaces: str | None
-    verify_url: str
+    verify_url: str | None  # set once issued: the token address in its QR code
 
     @classmethod
     def of(cls, certificate: Certificate, labs: LabServices) -> CertificateOut:
@@ -143,7 +143,9 @@ class CertificateOut(BaseModel):
             pdf_sha256=certificate.pdf_sha256,
             superseded_by=certificate.superseded_by,
             replaces=certificate.replaces,
-            verify_url=lab.verify_url(labs.deps, certificate.number),
+            verify_url=None
+            if certificate.verify_token is None or certificate.pdf_sha256 is None
+            else lab.verify_url(labs.deps, certificate.verify_token),
         )
 
 

@@ -7,16 +7,23 @@ picks adapters itself.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from samplehub.lab.domain.certificate import Status
 from samplehub.lab.domain.errors import CertificateNotFoundError, MetrologyError
 from samplehub.lab.service.certificates import dcc_document
-from samplehub.lab.service.ports import CertificateReader, DccWriter
+from samplehub.lab.service.ports import (
+    CertificateReader,
+    DccWriter,
+    DocumentSigner,
+    SignatureCheck,
+    SignatureChecker,
+)
 from samplehub.web.error_text import error_text
 from samplehub.web.i18n import LOCALES, Translator
 
@@ -29,6 +36,9 @@ class CertificateCliDeps:
 
     certificates: CertificateReader
     dcc: DccWriter
+    signer: DocumentSigner | None = None
+    checker: Callable[[Sequence[Path]], SignatureChecker] | None = None
+    """Checks against the given CA files, or the institute's own CA when none are given."""
 
 
 _provider: Callable[[], CertificateCliDeps] | None = None
@@ -67,7 +77,7 @@ def dcc(
     """Export an approved certificate as a PTB Digital Calibration Certificate (DCC 3.1.2)."""
     deps = _deps()
     try:
-        xml = dcc_document(deps.certificates, deps.dcc, cert_no)
+        xml = dcc_document(deps.certificates, deps.dcc, cert_no, deps.signer)
     except MetrologyError as exc:
         raise _fail(exc) from exc
     try:
@@ -103,3 +113,62 @@ def show(
     else:
         for key, value in fields.items():
             typer.echo(f"{key}: {value}")
+
+
+@app.command("verify")
+def verify(
+    document: Annotated[
+        Path, typer.Argument(help="证书 PDF 或 DCC XML / certificate PDF or DCC XML")
+    ],
+    ca: Annotated[
+        list[Path] | None,
+        typer.Option("--ca", help="Institute CA certificate (PEM) to trust; default: our own"),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not ask the database whether it was superseded")
+    ] = False,
+) -> None:
+    """Check a certificate offline: its signature, the chain to the institute CA and, where the
+    database is reachable, that it has not been superseded. Exit 0 only when all hold."""
+    deps = _deps()
+    if deps.checker is None:
+        typer.echo("no signature checker is configured", err=True)
+        raise typer.Exit(2)
+    try:
+        data = document.read_bytes()
+    except OSError as exc:
+        typer.echo(f"无法读取 {document} / cannot read {document}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from exc
+    checker = deps.checker(ca or [])
+    is_pdf = data.lstrip()[:5] == b"%PDF-"
+    check = checker.check_pdf(data) if is_pdf else checker.check_xml(data)
+    typer.echo(f"document: {document} ({'PDF, PAdES' if is_pdf else 'DCC XML, XML-DSig'})")
+    typer.echo(f"signature: {'VALID' if check.valid else 'INVALID'} - {check.detail}")
+    if check.signer:
+        typer.echo(f"signer: {check.signer}")
+    if check.signed_at:
+        typer.echo(f"signed at: {check.signed_at}")
+    if check.number:
+        typer.echo(f"certificate: {check.number}")
+    current = True if offline else _still_current(deps, check)
+    if not (check.valid and current):
+        raise typer.Exit(1)
+
+
+def _still_current(deps: CertificateCliDeps, check: SignatureCheck) -> bool:
+    """Ask the database whether the certificate stands; unreachable: say so, do not fail."""
+    if check.number is None:
+        return True
+    try:
+        certificate = deps.certificates.get(check.number)
+    except Exception as exc:  # the database is optional to an offline check
+        typer.echo(f"status: not checked (database not reachable: {type(exc).__name__})")
+        return True
+    if certificate is None:
+        typer.echo(f"status: UNKNOWN - {check.number} is not in the institute's records")
+        return False
+    if certificate.status is Status.SUPERSEDED:
+        typer.echo(f"status: SUPERSEDED by {certificate.superseded_by}")
+        return False
+    typer.echo(f"status: {certificate.status.name.lower()}")
+    return certificate.status is Status.ISSUED

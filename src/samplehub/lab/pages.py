@@ -1,4 +1,4 @@
-"""The lab console (/lab) and the public certificate check (/verify/{number}).
+"""The lab console (/lab); the public certificate check is lab.verify_pages.
 
 Staff with a lab role see the queues, request samples to a bench, scan them in, record results,
 send them back, and take certificates through review (核验), approval (批准) and issue. Every
@@ -20,7 +20,6 @@ from samplehub.core.domain.model import Sample
 from samplehub.core.service.commands import Actor
 from samplehub.lab.domain.calibration import CalibrationReading
 from samplehub.lab.domain.certificate import STATUS_LABELS
-from samplehub.lab.domain.errors import CertificateNotFoundError
 from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings
 from samplehub.lab.domain.numbers import parse_decimal
 from samplehub.lab.domain.rules import Method
@@ -369,16 +368,3 @@ def import_sheet(
         status = domain_error_body(error)[0]
         return _work_page(ctx, actor, labs, number, status, _message(ctx, error))
     return _redirect(ctx, f"/lab/samples/{number}?done=entered")
-
-
-# public -------------------------------------------------------------------------------------
-@router.get("/verify/{cert_no}")
-def verify(ctx: Page, cert_no: str) -> Response:
-    labs = ctx.state.services.lab
-    if labs is None:
-        raise HTTPException(503, "the lab is not configured")
-    try:
-        record = lab.verify(labs.deps, cert_no)
-    except CertificateNotFoundError:
-        return ctx.render("verify.html", 404, record=None, number=cert_no, **LABELS)
-    return ctx.render("verify.html", 200, record=record, number=cert_no, **LABELS)

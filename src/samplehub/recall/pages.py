@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
@@ -34,7 +35,8 @@ def _page(ctx: PageContext, actor: Actor, status: int = 200, error: str = "") ->
     services = ctx.state.services
     customer = actor.customer_id if not actor.is_staff else None
     items = recall.due_instruments(services.uow_factory, customer)
-    today = services.clock.now().date()
+    zone = ZoneInfo(ctx.state.settings.institute.time_zone)
+    today = services.clock.now().astimezone(zone).date()  # the institute's calendar day
     return ctx.render(
         "recall.html",
         status,

@@ -80,6 +80,7 @@ def create_app(
         services, settings, LoginLimiter(settings.login_attempts_per_minute), kiosk=kiosk
     )
     app.state.pickup = pickup
+    app.state.verify_limiter = LoginLimiter(settings.signing.verify_per_minute)
     samples.add_status_route(app)
     for router in api_routers():
         app.include_router(router, prefix="/api")

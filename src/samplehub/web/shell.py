@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from samplehub.core.domain.errors import DomainError
 from samplehub.intake import pages as kiosk_pages
 from samplehub.lab import pages as lab_pages
+from samplehub.lab import verify_pages
 from samplehub.pickup import kiosk_pages as kiosk_pickup
 from samplehub.pickup import pages as pickup_pages
 from samplehub.recall import pages as recall_pages
@@ -31,6 +32,7 @@ def router() -> APIRouter:
     combined.include_router(pages.router)
     combined.include_router(lab_pages.router)
     combined.include_router(tasks_pages.router)
+    combined.include_router(verify_pages.router)
     combined.include_router(recall_pages.router)
     combined.include_router(storage_pages.router)
     combined.include_router(pickup_pages.router)

@@ -144,15 +144,17 @@ def test_sample_from_storage_to_issued_certificate_by_three_people(
     for person in ("检定员 王工", "核验员 李工", "批准人 张主任"):
         assert person in text, person
 
+    qr = text.split("/verify/", 1)[1].split()[0]  # the token the QR code carries
     visitor = browser.new_context(locale="zh-CN").new_page()
-    visitor.goto(f"{url}/verify/{cert}")
+    visitor.goto(f"{url}/verify/{qr}")
     expect(visitor.get_by_test_id("verify-status")).to_have_text("本院出具的有效证书")
     expect(visitor.get_by_test_id("verify-number")).to_have_text(cert)
     expect(visitor.get_by_test_id("verify-decision")).to_have_text("合格")
     expect(visitor.get_by_test_id("verify-state")).to_have_text("已签发")
     sha = hashlib.sha256(pdf_path.read_bytes()).hexdigest()
     expect(visitor.get_by_test_id("verify-sha")).to_have_text(sha)
-    visitor.goto(f"{url}/verify/{cert}?lang=en")
+    expect(visitor.get_by_test_id("verify-signature")).to_have_text("机构数字签名有效")
+    visitor.goto(f"{url}/verify/{qr}?lang=en")
     expect(visitor.get_by_test_id("verify-status")).to_have_text(
         "A valid certificate issued by this institute"
     )
@@ -181,6 +183,8 @@ def test_sample_from_storage_to_issued_certificate_by_three_people(
     expect(lab.locator(".tl-carrier").first).to_contain_text("lab")
 
 
-def test_verify_names_an_unknown_certificate(server: Running, page: Page) -> None:
-    page.goto(f"{server.url}/verify/ZS2026-999999")
-    expect(page.get_by_test_id("verify-status")).to_have_text("未找到证书 ZS2026-999999")
+def test_verify_finds_nothing_by_number(server: Running, page: Page) -> None:
+    page.goto(f"{server.url}/verify/ZS2026-000001")
+    expect(page.get_by_test_id("verify-status")).to_have_text(
+        "未找到证书：请扫描证书上的二维码或使用其中的完整链接"
+    )

@@ -74,7 +74,8 @@ def test_sheet_to_failure_notice_pdf_and_dcc(tmp_path: Path) -> None:
     handle(lc.ApproveCertificate(SYSTEM, approver, NOW, draft.number))
     pdf = handle(lc.IssueCertificate(SYSTEM, approver, NOW, draft.number))
 
-    record = lab.verify(deps, draft.number)
+    token = lab.get(deps, draft.number).verify_token or ""
+    record = lab.verify_by_token(deps, token).record
     assert record.status is Status.ISSUED
     assert record.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     assert documents.files[f"certificates/{draft.number}.pdf"] == pdf
@@ -87,7 +88,7 @@ def test_sheet_to_failure_notice_pdf_and_dcc(tmp_path: Path) -> None:
     assert "检定结果通知书" in text
     assert draft.number in text
     assert "示值误差（1.2 MPa）：+0.0400 超出 ±0.0256" in text
-    assert f"https://lab.example/verify/{draft.number}" in text
+    assert f"https://lab.example/verify/{token}" in text
 
     xml = lab.export_dcc(deps, draft.number)
     assert load_schema(SCHEMAS).validate(etree.fromstring(xml))

@@ -107,11 +107,19 @@ def test_from_storage_to_issued_certificate_by_three_people(
     pdf = client.get(f"/api/lab/certificates/{cert}/pdf", headers=lab)
     assert pdf.content.startswith(b"%PDF")
     assert issued["pdf_sha256"] == hashlib.sha256(pdf.content).hexdigest()
-    public = TestClient(client.app).get(f"/verify/{cert}?lang=en")
+    visitor = TestClient(client.app)
+    assert visitor.get(f"/verify/{cert}").status_code == 404  # a number finds nothing
+    qr_path = issued["verify_url"].split("://", 1)[1].split("/", 1)[1]
+    public = visitor.get(f"/{qr_path}?lang=en")
     assert public.status_code == 200
     assert issued["pdf_sha256"] in public.text
     assert "合格" in public.text
     assert number in public.text
+    assert 'data-testid="verify-signature" class="ok"' in public.text
+    assert "certificate signing" in public.text  # the signer named
+    check = services.lab.deps.checker if services.lab else None
+    assert check is not None
+    assert check.check_pdf(pdf.content).valid
     dcc = client.get(f"/api/lab/certificates/{cert}/dcc", headers=lab)
     assert dcc.status_code == 200
     assert b"digitalCalibrationCertificate" in dcc.content
@@ -251,3 +259,12 @@ def test_customers_and_kiosks_cannot_use_the_lab_api(
     client, _ = world
     for username in ("cust-a", "kiosk"):
         assert client.get("/api/lab/queues", headers=token(client, username)).status_code == 403
+
+
+def test_verify_pages_are_rate_limited_per_address(services: Services, settings: Settings) -> None:
+    limited = settings.model_copy(
+        update={"signing": settings.signing.model_copy(update={"verify_per_minute": 3})}
+    )
+    visitor = TestClient(create_app(services, limited))
+    answers = [visitor.get(f"/verify/guess-{i}").status_code for i in range(4)]
+    assert answers == [404, 404, 404, 429]

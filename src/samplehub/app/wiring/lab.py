@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from samplehub.app.config import Settings
 from samplehub.app.services import AppUnitOfWork
+from samplehub.app.wiring.trust import institute_keys
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.ports import Clock
 from samplehub.lab.service.certificates import LabDeps
@@ -46,12 +48,14 @@ def lab_deps(settings: Settings, uow_factory: Callable[[], AppUnitOfWork]) -> La
     from samplehub.lab.adapters.certificates.dcc import DccXmlWriter
     from samplehub.lab.adapters.certificates.institute import Institute
     from samplehub.lab.adapters.certificates.pdf import PdfCertificateRenderer
+    from samplehub.lab.adapters.certificates.signing import InstituteSigner, SignatureChecker
     from samplehub.lab.adapters.db import FileDocumentStore
     from samplehub.lab.adapters.metrology_rules.loader import load_rule_book
     from samplehub.lab.adapters.results_import.readers import SheetResultsReader
     from samplehub.lab.service.certificates import StoredCertificates
 
     institute_settings = settings.institute
+    keys = institute_keys(settings)
     institute = Institute(
         name_zh=institute_settings.name_zh,
         name_en=institute_settings.name_en,
@@ -67,4 +71,7 @@ def lab_deps(settings: Settings, uow_factory: Callable[[], AppUnitOfWork]) -> La
         sheets=SheetResultsReader(),
         rules=load_rule_book(),
         verify_base_url=institute_settings.public_url,
+        signer=InstituteSigner(keys.identity, settings.signing.tsa_url),
+        checker=SignatureChecker(keys.trusted_roots),
+        zone=ZoneInfo(institute_settings.time_zone),
     )

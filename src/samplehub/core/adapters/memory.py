@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
+from samplehub.core.domain.anchors import Anchor
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.model import Customer, Order, Sample, User
@@ -21,7 +22,7 @@ from samplehub.core.domain.transport import TransportTask
 from samplehub.core.service.ports import Page, SampleFilter
 from samplehub.core.service.unit_of_work import UnitOfWorkBase
 
-_DATA = ("customers", "users", "orders", "samples", "audit", "counters", "tables")
+_DATA = ("customers", "users", "orders", "samples", "audit", "anchors", "counters", "tables")
 
 
 @dataclass
@@ -31,6 +32,7 @@ class MemoryStore:
     orders: dict[str, Order] = field(default_factory=dict)
     samples: dict[str, Sample] = field(default_factory=dict)
     audit: list[AuditRecord] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     # the slices' rows (certificates, bookings, ...), one dict per table, keyed by primary key;
     # their repositories store and hand out copies and never change a stored row in place
@@ -142,6 +144,12 @@ class MemoryAudit(MemoryRepository):
 
     def records(self, sample_number: str | None = None) -> list[AuditRecord]:
         return [r for r in self.store.audit if sample_number in (None, r.sample_number)]
+
+    def anchors(self) -> list[Anchor]:
+        return list(self.store.anchors)
+
+    def add_anchor(self, anchor: Anchor) -> None:
+        self.store.anchors.append(anchor)
 
 
 class MemorySequences(MemoryRepository):
@@ -257,6 +265,7 @@ def _snapshot(store: MemoryStore) -> dict[str, Any]:
         "orders": copy.deepcopy(store.orders),
         "samples": copy.deepcopy(store.samples),
         "audit": list(store.audit),
+        "anchors": list(store.anchors),
         "counters": dict(store.counters),
         "tables": {name: dict(rows) for name, rows in store.tables.items()},
     }

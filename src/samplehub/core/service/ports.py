@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, Protocol, Self, TypeVar
 
+from samplehub.core.domain.anchors import Anchor
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.lifecycle import SampleState
@@ -72,6 +73,26 @@ class AuditLog(Protocol):
 
     def append(self, records: Sequence[AuditRecord]) -> None: ...
     def records(self, sample_number: str | None = None) -> list[AuditRecord]: ...
+    def anchors(self) -> list[Anchor]:
+        """The signed heads of the chain, oldest first (append-only like the records)."""
+        ...
+
+    def add_anchor(self, anchor: Anchor) -> None: ...
+
+
+class AnchorSigner(Protocol):
+    """Signs anchors with the institute's Ed25519 key."""
+
+    @property
+    def key_id(self) -> str: ...
+    def sign(self, message: bytes) -> bytes: ...
+
+
+class AnchorCopy(Protocol):
+    """A copy of the anchors outside the database (an append-only file)."""
+
+    def append(self, anchor: Anchor) -> None: ...
+    def read(self) -> list[Anchor]: ...
 
 
 class Sequences(Protocol):

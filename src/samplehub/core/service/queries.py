@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from samplehub.core.domain import audit
+from samplehub.core.domain.anchors import Verifier, verify_anchored
 from samplehub.core.domain.errors import Forbidden, NotFound
 from samplehub.core.domain.model import Customer, Order, Role, Sample, User
 from samplehub.core.domain.timeline import TimelineEntry, sample_timeline
@@ -76,9 +77,17 @@ def list_users(uow_factory: UowFactory, actor: Actor) -> list[User]:
         return uow.users.all()
 
 
-def verify_audit(uow_factory: UowFactory) -> audit.Verification:
+def verify_audit(uow_factory: UowFactory, check: Verifier | None = None) -> audit.Verification:
+    """The chain walked in order; given ``check``, also held against every signed anchor in
+    the log (a cut tail, a rewritten chain), the first problem reported."""
     with uow_factory() as uow:
-        return audit.verify(uow.audit.records())
+        records = uow.audit.records()
+        anchors = uow.audit.anchors() if check is not None else []
+    if check is None:
+        return audit.verify(records)
+    anchored = verify_anchored(records, anchors, check)
+    problem = anchored.problems[0] if anchored.problems else None
+    return audit.Verification(anchored.ok, anchored.count, anchored.broken_seq, problem)
 
 
 def authenticate(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, insert, select, update
 
 from samplehub.core.adapters.db import tables as t
 from samplehub.core.adapters.db.codec import decode, encode
@@ -32,13 +33,15 @@ class SqlCertificates:
         self.conn = conn
 
     def get(self, cert_no: str) -> Certificate | None:
-        query = select(t.certificates.c.body).where(t.certificates.c.number == cert_no)
-        body = self.conn.execute(query).scalar_one_or_none()
-        if body is None:
-            return None
-        certificate = decode(json.loads(body))
-        assert isinstance(certificate, Certificate)
-        return certificate
+        return self._one(t.certificates.c.number == cert_no)
+
+    def by_token(self, token: str) -> Certificate | None:
+        return self._one(t.certificates.c.verify_token == token)
+
+    def _one(self, where: ColumnElement[bool]) -> Certificate | None:
+        c = t.certificates.c
+        row = self.conn.execute(select(c.body, c.verify_token).where(where)).first()
+        return None if row is None else _certificate(row)
 
     def save(self, certificate: Certificate) -> None:
         content = canonical_json(encode(certificate.content))
@@ -48,6 +51,8 @@ class SqlCertificates:
             "content": content,
             "body": json.dumps(encode(certificate), ensure_ascii=False),
         }
+        if certificate.verify_token is not None:
+            row["verify_token"] = certificate.verify_token
         c = t.certificates.c
         stored = self.conn.execute(
             select(c.status, c.content, c.version).where(c.number == certificate.number)
@@ -71,14 +76,12 @@ class SqlCertificates:
         self, sample_id: str | None = None, statuses: frozenset[str] | None = None
     ) -> list[Certificate]:
         c = t.certificates.c
-        query = select(c.body).order_by(c.number)
+        query = select(c.body, c.verify_token).order_by(c.number)
         if sample_id is not None:
             query = query.where(c.sample_id == sample_id)
         if statuses is not None:
             query = query.where(c.status.in_(sorted(statuses)))
-        bodies = self.conn.execute(query).scalars().all()
-        found = [decode(json.loads(body)) for body in bodies]
-        return [item for item in found if isinstance(item, Certificate)]
+        return [_certificate(row) for row in self.conn.execute(query)]
 
     def next_sequence(self, year: int) -> int:
         return SqlSequences(self.conn, []).next(f"certificate-{year}")
@@ -86,6 +89,14 @@ class SqlCertificates:
     def validities(self) -> list[CertificateValidity]:
         issued = self.find(statuses=frozenset({Status.ISSUED.value}))
         return [v for v in map(validity_of, issued) if v is not None]
+
+
+def _certificate(row: Row[Any, Any]) -> Certificate:
+    certificate = decode(json.loads(row.body))
+    assert isinstance(certificate, Certificate)
+    # certificates older than their token got it by migration, in the column only
+    certificate.verify_token = row.verify_token
+    return certificate
 
 
 class FileDocumentStore:

@@ -207,6 +207,7 @@ class Certificate:
     pdf_sha256: str | None = None
     superseded_by: str | None = None
     events: list[CertificateEvent] = field(default_factory=list)
+    verify_token: str | None = None  # what the QR code carries: /verify/<token>
 
     @classmethod
     def enter(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from samplehub.core.domain.messages import Message
 from samplehub.core.service.ports import CertificateValidity
@@ -29,10 +30,15 @@ from samplehub.lab.service.ports import (
     CertificateReader,
     CertificateRenderer,
     DccWriter,
+    DocumentSigner,
     DocumentStore,
     LabUnitOfWork,
     ResultsSheetReader,
+    SignatureCheck,
+    SignatureChecker,
 )
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,19 @@ class LabDeps:
     rules: RuleBook
     number_prefix: str = "ZS"
     verify_base_url: str = ""
+    signer: DocumentSigner | None = None  # None: documents go out unsigned (unit tests)
+    checker: SignatureChecker | None = None
+    zone: tzinfo = SHANGHAI
+    """The institute's time zone: the year of a certificate number is its calendar year."""
+
+
+@dataclass(frozen=True)
+class VerifiedCertificate:
+    """What /verify/<token> shows: the record, the PDF's signature as checked now, when issued."""
+
+    record: VerificationRecord
+    signature: SignatureCheck | None
+    issued_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,10 @@ class StoredCertificates:
         with self.uow_factory() as uow:
             return uow.certificates.find(sample_id, statuses)
 
+    def by_token(self, token: str) -> Certificate | None:
+        with self.uow_factory() as uow:
+            return uow.certificates.by_token(token)
+
 
 def evaluate_gauge(
     rules: RuleBook,
@@ -95,12 +118,18 @@ def evaluate_gauge(
     return evaluate(spec, points, zero_deviations, rule.gauge)
 
 
-def verify(deps: LabDeps, number: str) -> VerificationRecord:
-    """What /verify/{number} shows; a draft is reported as not found (it is not a certificate)."""
-    certificate = get(deps, number)
-    if not certificate.is_frozen:
-        raise CertificateNotFoundError(number)
-    return certificate.verification_record()
+def verify_by_token(deps: LabDeps, token: str) -> VerifiedCertificate:
+    """What /verify/<token> shows. Only a certificate that was issued (and may since be
+    superseded) is found, and only by the token in its QR code: a number finds nothing, so
+    nobody can walk through the institute's certificates."""
+    certificate = deps.certificates.by_token(token) if token else None
+    if certificate is None or certificate.pdf_sha256 is None:
+        raise CertificateNotFoundError(token)
+    pdf = deps.documents.get(pdf_name(certificate.number))
+    check = None
+    if deps.checker is not None and pdf is not None:
+        check = deps.checker.check_pdf(pdf)
+    return VerifiedCertificate(certificate.verification_record(), check, certificate.issued_at)
 
 
 def certificate_pdf(deps: LabDeps, number: str) -> bytes:
@@ -116,12 +145,18 @@ def certificate_pdf(deps: LabDeps, number: str) -> bytes:
 
 
 def export_dcc(deps: LabDeps, number: str) -> bytes:
-    """The certificate as PTB DCC XML; drafts cannot be exported."""
-    return dcc_document(deps.certificates, deps.dcc, number)
+    """The certificate as PTB DCC XML, signed when a signer is wired; drafts cannot be exported."""
+    return dcc_document(deps.certificates, deps.dcc, number, deps.signer)
 
 
-def dcc_document(certificates: CertificateReader, writer: DccWriter, number: str) -> bytes:
-    """DCC export needing only the certificates and the writer (what the CLI is given)."""
+def dcc_document(
+    certificates: CertificateReader,
+    writer: DccWriter,
+    number: str,
+    signer: DocumentSigner | None = None,
+) -> bytes:
+    """DCC export needing only the certificates, the writer and the signer (what the CLI is
+    given); signed with an enveloped XML-DSig signature when ``signer`` is given."""
     certificate = certificates.get(number)
     if certificate is None:
         raise CertificateNotFoundError(number)
@@ -130,7 +165,8 @@ def dcc_document(certificates: CertificateReader, writer: DccWriter, number: str
             f"certificate {number} is not approved; only approved certificates are exported",
             Message("lab.error_export_unapproved", {"number": number}),
         )
-    return writer.write(certificate)
+    xml = writer.write(certificate)
+    return xml if signer is None else signer.sign_xml(xml)
 
 
 def get(deps: LabDeps, number: str) -> Certificate:
@@ -140,8 +176,9 @@ def get(deps: LabDeps, number: str) -> Certificate:
     return certificate
 
 
-def verify_url(deps: LabDeps, number: str) -> str:
-    return f"{deps.verify_base_url.rstrip('/')}/verify/{number}"
+def verify_url(deps: LabDeps, token: str) -> str:
+    """The address in the QR code: the certificate's unguessable token, never its number."""
+    return f"{deps.verify_base_url.rstrip('/')}/verify/{token}"
 
 
 def pdf_name(number: str) -> str:

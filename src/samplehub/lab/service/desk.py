@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,6 @@ from samplehub.lab.service import commands as lc
 from samplehub.lab.service.certificates import LabDeps, WorkHeader
 
 UowFactory = Callable[[], UnitOfWork]
-CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,8 @@ class CertificateDesk:
         )
 
     def today(self) -> date:
-        return self.clock.now().astimezone(CHINA).date()
+        """The institute's calendar day (its time zone, ``LabDeps.zone``)."""
+        return self.clock.now().astimezone(self.deps.zone).date()
 
     def record_gauge(
         self,

@@ -7,6 +7,7 @@ step and its custody record commit in one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from samplehub.core.service.ports import CertificateValidity, UnitOfWork
@@ -25,6 +26,9 @@ class CertificateReader(Protocol):
         self, sample_id: str | None = None, statuses: frozenset[str] | None = None
     ) -> list[Certificate]:
         """Certificates of one sample and/or in some statuses (``Status`` values), by number."""
+
+    def by_token(self, token: str) -> Certificate | None:
+        """The certificate whose QR code carries this verification token, or None."""
 
 
 class CertificateRepository(CertificateReader, Protocol):
@@ -57,6 +61,33 @@ class DccWriter(Protocol):
 
     def write(self, certificate: Certificate) -> bytes:
         """The DCC document, UTF-8 XML."""
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The outcome of checking a signed document: valid or why not, and who signed it."""
+
+    valid: bool
+    detail: str
+    signer: str = ""
+    signed_at: str | None = None
+    number: str | None = None  # the certificate number the document states
+
+
+class DocumentSigner(Protocol):
+    """Signs certificates with the institute's key (PAdES on PDFs, XML-DSig on DCCs)."""
+
+    @property
+    def signer_name(self) -> str: ...
+    def sign_pdf(self, pdf: bytes, reason: str) -> bytes: ...
+    def sign_xml(self, xml: bytes) -> bytes: ...
+
+
+class SignatureChecker(Protocol):
+    """Checks a signed document offline against the institute CA."""
+
+    def check_pdf(self, pdf: bytes) -> SignatureCheck: ...
+    def check_xml(self, xml: bytes) -> SignatureCheck: ...
 
 
 class DocumentStore(Protocol):

@@ -8,6 +8,7 @@ issued. Nothing is saved unless every check (four eyes, status, readings) has pa
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -162,14 +163,21 @@ def approve(uow: LabUnitOfWork, number: str, by: Actor, now: datetime) -> Certif
 
 
 def issue(uow: LabUnitOfWork, deps: LabDeps, number: str, by: Actor, now: datetime) -> bytes:
-    """Render the approved certificate, store the PDF and fix its SHA-256; returns the PDF.
+    """Render the approved certificate, sign it (PAdES, the institute's key), store the PDF and
+    fix its SHA-256; returns the PDF. Its QR code carries a fresh unguessable token.
 
     The PDF is stored before the transaction commits: should the commit fail, the file is
     there but the certificate is not issued, and issuing it again replaces the file.
     """
     certificate = stored(uow, number)
     certificate.ensure_issuable()
-    pdf = deps.renderer.render(certificate, _verify_url(deps, number))
+    certificate.verify_token = certificate.verify_token or secrets.token_urlsafe(16)
+    pdf = deps.renderer.render(certificate, _verify_url(deps, certificate.verify_token))
+    if deps.signer is not None:
+        reason = f"{certificate.kind.value} {number}"
+        if certificate.replaces:
+            reason += f" (replaces {certificate.replaces})"
+        pdf = deps.signer.sign_pdf(pdf, reason)
     deps.documents.put(pdf_name(number), pdf)
     certificate.issue(hashlib.sha256(pdf).hexdigest(), now)
     _save(uow, certificate, "issued", by, now, certificate.pdf_sha256)
@@ -266,6 +274,7 @@ def _enter(
 
 
 def _next_number(uow: LabUnitOfWork, deps: LabDeps, now: datetime) -> str:
-    return format_certificate_number(
-        now.year, uow.certificates.next_sequence(now.year), deps.number_prefix
-    )
+    """The next number of the institute's calendar year (07:00 on 1 January in Shanghai is
+    already the new year, though still the old one in UTC)."""
+    year = now.astimezone(deps.zone).year
+    return format_certificate_number(year, uow.certificates.next_sequence(year), deps.number_prefix)

@@ -20,11 +20,16 @@ class VerificationOut(BaseModel):
     problem: str | None
 
 
-@router.get("/audit/verify", response_model=VerificationOut, summary="Walk the custody chain")
+@router.get(
+    "/audit/verify",
+    response_model=VerificationOut,
+    summary="Walk the custody chain and hold it against the signed anchors",
+)
 def verify(actor: CurrentActor, services: ServicesDep) -> VerificationOut:
     if actor.role is not Role.ADMIN:
         raise Forbidden(actor.username, "verify the audit chain")
-    result = queries.verify_audit(services.uow_factory)
+    checker = services.anchor_checker
+    result = queries.verify_audit(services.uow_factory, checker() if checker else None)
     return VerificationOut(
         ok=result.ok, count=result.count, broken_seq=result.broken_seq, problem=result.problem
     )

@@ -198,11 +198,16 @@ def test_readings_to_issued_certificate(deps: World) -> None:
     approve(deps, draft.number, APPROVER, NOW)
     pdf = issue(deps, draft.number, NOW)
     assert isinstance(deps.renderer, FakeRenderer)
+    token = lab.get(deps, draft.number).verify_token
+    assert token is not None
+    assert len(token) >= 22
     assert deps.renderer.calls == [
-        ("ZS2026-000001", "https://lab.example/verify/ZS2026-000001", Status.APPROVED)
+        ("ZS2026-000001", f"https://lab.example/verify/{token}", Status.APPROVED)
     ]
     assert lab.certificate_pdf(deps, draft.number) == pdf
-    record_ = lab.verify(deps, draft.number)
+    with pytest.raises(CertificateNotFoundError):
+        lab.verify_by_token(deps, draft.number)  # a number finds nothing
+    record_ = lab.verify_by_token(deps, token).record
     assert record_.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     assert (record_.status, record_.decision, record_.sample_id) == (
         Status.ISSUED,
@@ -255,11 +260,22 @@ def test_unapproved_certificate_cannot_be_issued_verified_or_exported(deps: Worl
     with pytest.raises(WorkflowError, match="only an approved"):
         issue(deps, draft.number, NOW)
     with pytest.raises(CertificateNotFoundError):
-        lab.verify(deps, draft.number)
+        lab.verify_by_token(deps, draft.number)
     with pytest.raises(WorkflowError, match="not approved"):
         lab.export_dcc(deps, draft.number)
     with pytest.raises(WorkflowError, match="not been issued"):
         lab.certificate_pdf(deps, draft.number)
+
+
+def test_approved_but_not_issued_is_not_shown(deps: World) -> None:
+    draft = record(deps)
+    review(deps, draft.number, REVIEWER, NOW)
+    approve(deps, draft.number, APPROVER, NOW)
+    approved = lab.get(deps, draft.number)
+    approved.verify_token = "a-token-given-before-issue"
+    deps.store.table("certificates")[draft.number] = approved
+    with pytest.raises(CertificateNotFoundError):
+        lab.verify_by_token(deps, "a-token-given-before-issue")
 
 
 def test_author_cannot_approve_through_the_service(deps: World) -> None:
@@ -285,7 +301,8 @@ def test_correction_supersedes_on_approval_and_keeps_both(deps: World) -> None:
     approve(deps, new.number, APPROVER, NOW)
     stored_old = lab.get(deps, old.number)
     assert stored_old.status is Status.SUPERSEDED
-    assert lab.verify(deps, old.number).superseded_by == new.number
+    token = stored_old.verify_token or ""
+    assert lab.verify_by_token(deps, token).record.superseded_by == new.number
     assert lab.certificate_pdf(deps, old.number).startswith(b"%PDF")
     with pytest.raises(CertificateImmutableError):
         stored_old.revise(demo.gauge_content(), ENTERER, NOW)
@@ -319,7 +336,7 @@ def test_rework_revision_then_approval(deps: World) -> None:
 
 def test_unknown_number(deps: World) -> None:
     with pytest.raises(CertificateNotFoundError, match="ZS2026-999999") as info:
-        lab.verify(deps, "ZS2026-999999")
+        lab.verify_by_token(deps, "ZS2026-999999")
     assert "未找到" in error_text(Translator("zh-CN"), info.value)
 
 
@@ -367,3 +384,16 @@ def test_customer_interval_shortens_validity_and_cannot_exceed_the_type(deps: Wo
             NOW,
         )
     assert info.value.field == "interval_months"
+
+
+def test_certificate_year_is_the_institutes_calendar_year(deps: World) -> None:
+    """07:00 on 1 January in Shanghai is 23:00 on 31 December in UTC: the new year's number."""
+    new_year_morning = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+    last_evening = datetime(2026, 12, 31, 15, 59, tzinfo=UTC)  # 23:59 in Shanghai
+    before = record_gauge_readings(
+        deps, header(), demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)], ENTERER, last_evening
+    )
+    after = record_gauge_readings(
+        deps, header(), demo.GAUGE, demo.PASSING_POINTS, [Decimal(0)], ENTERER, new_year_morning
+    )
+    assert (before.number, after.number) == ("ZS2026-000001", "ZS2027-000001")

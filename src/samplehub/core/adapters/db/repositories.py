@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, insert, or_, select, text, update
 
 from samplehub.core.adapters.db import tables as t
 from samplehub.core.domain import model
+from samplehub.core.domain.anchors import Anchor
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.errors import Conflict
 from samplehub.core.domain.lifecycle import HoldReason, SampleState
@@ -273,6 +274,13 @@ class SqlAudit(_Repo):
         if sample_number is not None:
             query = query.where(t.audit_log.c.sample_number == sample_number)
         return [_record(r) for r in self.conn.execute(query)]
+
+    def anchors(self) -> list[Anchor]:
+        rows = self.conn.execute(select(t.audit_anchors).order_by(t.audit_anchors.c.number))
+        return [Anchor.from_dict(dict(row._mapping)) for row in rows]
+
+    def add_anchor(self, anchor: Anchor) -> None:
+        self.conn.execute(insert(t.audit_anchors).values(**anchor.as_dict()))
 
 
 class SqlSequences(_Repo):

@@ -92,6 +92,17 @@ audit_log = Table(
     Index("ix_audit_log_sample_number_seq", "sample_number", "seq"),
 )
 
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(128), nullable=False),
+)
+
 counters = Table(
     "counters",
     metadata,
@@ -108,6 +119,8 @@ certificates = Table(
     Column("content", Text, nullable=False),  # canonical JSON of the content; frozen once approved
     Column("body", Text, nullable=False),  # the whole certificate (codec JSON)
     Column("version", Integer, nullable=False),
+    # what the QR code on the PDF carries: /verify/<token> (128 random bits, never the number)
+    Column("verify_token", String(32), nullable=True, unique=True),
 )
 
 recall_reminders = Table(

@@ -70,10 +70,22 @@ class _Resolver(etree.Resolver):  # type: ignore[misc]  # lxml has no type stubs
 
 
 def load_schema(schema_dir: Path) -> etree.XMLSchema:
-    """dcc.xsd from ``schema_dir``, its SI_Format.xsd import served from the same folder."""
+    """dcc.xsd from ``schema_dir``, its SI_Format.xsd import served from the same folder, and
+    the W3C XML-DSig schema (shipped with signxml) for the signature a signed DCC carries in
+    its ``comment`` (a strict wildcard, so the signature is validated too)."""
+    from importlib.resources import files
+
+    dcc = (schema_dir / "dcc.xsd").resolve().as_uri()
+    dsig = Path(str(files("signxml") / "schemas" / "xmldsig-core-schema.xsd")).resolve().as_uri()
+    both = (
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        f'<xs:import namespace="https://ptb.de/dcc" schemaLocation="{dcc}"/>'
+        f'<xs:import namespace="http://www.w3.org/2000/09/xmldsig#" schemaLocation="{dsig}"/>'
+        "</xs:schema>"
+    )
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(_Resolver(schema_dir / "SI_Format.xsd"))
-    return etree.XMLSchema(etree.parse(str(schema_dir / "dcc.xsd"), parser))
+    return etree.XMLSchema(etree.fromstring(both.encode(), parser, base_url=str(schema_dir)))
 
 
 class DccXmlWriter:

@@ -27,6 +27,13 @@ class MemoryCertificates(MemoryRepository):
         item = self._items.get(cert_no)
         return None if item is None else copy.deepcopy(item)
 
+    def by_token(self, token: str) -> Certificate | None:
+        for item in self._items.values():
+            if item.verify_token is not None and item.verify_token == token:
+                found: Certificate = copy.deepcopy(item)
+                return found
+        return None
+
     def save(self, certificate: Certificate) -> None:
         stored = self._items.get(certificate.number)
         if stored is not None and stored.status in FROZEN and stored.content != certificate.content:
