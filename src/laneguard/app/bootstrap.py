@@ -230,7 +230,7 @@ def _live_cameras(
         # The video source is made here rather than by detection_bootstrap.build_camera so a
         # file's clock starts now: incidents from a looped demo video then carry today's time.
         try:
-            rules = cam.to_rules()
+            rules = cam.to_rules(config.tz())
         except (ValueError, ConfigError) as exc:
             raise LaneGuardError(f"cameras[{cam.camera}]: {exc}") from exc
         size = (cam.size[0], cam.size[1]) if cam.size else None
@@ -268,7 +268,7 @@ def zone_editor(config: LaneGuardConfig, source: IncidentSource | None = None) -
         if pipeline is None:
             return False
         try:
-            rules = store.apply(configured[camera]).to_rules()
+            rules = store.apply(configured[camera]).to_rules(config.tz())
         except (ValueError, ConfigError) as exc:
             raise LaneGuardError(f"cameras[{camera}]: {exc}") from exc
         pipeline.use_rules(rules)

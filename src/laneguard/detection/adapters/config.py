@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import time
+from datetime import time, tzinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,6 +19,7 @@ from laneguard.core.domain.incidents import ObjectClass
 from laneguard.core.errors import ConfigError
 from laneguard.detection.domain.geometry import Homography, validate_polygon
 from laneguard.detection.domain.zones import (
+    STATION_TZ,
     CameraRules,
     ClassRule,
     Direction,
@@ -102,7 +103,8 @@ class ZonesFile(_Strict):
     schedule: list[ScheduleConfig] = Field(default_factory=list)
     exit_frames: int = Field(default=5, ge=1, description="Frames out of the zone before it ends")
 
-    def to_rules(self) -> CameraRules:
+    def to_rules(self, tz: tzinfo = STATION_TZ) -> CameraRules:
+        """The camera's rules; schedules are read on the station's wall clock in `tz`."""
         names = [z.name for z in self.zones]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -135,7 +137,7 @@ class ZonesFile(_Strict):
             class_rules={c: ClassRule(**r.model_dump()) for c, r in self.class_rules.items()},
             masks=tuple(validate_polygon(m, f"masks[{i}]") for i, m in enumerate(self.masks)),
             schedule=tuple(
-                ScheduleWindow(frozenset(s.weekdays), s.start, s.end) for s in self.schedule
+                ScheduleWindow(frozenset(s.weekdays), s.start, s.end, tz) for s in self.schedule
             ),
             staff=StaffFilter(enabled=self.staff.enabled, min_vest_ratio=self.staff.min_vest_ratio),
             rider=RiderRule(

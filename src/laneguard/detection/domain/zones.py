@@ -13,10 +13,14 @@ import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time, tzinfo
+from zoneinfo import ZoneInfo
 
 from laneguard.core.domain.incidents import ObjectClass
 from laneguard.detection.domain.geometry import Homography, Point, Polygon, point_in_polygon
+
+STATION_TZ = ZoneInfo("Asia/Shanghai")
+"""The default station time zone: schedules are the station's wall-clock hours."""
 
 
 class Direction(enum.StrEnum):
@@ -77,13 +81,20 @@ class Zone:
 
 @dataclass(frozen=True)
 class ScheduleWindow:
-    """Active on the given weekdays (0 = Monday) between start and end; may wrap midnight."""
+    """Active on the given weekdays (0 = Monday) between start and end; may wrap midnight.
+
+    Weekdays and hours are the station's wall clock in `tz`; `contains` converts the frame's
+    time (aware; a naive one is taken as UTC) into it first.
+    """
 
     weekdays: frozenset[int]
     start: time
     end: time
+    tz: tzinfo = STATION_TZ
 
-    def contains(self, at: datetime) -> bool:
+    def contains(self, moment: datetime) -> bool:
+        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        at = aware.astimezone(self.tz)
         t = at.time()
         if self.start <= self.end:
             return at.weekday() in self.weekdays and self.start <= t < self.end

@@ -130,7 +130,7 @@ def test_direction_entering_only() -> None:
 def test_schedule_outside_hours_is_quiet() -> None:
     nights = (ScheduleWindow(frozenset(range(7)), time(22, 0), time(6, 0)),)
     assert run(ZoneMonitor(rules(schedule=nights)), [[obs(200)]] * 10) == []
-    days = (ScheduleWindow(frozenset({0}), time(8, 0), time(18, 0)),)
+    days = (ScheduleWindow(frozenset({0}), time(8, 0), time(20, 0)),)  # T0 is 18:00 in Shanghai
     assert len(run(ZoneMonitor(rules(schedule=days)), [[obs(200)]] * 10)) == 1
 
 
