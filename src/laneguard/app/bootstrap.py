@@ -359,6 +359,7 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
             m.client_key,
             m.username,
             m.password,
+            m.session_expiry_s,
         )
     return LaneGuardApp(
         config=config,

@@ -69,6 +69,11 @@ class MqttConfig(_Strict):
     client_key: Path | None = None
     username: str | None = None
     password: str | None = None
+    session_expiry_s: int = Field(
+        default=7 * 24 * 3600,
+        ge=60,
+        description="How long the broker keeps an offline terminal's session and queued alerts",
+    )
 
 
 class SimulatedSourceConfig(_Strict):

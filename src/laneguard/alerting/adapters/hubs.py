@@ -36,14 +36,17 @@ class WebSocketHub:
                 self._loop.call_soon_threadsafe(q.put_nowait, data)
 
     def subscribe(self, terminal_id: str) -> asyncio.Queue[bytes]:
-        """A queue with the terminal's recent alerts already in it (so a page that reconnects
-        after a Wi-Fi gap still gets them; the page drops duplicates by incident id)."""
+        """A queue of the terminal's alerts from now on (what it missed comes from the records:
+        `AlertService.unacknowledged_for`, or `recent` when they cannot be read)."""
         q: asyncio.Queue[bytes] = asyncio.Queue()
         with self._lock:
-            for data in self._backlog.get(terminal_id, ()):
-                q.put_nowait(data)
             self._subscribers.setdefault(terminal_id, set()).add(q)
         return q
+
+    def recent(self, terminal_id: str) -> list[bytes]:
+        """The terminal's last alerts as sent (when the records cannot say what it missed)."""
+        with self._lock:
+            return list(self._backlog.get(terminal_id, ()))
 
     def unsubscribe(self, terminal_id: str, q: asyncio.Queue[bytes]) -> None:
         with self._lock:

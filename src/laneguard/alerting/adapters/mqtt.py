@@ -4,8 +4,12 @@ Topics, under a configurable prefix (default `laneguard`):
 - `<prefix>/terminal/<terminal_id>/alert`: sealed alerts, station -> terminal (QoS 1);
 - `<prefix>/terminal/<terminal_id>/ack`: sealed acknowledgements, terminal -> station (QoS 1);
 - `<prefix>/station/available`: retained `online` / `offline` (last will) of the station.
-Only `SealedMessage` bytes are ever published. Paho's errors become `TransportError`; a garbage
-payload from the broker is logged and dropped, never raised into paho's network thread.
+Terminals keep a persistent session (MQTT v5, fixed client id `laneguard-terminal-<terminal_id>`,
+clean start off, session expiry `session_expiry_s`): the broker queues the QoS 1 alerts published
+while a terminal is away and hands them over when it reconnects. The station's own client gets a
+fresh id and a clean session. Only `SealedMessage` bytes are ever published. Paho's errors
+become `TransportError`; a garbage payload from the broker is logged and dropped, never raised
+into paho's network thread.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from laneguard.alerting.domain.alerts import MalformedMessageError, SealedMessage
 from laneguard.alerting.service.ports import TransportError
@@ -39,6 +45,7 @@ class MqttSettings:
     client_key: Path | None = None
     username: str | None = None
     password: str | None = None
+    session_expiry_s: int = 7 * 24 * 3600  # how long the broker keeps an absent terminal's queue
 
     @property
     def availability_topic(self) -> str:
@@ -51,17 +58,33 @@ class MqttSettings:
         return f"{self.topic_prefix}/terminal/{terminal_id}/ack"
 
 
-class _TlsClient:
-    """A paho client that only ever speaks TLS and resubscribes after every reconnect."""
+def terminal_client_id(terminal_id: str) -> str:
+    """The fixed MQTT client id of a terminal: its persistent session on the broker."""
+    return f"laneguard-terminal-{terminal_id}"
 
-    def __init__(self, settings: MqttSettings, subscriptions: list[str], role: str) -> None:
+
+class _TlsClient:
+    """A paho client (MQTT v5) that only ever speaks TLS and resubscribes after every reconnect.
+
+    `persistent`: the session outlives the connection (clean start off, expiry from the
+    settings), so the broker keeps the subscriptions and queues QoS 1 messages meanwhile; it
+    needs a fixed `client_id`.
+    """
+
+    def __init__(
+        self,
+        settings: MqttSettings,
+        subscriptions: list[str],
+        client_id: str,
+        persistent: bool = False,
+    ) -> None:
         self.settings = settings
+        self.client_id = client_id
         self._subscriptions = subscriptions
+        self._persistent = persistent
         self._connected = threading.Event()
         self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=f"laneguard-{role}-{uuid.uuid4().hex[:8]}",
-            protocol=mqtt.MQTTv311,
+            CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
         )
         context = ssl.create_default_context(cafile=str(settings.ca_file))
         context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -94,7 +117,17 @@ class _TlsClient:
     def start(self, timeout_s: float = 10.0) -> None:
         try:
             self._probe_tls(timeout_s)
-            self._client.connect(self.settings.host, self.settings.port, keepalive=30)
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+            properties.SessionExpiryInterval = (
+                self.settings.session_expiry_s if self._persistent else 0
+            )
+            self._client.connect(
+                self.settings.host,
+                self.settings.port,
+                keepalive=30,
+                clean_start=not self._persistent,
+                properties=properties,
+            )
         except (OSError, ssl.SSLError) as exc:
             raise TransportError(
                 f"MQTT broker {self.settings.host}:{self.settings.port} refused TLS connection: "
@@ -171,7 +204,9 @@ class MqttAlertTransport(_TlsClient):
     def __init__(
         self, settings: MqttSettings, on_ack: Callable[[SealedMessage], None] | None = None
     ) -> None:
-        super().__init__(settings, [settings.ack_topic("+")], "station")
+        super().__init__(
+            settings, [settings.ack_topic("+")], f"laneguard-station-{uuid.uuid4().hex[:8]}"
+        )
         self._on_ack = on_ack
         # Retained "online"/"offline" with a last will, as Frigate does: terminals can tell a
         # silent station from a dead one.
@@ -209,12 +244,20 @@ class MqttAlertTransport(_TlsClient):
 
 
 class MqttTerminalClient(_TlsClient):
-    """A terminal's MQTT client: receives its own sealed alerts, publishes sealed acks."""
+    """A terminal's MQTT client: receives its own sealed alerts, publishes sealed acks.
+
+    Its session is persistent: alerts sent while it was offline arrive when it reconnects
+    (to the same broker, within `session_expiry_s`)."""
 
     def __init__(
         self, settings: MqttSettings, terminal_id: str, on_alert: Callable[[SealedMessage], None]
     ) -> None:
-        super().__init__(settings, [settings.alert_topic(terminal_id)], f"terminal-{terminal_id}")
+        super().__init__(
+            settings,
+            [settings.alert_topic(terminal_id)],
+            terminal_client_id(terminal_id),
+            persistent=True,
+        )
         self.terminal_id = terminal_id
         self._on_alert = on_alert
 

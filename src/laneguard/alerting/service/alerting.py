@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from laneguard.alerting.domain.alerts import Alert, SealedMessage, Terminal
 from laneguard.alerting.service.ports import (
@@ -24,6 +25,21 @@ from laneguard.core.ports import Clock, IncidentRepository
 log = logging.getLogger(__name__)
 
 WRITE_ATTEMPTS = 3  # reads and saves of one incident before a write gives up as stale
+REPLAY_WINDOW = timedelta(hours=24)  # how far back a reconnecting terminal is sent open alerts
+REPLAY_LIMIT = 100
+
+
+def _alert(record: IncidentRecord) -> Alert:
+    return Alert(
+        incident_id=record.incident_id,
+        station=record.station,
+        camera=record.camera,
+        zone=record.zone,
+        lane=record.lane,
+        object_class=record.object_class,
+        at=record.opened_at,
+        snapshot_jpeg=record.snapshot_jpeg,
+    )
 
 
 class UnknownIncidentError(LaneGuardError):
@@ -60,6 +76,7 @@ class AlertService:
         self._on_closed = on_closed
         self._on_opened = on_opened
         self._clips = clips
+        self.replay_window = REPLAY_WINDOW
 
     def add_transport(self, transport: AlertTransport) -> None:
         self._transports.append(transport)
@@ -77,16 +94,7 @@ class AlertService:
         except LaneGuardError as exc:
             # A full disk or a lost database must not silence the alarm: warn and alert anyway.
             log.error("incident %s not recorded: %s", event.incident_id, exc)
-        alert = Alert(
-            incident_id=event.incident_id,
-            station=self.station,
-            camera=event.camera,
-            zone=event.zone,
-            lane=event.lane,
-            object_class=event.object_class,
-            at=event.at,
-            snapshot_jpeg=event.snapshot_jpeg,
-        )
+        alert = _alert(IncidentRecord.from_opened(event, self.station))
         sent = [self._sealer.seal_alert(alert, t) for t in self._terminals.list() if t.active]
         for message in sent:
             for transport in self._transports:
@@ -128,6 +136,18 @@ class AlertService:
             log.error("end of incident %s not recorded: it kept changing", event.incident_id)
         except LaneGuardError as exc:
             log.error("end of incident %s not recorded: %s", event.incident_id, exc)
+
+    def unacknowledged_for(self, terminal_id: str) -> list[SealedMessage]:
+        """The alerts of the open (unacknowledged) incidents of the last `replay_window`,
+        oldest first, sealed anew for the terminal: what a reconnecting terminal is sent."""
+        terminal = self._terminals.get(terminal_id)
+        if terminal is None or not terminal.active:
+            return []
+        since = self._clock.now() - self.replay_window
+        records = [
+            r for r in self._incidents.list(since=since, limit=REPLAY_LIMIT) if not r.outcome
+        ]
+        return [self._sealer.seal_alert(_alert(r), terminal) for r in reversed(records)]
 
     def tick(self) -> None:
         """Called periodically: plays stronger warnings and writes clips that have fallen due."""

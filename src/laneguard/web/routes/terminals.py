@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import logging
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
@@ -23,8 +24,11 @@ from laneguard.alerting.service.terminals import (
     EnrolmentRefusedError,
 )
 from laneguard.core.domain.records import IncidentAlreadyClosedError
+from laneguard.core.errors import LaneGuardError
 from laneguard.web.context import Pages, incident_json
 from laneguard.web.i18n import CLASSES, OUTCOMES, message_id
+
+log = logging.getLogger(__name__)
 
 
 class EnrolRequest(BaseModel):
@@ -103,7 +107,19 @@ def routes(pages: Pages) -> APIRouter:
             ctx.ws_hub.forget(terminal_id)
             return
         await websocket.accept()
+        # Live alerts from now on, then what it missed while away: every unacknowledged alert
+        # in the records (one sent in between may come twice; the page drops duplicates).
         queue = ctx.ws_hub.subscribe(terminal_id)
+        try:
+            missed = [
+                m.to_bytes()
+                for m in await asyncio.to_thread(ctx.alerts.unacknowledged_for, terminal_id)
+            ]
+        except LaneGuardError as exc:
+            log.warning("open alerts of %s not read, sending the recent ones: %s", terminal_id, exc)
+            missed = ctx.ws_hub.recent(terminal_id)
+        for data in missed:
+            queue.put_nowait(data)
 
         async def send() -> None:
             while True:

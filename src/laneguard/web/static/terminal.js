@@ -152,10 +152,36 @@ function beep() {
   }
 }
 
+// Reconnects after any loss with back-off (1 s doubling to 30 s, reset once connected), and at
+// once when the page comes back to the foreground or the network returns. On every connect the
+// station sends the terminal's unacknowledged alerts; alerts already shown are dropped by id.
+let socket = null;
+let retryMs = 1000;
+let retryTimer = null;
+
+function reconnectSoon(me) {
+  if (retryTimer) return;
+  setStatus("reconnecting", `… ${Math.round(retryMs / 1000)} s`);
+  retryTimer = setTimeout(() => { retryTimer = null; listen(me); }, retryMs);
+  retryMs = Math.min(retryMs * 2, 30000);
+}
+
+function reconnectNow(me) {
+  if (socket && socket.readyState <= WebSocket.OPEN) return;
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  retryMs = 1000;
+  listen(me);
+}
+
 function listen(me) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const ws = new WebSocket(`${scheme}://${location.host}/ws/terminals/${me.terminal_id}`);
-  ws.onopen = () => setStatus("listening", `${me.name} (${me.terminal_id}) ✓`);
+  socket = ws;
+  ws.onopen = () => {
+    retryMs = 1000;
+    setStatus("listening", `${me.name} (${me.terminal_id}) ✓`);
+  };
   ws.onmessage = async (ev) => {
     try {
       const sealed = JSON.parse(ev.data);
@@ -167,7 +193,22 @@ function listen(me) {
       console.warn("alert dropped", err);
     }
   };
-  ws.onclose = () => { setStatus("reconnecting", "…"); setTimeout(() => listen(me), 2000); };
+  ws.onclose = (ev) => {
+    if (socket !== ws) return;
+    if (ev.code === 4403) {
+      setStatus("refused", ev.reason || "revoked");
+      return;
+    }
+    reconnectSoon(me);
+  };
+}
+
+function keepListening(me) {
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") reconnectNow(me);
+  });
+  window.addEventListener("online", () => reconnectNow(me));
+  listen(me);
 }
 
 async function main() {
@@ -192,7 +233,7 @@ async function main() {
       };
     });
   }
-  listen(me);
+  keepListening(me);
 }
 
 main();

@@ -130,6 +130,21 @@ def test_alert_over_websocket_and_ack_closes(web: Web) -> None:
     assert again.status_code == 409
 
 
+def test_reconnecting_websocket_gets_its_unacknowledged_alerts(web: Web) -> None:
+    me = web.enrol()
+    web.incident(1)  # sent while its page was closed
+    web.incident(2)
+    web.incident(3)
+    ack = Acknowledgement("inc-2", me.terminal_id, Outcome.FALSE_ALARM, datetime.now(UTC))
+    assert web.client.post("/api/acks", content=me.seal_ack(ack).to_bytes()).status_code == 200
+    with web.client.websocket_connect(f"/ws/terminals/{me.terminal_id}") as ws:
+        missed = [SealedMessage.from_bytes(ws.receive_text().encode()) for _ in range(2)]
+        web.incident(4)
+        live = SealedMessage.from_bytes(ws.receive_text().encode())
+    assert [me.open_alert(m).incident_id for m in missed] == ["inc-1", "inc-3"]
+    assert me.open_alert(live).incident_id == "inc-4"
+
+
 def test_tampered_or_foreign_acks_are_refused(web: Web) -> None:
     me = web.enrol()
     web.incident(1)
