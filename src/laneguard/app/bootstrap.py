@@ -99,6 +99,7 @@ def build_records(config: LaneGuardConfig) -> Records:
             SystemClock(),
             SqlEnrolmentCodeRepository(engine),
             timedelta(minutes=config.enrolment.code_minutes),
+            station=config.station,
         ),
         users=UserService(SqlUserRepository(engine), Argon2Hasher(), SystemClock()),
     )
@@ -346,6 +347,7 @@ def build(config: LaneGuardConfig, source: IncidentSource | None = None) -> Lane
         warner,
         on_opened=show_snapshot if simulator is not None else None,
         clips=incident_clips,
+        escalation=config.escalation.policy(),
     )
     mqtt_settings = None
     if config.mqtt is not None:

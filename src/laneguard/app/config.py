@@ -6,6 +6,7 @@ Every model forbids unknown keys, so a misspelt key is an error naming it, not a
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from laneguard.alerting.domain.escalation import EscalationPolicy
 from laneguard.core.errors import ConfigError
 from laneguard.detection.adapters.config import CameraConfig, DetectorConfig
 
@@ -153,6 +155,23 @@ class WebConfig(_Strict):
         return self.https() if self.secure_cookie is None else self.secure_cookie
 
 
+class EscalationConfig(_Strict):
+    after_s: float = Field(
+        default=60,
+        gt=0,
+        description="An incident nobody acknowledged this long after it opened is escalated: "
+        "the lane's warning again, and the alert to the shift leader's terminals",
+    )
+    leaders: list[str] = Field(
+        default_factory=list,
+        description="Terminal names or ids of the shift leader (besides terminals enrolled "
+        "with `--leader`)",
+    )
+
+    def policy(self) -> EscalationPolicy:
+        return EscalationPolicy(timedelta(seconds=self.after_s), frozenset(self.leaders))
+
+
 class EnrolmentConfig(_Strict):
     code_minutes: float = Field(
         default=15, gt=0, le=24 * 60, description="How long a one-time enrolment code works"
@@ -176,6 +195,7 @@ class LaneGuardConfig(_Strict):
         "NAME` or the /terminals page); a config that sets it is refused",
     )
     enrolment: EnrolmentConfig = EnrolmentConfig()
+    escalation: EscalationConfig = EscalationConfig()
     web: WebConfig = WebConfig()
     mqtt: MqttConfig | None = Field(
         default=None, description="Broker with TLS; unset: WebSocket only"

@@ -17,7 +17,13 @@ import typer
 
 from laneguard.alerting.adapters.crypto import TerminalIdentity, generate_private_key
 from laneguard.alerting.adapters.mqtt import MqttSettings, MqttTerminalClient
-from laneguard.alerting.domain.alerts import Acknowledgement, SealedMessage, iso_z, parse_outcome
+from laneguard.alerting.domain.alerts import (
+    Acknowledgement,
+    SealedMessage,
+    TerminalScope,
+    iso_z,
+    parse_outcome,
+)
 from laneguard.alerting.domain.enrolment import fingerprint
 from laneguard.alerting.service.ports import DecryptionError
 from laneguard.alerting.service.terminals import EnrolmentRefusedError
@@ -105,12 +111,21 @@ def code(
     config: Annotated[Path, typer.Option("--config", "-c", help="The station's config file")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
     by: Annotated[str, typer.Option(help="Who makes the code, for the record")] = "cli",
+    lane: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this lane's alerts (repeatable); default every lane"),
+    ] = None,
+    leader: Annotated[
+        bool, typer.Option("--leader", help="The shift leader's: also gets escalations")
+    ] = False,
 ) -> None:
-    """生成一次性登记码 / Make a one-time enrolment code for one terminal (expires, works once)."""
+    """生成一次性登记码 / Make a one-time enrolment code for one terminal (expires, works once).
+
+    The terminal it enrols gets this station's alerts only (of --lane only, when given)."""
     try:
         cfg = load_config(config)
         records = bootstrap.build_records(cfg)
-        issued = records.terminals.issue_code(name, by)
+        issued = records.terminals.issue_code(name, by, lanes=lane or (), leader=leader)
     except (ConfigError, EnrolmentRefusedError) as exc:
         raise _fail(str(exc), 2) from exc
     shown = fingerprint(bootstrap.station_sealer(cfg).station_public_key)
@@ -120,12 +135,40 @@ def code(
             "name": issued.terminal_name,
             "expires_at": iso_z(issued.expires_at),
             "station_key_fingerprint": shown,
+            **_scope_json(issued.scope),
         }
         typer.echo(json.dumps(line, ensure_ascii=False))
         return
     typer.echo(f"enrolment code for {issued.terminal_name}: {issued.code}")
     typer.echo(f"expires at {iso_z(issued.expires_at)}; works once")
+    typer.echo(f"scope: {json.dumps(_scope_json(issued.scope), ensure_ascii=False)}")
     typer.echo(f"station key fingerprint: {shown}")
+
+
+def _scope_json(scope: TerminalScope) -> dict[str, object]:
+    return {"station": scope.station, "lanes": sorted(scope.lanes), "leader": scope.leader}
+
+
+@terminal_app.command()
+def scope(
+    terminal_id: Annotated[str, typer.Argument(help="Id of the terminal")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="The station's config file")],
+    lane: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this lane's alerts (repeatable); none: every lane"),
+    ] = None,
+    leader: Annotated[
+        bool, typer.Option("--leader/--staff", help="The shift leader's (gets escalations)")
+    ] = False,
+) -> None:
+    """设置终端接收范围 / Set which lanes a terminal hears, and whether it is a leader's."""
+    try:
+        records = bootstrap.build_records(load_config(config))
+        terminal = records.terminals.rescope(terminal_id, lane or (), leader)
+    except (ConfigError, EnrolmentRefusedError) as exc:
+        raise _fail(str(exc), 2) from exc
+    line = {"terminal_id": terminal.terminal_id, **_scope_json(terminal.scope)}
+    typer.echo(json.dumps(line, ensure_ascii=False))
 
 
 def _settings(
@@ -202,6 +245,7 @@ def listen(
                 "class": alert.object_class.value,
                 "at": iso_z(alert.at),
                 "snapshot_bytes": len(alert.snapshot_jpeg),
+                "escalated": alert.escalated,
             }
             if outcome is not None:
                 client.send_ack(
@@ -216,7 +260,8 @@ def listen(
                 typer.echo(json.dumps(line, ensure_ascii=False))
             else:
                 typer.echo(
-                    f"[{line['at']}] 告警 {alert.station} {alert.camera} "
+                    f"[{line['at']}] {'升级告警' if alert.escalated else '告警'} "
+                    f"{alert.station} {alert.camera} "
                     f"{alert.lane}号车道 {alert.object_class.value} ({alert.incident_id})"
                     + (f" → {outcome.value}" if outcome else "")
                 )
@@ -265,6 +310,7 @@ def list_terminals(
                     "name": t.name,
                     "enrolled_at": iso_z(t.enrolled_at),
                     "active": t.active,
+                    **_scope_json(t.scope),
                 },
                 ensure_ascii=False,
             )

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from laneguard.alerting.adapters.db import SqlTerminalRepository
-from laneguard.alerting.domain.alerts import Terminal
+from laneguard.alerting.adapters.db import SqlEnrolmentCodeRepository, SqlTerminalRepository
+from laneguard.alerting.domain.alerts import Terminal, TerminalScope
+from laneguard.alerting.service.terminals import TerminalService
+from laneguard.core.clock import ManualClock
 from laneguard.core.domain.incidents import IncidentEnded, IncidentOpened, ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.records.adapters.db import SqlIncidentRepository
@@ -92,3 +94,20 @@ def test_terminals_enrol_and_revoke(engine: Engine) -> None:
     assert not got.active
     assert got.public_key == b"k" * 32
     assert [x.name for x in repo.list()] == ["张三"]
+
+
+def test_terminal_scope_travels_from_code_to_terminal(engine: Engine) -> None:
+    terminals = SqlTerminalRepository(engine)
+    service = TerminalService(
+        terminals, ManualClock(T0), SqlEnrolmentCodeRepository(engine), station="桐乡"
+    )
+    issued = service.issue_code("班长", "op", lanes=["2", "1"], leader=True)
+    terminal = service.enroll("班长", b"k" * 32, issued.code)
+    got = terminals.get(terminal.terminal_id)
+    assert got is not None
+    assert got.scope == TerminalScope("桐乡", frozenset({"1", "2"}), leader=True)
+    assert got.receives("桐乡", "1")
+    assert not got.receives("桐乡", "3")
+    assert not got.receives("嘉善", "1")
+    service.rescope(terminal.terminal_id)
+    assert terminals.list()[0].scope == TerminalScope("桐乡")

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -19,18 +20,37 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    false,
     insert,
     select,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from laneguard.alerting.domain.alerts import Terminal
+from laneguard.alerting.domain.alerts import Terminal, TerminalScope
 from laneguard.alerting.domain.enrolment import EnrolmentCode
 from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.errors import StorageError
 
 metadata = MetaData()
+
+
+def scope_columns() -> list[Column[Any]]:
+    """A terminal's scope (`TerminalScope`), on terminals and on the codes that enrol them."""
+    return [
+        Column("station", String(64)),
+        Column("lanes", String(512), nullable=False, server_default=""),
+        Column("leader", Boolean, nullable=False, server_default=false()),
+    ]
+
+
+def _scope_values(scope: TerminalScope) -> dict[str, Any]:
+    return {"station": scope.station, "lanes": scope.lanes_text, "leader": scope.leader}
+
+
+def _scope(row: Any) -> TerminalScope:
+    return TerminalScope(row.station, TerminalScope.parse_lanes(row.lanes), bool(row.leader))
+
 
 terminals_table = Table(
     "lg_terminals",
@@ -40,6 +60,7 @@ terminals_table = Table(
     Column("public_key", LargeBinary, nullable=False),
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    *scope_columns(),
 )
 
 enrolment_codes_table = Table(
@@ -51,6 +72,7 @@ enrolment_codes_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("used_at", DateTime(timezone=True)),
+    *scope_columns(),
 )
 
 
@@ -69,6 +91,7 @@ def _terminal(row: Any) -> Terminal:
         public_key=bytes(row.public_key),
         enrolled_at=assume_utc(row.enrolled_at),
         revoked_at=to_utc(row.revoked_at),
+        scope=_scope(row),
     )
 
 
@@ -85,6 +108,7 @@ class SqlTerminalRepository:
                     public_key=terminal.public_key,
                     enrolled_at=to_utc(terminal.enrolled_at),
                     revoked_at=to_utc(terminal.revoked_at),
+                    **_scope_values(terminal.scope),
                 )
             )
 
@@ -93,7 +117,11 @@ class SqlTerminalRepository:
             conn.execute(
                 update(terminals_table)
                 .where(terminals_table.c.terminal_id == terminal.terminal_id)
-                .values(name=terminal.name, revoked_at=to_utc(terminal.revoked_at))
+                .values(
+                    name=terminal.name,
+                    revoked_at=to_utc(terminal.revoked_at),
+                    **_scope_values(terminal.scope),
+                )
             )
 
     def get(self, terminal_id: str) -> Terminal | None:
@@ -126,6 +154,7 @@ class SqlEnrolmentCodeRepository:
                     created_at=to_utc(code.created_at),
                     expires_at=to_utc(code.expires_at),
                     used_at=None,
+                    **_scope_values(code.scope),
                 )
             )
 
@@ -152,4 +181,5 @@ class SqlEnrolmentCodeRepository:
             created_at=assume_utc(row.created_at),
             expires_at=assume_utc(row.expires_at),
             used_at=to_utc(row.used_at),
+            scope=_scope(row),
         )

@@ -87,6 +87,7 @@ class Alert:
     object_class: ObjectClass
     at: datetime
     snapshot_jpeg: bytes = field(repr=False, default=b"")
+    escalated: bool = False  # sent again to the shift leader: nobody acknowledged in time
 
     def to_bytes(self) -> bytes:
         return json.dumps(
@@ -99,6 +100,7 @@ class Alert:
                 "class": self.object_class.value,
                 "at": iso_z(self.at),
                 "snapshot_jpeg": b64e(self.snapshot_jpeg),
+                "escalated": self.escalated,
             },
             ensure_ascii=False,
         ).encode("utf-8")
@@ -121,7 +123,15 @@ class Alert:
             object_class=object_class,
             at=parse_iso(_text(obj, "at", "alert"), "alert.at"),
             snapshot_jpeg=b64d(obj.get("snapshot_jpeg", ""), "alert.snapshot_jpeg"),
+            escalated=_flag(obj, "escalated", "alert"),
         )
+
+
+def _flag(obj: dict[str, object], key: str, what: str) -> bool:
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        raise MalformedMessageError(f"{what}.{key}={value!r}; allowed: true, false")
+    return value
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,37 @@ def key_info(kind: str, terminal_id: str) -> bytes:
     return f"laneguard/v{WIRE_VERSION}/{kind}/{terminal_id}".encode()
 
 
+@dataclass(frozen=True)
+class TerminalScope:
+    """Which alerts a terminal gets: those of `station` (None: any station), of `lanes` (empty:
+    every lane); a `leader` terminal (the shift leader's) also gets escalations."""
+
+    station: str | None = None
+    lanes: frozenset[str] = frozenset()
+    leader: bool = False
+
+    def __post_init__(self) -> None:
+        bad = sorted(lane for lane in self.lanes if not lane or "," in lane or len(lane) > 32)
+        if bad:
+            raise ValueError(f"lanes={bad}: a lane name has 1 to 32 characters and no comma")
+        if self.station is not None and not 0 < len(self.station) <= 64:
+            raise ValueError(f"station={self.station!r}: 1 to 64 characters are required")
+
+    def covers(self, station: str, lane: str) -> bool:
+        return (self.station is None or self.station == station) and (
+            not self.lanes or lane in self.lanes
+        )
+
+    @property
+    def lanes_text(self) -> str:
+        """The lanes as stored: sorted, comma-separated ("" for every lane)."""
+        return ",".join(sorted(self.lanes))
+
+    @staticmethod
+    def parse_lanes(text: str | None) -> frozenset[str]:
+        return frozenset(lane for lane in (text or "").split(",") if lane)
+
+
 @dataclass
 class Terminal:
     """A staff wearable (or a phone's web terminal) enrolled with its X25519 public key."""
@@ -234,10 +275,15 @@ class Terminal:
     public_key: bytes
     enrolled_at: datetime
     revoked_at: datetime | None = None
+    scope: TerminalScope = field(default_factory=lambda: TerminalScope())
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    def receives(self, station: str, lane: str) -> bool:
+        """Whether alerts of this station's lane are for this terminal (and it is active)."""
+        return self.active and self.scope.covers(station, lane)
 
     def revoke(self, at: datetime) -> None:
         if self.revoked_at is None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from laneguard.alerting.domain.alerts import TerminalScope
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 CODE_LENGTH = 10  # 50 bits
@@ -26,6 +28,7 @@ class EnrolmentCode:
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    scope: TerminalScope = field(default_factory=TerminalScope)  # the terminal's, once enrolled
 
 
 def new_code() -> str:

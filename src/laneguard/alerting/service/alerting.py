@@ -1,13 +1,16 @@
 """The use case at the heart of LaneGuard's actions: an incident opens, the lane warns by voice,
-every active terminal gets the alert sealed for its own key, and staff close it with an outcome."""
+every active terminal scoped to its station and lane gets the alert sealed for its own key, and
+staff close it with an outcome."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from laneguard.alerting.domain.alerts import Alert, SealedMessage, Terminal
+from laneguard.alerting.domain.escalation import EscalationPolicy
 from laneguard.alerting.service.ports import (
     AlertTransport,
     ClipKeeper,
@@ -65,6 +68,7 @@ class AlertService:
         on_closed: Callable[[IncidentRecord], None] | None = None,
         on_opened: Callable[[IncidentOpened], None] | None = None,
         clips: ClipKeeper | None = None,
+        escalation: EscalationPolicy | None = None,
     ) -> None:
         self.station = station
         self._incidents = incidents
@@ -77,6 +81,8 @@ class AlertService:
         self._on_opened = on_opened
         self._clips = clips
         self.replay_window = REPLAY_WINDOW
+        self._escalation = escalation or EscalationPolicy()
+        self._escalated: set[str] = set()  # incident ids, escalated once each
 
     def add_transport(self, transport: AlertTransport) -> None:
         self._transports.append(transport)
@@ -95,19 +101,9 @@ class AlertService:
             # A full disk or a lost database must not silence the alarm: warn and alert anyway.
             log.error("incident %s not recorded: %s", event.incident_id, exc)
         alert = _alert(IncidentRecord.from_opened(event, self.station))
-        sent = [self._sealer.seal_alert(alert, t) for t in self._terminals.list() if t.active]
-        for message in sent:
-            for transport in self._transports:
-                try:
-                    transport.deliver(message)
-                except TransportError as exc:
-                    log.error(
-                        "alert %s to %s over %s failed: %s",
-                        message.incident_id,
-                        message.terminal_id,
-                        transport.name,
-                        exc,
-                    )
+        sent = self._send(
+            alert, [t for t in self._terminals.list() if t.receives(self.station, event.lane)]
+        )
         if self._warner is not None:
             self._warner.opened(event)
         if self._on_opened is not None and event.snapshot_jpeg:
@@ -137,6 +133,52 @@ class AlertService:
         except LaneGuardError as exc:
             log.error("end of incident %s not recorded: %s", event.incident_id, exc)
 
+    def _send(self, alert: Alert, terminals: list[Terminal]) -> list[SealedMessage]:
+        sent = [self._sealer.seal_alert(alert, t) for t in terminals]
+        for message in sent:
+            for transport in self._transports:
+                try:
+                    transport.deliver(message)
+                except TransportError as exc:
+                    log.error(
+                        "alert %s to %s over %s failed: %s",
+                        message.incident_id,
+                        message.terminal_id,
+                        transport.name,
+                        exc,
+                    )
+        return sent
+
+    def escalate(self) -> list[SealedMessage]:
+        """Incidents nobody acknowledged within the policy's time: warn at the lane again and
+        alert the shift leader's terminals (once per incident). Returns what was sent."""
+        now = self._clock.now()
+        policy = self._escalation
+        sent: list[SealedMessage] = []
+        for record in self._incidents.list(since=policy.window_start(now)):
+            if (
+                record.outcome is not None
+                or record.incident_id in self._escalated
+                or not policy.due(record.opened_at, now)
+            ):
+                continue
+            self._escalated.add(record.incident_id)
+            log.warning(
+                "incident %s unacknowledged after %s: escalating",
+                record.incident_id,
+                policy.after,
+            )
+            if self._warner is not None:
+                self._warner.repeat(record.lane, record.incident_id)
+            leaders = [
+                t
+                for t in self._terminals.list()
+                if policy.is_leader(t) and t.receives(self.station, record.lane)
+            ]
+            alert = dataclasses.replace(_alert(record), escalated=True)
+            sent += self._send(alert, leaders)
+        return sent
+
     def unacknowledged_for(self, terminal_id: str) -> list[SealedMessage]:
         """The alerts of the open (unacknowledged) incidents of the last `replay_window`,
         oldest first, sealed anew for the terminal: what a reconnecting terminal is sent."""
@@ -145,14 +187,21 @@ class AlertService:
             return []
         since = self._clock.now() - self.replay_window
         records = [
-            r for r in self._incidents.list(since=since, limit=REPLAY_LIMIT) if not r.outcome
+            r
+            for r in self._incidents.list(since=since, limit=REPLAY_LIMIT)
+            if r.outcome is None and terminal.receives(r.station, r.lane)
         ]
         return [self._sealer.seal_alert(_alert(r), terminal) for r in reversed(records)]
 
     def tick(self) -> None:
-        """Called periodically: plays stronger warnings and writes clips that have fallen due."""
+        """Called periodically: plays stronger warnings, escalates unacknowledged incidents and
+        writes clips that have fallen due."""
         if self._warner is not None:
             self._warner.tick(self._clock)
+        try:
+            self.escalate()
+        except LaneGuardError as exc:
+            log.error("escalation skipped this time: %s", exc)
         if self._clips is not None:
             self._clips.tick(self._clock.now())
 

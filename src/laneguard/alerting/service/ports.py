@@ -79,6 +79,10 @@ class Warner(Protocol):
 
     def tick(self, clock: Clock) -> None: ...
 
+    def repeat(self, lane: str, incident_id: str) -> None:
+        """Plays the lane's strong warning again now (an escalation), whatever the cooldown."""
+        ...
+
 
 class ClipKeeper(Protocol):
     """Keeps a short clip per incident (the records slice's `ClipRecorder`)."""

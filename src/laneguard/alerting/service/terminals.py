@@ -7,10 +7,11 @@ receiving alerts."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from laneguard.alerting.domain.alerts import Terminal
+from laneguard.alerting.domain.alerts import Terminal, TerminalScope
 from laneguard.alerting.domain.enrolment import EnrolmentCode, code_digest, new_code
 from laneguard.alerting.service.ports import EnrolmentCodeRepository, TerminalRepository
 from laneguard.core.errors import LaneGuardError
@@ -43,6 +44,7 @@ class IssuedCode:
     code: str
     terminal_name: str
     expires_at: datetime
+    scope: TerminalScope = field(default_factory=TerminalScope)
 
 
 class TerminalService:
@@ -52,23 +54,53 @@ class TerminalService:
         clock: Clock,
         codes: EnrolmentCodeRepository,
         code_lifetime: timedelta = CODE_LIFETIME,
+        station: str | None = None,
     ) -> None:
+        self.station = station  # a code's scope by default: this station, every lane
         self._terminals = terminals
         self._clock = clock
         self._codes = codes
         self._lifetime = code_lifetime
         self._wrong: dict[str, list[datetime]] = {}
 
-    def issue_code(self, terminal_name: str, created_by: str) -> IssuedCode:
-        """A one-time code for the terminal called `terminal_name`, valid for the lifetime."""
+    def issue_code(
+        self,
+        terminal_name: str,
+        created_by: str,
+        lanes: Iterable[str] = (),
+        leader: bool = False,
+    ) -> IssuedCode:
+        """A one-time code for the terminal called `terminal_name`, valid for the lifetime; the
+        terminal it enrols gets this station's alerts (of `lanes` only, when given), and
+        escalations too when it is a `leader`'s."""
         name = terminal_name.strip()
         if not name or len(name) > 64:
             raise EnrolmentRefusedError(f"name={name!r}: 1 to 64 characters are required")
+        scope = self._scope(lanes, leader)
         code, now = new_code(), self._clock.now()
         self._codes.add(
-            EnrolmentCode(code_digest(code), name, created_by, now, now + self._lifetime)
+            EnrolmentCode(
+                code_digest(code), name, created_by, now, now + self._lifetime, scope=scope
+            )
         )
-        return IssuedCode(code, name, now + self._lifetime)
+        return IssuedCode(code, name, now + self._lifetime, scope)
+
+    def rescope(
+        self, terminal_id: str, lanes: Iterable[str] = (), leader: bool = False
+    ) -> Terminal:
+        """Changes which lanes an enrolled terminal hears and whether it is a leader's."""
+        terminal = self._terminals.get(terminal_id)
+        if terminal is None:
+            raise EnrolmentRefusedError(f"terminal_id={terminal_id!r} is not enrolled")
+        terminal.scope = self._scope(lanes, leader)
+        self._terminals.save(terminal)
+        return terminal
+
+    def _scope(self, lanes: Iterable[str], leader: bool) -> TerminalScope:
+        try:
+            return TerminalScope(self.station, frozenset(x.strip() for x in lanes), leader)
+        except ValueError as exc:
+            raise EnrolmentRefusedError(str(exc)) from exc
 
     def enroll(self, name: str, public_key: bytes, code: str, client: str = "") -> Terminal:
         """`client` (the caller's address) keys the lockout after repeated wrong codes."""
@@ -89,7 +121,8 @@ class TerminalService:
             raise EnrolmentRefusedError(
                 f"public_key has {len(public_key)} bytes; an X25519 public key has 32"
             )
-        if self._codes.consume(code_digest(code), name, now) is None:
+        used = self._codes.consume(code_digest(code), name, now)
+        if used is None:
             recent.append(now)
             raise EnrolmentCodeError(
                 f"enrolment code is wrong, used or expired for name={name!r}; "
@@ -100,6 +133,7 @@ class TerminalService:
             name=name,
             public_key=public_key,
             enrolled_at=self._clock.now(),
+            scope=used.scope,
         )
         self._terminals.add(terminal)
         return terminal

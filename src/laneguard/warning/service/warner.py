@@ -10,7 +10,7 @@ from concurrent.futures import Executor
 
 from laneguard.core.domain.incidents import IncidentEnded, IncidentOpened
 from laneguard.core.ports import Clock
-from laneguard.warning.domain.voice import VoiceWarningPolicy, WarningDue
+from laneguard.warning.domain.voice import VoiceWarningPolicy, WarningDue, WarningLevel
 from laneguard.warning.service.ports import Speaker, SpeakerError, VoiceClips
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,10 @@ class VoiceWarner:
     def tick(self, clock: Clock) -> None:
         for due in self._policy.due(clock.now()):
             self._play(due)
+
+    def repeat(self, lane: str, incident_id: str) -> None:
+        """The strong warning again, now: nobody acknowledged the incident (escalation)."""
+        self._play(WarningDue(lane, incident_id, WarningLevel.STRONG))
 
     def _play(self, due: WarningDue) -> None:
         speaker = self._speakers.get(due.lane)

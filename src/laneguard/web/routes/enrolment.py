@@ -34,9 +34,15 @@ def routes(pages: Pages) -> APIRouter:
     def make_code(
         request: Request,
         name: Annotated[str, Form(min_length=1, max_length=64)],
+        lanes: Annotated[str, Form(max_length=512)] = "",
+        leader: Annotated[bool, Form()] = False,
     ) -> HTMLResponse:
+        """`lanes`: comma- or space-separated, empty for every lane of this station."""
+        wanted = [lane for lane in lanes.replace(",", " ").split() if lane]
         try:
-            issued = ctx.terminals.issue_code(name, request.state.session.user.name)
+            issued = ctx.terminals.issue_code(
+                name, request.state.session.user.name, lanes=wanted, leader=leader
+            )
         except EnrolmentRefusedError as exc:
             raise HTTPException(422, str(exc)) from exc
         response = page(request, issued)

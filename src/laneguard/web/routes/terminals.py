@@ -45,6 +45,7 @@ SCRIPT_TEXTS = {
     "camera": message_id("alerting.camera"),
     "lane": message_id("alerting.lane"),
     "fingerprint": message_id("alerting.fingerprint"),
+    "escalated": message_id("alerting.escalated"),
 }
 
 

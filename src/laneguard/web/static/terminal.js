@@ -101,7 +101,8 @@ function render(me, alert) {
   card.dataset.incident = alert.incident_id;
   const when = new Date(alert.at).toLocaleString(document.documentElement.lang || undefined);
   const head = document.createElement("h2");
-  head.textContent = `${T.lane} ${alert.lane} · ${T[alert.class] || alert.class}`;
+  head.textContent = `${alert.escalated ? `${T.escalated} · ` : ""}${T.lane} ${alert.lane} · ${T[alert.class] || alert.class}`;
+  if (alert.escalated) card.classList.add("escalated");
   const meta = document.createElement("p");
   meta.textContent = `${when} · ${T.camera} ${alert.camera} · ${alert.station}`;
   card.append(head, meta);
@@ -184,10 +185,11 @@ function listen(me) {
   };
   ws.onmessage = async (ev) => {
     try {
-      const sealed = JSON.parse(ev.data);
-      if (seen.has(sealed.incident_id)) return;
-      const alert = await openAlert(me, sealed);
-      seen.add(sealed.incident_id);
+      const alert = await openAlert(me, JSON.parse(ev.data));
+      // an escalation of an alert already shown comes again, marked; a replay does not
+      const key = `${alert.incident_id}${alert.escalated ? "!" : ""}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       render(me, alert);
     } catch (err) {
       console.warn("alert dropped", err);

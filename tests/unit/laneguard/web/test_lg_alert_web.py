@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -228,3 +229,23 @@ def test_operator_pages_need_a_login_but_terminals_do_not(web: Web) -> None:
         Acknowledgement("inc-1", me.terminal_id, Outcome.LEFT_BY_ITSELF, datetime.now(UTC))
     )
     assert anonymous.post("/api/acks", content=ack.to_bytes()).status_code == 200
+
+
+def test_code_form_scopes_the_terminal_to_lanes_and_leader(web: Web) -> None:
+    page = web.client.post(
+        "/terminals/codes", data={"name": "班长", "lanes": "3, 4", "leader": "true"}
+    )
+    assert page.status_code == 201, page.text
+    code = re.search(r'<code id="code">([^<]+)</code>', page.text)
+    assert code is not None
+    key = TerminalIdentity("?", "班长", generate_private_key(), b"").public_key
+    r = web.client.post(
+        "/api/terminals",
+        json={"name": "班长", "code": code[1], "public_key": base64.b64encode(key).decode()},
+    )
+    assert r.status_code == 201
+    (terminal,) = web.terminals.list()
+    assert terminal.scope.lanes == frozenset({"3", "4"})
+    assert terminal.scope.leader
+    listing = web.client.get("/terminals").text
+    assert "3,4" in listing
