@@ -47,6 +47,7 @@ from laneguard.detection.adapters.latest_frame import LatestFrameReader
 from laneguard.detection.adapters.live_view import LiveAnnotator
 from laneguard.detection.adapters.video import OpenCvVideoSource
 from laneguard.detection.adapters.zone_layouts import JsonZoneLayoutStore, config_layout
+from laneguard.detection.domain.camera_watch import CameraWatch
 from laneguard.detection.service.live import LiveCamera, LiveCameras
 from laneguard.detection.service.pipeline import PipelineConfig
 from laneguard.detection.service.ports import FrameSource
@@ -172,6 +173,11 @@ class LaneGuardApp:
             thread = threading.Thread(target=target, args=args, daemon=True)
             thread.start()
             self._threads.append(thread)
+        if isinstance(self.source, LiveCameras):  # stalled or failed cameras alert staff
+            watch = (self.source.check, self.alerts, SystemClock(), self._stop)
+            thread = threading.Thread(target=runner.watch_cameras, args=watch, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def _mqtt_ack(self, message: SealedMessage) -> None:
         try:
@@ -247,7 +253,8 @@ def _live_cameras(
         source: FrameSource = LatestFrameReader(video) if video.live else video
         cameras.append(LiveCamera(cam.camera, source, pipeline, realtime=not video.live))
     annotator = LiveAnnotator(frames, also=None if clips is None else clips.add_frame)
-    return LiveCameras(cameras, on_frame=annotator, frame_every=spec.live_view_every)
+    watch = CameraWatch(config.camera_watch.stall_after_s)
+    return LiveCameras(cameras, on_frame=annotator, frame_every=spec.live_view_every, watch=watch)
 
 
 def zone_layouts(config: LaneGuardConfig) -> JsonZoneLayoutStore:

@@ -172,6 +172,15 @@ class EscalationConfig(_Strict):
         return EscalationPolicy(timedelta(seconds=self.after_s), frozenset(self.leaders))
 
 
+class CameraWatchConfig(_Strict):
+    stall_after_s: float = Field(
+        default=10,
+        gt=0,
+        description="A live camera that sends no frame this long (frozen, or reconnecting) "
+        "raises a staff alert; so does one whose source gave up",
+    )
+
+
 class EnrolmentConfig(_Strict):
     code_minutes: float = Field(
         default=15, gt=0, le=24 * 60, description="How long a one-time enrolment code works"
@@ -196,6 +205,7 @@ class LaneGuardConfig(_Strict):
     )
     enrolment: EnrolmentConfig = EnrolmentConfig()
     escalation: EscalationConfig = EscalationConfig()
+    camera_watch: CameraWatchConfig = CameraWatchConfig()
     web: WebConfig = WebConfig()
     mqtt: MqttConfig | None = Field(
         default=None, description="Broker with TLS; unset: WebSocket only"

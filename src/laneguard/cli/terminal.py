@@ -19,6 +19,7 @@ from laneguard.alerting.adapters.crypto import TerminalIdentity, generate_privat
 from laneguard.alerting.adapters.mqtt import MqttSettings, MqttTerminalClient
 from laneguard.alerting.domain.alerts import (
     Acknowledgement,
+    CameraAlert,
     SealedMessage,
     TerminalScope,
     iso_z,
@@ -171,6 +172,21 @@ def scope(
     typer.echo(json.dumps(line, ensure_ascii=False))
 
 
+def _show_camera(notice: CameraAlert, as_json: bool) -> None:
+    line = {
+        "camera": notice.camera,
+        "station": notice.station,
+        "state": notice.state.value,
+        "at": iso_z(notice.at),
+        "detail": notice.detail,
+    }
+    if as_json:
+        typer.echo(json.dumps(line, ensure_ascii=False))
+    else:
+        typer.echo(f"[{line['at']}] 摄像机 {notice.station} {notice.camera}: {notice.state.value}")
+    sys.stdout.flush()
+
+
 def _settings(
     identity: TerminalIdentity, host: str | None, port: int | None, ca_file: Path | None
 ) -> MqttSettings:
@@ -228,6 +244,9 @@ def listen(
         while count == 0 or received < count:
             sealed = inbox.get()
             try:
+                if sealed.kind == "camera":
+                    _show_camera(identity.open_camera(sealed), as_json)
+                    continue
                 alert = identity.open_alert(sealed)
             except DecryptionError as exc:
                 typer.echo(f"warning: dropped alert: {exc}", err=True)

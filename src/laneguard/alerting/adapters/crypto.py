@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from laneguard.alerting.domain.alerts import (
     Acknowledgement,
     Alert,
+    CameraAlert,
     MalformedMessageError,
     MessageKind,
     SealedMessage,
@@ -131,6 +132,16 @@ class StationSealer:
             alert.to_bytes(),
         )
 
+    def seal_camera(self, alert: CameraAlert, terminal: Terminal) -> SealedMessage:
+        return _seal(
+            self._key,
+            terminal.public_key,
+            "camera",
+            alert.message_id,
+            terminal.terminal_id,
+            alert.to_bytes(),
+        )
+
     def open_ack(self, message: SealedMessage, terminal: Terminal) -> Acknowledgement:
         if message.terminal_id != terminal.terminal_id:
             raise DecryptionError("ack envelope names another terminal")
@@ -163,6 +174,14 @@ class TerminalIdentity:
             return Alert.from_bytes(_open(self.private_key, self.station_public_key, message))
         except MalformedMessageError as exc:
             raise DecryptionError(f"alert decrypted but is malformed: {exc}") from exc
+
+    def open_camera(self, message: SealedMessage) -> CameraAlert:
+        if message.kind != "camera" or message.terminal_id != self.terminal_id:
+            raise DecryptionError(f"not a camera alert for this terminal: {message.kind!r}")
+        try:
+            return CameraAlert.from_bytes(_open(self.private_key, self.station_public_key, message))
+        except MalformedMessageError as exc:
+            raise DecryptionError(f"camera alert decrypted but is malformed: {exc}") from exc
 
     def seal_ack(self, ack: Acknowledgement) -> SealedMessage:
         return _seal(

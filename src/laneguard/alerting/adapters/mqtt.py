@@ -231,8 +231,8 @@ class MqttAlertTransport(_TlsClient):
         self._on_ack = on_ack
 
     def deliver(self, message: SealedMessage) -> None:
-        if message.kind != "alert":
-            raise TransportError(f"station publishes alerts only, not {message.kind!r}")
+        if message.kind == "ack":
+            raise TransportError("station publishes alerts only, not acknowledgements")
         self.publish(self.settings.alert_topic(message.terminal_id), message.to_bytes())
 
     def received(self, topic: str, message: SealedMessage) -> None:
@@ -265,5 +265,5 @@ class MqttTerminalClient(_TlsClient):
         self.publish(self.settings.ack_topic(self.terminal_id), message.to_bytes())
 
     def received(self, topic: str, message: SealedMessage) -> None:
-        if message.kind == "alert":
+        if message.kind != "ack":  # incident alerts and camera alerts
             self._on_alert(message)

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from laneguard.core.domain.cameras import CameraState
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 
 WIRE_VERSION = 1
-MessageKind = Literal["alert", "ack"]
+MessageKind = Literal["alert", "ack", "camera"]
+KINDS: tuple[MessageKind, ...] = ("alert", "ack", "camera")
 
 
 class MalformedMessageError(ValueError):
@@ -135,6 +137,51 @@ def _flag(obj: dict[str, object], key: str, what: str) -> bool:
 
 
 @dataclass(frozen=True)
+class CameraAlert:
+    """Staff are told a camera stalled, failed or came back (kind `camera`, nothing to ack)."""
+
+    station: str
+    camera: str
+    state: CameraState
+    at: datetime
+    detail: str = ""
+
+    @property
+    def message_id(self) -> str:
+        """The envelope's id (in the place of an incident id): camera, state and time."""
+        return f"camera-{self.camera}-{self.state.value}-{self.at:%Y%m%dT%H%M%S}"
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(
+            {
+                "station": self.station,
+                "camera": self.camera,
+                "state": self.state.value,
+                "at": iso_z(self.at),
+                "detail": self.detail,
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> CameraAlert:
+        obj = _load_object(data, "camera alert")
+        state = _text(obj, "state", "camera alert")
+        try:
+            parsed = CameraState(state)
+        except ValueError as exc:
+            allowed = ", ".join(c.value for c in CameraState)
+            raise MalformedMessageError(f"camera.state={state!r}; allowed: {allowed}") from exc
+        return cls(
+            station=_text(obj, "station", "camera alert"),
+            camera=_text(obj, "camera", "camera alert"),
+            state=parsed,
+            at=parse_iso(_text(obj, "at", "camera alert"), "camera.at"),
+            detail=str(obj.get("detail") or ""),
+        )
+
+
+@dataclass(frozen=True)
 class Acknowledgement:
     """A terminal's word on an incident: its outcome, closing it."""
 
@@ -209,14 +256,16 @@ class SealedMessage:
             raise MalformedMessageError(
                 f"sealed message v={obj.get('v')!r}; allowed: {WIRE_VERSION}"
             )
-        kind = obj.get("kind")
-        if kind not in ("alert", "ack"):
-            raise MalformedMessageError(f"sealed message kind={kind!r}; allowed: alert, ack")
+        kind = next((k for k in KINDS if k == obj.get("kind")), None)
+        if kind is None:
+            raise MalformedMessageError(
+                f"sealed message kind={obj.get('kind')!r}; allowed: {', '.join(KINDS)}"
+            )
         nonce = b64d(obj.get("nonce"), "nonce")
         if len(nonce) != 12:
             raise MalformedMessageError(f"nonce has {len(nonce)} bytes; AES-GCM needs 12")
         return cls(
-            kind="alert" if kind == "alert" else "ack",
+            kind=kind,
             incident_id=_text(obj, "incident_id", "sealed message"),
             terminal_id=_text(obj, "terminal_id", "sealed message"),
             salt=b64d(obj.get("salt"), "salt"),

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-from laneguard.alerting.domain.alerts import Alert, SealedMessage, Terminal
+from laneguard.alerting.domain.alerts import Alert, CameraAlert, SealedMessage, Terminal
 from laneguard.alerting.domain.escalation import EscalationPolicy
 from laneguard.alerting.service.ports import (
     AlertTransport,
@@ -20,6 +20,7 @@ from laneguard.alerting.service.ports import (
     TransportError,
     Warner,
 )
+from laneguard.core.domain.cameras import CameraHealthChanged, CameraState
 from laneguard.core.domain.incidents import IncidentEnded, IncidentEvent, IncidentOpened, Outcome
 from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
 from laneguard.core.errors import LaneGuardError
@@ -134,7 +135,9 @@ class AlertService:
             log.error("end of incident %s not recorded: %s", event.incident_id, exc)
 
     def _send(self, alert: Alert, terminals: list[Terminal]) -> list[SealedMessage]:
-        sent = [self._sealer.seal_alert(alert, t) for t in terminals]
+        return self._deliver([self._sealer.seal_alert(alert, t) for t in terminals])
+
+    def _deliver(self, sent: list[SealedMessage]) -> list[SealedMessage]:
         for message in sent:
             for transport in self._transports:
                 try:
@@ -178,6 +181,23 @@ class AlertService:
             alert = dataclasses.replace(_alert(record), escalated=True)
             sent += self._send(alert, leaders)
         return sent
+
+    def camera_changed(self, event: CameraHealthChanged) -> list[SealedMessage]:
+        """A camera stalled, failed or came back: every terminal of this station is told."""
+        log.log(
+            logging.INFO if event.state is CameraState.OK else logging.ERROR,
+            "camera %s is %s: %s",
+            event.camera,
+            event.state.value,
+            event.detail,
+        )
+        notice = CameraAlert(self.station, event.camera, event.state, event.at, event.detail)
+        staff = [
+            t
+            for t in self._terminals.list()
+            if t.active and t.scope.station in (None, self.station)
+        ]
+        return self._deliver([self._sealer.seal_camera(notice, t) for t in staff])
 
     def unacknowledged_for(self, terminal_id: str) -> list[SealedMessage]:
         """The alerts of the open (unacknowledged) incidents of the last `replay_window`,

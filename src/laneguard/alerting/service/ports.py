@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from laneguard.alerting.domain.alerts import Acknowledgement, Alert, SealedMessage, Terminal
+from laneguard.alerting.domain.alerts import (
+    Acknowledgement,
+    Alert,
+    CameraAlert,
+    SealedMessage,
+    Terminal,
+)
 from laneguard.alerting.domain.enrolment import EnrolmentCode
 from laneguard.core.domain.incidents import IncidentEnded, IncidentOpened
 from laneguard.core.errors import LaneGuardError
@@ -33,6 +39,8 @@ class Sealer(Protocol):
     def station_public_key(self) -> bytes: ...
 
     def seal_alert(self, alert: Alert, terminal: Terminal) -> SealedMessage: ...
+
+    def seal_camera(self, alert: CameraAlert, terminal: Terminal) -> SealedMessage: ...
 
     def open_ack(self, message: SealedMessage, terminal: Terminal) -> Acknowledgement:
         """Raises DecryptionError unless the ack was sealed by that terminal's key."""

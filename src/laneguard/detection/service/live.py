@@ -14,8 +14,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
+from laneguard.core.domain.cameras import CameraHealthChanged, CameraState
 from laneguard.core.domain.incidents import IncidentEvent
+from laneguard.detection.domain.camera_watch import CameraWatch
 from laneguard.detection.service.pipeline import CameraPipeline, FrameResult, run_pipeline
 from laneguard.detection.service.ports import FrameSource, SourceHealth
 
@@ -36,7 +39,12 @@ class LiveCameras:
     """IncidentSource over several camera pipelines."""
 
     def __init__(
-        self, cameras: list[LiveCamera], on_frame: FrameSink | None = None, frame_every: int = 2
+        self,
+        cameras: list[LiveCamera],
+        on_frame: FrameSink | None = None,
+        frame_every: int = 2,
+        watch: CameraWatch | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if not cameras:
             raise ValueError("the pipeline source needs at least one camera in `cameras`")
@@ -48,10 +56,15 @@ class LiveCameras:
         self._threads: list[threading.Thread] = []
         self._failed: set[str] = set()
         self.frames_processed: dict[str, int] = {c.name: 0 for c in cameras}
+        self.watch = watch or CameraWatch()
+        self._monotonic = monotonic
+        self._last_frame: dict[str, float] = {}  # monotonic time of each camera's last frame
 
     def events(self) -> Iterator[IncidentEvent]:
         if not self._threads:
+            now = self._monotonic()
             for camera in self.cameras:
+                self._last_frame.setdefault(camera.name, now)
                 thread = threading.Thread(
                     target=self._work, args=(camera,), daemon=True, name=f"camera-{camera.name}"
                 )
@@ -64,10 +77,33 @@ class LiveCameras:
                 continue
 
     def health(self) -> dict[str, str]:
-        return {
-            c.name: SourceHealth.FAILED.value if c.name in self._failed else c.source.health.value
-            for c in self.cameras
-        }
+        """Each camera's state: the source's, or `stalled` while the watch finds it silent."""
+        shown = {}
+        for c in self.cameras:
+            if c.name in self._failed:
+                shown[c.name] = SourceHealth.FAILED.value
+            elif self.watch.states.get(c.name) is CameraState.STALLED:
+                shown[c.name] = CameraState.STALLED.value
+            else:
+                shown[c.name] = c.source.health.value
+        return shown
+
+    def check(self, at: datetime) -> list[CameraHealthChanged]:
+        """Judges every camera now; the changes since the last check (call it every second)."""
+        now = self._monotonic()
+        changes = []
+        for c in self.cameras:
+            health = c.source.health
+            silent = now - self._last_frame.get(c.name, now)
+            state = self.watch.judge(
+                silent,
+                failed=c.name in self._failed or health is SourceHealth.FAILED,
+                ended=health is SourceHealth.ENDED,
+            )
+            if self.watch.update(c.name, state):
+                detail = f"no frame for {silent:.0f} s; source {health.value}"
+                changes.append(CameraHealthChanged(c.name, state, at, detail))
+        return changes
 
     def _work(self, camera: LiveCamera) -> None:
         started: float | None = None
@@ -76,6 +112,7 @@ class LiveCameras:
             for result in run_pipeline(camera.source, camera.pipeline):
                 if self._closed.is_set():
                     break
+                self._last_frame[camera.name] = self._monotonic()
                 if camera.realtime:
                     if started is None:
                         started, first_pos = time.monotonic(), result.frame.pos_s

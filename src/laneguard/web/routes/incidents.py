@@ -30,6 +30,7 @@ def routes(pages: Pages) -> APIRouter:
             incidents=ctx.records.recent(200),
             tz=ctx.stats.tz,
             can_simulate=ctx.simulator is not None,
+            camera_states=ctx.health().get("cameras", {}),
         )
 
     @router.get("/api/incidents", dependencies=view)

@@ -46,6 +46,9 @@ SCRIPT_TEXTS = {
     "lane": message_id("alerting.lane"),
     "fingerprint": message_id("alerting.fingerprint"),
     "escalated": message_id("alerting.escalated"),
+    "camera_stalled": message_id("alerting.camera_stalled"),
+    "camera_failed": message_id("alerting.camera_failed"),
+    "camera_ok": message_id("alerting.camera_ok"),
 }
 
 

@@ -73,13 +73,33 @@ async function messageKey(me, kind, salt, usage) {
 
 const aad = (kind, incident, terminal) => enc.encode(`laneguard/v1|${kind}|${incident}|${terminal}`);
 
-async function openAlert(me, sealed) {
-  if (sealed.kind !== "alert" || sealed.terminal_id !== me.terminal_id) throw new Error("not for me");
-  const key = await messageKey(me, "alert", unb64(sealed.salt), "decrypt");
+async function openSealed(me, sealed) {
+  const kind = sealed.kind;
+  if (!["alert", "camera"].includes(kind) || sealed.terminal_id !== me.terminal_id) throw new Error("not for me");
+  const key = await messageKey(me, kind, unb64(sealed.salt), "decrypt");
   const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: unb64(sealed.nonce), additionalData: aad("alert", sealed.incident_id, me.terminal_id) },
+    { name: "AES-GCM", iv: unb64(sealed.nonce), additionalData: aad(kind, sealed.incident_id, me.terminal_id) },
     key, unb64(sealed.ciphertext));
   return JSON.parse(new TextDecoder().decode(plain));
+}
+
+async function openAlert(me, sealed) {
+  if (sealed.kind !== "alert") throw new Error("not an alert");
+  return openSealed(me, sealed);
+}
+
+// A camera stalled, failed or came back: a card without outcome buttons.
+function renderCamera(notice) {
+  const card = document.createElement("article");
+  card.className = `alert camera ${notice.state}`;
+  card.dataset.camera = notice.camera;
+  const head = document.createElement("h2");
+  head.textContent = `${T.camera} ${notice.camera} · ${T[`camera_${notice.state}`] || notice.state}`;
+  const meta = document.createElement("p");
+  meta.textContent = `${new Date(notice.at).toLocaleString(document.documentElement.lang || undefined)} · ${notice.station}`;
+  card.append(head, meta);
+  alertsEl.prepend(card);
+  if (notice.state !== "ok") beep();
 }
 
 async function sealAck(me, incidentId, outcome) {
@@ -185,7 +205,14 @@ function listen(me) {
   };
   ws.onmessage = async (ev) => {
     try {
-      const alert = await openAlert(me, JSON.parse(ev.data));
+      const sealed = JSON.parse(ev.data);
+      if (sealed.kind === "camera") {
+        if (seen.has(sealed.incident_id)) return;
+        seen.add(sealed.incident_id);
+        renderCamera(await openSealed(me, sealed));
+        return;
+      }
+      const alert = await openAlert(me, sealed);
       // an escalation of an alert already shown comes again, marked; a replay does not
       const key = `${alert.incident_id}${alert.escalated ? "!" : ""}`;
       if (seen.has(key)) return;

@@ -38,6 +38,7 @@ class Web:
     hub: WebSocketHub
     simulator: SimulatedIncidentSource
     terminals: TerminalService
+    ctx: WebContext
 
     def enrol(self, name: str = "王五") -> TerminalIdentity:
         key = generate_private_key()
@@ -95,7 +96,7 @@ def web(lg_users: UserService, lg_operator: tuple[str, str]) -> Iterator[Web]:
     )
     with TestClient(create_app(ctx)) as client:
         client.auth = lg_operator
-        yield Web(client, alerts, sealer, hub, simulator, terminal_service)
+        yield Web(client, alerts, sealer, hub, simulator, terminal_service, ctx)
     simulator.close()
 
 
@@ -249,3 +250,12 @@ def test_code_form_scopes_the_terminal_to_lanes_and_leader(web: Web) -> None:
     assert terminal.scope.leader
     listing = web.client.get("/terminals").text
     assert "3,4" in listing
+
+
+def test_camera_health_shows_on_the_dashboard_and_live_page(web: Web) -> None:
+    web.ctx.health = lambda: {"cameras": {"cam-1": "stalled"}}
+    dashboard = web.client.get("/").text
+    assert 'class="health stalled" data-camera="cam-1"' in dashboard
+    live = web.client.get("/live").text
+    assert 'class="health stalled" data-camera="cam-1"' in live
+    assert web.client.get("/api/health").json()["cameras"] == {"cam-1": "stalled"}
