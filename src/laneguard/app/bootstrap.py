@@ -37,6 +37,7 @@ from laneguard.app.config import (
     SimulatedSourceConfig,
 )
 from laneguard.app.detection_bootstrap import build_detector, build_pipeline
+from laneguard.app.retention import build_retention, run_hourly
 from laneguard.core.clock import SystemClock
 from laneguard.core.domain.incidents import IncidentOpened
 from laneguard.core.domain.records import IncidentAlreadyClosedError
@@ -54,6 +55,7 @@ from laneguard.detection.service.ports import FrameSource
 from laneguard.detection.service.zone_editor import ZoneEditorService
 from laneguard.records.adapters.clips import AviClipWriter
 from laneguard.records.adapters.db import SqlIncidentRepository, make_engine
+from laneguard.records.adapters.media_db import SqlAccessLog
 from laneguard.records.adapters.migrate import upgrade as upgrade_schema
 from laneguard.records.service.clips import ClipRecorder
 from laneguard.records.service.records import RecordsService
@@ -94,7 +96,7 @@ def build_records(config: LaneGuardConfig) -> Records:
         incidents=incidents,
         terminal_repo=terminal_repo,
         stats=StatisticsService(incidents, config.tz()),
-        records=RecordsService(incidents),
+        records=RecordsService(incidents, SqlAccessLog(engine), SystemClock()),
         terminals=TerminalService(
             terminal_repo,
             SystemClock(),
@@ -173,6 +175,10 @@ class LaneGuardApp:
             thread = threading.Thread(target=target, args=args, daemon=True)
             thread.start()
             self._threads.append(thread)
+        purge = build_retention(self.config, self.records.engine)  # pictures past retention.days
+        purger = threading.Thread(target=run_hourly, args=(purge, self._stop), daemon=True)
+        purger.start()
+        self._threads.append(purger)
         if isinstance(self.source, LiveCameras):  # stalled or failed cameras alert staff
             watch = (self.source.check, self.alerts, SystemClock(), self._stop)
             thread = threading.Thread(target=runner.watch_cameras, args=watch, daemon=True)

@@ -181,6 +181,15 @@ class CameraWatchConfig(_Strict):
     )
 
 
+class RetentionConfig(_Strict):
+    days: float = Field(
+        default=30,
+        gt=0,
+        description="Snapshots and clips (pictures of the public) are deleted this many days "
+        "after their incident opened; the incident records stay",
+    )
+
+
 class EnrolmentConfig(_Strict):
     code_minutes: float = Field(
         default=15, gt=0, le=24 * 60, description="How long a one-time enrolment code works"
@@ -206,6 +215,7 @@ class LaneGuardConfig(_Strict):
     enrolment: EnrolmentConfig = EnrolmentConfig()
     escalation: EscalationConfig = EscalationConfig()
     camera_watch: CameraWatchConfig = CameraWatchConfig()
+    retention: RetentionConfig = RetentionConfig()
     web: WebConfig = WebConfig()
     mqtt: MqttConfig | None = Field(
         default=None, description="Broker with TLS; unset: WebSocket only"

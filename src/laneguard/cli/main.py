@@ -7,6 +7,7 @@ import typer
 from laneguard import __version__
 from laneguard.cli.analyze import analyze
 from laneguard.cli.model import model_app
+from laneguard.cli.retention import retention
 from laneguard.cli.run import run
 from laneguard.cli.stats import stats
 from laneguard.cli.terminal import terminal_app
@@ -34,6 +35,7 @@ def _root(
 
 app.command("analyze")(analyze)
 app.add_typer(model_app, name="model")
+app.command("retention")(retention)
 app.command("run")(run)
 app.command("stats")(stats)
 app.add_typer(terminal_app, name="terminal")

@@ -363,8 +363,12 @@ def test_revoked_terminal_gets_nothing_new(tmp_path: Path, broker: LocalMosquitt
                 "name": "丢失的终端",
                 "enrolled_at": listed[0]["enrolled_at"],
                 "active": False,
+                "station": listed[0]["station"],  # the station that made its code
+                "lanes": [],
+                "leader": False,
             }
         ]
+        assert listed[0]["station"]
         wire: list[bytes] = []
         sniffer = _sniff(broker, service.prefix, wire)
         try:

@@ -28,6 +28,7 @@ from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError
 from laneguard.records.adapters.db import SqlIncidentRepository, incidents_table, make_engine
+from laneguard.records.adapters.media_db import media_access_table
 from laneguard.records.adapters.migrate import (
     VERSION_TABLE,
     alembic_config,
@@ -66,7 +67,13 @@ def blank(request: pytest.FixtureRequest) -> Engine:
 def schema_drift(engine: Engine) -> list[object]:
     """What differs between the database and the tables records and alerting use."""
     wanted = MetaData()
-    for table in (incidents_table, terminals_table, enrolment_codes_table, users_table):
+    for table in (
+        incidents_table,
+        terminals_table,
+        enrolment_codes_table,
+        users_table,
+        media_access_table,
+    ):
         table.to_metadata(wanted)
     with engine.connect() as conn:
         context = MigrationContext.configure(
@@ -90,7 +97,7 @@ def sample_incident() -> IncidentRecord:
 def test_a_new_database_gets_the_tables_the_repositories_use(blank: Engine) -> None:
     assert current_revision(blank) is None
     upgrade(blank)
-    assert current_revision(blank) == HEAD == "0004"
+    assert current_revision(blank) == HEAD == "0005"
     assert schema_drift(blank) == []
     indexes = {i["name"] for i in inspect(blank).get_indexes("lg_incidents")}
     assert indexes == {"ix_lg_incidents_station", "ix_lg_incidents_opened_at"}

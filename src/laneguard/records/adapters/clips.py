@@ -57,6 +57,19 @@ class AviClipWriter:
             partial.unlink(missing_ok=True)
         return str(final)
 
+    def delete(self, path: str) -> bool:
+        """ClipRemover port: deletes a clip in this writer's folder (never anything else)."""
+        target = Path(path).resolve()
+        if target.parent != self.folder.resolve() or target.suffix != ".avi":
+            raise ClipError(f"clip path {path!r} is not a clip in {self.folder}")
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise ClipError(f"clip {path}: {exc.strerror or exc}") from exc
+        return True
+
     @staticmethod
     def _encode(path: Path, frames: Sequence[bytes], fps: float) -> None:
         images = []

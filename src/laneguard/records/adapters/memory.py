@@ -1,5 +1,5 @@
-"""In-memory incident records behind the `IncidentRepository` and `ClipIndex` ports: for unit
-tests, the simulator and benchmarks."""
+"""In-memory incident records behind the `IncidentRepository`, `ClipIndex` and `MediaStore`
+ports, and an in-memory `AccessLog`: for unit tests, the simulator and benchmarks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import threading
 from datetime import datetime
 
 from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
+from laneguard.records.service.ports import MediaAccess
 
 
 class InMemoryIncidentRepository:
@@ -32,6 +33,21 @@ class InMemoryIncidentRepository:
             row.clip_path = old.clip_path  # as the SQL one: set_clip only
             self._rows[record.incident_id] = row
 
+    def expired_media(self, before: datetime) -> builtins.list[tuple[str, str | None]]:
+        with self._lock:
+            return [
+                (r.incident_id, r.clip_path)
+                for r in self._rows.values()
+                if r.opened_at < before and (r.snapshot_jpeg or r.clip_path)
+            ]
+
+    def forget_media(self, incident_id: str) -> None:
+        with self._lock:
+            row = self._rows.get(incident_id)
+            if row is not None:
+                row.snapshot_jpeg, row.clip_path = b"", None
+                row.version += 1
+
     def set_clip(self, incident_id: str, path: str) -> None:
         with self._lock:
             if incident_id in self._rows:
@@ -54,3 +70,14 @@ class InMemoryIncidentRepository:
             ]
         rows.sort(key=lambda r: r.opened_at, reverse=True)
         return rows if limit is None else rows[:limit]
+
+
+class InMemoryAccessLog:
+    def __init__(self) -> None:
+        self._rows: builtins.list[MediaAccess] = []
+
+    def add(self, access: MediaAccess) -> None:
+        self._rows.append(access)
+
+    def list(self, limit: int = 200) -> builtins.list[MediaAccess]:
+        return sorted(self._rows, key=lambda a: a.at, reverse=True)[:limit]

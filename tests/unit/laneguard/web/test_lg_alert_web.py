@@ -23,7 +23,7 @@ from laneguard.alerting.service.terminals import TerminalService
 from laneguard.core.clock import SystemClock
 from laneguard.core.domain.incidents import IncidentOpened, ObjectClass, Outcome
 from laneguard.detection.adapters.frame_hub import FrameHub
-from laneguard.records.adapters.memory import InMemoryIncidentRepository
+from laneguard.records.adapters.memory import InMemoryAccessLog, InMemoryIncidentRepository
 from laneguard.records.service.records import RecordsService
 from laneguard.records.service.statistics import StatisticsService
 from laneguard.simulation.source import SimulatedIncidentSource, SimulatedZone
@@ -85,7 +85,7 @@ def web(lg_users: UserService, lg_operator: tuple[str, str]) -> Iterator[Web]:
         alerts=alerts,
         terminals=terminal_service,
         stats=StatisticsService(incidents, UTC),
-        records=RecordsService(incidents),
+        records=RecordsService(incidents, InMemoryAccessLog(), clock),
         ws_hub=hub,
         frames=FrameHub(),
         station_public_key=sealer.station_public_key,
@@ -259,3 +259,17 @@ def test_camera_health_shows_on_the_dashboard_and_live_page(web: Web) -> None:
     live = web.client.get("/live").text
     assert 'class="health stalled" data-camera="cam-1"' in live
     assert web.client.get("/api/health").json()["cameras"] == {"cam-1": "stalled"}
+
+
+def test_viewing_a_snapshot_is_logged_for_operators_to_see(
+    web: Web, lg_operator: tuple[str, str]
+) -> None:
+    web.incident(1)
+    assert web.client.get("/incidents/inc-1/snapshot.jpg").content == b"\xff\xd8web\xff\xd9"
+    assert web.client.get("/incidents/inc-9/snapshot.jpg").status_code == 404  # nothing shown
+    (entry,) = web.client.get("/api/media-access").json()
+    assert (entry["incident_id"], entry["user"], entry["media"]) == (
+        "inc-1",
+        lg_operator[0],
+        "snapshot",
+    )
