@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 import random
-import secrets
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,8 +27,9 @@ from samplehub.intake.domain.nameplate_match import ExpectedItem, best_match
 from samplehub.intake.service import commands as ci
 from samplehub.intake.service.camera_ports import Camera
 from samplehub.intake.service.devices import label_for, print_label, write_tag
-from samplehub.intake.service.errors import other_company, photo_refused, session_ended
+from samplehub.intake.service.errors import other_company, photo_refused
 from samplehub.intake.service.handlers import HandedIn
+from samplehub.intake.service.kiosk_sessions import KioskSessions
 from samplehub.intake.service.ports import (
     IntakeDeviceError,
     LabelPrinter,
@@ -77,8 +76,7 @@ class KioskDesk:
         self.printer = printer
         self.rfid = rfid
         self.camera = camera
-        self._sessions: dict[str, KioskSession] = {}
-        self._lock = threading.Lock()
+        self.sessions = KioskSessions(clock, options.idle_timeout_s)
 
     def _handle(self, command: Any) -> Any:
         """The bus, retried a few more times with a random pause while others hold the chain.
@@ -102,48 +100,14 @@ class KioskDesk:
 
             raise Forbidden(actor.username, "use the intake kiosk")
 
-    def _open(self, actor: Actor, **details: Any) -> KioskSession:
-        """A new session of the kiosk ``actor`` with ``details`` (its order or walk-in)."""
-        now = self.clock.now()
-        session = KioskSession(
-            id=secrets.token_urlsafe(12),
-            kiosk=actor.username,
-            started_at=now,
-            last_seen=now,
-            **details,
-        )
-        with self._lock:
-            self._expire()
-            self._sessions[session.id] = session
-        return session
-
-    def _expire(self) -> None:
-        now = self.clock.now()
-        gone = [
-            sid
-            for sid, s in self._sessions.items()
-            if (now - s.last_seen).total_seconds() > self.options.idle_timeout_s
-        ]
-        for sid in gone:
-            log.info("kiosk session %s ended after idling", sid)
-            del self._sessions[sid]
-
     def session(self, actor: Actor, session_id: str) -> KioskSession:
         """The actor's live session (touching it); refused once ended, abandoned or idle."""
         self._check_role(actor)
-        with self._lock:
-            self._expire()
-            found = self._sessions.get(session_id)
-            if found is None or found.kiosk != actor.username:
-                raise session_ended(session_id, self.options.idle_timeout_s)
-            found.last_seen = self.clock.now()
-            return found
+        return self.sessions.touch(actor.username, session_id)
 
     def _active(self, actor: Actor, session_id: str) -> KioskSession:
-        found = self.session(actor, session_id)
-        if found.finished:
-            raise session_ended(session_id, self.options.idle_timeout_s)
-        return found
+        self._check_role(actor)
+        return self.sessions.active(actor.username, session_id)
 
     def start_order(
         self, actor: Actor, scanned: str, credit_code: str | None = None
@@ -160,8 +124,8 @@ class KioskDesk:
             code = validate_credit_code(credit_code)
             if code != customer.credit_code:
                 raise other_company(number, code)
-        return self._open(
-            actor,
+        return self.sessions.open(
+            actor.username,
             service=order.service.value,
             customer_id=customer.id,
             customer_name=customer.name,
@@ -196,8 +160,8 @@ class KioskDesk:
                 Message("intake.allowed_company_name", {"code": code}),
             )
         name = customer.name if customer is not None else (company_name or "").strip()
-        return self._open(
-            actor,
+        return self.sessions.open(
+            actor.username,
             service=chosen.value,
             customer_id=customer.id if customer is not None else None,
             customer_name=name,
@@ -210,10 +174,7 @@ class KioskDesk:
     def abandon(self, actor: Actor, session_id: str) -> None:
         """Drop the session; nothing it showed was written, and what was received stays."""
         self._check_role(actor)
-        with self._lock:
-            found = self._sessions.get(session_id)
-            if found is not None and found.kiosk == actor.username:
-                del self._sessions[session_id]
+        self.sessions.drop(actor.username, session_id)
 
     def finish(self, actor: Actor, session_id: str) -> KioskSession:
         """Close the hand-in; the session stays readable for its receipt until it idles out."""
