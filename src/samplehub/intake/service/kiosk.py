@@ -13,6 +13,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from samplehub.core.domain.credit_code import validate_credit_code
@@ -53,30 +54,23 @@ log = logging.getLogger(__name__)
 BUSY_RETRIES = 5  # on top of the bus's own: eight kiosks may commit to one custody chain at once
 
 
+@dataclass(eq=False, repr=False)
 class KioskDesk:
     """The kiosk sessions of this process and the steps a session goes through."""
 
-    def __init__(
-        self,
-        bus: MessageBus,
-        uow_factory: Callable[[], UnitOfWork],
-        clock: Clock,
-        options: KioskOptions,
-        *,
-        vision: NameplateVision,
-        printer: LabelPrinter,
-        rfid: RfidWriter,
-        camera: Camera | None = None,
-    ) -> None:
-        self.bus = bus
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self.options = options
-        self.vision = vision
-        self.printer = printer
-        self.rfid = rfid
-        self.camera = camera
-        self.sessions = KioskSessions(clock, options.idle_timeout_s)
+    bus: MessageBus
+    uow_factory: Callable[[], UnitOfWork]
+    clock: Clock
+    options: KioskOptions
+    _: KW_ONLY
+    vision: NameplateVision
+    printer: LabelPrinter
+    rfid: RfidWriter
+    camera: Camera | None = None
+    sessions: KioskSessions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = KioskSessions(self.clock, self.options.idle_timeout_s)
 
     def _handle(self, command: Any) -> Any:
         """The bus, retried a few more times with a random pause while others hold the chain.
