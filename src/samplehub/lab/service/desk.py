@@ -45,24 +45,16 @@ class WorkConditions:
     location: str
 
 
+@dataclass(eq=False, repr=False)
 class CertificateDesk:
     """Record results for a sample and take its certificate through review, approval, issue."""
 
-    def __init__(
-        self,
-        deps: LabDeps,
-        handle: Callable[[Command], Any],
-        uow_factory: UowFactory,
-        clock: Clock,
-        standards: Mapping[str, tuple[ReferenceStandard, ...]],
-        customer_intervals: Mapping[str, Mapping[str, int]],
-    ) -> None:
-        self.deps = deps
-        self.handle = handle  # MessageBus.handle
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self.standards = standards
-        self.customer_intervals = customer_intervals
+    deps: LabDeps
+    handle: Callable[[Command], Any]  # MessageBus.handle
+    uow_factory: UowFactory
+    clock: Clock
+    standards: Mapping[str, tuple[ReferenceStandard, ...]]
+    customer_intervals: Mapping[str, Mapping[str, int]]
 
     # who --------------------------------------------------------------------------------
     def signer(self, actor: Actor) -> CertActor:
