@@ -221,8 +221,7 @@ def gauge_results(
     conditions = WorkConditions(
         body.temperature_c, body.humidity_pct, body.location or sample.location.code
     )
-    range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-    header = labs.desk.header(sample, code, conditions, range_text, f"{spec.accuracy_class}级")
+    header = labs.desk.gauge_header(sample, code, conditions, spec)
     return CertificateOut.of(labs.desk.record_gauge(actor, header, spec, points, zero), labs)
 
 
@@ -304,8 +303,7 @@ def import_sheet(
             accuracy_class,
         )
         zero = [parse_decimal(zero_before, "zero_before"), parse_decimal(zero_after, "zero_after")]
-        range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-        header = labs.desk.header(sample, rule.code, conditions, range_text, f"{accuracy_class}级")
+        header = labs.desk.gauge_header(sample, rule.code, conditions, spec)
         certificate = labs.desk.import_gauge(actor, header, spec, name, data, zero)
     else:
         header = labs.desk.header(sample, rule.code, conditions, "", "/")

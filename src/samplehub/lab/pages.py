@@ -300,10 +300,7 @@ async def record_results(ctx: Page, number: str) -> Response:
                 for index, row in enumerate(_rows(form, GAUGE_FIELDS, set()))
             ]
             zero = [_number(form.get(name, ""), name) for name in ("zero_before", "zero_after")]
-            range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-            header = labs.desk.header(
-                sample, code, _conditions(form, bench), range_text, f"{spec.accuracy_class}级"
-            )
+            header = labs.desk.gauge_header(sample, code, _conditions(form, bench), spec)
             labs.desk.record_gauge(actor, header, spec, points, zero)
         else:
             readings = []
@@ -369,10 +366,7 @@ def import_sheet(
                 accuracy_class.strip(),
             )
             zero = [_number(zero_before, "zero_before"), _number(zero_after, "zero_after")]
-            range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-            header = labs.desk.header(
-                sample, code, conditions, range_text, f"{spec.accuracy_class}级"
-            )
+            header = labs.desk.gauge_header(sample, code, conditions, spec)
             labs.desk.import_gauge(actor, header, spec, name, data, zero)
         else:
             header = labs.desk.header(sample, code, conditions, "", "/")

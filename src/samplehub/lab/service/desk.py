@@ -105,6 +105,13 @@ class CertificateDesk:
             interval_months=self.customer_intervals.get(customer.credit_code, {}).get(type_code),
         )
 
+    def gauge_header(
+        self, sample: Sample, type_code: str, conditions: WorkConditions, spec: GaugeSpec
+    ) -> WorkHeader:
+        """The header of a gauge's certificate, with the range and class its spec gives."""
+        range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
+        return self.header(sample, type_code, conditions, range_text, f"{spec.accuracy_class}级")
+
     def today(self) -> date:
         return self.clock.now().astimezone(CHINA).date()
 
