@@ -86,6 +86,12 @@ class Conditions(Strict):
     humidity_pct: str = "50"
     location: str = ""
 
+    def at(self, sample: Sample) -> WorkConditions:
+        """The conditions of the work on ``sample``; where it is, unless a location is given."""
+        return WorkConditions(
+            self.temperature_c, self.humidity_pct, self.location or sample.location.code
+        )
+
 
 class GaugeResultsIn(Conditions):
     """JJG 52 readings: at least five points incl. zero and the limit, rising and falling."""
@@ -218,9 +224,7 @@ def gauge_results(
     )
     points = points_from_rows(body.points)
     zero = [parse_decimal(v, f"zero_deviations[{i}]") for i, v in enumerate(body.zero_deviations)]
-    conditions = WorkConditions(
-        body.temperature_c, body.humidity_pct, body.location or sample.location.code
-    )
+    conditions = body.at(sample)
     header = labs.desk.gauge_header(sample, code, conditions, spec)
     return CertificateOut.of(labs.desk.record_gauge(actor, header, spec, points, zero), labs)
 
@@ -260,9 +264,7 @@ def calibration_results(
                 else parse_decimal(row["as_found"], f"{where}.as_found"),
             )
         )
-    conditions = WorkConditions(
-        body.temperature_c, body.humidity_pct, body.location or sample.location.code
-    )
+    conditions = body.at(sample)
     header = labs.desk.header(sample, code, conditions, body.range_text, "/")
     return CertificateOut.of(labs.desk.record_calibration(actor, header, readings), labs)
 
