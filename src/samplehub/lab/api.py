@@ -7,6 +7,7 @@ field), so nothing is saved until every value is good.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Response, UploadFile, status
@@ -297,19 +298,20 @@ def import_sheet(
     code = labs.console.type_code(sample)
     rule = labs.deps.rules.get(code or sample.instrument.instrument_type)
     conditions = WorkConditions("20", "50", sample.location.code)
-    if rule.method is Method.ELASTIC_GAUGE:
+
+    def gauge() -> tuple[GaugeSpec, list[Decimal]]:
         spec = GaugeSpec(
             parse_decimal(range_min, "range_min"),
             parse_decimal(range_max, "range_max"),
             unit,
             accuracy_class,
         )
-        zero = [parse_decimal(zero_before, "zero_before"), parse_decimal(zero_after, "zero_after")]
-        header = labs.desk.gauge_header(sample, rule.code, conditions, spec)
-        certificate = labs.desk.import_gauge(actor, header, spec, name, data, zero)
-    else:
-        header = labs.desk.header(sample, rule.code, conditions, "", "/")
-        certificate = labs.desk.import_calibration(actor, header, name, data)
+        return spec, [
+            parse_decimal(zero_before, "zero_before"),
+            parse_decimal(zero_after, "zero_after"),
+        ]
+
+    certificate = labs.desk.import_sheet(actor, sample, rule, conditions, (name, data), gauge)
     return CertificateOut.of(certificate, labs)
 
 

@@ -358,19 +358,17 @@ def import_sheet(
         conditions = WorkConditions(
             temperature_c or "20", humidity_pct or "50", sample.location.code
         )
-        if rule.method is Method.ELASTIC_GAUGE:
+
+        def gauge() -> tuple[GaugeSpec, list[Decimal]]:
             spec = GaugeSpec(
                 _number(range_min, "range_min"),
                 _number(range_max, "range_max"),
                 unit.strip() or "MPa",
                 accuracy_class.strip(),
             )
-            zero = [_number(zero_before, "zero_before"), _number(zero_after, "zero_after")]
-            header = labs.desk.gauge_header(sample, code, conditions, spec)
-            labs.desk.import_gauge(actor, header, spec, name, data, zero)
-        else:
-            header = labs.desk.header(sample, code, conditions, "", "/")
-            labs.desk.import_calibration(actor, header, name, data)
+            return spec, [_number(zero_before, "zero_before"), _number(zero_after, "zero_after")]
+
+        labs.desk.import_sheet(actor, sample, rule, conditions, (name, data), gauge)
     except DomainError as error:
         status = domain_error_body(error)[0]
         return _work_page(ctx, actor, labs, number, status, _message(ctx, error))

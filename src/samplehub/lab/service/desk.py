@@ -29,6 +29,7 @@ from samplehub.lab.domain.certificate import (
     Status,
 )
 from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings
+from samplehub.lab.domain.rules import InstrumentTypeRule, Method
 from samplehub.lab.service import commands as lc
 from samplehub.lab.service.certificates import LabDeps, WorkHeader
 
@@ -111,6 +112,25 @@ class CertificateDesk:
         """The header of a gauge's certificate, with the range and class its spec gives."""
         range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
         return self.header(sample, type_code, conditions, range_text, f"{spec.accuracy_class}级")
+
+    def import_sheet(
+        self,
+        actor: Actor,
+        sample: Sample,
+        rule: InstrumentTypeRule,
+        conditions: WorkConditions,
+        sheet: tuple[str, bytes],
+        gauge: Callable[[], tuple[GaugeSpec, list[Decimal]]],
+    ) -> Certificate:
+        """Import a results ``sheet`` (its name and bytes) by the method of ``rule``; a gauge's
+        spec and zero readings come from ``gauge``, which is asked only for a gauge."""
+        name, data = sheet
+        if rule.method is Method.ELASTIC_GAUGE:
+            spec, zero = gauge()
+            header = self.gauge_header(sample, rule.code, conditions, spec)
+            return self.import_gauge(actor, header, spec, name, data, zero)
+        header = self.header(sample, rule.code, conditions, "", "/")
+        return self.import_calibration(actor, header, name, data)
 
     def today(self) -> date:
         return self.clock.now().astimezone(CHINA).date()
