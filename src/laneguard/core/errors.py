@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 
 class LaneGuardError(Exception):
     """Base of the errors a user or operator can act on; adapters raise them after translating
@@ -16,3 +19,13 @@ class ConfigError(LaneGuardError, ValueError):
 
 class StorageError(LaneGuardError):
     """The database refused or is unreachable."""
+
+
+@contextlib.contextmanager
+def storage_errors(caught: type[Exception], what: str) -> Iterator[None]:
+    """Raise a database driver's ``caught`` errors again as a StorageError saying ``what``
+    failed, and why: the slices' SQL adapters translate their vendor's errors this one way."""
+    try:
+        yield
+    except caught as exc:
+        raise StorageError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc

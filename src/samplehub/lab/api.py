@@ -7,6 +7,7 @@ field), so nothing is saved until every value is good.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Response, UploadFile, status
@@ -85,6 +86,12 @@ class Conditions(Strict):
     temperature_c: str = "20"
     humidity_pct: str = "50"
     location: str = ""
+
+    def at(self, sample: Sample) -> WorkConditions:
+        """The conditions of the work on ``sample``; where it is, unless a location is given."""
+        return WorkConditions(
+            self.temperature_c, self.humidity_pct, self.location or sample.location.code
+        )
 
 
 class GaugeResultsIn(Conditions):
@@ -220,11 +227,8 @@ def gauge_results(
     )
     points = points_from_rows(body.points)
     zero = [parse_decimal(v, f"zero_deviations[{i}]") for i, v in enumerate(body.zero_deviations)]
-    conditions = WorkConditions(
-        body.temperature_c, body.humidity_pct, body.location or sample.location.code
-    )
-    range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-    header = labs.desk.header(sample, code, conditions, range_text, f"{spec.accuracy_class}级")
+    conditions = body.at(sample)
+    header = labs.desk.gauge_header(sample, code, conditions, spec)
     return CertificateOut.of(labs.desk.record_gauge(actor, header, spec, points, zero), labs)
 
 
@@ -263,9 +267,7 @@ def calibration_results(
                 else parse_decimal(row["as_found"], f"{where}.as_found"),
             )
         )
-    conditions = WorkConditions(
-        body.temperature_c, body.humidity_pct, body.location or sample.location.code
-    )
+    conditions = body.at(sample)
     header = labs.desk.header(sample, code, conditions, body.range_text, "/")
     return CertificateOut.of(labs.desk.record_calibration(actor, header, readings), labs)
 
@@ -298,20 +300,20 @@ def import_sheet(
     code = labs.console.type_code(sample)
     rule = labs.deps.rules.get(code or sample.instrument.instrument_type)
     conditions = WorkConditions("20", "50", sample.location.code)
-    if rule.method is Method.ELASTIC_GAUGE:
+
+    def gauge() -> tuple[GaugeSpec, list[Decimal]]:
         spec = GaugeSpec(
             parse_decimal(range_min, "range_min"),
             parse_decimal(range_max, "range_max"),
             unit,
             accuracy_class,
         )
-        zero = [parse_decimal(zero_before, "zero_before"), parse_decimal(zero_after, "zero_after")]
-        range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-        header = labs.desk.header(sample, rule.code, conditions, range_text, f"{accuracy_class}级")
-        certificate = labs.desk.import_gauge(actor, header, spec, name, data, zero)
-    else:
-        header = labs.desk.header(sample, rule.code, conditions, "", "/")
-        certificate = labs.desk.import_calibration(actor, header, name, data)
+        return spec, [
+            parse_decimal(zero_before, "zero_before"),
+            parse_decimal(zero_after, "zero_after"),
+        ]
+
+    certificate = labs.desk.import_sheet(actor, sample, rule, conditions, (name, data), gauge)
     return CertificateOut.of(certificate, labs)
 
 

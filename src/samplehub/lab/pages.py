@@ -7,6 +7,7 @@ form carries the CSRF token; a refused step re-renders the page with the reason,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated
 
@@ -24,7 +25,7 @@ from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings
 from samplehub.lab.domain.numbers import parse_decimal
 from samplehub.lab.domain.rules import Method
 from samplehub.lab.service import certificates as lab
-from samplehub.lab.service.desk import WorkConditions
+from samplehub.lab.service.desk import CertificateDesk, WorkConditions
 from samplehub.lab.service.services import LabServices
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
@@ -140,9 +141,30 @@ def send_back(ctx: Page, number: str, csrf: FormText = "") -> Response:
     return _act(ctx, csrf, "returned", lambda a, labs: labs.console.send_back(a, number))
 
 
-@router.post("/lab/certificates/{cert_no}/review")
-def review(ctx: Page, cert_no: str, csrf: FormText = "") -> Response:
-    return _act(ctx, csrf, "reviewed", lambda a, labs: labs.desk.review(a, cert_no))
+_SIGN_OFF: dict[str, tuple[str, Callable[[CertificateDesk, Actor, str], object]]] = {
+    "review": ("reviewed", CertificateDesk.review),
+    "approve": ("approved", CertificateDesk.approve),
+    "issue": ("issued", CertificateDesk.issue),
+}
+"""A certificate's sign-off steps on its page: path, the word for ``done``, the desk's call."""
+
+
+def _sign_off(
+    done: str, step: Callable[[CertificateDesk, Actor, str], object]
+) -> Callable[..., Response]:
+    def route(ctx: Page, cert_no: str, csrf: FormText = "") -> Response:
+        return _act(ctx, csrf, done, lambda a, labs: step(labs.desk, a, cert_no))
+
+    return route
+
+
+for _path, (_done, _step) in _SIGN_OFF.items():
+    router.add_api_route(
+        f"/lab/certificates/{{cert_no}}/{_path}",
+        _sign_off(_done, _step),
+        methods=["POST"],
+        name=_path,
+    )
 
 
 @router.post("/lab/certificates/{cert_no}/rework")
@@ -150,16 +172,6 @@ def rework(ctx: Page, cert_no: str, reason: FormText = "", csrf: FormText = "") 
     return _act(
         ctx, csrf, "rework", lambda a, labs: labs.desk.return_for_rework(a, cert_no, reason)
     )
-
-
-@router.post("/lab/certificates/{cert_no}/approve")
-def approve(ctx: Page, cert_no: str, csrf: FormText = "") -> Response:
-    return _act(ctx, csrf, "approved", lambda a, labs: labs.desk.approve(a, cert_no))
-
-
-@router.post("/lab/certificates/{cert_no}/issue")
-def issue(ctx: Page, cert_no: str, csrf: FormText = "") -> Response:
-    return _act(ctx, csrf, "issued", lambda a, labs: labs.desk.issue(a, cert_no))
 
 
 @router.get("/lab/certificates/{cert_no}.pdf")
@@ -287,10 +299,7 @@ async def record_results(ctx: Page, number: str) -> Response:
                 for index, row in enumerate(_rows(form, GAUGE_FIELDS, set()))
             ]
             zero = [_number(form.get(name, ""), name) for name in ("zero_before", "zero_after")]
-            range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-            header = labs.desk.header(
-                sample, code, _conditions(form, bench), range_text, f"{spec.accuracy_class}级"
-            )
+            header = labs.desk.gauge_header(sample, code, _conditions(form, bench), spec)
             labs.desk.record_gauge(actor, header, spec, points, zero)
         else:
             readings = []
@@ -348,22 +357,17 @@ def import_sheet(
         conditions = WorkConditions(
             temperature_c or "20", humidity_pct or "50", sample.location.code
         )
-        if rule.method is Method.ELASTIC_GAUGE:
+
+        def gauge() -> tuple[GaugeSpec, list[Decimal]]:
             spec = GaugeSpec(
                 _number(range_min, "range_min"),
                 _number(range_max, "range_max"),
                 unit.strip() or "MPa",
                 accuracy_class.strip(),
             )
-            zero = [_number(zero_before, "zero_before"), _number(zero_after, "zero_after")]
-            range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
-            header = labs.desk.header(
-                sample, code, conditions, range_text, f"{spec.accuracy_class}级"
-            )
-            labs.desk.import_gauge(actor, header, spec, name, data, zero)
-        else:
-            header = labs.desk.header(sample, code, conditions, "", "/")
-            labs.desk.import_calibration(actor, header, name, data)
+            return spec, [_number(zero_before, "zero_before"), _number(zero_after, "zero_after")]
+
+        labs.desk.import_sheet(actor, sample, rule, conditions, (name, data), gauge)
     except DomainError as error:
         status = domain_error_body(error)[0]
         return _work_page(ctx, actor, labs, number, status, _message(ctx, error))

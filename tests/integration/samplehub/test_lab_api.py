@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -268,3 +269,36 @@ def test_verify_pages_are_rate_limited_per_address(services: Services, settings:
     visitor = TestClient(create_app(services, limited))
     answers = [visitor.get(f"/verify/guess-{i}").status_code for i in range(4)]
     assert answers == [404, 404, 404, 429]
+
+
+def test_the_work_page_imports_a_gauge_sheet_as_a_draft(
+    world: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, made = world
+    lab = token(client, "lab")
+    number = made["sample_a3"]
+    at_bench(client, lab, number)
+    page = TestClient(client.app)
+    csrf = _csrf(page.get("/login").text)
+    login = {"username": "lab", "password": DEMO_PASSWORD, "csrf": csrf}
+    assert page.post("/login", data=login, follow_redirects=False).status_code == 303
+    sheet = "standard,up_before_tap,up_after_tap,down_before_tap,down_after_tap\n" + "\n".join(
+        ",".join(row) for row in READINGS
+    )
+    form = {"range_min": "0", "range_max": "1.6", "accuracy_class": "1.6", "zero_before": "0"}
+    done = page.post(
+        f"/lab/samples/{number}/import",
+        data=form | {"zero_after": "0", "csrf": _csrf(page.get(f"/lab/samples/{number}").text)},
+        files={"sheet": ("readings.csv", sheet.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"].endswith(f"/lab/samples/{number}?done=entered")
+    drafts = client.get(f"/api/lab/certificates?sample={number}", headers=lab).json()
+    assert [(d["sample"], d["status"]) for d in drafts] == [(number, "draft")]
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the page has no form"
+    return found.group(1)

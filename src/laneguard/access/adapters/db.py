@@ -4,8 +4,7 @@ table is made by the station's Alembic migrations (laneguard.records.adapters.mi
 from __future__ import annotations
 
 import builtins
-import contextlib
-from collections.abc import Iterator
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -25,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from laneguard.access.domain.users import Role, User
 from laneguard.access.service.users import UserError
 from laneguard.core.clock import assume_utc, to_utc
-from laneguard.core.errors import StorageError
+from laneguard.core.errors import StorageError, storage_errors
 
 metadata = MetaData()
 
@@ -40,12 +39,7 @@ users_table = Table(
 )
 
 
-@contextlib.contextmanager
-def _storage(what: str) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        raise StorageError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc
+_storage = functools.partial(storage_errors, SQLAlchemyError)
 
 
 def _user(row: Any) -> User:

@@ -6,8 +6,7 @@ migrations (laneguard.records.adapters.migrations) make it."""
 from __future__ import annotations
 
 import builtins
-import contextlib
-from collections.abc import Iterator
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from laneguard.alerting.domain.alerts import Terminal, TerminalScope
 from laneguard.alerting.domain.enrolment import EnrolmentCode
 from laneguard.core.clock import assume_utc, to_utc
-from laneguard.core.errors import StorageError
+from laneguard.core.errors import storage_errors
 
 metadata = MetaData()
 
@@ -76,12 +75,7 @@ enrolment_codes_table = Table(
 )
 
 
-@contextlib.contextmanager
-def _storage(what: str) -> Iterator[None]:
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        raise StorageError(f"{what} failed: {exc.__class__.__name__}: {exc}") from exc
+_storage = functools.partial(storage_errors, SQLAlchemyError)
 
 
 def _terminal(row: Any) -> Terminal:

@@ -59,9 +59,8 @@ class OrderCreated(Event):
         return self.number
 
 
-@dataclass(frozen=True)
-class SampleEvent(Event):
-    """An event about one sample: its ``number`` and the ``order`` it came in with."""
+class NamesItsSample:
+    """For events whose ``number`` and ``order`` fields name their sample and its order."""
 
     number: str
     order: str
@@ -73,6 +72,14 @@ class SampleEvent(Event):
     @property
     def order_number(self) -> str | None:
         return self.order
+
+
+@dataclass(frozen=True)
+class SampleEvent(NamesItsSample, Event):
+    """An event about one sample: its ``number`` and the ``order`` it came in with."""
+
+    number: str
+    order: str
 
 
 @dataclass(frozen=True)

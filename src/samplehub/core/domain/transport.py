@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from samplehub.core.domain.errors import InvalidValue
-from samplehub.core.domain.events import Event
+from samplehub.core.domain.events import Event, NamesItsSample
 from samplehub.core.domain.locations import Location, LocationKind
 
 MAX_ATTEMPTS = 3  # a task released this many times fails, and its sample is held
@@ -74,7 +74,7 @@ delivery (a person types or scans it; the fleet asks storage)."""
 
 
 @dataclass(frozen=True)
-class TransportTaskChanged(Event):
+class TransportTaskChanged(NamesItsSample, Event):
     """One step of a transport task, on the custody chain of its sample."""
 
     task_id: str
@@ -86,14 +86,6 @@ class TransportTaskChanged(Event):
     target: str
     carrier: str | None
     reason: str | None
-
-    @property
-    def sample_number(self) -> str | None:
-        return self.number
-
-    @property
-    def order_number(self) -> str | None:
-        return self.order
 
 
 @dataclass

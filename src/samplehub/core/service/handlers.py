@@ -9,6 +9,7 @@ from typing import Any
 
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import AlreadyExists, Forbidden, InvalidValue, NotFound
+from samplehub.core.domain.instrument import Instrument
 from samplehub.core.domain.lifecycle import HoldReason, Transition
 from samplehub.core.domain.locations import Location
 from samplehub.core.domain.messages import Message
@@ -16,7 +17,6 @@ from samplehub.core.domain.model import (
     Channel,
     Contact,
     Customer,
-    Instrument,
     Order,
     OrderItem,
     Role,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from samplehub.core.domain.errors import Conflict, DomainError
@@ -70,42 +70,33 @@ class Tracked:
     since: float = 0.0
 
 
+@dataclass(eq=False, repr=False)
 class TaskBridge:
     """Implements the fleet's ``FleetListener`` over the message bus."""
 
-    def __init__(
-        self,
-        fleet: FleetManager,
-        uow_factory: Callable[[], UnitOfWork],
-        handle: Callable[[c.Command], Any],
-        places: Places,
-        *,
-        rfid: RfidReader | None = None,
-        floor: Floor | None = None,
-        max_in_flight: int = 8,
-        handover_s: float = 30.0,
-        actor: c.Actor = FLEET_ACTOR,
-    ) -> None:
-        self.fleet = fleet
-        self.uow_factory = uow_factory
-        self.handle = handle
-        self.places = places
-        self.rfid = rfid
-        self.floor = floor
-        self.max_in_flight = max_in_flight
-        self.handover_s = handover_s
-        self.actor = actor
-        self.tracked: dict[str, Tracked] = {}
-        self.pinned: dict[str, str] = {}
-        """Task → robot it was assigned to before a restart; it gets it back when it shows."""
-        self.resuming: dict[str, str] = {}
-        """Task → robot that carried its sample before a restart."""
-        self.alerts: list[tuple[float, str]] = []
-        self._left: set[str] = set()
-        """Tasks this life leaves alone: no node on the map, or a step refused mid-way."""
-        self._rebuilt = False
-        fleet.listener = self
-        fleet.before_dispatch.append(self.hand_over)
+    fleet: FleetManager
+    uow_factory: Callable[[], UnitOfWork]
+    handle: Callable[[c.Command], Any]
+    places: Places
+    _: KW_ONLY
+    rfid: RfidReader | None = None
+    floor: Floor | None = None
+    max_in_flight: int = 8
+    handover_s: float = 30.0
+    actor: c.Actor = FLEET_ACTOR
+    tracked: dict[str, Tracked] = field(init=False, default_factory=dict)
+    pinned: dict[str, str] = field(init=False, default_factory=dict)
+    """Task → robot it was assigned to before a restart; it gets it back when it shows."""
+    resuming: dict[str, str] = field(init=False, default_factory=dict)
+    """Task → robot that carried its sample before a restart."""
+    alerts: list[tuple[float, str]] = field(init=False, default_factory=list)
+    _left: set[str] = field(init=False, default_factory=set)
+    """Tasks this life leaves alone: no node on the map, or a step refused mid-way."""
+    _rebuilt: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self.fleet.listener = self
+        self.fleet.before_dispatch.append(self.hand_over)
 
     # -- from the database ----------------------------------------------------------------------
     def in_flight(self) -> int:

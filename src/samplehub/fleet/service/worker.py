@@ -8,6 +8,7 @@ A crash or restart throws the whole life away; the next one is built anew by the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from samplehub.fleet.service.bridge import TaskBridge
@@ -20,25 +21,21 @@ def nothing() -> None:
     """Nothing to pump or close (a broker delivers by itself)."""
 
 
+@dataclass(eq=False, repr=False)
 class FleetWorker:
-    def __init__(
-        self,
-        fleet: FleetManager,
-        bridge: TaskBridge,
-        *,
-        floor: Floor | None = None,
-        pump: Callable[[], object] = nothing,
-        close: Callable[[], None] = nothing,
-        poll_s: float = 1.0,
-    ) -> None:
-        self.fleet = fleet
-        self.bridge = bridge
-        self.floor = floor
-        self.pump = pump
-        self.close = close
-        self.poll_s = poll_s
-        self.view = FleetView(fleet)
-        self._last = self._polled = 0.0
+    fleet: FleetManager
+    bridge: TaskBridge
+    _: KW_ONLY
+    floor: Floor | None = None
+    pump: Callable[[], object] = nothing
+    close: Callable[[], None] = nothing
+    poll_s: float = 1.0
+    view: FleetView = field(init=False)
+    _last: float = field(init=False, default=0.0)
+    _polled: float = field(init=False, default=0.0)
+
+    def __post_init__(self) -> None:
+        self.view = FleetView(self.fleet)
 
     def now(self) -> float:
         return self.fleet.clock.now().timestamp()

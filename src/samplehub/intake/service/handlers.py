@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from samplehub.core.domain import permissions
 from samplehub.core.domain.epc import EpcError, giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
+from samplehub.core.domain.instrument import Instrument
 from samplehub.core.domain.lifecycle import FINAL_STATES, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.messages import Message
@@ -21,7 +22,6 @@ from samplehub.core.domain.model import (
     Channel,
     Contact,
     Customer,
-    Instrument,
     Order,
     OrderItem,
     Role,

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 import random
-import secrets
-import threading
 import time
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from samplehub.core.domain.credit_code import validate_credit_code
@@ -29,8 +28,9 @@ from samplehub.intake.domain.nameplate_match import ExpectedItem, best_match
 from samplehub.intake.service import commands as ci
 from samplehub.intake.service.camera_ports import Camera
 from samplehub.intake.service.devices import label_for, print_label, write_tag
-from samplehub.intake.service.errors import other_company, photo_refused, session_ended
+from samplehub.intake.service.errors import other_company, photo_refused
 from samplehub.intake.service.handlers import HandedIn
+from samplehub.intake.service.kiosk_sessions import KioskSessions
 from samplehub.intake.service.ports import (
     IntakeDeviceError,
     LabelPrinter,
@@ -54,31 +54,23 @@ log = logging.getLogger(__name__)
 BUSY_RETRIES = 5  # on top of the bus's own: eight kiosks may commit to one custody chain at once
 
 
+@dataclass(eq=False, repr=False)
 class KioskDesk:
     """The kiosk sessions of this process and the steps a session goes through."""
 
-    def __init__(
-        self,
-        bus: MessageBus,
-        uow_factory: Callable[[], UnitOfWork],
-        clock: Clock,
-        options: KioskOptions,
-        *,
-        vision: NameplateVision,
-        printer: LabelPrinter,
-        rfid: RfidWriter,
-        camera: Camera | None = None,
-    ) -> None:
-        self.bus = bus
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self.options = options
-        self.vision = vision
-        self.printer = printer
-        self.rfid = rfid
-        self.camera = camera
-        self._sessions: dict[str, KioskSession] = {}
-        self._lock = threading.Lock()
+    bus: MessageBus
+    uow_factory: Callable[[], UnitOfWork]
+    clock: Clock
+    options: KioskOptions
+    _: KW_ONLY
+    vision: NameplateVision
+    printer: LabelPrinter
+    rfid: RfidWriter
+    camera: Camera | None = None
+    sessions: KioskSessions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = KioskSessions(self.clock, self.options.idle_timeout_s)
 
     def _handle(self, command: Any) -> Any:
         """The bus, retried a few more times with a random pause while others hold the chain.
@@ -102,48 +94,14 @@ class KioskDesk:
 
             raise Forbidden(actor.username, "use the intake kiosk")
 
-    def _open(self, actor: Actor, **details: Any) -> KioskSession:
-        """A new session of the kiosk ``actor`` with ``details`` (its order or walk-in)."""
-        now = self.clock.now()
-        session = KioskSession(
-            id=secrets.token_urlsafe(12),
-            kiosk=actor.username,
-            started_at=now,
-            last_seen=now,
-            **details,
-        )
-        with self._lock:
-            self._expire()
-            self._sessions[session.id] = session
-        return session
-
-    def _expire(self) -> None:
-        now = self.clock.now()
-        gone = [
-            sid
-            for sid, s in self._sessions.items()
-            if (now - s.last_seen).total_seconds() > self.options.idle_timeout_s
-        ]
-        for sid in gone:
-            log.info("kiosk session %s ended after idling", sid)
-            del self._sessions[sid]
-
     def session(self, actor: Actor, session_id: str) -> KioskSession:
         """The actor's live session (touching it); refused once ended, abandoned or idle."""
         self._check_role(actor)
-        with self._lock:
-            self._expire()
-            found = self._sessions.get(session_id)
-            if found is None or found.kiosk != actor.username:
-                raise session_ended(session_id, self.options.idle_timeout_s)
-            found.last_seen = self.clock.now()
-            return found
+        return self.sessions.touch(actor.username, session_id)
 
     def _active(self, actor: Actor, session_id: str) -> KioskSession:
-        found = self.session(actor, session_id)
-        if found.finished:
-            raise session_ended(session_id, self.options.idle_timeout_s)
-        return found
+        self._check_role(actor)
+        return self.sessions.active(actor.username, session_id)
 
     def start_order(
         self, actor: Actor, scanned: str, credit_code: str | None = None
@@ -160,8 +118,8 @@ class KioskDesk:
             code = validate_credit_code(credit_code)
             if code != customer.credit_code:
                 raise other_company(number, code)
-        return self._open(
-            actor,
+        return self.sessions.open(
+            actor.username,
             service=order.service.value,
             customer_id=customer.id,
             customer_name=customer.name,
@@ -196,8 +154,8 @@ class KioskDesk:
                 Message("intake.allowed_company_name", {"code": code}),
             )
         name = customer.name if customer is not None else (company_name or "").strip()
-        return self._open(
-            actor,
+        return self.sessions.open(
+            actor.username,
             service=chosen.value,
             customer_id=customer.id if customer is not None else None,
             customer_name=name,
@@ -210,10 +168,7 @@ class KioskDesk:
     def abandon(self, actor: Actor, session_id: str) -> None:
         """Drop the session; nothing it showed was written, and what was received stays."""
         self._check_role(actor)
-        with self._lock:
-            found = self._sessions.get(session_id)
-            if found is not None and found.kiosk == actor.username:
-                del self._sessions[session_id]
+        self.sessions.drop(actor.username, session_id)
 
     def finish(self, actor: Actor, session_id: str) -> KioskSession:
         """Close the hand-in; the session stays readable for its receipt until it idles out."""

@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from samplehub.core.domain.errors import InvalidValue
+from samplehub.core.domain.instrument import Instrument
 from samplehub.core.domain.messages import Message
-from samplehub.core.domain.model import Instrument, OrderItem
+from samplehub.core.domain.model import OrderItem
 from samplehub.intake.domain.nameplate import FIELD_NAMES
 from samplehub.intake.service import commands as ci
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from samplehub.lab.domain.calibration import (
     CalibrationReading,
     CalibrationRule,
+    CalibrationSheet,
     Tolerance,
     ToleranceBasis,
     evaluate_calibration,
@@ -19,7 +20,7 @@ from samplehub.lab.domain.certificate import (
     ReferenceStandard,
 )
 from samplehub.lab.domain.dates import valid_until
-from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings, evaluate
+from samplehub.lab.domain.jjg52 import GaugeSpec, GaugeVerificationResult, PointReadings, evaluate
 
 PERFORMED_ON = date(2026, 11, 20)
 
@@ -49,6 +50,26 @@ STANDARDS = (
     ),
 )
 
+THERMOMETER = Instrument(
+    name="数字温度计",
+    type_code="digital_thermometer",
+    manufacturer="杭州测温仪器厂",
+    model="DT-200",
+    serial_number="T-7781",
+    range_text="(0～100) °C",
+    accuracy="MPE ±0.5 °C",
+)
+
+THERMOMETER_STANDARDS = (
+    ReferenceStandard(
+        name="标准铂电阻温度计",
+        identifier="STD-T-0003",
+        certificate_number="ZS2026-000088",
+        accuracy="二等",
+        valid_until=date(2027, 6, 30),
+    ),
+)
+
 ENVIRONMENT = Environment(temperature_c="20.5", humidity_pct="48", location="压力实验室 2 号台")
 
 
@@ -68,17 +89,14 @@ def gauge_content(*, passing: bool = True) -> CertificateContent:
     """A 0-1.6 MPa class 1.6 gauge that passes (or fails the indication error at 1.2 MPa)."""
     points = PASSING_POINTS if passing else FAILING_POINTS
     result = evaluate(GAUGE, points, [Decimal("0"), Decimal("0.002")])
-    return CertificateContent(
-        sample_id="JX2026-000123",
-        customer="示例化工有限公司",
-        customer_address="上海市浦东新区示例路 1 号",
-        instrument=gauge_instrument(),
-        document="JJG 52-2013",
-        standards=STANDARDS,
-        environment=ENVIRONMENT,
-        performed_on=PERFORMED_ON,
-        valid_until=valid_until(PERFORMED_ON, 6) if result.passed else None,
-        results=result,
+    return _for_demo_customer(
+        "JX2026-000123",
+        gauge_instrument(),
+        "JJG 52-2013",
+        STANDARDS,
+        ENVIRONMENT,
+        valid_until(PERFORMED_ON, 6) if result.passed else None,
+        result,
     )
 
 
@@ -98,31 +116,36 @@ def calibration_content() -> CertificateContent:
             Decimal("100"), Decimal("99.91"), Decimal("0.081"), Decimal(2), Decimal("99.4")
         ),
     ]
+    return _for_demo_customer(
+        "JX2026-000124",
+        THERMOMETER,
+        "SH-CM-T01（院内校准方法）",
+        THERMOMETER_STANDARDS,
+        Environment("20.1", "45", "温度实验室恒温槽"),
+        None,
+        evaluate_calibration(rule, readings),
+    )
+
+
+def _for_demo_customer(
+    sample_id: str,
+    instrument: Instrument,
+    document: str,
+    standards: tuple[ReferenceStandard, ...],
+    environment: Environment,
+    until: date | None,
+    results: GaugeVerificationResult | CalibrationSheet,
+) -> CertificateContent:
+    """A certificate for the demo customer, worked on ``PERFORMED_ON``."""
     return CertificateContent(
-        sample_id="JX2026-000124",
+        sample_id=sample_id,
         customer="示例化工有限公司",
         customer_address="上海市浦东新区示例路 1 号",
-        instrument=Instrument(
-            name="数字温度计",
-            type_code="digital_thermometer",
-            manufacturer="杭州测温仪器厂",
-            model="DT-200",
-            serial_number="T-7781",
-            range_text="(0～100) °C",
-            accuracy="MPE ±0.5 °C",
-        ),
-        document="SH-CM-T01（院内校准方法）",
-        standards=(
-            ReferenceStandard(
-                name="标准铂电阻温度计",
-                identifier="STD-T-0003",
-                certificate_number="ZS2026-000088",
-                accuracy="二等",
-                valid_until=date(2027, 6, 30),
-            ),
-        ),
-        environment=Environment("20.1", "45", "温度实验室恒温槽"),
+        instrument=instrument,
+        document=document,
+        standards=standards,
+        environment=environment,
         performed_on=PERFORMED_ON,
-        valid_until=None,
-        results=evaluate_calibration(rule, readings),
+        valid_until=until,
+        results=results,
     )

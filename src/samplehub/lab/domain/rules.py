@@ -23,6 +23,21 @@ class Method(Enum):
     CALIBRATION = "calibration"
 
 
+_METHOD_FIGURES = {
+    Method.ELASTIC_GAUGE: (
+        "gauge",
+        "accuracy classes for an elastic_gauge type",
+        Message("lab.allowed_gauge_classes"),
+    ),
+    Method.CALIBRATION: (
+        "calibration",
+        "quantity and unit for a calibration type",
+        Message("lab.allowed_calibration_rule"),
+    ),
+}
+"""Each method's figures: the field that holds them, and what to say when they are missing."""
+
+
 @dataclass(frozen=True)
 class InstrumentTypeRule:
     """One instrument type: names, discipline, document, interval and its method's figures."""
@@ -45,20 +60,9 @@ class InstrumentTypeRule:
                 "a whole number of months, at least 1",
                 Message("lab.allowed_interval_at_least_one"),
             )
-        if self.method is Method.ELASTIC_GAUGE and self.gauge is None:
-            raise MetrologyInputError(
-                f"{self.code}.gauge",
-                None,
-                "accuracy classes for an elastic_gauge type",
-                Message("lab.allowed_gauge_classes"),
-            )
-        if self.method is Method.CALIBRATION and self.calibration is None:
-            raise MetrologyInputError(
-                f"{self.code}.calibration",
-                None,
-                "quantity and unit for a calibration type",
-                Message("lab.allowed_calibration_rule"),
-            )
+        figures, allowed, message = _METHOD_FIGURES[self.method]
+        if getattr(self, figures) is None:
+            raise MetrologyInputError(f"{self.code}.{figures}", None, allowed, message)
 
 
 def not_a_gauge_type(code: str) -> MetrologyInputError:

@@ -93,22 +93,15 @@ def discipline_of(rules: RuleBook, type_code: str | None, config: ConsoleConfig)
     return discipline if discipline in config.disciplines else OTHER
 
 
+@dataclass(eq=False, repr=False)
 class LabConsole:
     """What the /lab page and the lab API run on."""
 
-    def __init__(
-        self,
-        handle: Callable[[Command], Any],
-        uow_factory: UowFactory,
-        clock: Clock,
-        rules: RuleBook,
-        config: ConsoleConfig,
-    ) -> None:
-        self.handle = handle  # MessageBus.handle
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self.rules = rules
-        self.config = config
+    handle: Callable[[Command], Any]  # MessageBus.handle
+    uow_factory: UowFactory
+    clock: Clock
+    rules: RuleBook
+    config: ConsoleConfig
 
     def _check(self, actor: Actor) -> None:
         if not permissions.may_work_in_lab(actor.role):

@@ -29,6 +29,7 @@ from samplehub.lab.domain.certificate import (
     Status,
 )
 from samplehub.lab.domain.jjg52 import GaugeSpec, PointReadings
+from samplehub.lab.domain.rules import InstrumentTypeRule, Method
 from samplehub.lab.service import commands as lc
 from samplehub.lab.service.certificates import LabDeps, WorkHeader
 
@@ -44,24 +45,16 @@ class WorkConditions:
     location: str
 
 
+@dataclass(eq=False, repr=False)
 class CertificateDesk:
     """Record results for a sample and take its certificate through review, approval, issue."""
 
-    def __init__(
-        self,
-        deps: LabDeps,
-        handle: Callable[[Command], Any],
-        uow_factory: UowFactory,
-        clock: Clock,
-        standards: Mapping[str, tuple[ReferenceStandard, ...]],
-        customer_intervals: Mapping[str, Mapping[str, int]],
-    ) -> None:
-        self.deps = deps
-        self.handle = handle  # MessageBus.handle
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self.standards = standards
-        self.customer_intervals = customer_intervals
+    deps: LabDeps
+    handle: Callable[[Command], Any]  # MessageBus.handle
+    uow_factory: UowFactory
+    clock: Clock
+    standards: Mapping[str, tuple[ReferenceStandard, ...]]
+    customer_intervals: Mapping[str, Mapping[str, int]]
 
     # who --------------------------------------------------------------------------------
     def signer(self, actor: Actor) -> CertActor:
@@ -111,6 +104,32 @@ class CertificateDesk:
             performed_on=self.today(),
             interval_months=self.customer_intervals.get(customer.credit_code, {}).get(type_code),
         )
+
+    def gauge_header(
+        self, sample: Sample, type_code: str, conditions: WorkConditions, spec: GaugeSpec
+    ) -> WorkHeader:
+        """The header of a gauge's certificate, with the range and class its spec gives."""
+        range_text = f"({spec.range_min}～{spec.range_max}) {spec.unit}"
+        return self.header(sample, type_code, conditions, range_text, f"{spec.accuracy_class}级")
+
+    def import_sheet(
+        self,
+        actor: Actor,
+        sample: Sample,
+        rule: InstrumentTypeRule,
+        conditions: WorkConditions,
+        sheet: tuple[str, bytes],
+        gauge: Callable[[], tuple[GaugeSpec, list[Decimal]]],
+    ) -> Certificate:
+        """Import a results ``sheet`` (its name and bytes) by the method of ``rule``; a gauge's
+        spec and zero readings come from ``gauge``, which is asked only for a gauge."""
+        name, data = sheet
+        if rule.method is Method.ELASTIC_GAUGE:
+            spec, zero = gauge()
+            header = self.gauge_header(sample, rule.code, conditions, spec)
+            return self.import_gauge(actor, header, spec, name, data, zero)
+        header = self.header(sample, rule.code, conditions, "", "/")
+        return self.import_calibration(actor, header, name, data)
 
     def today(self) -> date:
         """The institute's calendar day (its time zone, ``LabDeps.zone``)."""

@@ -58,11 +58,15 @@ class PickupDeps:
     tasks: TaskReader | None = None  # transport tasks (staging and returns), read-only
 
 
-class StoredTasks:
-    """Implements ``TaskReader`` over the app's units of work."""
+class StoredReads:
+    """Reads over the app's units of work, each in a unit of work of its own."""
 
     def __init__(self, uow_factory: Callable[[], PickupUnitOfWork]) -> None:
         self.uow_factory = uow_factory
+
+
+class StoredTasks(StoredReads):
+    """Implements ``TaskReader`` over the app's units of work."""
 
     def for_sample(self, sample_number: str) -> list[TransportTask]:
         with self.uow_factory() as uow:
@@ -73,11 +77,8 @@ class StoredTasks:
             return uow.tasks.open()
 
 
-class StoredBookings:
+class StoredBookings(StoredReads):
     """Implements ``BookingReader``: each read in a unit of work of its own."""
-
-    def __init__(self, uow_factory: Callable[[], PickupUnitOfWork]) -> None:
-        self.uow_factory = uow_factory
 
     def get(self, booking_id: str) -> Booking | None:
         with self.uow_factory() as uow:
@@ -88,11 +89,8 @@ class StoredBookings:
             return uow.bookings.live()
 
 
-class StoredAttempts:
+class StoredAttempts(StoredReads):
     """Implements ``AttemptReader``."""
-
-    def __init__(self, uow_factory: Callable[[], PickupUnitOfWork]) -> None:
-        self.uow_factory = uow_factory
 
     def recent(self, limit: int = 50) -> list[CodeAttempt]:
         with self.uow_factory() as uow:

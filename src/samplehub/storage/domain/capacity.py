@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from samplehub.core.domain.model import SIZE_CLASSES, Role
+from samplehub.core.domain.instrument import SIZE_CLASSES
+from samplehub.core.domain.model import Role
 from samplehub.storage.domain.site import SlotRecord
 
 LEVELS: tuple[int, ...] = (80, 90, 100)

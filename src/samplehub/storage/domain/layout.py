@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from samplehub.core.domain.model import SIZE_CLASSES
+from samplehub.core.domain.instrument import SIZE_CLASSES
 from samplehub.storage.domain.site import Site, SiteError, SlotRecord
 
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from samplehub.core.domain.errors import InvalidValue
+from samplehub.core.domain.instrument import SIZE_CLASSES
 from samplehub.core.domain.locations import Location, LocationKind
-from samplehub.core.domain.model import SIZE_CLASSES
 
 AREA_ID = re.compile(r"[A-Z][A-Z0-9]{0,7}")
 PLACE_KINDS = (

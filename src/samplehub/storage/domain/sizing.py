@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from samplehub.core.domain.model import Instrument
+from samplehub.core.domain.instrument import Instrument
 
 GAUGE_WORDS = ("压力表", "真空表", "pressure gauge", "vacuum gauge", "manometer")
 DIALS_MM = (40, 50, 60, 63, 75, 100, 150, 160, 200, 250)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from samplehub.core.domain.errors import SampleHubError
-from samplehub.core.domain.model import SIZE_CLASSES
+from samplehub.core.domain.instrument import SIZE_CLASSES
 
 CAPACITY_WARNING_LEVELS: tuple[int, ...] = (80, 90, 100)
 

@@ -14,8 +14,9 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from samplehub.core.domain.instrument import Instrument
 from samplehub.core.domain.lifecycle import LABELS
-from samplehub.core.domain.model import Customer, Instrument, Order, Sample, User
+from samplehub.core.domain.model import Customer, Order, Sample, User
 from samplehub.core.domain.timeline import TimelineEntry
 from samplehub.core.service.ports import Page
 from samplehub.web.i18n import timeline_title, translate

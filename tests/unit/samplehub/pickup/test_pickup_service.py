@@ -16,18 +16,10 @@ from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
 from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue
+from samplehub.core.domain.instrument import Instrument
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location, LocationKind
-from samplehub.core.domain.model import (
-    Channel,
-    Customer,
-    Instrument,
-    Order,
-    OrderItem,
-    Role,
-    Sample,
-    Service,
-)
+from samplehub.core.domain.model import Channel, Customer, Order, OrderItem, Role, Sample, Service
 from samplehub.core.domain.transport import Confirmation, TaskState, TransportTask
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
