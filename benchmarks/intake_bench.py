@@ -53,7 +53,8 @@ STUB_LINES = ("不锈钢压力表", "规格型号:YN-100", "测量范围0~2.5 MP
 
 
 def _settings(data_dir: Path, printer_port: int) -> Any:
-    from samplehub.app.config import KioskSettings, NoCamera, Settings, ZplPrinter
+    from samplehub.app.config import KioskSettings, Settings
+    from samplehub.app.config_devices import NoCamera, ZplPrinter
 
     url = f"sqlite:///{(data_dir / 'samplehub.db').resolve()}"
     kiosk = KioskSettings(

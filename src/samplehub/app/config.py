@@ -9,34 +9,27 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-
-def _comma_separated(value: object) -> object:
-    """A list also written as ``a,b,c`` (how an environment variable gives one)."""
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return value
-
-
-CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
-DayList = Annotated[
-    list[Annotated[int, Field(ge=1, le=366)]], NoDecode, BeforeValidator(_comma_separated)
-]
-
-
-class _Section(BaseModel):
-    """A part of the tree: an unknown key is an error naming it, not a silent default."""
-
-    model_config = ConfigDict(extra="forbid")
+from samplehub.app.config_devices import (
+    FLAT_DEVICE_KEYS,
+    Camera,
+    FolderCamera,
+    Lockers,
+    PdfPrinter,
+    Printer,
+    SimulatedLockers,
+    fold_device,
+)
+from samplehub.app.config_types import CommaList, DayList, Section, comma_separated
 
 
-class SampleNumbering(_Section):
+class SampleNumbering(Section):
     """How sample numbers are made: ``{prefix}{year}-{sequence:0{width}d}``, e.g. JX2026-000123."""
 
     prefix: str = Field("JX", description="Letters before the year in every sample number")
     width: int = Field(6, ge=3, le=10, description="Digits of the yearly sequence")
 
 
-class InstituteSettings(_Section):
+class InstituteSettings(Section):
     """The institute named on certificates (证书抬头)."""
 
     name_zh: str = Field("示范市计量检定测试院", description="Institute name in Chinese")
@@ -71,7 +64,7 @@ class InstituteSettings(_Section):
         return self
 
 
-class SigningSettings(_Section):
+class SigningSettings(Section):
     """The institute's keys: certificate signatures (PAdES, XML-DSig) and chain anchors."""
 
     keys_dir: Path | None = Field(
@@ -106,97 +99,7 @@ class SigningSettings(_Section):
     )
 
 
-class PdfPrinter(_Section):
-    """Labels as PDF files in ``<data_dir>/labels`` (the demo's printer)."""
-
-    type: Literal["pdf"] = "pdf"
-
-
-class ZplPrinter(_Section):
-    """A ZPL label printer reached over raw TCP (port 9100 on most printers)."""
-
-    type: Literal["zpl"] = "zpl"
-    host: str = Field(min_length=1, description="Host name or address of the ZPL label printer")
-    port: int = Field(9100, ge=1, le=65535, description="TCP port of the ZPL label printer")
-
-
-class MemoryPrinter(_Section):
-    """Labels kept in memory (tests and benchmarks)."""
-
-    type: Literal["memory"] = "memory"
-
-
-class FolderCamera(_Section):
-    """Each capture is the next image of a folder (the demo's camera)."""
-
-    type: Literal["folder"] = "folder"
-    source: Path | None = Field(None, description="Image folder; unset: the demo nameplate photos")
-
-
-class OpenCvCamera(_Section):
-    """A camera read through OpenCV (``cv2.VideoCapture``)."""
-
-    type: Literal["opencv"] = "opencv"
-    source: str = Field(min_length=1, description="USB index such as 0, or an RTSP URL")
-
-
-class NoCamera(_Section):
-    """No platform camera: photos are uploaded."""
-
-    type: Literal["none"] = "none"
-
-
-class SimulatedLockers(_Section):
-    """Simulated cabinets (pymodbus servers on local ports), the demo's lockers."""
-
-    type: Literal["simulated"] = "simulated"
-
-
-class ModbusLockers(_Section):
-    """Real cabinets spoken to over Modbus TCP, laid out by a register map."""
-
-    type: Literal["modbus"] = "modbus"
-    bank: Path = Field(description="YAML register map of the Modbus locker cabinets")
-
-
-Printer = Annotated[PdfPrinter | ZplPrinter | MemoryPrinter, Field(discriminator="type")]
-Camera = Annotated[FolderCamera | OpenCvCamera | NoCamera, Field(discriminator="type")]
-Lockers = Annotated[SimulatedLockers | ModbusLockers, Field(discriminator="type")]
-
-# The flat keys of earlier releases, per device: the old key of each field of its config.
-_FLAT_DEVICE_KEYS = {
-    "printer": {"printer_host": "host", "printer_port": "port"},
-    "camera": {"camera_source": "source"},
-}
-_DEVICE_FIELDS = {
-    "printer": {"zpl": {"host", "port"}},
-    "camera": {"folder": {"source"}, "opencv": {"source"}},
-}
-
-
-def _fold_device(data: dict[str, object], device: str, legacy: dict[str, str]) -> None:
-    """Fold ``device=kind`` and its flat ``device_field`` keys into ``device={type: kind, …}``.
-
-    Flat keys that the chosen kind has no use for are dropped, as earlier releases ignored them.
-    """
-    value = data.get(device)
-    if isinstance(value, str):
-        value = {"type": value}
-    old = {new: data.pop(key) for key, new in legacy.items() if key in data}
-    if not old:
-        if value is not None:
-            data[device] = value
-        return
-    if value is None:
-        return
-    if isinstance(value, dict):
-        kind = value.get("type")
-        takes = _DEVICE_FIELDS[device].get(kind, set()) if isinstance(kind, str) else set()
-        value = {**{k: v for k, v in old.items() if k in takes}, **value}
-    data[device] = value
-
-
-class KioskSettings(_Section):
+class KioskSettings(Section):
     """The self-service intake kiosk (送样平台): EPC numbering and its devices."""
 
     epc_company_prefix: str = Field(
@@ -224,12 +127,12 @@ class KioskSettings(_Section):
         """Accept the flat keys of earlier releases (``printer=zpl``, ``printer_host``, …)."""
         if isinstance(data, dict):
             data = dict(data)
-            for device, legacy in _FLAT_DEVICE_KEYS.items():
-                _fold_device(data, device, legacy)
+            for device, legacy in FLAT_DEVICE_KEYS.items():
+                fold_device(data, device, legacy)
         return data
 
 
-class LabSettings(_Section):
+class LabSettings(Section):
     """The lab console: which queues it shows, its benches and the turnaround promised."""
 
     disciplines: CommaList = Field(
@@ -245,7 +148,7 @@ class LabSettings(_Section):
     )
 
 
-class RecallSettings(_Section):
+class RecallSettings(Section):
     """Recall reminders: when, and over which channels they go out."""
 
     reminder_days: DayList = Field(
@@ -265,7 +168,7 @@ class RecallSettings(_Section):
     )
 
 
-class PickupSettings(_Section):
+class PickupSettings(Section):
     """Pickup windows, staging, grace period, lockers and the background job."""
 
     window_minutes: int = Field(30, ge=5, le=480, description="Length of a pickup window")
@@ -304,7 +207,7 @@ class PickupSettings(_Section):
 
 
 PercentList = Annotated[
-    list[Annotated[int, Field(ge=1, le=100)]], NoDecode, BeforeValidator(_comma_separated)
+    list[Annotated[int, Field(ge=1, le=100)]], NoDecode, BeforeValidator(comma_separated)
 ]
 
 

@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from samplehub.app import bootstrap
-from samplehub.app.config import FolderCamera, KioskSettings, Settings, ZplPrinter
+from samplehub.app.config import KioskSettings, Settings
+from samplehub.app.config_devices import FolderCamera, ZplPrinter
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samplehub.app.config import (
+from samplehub.app.config import Settings
+from samplehub.app.config_devices import (
     FolderCamera,
     MemoryPrinter,
     NoCamera,
     OpenCvCamera,
     PdfPrinter,
-    Settings,
     ZplPrinter,
 )
 from samplehub.app.services import Services

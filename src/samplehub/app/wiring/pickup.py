@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samplehub.app.config import ModbusLockers, Settings
+from samplehub.app.config import Settings
+from samplehub.app.config_devices import ModbusLockers
 from samplehub.app.secret_key import with_secret_key
 from samplehub.app.services import Services
 from samplehub.core.adapters.clock import SystemClock

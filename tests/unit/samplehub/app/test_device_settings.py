@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from samplehub.app.config import (
+from samplehub.app.config import Settings
+from samplehub.app.config_devices import (
     FolderCamera,
     MemoryPrinter,
     ModbusLockers,
     NoCamera,
     OpenCvCamera,
     PdfPrinter,
-    Settings,
     SimulatedLockers,
     ZplPrinter,
 )
