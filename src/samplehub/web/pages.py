@@ -17,15 +17,18 @@ from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.lifecycle import RULES, HoldReason, SampleState, Transition
 from samplehub.core.domain.model import Role, Sample
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
 from samplehub.core.service.ports import SampleFilter
+from samplehub.web.access import allow
 from samplehub.web.api.auth import client_address, login
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import SESSION_COOKIE, PageContext, page_context
+from samplehub.web.context import PageContext, page_context
 from samplehub.web.error_text import error_text
 from samplehub.web.security import SESSION, issue_token
+from samplehub.web.sessions import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
 Page = Annotated[PageContext, Depends(page_context)]
@@ -49,7 +52,7 @@ def csrf_required(ctx: PageContext, token: str) -> None:
         raise HTTPException(403, ctx.t("web.csrf_failed"))
 
 
-@router.get("/")
+@router.get("/", dependencies=[allow(Action.SIGNED_IN)])
 def home(ctx: Page) -> Response:
     if ctx.actor is None:
         return _redirect(ctx, "/login")
@@ -58,14 +61,14 @@ def home(ctx: Page) -> Response:
     return _redirect(ctx, "/orders" if not ctx.actor.is_staff else "/samples")
 
 
-@router.get("/login")
+@router.get("/login", dependencies=[allow(Action.PUBLIC)])
 def login_form(ctx: Page) -> Response:
     if ctx.actor is not None:
         return _redirect(ctx, "/")
     return ctx.render("login.html")
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[allow(Action.PUBLIC)])
 def login_submit(
     ctx: Page,
     request: Request,
@@ -98,7 +101,7 @@ def login_submit(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[allow(Action.PUBLIC)])
 def logout(ctx: Page, csrf: FormText = "") -> Response:
     csrf_required(ctx, csrf)
     token = ctx.request.cookies.get(SESSION_COOKIE)
@@ -111,7 +114,7 @@ def logout(ctx: Page, csrf: FormText = "") -> Response:
     return response
 
 
-@router.get("/orders")
+@router.get("/orders", dependencies=[allow(Action.ORDERS_READ)])
 def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
     actor = login_required(ctx)
     services = ctx.state.services
@@ -140,7 +143,7 @@ def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
     )
 
 
-@router.get("/samples")
+@router.get("/samples", dependencies=[allow(Action.SAMPLES_READ)])
 def sample_search(
     ctx: Page,
     state: str = "",
@@ -206,12 +209,12 @@ def _sample_page(
     )
 
 
-@router.get("/samples/{number}")
+@router.get("/samples/{number}", dependencies=[allow(Action.SAMPLES_READ)])
 def sample_detail(ctx: Page, number: str) -> Response:
     return _sample_page(ctx, login_required(ctx), number)
 
 
-@router.post("/samples/{number}/transitions")
+@router.post("/samples/{number}/transitions", dependencies=[allow(Action.SAMPLES_TRANSITION)])
 def sample_transition(
     ctx: Page,
     number: str,

@@ -144,7 +144,8 @@ class User:
 
     @property
     def is_staff(self) -> bool:
-        return self.role is not Role.CUSTOMER
+        """People of the institute; the kiosk is a device and a customer is not staff."""
+        return self.role not in (Role.CUSTOMER, Role.KIOSK)
 
     def can_see(self, customer_id: str) -> bool:
         """Tenant isolation: customers see their own company only; staff see every company."""

@@ -19,6 +19,13 @@ class Actor:
 
     @property
     def is_staff(self) -> bool:
+        """People of the institute; the kiosk is a device and a customer is not staff."""
+        return self.role not in (Role.CUSTOMER, Role.KIOSK)
+
+    @property
+    def moves_any_sample(self) -> bool:
+        """Staff, and the kiosk device that receives or hands out the sample in front of it
+        (its routes reach a sample only through an order it was shown, or a pickup code)."""
         return self.role is not Role.CUSTOMER
 
 

@@ -173,7 +173,7 @@ def apply_transition(cmd: c.ApplyTransition, uow: UnitOfWork, ctx: Context) -> s
     with uow:
         sample = uow.samples.get(cmd.sample_number)
         if sample is None or not (
-            cmd.actor.is_staff or cmd.actor.customer_id == sample.customer_id
+            cmd.actor.moves_any_sample or cmd.actor.customer_id == sample.customer_id
         ):
             raise NotFound("sample", cmd.sample_number)
         if not permissions.may_apply(cmd.actor.role, transition):

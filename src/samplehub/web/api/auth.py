@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, State
 from samplehub.web.api.schemas import Strict
 from samplehub.web.security import BEARER, issue_token
@@ -62,7 +64,12 @@ def login(state: AppState, username: str, password: str, address: str) -> Actor 
     return actor
 
 
-@router.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token")
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    summary="Log in and get a bearer token",
+    dependencies=[allow(Action.PUBLIC)],
+)
 def create_token(body: Credentials, request: Request, state: State) -> TokenOut:
     actor = login(state, body.username, body.password, client_address(request))
     if actor is None:
@@ -82,6 +89,11 @@ def create_token(body: Credentials, request: Request, state: State) -> TokenOut:
     )
 
 
-@router.get("/auth/me", response_model=WhoAmI, summary="Who the token belongs to")
+@router.get(
+    "/auth/me",
+    response_model=WhoAmI,
+    summary="Who the token belongs to",
+    dependencies=[allow(Action.SIGNED_IN)],
+)
 def who_am_i(actor: CurrentActor) -> WhoAmI:
     return WhoAmI(username=actor.username, role=actor.role.value, customer_id=actor.customer_id)

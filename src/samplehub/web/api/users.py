@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import Field
 
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 from samplehub.web.api.schemas import Strict, UserOut, all_of
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], dependencies=[allow(Action.USERS_MANAGE)])
 
 
 class UserIn(Strict):
