@@ -3,13 +3,17 @@ PostgreSQL, with the demo data; and clients signed in as each demo role."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
@@ -97,3 +101,26 @@ def signed_in(app: FastAPI, username: str) -> tuple[TestClient, dict[str, str]]:
     token = client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD})
     assert token.status_code == 200, token.text
     return client, {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+PG_ADMIN_URL = os.environ.get(
+    "SAMPLEHUB_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextlib.contextmanager
+def database(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh schema on the test PostgreSQL server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'samplehub.db'}"
+        return
+    schema = f"sec_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

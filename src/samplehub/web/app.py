@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -27,7 +28,7 @@ from samplehub.web.access import allow, is_api
 from samplehub.web.api import api_routers, samples
 from samplehub.web.api.errors import domain_error_body, validation_error_body
 from samplehub.web.middleware import BodyLimit, SecurityHeaders
-from samplehub.web.security import LoginLimiter
+from samplehub.web.security import LoginLimiter, SharedLoginLimiter
 from samplehub.web.state import AppState
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,15 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    limiter = SharedLoginLimiter(
+        services.auth, settings.login_attempts_per_minute, settings.login_attempts_per_address
+    )
     app.state.samplehub = AppState(
-        services, settings, LoginLimiter(settings.login_attempts_per_minute), kiosk=kiosk
+        services,
+        settings,
+        limiter,
+        hashing=threading.BoundedSemaphore(settings.password_hash_concurrency),
+        kiosk=kiosk,
     )
     app.state.pickup = pickup
     app.state.verify_limiter = LoginLimiter(settings.signing.verify_per_minute)

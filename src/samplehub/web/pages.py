@@ -6,7 +6,6 @@ Every form carries a CSRF token; a missing or wrong one is refused before anythi
 
 from __future__ import annotations
 
-from datetime import timedelta
 from math import ceil
 from typing import Annotated
 
@@ -27,8 +26,8 @@ from samplehub.web.api.auth import client_address, login
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.error_text import error_text
-from samplehub.web.security import SESSION, issue_token
-from samplehub.web.sessions import SESSION_COOKIE
+from samplehub.web.security import SESSION
+from samplehub.web.sessions import SESSION_COOKIE, end_login, open_login
 
 router = APIRouter(include_in_schema=False)
 Page = Annotated[PageContext, Depends(page_context)]
@@ -86,14 +85,12 @@ def login_submit(
         return ctx.render("login.html", 429, error=error, username=username)
     if actor is None:
         return ctx.render("login.html", 401, error=ctx.t("web.login_failed"), username=username)
-    settings = ctx.state.settings
-    now = ctx.state.services.clock.now()
-    token = issue_token(actor, settings.secret_key, SESSION, now, settings.session_hours)
+    token, seconds = open_login(ctx.state, actor, SESSION)
     response = _redirect(ctx, "/")
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=settings.session_hours * 3600,
+        max_age=seconds,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
@@ -105,10 +102,8 @@ def login_submit(
 def logout(ctx: Page, csrf: FormText = "") -> Response:
     csrf_required(ctx, csrf)
     token = ctx.request.cookies.get(SESSION_COOKIE)
-    if token and ctx.actor is not None:
-        hours = ctx.state.settings.session_hours
-        until = ctx.state.services.clock.now() + timedelta(hours=hours)
-        ctx.state.revoked.revoke(token, until)
+    if token:
+        end_login(ctx.state, token, SESSION)
     response = _redirect(ctx, "/login")
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -56,6 +56,15 @@ class CreateUser(Command):
 
 
 @dataclass(frozen=True)
+class ChangeUser(Command):
+    """Disable or enable a user, or give them another role (admin only)."""
+
+    username: str
+    role: str | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
 class CreateOrder(Command):
     customer_id: str
     service: str

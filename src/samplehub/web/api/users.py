@@ -37,3 +37,20 @@ def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> Use
 @router.get("/users", response_model=list[UserOut])
 def list_users(actor: CurrentActor, services: ServicesDep) -> list[UserOut]:
     return all_of(queries.list_users(services.uow_factory, actor), UserOut.of)
+
+
+class UserChange(Strict):
+    role: str | None = Field(None, description="A new role (a customer stays a customer)")
+    active: bool | None = Field(None, description="false: disabled; every login ends at once")
+
+
+@router.patch("/users/{username}", response_model=UserOut)
+def change_user(
+    username: str, body: UserChange, actor: CurrentActor, services: ServicesDep
+) -> UserOut:
+    """Disable a user or change their role: their logins see it on the next request."""
+    services.bus.handle(c.ChangeUser(actor, username, body.role, body.active))
+    if body.active is False:
+        services.auth.revoke_user(username, services.clock.now())
+    users = queries.list_users(services.uow_factory, actor)
+    return next(UserOut.of(u) for u in users if u.username == username)
