@@ -136,14 +136,29 @@ class WrongCodePolicy:
     kiosk_window: timedelta = timedelta(minutes=15)
     kiosk_lockout: timedelta = timedelta(minutes=5)
     booking_limit: int = 10
+    institute_per_hour: int = 30  # wrong codes at all kiosks together in one clock hour
 
     def __post_init__(self) -> None:
-        for name in ("kiosk_limit", "booking_limit"):
+        for name in ("kiosk_limit", "booking_limit", "institute_per_hour"):
             if getattr(self, name) < 1:
                 raise InvalidValue(f"wrong_code.{name}", getattr(self, name), ">= 1")
         for name in ("kiosk_window", "kiosk_lockout"):
             if getattr(self, name) <= timedelta(0):
                 raise InvalidValue(f"wrong_code.{name}", getattr(self, name), "> 0")
+
+
+def kiosk_bucket(kiosk_id: str, now: datetime, policy: WrongCodePolicy) -> tuple[str, datetime]:
+    """The counter of ``kiosk_id``'s wrong codes in the window ``now`` falls in, and its end."""
+    window = int(policy.kiosk_window.total_seconds())
+    start = int(now.timestamp()) // window * window
+    end = datetime.fromtimestamp(start + window, tz=now.tzinfo)
+    return f"kiosk:{kiosk_id}:{start}", end
+
+
+def institute_bucket(now: datetime) -> tuple[str, datetime]:
+    """The counter of every kiosk's wrong codes in ``now``'s clock hour (UTC), and its end."""
+    hour = int(now.timestamp()) // 3600 * 3600
+    return f"institute:{hour}", datetime.fromtimestamp(hour + 3600, tz=now.tzinfo)
 
 
 @dataclass
