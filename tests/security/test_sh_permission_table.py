@@ -21,7 +21,7 @@ from tests.security.samplehub_site import USERS, seeded, signed_in, site_app, si
 
 # query values that make a live stream end at once
 QUERY = {"/api/fleet/events": {"limit": "1"}}
-LAST = ("/logout",)  # walked after the rest, so that no session ends mid-walk
+LAST = ("/logout", "/api/auth/token")  # walked after the rest: no login ends mid-walk
 
 
 def routes(app: FastAPI) -> Iterator[tuple[str, str, Action | None]]:
