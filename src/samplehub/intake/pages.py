@@ -17,8 +17,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
-from samplehub.core.domain.model import Role, Service
-from samplehub.core.domain.permissions import Action
+from samplehub.core.domain.model import Service
+from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service.commands import Actor
 from samplehub.intake.api import read_upload
 from samplehub.intake.service.errors import KioskRefusal
@@ -69,7 +69,7 @@ FIELD_LABELS = {
 
 def _kiosk(ctx: PageContext) -> tuple[Actor, KioskDesk]:
     actor = login_required(ctx)
-    if actor.role not in (Role.KIOSK, Role.ADMIN):
+    if not may(actor.role, Action.KIOSK_DESK):
         raise HTTPException(403, ctx.t("intake.kiosk_only"))
     desk = ctx.state.kiosk
     if desk is None:

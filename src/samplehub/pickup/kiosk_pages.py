@@ -13,8 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from samplehub.core.domain.model import Role
-from samplehub.core.domain.permissions import Action
+from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.domain.codes import QR_PREFIX
 from samplehub.pickup.pages import NO_STORE, pickup_of
@@ -32,7 +31,7 @@ MAX_ENTRY = 200  # a scanned QR is short; anything longer is not ours
 
 def _kiosk(ctx: PageContext) -> Actor:
     actor = login_required(ctx)
-    if actor.role not in (Role.KIOSK, Role.ADMIN):
+    if not may(actor.role, Action.PICKUP_KIOSK):
         raise HTTPException(403, ctx.t("web.forbidden_title"))
     return actor
 

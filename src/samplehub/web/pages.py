@@ -16,7 +16,7 @@ from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.lifecycle import RULES, HoldReason, SampleState, Transition
 from samplehub.core.domain.model import Role, Sample
-from samplehub.core.domain.permissions import Action
+from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
@@ -131,7 +131,7 @@ def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
         orders=orders,
         customer_names=names,
         created=created,
-        may_order=actor.role in (Role.CUSTOMER, Role.KIOSK, Role.ADMIN),
+        may_order=may(actor.role, Action.ORDERS_CREATE),
         page=page,
         pages=max(1, ceil(found.total / ORDERS_PER_PAGE)),
         total=found.total,
