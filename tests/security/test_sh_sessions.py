@@ -10,6 +10,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
 from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.service.ports import SessionRecord
 from samplehub.web.app import create_app
 from tests.security.samplehub_site import csrf_of, seeded, signed_in, site_services, site_settings
 
@@ -174,3 +176,21 @@ def test_password_hashing_is_capped_for_unknown_users_too(world: Worlds) -> None
         thread.join()
     assert answers == [401] * 12
     assert hasher.most == 2
+
+
+def test_ended_logins_and_old_failures_are_purged(world: Worlds) -> None:
+    _, services = world
+    auth, now = services.auth, services.clock.now()
+    old, live = now - timedelta(days=3), now + timedelta(hours=1)
+    auth.open(SessionRecord("ended", "lab", "session", old, old + timedelta(hours=1)))
+    auth.open(SessionRecord("standing", "lab", "session", now, live))
+    auth.failed(["user:lab"], old)
+    auth.failed(["user:lab"], now)
+    auth.purge(now - timedelta(days=1))
+    assert auth.get("ended") is None
+    assert auth.get("standing") is not None
+    assert auth.failures("user:lab", old) == [now]
+    assert auth.revoke_user("lab", now) == 1
+    record = auth.get("standing")
+    assert record is not None
+    assert record.revoked_at == now

@@ -26,6 +26,7 @@ from samplehub.web.state import AppState
 
 SESSION_COOKIE = "sh_session"
 HASH_WAIT_SECONDS = 10.0
+PURGE_ONE_IN = 100  # logins
 
 
 def lifetime(state: AppState) -> timedelta:
@@ -38,7 +39,10 @@ def open_login(state: AppState, actor: Actor, kind: str) -> tuple[str, int]:
     now = state.services.clock.now()
     expires = now + lifetime(state)
     sid = secrets.token_urlsafe(18)
-    state.services.auth.open(SessionRecord(sid, actor.username, kind, now, expires))
+    auth = state.services.auth
+    auth.open(SessionRecord(sid, actor.username, kind, now, expires))
+    if secrets.randbelow(PURGE_ONE_IN) == 0:  # now and then, ended logins and old failures go
+        auth.purge(now - timedelta(hours=state.settings.session_max_hours))
     token = issue_token(sid, actor.username, state.settings.secret_key, kind, expires)
     return token, int(lifetime(state).total_seconds())
 
