@@ -194,3 +194,16 @@ def test_ended_logins_and_old_failures_are_purged(world: Worlds) -> None:
     record = auth.get("standing")
     assert record is not None
     assert record.revoked_at == now
+
+
+def test_a_disabled_user_is_refused_at_once_by_a_worker_that_remembers_them(
+    world: Worlds,
+) -> None:
+    settings, services = world
+    remembering = settings.model_copy(update={"auth_cache_seconds": 10.0})
+    app = create_app(services, remembering)
+    admin, admin_bearer = signed_in(app, "admin")
+    customer, _ = signed_in(app, "cust-a")
+    assert customer.get("/orders").status_code == 200  # now remembered for 10 s
+    admin.patch("/api/users/cust-a", json={"active": False}, headers=admin_bearer)
+    assert customer.get("/orders").headers["location"] == "/login"

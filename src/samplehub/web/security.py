@@ -149,6 +149,15 @@ class ActorCache:
         with self._lock:
             self._seen.pop(sid, None)
 
+    def drop_user(self, username: str) -> None:
+        """Forget every login of ``username`` this worker remembers (a change made here)."""
+        with self._lock:
+            self._seen = {
+                sid: (actor, until)
+                for sid, (actor, until) in self._seen.items()
+                if actor is None or actor.username != username
+            }
+
 
 class SharedLoginLimiter:
     """Failed logins per user (any address) and per address (any user: password spraying),
