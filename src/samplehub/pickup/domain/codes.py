@@ -163,7 +163,8 @@ def institute_bucket(now: datetime) -> tuple[str, datetime]:
 
 @dataclass
 class KioskGuard:
-    """One kiosk's recent wrong entries and its lockout, if any."""
+    """One kiosk's lockout, if any. Its wrong entries are counted in ``WrongCounts`` (an
+    atomic counter per ``kiosk_bucket``); ``wrong_at`` is kept for rows written before."""
 
     kiosk_id: str
     wrong_at: list[datetime] = field(default_factory=list)
@@ -171,18 +172,3 @@ class KioskGuard:
 
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
-
-    def record_wrong(self, now: datetime, policy: WrongCodePolicy) -> bool:
-        """Count a wrong entry; True when this entry locked the kiosk."""
-        horizon = now - policy.kiosk_window
-        self.wrong_at = [t for t in self.wrong_at if t > horizon]
-        self.wrong_at.append(now)
-        if len(self.wrong_at) >= policy.kiosk_limit:
-            self.locked_until = now + policy.kiosk_lockout
-            self.wrong_at = []
-            return True
-        return False
-
-    def record_success(self) -> None:
-        """A right code clears the count: it burns a single-use code, so it cannot be farmed."""
-        self.wrong_at = []
