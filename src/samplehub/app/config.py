@@ -389,28 +389,11 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `samplehub serve` listens on")
     default_locale: str = Field("zh-CN", description="Language of pages: zh-CN or en")
     session_hours: int = Field(12, ge=1, description="Lifetime of a login session and API token")
-    session_max_hours: int = Field(
-        24,
-        ge=1,
-        le=24 * 30,
-        description="Upper bound on any login's age, checked on every request (session_hours "
-        "above it is cut to it; lowering it ends older logins at once)",
-    )
-    auth_cache_seconds: float = Field(
-        1.0,
-        ge=0,
-        le=10,
-        description="How long a worker trusts its last look at a login and its user (a logout, "
-        "a disabled user or a new role shows in every worker within this; 0: every request)",
-    )
-    login_attempts_per_address: int = Field(
-        20, ge=1, description="Failed logins allowed per client address per minute (any users)"
-    )
+    session_max_hours: int = Field(24, ge=1, le=720, description="Upper bound on any login's age")
+    auth_cache_seconds: float = Field(1.0, ge=0, le=10, description="Login look-up kept per worker")
+    login_attempts_per_address: int = Field(20, ge=1, description="Failed logins/min per address")
     password_hash_concurrency: int = Field(
-        4,
-        ge=1,
-        description="Password checks run at once per worker (Argon2 takes 64 MiB each); "
-        "further logins wait, then get 503",
+        4, ge=1, description="Password checks at once per worker"
     )
     status_cache_seconds: float = Field(
         2.0,
