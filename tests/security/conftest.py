@@ -97,3 +97,12 @@ def station(tmp_path: Path, lg_users: UserService) -> Iterator[Station]:
     )
     yield Station(ctx, sealer, clock, incidents, store)
     simulator.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """SampleHub's database for a security test: SQLite, then PostgreSQL."""
+    from tests.security.samplehub_site import database
+
+    with database(request.param, tmp_path) as url:
+        yield url

@@ -13,7 +13,9 @@ from samplehub.app.services import AppUnitOfWork, Services, nothing_to_close
 from samplehub.app.wiring.lab import lab_deps, lab_services_for
 from samplehub.app.wiring.storage import site_places
 from samplehub.app.wiring.trust import anchor_checker
+from samplehub.core.adapters.auth_memory import MemoryAuthStore
 from samplehub.core.adapters.clock import SystemClock
+from samplehub.core.adapters.db.auth_store import SqlAuthStore
 from samplehub.core.adapters.passwords import Argon2Hasher
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.numbering import NumberScheme
@@ -21,7 +23,7 @@ from samplehub.core.service.handlers import HANDLERS, Context
 from samplehub.core.service.manual_handlers import MANUAL_HANDLERS
 from samplehub.core.service.messagebus import MessageBus
 from samplehub.core.service.places import AnyPlace
-from samplehub.core.service.ports import Clock, EventPublisher, PasswordHasher, Places
+from samplehub.core.service.ports import AuthStore, Clock, EventPublisher, PasswordHasher, Places
 from samplehub.core.service.status_cache import StatusCache
 from samplehub.core.service.transport_handlers import TRANSPORT_HANDLERS
 from samplehub.intake.service.handlers import INTAKE_HANDLERS
@@ -54,11 +56,13 @@ def bootstrap(
     """
     close: Callable[[], None] = nothing_to_close
     wire_lab = lab is not None
+    auth: AuthStore = MemoryAuthStore()
     if uow_factory is None:
         from samplehub.app.units import SqlAppUowFactory
 
         sql = SqlAppUowFactory(settings.resolved_database_url(), settings.data_dir)
         uow_factory, close, wire_lab = sql, sql.dispose, True
+        auth = SqlAuthStore(sql.engine)
         places = places or site_places(settings)
     clock = clock or SystemClock()
     hasher = hasher or Argon2Hasher()
@@ -94,6 +98,7 @@ def bootstrap(
         close=close,
         lab=lab_services,
         anchor_checker=lambda: anchor_checker(settings),
+        auth=auth,
     )
 
 

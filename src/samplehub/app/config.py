@@ -292,6 +292,12 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `samplehub serve` listens on")
     default_locale: str = Field("zh-CN", description="Language of pages: zh-CN or en")
     session_hours: int = Field(12, ge=1, description="Lifetime of a login session and API token")
+    session_max_hours: int = Field(24, ge=1, le=720, description="Upper bound on any login's age")
+    auth_cache_seconds: float = Field(1.0, ge=0, le=10, description="Login look-up kept per worker")
+    login_attempts_per_address: int = Field(20, ge=1, description="Failed logins/min per address")
+    password_hash_concurrency: int = Field(
+        4, ge=1, description="Password checks at once per worker"
+    )
     status_cache_seconds: float = Field(
         2.0,
         ge=0,
@@ -299,7 +305,7 @@ class Settings(BaseSettings):
         "it at once, this bounds the lag behind another worker's change (0: off)",
     )
     login_attempts_per_minute: int = Field(
-        5, ge=1, description="Failed logins allowed per user and address per minute"
+        5, ge=1, description="Failed logins allowed per user per minute (any addresses)"
     )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON request body")
     sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from samplehub.core.domain.anchors import Verifier
 from samplehub.core.service.messagebus import MessageBus
-from samplehub.core.service.ports import Clock, PasswordHasher
+from samplehub.core.service.ports import AuthStore, Clock, PasswordHasher
 from samplehub.core.service.status_cache import StatusCache
 from samplehub.lab.service.ports import CertificateRepository, LabUnitOfWork
 from samplehub.pickup.service.ports import PickupUnitOfWork
@@ -33,6 +33,8 @@ class Services:
     hasher: PasswordHasher
     clock: Clock
     statuses: StatusCache  # the status read model; the bus drops what committed events name
+    # logins and failed-login counts: the database's in production, so every worker shares them
+    auth: AuthStore
     close: Callable[[], None] = lambda: None  # releases connections; call when done
     lab: LabServices | None = None  # the lab console and certificates (None: not wired)
     # checks anchor signatures with the public anchor keys as they are on disk when called

@@ -14,11 +14,17 @@ from samplehub.core.adapters.db.uow import SqlUnitOfWork, SqlUowFactory
 from samplehub.core.adapters.memory import MemoryStore, MemoryUnitOfWork
 from samplehub.lab.adapters.certificates.memory import MemoryCertificates
 from samplehub.lab.adapters.db import SqlCertificates
-from samplehub.pickup.adapters.db import SqlBookings, SqlCodeAttempts, SqlKioskGuards
+from samplehub.pickup.adapters.db import (
+    SqlBookings,
+    SqlCodeAttempts,
+    SqlKioskGuards,
+    SqlWrongCounts,
+)
 from samplehub.pickup.adapters.memory import (
     MemoryBookings,
     MemoryCodeAttempts,
     MemoryKioskGuards,
+    MemoryWrongCounts,
 )
 from samplehub.recall.adapters.db import SqlReminderLog
 from samplehub.recall.adapters.memory import MemoryReminderLog
@@ -33,6 +39,7 @@ class SqlAppUnitOfWork(SqlUnitOfWork):
     bookings: SqlBookings
     kiosk_guards: SqlKioskGuards
     code_attempts: SqlCodeAttempts
+    wrong_counts: SqlWrongCounts
     reminders: SqlReminderLog
     slots: SqlSlots
 
@@ -41,6 +48,7 @@ class SqlAppUnitOfWork(SqlUnitOfWork):
         self.bookings = SqlBookings(conn, self.seen)
         self.kiosk_guards = SqlKioskGuards(conn)
         self.code_attempts = SqlCodeAttempts(conn)
+        self.wrong_counts = SqlWrongCounts(conn)
         self.reminders = SqlReminderLog(conn)
         self.slots = SqlSlots(conn)
 
@@ -61,5 +69,6 @@ class MemoryAppUnitOfWork(MemoryUnitOfWork):
         self.bookings = MemoryBookings(self)
         self.kiosk_guards = MemoryKioskGuards(self)
         self.code_attempts = MemoryCodeAttempts(self)
+        self.wrong_counts = MemoryWrongCounts(self)
         self.reminders = MemoryReminderLog(self)
         self.slots = MemorySlots(self)

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Request, Response, UploadFile, status
 
 from samplehub.core.domain.errors import InvalidValue
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.intake.schemas import (
     DeviceRedoOut,
@@ -26,6 +27,7 @@ from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import MAX_IMAGE_BYTES
 from samplehub.intake.service.queries import TransportRequest
 from samplehub.intake.service.session import KioskSession
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])
@@ -42,9 +44,9 @@ def kiosk_desk(request: Request) -> KioskDesk:
 
 
 def start_session(desk: KioskDesk, actor: Actor, body: SessionIn) -> KioskSession:
-    """Shared with the page: an order (optionally checked against a credit code) or a walk-in."""
+    """Shared with the page: an order with its company's credit code, or a walk-in."""
     if body.order and body.order.strip():
-        return desk.start_order(actor, body.order, body.credit_code)
+        return desk.start_order(actor, body.order, body.credit_code or "")
     if not body.credit_code:
         raise InvalidValue("order", body.order, "an order number, or a walk-in's credit_code")
     if not body.phone:
@@ -64,7 +66,12 @@ def read_upload(photo: UploadFile) -> bytes:
     return photo.file.read(MAX_IMAGE_BYTES + 1)
 
 
-@router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
+@router.post(
+    "/sessions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionOut,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def create_session(
     body: SessionIn, actor: CurrentActor, request: Request, _s: ServicesDep
 ) -> SessionOut:
@@ -72,13 +79,19 @@ def create_session(
     return SessionOut.of(start_session(desk, actor, body), desk)
 
 
-@router.get("/sessions/{session_id}", response_model=SessionOut)
+@router.get(
+    "/sessions/{session_id}", response_model=SessionOut, dependencies=[allow(Action.KIOSK_DESK)]
+)
 def get_session(session_id: str, actor: CurrentActor, request: Request) -> SessionOut:
     desk = kiosk_desk(request)
     return SessionOut.of(desk.session(actor, session_id), desk)
 
 
-@router.post("/sessions/{session_id}/photo", response_model=ProposalOut)
+@router.post(
+    "/sessions/{session_id}/photo",
+    response_model=ProposalOut,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def upload_photo(
     session_id: str,
     actor: CurrentActor,
@@ -90,13 +103,21 @@ def upload_photo(
     return ProposalOut.of(desk.read_photo(actor, session_id, data, photo.filename or "photo"))
 
 
-@router.post("/sessions/{session_id}/capture", response_model=ProposalOut)
+@router.post(
+    "/sessions/{session_id}/capture",
+    response_model=ProposalOut,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def capture_photo(session_id: str, actor: CurrentActor, request: Request) -> ProposalOut:
     desk = kiosk_desk(request)
     return ProposalOut.of(desk.capture(actor, session_id))
 
 
-@router.post("/sessions/{session_id}/confirm", response_model=ReceiptLineOut)
+@router.post(
+    "/sessions/{session_id}/confirm",
+    response_model=ReceiptLineOut,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def confirm(
     session_id: str, body: FieldsIn, actor: CurrentActor, request: Request
 ) -> ReceiptLineOut:
@@ -105,7 +126,11 @@ def confirm(
     return ReceiptLineOut.of(confirmed, desk)
 
 
-@router.post("/sessions/{session_id}/refuse", response_model=ReceiptLineOut)
+@router.post(
+    "/sessions/{session_id}/refuse",
+    response_model=ReceiptLineOut,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def refuse(
     session_id: str, body: RefuseIn, actor: CurrentActor, request: Request
 ) -> ReceiptLineOut:
@@ -113,31 +138,51 @@ def refuse(
     return ReceiptLineOut.of(desk.refuse(actor, session_id, dict(body.fields), body.reason), desk)
 
 
-@router.post("/sessions/{session_id}/finish", response_model=SessionOut)
+@router.post(
+    "/sessions/{session_id}/finish",
+    response_model=SessionOut,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def finish(session_id: str, actor: CurrentActor, request: Request) -> SessionOut:
     desk = kiosk_desk(request)
     return SessionOut.of(desk.finish(actor, session_id), desk)
 
 
-@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def abandon(session_id: str, actor: CurrentActor, request: Request) -> Response:
     kiosk_desk(request).abandon(actor, session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/transport-requests", response_model=list[TransportRequest])
+@router.get(
+    "/transport-requests",
+    response_model=list[TransportRequest],
+    dependencies=[allow(Action.KIOSK_QUEUE)],
+)
 def transport_requests(actor: CurrentActor, services: ServicesDep) -> list[TransportRequest]:
     """Received samples waiting to be carried to storage (staff queue), oldest first."""
     return queries_intake.transport_queue(services.uow_factory, actor)
 
 
-@router.get("/device-faults", response_model=list[TransportRequest])
+@router.get(
+    "/device-faults",
+    response_model=list[TransportRequest],
+    dependencies=[allow(Action.KIOSK_QUEUE)],
+)
 def device_faults(actor: CurrentActor, services: ServicesDep) -> list[TransportRequest]:
     """Waiting samples whose label or RFID tag failed: print or write them again."""
     return queries_intake.device_faults(services.uow_factory, actor)
 
 
-@router.post("/samples/{number}/{device}", response_model=DeviceRedoOut)
+@router.post(
+    "/samples/{number}/{device}",
+    response_model=DeviceRedoOut,
+    dependencies=[allow(Action.KIOSK_DESK)],
+)
 def redo_device(number: str, device: str, actor: CurrentActor, request: Request) -> DeviceRedoOut:
     """Print the label (``label``) or write the tag (``rfid``) of a received sample again."""
     ok, detail = kiosk_desk(request).redo_device(actor, number, device)

@@ -17,16 +17,18 @@ from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
-from samplehub.core.domain.model import Role, Service
+from samplehub.core.domain.model import Service
+from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service.commands import Actor
 from samplehub.intake.api import read_upload
 from samplehub.intake.service.errors import KioskRefusal
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.session import INSTRUMENT_FIELDS, KioskSession
+from samplehub.web.access import allow
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.pages import csrf_required, login_required
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.KIOSK_DESK)])
 Page = Annotated[PageContext, Depends(page_context)]
 FormText = Annotated[str, Form()]
 KIOSK_COOKIE = "sh_kiosk"
@@ -67,7 +69,7 @@ FIELD_LABELS = {
 
 def _kiosk(ctx: PageContext) -> tuple[Actor, KioskDesk]:
     actor = login_required(ctx)
-    if actor.role not in (Role.KIOSK, Role.ADMIN):
+    if not may(actor.role, Action.KIOSK_DESK):
         raise HTTPException(403, ctx.t("intake.kiosk_only"))
     desk = ctx.state.kiosk
     if desk is None:
@@ -176,7 +178,7 @@ def kiosk_start(
         desk.abandon(actor, previous.id)
     try:
         if order.strip():
-            session = desk.start_order(actor, order, credit_code or None)
+            session = desk.start_order(actor, order, credit_code)
         else:
             if not credit_code.strip():
                 raise InvalidValue(

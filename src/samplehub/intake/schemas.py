@@ -13,11 +13,14 @@ from samplehub.web.api.schemas import Strict
 
 
 class SessionIn(Strict):
-    """Either ``order`` (typed or the QR code's text) or a walk-in's ``credit_code`` + ``phone``."""
+    """Either ``order`` (typed or the QR code's text) with its company's ``credit_code``, or a
+    walk-in's ``credit_code`` + ``phone``."""
 
     order: str | None = Field(None, max_length=200, description="Order number or QR code text")
     credit_code: str | None = Field(
-        None, max_length=40, description="统一社会信用代码; with an order it must be its company's"
+        None,
+        max_length=40,
+        description="统一社会信用代码; required with an order: its company's",
     )
     phone: str | None = Field(None, max_length=40, description="Walk-in contact phone")
     contact_name: str = Field("", max_length=40)

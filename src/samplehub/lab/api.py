@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import Forbidden, InvalidValue
 from samplehub.core.domain.model import Sample
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.lab.domain.calibration import CalibrationReading
 from samplehub.lab.domain.certificate import Certificate
@@ -27,11 +28,12 @@ from samplehub.lab.service import certificates as lab
 from samplehub.lab.service.console import WorkItem
 from samplehub.lab.service.desk import WorkConditions
 from samplehub.lab.service.services import LabServices
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, State
 from samplehub.web.api.schemas import Strict
 from samplehub.web.state import AppState
 
-router = APIRouter(tags=["lab"], prefix="/lab")
+router = APIRouter(tags=["lab"], prefix="/lab", dependencies=[allow(Action.LAB_WORK)])
 Number = str | int | float
 
 

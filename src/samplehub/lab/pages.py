@@ -18,6 +18,7 @@ from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError, InvalidValue
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Sample
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.lab.domain.calibration import CalibrationReading
 from samplehub.lab.domain.certificate import STATUS_LABELS
@@ -27,12 +28,13 @@ from samplehub.lab.domain.rules import Method
 from samplehub.lab.service import certificates as lab
 from samplehub.lab.service.desk import CertificateDesk, WorkConditions
 from samplehub.lab.service.services import LabServices
+from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.error_text import error_text
 from samplehub.web.pages import _redirect, csrf_required, login_required
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.LAB_WORK)])
 Page = Annotated[PageContext, Depends(page_context)]
 FormText = Annotated[str, Form()]
 GAUGE_FIELDS = ("standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap")

@@ -12,14 +12,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from samplehub.core.domain.permissions import Action
 from samplehub.lab.domain.errors import CertificateNotFoundError
 from samplehub.lab.pages import LABELS
 from samplehub.lab.service import certificates as lab
+from samplehub.web.access import allow
 from samplehub.web.api.auth import client_address
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.security import LoginLimiter
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.PUBLIC)])
 Page = Annotated[PageContext, Depends(page_context)]
 
 

@@ -13,16 +13,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from samplehub.core.domain.model import Role
+from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.domain.codes import QR_PREFIX
 from samplehub.pickup.pages import NO_STORE, pickup_of
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
+from samplehub.web.access import allow
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.pages import csrf_required, login_required
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.PICKUP_KIOSK)])
 Page = Annotated[PageContext, Depends(page_context)]
 FormText = Annotated[str, Form()]
 MAX_ENTRY = 200  # a scanned QR is short; anything longer is not ours
@@ -30,7 +31,7 @@ MAX_ENTRY = 200  # a scanned QR is short; anything longer is not ours
 
 def _kiosk(ctx: PageContext) -> Actor:
     actor = login_required(ctx)
-    if actor.role not in (Role.KIOSK, Role.ADMIN):
+    if not may(actor.role, Action.PICKUP_KIOSK):
         raise HTTPException(403, ctx.t("web.forbidden_title"))
     return actor
 

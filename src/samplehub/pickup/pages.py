@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.domain.booking import Booking, BookingStatus
 from samplehub.pickup.domain.capacity import PickupWindow, WindowOffer, not_offered
@@ -21,6 +22,7 @@ from samplehub.pickup.domain.codes import qr_payload
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import jobs as pickup_jobs
 from samplehub.pickup.service.app import PickupApp
+from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.error_text import error_text
@@ -83,7 +85,7 @@ def _error(ctx: PageContext, error: DomainError) -> str:
     return error_text(ctx.t, error, FIELD_LABELS)
 
 
-@router.get("/pickup")
+@router.get("/pickup", dependencies=[allow(Action.PICKUP_BOOK)])
 def pickup_page(ctx: Page, request: Request, done: str = "") -> Response:
     actor = login_required(ctx)
     return _portal(ctx, pickup_of(request), actor, done=done)
@@ -114,7 +116,7 @@ def _code_page(
     return response
 
 
-@router.post("/pickup/book")
+@router.post("/pickup/book", dependencies=[allow(Action.PICKUP_BOOK)])
 def pickup_book(
     ctx: Page,
     request: Request,
@@ -156,7 +158,7 @@ def pickup_book(
     return _code_page(ctx, app, booking_id, capture.codes)
 
 
-@router.post("/pickup/{booking_id}/cancel")
+@router.post("/pickup/{booking_id}/cancel", dependencies=[allow(Action.PICKUP_BOOK)])
 def pickup_cancel(ctx: Page, request: Request, booking_id: str, csrf: FormText = "") -> Response:
     actor = login_required(ctx)
     csrf_required(ctx, csrf)
@@ -176,7 +178,7 @@ def _get(app: PickupApp, actor: Actor, booking_id: str) -> Booking:
     return booking
 
 
-@router.post("/pickup/{booking_id}/move")
+@router.post("/pickup/{booking_id}/move", dependencies=[allow(Action.PICKUP_BOOK)])
 def pickup_move(
     ctx: Page, request: Request, booking_id: str, window: FormText = "", csrf: FormText = ""
 ) -> Response:
@@ -200,7 +202,7 @@ def _staff(ctx: PageContext) -> Actor:
     return actor
 
 
-@router.get("/pickup/staff")
+@router.get("/pickup/staff", dependencies=[allow(Action.PICKUP_STAFF)])
 def pickup_staff(ctx: Page, request: Request, report: str = "") -> Response:
     actor = _staff(ctx)
     app = pickup_of(request)
@@ -217,7 +219,7 @@ def pickup_staff(ctx: Page, request: Request, report: str = "") -> Response:
     )
 
 
-@router.post("/pickup/staff/run")
+@router.post("/pickup/staff/run", dependencies=[allow(Action.PICKUP_STAFF)])
 def pickup_staff_run(ctx: Page, request: Request, csrf: FormText = "") -> Response:
     _staff(ctx)
     csrf_required(ctx, csrf)

@@ -11,14 +11,16 @@ from fastapi.responses import Response
 
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.messages import message_id
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.recall.service import recall
+from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.error_text import error_text
 from samplehub.web.pages import _redirect, csrf_required, login_required
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.RECALL)])
 Page = Annotated[PageContext, Depends(page_context)]
 SOON_DAYS = 60  # the list marks what is due within this many days
 FIELD_LABELS = {"certificates": message_id("recall.instruments")}

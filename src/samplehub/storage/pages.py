@@ -10,13 +10,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
 
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.storage.domain.capacity import may_see_storage
 from samplehub.storage.service import queries
+from samplehub.web.access import allow
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.pages import login_required
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.STORAGE_SEE)])
 Page = Annotated[PageContext, Depends(page_context)]
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
+import threading
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -17,16 +18,17 @@ from samplehub import __version__
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.core.domain.errors import DomainError
+from samplehub.core.domain.permissions import Action
 from samplehub.fleet.api import FleetSource, make_router
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import MAX_IMAGE_BYTES
 from samplehub.pickup.service.app import PickupApp
 from samplehub.web import shell as web
+from samplehub.web.access import allow, is_api
 from samplehub.web.api import api_routers, samples
 from samplehub.web.api.errors import domain_error_body, validation_error_body
-from samplehub.web.context import page_context
 from samplehub.web.middleware import BodyLimit, SecurityHeaders
-from samplehub.web.security import LoginLimiter
+from samplehub.web.security import LoginLimiter, SharedLoginLimiter
 from samplehub.web.state import AppState
 
 log = logging.getLogger(__name__)
@@ -35,22 +37,6 @@ KIOSK_UPLOAD_PATHS = ("/api/kiosk/sessions/", "/kiosk/photo")
 KIOSK_UPLOAD_BYTES = MAX_IMAGE_BYTES + 4 * 1024 * 1024
 DESCRIPTION = """SampleHub 样品自助流转系统: orders (委托单), samples (样品), their lifecycle
 and the chain of custody. Get a token from `POST /api/auth/token`, then press *Authorize*."""
-
-
-def _is_api(request: Request) -> bool:
-    path = request.url.path
-    return path == "/api" or path.startswith("/api/")
-
-
-def _staff_only(request: Request) -> None:
-    """The live map shows every robot and slot: staff with a page session only."""
-    actor = page_context(request).actor
-    if actor is None:
-        if _is_api(request):
-            raise StarletteHTTPException(401, "login required")
-        raise StarletteHTTPException(303, "login required", headers={"Location": "/login"})
-    if not actor.is_staff:
-        raise StarletteHTTPException(403, "staff only")
 
 
 def create_app(
@@ -76,8 +62,15 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    limiter = SharedLoginLimiter(
+        services.auth, settings.login_attempts_per_minute, settings.login_attempts_per_address
+    )
     app.state.samplehub = AppState(
-        services, settings, LoginLimiter(settings.login_attempts_per_minute), kiosk=kiosk
+        services,
+        settings,
+        limiter,
+        hashing=threading.BoundedSemaphore(settings.password_hash_concurrency),
+        kiosk=kiosk,
     )
     app.state.pickup = pickup
     app.state.verify_limiter = LoginLimiter(settings.signing.verify_per_minute)
@@ -86,30 +79,30 @@ def create_app(
         app.include_router(router, prefix="/api")
     app.include_router(web.router())
     if fleet is not None:
-        app.include_router(make_router(fleet, dependencies=[Depends(_staff_only)]))
+        app.include_router(make_router(fleet, dependencies=[allow(Action.FLEET_SEE)]))
 
-        @app.get("/fleet", include_in_schema=False, dependencies=[Depends(_staff_only)])
+        @app.get("/fleet", include_in_schema=False, dependencies=[allow(Action.FLEET_SEE)])
         def fleet_page() -> RedirectResponse:
             return RedirectResponse("/fleet/map", status_code=303)
 
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     _mount_docs(app)
 
-    @app.get("/healthz", tags=["health"], summary="Liveness")
+    @app.get("/healthz", tags=["health"], summary="Liveness", dependencies=[allow(Action.PUBLIC)])
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     @app.exception_handler(DomainError)
     async def on_domain_error(request: Request, error: DomainError) -> Response:
         status_code, body = domain_error_body(error)
-        if _is_api(request):
+        if is_api(request):
             return JSONResponse(body, status_code)
         return web.domain_error_page(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, error: RequestValidationError) -> Response:
         body = validation_error_body(error)
-        if _is_api(request):
+        if is_api(request):
             return JSONResponse(body, 422)
         return web.error_page(request, 422, body["message"])
 
@@ -120,7 +113,7 @@ def create_app(
             body = error.detail
         else:
             body = {"error": f"http_{error.status_code}", "message": str(error.detail)}
-        if _is_api(request) or request.url.path == "/openapi.json":
+        if is_api(request) or request.url.path == "/openapi.json":
             return JSONResponse(body, error.status_code, headers=headers)
         return web.error_page(request, error.status_code, str(body["message"]), headers)
 
@@ -139,7 +132,7 @@ def _mount_docs(app: FastAPI) -> None:
     assets = Path(str(importlib.resources.files("fastapi_offline") / "static"))
     app.mount("/docs-static", StaticFiles(directory=assets), name="docs-static")
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=[allow(Action.PUBLIC)])
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",

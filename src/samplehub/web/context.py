@@ -11,18 +11,27 @@ from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
+from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service.commands import Actor
 from samplehub.storage.domain.capacity import Use, may_see_storage
 from samplehub.storage.service import queries as storage_queries
 from samplehub.web.i18n import Translator, install, pick_locale
-from samplehub.web.security import SESSION, csrf_ok, csrf_token, new_nonce, read_token
+from samplehub.web.security import csrf_ok, csrf_token, new_nonce
+from samplehub.web.sessions import session_of
 from samplehub.web.state import AppState
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 install(TEMPLATES.env)
-SESSION_COOKIE = "sh_session"
+
+
+def _may(actor: Actor | None, action: str) -> bool:
+    """``may(actor, "orders.read")`` in templates: navigation follows the permission table."""
+    return actor is not None and may(actor.role, Action(action))
+
+
+TEMPLATES.env.globals["may"] = _may
 CSRF_COOKIE = "sh_csrf"
 LANG_COOKIE = "sh_lang"
 
@@ -84,12 +93,7 @@ def page_context(request: Request) -> PageContext:
     locale = pick_locale(
         asked_lang or request.cookies.get(LANG_COOKIE), state.settings.default_locale
     )
-    actor = None
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        now = state.services.clock.now()
-        if not state.revoked.is_revoked(token, now):
-            actor = read_token(token, state.settings.secret_key, SESSION, now)
+    actor = session_of(state, request)
     nonce = request.cookies.get(CSRF_COOKIE)
     return PageContext(
         request=request,

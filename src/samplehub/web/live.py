@@ -17,11 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from samplehub.app.services import Services
 from samplehub.core.domain.errors import NotFound
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
+from samplehub.web.access import allow
 from samplehub.web.context import page_context
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.SAMPLES_READ)])
 Reader = Callable[[], Awaitable[tuple[str, str, str] | None]]
 
 

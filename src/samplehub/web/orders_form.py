@@ -11,15 +11,17 @@ from starlette.concurrency import run_in_threadpool
 from samplehub.core.domain.errors import DomainError, InvalidValue
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Service
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
+from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.error_text import error_text
 from samplehub.web.pages import csrf_required, login_required
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.ORDERS_CREATE)])
 Page = Annotated[PageContext, Depends(page_context)]
 ROWS = 5
 FIELD_LABELS = {

@@ -6,7 +6,6 @@ Every form carries a CSRF token; a missing or wrong one is refused before anythi
 
 from __future__ import annotations
 
-from datetime import timedelta
 from math import ceil
 from typing import Annotated
 
@@ -17,15 +16,18 @@ from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.lifecycle import RULES, HoldReason, SampleState, Transition
 from samplehub.core.domain.model import Role, Sample
+from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
 from samplehub.core.service.ports import SampleFilter
+from samplehub.web.access import allow
 from samplehub.web.api.auth import client_address, login
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import SESSION_COOKIE, PageContext, page_context
+from samplehub.web.context import PageContext, page_context
 from samplehub.web.error_text import error_text
-from samplehub.web.security import SESSION, issue_token
+from samplehub.web.security import SESSION
+from samplehub.web.sessions import SESSION_COOKIE, end_login, open_login
 
 router = APIRouter(include_in_schema=False)
 Page = Annotated[PageContext, Depends(page_context)]
@@ -49,7 +51,7 @@ def csrf_required(ctx: PageContext, token: str) -> None:
         raise HTTPException(403, ctx.t("web.csrf_failed"))
 
 
-@router.get("/")
+@router.get("/", dependencies=[allow(Action.SIGNED_IN)])
 def home(ctx: Page) -> Response:
     if ctx.actor is None:
         return _redirect(ctx, "/login")
@@ -58,14 +60,14 @@ def home(ctx: Page) -> Response:
     return _redirect(ctx, "/orders" if not ctx.actor.is_staff else "/samples")
 
 
-@router.get("/login")
+@router.get("/login", dependencies=[allow(Action.PUBLIC)])
 def login_form(ctx: Page) -> Response:
     if ctx.actor is not None:
         return _redirect(ctx, "/")
     return ctx.render("login.html")
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[allow(Action.PUBLIC)])
 def login_submit(
     ctx: Page,
     request: Request,
@@ -83,14 +85,12 @@ def login_submit(
         return ctx.render("login.html", 429, error=error, username=username)
     if actor is None:
         return ctx.render("login.html", 401, error=ctx.t("web.login_failed"), username=username)
-    settings = ctx.state.settings
-    now = ctx.state.services.clock.now()
-    token = issue_token(actor, settings.secret_key, SESSION, now, settings.session_hours)
+    token, seconds = open_login(ctx.state, actor, SESSION)
     response = _redirect(ctx, "/")
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=settings.session_hours * 3600,
+        max_age=seconds,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
@@ -98,20 +98,18 @@ def login_submit(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[allow(Action.PUBLIC)])
 def logout(ctx: Page, csrf: FormText = "") -> Response:
     csrf_required(ctx, csrf)
     token = ctx.request.cookies.get(SESSION_COOKIE)
-    if token and ctx.actor is not None:
-        hours = ctx.state.settings.session_hours
-        until = ctx.state.services.clock.now() + timedelta(hours=hours)
-        ctx.state.revoked.revoke(token, until)
+    if token:
+        end_login(ctx.state, token, SESSION)
     response = _redirect(ctx, "/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
-@router.get("/orders")
+@router.get("/orders", dependencies=[allow(Action.ORDERS_READ)])
 def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
     actor = login_required(ctx)
     services = ctx.state.services
@@ -133,14 +131,14 @@ def my_orders(ctx: Page, page: int = 1, created: str = "") -> Response:
         orders=orders,
         customer_names=names,
         created=created,
-        may_order=actor.role in (Role.CUSTOMER, Role.KIOSK, Role.ADMIN),
+        may_order=may(actor.role, Action.ORDERS_CREATE),
         page=page,
         pages=max(1, ceil(found.total / ORDERS_PER_PAGE)),
         total=found.total,
     )
 
 
-@router.get("/samples")
+@router.get("/samples", dependencies=[allow(Action.SAMPLES_READ)])
 def sample_search(
     ctx: Page,
     state: str = "",
@@ -206,12 +204,12 @@ def _sample_page(
     )
 
 
-@router.get("/samples/{number}")
+@router.get("/samples/{number}", dependencies=[allow(Action.SAMPLES_READ)])
 def sample_detail(ctx: Page, number: str) -> Response:
     return _sample_page(ctx, login_required(ctx), number)
 
 
-@router.post("/samples/{number}/transitions")
+@router.post("/samples/{number}/transitions", dependencies=[allow(Action.SAMPLES_TRANSITION)])
 def sample_transition(
     ctx: Page,
     number: str,

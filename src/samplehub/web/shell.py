@@ -45,15 +45,22 @@ def error_page(
 ) -> Response:
     """An error as a page in the visitor's language; a 303 (login required) as the redirect."""
     ctx = page_context(request)
+    response: Response
     if status_code == 303 and headers and "Location" in headers:
-        return ctx.finish(RedirectResponse(headers["Location"], status_code=303))
-    if status_code == 404:
-        title, message = ctx.t("web.not_found_title"), ctx.t("web.not_found_text")
-    elif status_code == 403:
-        title = ctx.t("web.forbidden_title")
+        response = ctx.finish(RedirectResponse(headers["Location"], status_code=303))
     else:
-        title = ctx.t("web.error_title")
-    return ctx.render("error.html", status_code, title=title, message=message, code=status_code)
+        if status_code == 404:
+            title, message = ctx.t("web.not_found_title"), ctx.t("web.not_found_text")
+        elif status_code == 403:
+            title = ctx.t("web.forbidden_title")
+        else:
+            title = ctx.t("web.error_title")
+        values = {"title": title, "message": message, "code": status_code}
+        response = ctx.render("error.html", status_code, **values)
+    for name, value in (headers or {}).items():
+        if name.lower() != "location":
+            response.headers[name] = value
+    return response
 
 
 def domain_error_page(request: Request, error: DomainError) -> Response:

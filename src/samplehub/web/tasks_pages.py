@@ -17,17 +17,19 @@ from fastapi.responses import Response
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.messages import message_id
+from samplehub.core.domain.permissions import Action
 from samplehub.core.domain.timeline import TASK_KINDS
 from samplehub.core.domain.transport import TaskKind
 from samplehub.core.service import commands as c
 from samplehub.core.service import task_queries
 from samplehub.core.service.commands import Actor
+from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.api.tasks import AdvanceIn, Step, command_for
 from samplehub.web.context import PageContext, page_context
 from samplehub.web.pages import _redirect, csrf_required, login_required
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.TASKS_SEE)])
 Page = Annotated[PageContext, Depends(page_context)]
 FormText = Annotated[str, Form()]
 STATE_LABELS = {

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from samplehub.app import bootstrap
 from samplehub.app.config import KioskSettings, Settings
 from samplehub.app.config_devices import FolderCamera, ZplPrinter
-from samplehub.app.demo import seed_demo
+from samplehub.app.demo import CUSTOMER_A, seed_demo
 from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.epc import Giai96
@@ -101,7 +101,9 @@ def test_pre_registered_order_with_a_correction_and_the_camera(
     log_in(page, kiosk.url, "kiosk")
     expect(page).to_have_url(f"{kiosk.url}/kiosk")
     expect(page.locator(".kiosk-steps li.current")).to_contain_text("扫码")
-    # a keyboard-wedge scanner types the QR code's text and presses Enter
+    # the walk-in types the company's credit code (the order number alone opens nothing),
+    # then a keyboard-wedge scanner types the QR code's text and presses Enter
+    page.fill("[data-testid=kiosk-order-credit-code]", CUSTOMER_A[1])
     page.locator("[data-testid=kiosk-order-input]").press_sequentially(f"SH:ORDER:{kiosk.order}")
     page.keyboard.press("Enter")
     expect(page.locator("[data-testid=kiosk-order]")).to_have_text(kiosk.order)
@@ -144,9 +146,16 @@ def test_pre_registered_order_with_a_correction_and_the_camera(
         assert zpl.startswith("^XA")
         assert f"/samples/{number}" in zpl
         assert epc[-12:] in zpl
-    # the customer's timeline shows the receipt at the platform
+    # the customer's timeline shows the receipt at the platform (the kiosk itself sees none)
     page.goto(f"{kiosk.url}/samples/{numbers[0]}")
-    expect(page.locator("body")).to_contain_text("自助送样平台收样")
+    expect(page.locator("body")).not_to_contain_text("自助送样平台收样")
+    browser = page.context.browser
+    assert browser is not None
+    customer = browser.new_context().new_page()
+    log_in(customer, kiosk.url, "cust-a")
+    customer.goto(f"{kiosk.url}/samples/{numbers[0]}")
+    expect(customer.locator("body")).to_contain_text("自助送样平台收样")
+    customer.context.close()
 
     page.goto(f"{kiosk.url}/kiosk")
     page.click("[data-testid=lang-switch]")

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from samplehub.app.config import Settings
-from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.demo import CUSTOMER_A, DEMO_PASSWORD, seed_demo
 from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.epc import Giai96
@@ -50,6 +50,12 @@ def kiosk_api(
         yield client, made, printer
 
 
+def admin(client: TestClient) -> dict[str, str]:
+    """Staff read what the kiosk device may not: samples, timelines, the put-away queue."""
+    token = client.post("/api/auth/token", json={"username": "admin", "password": DEMO_PASSWORD})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
 def fields(**changes: Any) -> dict[str, Any]:
     base = {"instrument_type": "弹簧管压力表", "model": "Y-100", "serial_number": "2024-0815",
             "range_min": "0", "range_max": "1.6", "unit": "MPa"}  # fmt: skip
@@ -63,7 +69,9 @@ def test_the_whole_hand_in_through_the_api(kiosk_api, services) -> None:
         c.CreateOrder(c.SYSTEM, made["customer_a"], "verification",
                       [{"instrument_type": "弹簧管压力表", "serial_number": "K-77"}])
     )  # fmt: skip
-    started = client.post("/api/kiosk/sessions", json={"order": f"SH:ORDER:{order}"})
+    started = client.post(
+        "/api/kiosk/sessions", json={"order": f"SH:ORDER:{order}", "credit_code": CUSTOMER_A[1]}
+    )
     assert started.status_code == 201, started.text
     sid = started.json()["id"]
     assert started.json()["expected_items"][0]["serial_number"] == "K-77"
@@ -82,12 +90,12 @@ def test_the_whole_hand_in_through_the_api(kiosk_api, services) -> None:
     assert body["transport_requested"] is True
     assert Giai96.from_hex(body["epc_hex"]).pure_identity_uri() == body["epc_uri"]
     assert printer.printed[-1].sample_no == body["sample_number"]
-    sample = client.get(f"/api/samples/{body['sample_number']}").json()
+    sample = client.get(f"/api/samples/{body['sample_number']}", headers=admin(client)).json()
     assert sample["state"] == "received"
     receipt = client.post(f"/api/kiosk/sessions/{sid}/finish").json()
     assert [x["sample_number"] for x in receipt["lines"]] == [body["sample_number"]]
     assert receipt["tracking_url"].endswith(f"/orders#{order}")
-    queue = client.get("/api/kiosk/transport-requests").json()
+    queue = client.get("/api/kiosk/transport-requests", headers=admin(client)).json()
     [request] = [r for r in queue if r["sample_number"] == body["sample_number"]]
     assert (request["destination"], request["state"], request["carrier"]) == (
         "storage_slot:*",
@@ -112,8 +120,8 @@ def test_walk_in_and_refusal_through_the_api(kiosk_api) -> None:
     )
     assert refused.status_code == 200, refused.text
     number = refused.json()["sample_number"]
-    assert client.get(f"/api/samples/{number}").json()["state"] == "rejected"
-    timeline = client.get(f"/api/samples/{number}/timeline").json()
+    assert client.get(f"/api/samples/{number}", headers=admin(client)).json()["state"] == "rejected"
+    timeline = client.get(f"/api/samples/{number}/timeline", headers=admin(client)).json()
     assert timeline[-1]["reason"] == "表壳破裂 damaged case"
 
 
@@ -130,7 +138,9 @@ def test_bad_uploads_are_refused_naming_field_value_and_allowed(
     kiosk_api, name: str, data: bytes, field: str
 ) -> None:
     client, made, _ = kiosk_api
-    sid = client.post("/api/kiosk/sessions", json={"order": made["order_a"]}).json()["id"]
+    sid = client.post(
+        "/api/kiosk/sessions", json={"order": made["order_a"], "credit_code": CUSTOMER_A[1]}
+    ).json()["id"]
     answer = client.post(
         f"/api/kiosk/sessions/{sid}/photo", files={"photo": (name, data, "image/png")}
     )
@@ -143,7 +153,9 @@ def test_bad_uploads_are_refused_naming_field_value_and_allowed(
 
 def test_a_body_far_over_the_photo_limit_is_refused_before_reading(kiosk_api) -> None:
     client, made, _ = kiosk_api
-    sid = client.post("/api/kiosk/sessions", json={"order": made["order_a"]}).json()["id"]
+    sid = client.post(
+        "/api/kiosk/sessions", json={"order": made["order_a"], "credit_code": CUSTOMER_A[1]}
+    ).json()["id"]
     answer = client.post(
         f"/api/kiosk/sessions/{sid}/photo",
         files={"photo": ("x.jpg", b"\0" * (25 * 1024 * 1024), "image/jpeg")},
@@ -161,7 +173,9 @@ def test_other_company_twice_received_and_ended_sessions_leave_nothing(kiosk_api
     assert other.status_code == 422
     assert other.json()["field"] == "order_number"
     assert other.json()["value"] == made["order_b"]
-    sid = client.post("/api/kiosk/sessions", json={"order": made["order_a"]}).json()["id"]
+    sid = client.post(
+        "/api/kiosk/sessions", json={"order": made["order_a"], "credit_code": CUSTOMER_A[1]}
+    ).json()["id"]
     first = client.post(f"/api/kiosk/sessions/{sid}/confirm", json={"fields": fields()})
     assert first.status_code == 200
     with services.uow_factory() as uow:
@@ -186,7 +200,7 @@ def test_customers_cannot_use_the_kiosk_api(kiosk_api) -> None:
     ).json()["access_token"]
     answer = client.post(
         "/api/kiosk/sessions",
-        json={"order": made["order_a"]},
+        json={"order": made["order_a"], "credit_code": CUSTOMER_A[1]},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 403
@@ -198,7 +212,9 @@ def test_the_storage_size_can_be_given_at_intake(kiosk_api, services, settings) 
 
     client, made, _ = kiosk_api
     storage_wiring.ensure_site(settings, services)
-    sid = client.post("/api/kiosk/sessions", json={"order": made["order_a"]}).json()["id"]
+    sid = client.post(
+        "/api/kiosk/sessions", json={"order": made["order_a"], "credit_code": CUSTOMER_A[1]}
+    ).json()["id"]
     wrong = client.post(
         f"/api/kiosk/sessions/{sid}/confirm", json={"fields": fields(), "size_class": "XXL"}
     )

@@ -40,7 +40,7 @@ from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
 from samplehub.pickup.adapters.memory import ListNotifier
 from samplehub.pickup.domain.booking import BookingStatus
 from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, PickupPolicy
-from samplehub.pickup.domain.codes import CodeHasher, qr_payload
+from samplehub.pickup.domain.codes import CodeHasher, kiosk_bucket, qr_payload
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.commands import RequestStaging
@@ -211,22 +211,24 @@ def test_a_reminder_release_and_its_custody_record_commit_together(world: World)
 def test_a_code_attempt_the_kiosk_guard_and_the_booking_commit_together(
     world: World, entry: str
 ) -> None:
-    """The attempt log fails after the guard (and the booking) were written: none is kept."""
+    """The attempt log fails after the wrong-code counts (and the booking) were written: none
+    is kept."""
     deps = _pickup(world)
     booking_id, _ = _booked(world, deps, 1)
     assert isinstance(deps.notifier, ListNotifier)
     code = deps.notifier.codes[booking_id]
-    pickup_kiosk.enter_code(deps, "K1", "000000")  # a guard row with one wrong entry
+    pickup_kiosk.enter_code(deps, "K1", "000000")  # the kiosk's count: one wrong entry
     world.fault.arm("code_attempts", "record")
     if entry == "right code":
         world.unchanged_by(lambda: pickup_kiosk.enter_code(deps, "K1", code))
     else:
         forged = qr_payload(booking_id, "000009")
         world.unchanged_by(lambda: pickup_kiosk.enter_scan(deps, "K1", forged))
+    bucket, _ = kiosk_bucket("K1", deps.clock.now(), deps.wrong_codes)
     with world.services.uow_factory() as uow:
-        guard = uow.kiosk_guards.get("K1")
+        wrong = uow.wrong_counts.value(bucket)
         booking = uow.bookings.get(booking_id)
-    assert len(guard.wrong_at) == 1
+    assert wrong == 1
     assert booking is not None
     assert booking.code is not None
     assert (booking.code.used_at, booking.code.wrong_tries) == (None, 0)

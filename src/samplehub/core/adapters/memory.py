@@ -88,6 +88,9 @@ class MemoryUsers(MemoryRepository):
     def all(self) -> list[User]:
         return sorted(self.store.users.values(), key=lambda u: u.username)
 
+    def update(self, user: User) -> None:
+        self.store.users[user.username] = self._seen(user)
+
 
 class MemoryOrders(MemoryRepository):
     def add(self, order: Order) -> None:

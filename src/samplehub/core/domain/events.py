@@ -47,6 +47,15 @@ class UserCreated(Event):
 
 
 @dataclass(frozen=True)
+class UserChanged(Event):
+    """A user's role or access changed; their sessions see it on their next request."""
+
+    username: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True)
 class OrderCreated(Event):
     number: str
     customer_id: str

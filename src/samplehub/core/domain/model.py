@@ -20,6 +20,7 @@ from samplehub.core.domain.events import (
     OrderCreated,
     SampleRegistered,
     SampleTransitioned,
+    UserChanged,
     UserCreated,
 )
 from samplehub.core.domain.fields import EMAIL, PHONE, enum_value, item_quantity, text_field
@@ -140,7 +141,17 @@ class User:
 
     @property
     def is_staff(self) -> bool:
-        return self.role is not Role.CUSTOMER
+        """People of the institute; the kiosk is a device and a customer is not staff."""
+        return self.role not in (Role.CUSTOMER, Role.KIOSK)
+
+    def change(self, role: Role | None, active: bool | None, actor: str, at: datetime) -> None:
+        """A new role (staff roles only: a customer stays their company's) or access."""
+        if role is not None and (role is Role.CUSTOMER) != (self.role is Role.CUSTOMER):
+            allowed = "a customer role for a customer" if self.customer_id else "a staff role"
+            raise InvalidValue("role", role.value, allowed)
+        self.role = role or self.role
+        self.active = self.active if active is None else active
+        self.events.append(UserChanged(actor, at, self.username, self.role.value, self.active))
 
     def can_see(self, customer_id: str) -> bool:
         """Tenant isolation: customers see their own company only; staff see every company."""

@@ -1,9 +1,78 @@
-"""Which role may do what. Customers only read; devices and staff move samples."""
+"""Which role may do what. Customers only read; devices and staff move samples.
+
+``PERMISSIONS`` is the one declared table (action × role) every route and page is gated by;
+``None`` in a row stands for an anonymous caller. The kiosk is a device: it reaches only the
+kiosk desk and the pickup kiosk, never another company's data or the staff pages.
+"""
 
 from __future__ import annotations
 
+import enum
+
 from samplehub.core.domain.lifecycle import Transition
 from samplehub.core.domain.model import Role
+
+
+class Action(enum.StrEnum):
+    """What a route or page does, as the permission table names it."""
+
+    PUBLIC = "public"  # login, health, API docs, certificate verification
+    SIGNED_IN = "signed_in"  # the home redirect, who am I, logout
+    ORDERS_READ = "orders.read"
+    ORDERS_CREATE = "orders.create"
+    SAMPLES_READ = "samples.read"
+    SAMPLES_REGISTER = "samples.register"
+    SAMPLES_TRANSITION = "samples.transition"
+    CUSTOMERS_READ = "customers.read"
+    CUSTOMERS_REGISTER = "customers.register"
+    USERS_MANAGE = "users.manage"
+    AUDIT_VERIFY = "audit.verify"
+    TASKS_SEE = "tasks.see"
+    KIOSK_DESK = "kiosk.desk"  # the intake kiosk's pages and API
+    KIOSK_QUEUE = "kiosk.queue"  # the put-away queue and device faults (staff)
+    LAB_WORK = "lab.work"
+    RECALL = "recall"
+    STORAGE_SEE = "storage.see"
+    PICKUP_BOOK = "pickup.book"
+    PICKUP_STAFF = "pickup.staff"
+    PICKUP_KIOSK = "pickup.kiosk"
+    FLEET_SEE = "fleet.see"
+
+
+ANONYMOUS = None
+EVERY_ROLE = frozenset(Role)
+STAFF = frozenset({Role.ADMIN, Role.LAB, Role.APPROVER, Role.WAREHOUSE})
+PEOPLE = STAFF | {Role.CUSTOMER}
+_A = Action
+PERMISSIONS: dict[Action, frozenset[Role | None]] = {
+    _A.PUBLIC: frozenset({*EVERY_ROLE, ANONYMOUS}),
+    _A.SIGNED_IN: EVERY_ROLE,
+    _A.ORDERS_READ: PEOPLE,
+    _A.ORDERS_CREATE: frozenset({Role.CUSTOMER, Role.ADMIN}),
+    _A.SAMPLES_READ: PEOPLE,
+    _A.SAMPLES_REGISTER: frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    _A.SAMPLES_TRANSITION: STAFF,
+    _A.CUSTOMERS_READ: PEOPLE,
+    _A.CUSTOMERS_REGISTER: frozenset({Role.ADMIN}),
+    _A.USERS_MANAGE: frozenset({Role.ADMIN}),
+    _A.AUDIT_VERIFY: frozenset({Role.ADMIN}),
+    _A.TASKS_SEE: STAFF,
+    _A.KIOSK_DESK: frozenset({Role.KIOSK, Role.ADMIN}),
+    _A.KIOSK_QUEUE: STAFF,
+    _A.LAB_WORK: frozenset({Role.LAB, Role.APPROVER, Role.ADMIN}),
+    _A.RECALL: PEOPLE,
+    _A.STORAGE_SEE: STAFF,
+    _A.PICKUP_BOOK: PEOPLE,
+    _A.PICKUP_STAFF: STAFF,
+    _A.PICKUP_KIOSK: frozenset({Role.KIOSK, Role.ADMIN}),
+    _A.FLEET_SEE: STAFF,
+}
+
+
+def may(role: Role | None, action: Action) -> bool:
+    """Whether ``role`` (None: nobody logged in) may do ``action``, by the table."""
+    return role in PERMISSIONS[action]
+
 
 T = Transition
 TRANSITIONS_BY_ROLE: dict[Role, frozenset[Transition]] = {
@@ -32,12 +101,9 @@ def may_apply(role: Role, transition: Transition) -> bool:
     return transition in TRANSITIONS_BY_ROLE[role]
 
 
-LAB_ROLES = frozenset({Role.LAB, Role.APPROVER, Role.ADMIN})
-
-
 def may_work_in_lab(role: Role) -> bool:
     """The lab console, results and the review (核验) of certificates."""
-    return role in LAB_ROLES
+    return may(role, Action.LAB_WORK)
 
 
 def may_approve_certificates(role: Role) -> bool:
@@ -80,10 +146,7 @@ def may_manage_tasks(role: Role) -> bool:
     return role in (Role.WAREHOUSE, Role.ADMIN)
 
 
-TASK_ROLES = frozenset({Role.WAREHOUSE, Role.LAB, Role.APPROVER, Role.ADMIN})
-
-
 def may_see_tasks(role: Role) -> bool:
     """The /tasks pick list and its API: the warehouse, lab staff and admins (never a kiosk
     or a customer)."""
-    return role in TASK_ROLES
+    return may(role, Action.TASKS_SEE)

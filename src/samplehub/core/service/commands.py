@@ -19,6 +19,13 @@ class Actor:
 
     @property
     def is_staff(self) -> bool:
+        """People of the institute; the kiosk is a device and a customer is not staff."""
+        return self.role not in (Role.CUSTOMER, Role.KIOSK)
+
+    @property
+    def moves_any_sample(self) -> bool:
+        """Staff, and the kiosk device that receives or hands out the sample in front of it
+        (its routes reach a sample only through an order it was shown, or a pickup code)."""
         return self.role is not Role.CUSTOMER
 
 
@@ -46,6 +53,15 @@ class CreateUser(Command):
     customer_id: str | None = None
     display_name: str = ""
     enforce_policy: bool = True  # only the demo seed turns this off, for its published logins
+
+
+@dataclass(frozen=True)
+class ChangeUser(Command):
+    """Disable or enable a user, or give them another role (admin only)."""
+
+    username: str
+    role: str | None = None
+    active: bool | None = None
 
 
 @dataclass(frozen=True)

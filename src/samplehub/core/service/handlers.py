@@ -97,6 +97,20 @@ def create_user(cmd: c.CreateUser, uow: UnitOfWork, ctx: Context) -> str:
         return user.username
 
 
+def change_user(cmd: c.ChangeUser, uow: UnitOfWork, ctx: Context) -> str:
+    if not permissions.may_manage_users(cmd.actor.role):
+        raise Forbidden(cmd.actor.username, "change users")
+    role = Role.parse(cmd.role) if cmd.role is not None else None
+    with uow:
+        user = uow.users.get(cmd.username)
+        if user is None:
+            raise NotFound("user", cmd.username)
+        user.change(role, cmd.active, cmd.actor.username, ctx.clock.now())
+        uow.users.update(user)
+        uow.commit()
+        return user.username
+
+
 def _order_item(index: int, raw: dict[str, Any]) -> OrderItem:
     allowed = {"instrument_type", "model", "serial_number", "quantity"}
     unknown = sorted(set(raw) - allowed)
@@ -173,7 +187,7 @@ def apply_transition(cmd: c.ApplyTransition, uow: UnitOfWork, ctx: Context) -> s
     with uow:
         sample = uow.samples.get(cmd.sample_number)
         if sample is None or not (
-            cmd.actor.is_staff or cmd.actor.customer_id == sample.customer_id
+            cmd.actor.moves_any_sample or cmd.actor.customer_id == sample.customer_id
         ):
             raise NotFound("sample", cmd.sample_number)
         if not permissions.may_apply(cmd.actor.role, transition):
@@ -202,6 +216,7 @@ Handler = Callable[[Any, Any, Context], Any]
 HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterCustomer: register_customer,
     c.CreateUser: create_user,
+    c.ChangeUser: change_user,
     c.CreateOrder: create_order,
     c.RegisterSample: register_sample,
     c.ApplyTransition: apply_transition,

@@ -90,6 +90,15 @@ def verify_audit(uow_factory: UowFactory, check: Verifier | None = None) -> audi
     return audit.Verification(anchored.ok, anchored.count, anchored.broken_seq, problem)
 
 
+def active_actor(uow_factory: UowFactory, username: str) -> Actor | None:
+    """The actor ``username`` is now (their current role), or None once disabled or gone."""
+    with uow_factory() as uow:
+        user = uow.users.get(username)
+    if user is None or not user.active:
+        return None
+    return Actor(user.username, user.role, user.customer_id)
+
+
 def authenticate(
     uow_factory: UowFactory, hasher: PasswordHasher, username: str, password: str
 ) -> Actor | None:

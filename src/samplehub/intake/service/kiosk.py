@@ -103,21 +103,19 @@ class KioskDesk:
         self._check_role(actor)
         return self.sessions.active(actor.username, session_id)
 
-    def start_order(
-        self, actor: Actor, scanned: str, credit_code: str | None = None
-    ) -> KioskSession:
-        """A session for a pre-registered order; with ``credit_code``, it must be that company's."""
+    def start_order(self, actor: Actor, scanned: str, credit_code: str) -> KioskSession:
+        """A session for a pre-registered order: the walk-in proves it is theirs with the
+        company's credit code (an order number alone is guessable, it is sequential)."""
         self._check_role(actor)
         number = order_number_from_scan(scanned)
+        code = validate_credit_code(credit_code)
         with self.uow_factory() as uow:
             order = uow.orders.get(number)
             customer = uow.customers.get(order.customer_id) if order is not None else None
         if order is None or customer is None:
             raise NotFound("order", number)
-        if credit_code and credit_code.strip():
-            code = validate_credit_code(credit_code)
-            if code != customer.credit_code:
-                raise other_company(number, code)
+        if code != customer.credit_code:
+            raise other_company(number, code)
         return self.sessions.open(
             actor.username,
             service=order.service.value,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from samplehub.core.domain.errors import Conflict
@@ -186,3 +187,31 @@ class SqlCodeAttempts:
             CodeAttempt(_must(r.at), r.kiosk_id, r.verdict, r.reason, r.booking_id)
             for r in self.conn.execute(query)
         ]
+
+
+W = pt.pickup_wrong_counts
+
+
+class SqlWrongCounts:
+    """Implements ``WrongCounts``: a row per bucket, counted by ``UPDATE … SET n = n + 1``
+    (the row lock orders concurrent bumps; none is lost, none reads a stale count)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def bump(self, bucket: str, window_end: datetime) -> int:
+        conn = self.conn
+        new_row = {"bucket": bucket, "n": 0, "window_end": _utc(window_end)}
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        conn.execute(dialect.insert(W).values(**new_row).on_conflict_do_nothing())
+        done = conn.execute(
+            update(W).where(W.c.bucket == bucket).values(n=W.c.n + 1).returning(W.c.n)
+        )
+        return int(done.scalar_one())
+
+    def value(self, bucket: str) -> int:
+        found = self.conn.execute(select(W.c.n).where(W.c.bucket == bucket)).scalar()
+        return int(found or 0)
+
+    def reset(self, bucket: str) -> None:
+        self.conn.execute(update(W).where(W.c.bucket == bucket).values(n=0))

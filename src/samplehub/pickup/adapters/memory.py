@@ -8,6 +8,7 @@ a database row updated ``WHERE version = :loaded``: of two savers of one booking
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
 from samplehub.core.adapters.memory import MemoryRepository
@@ -88,6 +89,26 @@ class MemoryCodeAttempts(MemoryRepository):
 
     def recent(self, limit: int = 50) -> list[CodeAttempt]:
         return [self._rows[key] for key in sorted(self._rows, reverse=True)[:limit]]
+
+
+class MemoryWrongCounts(MemoryRepository):
+    """Implements ``WrongCounts``; the unit of work's lock makes each bump atomic."""
+
+    @property
+    def _rows(self) -> dict[str, Any]:
+        return self.store.table("pickup_wrong_counts")
+
+    def bump(self, bucket: str, window_end: datetime) -> int:
+        count: int = self._rows.get(bucket, 0) + 1
+        self._rows[bucket] = count
+        return count
+
+    def value(self, bucket: str) -> int:
+        count: int = self._rows.get(bucket, 0)
+        return count
+
+    def reset(self, bucket: str) -> None:
+        self._rows.pop(bucket, None)
 
 
 class ListNotifier:

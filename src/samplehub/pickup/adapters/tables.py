@@ -53,3 +53,13 @@ pickup_code_attempts = Table(
     Column("booking_id", String(32), nullable=True),
     Index("ix_pickup_code_attempts_kiosk_id_at", "kiosk_id", "at"),
 )
+
+# wrong pickup codes counted per kiosk window and per institute hour; each count is one
+# ``UPDATE … SET n = n + 1`` so that parallel entries never lose one
+pickup_wrong_counts = Table(
+    "pickup_wrong_counts",
+    metadata,
+    Column("bucket", String(120), primary_key=True),  # kiosk:<id>:<window> or institute:<hour>
+    Column("n", Integer, nullable=False),
+    Column("window_end", DateTime(timezone=True), nullable=False),
+)

@@ -136,9 +136,10 @@ class WrongCodePolicy:
     kiosk_window: timedelta = timedelta(minutes=15)
     kiosk_lockout: timedelta = timedelta(minutes=5)
     booking_limit: int = 10
+    institute_per_hour: int = 30  # wrong codes at all kiosks together in one clock hour
 
     def __post_init__(self) -> None:
-        for name in ("kiosk_limit", "booking_limit"):
+        for name in ("kiosk_limit", "booking_limit", "institute_per_hour"):
             if getattr(self, name) < 1:
                 raise InvalidValue(f"wrong_code.{name}", getattr(self, name), ">= 1")
         for name in ("kiosk_window", "kiosk_lockout"):
@@ -146,9 +147,24 @@ class WrongCodePolicy:
                 raise InvalidValue(f"wrong_code.{name}", getattr(self, name), "> 0")
 
 
+def kiosk_bucket(kiosk_id: str, now: datetime, policy: WrongCodePolicy) -> tuple[str, datetime]:
+    """The counter of ``kiosk_id``'s wrong codes in the window ``now`` falls in, and its end."""
+    window = int(policy.kiosk_window.total_seconds())
+    start = int(now.timestamp()) // window * window
+    end = datetime.fromtimestamp(start + window, tz=now.tzinfo)
+    return f"kiosk:{kiosk_id}:{start}", end
+
+
+def institute_bucket(now: datetime) -> tuple[str, datetime]:
+    """The counter of every kiosk's wrong codes in ``now``'s clock hour (UTC), and its end."""
+    hour = int(now.timestamp()) // 3600 * 3600
+    return f"institute:{hour}", datetime.fromtimestamp(hour + 3600, tz=now.tzinfo)
+
+
 @dataclass
 class KioskGuard:
-    """One kiosk's recent wrong entries and its lockout, if any."""
+    """One kiosk's lockout, if any. Its wrong entries are counted in ``WrongCounts`` (an
+    atomic counter per ``kiosk_bucket``); ``wrong_at`` is kept for rows written before."""
 
     kiosk_id: str
     wrong_at: list[datetime] = field(default_factory=list)
@@ -156,18 +172,3 @@ class KioskGuard:
 
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
-
-    def record_wrong(self, now: datetime, policy: WrongCodePolicy) -> bool:
-        """Count a wrong entry; True when this entry locked the kiosk."""
-        horizon = now - policy.kiosk_window
-        self.wrong_at = [t for t in self.wrong_at if t > horizon]
-        self.wrong_at.append(now)
-        if len(self.wrong_at) >= policy.kiosk_limit:
-            self.locked_until = now + policy.kiosk_lockout
-            self.wrong_at = []
-            return True
-        return False
-
-    def record_success(self) -> None:
-        """A right code clears the count: it burns a single-use code, so it cannot be farmed."""
-        self.wrong_at = []

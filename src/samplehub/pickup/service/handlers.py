@@ -23,7 +23,7 @@ from samplehub.core.service.commands import Command
 from samplehub.core.service.handlers import Context, Handler
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow, not_offered
-from samplehub.pickup.domain.codes import CodeState, new_code
+from samplehub.pickup.domain.codes import CodeState, institute_bucket, kiosk_bucket, new_code
 from samplehub.pickup.service import commands as pc
 from samplehub.pickup.service import lifecycle
 from samplehub.pickup.service.deps import STAFF, PickupDeps, offer_for, visible
@@ -57,6 +57,11 @@ class Entered:
     locked: bool = False  # this entry locked the kiosk
     retry_after: datetime | None = None
     reissued: WithCode | None = None  # wrong tries revoked the code of the booking named
+    institute_locked: bool = False  # this entry reached the institute's limit for the hour
+
+
+INSTITUTE = "institute"  # the attempt log's name for every kiosk together
+INSTITUTE_LOCKED = "institute wrong-code limit reached"
 
 
 @dataclass(frozen=True)
@@ -221,34 +226,48 @@ def enter_code(
     """A code at a kiosk: the guard, the booking, the attempt log, all in one transaction."""
     now = deps.clock.now()
     kiosk = cmd.kiosk_id
+    policy = deps.wrong_codes
+    institute, hour_end = institute_bucket(now)
+    kiosk_count, window_end = kiosk_bucket(kiosk, now, policy)
     with uow:
         guard = uow.kiosk_guards.get(kiosk)
         if guard.locked(now):
             _attempt(uow, now, kiosk, KioskVerdict.LOCKED, "kiosk locked", cmd.booking_ref)
             uow.commit()
             return Entered(KioskVerdict.LOCKED, "kiosk locked", retry_after=guard.locked_until)
+        if uow.wrong_counts.value(institute) >= policy.institute_per_hour:
+            why = INSTITUTE_LOCKED
+            _attempt(uow, now, kiosk, KioskVerdict.LOCKED, why, cmd.booking_ref)
+            uow.commit()
+            return Entered(KioskVerdict.LOCKED, why, retry_after=hour_end)
         found = uow.bookings.by_code_digest(cmd.digest) if cmd.digest else None
         reason = _why_not(found, cmd.digest, cmd.booking_ref, now) if cmd.digest else "malformed"
         if reason is None and found is not None:
             to_open = found.use_code(kiosk, STAFF.username, now)
             uow.bookings.save(found)
-            guard.record_success()
-            uow.kiosk_guards.save(guard)
+            uow.wrong_counts.reset(kiosk_count)
             _attempt(uow, now, kiosk, KioskVerdict.ACCEPTED, "accepted", found.id)
             uow.commit()
             return Entered(KioskVerdict.ACCEPTED, "accepted", found, to_open)
         reason = reason or "rejected"
-        locked = guard.record_wrong(now, deps.wrong_codes)
-        uow.kiosk_guards.save(guard)
+        locked = uow.wrong_counts.bump(kiosk_count, window_end) >= policy.kiosk_limit
+        if locked:
+            guard.locked_until = now + policy.kiosk_lockout
+            uow.kiosk_guards.save(guard)
+            uow.wrong_counts.reset(kiosk_count)
         named = cmd.booking_ref or (found.id if found is not None else None)
         _attempt(uow, now, kiosk, KioskVerdict.REJECTED, reason, named)
+        tripped = uow.wrong_counts.bump(institute, hour_end) == policy.institute_per_hour
+        if tripped:  # once an hour at most: staff see it on the pickup staff page
+            why = f"{INSTITUTE_LOCKED}: {policy.institute_per_hour} wrong codes this hour"
+            _attempt(uow, now, INSTITUTE, KioskVerdict.LOCKED, why, None)
         reissued = None
         if cmd.booking_ref is not None:
             reissued = _count_against(uow, deps, cmd.booking_ref, now)
         uow.commit()
         return Entered(
             KioskVerdict.REJECTED, reason, locked=locked, retry_after=guard.locked_until,
-            reissued=reissued,
+            reissued=reissued, institute_locked=tripped,
         )  # fmt: skip
 
 

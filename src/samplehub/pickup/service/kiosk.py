@@ -67,6 +67,10 @@ def enter_code(
     if entered.locked:
         log.warning("kiosk %s locks code entry until %s", kiosk_id, entered.retry_after)
         deps.notifier.alert_staff("kiosk_locked", {"kiosk": kiosk_id})
+    if entered.institute_locked:
+        limit = str(deps.wrong_codes.institute_per_hour)
+        log.warning("every kiosk refuses pickup codes this hour: %s wrong codes", limit)
+        deps.notifier.alert_staff("institute_codes_locked", {"limit": limit})
     return KioskAnswer(KioskVerdict.REJECTED)
 
 

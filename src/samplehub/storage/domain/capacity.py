@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from samplehub.core.domain.instrument import SIZE_CLASSES
 from samplehub.core.domain.model import Role
+from samplehub.core.domain.permissions import Action, may
 from samplehub.storage.domain.site import SlotRecord
 
 LEVELS: tuple[int, ...] = (80, 90, 100)
@@ -61,9 +62,6 @@ def warnings(uses: Iterable[Use]) -> list[Use]:
     return sorted((u for u in uses if u.level is not None), key=lambda u: (-u.percent, u.area))
 
 
-STORAGE_READERS = frozenset({Role.WAREHOUSE, Role.ADMIN, Role.LAB, Role.APPROVER})
-"""Staff who see storage occupancy and its warnings; the kiosk and customers never do."""
-
-
 def may_see_storage(role: Role) -> bool:
-    return role in STORAGE_READERS
+    """Staff who see storage occupancy and its warnings; the kiosk and customers never do."""
+    return may(role, Action.STORAGE_SEE)

@@ -7,10 +7,12 @@ from pydantic import BaseModel
 
 from samplehub.core.domain.errors import Forbidden
 from samplehub.core.domain.model import Role
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import queries
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], dependencies=[allow(Action.AUDIT_VERIFY)])
 
 
 class VerificationOut(BaseModel):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
-from samplehub.core.service import queries
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, State
 from samplehub.web.api.schemas import Strict
-from samplehub.web.security import BEARER, issue_token
+from samplehub.web.security import BEARER
+from samplehub.web.sessions import check_password, end_login, open_login
 from samplehub.web.state import AppState
 
 router = APIRouter(tags=["auth"])
@@ -53,16 +55,20 @@ def login(state: AppState, username: str, password: str, address: str) -> Actor 
             },
             headers={"Retry-After": str(wait)},
         )
-    services = state.services
-    actor = queries.authenticate(services.uow_factory, services.hasher, username, password)
+    actor = check_password(state, username, password)
     if actor is None:
         state.limiter.failed(username, address, now)
     else:
-        state.limiter.succeeded(username, address)
+        state.limiter.succeeded(username)
     return actor
 
 
-@router.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token")
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    summary="Log in and get a bearer token",
+    dependencies=[allow(Action.PUBLIC)],
+)
 def create_token(body: Credentials, request: Request, state: State) -> TokenOut:
     actor = login(state, body.username, body.password, client_address(request))
     if actor is None:
@@ -70,18 +76,33 @@ def create_token(body: Credentials, request: Request, state: State) -> TokenOut:
             status.HTTP_401_UNAUTHORIZED,
             detail={"error": "bad_credentials", "message": "wrong username or password"},
         )
-    hours = state.settings.session_hours
-    now = state.services.clock.now()
-    token = issue_token(actor, state.settings.secret_key, BEARER, now, hours)
+    token, seconds = open_login(state, actor, BEARER)
     return TokenOut(
         access_token=token,
-        expires_in=hours * 3600,
+        expires_in=seconds,
         username=actor.username,
         role=actor.role.value,
         customer_id=actor.customer_id,
     )
 
 
-@router.get("/auth/me", response_model=WhoAmI, summary="Who the token belongs to")
+@router.get(
+    "/auth/me",
+    response_model=WhoAmI,
+    summary="Who the token belongs to",
+    dependencies=[allow(Action.SIGNED_IN)],
+)
 def who_am_i(actor: CurrentActor) -> WhoAmI:
     return WhoAmI(username=actor.username, role=actor.role.value, customer_id=actor.customer_id)
+
+
+@router.delete(
+    "/auth/token",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Log out: revoke the bearer token this request carries, in every worker",
+    dependencies=[allow(Action.SIGNED_IN)],
+)
+def revoke_token(request: Request, state: State) -> Response:
+    _, _, token = request.headers.get("authorization", "").partition(" ")
+    end_login(state, token.strip(), BEARER)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

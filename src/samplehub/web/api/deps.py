@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from samplehub.app.services import Services
 from samplehub.core.service.commands import Actor
-from samplehub.web.security import BEARER, read_token
+from samplehub.web.sessions import bearer_of
 from samplehub.web.state import AppState
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/auth/token")
@@ -50,9 +50,7 @@ def bearer_actor(request: Request) -> Actor:
 
 
 def actor_of(state: AppState, token: str | None) -> Actor:
-    actor = None
-    if token:
-        actor = read_token(token, state.settings.secret_key, BEARER, state.services.clock.now())
+    actor = bearer_of(state, token) if token else None
     if actor is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

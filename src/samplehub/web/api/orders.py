@@ -8,9 +8,11 @@ from pydantic import Field
 from samplehub.app.services import Services
 from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.domain.model import Channel, Service
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, Limit, Offset, ServicesDep
 from samplehub.web.api.schemas import (
     OrderDetail,
@@ -38,7 +40,12 @@ def order_detail(services: Services, actor: Actor, number: str) -> OrderDetail:
     return OrderDetail(**base.model_dump(), samples=[SampleOut.of(s) for s in samples])
 
 
-@router.post("/orders", status_code=status.HTTP_201_CREATED, response_model=OrderDetail)
+@router.post(
+    "/orders",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderDetail,
+    dependencies=[allow(Action.ORDERS_CREATE)],
+)
 def create_order(body: OrderIn, actor: CurrentActor, services: ServicesDep) -> OrderDetail:
     customer_id = body.customer_id or actor.customer_id
     if customer_id is None:
@@ -50,7 +57,7 @@ def create_order(body: OrderIn, actor: CurrentActor, services: ServicesDep) -> O
     return order_detail(services, actor, number)
 
 
-@router.get("/orders", response_model=PageOut[OrderOut])
+@router.get("/orders", response_model=PageOut[OrderOut], dependencies=[allow(Action.ORDERS_READ)])
 def list_orders(
     actor: CurrentActor,
     services: ServicesDep,
@@ -62,6 +69,8 @@ def list_orders(
     return page_of(page, OrderOut.of)
 
 
-@router.get("/orders/{number}", response_model=OrderDetail)
+@router.get(
+    "/orders/{number}", response_model=OrderDetail, dependencies=[allow(Action.ORDERS_READ)]
+)
 def get_order(number: str, actor: CurrentActor, services: ServicesDep) -> OrderDetail:
     return order_detail(services, actor, number)

@@ -14,10 +14,12 @@ from pydantic import Field
 from samplehub.app.services import Services
 from samplehub.core.domain.errors import NotFound
 from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.core.service.ports import SampleFilter
 from samplehub.core.service.status_cache import Status
+from samplehub.web.access import allow, check, plain_route
 from samplehub.web.api.deps import CurrentActor, Limit, Offset, ServicesDep, bearer_actor
 from samplehub.web.api.schemas import (
     InstrumentModel,
@@ -53,14 +55,21 @@ class TransitionIn(Strict):
     hold_reason: HoldReason | None = None
 
 
-@router.post("/samples", status_code=status.HTTP_201_CREATED, response_model=SampleOut)
+@router.post(
+    "/samples",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SampleOut,
+    dependencies=[allow(Action.SAMPLES_REGISTER)],
+)
 def register_sample(body: SampleIn, actor: CurrentActor, services: ServicesDep) -> SampleOut:
     instrument = body.instrument.model_dump(exclude_none=True)
     number = services.bus.handle(c.RegisterSample(actor, body.order_number, instrument))
     return SampleOut.of(queries.get_sample(services.uow_factory, actor, number))
 
 
-@router.get("/samples", response_model=PageOut[SampleOut])
+@router.get(
+    "/samples", response_model=PageOut[SampleOut], dependencies=[allow(Action.SAMPLES_READ)]
+)
 def list_samples(
     actor: CurrentActor,
     services: ServicesDep,
@@ -108,12 +117,17 @@ def add_status_route(app: FastAPI) -> None:
     )
 
 
+STATUS_ACTION = Action.SAMPLES_READ
+
+
+@plain_route(STATUS_ACTION)
 async def get_sample(request: Request) -> Response:
     """The hot path of kiosks and tracking pages. It resolves no dependencies (the path
     parameter is read, and documented, by hand), answers from the status cache on the event
     loop, and reads the database in a worker thread only on a miss; the tenant check runs on
     every answer, cached or not."""
     number: str = request.path_params["number"]
+    check(request, STATUS_ACTION)
     actor = bearer_actor(request)
     services: Services = request.app.state.samplehub.services
     found = services.statuses.get(number)
@@ -131,12 +145,20 @@ def _status(services: Services, number: str) -> Status:
     return Status(sample.customer_id, SampleOut.of(sample).model_dump_json().encode())
 
 
-@router.get("/samples/{number}/timeline", response_model=list[TimelineEntryOut])
+@router.get(
+    "/samples/{number}/timeline",
+    response_model=list[TimelineEntryOut],
+    dependencies=[allow(Action.SAMPLES_READ)],
+)
 def get_timeline(number: str, actor: CurrentActor, services: ServicesDep) -> list[TimelineEntryOut]:
     return all_of(queries.timeline(services.uow_factory, actor, number), TimelineEntryOut.of)
 
 
-@router.post("/samples/{number}/transitions", response_model=SampleOut)
+@router.post(
+    "/samples/{number}/transitions",
+    response_model=SampleOut,
+    dependencies=[allow(Action.SAMPLES_TRANSITION)],
+)
 def apply_transition(
     number: str, body: TransitionIn, actor: CurrentActor, services: ServicesDep
 ) -> SampleOut:

@@ -15,13 +15,15 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import task_queries
 from samplehub.core.service.task_queries import TaskRow
+from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 from samplehub.web.api.schemas import Strict
 
-router = APIRouter(prefix="/tasks", tags=["tasks"])
+router = APIRouter(prefix="/tasks", tags=["tasks"], dependencies=[allow(Action.TASKS_SEE)])
 READERS = {"x-roles": ["warehouse", "lab", "approver", "admin"]}
 MANAGERS = {"x-roles": ["warehouse", "admin"]}
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import Field
 
+from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
-from samplehub.web.api.deps import CurrentActor, ServicesDep
+from samplehub.web.access import allow
+from samplehub.web.api.deps import CurrentActor, ServicesDep, State
 from samplehub.web.api.schemas import Strict, UserOut, all_of
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], dependencies=[allow(Action.USERS_MANAGE)])
 
 
 class UserIn(Strict):
@@ -35,3 +37,21 @@ def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> Use
 @router.get("/users", response_model=list[UserOut])
 def list_users(actor: CurrentActor, services: ServicesDep) -> list[UserOut]:
     return all_of(queries.list_users(services.uow_factory, actor), UserOut.of)
+
+
+class UserChange(Strict):
+    role: str | None = Field(None, description="A new role (a customer stays a customer)")
+    active: bool | None = Field(None, description="false: disabled; every login ends at once")
+
+
+@router.patch("/users/{username}", response_model=UserOut)
+def change_user(username: str, body: UserChange, actor: CurrentActor, state: State) -> UserOut:
+    """Disable a user or change their role: their logins see it on the next request (in this
+    worker at once, in the others within ``auth_cache_seconds``)."""
+    services = state.services
+    services.bus.handle(c.ChangeUser(actor, username, body.role, body.active))
+    if body.active is False:
+        services.auth.revoke_user(username, services.clock.now())
+    state.actors.drop_user(username)
+    users = queries.list_users(services.uow_factory, actor)
+    return next(UserOut.of(u) for u in users if u.username == username)

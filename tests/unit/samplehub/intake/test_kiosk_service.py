@@ -79,7 +79,7 @@ def confirmed(**changes: str | None) -> dict[str, str | None]:
 
 def test_photo_proposes_fields_with_confidence_and_matches_the_order_item(world) -> None:
     desk, made = world
-    session = desk.start_order(KIOSK, f"https://example.cn/o/{made['order_a']}\n")
+    session = desk.start_order(KIOSK, f"https://example.cn/o/{made['order_a']}\n", CODE_A)
     proposal = desk.read_photo(KIOSK, session.id, b"jpeg", "gauge.jpg")
     assert proposal.fields["serial_number"] == "2024-0815"
     assert proposal.fields["range_max"] == "1.6"
@@ -91,7 +91,7 @@ def test_photo_proposes_fields_with_confidence_and_matches_the_order_item(world)
 
 def test_confirm_receives_assigns_epc_prints_writes_and_requests_transport(world, services):
     desk, made = world
-    session = desk.start_order(KIOSK, made["order_a"])
+    session = desk.start_order(KIOSK, made["order_a"], CODE_A)
     line = desk.confirm(KIOSK, session.id, confirmed(manufacturer="上海四厂"))
     sample = queries.get_sample(services.uow_factory, STAFF, line.sample_number)
     assert sample.state.value == "received"
@@ -119,7 +119,7 @@ def test_confirm_receives_assigns_epc_prints_writes_and_requests_transport(world
 def test_a_printer_that_is_down_keeps_the_receipt_and_queues_a_reprint(world, services):
     desk, made = world
     desk.printer.fail_with = "printer 10.0.0.9:9100 unreachable"  # type: ignore[attr-defined]
-    session = desk.start_order(KIOSK, made["order_a"])
+    session = desk.start_order(KIOSK, made["order_a"], CODE_A)
     line = desk.confirm(KIOSK, session.id, confirmed())
     assert line.label == "failed"
     assert "unreachable" in line.label_message
@@ -153,7 +153,7 @@ def test_walk_in_registers_company_and_kiosk_order_on_the_first_receipt(world, s
 
 def test_refusing_a_damaged_instrument_rejects_it_with_the_reason(world, services):
     desk, made = world
-    session = desk.start_order(KIOSK, made["order_a"])
+    session = desk.start_order(KIOSK, made["order_a"], CODE_A)
     with pytest.raises(InvalidValue) as caught:
         desk.refuse(KIOSK, session.id, confirmed(), "  ")
     assert caught.value.field == "reason"
@@ -167,7 +167,7 @@ def test_refusing_a_damaged_instrument_rejects_it_with_the_reason(world, service
 
 def test_bad_photos_are_refused_naming_the_field(world) -> None:
     desk, made = world
-    session = desk.start_order(KIOSK, made["order_a"])
+    session = desk.start_order(KIOSK, made["order_a"], CODE_A)
     with pytest.raises(KioskRefusal) as corrupt:
         desk.read_photo(KIOSK, session.id, b"x", "corrupt.jpg")
     assert corrupt.value.field == "photo.content"
@@ -184,7 +184,11 @@ def test_another_company_order_and_a_serial_received_twice_are_refused(world, se
     assert other.value.field == "order_number"
     assert other.value.value == made["order_b"]
     with pytest.raises(NotFound):
-        desk.start_order(KIOSK, "WT2026-999999")
+        desk.start_order(KIOSK, "WT2026-999999", CODE_A)
+    for missing in ("", "  "):  # an order number alone opens nothing: it is sequential
+        with pytest.raises(InvalidValue) as no_code:
+            desk.start_order(KIOSK, made["order_b"], missing)
+        assert no_code.value.field == "credit_code"
     session = desk.start_order(KIOSK, made["order_a"], credit_code=CODE_A)
     desk.confirm(KIOSK, session.id, confirmed())
     with services.uow_factory() as uow:
@@ -199,13 +203,13 @@ def test_another_company_order_and_a_serial_received_twice_are_refused(world, se
 def test_an_abandoned_or_idle_session_ends_and_nothing_was_written(world, services, store):
     desk, made = world
     clock: FixedClock = services.clock  # type: ignore[assignment]
-    session = desk.start_order(KIOSK, made["order_a"])
+    session = desk.start_order(KIOSK, made["order_a"], CODE_A)
     desk.read_photo(KIOSK, session.id, b"jpeg", "gauge.jpg")
     desk.abandon(KIOSK, session.id)
     with pytest.raises(KioskRefusal) as ended:
         desk.confirm(KIOSK, session.id, confirmed())
     assert ended.value.field == "session"
-    idle = desk.start_order(KIOSK, made["order_a"])
+    idle = desk.start_order(KIOSK, made["order_a"], CODE_A)
     clock.advance(desk.options.idle_timeout_s + 1)
     with pytest.raises(KioskRefusal):
         desk.read_photo(KIOSK, idle.id, b"jpeg", "gauge.jpg")
@@ -217,7 +221,7 @@ def test_an_abandoned_or_idle_session_ends_and_nothing_was_written(world, servic
 def test_a_receipt_that_lost_a_race_is_replayed(world, services) -> None:
     desk, made = world
     desk.bus = RacingBus(desk.bus, losses=3)
-    session = desk.start_order(KIOSK, made["order_a"])
+    session = desk.start_order(KIOSK, made["order_a"], CODE_A)
     line = desk.confirm(KIOSK, session.id, confirmed())
     assert queries.get_sample(services.uow_factory, STAFF, line.sample_number).epc == line.epc_hex
     desk.bus = RacingBus(desk.bus.bus, losses=99)

@@ -15,6 +15,8 @@ from samplehub.pickup.domain.codes import (
     KioskGuard,
     PickupCode,
     WrongCodePolicy,
+    institute_bucket,
+    kiosk_bucket,
     new_code,
     normalize_code,
     parse_qr,
@@ -110,44 +112,23 @@ def test_code_needs_a_positive_validity() -> None:
         PickupCode("d", T0, T0, T0)
 
 
-def test_fifth_wrong_entry_within_15_minutes_locks_the_kiosk_for_5_minutes() -> None:
+def test_a_locked_kiosk_stays_locked_until_its_time() -> None:
+    guard = KioskGuard("K1", locked_until=T0 + timedelta(minutes=5))
+    assert guard.locked(T0 + timedelta(minutes=4, seconds=59))
+    assert not guard.locked(T0 + timedelta(minutes=5))
+
+
+def test_wrong_entries_count_per_kiosk_window_and_per_clock_hour() -> None:
     policy = WrongCodePolicy()
-    guard = KioskGuard("K1")
-    for minute in range(4):
-        assert not guard.record_wrong(T0 + timedelta(minutes=minute * 3), policy)
-    fifth = T0 + timedelta(minutes=14)
-    assert guard.record_wrong(fifth, policy)
-    assert guard.locked(fifth)
-    assert guard.locked(fifth + timedelta(minutes=4, seconds=59))
-    assert not guard.locked(fifth + timedelta(minutes=5))
-
-
-def test_wrong_entries_older_than_15_minutes_do_not_count() -> None:
-    policy = WrongCodePolicy()
-    guard = KioskGuard("K1")
-    for minute in (0, 1, 2, 3):
-        guard.record_wrong(T0 + timedelta(minutes=minute), policy)
-    assert not guard.record_wrong(T0 + timedelta(minutes=15, seconds=1), policy)
-    assert not guard.locked(T0 + timedelta(minutes=15, seconds=1))
-
-
-def test_after_the_lockout_the_count_starts_again() -> None:
-    policy = WrongCodePolicy()
-    guard = KioskGuard("K1")
-    for second in range(5):
-        guard.record_wrong(T0 + timedelta(seconds=second), policy)
-    later = T0 + timedelta(minutes=6)
-    assert not guard.record_wrong(later, policy)
-    assert not guard.locked(later)
-
-
-def test_a_right_code_clears_the_count() -> None:
-    policy = WrongCodePolicy()
-    guard = KioskGuard("K1")
-    for second in range(4):
-        guard.record_wrong(T0 + timedelta(seconds=second), policy)
-    guard.record_success()
-    assert not guard.record_wrong(T0 + timedelta(seconds=10), policy)
+    start = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    first, ends = kiosk_bucket("K1", start, policy)
+    assert ends == start + timedelta(minutes=15)
+    assert kiosk_bucket("K1", start + timedelta(minutes=14, seconds=59), policy)[0] == first
+    assert kiosk_bucket("K1", start + timedelta(minutes=15), policy)[0] != first
+    assert kiosk_bucket("K2", start, policy)[0] != first
+    hour, hour_ends = institute_bucket(start + timedelta(minutes=59))
+    assert hour_ends == start + timedelta(hours=1)
+    assert institute_bucket(start)[0] == hour != institute_bucket(hour_ends)[0]
 
 
 def test_policy_validates_its_fields() -> None:
@@ -155,6 +136,8 @@ def test_policy_validates_its_fields() -> None:
         WrongCodePolicy(kiosk_limit=0)
     with pytest.raises(InvalidValue, match="kiosk_lockout"):
         WrongCodePolicy(kiosk_lockout=timedelta(0))
+    with pytest.raises(InvalidValue, match="institute_per_hour"):
+        WrongCodePolicy(institute_per_hour=0)
 
 
 def test_qr_payload_round_trips_and_rejects_foreign_text() -> None:

@@ -71,7 +71,7 @@ def test_failed_guard_is_422_with_the_reason(
     answer = client.post(
         f"/api/samples/{made['sample_a1']}/transitions",
         json={"transition": "receive"},
-        headers=login("kiosk"),
+        headers=login("admin"),
     )
     assert answer.status_code == 422
     body = answer.json()
@@ -131,7 +131,7 @@ def test_a_bad_location_is_422_naming_the_allowed_kinds(
     answer = client.post(
         f"/api/samples/{made['sample_a1']}/transitions",
         json={"transition": "receive", "location": "moon:base"},
-        headers=login("kiosk"),
+        headers=login("admin"),
     )
     assert answer.status_code == 422
     assert answer.json()["field"] == "location.kind"

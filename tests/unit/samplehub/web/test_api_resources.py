@@ -12,7 +12,7 @@ Headers = dict[str, str]
 GAUGE = {"instrument_type": "压力表", "model": "Y-60", "serial_number": "S-1"}
 
 
-def test_admin_and_kiosk_register_customers(
+def test_admin_registers_customers_the_kiosk_only_at_its_desk(
     client: TestClient, login: Callable[[str], Headers]
 ) -> None:
     code = "91350500MA31AB1X7" + check_character("91350500MA31AB1X7")
@@ -23,17 +23,19 @@ def test_admin_and_kiosk_register_customers(
             "credit_code": code,
             "contacts": [{"name": "张工", "phone": "13900000000"}],
         },
-        headers=login("kiosk"),
+        headers=login("admin"),
     )
     assert answer.status_code == 201, answer.text
     assert answer.json()["credit_code"] == code
     assert answer.json()["contacts"] == [{"name": "张工", "phone": "13900000000", "email": None}]
     fetched = client.get(f"/api/customers/{answer.json()['id']}", headers=login("admin"))
     assert fetched.json()["name"] == "泉州新材料有限公司"
-    refused = client.post(
-        "/api/customers", json={"name": "x", "credit_code": code}, headers=login("cust-a")
-    )
-    assert refused.status_code == 403
+    for who in ("cust-a", "kiosk"):
+        refused = client.post(
+            "/api/customers", json={"name": "x", "credit_code": code}, headers=login(who)
+        )
+        assert refused.status_code == 403
+        assert refused.json()["action"] == "customers.register"
 
 
 def test_customers_list_only_their_own_company(
@@ -128,7 +130,7 @@ def test_order_detail_lists_its_samples(
     assert order["samples"][0]["number"] == made["sample_a1"]
 
 
-def test_kiosk_registers_a_sample_into_an_order(
+def test_the_warehouse_registers_a_sample_into_an_order(
     client: TestClient, login: Callable[[str], Headers], made: dict[str, str]
 ) -> None:
     answer = client.post(
@@ -143,7 +145,7 @@ def test_kiosk_registers_a_sample_into_an_order(
                 "unit": "MPa",
             },
         },
-        headers=login("kiosk"),
+        headers=login("warehouse"),
     )
     assert answer.status_code == 201, answer.text
     sample = answer.json()
@@ -195,7 +197,7 @@ def test_a_transition_moves_the_sample(
     answer = client.post(
         f"/api/samples/{made['sample_a1']}/transitions",
         json={"transition": "receive", "location": "intake_platform:K2"},
-        headers=login("kiosk"),
+        headers=login("admin"),
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["state"] == "received"
@@ -231,7 +233,8 @@ def test_another_companys_ids_answer_exactly_like_missing_ones(
         json={"transition": "hold", "hold_reason": "missing", "reason": "x"},
         headers=headers,
     )
-    assert moved.status_code == 404
+    assert moved.status_code == 403  # a customer moves no sample, theirs or not
+    assert moved.json()["action"] == "samples.transition"
 
 
 def test_health_openapi_and_offline_docs(client: TestClient) -> None:
@@ -257,7 +260,7 @@ def test_a_status_lookup_follows_every_change_and_checks_the_tenant_on_cached_an
     client.post(
         f"{path}/transitions",
         json={"transition": "receive", "location": "intake_platform:K2"},
-        headers=login("kiosk"),
+        headers=login("admin"),
     )
     again = client.get(path, headers=login("cust-a")).json()
     assert (again["state"], again["location"]) == ("received", "intake_platform:K2")

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from samplehub.app.config import Settings
-from samplehub.app.demo import DEMO_PASSWORD
+from samplehub.app.demo import CUSTOMER_A, DEMO_PASSWORD
 from samplehub.app.services import Services
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.core.domain.credit_code import check_character
@@ -71,7 +71,9 @@ def test_order_photo_correct_confirm_receipt(kiosk: TestClient, made: dict[str, 
     start = kiosk.get("/kiosk")
     assert 'aria-current="step"' in start.text
     token = csrf(start.text)
-    photo_step = kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    photo_step = kiosk.post(
+        "/kiosk/start", data=ORDER_A | {"order": made["order_a"], "csrf": token}
+    )
     assert "kiosk-photo-form" in photo_step.text
     confirm = kiosk.post(
         "/kiosk/photo", data={"csrf": token}, files={"photo": ("plate.jpg", b"x", "image/jpeg")}
@@ -101,7 +103,7 @@ def test_refusals_are_shown_in_the_visitors_language(
     )
     assert wrong.status_code == 422
     assert "不属于统一社会信用代码" in wrong.text
-    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    kiosk.post("/kiosk/start", data=ORDER_A | {"order": made["order_a"], "csrf": token})
     bad = kiosk.post(
         "/kiosk/photo?lang=en",
         data={"csrf": token},
@@ -116,7 +118,7 @@ def test_refusals_are_shown_in_the_visitors_language(
 
 def test_idle_return_drops_the_session_and_says_so(kiosk: TestClient, made: dict[str, str]):
     token = csrf(kiosk.get("/kiosk").text)
-    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    kiosk.post("/kiosk/start", data=ORDER_A | {"order": made["order_a"], "csrf": token})
     assert "kiosk-photo-form" in kiosk.get("/kiosk").text
     reset = kiosk.post("/kiosk/abandon", data={"csrf": token, "idle": "1"})
     assert "kiosk-idle" in reset.text
@@ -137,6 +139,7 @@ def _error_of(html: str) -> str:
     return found.group(1)
 
 
+ORDER_A = {"credit_code": CUSTOMER_A[1]}  # an order opens with its company's credit code
 # three or more Latin words in a row: an English sentence on a page that should have none
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;']+[A-Za-z]{2,}){2,}")
 WRONG_CHECK = "91350100M000100Y4" + ("1" if check_character("91350100M000100Y4") != "1" else "2")
@@ -149,10 +152,19 @@ WRONG_CHECK = "91350100M000100Y4" + ("1" if check_character("91350100M000100Y4")
         {"credit_code": "91350100M000100", "phone": "13905910001"},
         {"credit_code": "91350100M000100Y43", "phone": "12"},
         {"credit_code": check_code("91350100MA0000000"), "phone": "13905910001"},
-        {"order": "12-34"},
-        {"order": "WT2026-999999"},
+        {"order": "12-34", "credit_code": CUSTOMER_A[1]},
+        {"order": "WT2026-999999", "credit_code": CUSTOMER_A[1]},
+        {"order": "WT2026-000001"},
     ],
-    ids=["check-character", "credit-code-form", "phone", "new-company-unnamed", "order", "unknown"],
+    ids=[
+        "check-character",
+        "credit-code-form",
+        "phone",
+        "new-company-unnamed",
+        "order",
+        "unknown",
+        "order-without-credit-code",
+    ],
 )
 def test_a_zh_cn_kiosk_refuses_in_chinese_only(kiosk: TestClient, form: dict[str, str]) -> None:
     token = csrf(kiosk.get("/kiosk?lang=zh-CN").text)
@@ -179,7 +191,7 @@ def test_instrument_checks_on_a_zh_cn_kiosk_are_in_chinese(
     kiosk: TestClient, made: dict[str, str]
 ) -> None:
     token = csrf(kiosk.get("/kiosk?lang=zh-CN").text)
-    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    kiosk.post("/kiosk/start", data=ORDER_A | {"order": made["order_a"], "csrf": token})
     fields = {f"f_{name}": "" for name in INSTRUMENT_FIELDS} | {"f_instrument_type": "压力表"}
     for bad in ({"f_range_min": "0"}, {"f_range_min": "5", "f_range_max": "1", "f_unit": "MPa"},
                 {"f_range_min": "x", "f_range_max": "1"}, {"f_model": "M" * 81}):  # fmt: skip
@@ -195,7 +207,7 @@ def test_the_intake_kiosk_keeps_its_own_titles(kiosk: TestClient, made: dict[str
     assert "<title>自助送样 · SampleHub</title>" in start.text
     assert "自助取件</title>" not in start.text
     token = csrf(start.text)
-    kiosk.post("/kiosk/start", data={"order": made["order_a"], "csrf": token})
+    kiosk.post("/kiosk/start", data=ORDER_A | {"order": made["order_a"], "csrf": token})
     fields = {f"f_{name}": "" for name in INSTRUMENT_FIELDS} | {"f_instrument_type": "压力表"}
     kiosk.post("/kiosk/confirm", data=fields | {"csrf": token})
     receipt = kiosk.post("/kiosk/finish", data={"csrf": token}).text

@@ -51,7 +51,8 @@ def test_the_stream_answers_only_those_who_may_see_the_sample(
         state, live_poll_seconds=0.01, live_max_seconds=0.03
     )
     path = f"/samples/{made['sample_a1']}/events"
-    assert client.get(path).status_code == 404  # not logged in
+    anonymous = client.get(path, follow_redirects=False)
+    assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/login")
     browser_login("cust-b")
     assert client.get(path).status_code == 404
     browser_login("cust-a")

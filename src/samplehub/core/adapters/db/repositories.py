@@ -95,6 +95,14 @@ class SqlUsers(_Repo):
     def all(self) -> list[model.User]:
         return [self._load(r) for r in self.conn.execute(select(t.users).order_by("username"))]
 
+    def update(self, user: model.User) -> None:
+        self.conn.execute(
+            update(t.users)
+            .where(t.users.c.username == user.username)
+            .values(role=user.role.value, active=user.active)
+        )
+        self._track(user)
+
 
 class SqlOrders(_Repo):
     def add(self, order: model.Order) -> None:

@@ -155,3 +155,25 @@ transport_tasks = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
     Column("version", Integer, nullable=False),
 )
+
+# logins: the signed token carries the id; a logout or a disabled user ends it in every worker
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("sid", String(32), primary_key=True),
+    Column("username", String(32), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# failed logins per user and per address, counted over a sliding window by every worker
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_key_at", "key", "at"),
+)
