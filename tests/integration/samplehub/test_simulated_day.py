@@ -44,8 +44,9 @@ def test_a_short_day_takes_samples_through_every_stage(tmp_path: Path) -> None:
     assert counts.certified >= 2
     assert counts.booked >= 1
     assert counts.collected >= 2, counts
+    every = queries.list_samples(services.uow_factory, c.SYSTEM, SampleFilter(limit=500))
     collected = [
-        s for s in queries.list_samples(services.uow_factory, c.SYSTEM, SampleFilter(limit=500)).items
+        s for s in every.items
         if s.state.value == "collected" and (s.instrument.serial_number or "").startswith("SIM-")
     ]  # fmt: skip
     assert collected
