@@ -81,9 +81,7 @@ def served(
     services = bootstrap.bootstrap(settings, hasher=PlainHasher())
     assert storage_wiring.ensure_site(settings, services) is not None  # serve's first start
     made = seed_demo(services)
-    order = services.bus.handle(
-        c.CreateOrder(c.SYSTEM, made["customer_a"], "verification", [ITEM])
-    )
+    order = services.bus.handle(c.CreateOrder(c.SYSTEM, made["customer_a"], "verification", [ITEM]))
     fleet = fleet_wiring.fleet_supervisor(settings, services)
     assert fleet is not None  # robots are the default mode
     kiosk = intake_wiring.build_kiosk(settings, services)
