@@ -143,6 +143,7 @@ class InstituteDay:
         self.ready_since: dict[str, datetime] = {}  # order → when it was all back and finished
         self.book_at: dict[str, datetime] = {}
         self.pickups: dict[str, _Pickup] = {}  # order → its booking as the customer knows it
+        self.booked_at: dict[str, datetime] = {}  # booking → when the customer booked it
 
     # -- time ------------------------------------------------------------------------------
 
@@ -229,7 +230,9 @@ class InstituteDay:
                 continue
             if self._unfinished(number):
                 continue
-            minutes = self.rng.uniform(*self.profile.book_after_minutes)
+            # its own draw per order, so the arrivals do not depend on when carriers finish
+            delay = random.Random(f"{self.profile.seed}:{number}")
+            minutes = delay.uniform(*self.profile.book_after_minutes)
             at = self.book_at.setdefault(number, self._after(minutes))
             if now >= at:
                 self._book(order.order.customer_id, number, [s.number for s in order.samples])
@@ -261,6 +264,7 @@ class InstituteDay:
         sizes = {s: self.pickup.default_size for s in samples}
         booking_id = pickup.book(deps, customer, order_number, customer_id, sizes, offers[0].window)
         self.pickups[order_number] = _Pickup(booking_id, capture.codes[booking_id])
+        self.booked_at[booking_id] = self.clock.now()
         self.counts.booked += 1
 
     def _collect(self, booking: Booking, booked: _Pickup) -> None:
