@@ -63,7 +63,7 @@ def _durations(tasks: list[TransportTask], kind: TaskKind) -> list[float]:
 
 def run_day(mode: str, hours: float, seed: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix=f"flow-{mode}-"))
-    key = "flow-bench-key-0123456789"  # noqa: S105 - a throwaway database's session key
+    key = "flow-bench-key-0123456789"  # a throwaway database's session key
     settings = Settings(data_dir=folder, secret_key=key, mqtt_url=None)
     bootstrap.upgrade_database(settings)
     clock = SimClock(MONDAY_0830_CST)
