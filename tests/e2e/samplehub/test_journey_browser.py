@@ -214,8 +214,12 @@ def _collect(kiosk: Page, served: Served, code: str, number: str) -> None:
         kiosk.locator(f".keypad .key[data-key='{digit}']").click()
     kiosk.get_by_test_id("code-submit").click()
     expect(kiosk.get_by_test_id("lit")).to_have_count(1)
-    time.sleep(9)  # the simulated customer empties the opened door after 8 s (serve's default)
-    kiosk.get_by_test_id("doors-closed").click()
+    deadline = time.monotonic() + 60  # the simulated customer empties the door after 8 s
+    while True:
+        time.sleep(2)
+        kiosk.get_by_test_id("doors-closed").click()
+        if kiosk.get_by_test_id("still-open").count() == 0 or time.monotonic() > deadline:
+            break
     expect(kiosk.get_by_test_id("collected")).to_have_text(number)
 
 
