@@ -17,14 +17,9 @@ if TYPE_CHECKING:
 
 
 from datetime import datetime
-from decimal import Decimal
 
 from samplehub.core.service import commands as c
-from samplehub.lab.domain import demo as metrology_demo
-from samplehub.lab.domain.certificate import Actor as MetrologyActor
-from samplehub.lab.domain.certificate import Instrument as MetrologyInstrument
-from samplehub.lab.service import certificates as lab
-from samplehub.lab.service import commands as lc
+from samplehub.simulation.lab_work import certify_gauge
 
 DEMO_PASSWORD = "demo123"  # noqa: S105 - the published demo login, seeded by --demo only
 CUSTOMER_A = ("福州恒达仪表有限公司", "91350100M000100Y43")
@@ -126,38 +121,9 @@ def seed_demo_certificates(services: Services, made: dict[str, str], now: dateti
     """
     if services.lab is None:
         raise RuntimeError("the demo certificate needs the lab; bootstrap wires it on a database")
-    entrant = MetrologyActor("lab", "检定员 王工", frozenset({"lab"}))
-    reviewer = MetrologyActor("lab2", "核验员 李工", frozenset({"lab"}))
-    approver = MetrologyActor("approver", "批准人 张主任", frozenset({"approver"}))
-    gauge = GAUGES[4]
-    header = lab.WorkHeader(
-        sample_id=made["sample_a5"],
-        customer=CUSTOMER_A[0],
-        customer_address="福建省福州市鼓楼区示范路 88 号",
-        instrument=MetrologyInstrument(
-            name=str(gauge["instrument_type"]),
-            type_code="pressure_gauge",
-            manufacturer=str(gauge["manufacturer"]),
-            model=str(gauge["model"]),
-            serial_number=str(gauge["serial_number"]),
-            range_text="(0～1.6) MPa",
-            accuracy="1.6级",
-        ),
-        standards=metrology_demo.STANDARDS,
-        environment=metrology_demo.ENVIRONMENT,
-        performed_on=now.date(),
-    )
-    handle, system = services.bus.handle, c.SYSTEM
-    certificate = handle(
-        lc.RecordGaugeReadings(
-            system, entrant, now, header, metrology_demo.GAUGE, metrology_demo.PASSING_POINTS,
-            [Decimal("0"), Decimal("0.002")],
-        )
-    )  # fmt: skip
-    handle(lc.ReviewCertificate(system, reviewer, now, certificate.number))
-    handle(lc.ApproveCertificate(system, approver, now, certificate.number))
-    handle(lc.IssueCertificate(system, approver, now, certificate.number))
-    return [certificate.number]
+    gauge = {k: str(v) for k, v in GAUGES[4].items()}
+    number = certify_gauge(services.bus.handle, made["sample_a5"], CUSTOMER_A[0], gauge, now)
+    return [number]
 
 
 def demo_seed_services(settings: Settings, base: Services | None = None) -> Services:

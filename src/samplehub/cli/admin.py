@@ -13,7 +13,7 @@ from samplehub.app import demo as app_demo
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
 from samplehub.app.demo_pickup import seed_demo_pickup
-from samplehub.app.services import Services
+from samplehub.app.services import Services, nothing_to_close
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
@@ -53,7 +53,11 @@ def _first_site(settings: Settings, services: Services) -> None:
         typer.echo(f"storage site loaded: {loaded.slots} slots", err=True)
 
 
-def _serve(settings: Settings, services: Services, host: str, port: int) -> None:
+def _serve(
+    settings: Settings, services: Services, host: str, port: int, day_speed: float = 0.0
+) -> None:
+    """Serve the app with its background workers; ``day_speed`` > 0 (the demo only) also plays
+    the simulated institute day at that speed (``app/demo_day.py``)."""
     import uvicorn
 
     from samplehub.web.app import create_app
@@ -68,12 +72,21 @@ def _serve(settings: Settings, services: Services, host: str, port: int) -> None
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
     stop_job = jobs.start_pickup_job(pickup, settings.pickup.job_seconds)
     stop_anchors = jobs.start_anchor_job(settings, services)
+    stop_day = nothing_to_close
+    if day_speed > 0:
+        from samplehub.app.demo_day import start_living_day
+
+        try:
+            stop_day = start_living_day(services, kiosk, pickup, day_speed)
+        except (OSError, ValueError) as exc:
+            typer.echo(f"no simulated day: {exc}", err=True)
     app = create_app(services, secret_key.with_secret_key(settings), fleet, kiosk, pickup)
     if fleet is not None:
         fleet.start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
+        stop_day()
         stop_job()
         stop_anchors()
         pickup.close()
@@ -149,9 +162,16 @@ def user_add(
 def demo(
     host: str | None = typer.Option(None, help="Address to bind"),
     port: int | None = typer.Option(None, help="Port to listen on"),
+    speed: float = typer.Option(
+        10.0,
+        min=0.0,
+        envvar="SAMPLEHUB_DEMO_SPEED",
+        help="Speed of the simulated working day (walk-ins, lab work, pickups; 0: none)",
+    ),
 ) -> None:
     """Set up and start the demo: migrate, seed on first start, serve (what `make run` does);
-    the same product as `serve`, with the simulated robots carrying the demo's samples."""
+    the same product as `serve`, with the simulated robots carrying the demo's samples and a
+    simulated working day (scenarios/institute-day.yaml) played through the real handlers."""
     settings = Settings()
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
@@ -169,7 +189,9 @@ def demo(
     typer.echo(
         f"pickup: http://{host}:{port}/pickup (cust-a), /kiosk/pickup (kiosk), /pickup/staff"
     )
-    _serve(settings, services, host, port)
+    if speed > 0:
+        typer.echo(f"simulated working day at {speed:g}x (--speed; 0 stops it)")
+    _serve(settings, services, host, port, speed)
 
 
 def register(app: typer.Typer) -> None:

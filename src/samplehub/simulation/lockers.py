@@ -65,7 +65,7 @@ class SimulatedLocker:
         self.port = port or free_port(host)
         self.device_id = device_id
         self.sensor_delay_s = sensor_delay_s
-        self.customer_s = customer_s  # demo: a customer empties and shuts an open door after this
+        self.customer_s = customer_s  # demo: a customer empties an open, full door after this
         self._monotonic = monotonic
         self.doors = {n: SimDoor() for n in range(1, model.doors + 1)}
         self.requests = 0
@@ -116,9 +116,10 @@ class SimulatedLocker:
         for door in self.doors.values():
             if door.opens_at is not None and now >= door.opens_at:
                 door.open, door.opens_at, door.opened_at, door.seen_open = True, None, now, False
-            if (
+            if (  # the customer takes their sample: an empty door opened for a robot is left
                 self.customer_s is not None
                 and door.open
+                and door.occupied
                 and door.seen_open
                 and door.opened_at is not None
                 and now - door.opened_at >= self.customer_s

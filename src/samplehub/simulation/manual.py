@@ -1,0 +1,116 @@
+"""The manual baseline: people carrying the transport tasks on foot, with a trolley.
+
+Each person claims the next open task as ``staff:<name>`` (as on /tasks), walks to the
+pick-up at ``speed`` m/s along the site map's shortest path, picks (``handling_s``), walks to
+the drop, delivers and confirms by scanning (a to-locker task is confirmed by its compartment);
+every step is the same ``AdvanceTask`` command a person's page sends, at the simulated time the
+walk ends. One task at a time per person (the trolley carries the sample and the scanner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from samplehub.core.domain.errors import DomainError
+from samplehub.core.domain.locations import Location
+from samplehub.core.domain.model import Role
+from samplehub.core.domain.transport import TaskKind, TaskState, TransportTask
+from samplehub.core.service.commands import Actor, AdvanceTask
+from samplehub.core.service.ports import Places, UnitOfWork
+from samplehub.fleet.domain.sitemap import SiteMap
+from samplehub.fleet.service.bridge import NODE_KINDS
+from samplehub.simulation.clock import SimClock
+
+
+@dataclass
+class _Walker:
+    actor: Actor
+    node: str
+    task: str | None = None
+    phase: str = "idle"  # idle → to_pickup → to_drop
+    busy_until: float = 0.0
+    target_node: str = ""
+
+
+class WalkingStaff:
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        site: SiteMap,
+        handle: Callable[[Any], Any],
+        uow_factory: Callable[[], UnitOfWork],
+        places: Places,
+        clock: SimClock,
+        *,
+        speed: float = 1.2,
+        handling_s: float = 30.0,
+    ) -> None:
+        self.site, self.handle, self.uow_factory = site, handle, uow_factory
+        self.places, self.clock, self.speed, self.handling_s = places, clock, speed, handling_s
+        home = site.nodes_of_kind("parking") or list(site.nodes.values())
+        self.walkers = [
+            _Walker(Actor(name, Role.WAREHOUSE), home[i % len(home)].node_id)
+            for i, name in enumerate(names)
+        ]
+        self.walked_m = 0.0
+
+    def _node(self, uow: UnitOfWork, location: Location) -> str:
+        known = self.places.node(uow, location)
+        if known is not None:
+            return known
+        kind = NODE_KINDS.get(location.kind)
+        nodes = [n.node_id for n in self.site.nodes_of_kind(kind)] if kind else []
+        return location.code if location.code in self.site.nodes else nodes[0]
+
+    def _walk(self, walker: _Walker, to: str) -> float:
+        metres = self.site.distance(walker.node, to) if walker.node != to else 0.0
+        self.walked_m += metres
+        walker.node = to
+        return metres / self.speed + self.handling_s
+
+    def _step(self, walker: _Walker, task_id: str, to: TaskState, **extra: Any) -> None:
+        self.handle(AdvanceTask(walker.actor, task_id, to.value, **extra))
+
+    def advance(self, _dt: float) -> None:
+        now = self.clock.t
+        for walker in self.walkers:
+            if walker.busy_until > now:
+                continue
+            try:
+                self._next(walker, now)
+            except DomainError:  # cancelled or taken by someone else meanwhile: let it go
+                walker.task, walker.phase = None, "idle"
+
+    def _next(self, walker: _Walker, now: float) -> None:
+        if walker.task is None:
+            self._claim(walker, now)
+        elif walker.phase == "to_pickup":
+            self._step(walker, walker.task, TaskState.PICKING)
+            self._step(walker, walker.task, TaskState.CARRYING)
+            walker.phase = "to_drop"
+            walker.busy_until = now + self._walk(walker, walker.target_node)
+        else:
+            self._deliver(walker)
+
+    def _claim(self, walker: _Walker, now: float) -> None:
+        with self.uow_factory() as uow:
+            waiting = [t for t in uow.tasks.open() if t.state is TaskState.CREATED]
+            if not waiting:
+                return
+            task: TransportTask = min(waiting, key=lambda t: (-t.priority, t.created_at, t.id))
+            source, target = self._node(uow, task.source), self._node(uow, task.target)
+        self._step(walker, task.id, TaskState.ASSIGNED, carrier=f"staff:{walker.actor.username}")
+        walker.task, walker.phase, walker.target_node = task.id, "to_pickup", target
+        walker.busy_until = now + self._walk(walker, source)
+
+    def _deliver(self, walker: _Walker) -> None:
+        assert walker.task is not None
+        with self.uow_factory() as uow:
+            task = uow.tasks.get(walker.task)
+        if task is not None and task.state is TaskState.CARRYING:
+            self._step(walker, task.id, TaskState.DELIVERED)
+            if task.kind is not TaskKind.TO_LOCKER:  # the compartment confirms a locker's
+                self._step(walker, task.id, TaskState.DONE, confirmation="scan")
+        walker.task, walker.phase = None, "idle"
