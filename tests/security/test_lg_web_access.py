@@ -69,11 +69,18 @@ def test_anonymous_is_refused_everywhere_but_login_health_and_terminals(station:
         if (method, path) in PUBLIC | DEVICE:
             continue
         answer = client.request(method, concrete(path), headers={"accept": "text/html"})
-        assert answer.status_code in (303, 401), (method, path, answer.status_code)
-        if answer.status_code == 303:
-            assert answer.headers["location"].startswith("/login?next="), path
+        if method == "GET" and not path.startswith("/api/"):
+            # a page: the login form in its place, leading back to it, and nothing of the page
+            assert answer.status_code == 200, (method, path, answer.status_code)
+            assert 'id="login-form"' in answer.text, path
+            assert f'name="next" value="{concrete(path)}"' in answer.text, path
+            assert 'id="login-form"' in client.get("/login").text
+        else:
+            assert answer.status_code == 401, (method, path, answer.status_code)
         api = client.request(method, concrete(path), headers={"accept": "application/json"})
-        assert api.status_code in (303, 401), (method, path)
+        assert api.status_code in (200, 401), (method, path)
+        if api.status_code == 200:
+            assert 'id="login-form"' in api.text, path
     assert client.get("/api/health").status_code == 200
     assert client.get("/login").status_code == 200
     assert client.get("/static/style.css").status_code == 200

@@ -12,11 +12,12 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from laneguard.core.domain.records import StaleIncidentError
 from laneguard.core.errors import LaneGuardError
+from laneguard.web.auth import LoginRequired
 from laneguard.web.body_limit import BodyLimit
 from laneguard.web.context import HERE, Pages, WebContext
 from laneguard.web.routes import enrolment, incidents, live, login, stats, terminals, zones
@@ -48,6 +49,11 @@ def create_app(ctx: WebContext) -> FastAPI:
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
     pages = Pages(ctx)
+
+    @app.exception_handler(LoginRequired)
+    async def sign_in_first(request: Request, exc: LoginRequired) -> HTMLResponse:
+        return login.login_form(pages, request, exc.target)
+
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for group in (login, incidents, stats, terminals, enrolment, live, zones):
         app.include_router(group.routes(pages))

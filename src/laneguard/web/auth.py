@@ -17,13 +17,13 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from laneguard.access.domain.users import Action, User
 from laneguard.access.service.users import UserService
+from laneguard.core.errors import LaneGuardError
 
 SESSION_COOKIE = "lg_session"
 CSRF_HEADER = "x-csrf-token"
@@ -153,12 +153,22 @@ class LoginLimiter:
                 self._failures.setdefault(key, []).append(now)
 
 
-def _login_required(request: Request) -> HTTPException:
+class LoginRequired(LaneGuardError):
+    """An anonymous visitor asked for a page: the app answers with the login form in its place
+    (nothing of the page), which then leads back to ``target``."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(f"login required for {target}")
+        self.target = target
+
+
+def _login_required(request: Request) -> Exception:
     wants_page = request.method == "GET" and not request.url.path.startswith("/api/")
-    if wants_page and "text/html" in request.headers.get("accept", "text/html"):
+    accept = request.headers.get("accept", "text/html")
+    tried = "authorization" in request.headers  # a script's wrong credentials: 401, not a form
+    if wants_page and not tried and ("text/html" in accept or "*/*" in accept):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        location = f"/login?next={quote(target)}"
-        return HTTPException(303, "login required", headers={"Location": location})
+        return LoginRequired(target)
     return HTTPException(401, "login required: sign in at /login, or use HTTP Basic")
 
 

@@ -27,26 +27,33 @@ def _local(target: str) -> str:
     return "/"
 
 
+def login_form(
+    pages: Pages, request: Request, next_: str, *, error: bool = False, status: int = 200
+) -> HTMLResponse:
+    """The login form, leading back to ``next_`` (a path of this site) once signed in."""
+    token = secrets.token_urlsafe(24)
+    response = pages.page(
+        request, "login.html", csrf=token, next=_local(next_), error=error, users=None
+    )
+    response.status_code = status
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        secure=pages.guard.secure_cookie,
+        samesite="lax",
+    )
+    return response
+
+
 def routes(pages: Pages) -> APIRouter:
     guard = pages.guard
     limiter = LoginLimiter()
     router = APIRouter()
 
     def form(request: Request, next_: str, error: bool, status: int) -> HTMLResponse:
-        token = secrets.token_urlsafe(24)
-        response = pages.page(
-            request, "login.html", csrf=token, next=_local(next_), error=error, users=None
-        )
-        response.status_code = status
-        response.set_cookie(
-            LOGIN_CSRF_COOKIE,
-            token,
-            max_age=3600,
-            httponly=True,
-            secure=guard.secure_cookie,
-            samesite="lax",
-        )
-        return response
+        return login_form(pages, request, next_, error=error, status=status)
 
     @router.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "/") -> HTMLResponse:
