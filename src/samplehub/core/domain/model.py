@@ -24,7 +24,9 @@ from samplehub.core.domain.events import (
     UserCreated,
 )
 from samplehub.core.domain.fields import EMAIL, PHONE, enum_value, item_quantity, text_field
-from samplehub.core.domain.instrument import Instrument as Instrument  # also imported from here
+
+# records stored before Instrument moved to its own module name it here (the codec decodes them)
+from samplehub.core.domain.instrument import Instrument as Instrument
 from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.messages import Message
