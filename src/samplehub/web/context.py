@@ -69,7 +69,11 @@ class PageContext:
             return []
         try:
             levels = self.state.settings.storage.warning_levels
-            return storage_queries.warnings(self.state.services.uow_factory, levels)
+            found: list[Use] = self.state.storage_banner.get(
+                self.state.settings.status_cache_seconds,
+                lambda: storage_queries.warnings(self.state.services.uow_factory, levels),
+            )
+            return found
         except Exception:
             log.exception("storage warnings could not be read for the banner")
             return []

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.web.security import ActorCache, SharedLoginLimiter
+
+
+class Memo:
+    """One value recomputed at most every ``seconds`` (per worker): the storage banner every
+    staff page shows need not count every slot on every page."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: Any = None
+        self._until = 0.0
+
+    def get(self, seconds: float, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            now = time.monotonic()
+            if now >= self._until:
+                self._value, self._until = compute(), now + seconds
+            return self._value
 
 
 @dataclass(frozen=True)
@@ -22,6 +42,7 @@ class AppState:
     hashing: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(4)
     )
+    storage_banner: Memo = field(default_factory=Memo)  # capacity warnings, kept briefly
     kiosk: KioskDesk | None = None  # the intake kiosk; None where no kiosk is wired
     live_poll_seconds: float = 2.0  # how often a live page's stream looks for a change
     live_max_seconds: float = 300.0  # a stream then ends; the browser reconnects by itself

@@ -65,8 +65,6 @@ NEXT: dict[TaskState, TaskState] = {
     T.CARRYING: T.DELIVERED,
     T.DELIVERED: T.DONE,
 }
-# Where a task's sample is while the task is in each state: at the source until picked up.
-ON_CARRIER = frozenset({T.CARRYING})
 
 ANY_SLOT = Location(LocationKind.STORAGE_SLOT, "*")
 """Target of a storage task when no slot could be chosen yet: the carrier is given one at

@@ -90,11 +90,3 @@ def task(uow_factory: UowFactory, actor: Actor, task_id: str, now: datetime) -> 
         if found is None:
             raise NotFound("transport task", task_id)
         return _row(uow, actor, found, now)
-
-
-def of_sample(uow_factory: UowFactory, actor: Actor, number: str) -> list[TransportTask]:
-    """Every task of a sample, oldest first (staff; the sample page shows them)."""
-    if not actor.is_staff:
-        return []
-    with uow_factory() as uow:
-        return uow.tasks.for_sample(number)
