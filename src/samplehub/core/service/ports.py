@@ -13,6 +13,7 @@ from samplehub.core.domain.events import Event
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location
 from samplehub.core.domain.model import Customer, Order, Sample, User
+from samplehub.core.domain.rfid import TagRead
 from samplehub.core.domain.transport import TransportTask
 
 T = TypeVar("T")
@@ -243,3 +244,16 @@ class Places(Protocol):
         """The site-map node where a carrier picks up or drops at ``location`` (a slot's rack
         access node, the intake platform's, a bench's, a locker port's); None when unknown."""
         ...
+
+
+class TagReaders(Protocol):
+    """The institute's fixed RFID readers (shelves, lockers), by their names in the site file.
+
+    ``inventory`` runs one inventory round of ``seconds`` on the given antennas (all when
+    None) and returns every tag read; it raises ``ReaderUnavailable`` when the reader cannot be
+    reached. The LLRP adapter and the simulated reader implement it.
+    """
+
+    def inventory(
+        self, reader: str, antennas: Sequence[int] | None = None, seconds: float = 1.0
+    ) -> list[TagRead]: ...
