@@ -1,0 +1,163 @@
+"""MQTT for the station-to-centre link (paho-mqtt 2.x, MQTT v5, QoS 1, persistent sessions).
+
+Topics: `<prefix>/centre/<station>/incident` and `<prefix>/centre/<station>/camera`, one JSON
+object per message (laneguard.core.domain.forwarding). Both ends keep a fixed client id with
+clean start off and a session expiry, so the broker holds what is in flight across a dropped
+link. The station's publisher reports each PUBACK to the forwarder, which only then deletes the
+outbox row. The centre acknowledges a message (manual PUBACK) only after it has been stored, so
+a centre that fails to write gets it again. TLS when a CA file is given (use it across sites);
+plain TCP otherwise (one machine, the demo)."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from laneguard.centre.service.ports import LinkDownError
+from laneguard.core.errors import LaneGuardError, StorageError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    host: str
+    port: int
+    client_id: str
+    topic_prefix: str = "laneguard"
+    ca_file: Path | None = None
+    username: str | None = None
+    password: str | None = None
+    session_expiry_s: int = 7 * 24 * 3600
+
+
+class _Client:
+    def __init__(self, settings: LinkSettings, manual_ack: bool = False) -> None:
+        self.settings = settings
+        self._connected = threading.Event()
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=settings.client_id,
+            protocol=mqtt.MQTTv5,
+            manual_ack=manual_ack,
+        )
+        if settings.ca_file is not None:
+            context = ssl.create_default_context(cafile=str(settings.ca_file))
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            self.client.tls_set_context(context)
+        if settings.username is not None:
+            self.client.username_pw_set(settings.username, settings.password)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=5)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def start(self) -> None:
+        """Connects in the background and keeps reconnecting: a broker that is down now is
+        not an error, the link comes up when it does."""
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = self.settings.session_expiry_s
+        self.client.connect_async(
+            self.settings.host,
+            self.settings.port,
+            keepalive=30,
+            clean_start=False,
+            properties=properties,
+        )
+        self.client.loop_start()
+
+    def wait_connected(self, timeout_s: float) -> bool:
+        return self._connected.wait(timeout_s)
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+        self._connected.clear()
+
+    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.warning("centre link %s: broker refused: %s", self.settings.client_id, reason)
+            return
+        self._connected.set()
+        self.connected_now(client)
+
+    def connected_now(self, client: mqtt.Client) -> None:
+        """Called on every (re)connection."""
+
+    def _on_disconnect(self, _c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if self._connected.is_set():
+            log.warning("centre link %s lost: %s", self.settings.client_id, reason)
+        self._connected.clear()
+
+
+class MqttPublisher(_Client):
+    """The station's end: QoS 1 publishes, each one's PUBACK awaited."""
+
+    def publish(self, topics_payloads: list[tuple[str, bytes]], timeout_s: float) -> list[bool]:
+        if not self.connected:
+            raise LinkDownError(
+                f"MQTT broker {self.settings.host}:{self.settings.port} not connected"
+            )
+        infos = [self.client.publish(t, p, qos=1) for t, p in topics_payloads]
+        deadline = time.monotonic() + timeout_s
+        acked = []
+        for info in infos:
+            try:
+                info.wait_for_publish(max(0.0, deadline - time.monotonic()))
+                acked.append(info.is_published())
+            except (RuntimeError, ValueError):
+                acked.append(False)
+        return acked
+
+
+Handler = Callable[[str, bytes], bool]
+
+
+class MqttIngest(_Client):
+    """The centre's end: subscribes to every station's messages and acknowledges each one
+    after `handler(station, payload)` has returned; a storage error is retried, then the
+    message is left unacknowledged (the broker sends it again after a reconnect)."""
+
+    def __init__(self, settings: LinkSettings, handler: Handler, retries: int = 3) -> None:
+        super().__init__(settings, manual_ack=True)
+        self.handler = handler
+        self.retries = retries
+        self.client.on_message = self._on_message
+
+    @property
+    def subscription(self) -> str:
+        return f"{self.settings.topic_prefix}/centre/+/+"
+
+    def connected_now(self, client: mqtt.Client) -> None:
+        client.subscribe(self.subscription, qos=1)
+
+    def _on_message(self, client: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
+        parts = message.topic.rsplit("/", 3)
+        station = parts[-2] if len(parts) == 4 else ""
+        for attempt in range(self.retries):
+            try:
+                self.handler(station, bytes(message.payload))
+            except StorageError as exc:
+                log.error("centre: message from %r not stored (try %d): %s", station, attempt, exc)
+                time.sleep(0.5 * (attempt + 1))
+                continue
+            except LaneGuardError as exc:
+                log.warning("centre: message from %r refused: %s", station, exc)
+            except Exception:
+                log.exception("centre: message from %r failed", station)
+            client.ack(message.mid, message.qos)
+            return
