@@ -84,11 +84,14 @@ def wire(message: dict[str, object]) -> bytes:
 def test_an_incident_travels_without_its_picture_and_comes_back_the_same() -> None:
     closed = record(outcome=Outcome.TURNED_BACK, closed_by="张三", closed_at=T0 + timedelta(1))
     message = incident_message(closed, version=3)
-    assert "snapshot_jpeg" not in message and message["opened_at"] == "2026-05-04T09:00:00Z"
+    assert "snapshot_jpeg" not in message
+    assert message["opened_at"] == "2026-05-04T09:00:00Z"
     back, version = parse_incident(json.loads(json.dumps(message)))
-    assert version == 3 and back.version == 3
+    assert version == 3
+    assert back.version == 3
     assert (back.station, back.outcome, back.closed_by) == ("嘉善", Outcome.TURNED_BACK, "张三")
-    assert back.opened_at == T0 and back.snapshot_jpeg == b""
+    assert back.opened_at == T0
+    assert back.snapshot_jpeg == b""
 
 
 @pytest.mark.parametrize(
@@ -129,7 +132,8 @@ def test_the_centre_applies_each_version_once_in_any_order() -> None:
     assert not centre.receive("嘉善", opened)  # late: older than what is kept
     assert not centre.receive("嘉善", closed)  # redelivered
     kept = centre.incidents()
-    assert len(kept) == 1 and kept[0].outcome is Outcome.FALSE_ALARM
+    assert len(kept) == 1
+    assert kept[0].outcome is Outcome.FALSE_ALARM
 
 
 def test_the_centre_refuses_another_stations_message_and_garbage_without_raising() -> None:
@@ -154,7 +158,8 @@ def test_camera_reports_and_the_overview_per_station() -> None:
     assert list(lines) == ["嘉善", "许村", "桐乡"]
     assert (lines["嘉善"].incidents, lines["嘉善"].open) == (2, 1)
     assert (lines["许村"].cameras, lines["许村"].cameras_down) == (1, 1)
-    assert lines["桐乡"].incidents == 0 and lines["桐乡"].last_incident is None
+    assert lines["桐乡"].incidents == 0
+    assert lines["桐乡"].last_incident is None
     assert overview([], [], [])[:1] == []
 
 
