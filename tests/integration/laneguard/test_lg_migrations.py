@@ -24,11 +24,13 @@ from laneguard.alerting.adapters.db import (
     terminals_table,
 )
 from laneguard.alerting.domain.alerts import Terminal
+from laneguard.centre.adapters.db import centre_cameras_table, centre_incidents_table
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError
 from laneguard.records.adapters.db import SqlIncidentRepository, incidents_table, make_engine
 from laneguard.records.adapters.media_db import media_access_table
+from laneguard.records.adapters.outbox import outbox_table
 from laneguard.records.adapters.migrate import (
     VERSION_TABLE,
     alembic_config,
@@ -73,6 +75,9 @@ def schema_drift(engine: Engine) -> list[object]:
         enrolment_codes_table,
         users_table,
         media_access_table,
+        outbox_table,
+        centre_incidents_table,
+        centre_cameras_table,
     ):
         table.to_metadata(wanted)
     with engine.connect() as conn:
