@@ -102,7 +102,7 @@ def sample_incident() -> IncidentRecord:
 def test_a_new_database_gets_the_tables_the_repositories_use(blank: Engine) -> None:
     assert current_revision(blank) is None
     upgrade(blank)
-    assert current_revision(blank) == HEAD == "0005"
+    assert current_revision(blank) == HEAD == "0006"
     assert schema_drift(blank) == []
     indexes = {i["name"] for i in inspect(blank).get_indexes("lg_incidents")}
     assert indexes == {"ix_lg_incidents_station", "ix_lg_incidents_opened_at"}

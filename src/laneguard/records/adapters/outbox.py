@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Integer,
+    MetaData,
     String,
     Table,
     Text,
@@ -28,11 +29,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from laneguard.core.domain.forwarding import INCIDENT, OutboxEntry, incident_message
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError
-from laneguard.records.adapters.db import metadata
 
 outbox_table = Table(
     "lg_outbox",
-    metadata,
+    MetaData(),  # its own: made by revision 0006 only, never by the old create_tables
     Column("entry_id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(16), nullable=False),
     Column("payload", Text, nullable=False),
