@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from laneguard.centre.adapters.memory import InMemoryCentreStore
 from laneguard.centre.domain.copies import camera_is_newer, incident_is_newer, overview
 from laneguard.centre.service.centre import CentreService
 from laneguard.centre.service.forwarder import Forwarder, topic
@@ -47,34 +48,6 @@ def record(incident_id: str = "i-1", station: str = "嘉善", **changes: object)
     for key, value in changes.items():
         setattr(r, key, value)
     return r
-
-
-class FakeStore:
-    def __init__(self) -> None:
-        self.incidents: dict[tuple[str, str], tuple[int, IncidentRecord]] = {}
-        self.camera_reports: dict[tuple[str, str], CameraReport] = {}
-
-    def apply_incident(self, r: IncidentRecord, version: int) -> bool:
-        stored = self.incidents.get((r.station, r.incident_id))
-        if not incident_is_newer(None if stored is None else stored[0], version):
-            return False
-        self.incidents[(r.station, r.incident_id)] = (version, r)
-        return True
-
-    def apply_camera(self, report: CameraReport) -> bool:
-        stored = self.camera_reports.get((report.station, report.camera))
-        if not camera_is_newer(None if stored is None else stored.since, report.since):
-            return False
-        self.camera_reports[(report.station, report.camera)] = report
-        return True
-
-    def cameras(self) -> list[CameraReport]:
-        return list(self.camera_reports.values())
-
-    def list(
-        self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
-    ) -> list[IncidentRecord]:
-        return [r for _, r in self.incidents.values()][:limit]
 
 
 def wire(message: dict[str, object]) -> bytes:
@@ -122,7 +95,7 @@ def test_a_copy_is_replaced_only_by_a_newer_version() -> None:
 
 
 def test_the_centre_applies_each_version_once_in_any_order() -> None:
-    store = FakeStore()
+    store = InMemoryCentreStore()
     centre = CentreService(store, ["嘉善", "许村"])
     opened = wire(incident_message(record(), 0))
     closed = wire(
@@ -137,17 +110,17 @@ def test_the_centre_applies_each_version_once_in_any_order() -> None:
 
 
 def test_the_centre_refuses_another_stations_message_and_garbage_without_raising() -> None:
-    store = FakeStore()
+    store = InMemoryCentreStore()
     centre = CentreService(store, ["嘉善"])
     assert not centre.receive("许村", wire(incident_message(record(station="嘉善"), 0)))
     assert not centre.receive("嘉善", b"\xff not json")
     assert not centre.receive("嘉善", b"[1, 2]")
     assert not centre.receive("嘉善", wire({"kind": "weather", "station": "嘉善"}))
-    assert store.incidents == {}
+    assert store.list() == []
 
 
 def test_camera_reports_and_the_overview_per_station() -> None:
-    store = FakeStore()
+    store = InMemoryCentreStore()
     centre = CentreService(store, ["嘉善", "许村", "桐乡"])
     stalled = CameraReport("许村", "cam-1", CameraState.STALLED, T0, "no frame for 12 s")
     assert centre.receive("许村", wire(camera_message(stalled)))
