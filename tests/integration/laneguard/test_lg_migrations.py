@@ -30,13 +30,13 @@ from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError
 from laneguard.records.adapters.db import SqlIncidentRepository, incidents_table, make_engine
 from laneguard.records.adapters.media_db import media_access_table
-from laneguard.records.adapters.outbox import outbox_table
 from laneguard.records.adapters.migrate import (
     VERSION_TABLE,
     alembic_config,
     current_revision,
     upgrade,
 )
+from laneguard.records.adapters.outbox import outbox_table
 
 T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
