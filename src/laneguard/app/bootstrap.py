@@ -179,7 +179,7 @@ class LaneGuardApp:
             self._threads.append(thread)
         self.link = build_link(self.config, self.records.engine)
         if self.link is not None:
-            self.link.start()
+            self.link.start([c.camera for c in self.config.cameras])
         purge = build_retention(self.config, self.records.engine)  # pictures past retention.days
         purger = threading.Thread(target=run_hourly, args=(purge, self._stop), daemon=True)
         purger.start()

@@ -11,14 +11,14 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
 from laneguard.app.config import CentreLinkConfig, LaneGuardConfig
 from laneguard.centre.adapters.mqtt import LinkSettings, MqttPublisher
 from laneguard.centre.service.forwarder import Forwarder
-from laneguard.core.domain.cameras import CameraHealthChanged
+from laneguard.core.domain.cameras import CameraHealthChanged, CameraState
 from laneguard.core.domain.forwarding import CAMERA, CameraReport, camera_message
 from laneguard.core.errors import LaneGuardError
 from laneguard.records.adapters.db import Forward
@@ -64,7 +64,12 @@ class StationLink:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
+    def start(self, cameras: list[str] | None = None) -> None:
+        """Starts forwarding; `cameras` are reported `ok` as of now, so the centre lists them
+        at once (the camera watch reports any stall or failure within its `stall_after_s`)."""
+        now = datetime.now(UTC)
+        for camera in cameras or []:
+            self.camera_changed(CameraHealthChanged(camera, CameraState.OK, now, "station started"))
         self.publisher.start()
         self._thread = threading.Thread(
             target=self.forwarder.run,

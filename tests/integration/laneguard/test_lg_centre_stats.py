@@ -149,6 +149,11 @@ def test_statistics_across_four_stations_and_their_pages(
     assert {
         s["station"]: (s["current"], s["previous"]) for s in answer["stations_year_over_year"]
     } == {name: counts for name, counts in COUNTS.items()}
+    months = answer["months_year_over_year"]
+    assert [m["month"] for m in months] == [f"2026-{n:02d}" for n in range(1, 11)]
+    assert sum(m["current"] for m in months) == 10
+    assert sum(m["previous"] for m in months) == 9
+    assert months[0] == {"month": "2026-01", "current": 4, "previous": 0}
     page = client.get(f"/stats{query}", headers=basic)
     assert page.status_code == 200
     assert page.text.count("<svg") >= 3

@@ -54,11 +54,34 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from exc
 
-    def per_station_yoy(p: Period) -> list[tuple[str, int, int, float | None]]:
-        """(station, last year's incidents, this period's, change) per station."""
+    def both_years(p: Period) -> list[IncidentRecord]:
         lo, _ = p.previous_year().bounds(tz)
         _, hi = p.bounds(tz)
-        rows = ctx.centre.incidents(since=lo, until=hi, limit=None)
+        return ctx.centre.incidents(since=lo, until=hi, limit=None)
+
+    def per_month_yoy(p: Period, rows: list[IncidentRecord]) -> list[tuple[str, int, int, str]]:
+        """(month, last year's incidents, this year's, change) per calendar month of `p`."""
+        out = []
+        start = p.start
+        while start <= p.end:
+            following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+            month = Period(start, min(p.end, following - timedelta(days=1)))
+            yoy = year_over_year(rows, month, tz)
+            label = f"{start:%Y-%m}"
+            out.append(
+                (
+                    label,
+                    yoy.previous.incidents,
+                    yoy.current.incidents,
+                    percent(yoy.incidents_change),
+                )
+            )
+            start = following
+        return out
+
+    def per_station_yoy(p: Period) -> list[tuple[str, int, int, float | None]]:
+        """(station, last year's incidents, this period's, change) per station."""
+        rows = both_years(p)
         names = list(dict.fromkeys([*ctx.centre.stations, *sorted({r.station for r in rows})]))
         out = []
         for name in names:
@@ -100,6 +123,7 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
         p = period(start, end)
         t = pages.translator(request)
         labels = {str(key): t(msgid) for key, msgid in (CLASSES | OUTCOMES).items()}
+        month = t("centre.month")
         yoy = ctx.stats.year_over_year(p)
         pairs = [(n, prev, cur, percent(ch)) for n, prev, cur, ch in per_station_yoy(p)]
         charts = [
@@ -108,6 +132,11 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
                 pairs,
                 (t("records.previous_year"), t("centre.this_period")),
                 f"{t('records.yoy')} · {t('records.station')}",
+            ),
+            paired_bars(
+                per_month_yoy(p, both_years(p))[-24:],
+                (t("records.previous_year"), t("centre.this_period")),
+                f"{t('records.yoy')} · {month}",
             ),
             stacked_bars(ctx.stats.rows(p, Dimension.CLASS), labels, t("records.class")),
             stacked_bars(ctx.stats.rows(p, Dimension.DAY), labels, t("records.day")),
@@ -171,6 +200,10 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
             "previous_year": yoy.previous.to_dict(),
             "incidents_change": yoy.incidents_change,
             "turned_back_change": yoy.turned_back_change,
+            "months_year_over_year": [
+                {"month": m, "previous": prev, "current": cur}
+                for m, prev, cur, _ in per_month_yoy(p, both_years(p))
+            ],
             "stations_year_over_year": [
                 {"station": n, "previous": prev, "current": cur, "change": ch}
                 for n, prev, cur, ch in per_station_yoy(p)
