@@ -37,16 +37,29 @@ def centre_context(app: CentreApp, config: CentreConfig) -> CentreContext:
     )
 
 
-def _first_start(app: CentreApp, config: CentreConfig) -> None:
+def _first_start(app: CentreApp, config: CentreConfig, demo: CentreDemo | None) -> None:
+    """Seeds the configured operator, or on the very first start makes `admin` with a random
+    password printed this once; in the demo, the stations' first start gets the same login."""
     web = config.web
     user, secret = web.operator_user, web.operator_password
     password = app.users.first_start((user, secret) if user and secret else None)
-    if password is not None:
-        typer.echo(
-            f"首次启动：已创建操作员 admin / first start: operator 'admin', password: {password}"
-            " (shown only this once)",
-            err=True,
-        )
+    if password is None:
+        return
+    if demo is not None:
+        demo.operator = ("admin", password)
+    typer.echo(
+        "\n".join(
+            (
+                "=" * 64,
+                "首次启动：已创建操作员 admin / first start: operator 'admin' created",
+                f"password: {password}",
+                "此密码只显示这一次 / shown only this once"
+                + ("; the demo's stations have the same login" if demo is not None else ""),
+                "=" * 64,
+            )
+        ),
+        err=True,
+    )
 
 
 def _tls_files(cfg: CentreConfig) -> tuple[str | None, str | None]:
@@ -82,7 +95,7 @@ def centre(
             link: CentreLinkConfig = demo.start_broker()
             cfg.link = link.model_copy(update={"client_id": cfg.link.client_id})
         app = build_centre(cfg)
-        _first_start(app, cfg)
+        _first_start(app, cfg, demo)
         signal.signal(signal.SIGTERM, _stop_on_term)
         app.start()
         if demo is not None:

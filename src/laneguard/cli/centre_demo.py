@@ -33,6 +33,7 @@ class CentreDemo:
         self.link: CentreLinkConfig | None = None
         self.stations: list[bootstrap.LaneGuardApp] = []
         self.servers: list[uvicorn.Server] = []
+        self.operator: tuple[str, str] | None = None  # the centre's first-start login, if new
 
     def start_broker(self) -> CentreLinkConfig:
         """The link the stations and the centre share: a private TLS Mosquitto when
@@ -57,6 +58,8 @@ class CentreDemo:
     def _station(self, config: LaneGuardConfig) -> bootstrap.LaneGuardApp:
         assert self.link is not None
         config.centre = self.link.model_copy(update={"client_id": None})
+        if self.operator is not None and config.web.operator_user is None:
+            config.web.operator_user, config.web.operator_password = self.operator
         app = bootstrap.build(config)
         first_start(app)
         if self.demo.seed_history:
