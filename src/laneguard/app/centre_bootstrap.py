@@ -61,3 +61,12 @@ def build_centre(config: CentreConfig) -> CentreApp:
         users=UserService(SqlUserRepository(engine), Argon2Hasher(), SystemClock()),
         ingest=MqttIngest(settings, centre.receive),
     )
+
+
+def centre_users(config: CentreConfig) -> UserService:
+    """The centre's logins only (`laneguard user ... --config CENTRE_FILE`)."""
+    if config.database_url is None:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(config.resolved_database_url())
+    upgrade_schema(engine)
+    return UserService(SqlUserRepository(engine), Argon2Hasher(), SystemClock())

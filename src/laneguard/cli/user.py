@@ -12,17 +12,31 @@ import typer
 from laneguard.access.domain.users import Role
 from laneguard.access.service.users import UserError, UserService
 from laneguard.app import bootstrap
+from laneguard.app.centre_bootstrap import centre_users
+from laneguard.app.centre_config import load_centre_config
 from laneguard.app.config import load_config
 from laneguard.core.errors import ConfigError, StorageError
 
 user_app = typer.Typer(help="网页用户 / Web UI users (operator, viewer)", no_args_is_help=True)
 
-ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The station's config file")]
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The station's (or the centre's) config file")
+]
 
 
 def _users(config: Path) -> UserService:
+    """The users of a station's database, or of a management centre's when `config` is a
+    centre's (`laneguard centre --config`)."""
     try:
-        return bootstrap.build_records(load_config(config)).users
+        try:
+            station = load_config(config)
+        except ConfigError as not_a_station:
+            try:
+                centre = load_centre_config(config)
+            except ConfigError:
+                raise not_a_station from None
+            return centre_users(centre)
+        return bootstrap.build_records(station).users
     except (ConfigError, StorageError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
