@@ -5,6 +5,7 @@ nothing of it), an anonymous script 401; a viewer reads everything there is to r
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,11 +13,15 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
+from typer.testing import CliRunner
 
 from laneguard.access.domain.users import Action
 from laneguard.access.service.users import UserService
+from laneguard.app.centre_bootstrap import centre_users
+from laneguard.app.centre_config import load_centre_config
 from laneguard.centre.adapters.memory import InMemoryCentreStore
 from laneguard.centre.service.centre import CentreService
+from laneguard.cli.main import app as cli
 from laneguard.core.domain.incidents import ObjectClass
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.records.service.statistics import StatisticsService
@@ -82,3 +87,22 @@ def test_anonymous_gets_the_login_form_or_401_and_a_viewer_reads(client: TestCli
     assert "总览" in overview
     english = client.get("/?lang=en", auth=("viewer", LANEGUARD_PASSWORD)).text
     assert "Overview" in english
+
+
+def test_the_centre_has_its_own_logins_made_with_the_user_command(tmp_path: Path) -> None:
+    config = tmp_path / "centre.yaml"
+    config.write_text(f"data_dir: {tmp_path}\nstations: [嘉善]\nlink: {{tls: 'off'}}\n")
+    added = CliRunner().invoke(
+        cli,
+        ["user", "add", "chief", "--role", "viewer", "--config", str(config)],
+        input="long-enough-secret\n",
+    )
+    assert added.exit_code == 0, added.output
+    users = centre_users(load_centre_config(config))
+    assert users.authenticate("chief", "long-enough-secret") is not None
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("stations: [嘉善]\nmystery: 1\n")
+    refused = CliRunner().invoke(cli, ["user", "list", "--config", str(wrong)])
+    assert refused.exit_code == 2
+    assert "mystery" in refused.output
+    assert "stations" not in refused.output  # the centre's own error, not a station's

@@ -99,3 +99,16 @@ def load_centre_config(path: Path) -> CentreConfig:
     if (config.web.operator_user is None) != (config.web.operator_password is None):
         raise ConfigError("web.operator_user and web.operator_password go together")
     return config
+
+
+CENTRE_ONLY_KEYS = frozenset({"name", "stations", "link", "demo"})
+
+
+def is_centre_config(path: Path) -> bool:
+    """Whether `path` holds a centre's config (a key only a centre's has) rather than a
+    station's; a file that cannot be read is left to the station's loader to report."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(raw, dict) and bool(CENTRE_ONLY_KEYS & raw.keys())

@@ -13,7 +13,7 @@ from laneguard.access.domain.users import Role
 from laneguard.access.service.users import UserError, UserService
 from laneguard.app import bootstrap
 from laneguard.app.centre_bootstrap import centre_users
-from laneguard.app.centre_config import load_centre_config
+from laneguard.app.centre_config import is_centre_config, load_centre_config
 from laneguard.app.config import load_config
 from laneguard.core.errors import ConfigError, StorageError
 
@@ -28,15 +28,9 @@ def _users(config: Path) -> UserService:
     """The users of a station's database, or of a management centre's when `config` is a
     centre's (`laneguard centre --config`)."""
     try:
-        try:
-            station = load_config(config)
-        except ConfigError as not_a_station:
-            try:
-                centre = load_centre_config(config)
-            except ConfigError:
-                raise not_a_station from None
-            return centre_users(centre)
-        return bootstrap.build_records(station).users
+        if is_centre_config(config):
+            return centre_users(load_centre_config(config))
+        return bootstrap.build_records(load_config(config)).users
     except (ConfigError, StorageError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
