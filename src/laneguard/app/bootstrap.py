@@ -37,7 +37,7 @@ from laneguard.app.config import (
     SimulatedSourceConfig,
 )
 from laneguard.app.detection_bootstrap import build_detector, build_pipeline
-from laneguard.app.forwarding import StationLink, build_link, incident_forward
+from laneguard.app.forwarding import StationLink, build_link, incident_forward, watched
 from laneguard.app.retention import build_retention, run_hourly
 from laneguard.core.clock import SystemClock
 from laneguard.core.domain.incidents import IncidentOpened
@@ -185,9 +185,7 @@ class LaneGuardApp:
         purger.start()
         self._threads.append(purger)
         if isinstance(self.source, LiveCameras):  # stalled or failed cameras alert staff
-            check = (
-                self.source.check if self.link is None else self.link.watching(self.source.check)
-            )
+            check = watched(self.link, self.source.check)  # changes also go to the centre
             watch = (check, self.alerts, SystemClock(), self._stop)
             thread = threading.Thread(target=runner.watch_cameras, args=watch, daemon=True)
             thread.start()
@@ -212,6 +210,7 @@ class LaneGuardApp:
             "station": self.config.station,
             "cameras": cameras,
             "mqtt": None if self.mqtt is None else ("ok" if self.mqtt.connected else "down"),
+            "centre": None if self.link is None else self.link.state(),
         }
 
     def stop(self) -> None:

@@ -17,9 +17,17 @@ from sqlalchemy import Engine
 
 from laneguard.app.config import CentreLinkConfig, LaneGuardConfig
 from laneguard.centre.adapters.mqtt import LinkSettings, MqttPublisher
-from laneguard.centre.service.forwarder import Forwarder
+from laneguard.centre.service.forwarder import Forwarder, topic
 from laneguard.core.domain.cameras import CameraHealthChanged, CameraState
-from laneguard.core.domain.forwarding import CAMERA, CameraReport, camera_message
+from laneguard.core.domain.forwarding import (
+    CAMERA,
+    OFFLINE,
+    ONLINE,
+    PRESENCE,
+    CameraReport,
+    camera_message,
+    presence_message,
+)
 from laneguard.core.errors import LaneGuardError
 from laneguard.records.adapters.db import Forward
 from laneguard.records.adapters.outbox import SqlOutbox, forward_incident
@@ -57,7 +65,12 @@ class StationLink:
         self.retry_s = config.centre.retry_s
         self.outbox = SqlOutbox(engine)
         settings = link_settings(config.centre, station_client_id(config.station))
-        self.publisher = MqttPublisher(settings)
+        presence = topic(settings.topic_prefix, config.station, PRESENCE)
+        online, offline = (
+            json.dumps(presence_message(config.station, s), ensure_ascii=False).encode()
+            for s in (ONLINE, OFFLINE)
+        )
+        self.publisher = MqttPublisher(settings, (presence, online, offline))
         self.forwarder = Forwarder(
             self.outbox, self.publisher, config.station, settings.topic_prefix
         )
@@ -86,6 +99,10 @@ class StationLink:
             self._thread.join(timeout=5)
         self.publisher.stop()
 
+    def state(self) -> str:
+        """`ok` while the centre's broker is connected, else `down` (the outbox keeps all)."""
+        return "ok" if self.publisher.connected else "down"
+
     def camera_changed(self, change: CameraHealthChanged) -> None:
         report = CameraReport(self.station, change.camera, change.state, change.at, change.detail)
         try:
@@ -105,6 +122,13 @@ class StationLink:
             return changes
 
         return checked
+
+
+def watched(
+    link: StationLink | None, check: Callable[[datetime], list[CameraHealthChanged]]
+) -> Callable[[datetime], list[CameraHealthChanged]]:
+    """The camera watch's `check`, reporting its changes to the centre too when there is one."""
+    return check if link is None else link.watching(check)
 
 
 def build_link(config: LaneGuardConfig, engine: Engine) -> StationLink | None:

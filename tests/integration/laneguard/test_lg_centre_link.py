@@ -154,9 +154,11 @@ def test_link_down_then_back_the_centre_catches_up_without_loss_or_duplicates(
     up = linked(config, records, BROKER[1])  # the link returns
     try:
         assert until(lambda: up.outbox.count() == 0)  # the broker took every message
+        assert until(lambda: centre.service.presence.get("嘉善", ("",))[0] == "online")
         assert until(lambda: centre.closed() == 10 and len(centre.store.cameras()) == 1)
     finally:
         up.stop()
+    assert until(lambda: centre.service.presence["嘉善"][0] == "offline")  # said at a clean stop
     kept = {r.incident_id: r for r in centre.store.list()}
     assert sorted(kept) == [f"嘉善-{n:03d}" for n in range(20)]
     assert {n for n in range(20) if kept[f"嘉善-{n:03d}"].outcome is Outcome.TURNED_BACK} == set(

@@ -10,6 +10,7 @@ plain TCP otherwise (one machine, the demo)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import ssl
 import threading
@@ -105,7 +106,28 @@ class _Client:
 
 
 class MqttPublisher(_Client):
-    """The station's end: QoS 1 publishes, each one's PUBACK awaited."""
+    """The station's end: QoS 1 publishes, each one's PUBACK awaited. With `presence`
+    (topic, online payload, offline payload) the station's presence is a retained message:
+    online at each connection, offline as its last will (a dropped link) and at a clean stop."""
+
+    def __init__(
+        self, settings: LinkSettings, presence: tuple[str, bytes, bytes] | None = None
+    ) -> None:
+        super().__init__(settings)
+        self.presence = presence
+        if presence is not None:
+            self.client.will_set(presence[0], presence[2], qos=1, retain=True)
+
+    def connected_now(self, client: mqtt.Client) -> None:
+        if self.presence is not None:
+            client.publish(self.presence[0], self.presence[1], qos=1, retain=True)
+
+    def stop(self) -> None:
+        if self.presence is not None and self.connected:
+            info = self.client.publish(self.presence[0], self.presence[2], qos=1, retain=True)
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(2.0)
+        super().stop()
 
     def publish(self, topics_payloads: list[tuple[str, bytes]], timeout_s: float) -> list[bool]:
         if not self.connected:

@@ -6,7 +6,7 @@ same messages again, in any order, leaves the same state."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,10 +33,15 @@ class StationOverview:
     cameras: int
     cameras_down: int  # stalled or failed
     last_incident: datetime | None
+    link: str | None = None  # online, offline, or None: never heard
+    link_since: datetime | None = None
 
 
 def overview(
-    stations: Iterable[str], records: Iterable[IncidentRecord], cameras: Iterable[CameraReport]
+    stations: Iterable[str],
+    records: Iterable[IncidentRecord],
+    cameras: Iterable[CameraReport],
+    presence: Mapping[str, tuple[str, datetime]] | None = None,
 ) -> list[StationOverview]:
     """One line per station, the configured ones first (in their order), then any other that
     has sent something."""
@@ -47,7 +52,8 @@ def overview(
     cams: dict[str, list[CameraReport]] = {}
     for c in cameras:
         cams.setdefault(c.station, []).append(c)
-    names += sorted((set(incidents) | set(cams)) - set(names))
+    heard = presence or {}
+    names += sorted((set(incidents) | set(cams) | set(heard)) - set(names))
     out = []
     for name in names:
         rs = incidents.get(name, [])
@@ -60,6 +66,8 @@ def overview(
                 cameras=len(cs),
                 cameras_down=sum(1 for c in cs if c.state is not CameraState.OK),
                 last_incident=max((r.opened_at for r in rs), default=None),
+                link=heard[name][0] if name in heard else None,
+                link_since=heard[name][1] if name in heard else None,
             )
         )
     return out

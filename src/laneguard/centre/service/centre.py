@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 from laneguard.centre.domain.copies import StationOverview, overview
 from laneguard.centre.service.ports import CentreStore
 from laneguard.core.domain.forwarding import (
     CAMERA,
     INCIDENT,
+    PRESENCE,
     CameraReport,
     MalformedForwardError,
     parse_camera,
     parse_incident,
+    parse_presence,
 )
 from laneguard.core.domain.records import IncidentRecord
 
@@ -24,9 +26,17 @@ log = logging.getLogger(__name__)
 
 
 class CentreService:
-    def __init__(self, store: CentreStore, stations: Sequence[str]) -> None:
+    def __init__(
+        self,
+        store: CentreStore,
+        stations: Sequence[str],
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.store = store
         self.stations = list(stations)
+        self._now = now
+        # each station's link as its last presence message said, and since when it is heard so
+        self.presence: dict[str, tuple[str, datetime]] = {}
 
     def receive(self, topic_station: str, payload: bytes) -> bool:
         """Applies one message published under `topic_station`'s topic; False when it changed
@@ -49,7 +59,15 @@ class CentreService:
                 return self.store.apply_incident(record, version)
             if kind == CAMERA:
                 return self.store.apply_camera(parse_camera(data))
-            raise MalformedForwardError(f"field kind={kind!r}: one of incident, camera wanted")
+            if kind == PRESENCE:
+                name, state = parse_presence(data)
+                if self.presence.get(name, ("", None))[0] == state:
+                    return False
+                self.presence[name] = (state, self._now())
+                return True
+            raise MalformedForwardError(
+                f"field kind={kind!r}: one of incident, camera, station wanted"
+            )
         except (UnicodeDecodeError, json.JSONDecodeError, MalformedForwardError) as exc:
             log.warning("message from %r refused: %s", topic_station, exc)
             return False
@@ -71,4 +89,4 @@ class CentreService:
         return sorted(self.store.cameras(), key=lambda c: (c.station, c.camera))
 
     def overview(self) -> list[StationOverview]:
-        return overview(self.stations, self.store.list(), self.store.cameras())
+        return overview(self.stations, self.store.list(), self.store.cameras(), self.presence)

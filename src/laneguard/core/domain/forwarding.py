@@ -20,7 +20,9 @@ from laneguard.core.domain.records import IncidentRecord
 
 INCIDENT = "incident"
 CAMERA = "camera"
-KINDS = (INCIDENT, CAMERA)
+PRESENCE = "station"  # retained: the station's link is up (`online`) or gone (`offline`)
+KINDS = (INCIDENT, CAMERA, PRESENCE)
+ONLINE, OFFLINE = "online", "offline"
 
 
 class MalformedForwardError(ValueError):
@@ -167,3 +169,17 @@ def parse_camera(data: Mapping[str, Any]) -> CameraReport:
         since=since,
         detail=str(detail)[:200],
     )
+
+
+def presence_message(station: str, state: str) -> dict[str, Any]:
+    if state not in (ONLINE, OFFLINE):
+        raise ValueError(f"state={state!r}: online or offline")
+    return {"kind": PRESENCE, "station": station, "state": state}
+
+
+def parse_presence(data: Mapping[str, Any]) -> tuple[str, str]:
+    """(station, online|offline) from a presence message."""
+    state = data.get("state")
+    if state not in (ONLINE, OFFLINE):
+        raise MalformedForwardError(f"field state={state!r}: online or offline wanted")
+    return _text(data, "station"), str(state)

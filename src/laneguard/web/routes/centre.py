@@ -172,6 +172,8 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
                     "cameras": s.cameras,
                     "cameras_down": s.cameras_down,
                     "last_incident": None if s.last_incident is None else iso_z(s.last_incident),
+                    "link": s.link,
+                    "link_since": None if s.link_since is None else iso_z(s.link_since),
                 }
                 for s in ctx.centre.overview()
             ],

@@ -24,6 +24,7 @@ from laneguard.core.domain.forwarding import (
     incident_message,
     parse_camera,
     parse_incident,
+    presence_message,
 )
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
@@ -196,3 +197,17 @@ def test_an_unacknowledged_message_stays_with_those_after_it() -> None:
     with pytest.raises(LinkDownError, match="2 messages not acknowledged"):
         forwarder.drain_once()
     assert [e.payload for e in outbox.pending()] == ["b", "c"]
+
+
+def test_a_stations_presence_shows_in_the_overview_once_per_change() -> None:
+    at = [T0]
+    centre = CentreService(InMemoryCentreStore(), ["嘉善"], now=lambda: at[0])
+    assert centre.receive("嘉善", wire(presence_message("嘉善", "online")))
+    at[0] = T0 + timedelta(minutes=5)
+    assert not centre.receive("嘉善", wire(presence_message("嘉善", "online")))  # retained again
+    assert centre.receive("嘉善", wire(presence_message("嘉善", "offline")))
+    [line] = centre.overview()
+    assert (line.link, line.link_since) == ("offline", T0 + timedelta(minutes=5))
+    assert not centre.receive("嘉善", wire({"kind": "station", "station": "嘉善", "state": "?"}))
+    with pytest.raises(ValueError, match="online or offline"):
+        presence_message("嘉善", "sleepy")
