@@ -84,6 +84,7 @@ class StationLink:
         for camera in cameras or []:
             self.camera_changed(CameraHealthChanged(camera, CameraState.OK, now, "station started"))
         self.publisher.start()
+        self.publisher.wait_connected(1.0)  # usually up by then; if not, the outbox waits
         self._thread = threading.Thread(
             target=self.forwarder.run,
             args=(self._stop,),

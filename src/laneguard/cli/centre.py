@@ -90,6 +90,7 @@ def centre(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     demo = CentreDemo(cfg) if cfg.demo is not None else None
+    app: CentreApp | None = None
     try:
         if demo is not None:
             link: CentreLinkConfig = demo.start_broker()
@@ -121,3 +122,5 @@ def centre(
     finally:
         if demo is not None:
             demo.stop()
+        if app is not None:
+            app.stop()

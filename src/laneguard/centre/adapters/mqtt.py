@@ -85,9 +85,9 @@ class _Client:
         return self._connected.wait(timeout_s)
 
     def stop(self) -> None:
+        self._connected.clear()  # a stop, not a lost link: nothing to warn about
         self.client.disconnect()
         self.client.loop_stop()
-        self._connected.clear()
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if reason.is_failure:
