@@ -119,8 +119,10 @@ def centre(
     except LaneGuardError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
-    finally:
+    finally:  # stations first (they say offline), then the centre, then the demo's broker
         if demo is not None:
-            demo.stop()
+            demo.stop_stations()
         if app is not None:
             app.stop()
+        if demo is not None:
+            demo.stop_broker()

@@ -94,10 +94,14 @@ class CentreDemo:
                 f"  station {config.station}: http://{config.web.host}:{config.web.port}/", err=True
             )
 
-    def stop(self) -> None:
+    def stop_stations(self) -> None:
         for server in self.servers:
             server.should_exit = True
         for app in self.stations:
             app.stop()
+        self.stations = []
+
+    def stop_broker(self) -> None:
         if self.broker is not None:
             self.broker.stop()
+            self.broker = None
