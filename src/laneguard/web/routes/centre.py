@@ -79,9 +79,10 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
             start = following
         return out
 
-    def per_station_yoy(p: Period) -> list[tuple[str, int, int, float | None]]:
+    def per_station_yoy(
+        p: Period, rows: list[IncidentRecord]
+    ) -> list[tuple[str, int, int, float | None]]:
         """(station, last year's incidents, this period's, change) per station."""
-        rows = both_years(p)
         names = list(dict.fromkeys([*ctx.centre.stations, *sorted({r.station for r in rows})]))
         out = []
         for name in names:
@@ -125,7 +126,8 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
         labels = {str(key): t(msgid) for key, msgid in (CLASSES | OUTCOMES).items()}
         month = t("centre.month")
         yoy = ctx.stats.year_over_year(p)
-        pairs = [(n, prev, cur, percent(ch)) for n, prev, cur, ch in per_station_yoy(p)]
+        rows = both_years(p)
+        pairs = [(n, prev, cur, percent(ch)) for n, prev, cur, ch in per_station_yoy(p, rows)]
         charts = [
             stacked_bars(ctx.stats.rows(p, Dimension.STATION), labels, t("records.station")),
             paired_bars(
@@ -134,7 +136,7 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
                 f"{t('records.yoy')} · {t('records.station')}",
             ),
             paired_bars(
-                per_month_yoy(p, both_years(p))[-24:],
+                per_month_yoy(p, rows)[-24:],
                 (t("records.previous_year"), t("centre.this_period")),
                 f"{t('records.yoy')} · {month}",
             ),
@@ -193,6 +195,7 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
     def stats_api(start: From = None, end: To = None, by: Dimension = Dimension.STATION) -> Any:
         p = period(start, end)
         yoy = ctx.stats.year_over_year(p)
+        rows = both_years(p)
         return {
             "from": p.start.isoformat(),
             "to": p.end.isoformat(),
@@ -204,11 +207,11 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
             "turned_back_change": yoy.turned_back_change,
             "months_year_over_year": [
                 {"month": m, "previous": prev, "current": cur}
-                for m, prev, cur, _ in per_month_yoy(p, both_years(p))
+                for m, prev, cur, _ in per_month_yoy(p, rows)
             ],
             "stations_year_over_year": [
                 {"station": n, "previous": prev, "current": cur, "change": ch}
-                for n, prev, cur, ch in per_station_yoy(p)
+                for n, prev, cur, ch in per_station_yoy(p, rows)
             ],
         }
 
