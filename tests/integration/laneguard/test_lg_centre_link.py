@@ -219,3 +219,31 @@ def test_an_outbox_row_is_written_with_the_incident_or_not_at_all(
 
 def _json(message: dict[str, object]) -> str:
     return json.dumps(message, ensure_ascii=False)
+
+
+def test_a_centre_whose_database_fails_a_while_loses_nothing(
+    tmp_path: Path, sqlite_engine: Engine, prefix: str
+) -> None:
+    centre = Centre(sqlite_engine, prefix)
+    failures = [3]
+
+    def flaky(station_name: str, payload: bytes) -> bool:
+        if failures[0] > 0:
+            failures[0] -= 1
+            raise StorageError("database unavailable (test)")
+        return centre.service.receive(station_name, payload)
+
+    ingest = MqttIngest(centre.settings, flaky)
+    ingest.start()
+    assert ingest.wait_connected(5)
+    time.sleep(0.2)
+    config, records = station(tmp_path, "嘉兴东", prefix, BROKER[1])
+    link = linked(config, records, BROKER[1])
+    try:
+        for n in range(4):
+            records.incidents.add(incident("嘉兴东", n))
+        assert until(lambda: centre.rows() == 4)
+    finally:
+        link.stop()
+        ingest.stop()
+    assert failures == [0]

@@ -151,13 +151,16 @@ Handler = Callable[[str, bytes], bool]
 
 class MqttIngest(_Client):
     """The centre's end: subscribes to every station's messages and acknowledges each one
-    after `handler(station, payload)` has returned; a storage error is retried, then the
-    message is left unacknowledged (the broker sends it again after a reconnect)."""
+    after `handler(station, payload)` has returned. While the database cannot store (a
+    StorageError) the message is tried again, ever more slowly, and not acknowledged: the rest
+    wait on the broker (persistent session), nothing is lost; at a stop it stays unacknowledged
+    and comes again at the next connection."""
 
-    def __init__(self, settings: LinkSettings, handler: Handler, retries: int = 3) -> None:
+    def __init__(self, settings: LinkSettings, handler: Handler, max_wait_s: float = 5.0) -> None:
         super().__init__(settings, manual_ack=True)
         self.handler = handler
-        self.retries = retries
+        self.max_wait_s = max_wait_s
+        self._stopping = threading.Event()
         self.client.on_message = self._on_message
 
     @property
@@ -167,15 +170,26 @@ class MqttIngest(_Client):
     def connected_now(self, client: mqtt.Client) -> None:
         client.subscribe(self.subscription, qos=1)
 
+    def start(self) -> None:
+        self._stopping.clear()
+        super().start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        super().stop()
+
     def _on_message(self, client: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
         parts = message.topic.rsplit("/", 3)
         station = parts[-2] if len(parts) == 4 else ""
-        for attempt in range(self.retries):
+        wait = 0.2
+        while True:
             try:
                 self.handler(station, bytes(message.payload))
             except StorageError as exc:
-                log.error("centre: message from %r not stored (try %d): %s", station, attempt, exc)
-                time.sleep(0.5 * (attempt + 1))
+                log.error("centre: message from %r not stored, trying again: %s", station, exc)
+                if self._stopping.wait(wait):
+                    return  # unacknowledged: the broker sends it again
+                wait = min(wait * 2, self.max_wait_s)
                 continue
             except LaneGuardError as exc:
                 log.warning("centre: message from %r refused: %s", station, exc)
