@@ -163,6 +163,9 @@ def test_statistics_across_four_stations_and_their_pages(
     assert "This period" in english.text
     overview = client.get("/api/centre/overview", headers=basic).json()
     assert [s["station"] for s in overview["stations"]] == STATIONS
+    assert [s["incidents"] for s in overview["stations"]] == [a + b + 1 for a, b in COUNTS.values()]
+    assert {s["last_incident"] for s in overview["stations"]} == {"2026-10-31T16:10:00Z"}
+    assert {s["open"] for s in overview["stations"]} == {1}  # the late one, nobody closed it
     incidents = client.get(f"/api/centre/incidents{query}&station=桐乡", headers=basic).json()
     assert len(incidents) == 1
     assert incidents[0]["station"] == "桐乡"

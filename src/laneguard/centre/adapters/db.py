@@ -18,13 +18,15 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    case,
+    func,
     insert,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from laneguard.centre.domain.copies import camera_is_newer, incident_is_newer
+from laneguard.centre.domain.copies import StationCounts, camera_is_newer, incident_is_newer
 from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.domain.cameras import CameraState
 from laneguard.core.domain.forwarding import CameraReport
@@ -172,6 +174,15 @@ class SqlCentreStore:
         return [
             CameraReport(r.station, r.camera, CameraState(r.state), assume_utc(r.since), r.detail)
             for r in rows
+        ]
+
+    def counts(self) -> builtins.list[StationCounts]:
+        t = centre_incidents_table
+        open_ = func.sum(case((t.c.outcome.is_(None), 1), else_=0))
+        q = select(t.c.station, func.count(), open_, func.max(t.c.opened_at)).group_by(t.c.station)
+        return [
+            StationCounts(station, int(n), int(o or 0), None if last is None else assume_utc(last))
+            for station, n, o, last in self._read(q.order_by(t.c.station))
         ]
 
     def list(

@@ -5,7 +5,12 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
-from laneguard.centre.domain.copies import camera_is_newer, incident_is_newer
+from laneguard.centre.domain.copies import (
+    StationCounts,
+    camera_is_newer,
+    count,
+    incident_is_newer,
+)
 from laneguard.core.domain.forwarding import CameraReport
 from laneguard.core.domain.records import IncidentRecord
 
@@ -34,6 +39,9 @@ class InMemoryCentreStore:
 
     def cameras(self) -> builtins.list[CameraReport]:
         return builtins.list(self._cameras.values())
+
+    def counts(self) -> builtins.list[StationCounts]:
+        return count(self._incidents.values())
 
     def list(
         self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None

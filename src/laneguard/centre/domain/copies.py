@@ -26,6 +26,32 @@ def camera_is_newer(stored_since: datetime | None, incoming_since: datetime) -> 
 
 
 @dataclass(frozen=True)
+class StationCounts:
+    """What the centre keeps of a station, counted (by the store, not from every record)."""
+
+    station: str
+    incidents: int
+    open: int
+    last_incident: datetime | None
+
+
+def count(records: Iterable[IncidentRecord]) -> list[StationCounts]:
+    """Counts per station from records (for stores that hold them in memory)."""
+    rows: dict[str, list[IncidentRecord]] = {}
+    for r in records:
+        rows.setdefault(r.station, []).append(r)
+    return [
+        StationCounts(
+            name,
+            len(rs),
+            sum(1 for r in rs if r.outcome is None),
+            max(r.opened_at for r in rs),
+        )
+        for name, rs in sorted(rows.items())
+    ]
+
+
+@dataclass(frozen=True)
 class StationOverview:
     station: str
     incidents: int
@@ -39,33 +65,31 @@ class StationOverview:
 
 def overview(
     stations: Iterable[str],
-    records: Iterable[IncidentRecord],
+    counts: Iterable[StationCounts],
     cameras: Iterable[CameraReport],
     presence: Mapping[str, tuple[str, datetime]] | None = None,
 ) -> list[StationOverview]:
     """One line per station, the configured ones first (in their order), then any other that
     has sent something."""
     names = list(dict.fromkeys(stations))
-    incidents: dict[str, list[IncidentRecord]] = {}
-    for r in records:
-        incidents.setdefault(r.station, []).append(r)
+    counted = {c.station: c for c in counts}
     cams: dict[str, list[CameraReport]] = {}
     for c in cameras:
         cams.setdefault(c.station, []).append(c)
     heard = presence or {}
-    names += sorted((set(incidents) | set(cams) | set(heard)) - set(names))
+    names += sorted((set(counted) | set(cams) | set(heard)) - set(names))
     out = []
     for name in names:
-        rs = incidents.get(name, [])
+        n = counted.get(name, StationCounts(name, 0, 0, None))
         cs = cams.get(name, [])
         out.append(
             StationOverview(
                 station=name,
-                incidents=len(rs),
-                open=sum(1 for r in rs if r.outcome is None),
+                incidents=n.incidents,
+                open=n.open,
                 cameras=len(cs),
                 cameras_down=sum(1 for c in cs if c.state is not CameraState.OK),
-                last_incident=max((r.opened_at for r in rs), default=None),
+                last_incident=n.last_incident,
                 link=heard[name][0] if name in heard else None,
                 link_since=heard[name][1] if name in heard else None,
             )

@@ -89,4 +89,4 @@ class CentreService:
         return sorted(self.store.cameras(), key=lambda c: (c.station, c.camera))
 
     def overview(self) -> list[StationOverview]:
-        return overview(self.stations, self.store.list(), self.store.cameras(), self.presence)
+        return overview(self.stations, self.store.counts(), self.store.cameras(), self.presence)

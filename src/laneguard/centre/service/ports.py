@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from laneguard.centre.domain.copies import StationCounts
 from laneguard.core.domain.forwarding import CameraReport
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import LaneGuardError
@@ -23,6 +24,10 @@ class CentreStore(Protocol):
     def apply_camera(self, report: CameraReport) -> bool: ...
 
     def cameras(self) -> list[CameraReport]: ...
+
+    def counts(self) -> list[StationCounts]:
+        """Incidents, open ones and the latest opening, per station."""
+        ...
 
     def list(
         self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
