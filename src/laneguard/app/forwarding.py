@@ -21,15 +21,17 @@ from laneguard.centre.service.forwarder import Forwarder, topic
 from laneguard.core.domain.cameras import CameraHealthChanged, CameraState
 from laneguard.core.domain.forwarding import (
     CAMERA,
+    INCIDENT,
     OFFLINE,
     ONLINE,
     PRESENCE,
     CameraReport,
     camera_message,
+    incident_message,
     presence_message,
 )
 from laneguard.core.errors import LaneGuardError
-from laneguard.records.adapters.db import Forward
+from laneguard.records.adapters.db import Forward, SqlIncidentRepository
 from laneguard.records.adapters.outbox import SqlOutbox, forward_incident
 
 log = logging.getLogger(__name__)
@@ -76,10 +78,33 @@ class StationLink:
         )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._incidents = SqlIncidentRepository(engine)
+        target = f"{settings.host}:{settings.port}/{settings.topic_prefix}"
+        digest = hashlib.sha256(target.encode()).hexdigest()[:12]
+        self._backfilled = config.data_dir / "centre" / f"backfilled-{digest}"
+
+    def backfill(self) -> int:
+        """At the first start of a link to this centre, the incidents recorded before it (they
+        never went through the outbox) are queued too, once; the centre takes any it has
+        already as repeats. An outbox already in use means the history went with it."""
+        if self._backfilled.exists():
+            return 0
+        queued = 0
+        if self.outbox.count() == 0:
+            for record in reversed(self._incidents.list()):
+                message = incident_message(record, record.version)
+                self.outbox.add(INCIDENT, json.dumps(message, ensure_ascii=False))
+                queued += 1
+        self._backfilled.parent.mkdir(parents=True, exist_ok=True)
+        self._backfilled.write_text(f"{queued}\n", encoding="ascii")
+        if queued:
+            log.info("centre link: %d incidents recorded before it queued for the centre", queued)
+        return queued
 
     def start(self, cameras: list[str] | None = None) -> None:
         """Starts forwarding; `cameras` are reported `ok` as of now, so the centre lists them
         at once (the camera watch reports any stall or failure within its `stall_after_s`)."""
+        self.backfill()
         now = datetime.now(UTC)
         for camera in cameras or []:
             self.camera_changed(CameraHealthChanged(camera, CameraState.OK, now, "station started"))

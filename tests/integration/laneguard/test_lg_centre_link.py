@@ -247,3 +247,21 @@ def test_a_centre_whose_database_fails_a_while_loses_nothing(
         link.stop()
         ingest.stop()
     assert failures == [0]
+
+
+def test_a_station_that_joins_a_centre_sends_its_history_once(
+    tmp_path: Path, centre: Centre, prefix: str
+) -> None:
+    config, _ = station(tmp_path, "许村", prefix, BROKER[1])
+    alone = build_records(config.model_copy(update={"centre": None}))  # before the centre
+    for n in range(3):
+        alone.incidents.add(incident("许村", n))
+    assert SqlOutbox(alone.engine).count() == 0
+    records = build_records(config)
+    link = linked(config, records, BROKER[1])
+    try:
+        assert until(lambda: centre.rows() == 3)
+    finally:
+        link.stop()
+    again = StationLink(config, records.engine)
+    assert again.backfill() == 0  # once per centre
