@@ -14,6 +14,7 @@ from samplehub.intake import cli as vision_cli
 from samplehub.lab import cli as certificate
 from samplehub.pickup import cli as pickup_cli
 from samplehub.recall import cli as recall
+from samplehub.rfid import cli as rfid_cli
 from samplehub.storage import cli as site_cli
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
@@ -24,6 +25,7 @@ app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")
 app.add_typer(pickup_cli.app, name="pickup")
 app.add_typer(site_cli.app, name="site")
+app.add_typer(rfid_cli.app, name="rfid")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:
