@@ -30,7 +30,14 @@ def messages() -> dict[str, LlrpMessage]:
     llrp = Param(s.LLRP_CAPABILITIES, (0, 1, 0, 16, 8, 4, 16, 4))
     report = TagReport(EPC, 1, -55, T0, 3, 7)
     written = TagReport(
-        "000000000000000000000003", 1, -48, T0, 1, 7, 1001, (OpResult("write", 1, 0, words_written=6),)
+        "000000000000000000000003",
+        1,
+        -48,
+        T0,
+        1,
+        7,
+        1001,
+        (OpResult("write", 1, 0, words_written=6),),
     )
     read = TagReport(EPC, 1, -49, T0, 1, 7, 1002, (OpResult("read", 1, 0, m.epc_words(EPC)),))
     return {

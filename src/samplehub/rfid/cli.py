@@ -16,7 +16,9 @@ import typer
 from samplehub.rfid.domain.codec import LlrpDecodeError, iter_stream
 from samplehub.rfid.domain.messages import to_json
 
-app = typer.Typer(name="rfid", help="RFID 读写器 (LLRP) / RFID readers over LLRP", no_args_is_help=True)
+app = typer.Typer(
+    name="rfid", help="RFID 读写器 (LLRP) / RFID readers over LLRP", no_args_is_help=True
+)
 
 
 @app.callback()

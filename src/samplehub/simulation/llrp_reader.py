@@ -121,7 +121,9 @@ class _Session(socketserver.BaseRequestHandler):
 
     def _send(self, message: LlrpMessage) -> None:
         data = encode_message(message)
-        fault = self.server.reader.next_fault() if message.type != s.READER_EVENT_NOTIFICATION else None
+        fault = (
+            self.server.reader.next_fault() if message.type != s.READER_EVENT_NOTIFICATION else None
+        )
         if fault == "garbage":
             self.sock.sendall(b"\xde\xad\xbe\xef garbage \x00\xff" + data)
         elif fault == "truncated":
@@ -149,7 +151,8 @@ class _Session(socketserver.BaseRequestHandler):
             self._send(m.response(s.SET_READER_CONFIG_RESPONSE, mid))
         elif t == s.ADD_ROSPEC:
             rospec = msg.first(s.ROSPEC)
-            assert rospec is not None and isinstance(rospec.fields[0], int)
+            assert rospec is not None
+            assert isinstance(rospec.fields[0], int)
             self.rospecs[rospec.fields[0]] = rospec
             self._send(m.response(s.ADD_ROSPEC_RESPONSE, mid))
         elif t in (s.ENABLE_ROSPEC, s.START_ROSPEC, s.STOP_ROSPEC, s.DISABLE_ROSPEC):
@@ -167,7 +170,8 @@ class _Session(socketserver.BaseRequestHandler):
             self._send(m.response(s.DELETE_ROSPEC_RESPONSE, mid))
         elif t == s.ADD_ACCESSSPEC:
             spec = msg.first(s.ACCESS_SPEC)
-            assert spec is not None and isinstance(spec.fields[0], int)
+            assert spec is not None
+            assert isinstance(spec.fields[0], int)
             self.access[spec.fields[0]] = spec
             self._send(m.response(s.ADD_ACCESSSPEC_RESPONSE, mid))
         elif t in (s.ENABLE_ACCESSSPEC, s.DELETE_ACCESSSPEC, s.DISABLE_ACCESSSPEC):
@@ -180,7 +184,9 @@ class _Session(socketserver.BaseRequestHandler):
         elif t == s.CLOSE_CONNECTION:
             self._send(m.response(s.CLOSE_CONNECTION_RESPONSE, mid))
             return False
-        elif t != s.KEEPALIVE_ACK:
+        elif t == s.KEEPALIVE_ACK:
+            self.server.reader.keepalive_acks += 1
+        else:
             self._send(m.response(s.ERROR_MESSAGE, mid, M_UNSUPPORTED_MESSAGE, "not simulated"))
         return True
 
@@ -199,7 +205,8 @@ class _Session(socketserver.BaseRequestHandler):
         duration_ms = stop.fields[1] if stop is not None else 0
         ai = rospec.first(s.AI_SPEC)
         antennas = ai.fields[0] if ai is not None else (0,)
-        assert isinstance(duration_ms, int) and isinstance(antennas, tuple)
+        assert isinstance(duration_ms, int)
+        assert isinstance(antennas, tuple)
         time.sleep(min(MAX_ROUND_S, duration_ms / 1000))
         reader = self.server.reader
         first_seen = _now_us()
@@ -210,7 +217,9 @@ class _Session(socketserver.BaseRequestHandler):
             reports[key] = TagReport(
                 key[0],
                 sighting.antenna,
-                max(sighting.rssi, reports[key].peak_rssi or -128) if key in reports else sighting.rssi,
+                max(sighting.rssi, reports[key].peak_rssi or -128)
+                if key in reports
+                else sighting.rssi,
                 first_seen,
                 1 + (reports[key].seen_count or 0) if key in reports else 1,
                 rospec_id,
@@ -239,7 +248,9 @@ class _Session(socketserver.BaseRequestHandler):
     def _op(self, op: Param, tag: SimTag) -> OpResult:
         world, reader = self.server.reader.world, self.server.reader.name
         op_id, password, bank_byte, pointer, data = op.fields
-        assert isinstance(op_id, int) and isinstance(password, int) and isinstance(bank_byte, int)
+        assert isinstance(op_id, int)
+        assert isinstance(password, int)
+        assert isinstance(bank_byte, int)
         bank = bank_byte >> 6
         if op.type == s.C1G2_WRITE:
             assert isinstance(data, tuple)
@@ -289,10 +300,14 @@ class SimulatedLlrpReader:
         self._server.reader = self
         self.host, self.port = self._server.server_address[:2]
         self._thread: threading.Thread | None = None
+        self.keepalive_acks = 0
 
     def start(self) -> SimulatedLlrpReader:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name=f"llrp-sim-{self.name}", daemon=True
+            target=self._server.serve_forever,
+            args=(0.05,),
+            name=f"llrp-sim-{self.name}",
+            daemon=True,
         )
         self._thread.start()
         return self

@@ -133,9 +133,9 @@ class SimulatedReaderWorld:
                 if at_antenna in wanted and self._rng.random() >= self.miss_probability:
                     seen.append(Sighting(tag, at_antenna, rssi))
                 for near in (at_antenna - 1, at_antenna + 1):
-                    if near in wanted and 1 <= near <= count:
-                        if self._rng.random() < self.cross_read_probability:
-                            seen.append(Sighting(tag, near, rssi - self.cross_read_drop_db))
+                    heard = self._rng.random() < self.cross_read_probability
+                    if heard and near in wanted and 1 <= near <= count:
+                        seen.append(Sighting(tag, near, rssi - self.cross_read_drop_db))
             return seen
 
     def write(self, tag: SimTag, reader: str, words: tuple[int, ...], password: int) -> int:
@@ -163,7 +163,7 @@ class SimulatedReaderWorld:
             self._feed(*at)
 
     def read_back(self, tag: SimTag) -> None:
-        """A read of a written tag on a roll antenna: the tag leaves with its sample, a blank follows."""
+        """A written tag read on a roll antenna leaves with its sample; a blank one follows."""
         with self._lock:
             at = self._where.get(tag.epc)
             if at in self._rolls and tag.epc[:8] != BLANK_EPC[:8]:

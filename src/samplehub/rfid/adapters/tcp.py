@@ -9,6 +9,7 @@ and LinkLost raised, and the caller reconnects.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import time
@@ -75,7 +76,8 @@ class LlrpTcpLink:
         if general is not None:
             antennas, _, maker, model, firmware = general.fields
             self.antennas = antennas if isinstance(antennas, int) else 0
-            self.model = f"{maker}/{model} {firmware}"
+            version = firmware if isinstance(firmware, str) else ""
+            self.model = f"{maker}/{model} {version}"
         config = LlrpMessage(
             s.SET_READER_CONFIG,
             self.next_id(),
@@ -96,10 +98,8 @@ class LlrpTcpLink:
         return next(self._ids)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._sock.close()
-        except OSError:  # pragma: no cover - closing a broken socket
-            pass
 
     def goodbye(self) -> None:
         """CLOSE_CONNECTION, as the standard asks of a client that leaves; then close."""
@@ -192,7 +192,9 @@ class LlrpTcpLink:
         try:
             message = decode_message(data)
         except LlrpDecodeError as error:
-            log.warning("reader %s: skipped malformed message (%s): %s", self.name, error, data.hex())
+            log.warning(
+                "reader %s: skipped malformed message (%s): %s", self.name, error, data.hex()
+            )
             return None
         return self._dispatch(message)
 

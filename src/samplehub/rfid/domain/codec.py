@@ -161,7 +161,9 @@ def _encode_field(kind: str, value: Value, name: str) -> bytes:
             return _U16.pack(len(value)) + struct.pack(f">{len(value)}{fmt}", *value)
         if kind == "bits" and isinstance(value, Bits):
             if len(value.data) != (value.length + 7) // 8:
-                raise ValueError(f"{name}: {value.length} bits need {(value.length + 7) // 8} bytes")
+                raise ValueError(
+                    f"{name}: {value.length} bits need {(value.length + 7) // 8} bytes"
+                )
             return _U16.pack(value.length) + value.data
     except struct.error as error:
         raise ValueError(f"{name}: {value!r} does not fit a {kind} field") from error

@@ -67,7 +67,8 @@ def status_of(message: LlrpMessage) -> tuple[int, str]:
     if status is None:
         return 0xFFFF, "response without LLRPStatus"
     code, text = status.fields
-    assert isinstance(code, int) and isinstance(text, str)
+    assert isinstance(code, int)
+    assert isinstance(text, str)
     return code, text
 
 
@@ -100,7 +101,9 @@ def add_rospec(
     return LlrpMessage(s.ADD_ROSPEC, message_id, (), (rospec,))
 
 
-def c1g2_write(op_id: int, password: int, bank: int, word_pointer: int, words: tuple[int, ...]) -> Param:
+def c1g2_write(
+    op_id: int, password: int, bank: int, word_pointer: int, words: tuple[int, ...]
+) -> Param:
     return Param(s.C1G2_WRITE, (op_id, password, bank << 6, word_pointer, words))
 
 
@@ -164,11 +167,15 @@ def _op_results(data: Param) -> tuple[OpResult, ...]:
     for child in data.children:
         if child.type == s.C1G2_READ_RESULT:
             result, op_id, words = child.fields
-            assert isinstance(result, int) and isinstance(op_id, int) and isinstance(words, tuple)
+            assert isinstance(result, int)
+            assert isinstance(op_id, int)
+            assert isinstance(words, tuple)
             results.append(OpResult("read", op_id, result, words))
         elif child.type == s.C1G2_WRITE_RESULT:
             result, op_id, count = child.fields
-            assert isinstance(result, int) and isinstance(op_id, int) and isinstance(count, int)
+            assert isinstance(result, int)
+            assert isinstance(op_id, int)
+            assert isinstance(count, int)
             results.append(OpResult("write", op_id, result, words_written=count))
     return tuple(results)
 
@@ -213,7 +220,9 @@ def tag_report_data(report: TagReport) -> Param:
         if op.kind == "read":
             children.append(Param(s.C1G2_READ_RESULT, (op.result, op.op_spec_id, op.words)))
         else:
-            children.append(Param(s.C1G2_WRITE_RESULT, (op.result, op.op_spec_id, op.words_written)))
+            children.append(
+                Param(s.C1G2_WRITE_RESULT, (op.result, op.op_spec_id, op.words_written))
+            )
     return Param(s.TAG_REPORT_DATA, children=tuple(children))
 
 

@@ -157,7 +157,10 @@ TLV_PARAMETERS: dict[int, tuple[str, tuple[str, ...]]] = {
     UTC_TIMESTAMP: ("UTCTimestamp", ("u64",)),
     UPTIME: ("Uptime", ("u64",)),
     # max antennas, flags (CanSetAntennaProperties, HasUTCClock), manufacturer, model, firmware
-    GENERAL_DEVICE_CAPABILITIES: ("GeneralDeviceCapabilities", ("u16", "u16", "u32", "u32", "utf8")),
+    GENERAL_DEVICE_CAPABILITIES: (
+        "GeneralDeviceCapabilities",
+        ("u16", "u16", "u32", "u32", "utf8"),
+    ),
     139: ("ReceiveSensitivityTableEntry", ("u16", "s16")),
     140: ("PerAntennaAirProtocol", ("u16", "u8v")),
     141: ("GPIOCapabilities", ("u16", "u16")),

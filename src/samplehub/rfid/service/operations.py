@@ -28,7 +28,7 @@ _spec_ids = count(1000)
 
 
 class TagWriteFailed(SampleHubError):
-    """The EPC could not be written or did not read back; the message says why, in both languages."""
+    """The EPC was not written or did not read back; the message says why, in both languages."""
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,7 @@ def write_epc(link: LlrpLink, antenna: int, epc_hex: str, password: int = 0) -> 
     read_back = m.words_hex(by_id[1].words) if 1 in by_id else ""
     if read_back != wanted:
         log.warning("EPC read-back on antenna %d: wrote %s, read %r", antenna, wanted, read_back)
-        raise TagWriteFailed(
-            f"写入校验失败 / EPC write did not verify: wrote {wanted}, read {read_back or 'nothing'}"
-        )
+        got = read_back or "nothing"
+        raise TagWriteFailed(f"写入校验失败 / EPC write did not verify: wrote {wanted}, read {got}")
     tid = m.words_hex(by_id[2].words).upper() if 2 in by_id else ""
     return WrittenTag(tid=tid, epc=wanted)

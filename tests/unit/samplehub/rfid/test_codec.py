@@ -46,20 +46,29 @@ def test_header_layout_by_hand() -> None:
     # Rsvd 000, Ver 001, Type 0000010100 (20 = ADD_ROSPEC): 0000 0100 0001 0100 = 0x0414
     data = encode_message(LlrpMessage(s.KEEPALIVE_ACK, 0x01020304, version=2))
     # Rsvd 000, Ver 010, Type 0001001000 (72): 0000 1000 0100 1000 = 0x0848; length 10; id
-    assert data == bytes.fromhex("0848" "0000000a" "01020304")
-    assert decode_header(bytes.fromhex("0414" "0000000e" "00000005")) == (1, 20, 14, 5)
+    assert data == bytes.fromhex("08480000000a01020304")
+    assert decode_header(bytes.fromhex("04140000000e00000005")) == (1, 20, 14, 5)
 
 
 def test_ro_access_report_layout_by_hand() -> None:
     expected = bytes.fromhex(
-        "043d" "00000031" "00000000"  # ver 1, type 61, length 49, id 0
-        "00f0" "0027"  # TagReportData (TLV 240), length 39
-        "8d" "3034257bf400b7800000162e"  # EPC-96 (TV 13), 12 bytes
-        "89" "00000007"  # ROSpecID (TV 9), u32
-        "81" "0001"  # AntennaID (TV 1), u16
-        "86" "c9"  # PeakRSSI (TV 6), s8 -55
-        "82" "00060a24181e4000"  # FirstSeenTimestampUTC (TV 2), u64 1.7e15 us
-        "88" "0003"  # TagSeenCount (TV 8), u16
+        "043d"
+        "00000031"
+        "00000000"  # ver 1, type 61, length 49, id 0
+        "00f0"
+        "0027"  # TagReportData (TLV 240), length 39
+        "8d"
+        "3034257bf400b7800000162e"  # EPC-96 (TV 13), 12 bytes
+        "89"
+        "00000007"  # ROSpecID (TV 9), u32
+        "81"
+        "0001"  # AntennaID (TV 1), u16
+        "86"
+        "c9"  # PeakRSSI (TV 6), s8 -55
+        "82"
+        "00060a24181e4000"  # FirstSeenTimestampUTC (TV 2), u64 1.7e15 us
+        "88"
+        "0003"  # TagSeenCount (TV 8), u16
     )
     assert (FIXTURES / "ro_access_report.bin").read_bytes() == expected
     (tag,) = m.tag_reports(decode_message(expected))
@@ -77,7 +86,8 @@ def test_epc_data_of_any_length_is_read() -> None:
     report = LlrpMessage(s.RO_ACCESS_REPORT, 1, (), (Param(s.TAG_REPORT_DATA, children=(data,)),))
     (tag,) = m.tag_reports(decode_message(encode_message(report)))
     assert tag.epc == "0102030405060708"
-    assert tag.antenna is None and tag.seen_count is None
+    assert tag.antenna is None
+    assert tag.seen_count is None
 
 
 def test_unknown_tlv_parameter_is_kept_raw() -> None:
@@ -123,8 +133,6 @@ def test_encoding_refuses_values_that_do_not_fit() -> None:
     with pytest.raises(ValueError, match="ENABLE_ROSPEC"):
         encode_message(LlrpMessage(s.ENABLE_ROSPEC, 1, (2**32,)))
     with pytest.raises(ValueError, match="PeakRSSI"):
-        encode_message(
-            LlrpMessage(s.RO_ACCESS_REPORT, 1, (), (Param(s.PEAK_RSSI, (200,)),))
-        )
+        encode_message(LlrpMessage(s.RO_ACCESS_REPORT, 1, (), (Param(s.PEAK_RSSI, (200,)),)))
     with pytest.raises(ValueError, match="not one this codec"):
         encode_message(LlrpMessage(999, 1))

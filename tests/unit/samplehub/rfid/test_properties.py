@@ -68,9 +68,7 @@ def _fields(layout: tuple[str, ...]) -> st.SearchStrategy[tuple[Value, ...]]:
 def _tlv(children: st.SearchStrategy[list[Param]]) -> st.SearchStrategy[Param]:
     def make(param_type: int) -> st.SearchStrategy[Param]:
         layout = s.TLV_PARAMETERS[param_type][1]
-        return st.builds(
-            lambda f, c: Param(param_type, f, tuple(c)), _fields(layout), children
-        )
+        return st.builds(lambda f, c: Param(param_type, f, tuple(c)), _fields(layout), children)
 
     known = st.sampled_from(sorted(s.TLV_PARAMETERS)).flatmap(make)
     raw = st.builds(
@@ -79,9 +77,7 @@ def _tlv(children: st.SearchStrategy[list[Param]]) -> st.SearchStrategy[Param]:
     return known | raw
 
 
-PARAMS = st.recursive(
-    _tv(), lambda inner: _tlv(st.lists(inner, max_size=3)), max_leaves=12
-)
+PARAMS = st.recursive(_tv(), lambda inner: _tlv(st.lists(inner, max_size=3)), max_leaves=12)
 
 
 @st.composite
