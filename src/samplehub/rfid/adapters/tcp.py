@@ -77,7 +77,7 @@ class LlrpTcpLink:
             antennas, _, maker, model, firmware = general.fields
             self.antennas = antennas if isinstance(antennas, int) else 0
             version = firmware if isinstance(firmware, str) else ""
-            self.model = f"{maker}/{model} {version}"
+            self.model = f"{maker!r}/{model!r} {version}"
         config = LlrpMessage(
             s.SET_READER_CONFIG,
             self.next_id(),
