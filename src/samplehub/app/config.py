@@ -19,6 +19,7 @@ from samplehub.app.config_devices import (
     SimulatedLockers,
     fold_device,
 )
+from samplehub.app.config_rfid import RfidSettings
 from samplehub.app.config_types import CommaList, DayList, Section, comma_separated
 
 
@@ -317,6 +318,7 @@ class Settings(BaseSettings):
     pickup: PickupSettings = Field(default_factory=PickupSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     fleet: FleetConfig = Field(default_factory=FleetConfig)
+    rfid: RfidSettings = Field(default_factory=RfidSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

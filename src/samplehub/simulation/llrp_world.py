@@ -99,6 +99,11 @@ class SimulatedReaderWorld:
         with self._lock:
             return self._where.get(epc.lower())
 
+    def known(self, epc: str) -> SimTag | None:
+        """The tag carrying this EPC, wherever it is (on an antenna or gone with its sample)."""
+        with self._lock:
+            return self._tags.get(epc.lower())
+
     def tags_at(self, reader: str, antenna: int) -> list[str]:
         with self._lock:
             return sorted(e for e, at in self._where.items() if at == (reader, antenna))
