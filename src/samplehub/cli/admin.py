@@ -17,6 +17,7 @@ from samplehub.app.services import Services, nothing_to_close
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
+from samplehub.app.wiring import rfid as rfid_wiring
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.service import commands as c
@@ -67,6 +68,12 @@ def _serve(
         fleet = fleet_wiring.fleet_supervisor(settings, services)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    try:  # the simulated LLRP readers listen from the start; real ones connect on first use
+        rfid = rfid_wiring.rfid_site(settings)
+    except OSError as exc:
+        raise _fail(f"RFID readers: {exc}") from None
+    for name, server in rfid.servers.items():
+        typer.echo(f"simulated LLRP reader {name} on {server.host}:{server.port}", err=True)
     kiosk = intake_wiring.build_kiosk(settings, services)
     pickup = pickup_wiring.pickup_app(settings, services)
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors

@@ -298,7 +298,9 @@ class SimulatedLlrpReader:
         self._lock = threading.Lock()
         self._server = _Server((host, port), _Session)
         self._server.reader = self
-        self.host, self.port = self._server.server_address[:2]
+        address = self._server.server_address
+        self.host: str = str(address[0])
+        self.port: int = int(address[1])
         self._thread: threading.Thread | None = None
         self.keepalive_acks = 0
 

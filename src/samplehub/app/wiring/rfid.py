@@ -58,7 +58,7 @@ def start_site(config: RfidSettings) -> RfidSite:
                 log.info("simulated LLRP reader %s on %s:%d", name, host, bound)
             case LlrpReaderConfig(host=host, port=bound):
                 pass
-        endpoints[name] = Endpoint(str(host), int(bound), config.timeout_s, config.keepalive_ms)
+        endpoints[name] = Endpoint(host, bound, config.timeout_s, config.keepalive_ms)
     if config.intake_reader in servers:
         world.roll(config.intake_reader, config.intake_antenna)
     return RfidSite(LlrpReaders(endpoints), world, servers)
