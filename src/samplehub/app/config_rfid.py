@@ -33,16 +33,13 @@ class SimulatedReaderConfig(Section):
 RfidReaderConfig = Annotated[LlrpReaderConfig | SimulatedReaderConfig, Field(discriminator="type")]
 
 
-def _default_readers() -> dict[str, LlrpReaderConfig | SimulatedReaderConfig]:
-    return {DEFAULT_INTAKE_READER: SimulatedReaderConfig(antennas=1)}
-
-
 class RfidSettings(Section):
     """RFID readers by name, and which reader and antenna write the tags at intake."""
 
     readers: dict[str, RfidReaderConfig] = Field(
-        default_factory=_default_readers,
-        description="Readers by name, each chosen by its type: llrp (host, port) or simulated",
+        default={},
+        description="Readers by name, each chosen by its type: llrp (host, port) or simulated; "
+        "empty: one simulated reader with one antenna, named by intake_reader",
     )
     intake_reader: str = Field(
         DEFAULT_INTAKE_READER,
@@ -61,9 +58,15 @@ class RfidSettings(Section):
         0.0, ge=0, le=1, description="Simulated readers: chance a tag is also heard next door"
     )
 
+    def all_readers(self) -> dict[str, LlrpReaderConfig | SimulatedReaderConfig]:
+        """The readers in use: those configured, or the embedded simulated intake reader."""
+        if self.readers or not self.intake_reader:
+            return dict(self.readers)
+        return {self.intake_reader: SimulatedReaderConfig(antennas=1)}
+
     @model_validator(mode="after")
     def _intake_reader_is_known(self) -> RfidSettings:
-        if self.intake_reader and self.intake_reader not in self.readers:
+        if self.readers and self.intake_reader and self.intake_reader not in self.readers:
             raise ValueError(
                 f"rfid.intake_reader {self.intake_reader!r} is not one of rfid.readers "
                 f"({', '.join(sorted(self.readers)) or 'none'}); name one, or leave it empty"

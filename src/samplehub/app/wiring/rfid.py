@@ -48,7 +48,7 @@ def start_site(config: RfidSettings) -> RfidSite:
     )
     servers: dict[str, SimulatedLlrpReader] = {}
     endpoints: dict[str, Endpoint] = {}
-    for name, reader in sorted(config.readers.items()):
+    for name, reader in sorted(config.all_readers().items()):
         match reader:
             case SimulatedReaderConfig(port=port, antennas=antennas):
                 world.add_reader(name, antennas)
