@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from samplehub.rfid.domain.schema import MESSAGES, TLV_PARAMETERS, TV_PARAMETERS
 
@@ -29,7 +30,13 @@ _INTS = {
     "s16": struct.Struct(">h"),
 }
 _U16 = _INTS["u16"]
+_TLV_HEAD = struct.Struct(">HH").unpack_from
 _TV_INTS = {(1, False): ">B", (2, False): ">H", (4, False): ">I", (8, False): ">Q", (1, True): ">b"}
+# lead byte of a TV parameter -> (type, value size, unpacker; None for the 12-byte EPC-96)
+_TV_BY_LEAD = {
+    0x80 | t: (t, size, None if size == 12 else struct.Struct(_TV_INTS[(size, signed)]).unpack_from)
+    for t, (_, size, signed) in TV_PARAMETERS.items()
+}
 
 
 class LlrpDecodeError(ValueError):
@@ -52,11 +59,11 @@ class Bits:
 Value = int | str | bytes | tuple[int, ...] | Bits
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One parameter: its type, its fixed fields in the standard's order, its sub-parameters.
 
-    ``raw`` holds the body of a TLV parameter whose layout the codec does not know.
+    ``raw`` holds the body of a TLV parameter whose layout the codec does not know. (A named
+    tuple: a report of a thousand tags holds thousands of them, and a tuple is built fastest.)
     """
 
     type: int
@@ -203,41 +210,47 @@ def decode_message(data: bytes, offset: int = 0) -> LlrpMessage:
 
 
 def _decode_params(data: bytes, pos: int, end: int) -> tuple[Param, ...]:
+    """The parameters from ``pos`` to ``end``; TV parameters (most of a tag report) inline."""
     params: list[Param] = []
+    append = params.append
+    new = tuple.__new__
     while pos < end:
-        param, pos = _decode_param(data, pos, end)
-        params.append(param)
+        lead = data[pos]
+        if not lead & 0x80:
+            param, pos = _decode_tlv(data, pos, end)
+            append(param)
+            continue
+        tv = _TV_BY_LEAD.get(lead)
+        if tv is None:
+            raise LlrpDecodeError(pos, f"unknown TV parameter type {lead & 0x7F}")
+        param_type, size, unpack = tv
+        stop = pos + 1 + size
+        if stop > end:
+            raise LlrpDecodeError(pos, f"TV parameter {param_type}: value runs past its container")
+        value = data[pos + 1 : stop] if unpack is None else unpack(data, pos + 1)[0]
+        append(new(Param, (param_type, (value,), (), None)))
+        pos = stop
     return tuple(params)
 
 
-def _decode_param(data: bytes, pos: int, end: int) -> tuple[Param, int]:
-    lead = data[pos]
-    if lead & 0x80:
-        param_type = lead & 0x7F
-        if param_type not in TV_PARAMETERS:
-            raise LlrpDecodeError(pos, f"unknown TV parameter type {param_type}")
-        name, size, signed = TV_PARAMETERS[param_type]
-        if pos + 1 + size > end:
-            raise LlrpDecodeError(pos, f"{name}: {size}-byte value runs past its container")
-        if size == 12:
-            value: Value = bytes(data[pos + 1 : pos + 13])
-        else:
-            (value,) = struct.unpack_from(_TV_INTS[(size, signed)], data, pos + 1)
-        return Param(param_type, (value,)), pos + 1 + size
+def _decode_tlv(data: bytes, pos: int, end: int) -> tuple[Param, int]:
     if pos + 4 > end:
         raise LlrpDecodeError(pos, f"truncated parameter header: {end - pos} of 4 bytes")
-    param_type = _U16.unpack_from(data, pos)[0] & 0x3FF
-    length = _U16.unpack_from(data, pos + 2)[0]
-    if length < 4 or pos + length > end:
+    first, length = _TLV_HEAD(data, pos)
+    param_type = first & 0x3FF
+    stop = pos + length
+    if length < 4 or stop > end:
         raise LlrpDecodeError(
             pos, f"parameter type {param_type}: length {length} allowed 4..{end - pos}"
         )
-    stop = pos + length
     known = TLV_PARAMETERS.get(param_type)
     if known is None:
         return Param(param_type, raw=bytes(data[pos + 4 : stop])), stop
-    fields, body = _decode_fields(data, pos + 4, stop, known[1], known[0])
-    return Param(param_type, fields, _decode_params(data, body, stop)), stop
+    if known[1]:
+        fields, body = _decode_fields(data, pos + 4, stop, known[1], known[0])
+    else:
+        fields, body = (), pos + 4
+    return Param(param_type, fields, _decode_params(data, body, stop) if body < stop else ()), stop
 
 
 def _decode_fields(
