@@ -15,6 +15,7 @@ import socket
 import time
 from dataclasses import dataclass
 from itertools import count
+from typing import NoReturn
 
 from samplehub.rfid.domain import messages as m
 from samplehub.rfid.domain import schema as s
@@ -43,6 +44,14 @@ class Endpoint:
     port: int = LLRP_PORT
     timeout_s: float = 3.0
     keepalive_ms: int = 10_000
+
+
+class _Timeout(Exception):
+    """The deadline passed; ``data`` is what had arrived of the message."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(f"{len(data)} bytes before the deadline")
+        self.data = data
 
 
 class LlrpTcpLink:
@@ -151,9 +160,14 @@ class LlrpTcpLink:
         while len(data) < size:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError
+                raise _Timeout(bytes(data))
             self._sock.settimeout(left)
-            chunk = self._sock.recv(size - len(data))
+            try:
+                chunk = self._sock.recv(size - len(data))
+            except TimeoutError:
+                raise _Timeout(bytes(data)) from None
+            except OSError as error:
+                raise LinkLost(f"reader {self.name}: {error}") from error
             if not chunk:
                 log.warning(
                     "reader %s: connection closed after %d of %d bytes: %s",
@@ -168,15 +182,14 @@ class LlrpTcpLink:
 
     def _read(self, deadline: float, quiet_timeout: bool = False) -> LlrpMessage | None:
         """The next message, handled if it is the reader's own (keepalive, event, report);
-        None when it was skipped as malformed, or, with ``quiet_timeout``, when time ran out."""
+        None when it was skipped as malformed, or, with ``quiet_timeout``, when time ran out
+        between messages."""
         try:
             head = self._recv_exact(HEADER_SIZE, deadline)
-        except TimeoutError:
-            if quiet_timeout:
+        except _Timeout as stalled:
+            if quiet_timeout and not stalled.data:
                 return None
-            raise LinkLost(f"reader {self.name}: no answer within the timeout") from None
-        except OSError as error:
-            raise LinkLost(f"reader {self.name}: {error}") from error
+            self._cut_short(stalled.data, HEADER_SIZE)
         try:
             _, _, length, _ = decode_header(head)
         except LlrpDecodeError as error:
@@ -184,11 +197,8 @@ class LlrpTcpLink:
             raise LinkLost(f"reader {self.name}: lost the message framing ({error})") from error
         try:
             data = self._recv_exact(length, deadline, head)
-        except TimeoutError:
-            log.warning("reader %s: message cut short; bytes %s", self.name, head.hex())
-            raise LinkLost(f"reader {self.name}: message of {length} bytes cut short") from None
-        except OSError as error:
-            raise LinkLost(f"reader {self.name}: {error}") from error
+        except _Timeout as stalled:
+            self._cut_short(stalled.data, length)
         try:
             message = decode_message(data)
         except LlrpDecodeError as error:
@@ -197,6 +207,18 @@ class LlrpTcpLink:
             )
             return None
         return self._dispatch(message)
+
+    def _cut_short(self, data: bytes, size: int) -> NoReturn:
+        if not data:
+            raise LinkLost(f"reader {self.name}: no answer within {self.endpoint.timeout_s} s")
+        log.warning(
+            "reader %s: message cut short, %d of %d bytes: %s",
+            self.name,
+            len(data),
+            size,
+            data.hex(),
+        )
+        raise LinkLost(f"reader {self.name}: message of {size} bytes cut short")
 
     def _dispatch(self, message: LlrpMessage) -> LlrpMessage | None:
         if message.type == s.KEEPALIVE:
