@@ -84,7 +84,7 @@ def messages() -> dict[str, LlrpMessage]:
         "keepalive_ack": m.simple(s.KEEPALIVE_ACK, 12),
         "close_connection": m.simple(s.CLOSE_CONNECTION, 13),
         "close_connection_response": m.response(s.CLOSE_CONNECTION_RESPONSE, 13),
-        "error_message": m.response(s.ERROR_MESSAGE, 14, 108, "unsupported message"),
+        "error_message": m.response(s.ERROR_MESSAGE, 14, 109, "M_UnsupportedMessage"),
     }
 
 

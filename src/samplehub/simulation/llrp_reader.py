@@ -40,8 +40,8 @@ from samplehub.simulation.llrp_world import SimTag, SimulatedReaderWorld
 
 log = logging.getLogger(__name__)
 FAULTS = ("garbage", "truncated", "wrong_length", "unknown_type", "disconnect")
-M_FIELD_ERROR = 101
-M_UNSUPPORTED_MESSAGE = 108
+M_FIELD_ERROR = 101  # M_FieldError
+M_UNSUPPORTED_MESSAGE = 109  # LLRPStatus codes (LLRP 1.0.1, 16.2.8.1): M_UnsupportedMessage
 MAX_ROUND_S = 5.0
 
 
