@@ -116,3 +116,12 @@ def test_two_failed_writes_are_refused_with_a_message_for_the_customer(
     assert line.label == "done"
     assert "工作人员" in translate("zh-CN", "intake.kiosk_rfid_failed", {})
     assert "fresh tag" in translate("en", "intake.kiosk_rfid_failed", {})
+
+
+def test_a_site_can_serve_more_simulated_readers(site: RfidSite) -> None:
+    site.add_simulated_reader("RACK-A1", 4)
+    site.world.place("3034257bf400b7800000162e", "RACK-A1", 3)
+    reads = site.readers.inventory("RACK-A1", None, seconds=0.05)
+    assert [(r.epc, r.reader, r.antenna) for r in reads] == [
+        ("3034257bf400b7800000162e", "RACK-A1", 3)
+    ]

@@ -33,6 +33,17 @@ class RfidSite:
     readers: LlrpReaders
     world: SimulatedReaderWorld
     servers: dict[str, SimulatedLlrpReader] = field(default_factory=dict)
+    timeout_s: float = 3.0
+
+    def add_simulated_reader(self, name: str, antennas: int) -> SimulatedLlrpReader:
+        """Serve one more simulated reader over the same world (e.g. a rack's, from the site
+        file) and let the client reach it; a reader already served is returned as it is."""
+        if name not in self.servers:
+            self.world.add_reader(name, antennas)
+            server = SimulatedLlrpReader(self.world, name).start()
+            self.servers[name] = server
+            self.readers.add(name, Endpoint(server.host, server.port, self.timeout_s))
+        return self.servers[name]
 
     def close(self) -> None:
         self.readers.close()
@@ -61,7 +72,7 @@ def start_site(config: RfidSettings) -> RfidSite:
         endpoints[name] = Endpoint(host, bound, config.timeout_s, config.keepalive_ms)
     if config.intake_reader in servers:
         world.roll(config.intake_reader, config.intake_antenna)
-    return RfidSite(LlrpReaders(endpoints), world, servers)
+    return RfidSite(LlrpReaders(endpoints), world, servers, config.timeout_s)
 
 
 _sites: dict[str, RfidSite] = {}

@@ -48,6 +48,10 @@ class LlrpReaders:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
 
+    def add(self, name: str, endpoint: Endpoint) -> None:
+        """Another reader (e.g. one a site file names); a known name keeps its connection."""
+        self._readers.setdefault(name, _Reader(endpoint))
+
     @property
     def names(self) -> list[str]:
         return sorted(self._readers)
