@@ -57,6 +57,12 @@ def messages() -> dict[str, LlrpMessage]:
         "start_rospec_response": m.response(s.START_ROSPEC_RESPONSE, 5),
         "stop_rospec": m.simple(s.STOP_ROSPEC, 6, 7),
         "stop_rospec_response": m.response(s.STOP_ROSPEC_RESPONSE, 6),
+        "disable_rospec": m.simple(s.DISABLE_ROSPEC, 15, 7),
+        "disable_rospec_response": m.response(s.DISABLE_ROSPEC_RESPONSE, 15),
+        "disable_accessspec": m.simple(s.DISABLE_ACCESSSPEC, 16, 1001),
+        "disable_accessspec_response": m.response(s.DISABLE_ACCESSSPEC_RESPONSE, 16),
+        "get_report": m.simple(s.GET_REPORT, 17),
+        "enable_events_and_reports": m.simple(s.ENABLE_EVENTS_AND_REPORTS, 18),
         "delete_rospec": m.simple(s.DELETE_ROSPEC, 7, 7),
         "delete_rospec_response": m.response(s.DELETE_ROSPEC_RESPONSE, 7),
         "add_accessspec_write": m.add_accessspec(
