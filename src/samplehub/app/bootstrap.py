@@ -60,9 +60,8 @@ def bootstrap(
     wire_lab = lab is not None
     auth: AuthStore = MemoryAuthStore()
     if uow_factory is None:
-        from samplehub.app.units import SqlAppUowFactory
-
         from samplehub.app.secret_key import with_secret_key
+        from samplehub.app.units import SqlAppUowFactory
         from samplehub.core.adapters.sealing import AesGcmSealer
 
         sealer = AesGcmSealer.from_secret(with_secret_key(settings).secret_key)

@@ -14,11 +14,13 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from samplehub.core.domain.errors import SampleHubError
+
 PREFIX = "v1."
 _PROCESS_KEY = os.urandom(32)
 
 
-class SealError(ValueError):
+class SealError(SampleHubError, ValueError):
     """A sealed body could not be opened (another key, or altered)."""
 
 

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import message_id
 from samplehub.core.domain.model import Sample
 from samplehub.core.domain.transport import ANY_SLOT
-from samplehub.core.domain.messages import message_id
 from samplehub.core.service.outbox import StaffAlerts
 from samplehub.core.service.ports import SampleFilter, UnitOfWork
 from samplehub.storage.domain import capacity

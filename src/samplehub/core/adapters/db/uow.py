@@ -9,6 +9,7 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from samplehub.core.adapters.db.outbox import SqlOutbox
 from samplehub.core.adapters.db.repositories import (
     SqlAudit,
     SqlCustomers,
@@ -17,7 +18,6 @@ from samplehub.core.adapters.db.repositories import (
     SqlSequences,
     SqlUsers,
 )
-from samplehub.core.adapters.db.outbox import SqlOutbox
 from samplehub.core.adapters.db.transport import SqlTasks
 from samplehub.core.adapters.sealing import AesGcmSealer
 from samplehub.core.domain.errors import Conflict, DomainError
