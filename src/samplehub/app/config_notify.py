@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from samplehub.app.config_types import CommaList, Section
 
@@ -38,6 +38,15 @@ class SmtpChannel(Section):
         None, description="CA certificates for the server (unset: the system's trust store)"
     )
     timeout_s: float = Field(10, gt=0, le=120, description="Seconds per connection")
+
+    @model_validator(mode="after")
+    def _auth_over_tls(self) -> SmtpChannel:
+        if self.username and not self.starttls:
+            raise ValueError(
+                f"notify.email.username {self.username!r} with starttls false: the password "
+                "would travel in clear; set notify.email.starttls true"
+            )
+        return self
 
 
 class SmsGatewayChannel(Section):
