@@ -205,7 +205,7 @@ def test_smtp_upgrades_with_starttls_checks_the_certificate_and_authenticates(
     assert [m["To"] for m in mailbox.messages] == ["chen@hengda.example"]
     assert "123456" in mailbox.messages[0].get_content()
     # a wrong password: refused (smtplib then tries LOGIN, which aiosmtpd leaves waiting)
-    with pytest.raises(NotificationFailed, match="email to chen@hengda.example"):
+    with pytest.raises(NotificationFailed, match=r"email to chen@hengda\.example"):
         SmtpSender(
             "localhost", port, "s@example.org", 1.0, starttls=True, username="notify",
             password="wrong", ssl_context=trusted,
