@@ -42,11 +42,13 @@ def _ready_order(services: Services, customer_id: str) -> tuple[str, str]:
     return order, number
 
 
+@dataclass
 class Site:
-    def __init__(
-        self, app: FastAPI, services: Services, sms: RecordingSender, made: dict[str, str]
-    ):
-        self.app, self.services, self.sms, self.made = app, services, sms, made
+    app: FastAPI
+    services: Services
+    sms: RecordingSender
+    made: dict[str, str]
+    database_url: str
 
     def codes(self) -> list[str]:
         """Deliver the outbox; every code the customer's phone received, oldest first."""
