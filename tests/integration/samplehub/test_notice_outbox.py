@@ -308,3 +308,25 @@ def test_serve_wires_the_configured_channels(tmp_path: Path) -> None:
         Settings(
             notify={"email": {"type": "smtp", "host": "h", "username": "u", "starttls": False}}
         )
+
+
+def test_migration_0010_adds_and_removes_the_outbox(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from samplehub.core.adapters.db import upgrade
+    from samplehub.core.adapters.db.migrate import alembic_config
+
+    def tables() -> set[str]:
+        engine = create_engine(database_url)
+        try:
+            return set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+
+    upgrade(database_url, "0009")
+    assert "notice_outbox" not in tables()
+    upgrade(database_url)
+    assert "notice_outbox" in tables()
+    command.downgrade(alembic_config(database_url), "0009")
+    assert "notice_outbox" not in tables()
