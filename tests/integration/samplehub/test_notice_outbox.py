@@ -330,3 +330,22 @@ def test_migration_0010_adds_and_removes_the_outbox(database_url: str) -> None:
     assert "notice_outbox" in tables()
     command.downgrade(alembic_config(database_url), "0009")
     assert "notice_outbox" not in tables()
+
+
+def test_one_delivery_worker_leads_per_database_apart_from_the_fleet(pg_server_url: str) -> None:
+    from samplehub.fleet.adapters.leader import PostgresAdvisoryLock
+
+    first, second, fleet = (
+        PostgresAdvisoryLock(pg_server_url, check_every_s=0, name=notify_wiring.OUTBOX_LOCK),
+        PostgresAdvisoryLock(pg_server_url, check_every_s=0, name=notify_wiring.OUTBOX_LOCK),
+        PostgresAdvisoryLock(pg_server_url, check_every_s=0),
+    )
+    try:
+        assert first.acquire()
+        assert not second.acquire()  # another worker delivers already
+        assert fleet.acquire()  # the fleet's lock is a lock of its own
+        first.release()
+        assert second.acquire()
+    finally:
+        for lock in (first, second, fleet):
+            lock.dispose()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from samplehub.core.domain.outbox import OutboxMessage
 from samplehub.core.service.commands import Actor
+from samplehub.core.service.delivery import DeliveryReport
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import CompartmentSize
 from samplehub.pickup.service.bookings import PickupDeps
@@ -32,7 +33,7 @@ class PickupApp:
     # see delivery status, never a code
     outbox: Callable[[], list[OutboxMessage]] | None = None
     close: Callable[[], None] = _nothing
-    deliver: Callable[[], object] = _nothing  # one delivery round of the outbox
+    deliver: Callable[[], DeliveryReport] = DeliveryReport  # one delivery round of the outbox
 
     def run_due(self) -> JobReport:
         return run_due(self.deps, self.loader)

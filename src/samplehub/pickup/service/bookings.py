@@ -159,11 +159,8 @@ def reschedule_late(deps: PickupDeps, booking_id: str, ready_at: datetime) -> Pi
     if not later:
         deps.notifier.alert_staff("pickup_not_reschedulable", {"booking": booking.id})
         return None
-    moved: WithCode = deps.handle(pc.MovePickup(STAFF, booking.id, later[0]))
+    moved: WithCode = deps.handle(pc.MovePickup(STAFF, booking.id, later[0], rescheduled=True))
     _issued(moved)
-    deps.notifier.tell(
-        moved.booking, "pickup_rescheduled", {"window_start": later[0].start.isoformat()}
-    )
     return later[0]
 
 

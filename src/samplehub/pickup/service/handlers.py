@@ -113,6 +113,9 @@ def move(cmd: pc.MovePickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDe
         code = _fresh_code(uow, deps, booking, cmd.actor.username, now)
         uow.bookings.save(booking)
         deps.notifier.send_code(booking, code, uow)
+        if cmd.rescheduled:
+            start = {"window_start": cmd.window.start.isoformat()}
+            deps.notifier.tell(booking, "pickup_rescheduled", start, uow)
         uow.commit()
         return WithCode(booking, code)
 

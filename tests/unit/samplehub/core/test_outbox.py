@@ -131,3 +131,57 @@ def test_the_sms_template_fills_in_escaped_values_and_refuses_unknown_names() ->
     assert form.body(Notice(Channel.SMS, "139", "s", "a b&c", "k")) == "to=139&text=a+b%26c"
     with pytest.raises(ValueError, match=r"\['phone'\]"):
         SmsGatewaySender("http://x/", '{"to": "$phone"}')
+
+
+class _Lease:
+    def __init__(self) -> None:
+        self.mine = False
+
+    def acquire(self) -> bool:
+        return self.mine
+
+    def held(self) -> bool:
+        return self.mine
+
+    def release(self) -> None:
+        self.mine = False
+
+
+class _Flaky:
+    """A deliverer whose first round fails (the database away), then counts rounds."""
+
+    def __init__(self) -> None:
+        self.rounds = 0
+
+    def run_once(self) -> None:
+        self.rounds += 1
+        if self.rounds == 1:
+            raise ConnectionError("database away")
+
+
+def test_the_worker_delivers_only_while_it_holds_the_lease_and_outlives_a_bad_round() -> None:
+    import time
+
+    from samplehub.core.service.delivery import DeliveryWorker
+
+    lease, deliverer = _Lease(), _Flaky()
+    worker = DeliveryWorker(
+        deliverer,  # type: ignore[arg-type]
+        lease,
+        0.005,
+        follower_retry_s=0.005,
+        backoff_s=(0.005, 0.01),
+    )
+    worker.start()
+    try:
+        time.sleep(0.05)
+        assert (worker.role, deliverer.rounds) == ("follower", 0)
+        lease.mine = True
+        deadline = time.monotonic() + 5
+        while deliverer.rounds < 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert deliverer.rounds >= 3  # the failing first round did not end the worker
+        assert worker.role == "leader"
+    finally:
+        worker.stop()
+    assert worker.role == "stopped"
