@@ -34,7 +34,7 @@ from samplehub.recall.service.handlers import RECALL_HANDLERS
 from samplehub.storage.service.site import STORAGE_HANDLERS
 
 if TYPE_CHECKING:
-    pass
+    from samplehub.core.adapters.sealing import AesGcmSealer
 
 
 def bootstrap(
@@ -60,11 +60,10 @@ def bootstrap(
     wire_lab = lab is not None
     auth: AuthStore = MemoryAuthStore()
     if uow_factory is None:
-        from samplehub.app.secret_key import with_secret_key
         from samplehub.app.units import SqlAppUowFactory
         from samplehub.core.adapters.sealing import AesGcmSealer
 
-        sealer = AesGcmSealer.from_secret(with_secret_key(settings).secret_key)
+        sealer = _outbox_sealer(settings, AesGcmSealer)
         sql = SqlAppUowFactory(settings.resolved_database_url(), settings.data_dir, sealer)
         uow_factory, close, wire_lab = sql, sql.dispose, True
         auth = SqlAuthStore(sql.engine)
@@ -106,6 +105,25 @@ def bootstrap(
         anchor_checker=lambda: anchor_checker(settings),
         auth=auth,
     )
+
+
+def _outbox_sealer(settings: Settings, sealer: type[AesGcmSealer]) -> AesGcmSealer:
+    """The outbox's key, derived from the secret key; a process key (logged) where the data
+    folder cannot hold one (a read-only folder for a one-off command)."""
+    import logging
+
+    from samplehub.app.secret_key import with_secret_key
+
+    try:
+        return sealer.from_secret(with_secret_key(settings).secret_key)
+    except OSError as error:
+        logging.getLogger(__name__).warning(
+            "no secret key in %s (%s): notices this process queues are sealed with a key of "
+            "its own and only it can deliver them",
+            settings.data_dir,
+            error,
+        )
+        return sealer.for_process()
 
 
 def _telling(
