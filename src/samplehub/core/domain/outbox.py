@@ -91,6 +91,14 @@ class OutboxMessage:
             and self.next_attempt_at <= now
         )
 
+    def claim(self, now: datetime, hold: timedelta) -> bool:
+        """Take a due message for one attempt: nobody else takes it for ``hold`` (a deliverer
+        that dies mid-attempt leaves it to be tried again then). False when not due."""
+        if not self.due(now):
+            return False
+        self.next_attempt_at = now + hold
+        return True
+
     def delivered(self, at: datetime) -> None:
         self._attempted(at)
         self.status, self.body, self.next_attempt_at, self.last_error = (

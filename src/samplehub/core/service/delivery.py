@@ -1,11 +1,13 @@
 """Delivering the outbox: one worker (the leader among ``serve`` workers) sends due notices.
 
-A round reads the due messages in one short transaction, sends each one outside any
-transaction (a mail server is no database) and records the outcome in a transaction of its
-own: delivered (body wiped), or failed with the next attempt after an exponential back-off,
-or given up after the last attempt. A crash between sending and recording sends that one
-notice again: delivery is at least once, and each message carries its key so a receiver can
-drop a repeat. Logs name the kind, the masked recipient and the outcome, never the body.
+A round reads the due messages in one short transaction; each one is claimed (its row
+locked, its next attempt pushed ``hold`` ahead) in a transaction of its own, sent outside any
+transaction (a mail server is no database), and its outcome recorded in a third: delivered
+(body wiped), or failed with the next attempt after an exponential back-off, or given up
+after the last attempt. A crash between sending and recording sends that one notice again
+once the hold is over: delivery is at least once, and each message carries its key so a
+receiver can drop a repeat. Logs name the kind, the masked recipient and the outcome, never
+the body.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Protocol
 
 from samplehub.core.domain.outbox import OutboxMessage, OutboxStatus, RetryPolicy, mask
@@ -40,6 +43,7 @@ class Deliverer:
     clock: Clock
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     batch: int = 50
+    hold: timedelta = timedelta(minutes=2)  # a claimed message is left alone this long
 
     def run_once(self) -> DeliveryReport:
         report = DeliveryReport()
@@ -55,7 +59,20 @@ class Deliverer:
                 report.retrying += 1
         return report
 
+    def _claim(self, message: OutboxMessage) -> bool:
+        """Mark the message taken in a transaction of its own (its row locked), so that two
+        deliverers (serve's worker and a CLI round) never send it both."""
+        with self.uow_factory() as uow:
+            stored = uow.outbox.get(message.id)
+            if stored is None or not stored.claim(self.clock.now(), self.hold):
+                return False
+            uow.outbox.save(stored)
+            uow.commit()
+        return True
+
     def _deliver(self, message: OutboxMessage) -> OutboxStatus | None:
+        if not self._claim(message):
+            return None
         problem = None
         sender = self.senders.get(Channel(message.channel)) if message.channel in CHANNELS else None
         if message.body is None:

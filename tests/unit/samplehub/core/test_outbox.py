@@ -185,3 +185,12 @@ def test_the_worker_delivers_only_while_it_holds_the_lease_and_outlives_a_bad_ro
     finally:
         worker.stop()
     assert worker.role == "stopped"
+
+
+def test_a_claimed_message_is_left_alone_until_its_hold_is_over() -> None:
+    message = _message()
+    assert message.claim(T0, timedelta(minutes=2))
+    assert not message.claim(T0 + timedelta(seconds=119), timedelta(minutes=2))  # another round
+    assert message.claim(T0 + timedelta(minutes=2), timedelta(minutes=2))  # its deliverer died
+    message.delivered(T0)
+    assert not message.claim(T0 + timedelta(hours=1), timedelta(minutes=2))
