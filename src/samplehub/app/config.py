@@ -19,6 +19,7 @@ from samplehub.app.config_devices import (
     SimulatedLockers,
     fold_device,
 )
+from samplehub.app.config_notify import NotifySettings
 from samplehub.app.config_rfid import RfidSettings
 from samplehub.app.config_types import CommaList, DayList, Section, comma_separated
 
@@ -160,7 +161,9 @@ class RecallSettings(Section):
         description="Shorter intervals per customer: 'CREDIT_CODE:type=months,...;...' "
         "(e.g. 91350100M000100Y43:pressure_gauge=3)",
     )
-    smtp_host: str = Field("", description="SMTP server for reminder emails; empty: no email")
+    smtp_host: str = Field(
+        "", description="Earlier releases' SMTP server (no TLS); prefer notify.email"
+    )
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port")
     smtp_sender: str = Field("recall@samplehub.invalid", description="From address of reminders")
     sms_webhook_url: str = Field("", description="SMS gateway webhook (JSON POST); empty: no SMS")
@@ -319,6 +322,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     fleet: FleetConfig = Field(default_factory=FleetConfig)
     rfid: RfidSettings = Field(default_factory=RfidSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from samplehub.app.bootstrap import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import nothing_to_close
-from samplehub.app.wiring.recall import recall_senders
+from samplehub.app.wiring.notify import deliverer, notice_senders
 
 if TYPE_CHECKING:
     from samplehub.app.services import Services
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 def send_recall_reminders(
     settings: Settings, today: date | None = None, senders: list[NoticeSender] | None = None
 ) -> list[Notice]:
-    """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
+    """Queue today's recall reminders (30 and 7 days before due, by default) in the outbox
+    over the channels in use (``notify.*``, or ``senders``), then run one delivery round over
+    them; returns what was queued. Failed deliveries are retried by ``serve``'s worker."""
     from datetime import UTC
 
     from samplehub.recall.domain.recall import reminder_days
@@ -32,15 +34,18 @@ def send_recall_reminders(
     now = datetime.now(UTC)
     today = today or institute_today(settings, now)
     services = bootstrap(settings)
+    chosen = notice_senders(settings) if senders is None else {s.channel: s for s in senders}
     try:
-        return send_reminders(
+        queued = send_reminders(
             services.bus.handle,
             services.uow_factory,
-            recall_senders(settings) if senders is None else senders,
+            set(chosen),
             today,
             now,
             reminder_days(settings.recall.reminder_days),
         )
+        deliverer(settings, services, chosen).run_once()
+        return queued
     finally:
         services.close()
 

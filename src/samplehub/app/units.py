@@ -57,7 +57,7 @@ class SqlAppUowFactory(SqlUowFactory):
     """Makes ``SqlAppUnitOfWork`` over the one engine (one connection pool) of the process."""
 
     def __call__(self) -> SqlAppUnitOfWork:
-        return SqlAppUnitOfWork(self.engine)
+        return SqlAppUnitOfWork(self.engine, self.sealer)
 
 
 class MemoryAppUnitOfWork(MemoryUnitOfWork):

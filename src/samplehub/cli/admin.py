@@ -16,6 +16,7 @@ from samplehub.app.demo_pickup import seed_demo_pickup
 from samplehub.app.services import Services, nothing_to_close
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import intake as intake_wiring
+from samplehub.app.wiring import notify as notify_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.app.wiring import rfid as rfid_wiring
 from samplehub.app.wiring import storage as storage_wiring
@@ -79,6 +80,10 @@ def _serve(
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
     stop_job = jobs.start_pickup_job(pickup, settings.pickup.job_seconds)
     stop_anchors = jobs.start_anchor_job(settings, services)
+    try:
+        delivery = notify_wiring.delivery_worker(settings, services)
+    except ValueError as exc:  # a channel refused at start (e.g. SMTP AUTH without STARTTLS)
+        raise _fail(str(exc)) from None
     stop_day = nothing_to_close
     if day_speed > 0:
         from samplehub.app.demo_day import start_living_day
@@ -90,12 +95,16 @@ def _serve(
     app = create_app(services, secret_key.with_secret_key(settings), fleet, kiosk, pickup)
     if fleet is not None:
         fleet.start()
+    if delivery is not None:
+        delivery.start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         stop_day()
         stop_job()
         stop_anchors()
+        if delivery is not None:
+            delivery.stop()
         pickup.close()
         if fleet is not None:
             fleet.stop()

@@ -12,11 +12,12 @@ from samplehub.app.config_devices import ModbusLockers
 from samplehub.app.secret_key import with_secret_key
 from samplehub.app.services import Services
 from samplehub.core.adapters.clock import SystemClock
-from samplehub.core.service.notifications import Notice, NoticeSender
+from samplehub.core.domain.outbox import OutboxMessage
+from samplehub.core.service.notifications import NoticeSender
 from samplehub.core.service.ports import Clock
 
 if TYPE_CHECKING:
-    from samplehub.core.service.notifications import Channel, Notice, NoticeSender
+    from samplehub.core.service.notifications import NoticeSender
     from samplehub.pickup.domain.capacity import PickupPolicy
     from samplehub.pickup.domain.codes import CodeHasher
     from samplehub.pickup.service.app import PickupApp
@@ -42,14 +43,15 @@ def pickup_app(
     senders: list[NoticeSender] | None = None,
     customer_s: float | None = 8.0,
 ) -> PickupApp:
-    """The pickup side on ``services``' units of work (bookings, kiosk guards, attempt log and
-    samples in one transaction per command), notices through ``senders`` (default: one
-    recording SMS sender, whose notices the demo's staff page shows), and the lockers:
+    """The pickup side on ``services``' units of work (bookings, kiosk guards, attempt log,
+    samples and the outbox's notices in one transaction per command), and the lockers:
     ``lockers`` when given, the
     Modbus cabinets ``pickup.lockers`` names (type modbus), else simulated cabinets (pymodbus
     servers on local ports) whose customer empties an opened door after ``customer_s``.
+    ``deliver`` runs one delivery round of the outbox over ``senders`` (default: the channels
+    ``notify.*`` configures); ``serve``'s delivery worker does the same on its own.
     """
-    from samplehub.core.adapters.notifications.memory import RecordingSender
+    from samplehub.app.wiring import notify
     from samplehub.core.service.notifications import Channel
     from samplehub.pickup.domain.capacity import CompartmentSize
     from samplehub.pickup.domain.codes import CodeHasher
@@ -62,15 +64,24 @@ def pickup_app(
     if lockers is None:
         lockers = _pickup_lockers(settings, customer_s, closers)
     controller, loader = lockers
-    if senders is None:
-        senders = [RecordingSender(Channel.SMS)]
-    recording = [s for s in senders if isinstance(s, RecordingSender)]
+    by_channel = (
+        notify.notice_senders(settings) if senders is None else {s.channel: s for s in senders}
+    )
     clock = clock or SystemClock()
+    notifier = NoticePickupNotifier(
+        services.uow_factory,
+        clock,
+        texts=translate,
+        channels=[c for c in (Channel.SMS, Channel.EMAIL) if c in by_channel],
+        staff=notify.staff_alerts(settings),
+    )
+    deliverer = notify.deliverer(settings, services, by_channel)
+    deliverer.clock = clock
     key = hashlib.sha256(f"samplehub-pickup-code-key:{settings.secret_key}".encode()).digest()
     deps = pickup_deps(
         services,
         controller,
-        NoticePickupNotifier(senders, _recipients(services), clock=clock, texts=translate),
+        notifier,
         clock,
         CodeHasher(key),
         pickup_policy(settings),
@@ -81,8 +92,9 @@ def pickup_app(
 
         return render(text)
 
-    def notices() -> list[Notice]:
-        return list(reversed([n for s in recording for n in s.sent]))[:30]
+    def outbox() -> list[OutboxMessage]:
+        with services.uow_factory() as uow:
+            return uow.outbox.recent(30)
 
     def close() -> None:
         for closer in reversed(closers):
@@ -93,8 +105,9 @@ def pickup_app(
         loader,
         qr_svg,
         CompartmentSize.parse(settings.pickup.default_size, "pickup.default_size"),
-        notices if recording else None,
+        outbox,
         close,
+        deliverer.run_once,
     )
 
 
@@ -169,17 +182,3 @@ def _pickup_lockers(
     controller = ModbusLockerController(bank)
     closers.append(controller.close)
     return controller, SimulatedLoader(sims)
-
-
-def _recipients(services: Services) -> Callable[[str], list[tuple[Channel, str]]]:
-    """Where a customer's pickup notices go: an SMS to each contact's phone."""
-    from samplehub.core.service.notifications import Channel
-
-    def lookup(customer_id: str) -> list[tuple[Channel, str]]:
-        with services.uow_factory() as uow:
-            customer = uow.customers.get(customer_id)
-        if customer is None:
-            return []
-        return [(Channel.SMS, contact.phone) for contact in customer.contacts if contact.phone]
-
-    return lookup

@@ -1,9 +1,9 @@
 """Pickup use cases: offer and book windows, codes, staging into lockers.
 
 A thin facade over the pickup commands (``pickup.service.handlers``): it reads what the
-devices say, sends one command per change (each one transaction with its custody records) and
-then sends codes and notices. Codes travel only to ``PickupNotifier.send_code``; logs name
-bookings and kiosks, never a code.
+devices say and sends one command per change (each one transaction with its custody records
+and the notices it causes, codes included, in the outbox). Codes travel only to
+``PickupNotifier.send_code``; logs name bookings and kiosks, never a code.
 """
 
 from __future__ import annotations
@@ -48,11 +48,13 @@ __all__ = [
     "STAFF",
     "PickupDeps",
     "book",
+    "book_with_code",
     "cancel",
     "due_for_staging",
     "follow_staging",
     "issue_code",
     "move",
+    "move_with_code",
     "offer",
     "open_for_loading",
     "request_staging",
@@ -89,20 +91,31 @@ def book(
     window: PickupWindow,
 ) -> str:
     """Book ``samples`` (ready ones of one order, checked by the caller) into an offered window."""
+    return book_with_code(deps, actor, order_number, customer_id, samples, window).booking.id
+
+
+def book_with_code(
+    deps: PickupDeps,
+    actor: Actor,
+    order_number: str,
+    customer_id: str,
+    samples: Mapping[str, CompartmentSize],
+    window: PickupWindow,
+) -> WithCode:
+    """``book``, also handing back the code: only the customer's own page may show it."""
     booked: WithCode = deps.handle(pc.BookPickup(actor, order_number, customer_id, samples, window))
-    _send_code(deps, booked)
     log.info("pickup booked: booking %s, %d samples", booked.booking.id, len(samples))
-    return booked.booking.id
+    _issued(booked)
+    return booked
 
 
 def issue_code(deps: PickupDeps, actor: Actor, booking_id: str) -> None:
     """A fresh code for the booking, sent to the customer; any earlier code dies."""
-    _send_code(deps, deps.handle(pc.IssuePickupCode(actor, booking_id)))
+    _issued(deps.handle(pc.IssuePickupCode(actor, booking_id)))
 
 
-def _send_code(deps: PickupDeps, issued: WithCode) -> None:
-    deps.notifier.send_code(issued.booking, issued.code)
-    log.info("pickup code issued for booking %s", issued.booking.id)
+def _issued(issued: WithCode) -> None:
+    log.info("pickup code issued for booking %s; its notice is in the outbox", issued.booking.id)
 
 
 def cancel(deps: PickupDeps, actor: Actor, booking_id: str, reason: str) -> None:
@@ -112,8 +125,17 @@ def cancel(deps: PickupDeps, actor: Actor, booking_id: str, reason: str) -> None
 
 
 def move(deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow) -> None:
-    """Another window and, with it, a new code."""
-    _send_code(deps, deps.handle(pc.MovePickup(actor, booking_id, window)))
+    """Another window and, with it, a new code (sent to the customer)."""
+    move_with_code(deps, actor, booking_id, window)
+
+
+def move_with_code(
+    deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow
+) -> WithCode:
+    """``move``, also handing back the new code: only the customer's own page may show it."""
+    moved: WithCode = deps.handle(pc.MovePickup(actor, booking_id, window))
+    _issued(moved)
+    return moved
 
 
 def due_for_staging(deps: PickupDeps) -> list[str]:
@@ -137,11 +159,8 @@ def reschedule_late(deps: PickupDeps, booking_id: str, ready_at: datetime) -> Pi
     if not later:
         deps.notifier.alert_staff("pickup_not_reschedulable", {"booking": booking.id})
         return None
-    moved: WithCode = deps.handle(pc.MovePickup(STAFF, booking.id, later[0]))
-    _send_code(deps, moved)
-    deps.notifier.tell(
-        moved.booking, "pickup_rescheduled", {"window_start": later[0].start.isoformat()}
-    )
+    moved: WithCode = deps.handle(pc.MovePickup(STAFF, booking.id, later[0], rescheduled=True))
+    _issued(moved)
     return later[0]
 
 
@@ -272,6 +291,4 @@ def follow_staging(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> d
         how = (confirmation or Confirmation.NONE).value
         done: Booking = deps.handle(pc.ConfirmStaged(STAFF, booking_id, sample, task.id, how))
         placed[sample] = done.placements[sample]
-        if task.target.kind is LocationKind.COUNTER:
-            deps.notifier.tell(done, "pickup_at_counter", {"sample": sample})
     return placed
