@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import NoReturn
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.rfid.domain import messages as m
 from samplehub.rfid.domain import schema as s
 from samplehub.rfid.domain.codec import (
@@ -46,7 +47,7 @@ class Endpoint:
     keepalive_ms: int = 10_000
 
 
-class _Timeout(Exception):
+class _Timeout(SampleHubError):
     """The deadline passed; ``data`` is what had arrived of the message."""
 
     def __init__(self, data: bytes) -> None:

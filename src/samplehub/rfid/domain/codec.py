@@ -14,6 +14,7 @@ import struct
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.rfid.domain.schema import MESSAGES, TLV_PARAMETERS, TV_PARAMETERS
 
 HEADER = struct.Struct(">HII")
@@ -39,7 +40,7 @@ _TV_BY_LEAD = {
 }
 
 
-class LlrpDecodeError(ValueError):
+class LlrpDecodeError(SampleHubError, ValueError):
     """Bytes that are not a well-formed LLRP message: where (byte offset) and what is wrong."""
 
     def __init__(self, offset: int, reason: str) -> None:
