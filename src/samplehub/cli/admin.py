@@ -16,6 +16,7 @@ from samplehub.app.demo_pickup import seed_demo_pickup
 from samplehub.app.services import Services, nothing_to_close
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import intake as intake_wiring
+from samplehub.app.wiring import inventory as inventory_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.domain.errors import DomainError
@@ -63,10 +64,15 @@ def _serve(
     from samplehub.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from samplehub.simulation.world import SimWorld
+
+    world = SimWorld()  # where tags lie: robots move them, shelf readers read them
     try:
-        fleet = fleet_wiring.fleet_supervisor(settings, services)
+        fleet = fleet_wiring.fleet_supervisor(settings, services, world)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    inventory = inventory_wiring.simulated_runner(settings, services, world)
+    stop_inventory = jobs.start_inventory_job(settings, inventory)
     kiosk = intake_wiring.build_kiosk(settings, services)
     pickup = pickup_wiring.pickup_app(settings, services)
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
@@ -80,13 +86,16 @@ def _serve(
             stop_day = start_living_day(services, kiosk, pickup, day_speed)
         except (OSError, ValueError) as exc:
             typer.echo(f"no simulated day: {exc}", err=True)
-    app = create_app(services, secret_key.with_secret_key(settings), fleet, kiosk, pickup)
+    app = create_app(
+        services, secret_key.with_secret_key(settings), fleet, kiosk, pickup, inventory
+    )
     if fleet is not None:
         fleet.start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         stop_day()
+        stop_inventory()
         stop_job()
         stop_anchors()
         pickup.close()

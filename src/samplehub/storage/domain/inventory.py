@@ -17,7 +17,7 @@ raised once and stays open until its tag is confirmed (or its record changes).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -149,7 +149,7 @@ def reconcile(
     sightings: Mapping[str, Sighting],
     tracks: Mapping[str, TagTrack],
     policy: InventoryPolicy,
-    answered: set[str] | None = None,
+    answered: Set[str] | None = None,
 ) -> CycleOutcome:
     """Compare one cycle's sightings with the records; ``answered`` are the readers that
     answered (None: all). A record under a reader that did not answer keeps its track as it was."""
@@ -191,9 +191,8 @@ def reconcile(
             track = replace(track, flagged=FindingKind.UNKNOWN)
         kept[epc] = track
     for epc, track in tracks.items():  # neither expected nor seen: whatever was open is over
-        if epc not in kept and track.flagged is not None:
-            if epc not in records:
-                resolved.append((epc, track.flagged))
+        if epc not in kept and track.flagged is not None and epc not in records:
+            resolved.append((epc, track.flagged))
     return CycleOutcome(counted, confirmed, findings, resolved, kept, not_read)
 
 

@@ -201,9 +201,7 @@ def _areas(
     return areas, slots
 
 
-def _reader(
-    r: _Reader, path: str, value: object, readers: dict[str, dict[int, str]]
-) -> str | None:
+def _reader(r: _Reader, path: str, value: object, readers: dict[str, dict[int, str]]) -> str | None:
     if value is None:
         return None
     name = r.text(path, value, READER_NAME, "a reader name: 1-32 of A-Z, a-z, 0-9, _ . -")
@@ -224,8 +222,8 @@ def _antennas(
     """The antenna of each slot: one for the shelf (``antenna``), or one per slot counting up
     from ``first_antenna``; an antenna covers one shelf of one rack's reader."""
     if "antenna" in shelf and "first_antenna" in shelf:
-        raise r.fail(f"{path}.first_antenna", shelf["first_antenna"],
-                     "either antenna (one for the shelf) or first_antenna (one per slot)")  # fmt: skip
+        either = "either antenna (one for the shelf) or first_antenna (one per slot)"
+        raise r.fail(f"{path}.first_antenna", shelf["first_antenna"], either)
     key = "antenna" if "antenna" in shelf else "first_antenna" if "first_antenna" in shelf else ""
     if not key:
         return [None] * count

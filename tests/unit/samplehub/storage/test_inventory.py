@@ -76,7 +76,8 @@ def test_a_cross_read_within_the_margin_of_the_record_still_confirms() -> None:
 
 def test_one_cycle_elsewhere_finds_nothing_two_find_a_misplacement() -> None:
     first, second, third = _run([[_read(FAR, -48)], [_read(FAR, -49)], [_read(FAR, -47)]])
-    assert first.findings == [] and first.confirmed == 0
+    assert first.findings == []
+    assert first.confirmed == 0
     [finding] = second.findings
     assert finding.kind is FindingKind.MISPLACED
     assert (finding.sample, finding.recorded_slot, finding.seen) == ("S1", "A-01-1-01", FAR)

@@ -120,10 +120,10 @@ def test_the_demo_site_map_is_the_fleet_map_of_the_peak_hour_scenario() -> None:
     assert len(site_map_from_dict(tree).nodes) == len(peak["nodes"])
 
 
-READERS = SMALL.replace(
-    "      access_node: RA1\n", "      access_node: RA1\n      reader: RD-A01\n"
-).replace("{size_class: S, slots: 3}", "{size_class: S, slots: 3, first_antenna: 101}").replace(
-    "{size_class: L, slots: 1}", "{size_class: L, slots: 1, antenna: 7}"
+READERS = (
+    SMALL.replace("      access_node: RA1\n", "      access_node: RA1\n      reader: RD-A01\n")
+    .replace("{size_class: S, slots: 3}", "{size_class: S, slots: 3, first_antenna: 101}")
+    .replace("{size_class: L, slots: 1}", "{size_class: L, slots: 1, antenna: 7}")
 )
 
 
