@@ -113,7 +113,8 @@ def test_a_steady_misplacement_becomes_a_finding_and_a_relocation_back(rig: Rig)
     second = rig.count()
     [finding] = second.findings
     assert finding.kind is FindingKind.MISPLACED
-    assert finding.seen is not None and finding.seen.startswith("A-01-2-02")
+    assert finding.seen is not None
+    assert finding.seen.startswith("A-01-2-02")
     with rig.services.uow_factory() as uow:
         [task] = [t for t in uow.tasks.for_sample(rig.number) if t.is_open]
         history = [r.event_type for r in uow.audit.records(rig.number)]
