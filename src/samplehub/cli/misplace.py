@@ -34,13 +34,20 @@ def misplace(
         typer.echo(f"error: sample: {sample!r} not found", err=True)
         raise typer.Exit(1)
     if found.location.kind is not LocationKind.STORAGE_SLOT or not found.epc:
-        typer.echo(f"error: sample: {found.number} is {found.location} (tag {found.epc or 'none'}); "
-                   "allowed: a stored sample with an RFID tag", err=True)  # fmt: skip
+        typer.echo(
+            f"error: sample: {found.number} is {found.location} (tag {found.epc or 'none'}); "
+            "allowed: a stored sample with an RFID tag",
+            err=True,
+        )
         raise typer.Exit(1)
     if target is None or target.address == found.location.code:
-        typer.echo(f"error: slot: {slot!r}; allowed: a slot of the site other than "
-                   f"{found.location.code}", err=True)  # fmt: skip
+        typer.echo(
+            f"error: slot: {slot!r}; allowed: a slot of the site other than {found.location.code}",
+            err=True,
+        )
         raise typer.Exit(1)
     write_misplacement(misplace_inbox(settings), found.epc, target.address)
-    typer.echo(f"{found.number} (tag {found.epc}) moved from {found.location.code} to "
-               f"{target.address} without a record; the next cycle counts will find it")  # fmt: skip
+    typer.echo(
+        f"{found.number} (tag {found.epc}) moved from {found.location.code} to "
+        f"{target.address} without a record; the next cycle counts will find it"
+    )
