@@ -171,6 +171,10 @@ def reconcile(
             if track.flagged is not None:
                 resolved.append((epc, track.flagged))
             continue  # a confirmed tag needs no track
+        moved = seen is not None and track.seen_at not in (None, seen.spot)
+        if moved and track.flagged is FindingKind.MISPLACED:  # that finding is over: a new place
+            resolved.append((epc, FindingKind.MISPLACED))
+            track = replace(track, flagged=None)
         track = track.missed() if seen is None else track.seen_elsewhere(seen.spot)
         kind = _finding(track, policy)
         if kind is not None and track.flagged is not kind:

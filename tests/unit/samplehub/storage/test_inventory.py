@@ -146,3 +146,11 @@ def test_a_record_that_changed_drops_its_track_and_its_finding() -> None:
 def test_a_policy_out_of_range_names_the_field(field: str, value: int) -> None:
     with pytest.raises(InvalidValue, match=f"inventory.{field}"):
         InventoryPolicy(**{field: value})
+
+
+def test_a_misplaced_tag_moved_to_a_third_place_is_found_again_there() -> None:
+    outcomes = _run([[_read(FAR, -48)], [_read(FAR, -48)], [_read(NEXT, -48)], [_read(NEXT, -48)]])
+    assert outcomes[2].resolved == [(EPC, FindingKind.MISPLACED)]
+    assert outcomes[2].findings == []
+    [again] = outcomes[3].findings
+    assert (again.kind, again.seen) == (FindingKind.MISPLACED, NEXT)
