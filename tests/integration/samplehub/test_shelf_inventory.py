@@ -24,7 +24,7 @@ from samplehub.web.app import create_app
 
 FLEET = c.Actor("fleet", Role.WAREHOUSE)
 KIOSK = c.Actor("kiosk", Role.KIOSK)
-PASSWORD = "Shelf-count-2026!"  # noqa: S105  (a test login)
+PASSWORD = "Shelf-count-2026!"
 
 
 def _stored(services: Services) -> tuple[str, str, str]:
