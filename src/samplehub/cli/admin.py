@@ -25,6 +25,7 @@ from samplehub.pickup.service import kiosk as pickup_kiosk
 
 db_app = typer.Typer(help="Database schema 数据库")
 user_app = typer.Typer(help="Users 用户")
+DEMO_INVENTORY_MINUTES = 2.0  # the demo's misplacement shows within minutes, not an hour
 DEMO_LOGINS = ("admin", "lab", "lab2", "approver", "kiosk", "warehouse", "cust-a", "cust-b")
 
 
@@ -182,6 +183,8 @@ def demo(
     the same product as `serve`, with the simulated robots carrying the demo's samples and a
     simulated working day (scenarios/institute-day.yaml) played through the real handlers."""
     settings = Settings()
+    if "inventory_minutes" not in settings.storage.model_fields_set:
+        settings.storage.inventory_minutes = DEMO_INVENTORY_MINUTES
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     _first_site(settings, services)
@@ -200,6 +203,10 @@ def demo(
     )
     if speed > 0:
         typer.echo(f"simulated working day at {speed:g}x (--speed; 0 stops it)")
+    typer.echo(
+        f"shelf cycle count every {settings.storage.inventory_minutes:g} min (/storage); "
+        "misplace a stored sample: samplehub simulate misplace SAMPLE SLOT"
+    )
     _serve(settings, services, host, port, speed)
 
 
