@@ -4,16 +4,23 @@ presence only; a compartment still holding an instrument after an expiry is neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+
+import pytest
 
 from samplehub.core.adapters.memory import MemoryStore
 from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.rfid import ReaderUnavailable, TagRead
 from samplehub.core.domain.transport import Confirmation, TaskState
-from samplehub.pickup.adapters.lockers.memory import MemoryLoader
+from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
 from samplehub.pickup.domain.booking import BookingStatus
+from samplehub.pickup.domain.capacity import Compartment
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service.identity import IdentifiedLockers
+from samplehub.pickup.service.ports import LockerFault
 from tests.unit.samplehub.pickup.test_pickup_service import (  # the fixtures and helpers
     S,
     _at_window,
@@ -106,3 +113,31 @@ def test_expiry_never_frees_a_compartment_still_holding_an_instrument(
     assert pickup.reserve(deps, third).lockers.get("S-9") != "C1-01"
     _lockers(deps).occupied.discard("C1-01")
     assert pickup.reserve(deps, third).lockers.get("S-9") == "C1-01"
+
+
+class _Readers:
+    """Implements ``TagReaders``: what each (reader, antenna) reads; ``down`` readers fail."""
+
+    def __init__(self, tags: dict[tuple[str, int], str], down: set[str] | None = None) -> None:
+        self.tags, self.down = tags, down or set()
+
+    def inventory(
+        self, reader: str, antennas: Sequence[int] | None = None, seconds: float = 1.0
+    ) -> list[TagRead]:
+        if reader in self.down:
+            raise ReaderUnavailable(f"{reader} not answering")
+        return [
+            TagRead(epc, r, a, -40) for (r, a), epc in self.tags.items()
+            if r == reader and (antennas is None or a in antennas)
+        ]  # fmt: skip
+
+
+def test_a_cabinet_with_a_reader_reports_tags_and_one_without_only_presence() -> None:
+    inner = MemoryLockers([Compartment("C1-03", S), Compartment("C2-01", S)])
+    inner.occupied |= {"C1-03", "C2-01"}
+    lockers = IdentifiedLockers(inner, _Readers({("RD-C1", 3): "e2aa"}), {"C1": "RD-C1"})
+    assert lockers.status("C1-03").tags == ("e2aa",)
+    assert lockers.status("C2-01").tags is None  # presence only
+    down = IdentifiedLockers(inner, _Readers({}, {"RD-C1"}), {"C1": "RD-C1"})
+    with pytest.raises(LockerFault, match="RD-C1"):
+        down.status("C1-03")
