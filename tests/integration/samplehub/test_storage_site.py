@@ -149,7 +149,7 @@ def test_loading_the_same_site_twice_changes_nothing(world: World) -> None:
 
 def test_a_site_file_adds_and_changes_slots(world: World, tmp_path: Path) -> None:
     shelf = "      - {size_class: L, slots: 10, first_antenna: 401}\n  - id: B"
-    text = _site_text(**{shelf: "      - {size_class: L, slots: 12, first_antenna: 401}\n  - id: B"})
+    text = _site_text(**{shelf: shelf.replace("slots: 10", "slots: 12")})
     done = wiring.load_site(world.services, _write(tmp_path, text))
     assert (done.added, done.removed) == (2, 0)
     assert world.slot("A-03-4-12").size_class == "L"
