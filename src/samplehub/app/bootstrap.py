@@ -31,6 +31,7 @@ from samplehub.intake.service.handlers import INTAKE_HANDLERS
 from samplehub.lab.service.certificates import LabDeps
 from samplehub.lab.service.handlers import lab_handlers
 from samplehub.recall.service.handlers import RECALL_HANDLERS
+from samplehub.storage.service.inventory import INVENTORY_HANDLERS
 from samplehub.storage.service.site import STORAGE_HANDLERS
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ def bootstrap(
         **INTAKE_HANDLERS,
         **RECALL_HANDLERS,
         **STORAGE_HANDLERS,
+        **INVENTORY_HANDLERS,
     }
     if lab is not None:
         handlers.update(lab_handlers(lab))

@@ -234,6 +234,21 @@ class StorageSettings(BaseModel):
     collect_days: float = Field(
         5, gt=0, description="Days a finished sample waits for collection when none is booked"
     )
+    inventory_minutes: float = Field(
+        30,
+        ge=0,
+        description="Minutes between scheduled cycle counts of the shelves (0: only "
+        "on demand, from /storage or `samplehub site count`)",
+    )
+    inventory_rounds: int = Field(
+        3, ge=1, le=50, description="Inventory rounds per reader in a cycle count (the window)"
+    )
+    inventory_round_seconds: float = Field(
+        0.5, gt=0, le=10, description="Seconds of one inventory round on a reader"
+    )
+    inventory_missing_cycles: int = Field(
+        3, ge=2, le=50, description="Cycles without a read before a sample is reported missing"
+    )
 
 
 class FleetConfig(BaseModel):

@@ -1,5 +1,5 @@
-"""The app's recurring jobs: the daily recall run, the pickup staging and expiry loop, and the
-anchoring of the custody chain."""
+"""The app's recurring jobs: the daily recall run, the pickup staging and expiry loop, the
+anchoring of the custody chain and the cycle counts of the shelves."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from samplehub.app.wiring.notify import deliverer, notice_senders
 
 if TYPE_CHECKING:
     from samplehub.app.services import Services
+    from samplehub.app.wiring.inventory import InventoryRunner
     from samplehub.core.domain.anchors import Anchor
     from samplehub.core.service.notifications import Notice, NoticeSender
     from samplehub.pickup.service.app import PickupApp
@@ -64,7 +65,7 @@ def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
     """
     if seconds <= 0:
         return nothing_to_close
-    return _every(seconds, app.run_due, "pickup-job")
+    return every(seconds, app.run_due, "pickup-job")
 
 
 class AnchorJob:
@@ -105,10 +106,18 @@ def start_anchor_job(settings: Settings, services: Services) -> Callable[[], Non
     if seconds <= 0:
         return nothing_to_close
     job = AnchorJob(settings, services)
-    return _every(seconds, job.run_once, "anchor-job")
+    return every(seconds, job.run_once, "anchor-job")
 
 
-def _every(seconds: float, work: Callable[[], object], name: str) -> Callable[[], None]:
+def start_inventory_job(settings: Settings, runner: InventoryRunner) -> Callable[[], None]:
+    """Run a cycle count of the shelves every ``storage.inventory_minutes`` (0: none)."""
+    minutes = settings.storage.inventory_minutes
+    if minutes <= 0:
+        return nothing_to_close
+    return every(minutes * 60, runner, "inventory-job")
+
+
+def every(seconds: float, work: Callable[[], object], name: str) -> Callable[[], None]:
     """Run ``work`` every ``seconds`` in a daemon thread, surviving failures (logged)."""
     import logging
 

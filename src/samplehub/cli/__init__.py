@@ -9,6 +9,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.wiring import trust
 from samplehub.cli import admin, audit
+from samplehub.cli import misplace as sim_cli
 from samplehub.fleet.cli import app as simulate_app
 from samplehub.intake import cli as vision_cli
 from samplehub.lab import cli as certificate
@@ -20,6 +21,7 @@ from samplehub.storage import cli as site_cli
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
 audit.register(app)
+simulate_app.command("misplace")(sim_cli.misplace)
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     )
 
 
+log = logging.getLogger(__name__)
 DEMO_LOCKER_BANK = (
     Path(__file__).resolve().parents[2] / "pickup" / "adapters" / "lockers" / "demo-bank.yaml"
 )
@@ -166,19 +168,34 @@ def pickup_policy(settings: Settings) -> PickupPolicy:
 def _pickup_lockers(
     settings: Settings, customer_s: float | None, closers: list[Callable[[], None]]
 ) -> tuple[LockerController, SampleLoader]:
+    from samplehub.core.domain.epc import giai_for_sample
     from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
     from samplehub.pickup.adapters.lockers.operator import OperatorLoader
     from samplehub.pickup.adapters.lockers.register_map import load_bank
-    from samplehub.simulation.lockers import SimulatedLoader, start_bank
+    from samplehub.pickup.service.identity import IdentifiedLockers
+    from samplehub.simulation.lockers import SimulatedLoader, SimulatedLockerReaders, start_bank
 
     lockers = settings.pickup.lockers
     if isinstance(lockers, ModbusLockers):
         controller = ModbusLockerController(load_bank(lockers.bank))
         closers.append(controller.close)
+        if lockers.readers:  # the LLRP readers come in behind the TagReaders port
+            log.warning("pickup.lockers.readers %s: no LLRP readers wired yet; presence only",
+                        sorted(lockers.readers))  # fmt: skip
         return controller, OperatorLoader(controller)
     sims, bank = start_bank(load_bank(DEMO_LOCKER_BANK), customer_s=customer_s)
     for sim in sims.values():
         closers.append(sim.stop)
     controller = ModbusLockerController(bank)
     closers.append(controller.close)
-    return controller, SimulatedLoader(sims)
+    kiosk = settings.kiosk
+
+    def epc_of(number: str) -> str:
+        return giai_for_sample(number, kiosk.epc_company_prefix, kiosk.epc_filter).to_hex()
+
+    loader = SimulatedLoader(sims, epc_of)
+    readers = {cabinet: reader for cabinet, reader in lockers.readers.items() if cabinet in sims}
+    if not readers:
+        return controller, loader
+    tags = SimulatedLockerReaders(sims, {reader: cabinet for cabinet, reader in readers.items()})
+    return IdentifiedLockers(controller, tags, readers), loader

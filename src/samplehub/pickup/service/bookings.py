@@ -182,12 +182,32 @@ def _bound(deps: PickupDeps) -> set[str]:
     }  # fmt: skip
 
 
+def _still_holding(deps: PickupDeps) -> set[str]:
+    """Compartments an item has not left yet: the source of an open back-to-storage task not
+    picked up (an expired or cancelled booking's sample waits there for its carrier)."""
+    return {
+        t.source.code for t in _tasks(deps).open()
+        if t.source.kind is LocationKind.LOCKER_COMPARTMENT and not t.picked_up
+    }  # fmt: skip
+
+
+def _empty(deps: PickupDeps, code: str) -> bool:
+    """Whether the compartment's sensor (or reader) sees nothing inside; unreadable: not empty."""
+    try:
+        status = deps.lockers.status(code)
+    except LockerFault as fault:
+        log.warning("compartment %s left out of the allocation: %s", code, fault)
+        return False
+    return not status.occupied and not status.tags
+
+
 def reserve(deps: PickupDeps, booking_id: str, samples: list[str] | None = None) -> Allocation:
     """Compartments for the booking's samples not yet placed nor on their way (or ``samples``);
-    the rest go to the counter."""
+    the rest go to the counter. A compartment that still holds an instrument (a booking that
+    expired, an item nobody took) is never given out, whatever the records say."""
     booking = visible(deps.bookings.get(booking_id), STAFF, booking_id)
-    held = _held(deps) | _bound(deps) | deps.out_of_service
-    free = [c for c in deps.lockers.compartments() if c.code not in held]
+    held = _held(deps) | _bound(deps) | _still_holding(deps) | deps.out_of_service
+    free = [c for c in deps.lockers.compartments() if c.code not in held and _empty(deps, c.code)]
     if samples is None:
         samples = unrequested(deps, booking)
     return allocate({s: booking.sizes[s] for s in samples}, free)
@@ -239,14 +259,33 @@ def open_for_loading(deps: PickupDeps, booking_id: str, task: TransportTask) -> 
 
 
 def _confirmation(status: CompartmentStatus, sample: str) -> Confirmation | None:
-    """How the compartment confirms the sample: its tag read, or only the presence bit; None
-    while the door is open or nothing (or another item) is inside."""
+    """How the compartment confirms the sample: its tag read (a compartment with a reader), or
+    only the presence bit (a cabinet without one: "presence only"); None while the door is open
+    or nothing (or another item) is inside."""
     if status.door_open or not status.occupied:
         return None
     if status.tags is None:
         return Confirmation.PRESENCE_ONLY
-    seen = any(transport.scanned_is(sample, None, tag) for tag in status.tags)
-    return Confirmation.RFID if seen else None
+    return Confirmation.RFID if holds(status, sample) else None
+
+
+def holds(status: CompartmentStatus, sample: str) -> bool:
+    """Whether the compartment's reader reads the sample's tag (its EPC, or its number)."""
+    return any(transport.scanned_is(sample, None, tag) for tag in status.tags or ())
+
+
+def _wrong_item(deps: PickupDeps, task: TransportTask, status: CompartmentStatus) -> None:
+    """The reader reads another item than the task's sample: refused, and staff told once."""
+    if task.id in deps.wrong_items:
+        return
+    deps.wrong_items.add(task.id)
+    tags = ", ".join(status.tags or ()) or "-"
+    log.warning("compartment %s holds %s, not %s: loading refused", status.compartment, tags,
+                task.sample_number)  # fmt: skip
+    deps.notifier.alert_staff(
+        "locker_wrong_item",
+        {"compartment": status.compartment, "sample": task.sample_number, "tags": tags},
+    )
 
 
 def _look(deps: PickupDeps, loader: SampleLoader, task: TransportTask) -> Confirmation | None:
@@ -263,7 +302,10 @@ def _look(deps: PickupDeps, loader: SampleLoader, task: TransportTask) -> Confir
     except LockerFault as fault:
         log.warning("staging %s into %s: %s", sample, code, fault)
         return None
-    return _confirmation(status, sample)
+    confirmation = _confirmation(status, sample)
+    if confirmation is None and status.occupied and not status.door_open and status.tags:
+        _wrong_item(deps, task, status)
+    return confirmation
 
 
 def follow_staging(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> dict[str, Location]:

@@ -17,6 +17,7 @@ from datetime import datetime
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.codes import normalize_code, parse_qr
+from samplehub.pickup.service import bookings as pickup_bookings
 from samplehub.pickup.service import commands as pc
 from samplehub.pickup.service.deps import STAFF, PickupDeps
 from samplehub.pickup.service.handlers import Entered, KioskVerdict, Returned
@@ -135,6 +136,12 @@ def doors_closed(deps: PickupDeps, booking_id: str) -> PickupReceipt:
             continue
         if status.door_open:
             still_open.append(location.code)
+        elif status.tags is not None:  # a reader: which item is inside, not only whether
+            (left if pickup_bookings.holds(status, sample) else taken).append(sample)
+            if status.occupied and not pickup_bookings.holds(status, sample):
+                deps.notifier.alert_staff("sample_left_in_locker", {
+                    "sample": ", ".join(status.tags) or "?", "where": str(location),
+                })  # fmt: skip
         elif status.occupied:
             left.append(sample)
         else:
