@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Response, UploadFile, status
+from fastapi import APIRouter, File, Header, HTTPException, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
 from samplehub.core.domain import permissions
@@ -122,6 +122,25 @@ class CalibrationResultsIn(Conditions):
 
 class ReasonIn(Strict):
     reason: str = Field(min_length=1, max_length=500)
+    version: int | None = Field(
+        default=None, ge=0, le=2**31, description="the version loaded; a newer one refuses (409)"
+    )
+
+
+def _if_match(value: str | None) -> int | None:
+    """The version in an ``If-Match`` header (``3`` or ``"3"``); None when absent."""
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 10:
+        raise InvalidValue("If-Match", value, 'a certificate version number, e.g. "3"')
+    return int(text)
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(description="the certificate version loaded; a save over a newer one is refused (409)"),
+]
 
 
 class CertificateOut(BaseModel):
@@ -137,6 +156,7 @@ class CertificateOut(BaseModel):
     superseded_by: str | None
     replaces: str | None
     verify_url: str | None  # set once issued: the token address in its QR code
+    version: int  # send it back (If-Match or "version") with the next step
 
     @classmethod
     def of(cls, certificate: Certificate, labs: LabServices) -> CertificateOut:
@@ -152,6 +172,7 @@ class CertificateOut(BaseModel):
             pdf_sha256=certificate.pdf_sha256,
             superseded_by=certificate.superseded_by,
             replaces=certificate.replaces,
+            version=certificate.version,
             verify_url=None
             if certificate.verify_token is None or certificate.pdf_sha256 is None
             else lab.verify_url(labs.deps, certificate.verify_token),
@@ -334,9 +355,11 @@ def certificate(cert_no: str, actor: CurrentActor, state: State) -> CertificateO
 
 
 @router.post("/certificates/{cert_no}/review", response_model=CertificateOut, summary="核验")
-def review(cert_no: str, actor: CurrentActor, state: State) -> CertificateOut:
+def review(
+    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
+) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.review(actor, cert_no), labs)
+    return CertificateOut.of(labs.desk.review(actor, cert_no, _if_match(if_match)), labs)
 
 
 @router.post("/certificates/{cert_no}/return", response_model=CertificateOut, summary="Rework")
@@ -344,19 +367,24 @@ def return_for_rework(
     cert_no: str, body: ReasonIn, actor: CurrentActor, state: State
 ) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.return_for_rework(actor, cert_no, body.reason), labs)
+    returned = labs.desk.return_for_rework(actor, cert_no, body.reason, body.version)
+    return CertificateOut.of(returned, labs)
 
 
 @router.post("/certificates/{cert_no}/approve", response_model=CertificateOut, summary="批准")
-def approve(cert_no: str, actor: CurrentActor, state: State) -> CertificateOut:
+def approve(
+    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
+) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.approve(actor, cert_no), labs)
+    return CertificateOut.of(labs.desk.approve(actor, cert_no, _if_match(if_match)), labs)
 
 
 @router.post("/certificates/{cert_no}/issue", response_model=CertificateOut, summary="签发")
-def issue(cert_no: str, actor: CurrentActor, state: State) -> CertificateOut:
+def issue(
+    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
+) -> CertificateOut:
     labs = _lab(state, actor)
-    labs.desk.issue(actor, cert_no)
+    labs.desk.issue(actor, cert_no, _if_match(if_match))
     return CertificateOut.of(lab.get(labs.deps, cert_no), labs)
 
 
