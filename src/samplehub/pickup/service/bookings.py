@@ -105,15 +105,24 @@ def _send_code(deps: PickupDeps, issued: WithCode) -> None:
     log.info("pickup code issued for booking %s", issued.booking.id)
 
 
-def cancel(deps: PickupDeps, actor: Actor, booking_id: str, reason: str) -> None:
-    """Cancel; staged samples go back to storage in the same transaction."""
-    done: Returned = deps.handle(pc.CancelPickup(actor, booking_id, reason))
+def cancel(
+    deps: PickupDeps, actor: Actor, booking_id: str, reason: str, version: int | None = None
+) -> None:
+    """Cancel; staged samples go back to storage in the same transaction. ``version``: the
+    one the caller loaded (a newer stored one refuses with ``StaleVersion``)."""
+    done: Returned = deps.handle(pc.CancelPickup(actor, booking_id, reason, version))
     log.info("pickup %s cancelled; %d samples go back to storage", booking_id, len(done.samples))
 
 
-def move(deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow) -> None:
-    """Another window and, with it, a new code."""
-    _send_code(deps, deps.handle(pc.MovePickup(actor, booking_id, window)))
+def move(
+    deps: PickupDeps,
+    actor: Actor,
+    booking_id: str,
+    window: PickupWindow,
+    version: int | None = None,
+) -> None:
+    """Another window and, with it, a new code (``version`` as for ``cancel``)."""
+    _send_code(deps, deps.handle(pc.MovePickup(actor, booking_id, window, version)))
 
 
 def due_for_staging(deps: PickupDeps) -> list[str]:

@@ -26,12 +26,14 @@ class BookPickup(Command):
 class MovePickup(Command):
     booking_id: str
     window: PickupWindow
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)
 class CancelPickup(Command):
     booking_id: str
     reason: str
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)
