@@ -61,7 +61,7 @@ def reviewed(tmp_path: Path, sh_database_url: str) -> Iterator[World]:
 
 
 def test_a_stale_approval_gets_409_naming_the_current_version(reviewed: World) -> None:
-    client, settings, cert = reviewed
+    client, _settings, cert = reviewed
     app = client.app
     approver = signed_in(app, "approver")[1]  # type: ignore[arg-type]
     lab2 = signed_in(app, "lab2")[1]  # type: ignore[arg-type]
@@ -117,7 +117,8 @@ def test_the_update_checks_the_loaded_version_not_one_read_in_its_transaction(
         with engine.connect() as first_conn, engine.connect() as second_conn:
             first = SqlCertificates(first_conn).get(cert)
             second = SqlCertificates(second_conn).get(cert)
-            assert first is not None and second is not None
+            assert first is not None
+            assert second is not None
             first_conn.rollback()
             second_conn.rollback()
             SqlCertificates(first_conn).save(first)

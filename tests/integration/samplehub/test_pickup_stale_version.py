@@ -84,11 +84,13 @@ def test_a_cancel_from_a_page_loaded_before_a_move_gets_409(world: World) -> Non
     )
     assert refused.status_code == 409
     stored = side.deps.bookings.get(booking)
-    assert stored is not None and stored.status is BookingStatus.BOOKED  # the move stands
+    assert stored is not None
+    assert stored.status is BookingStatus.BOOKED
     fresh = client.post(f"/pickup/{booking}/cancel", data={"csrf": loaded[1], "version": now})
     assert fresh.status_code == 303
     cancelled = side.deps.bookings.get(booking)
-    assert cancelled is not None and cancelled.status is BookingStatus.CANCELLED
+    assert cancelled is not None
+    assert cancelled.status is BookingStatus.CANCELLED
 
 
 def test_a_stale_move_names_the_current_version(world: World) -> None:
