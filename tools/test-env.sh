@@ -8,7 +8,7 @@ set -euo pipefail
 # chromium: browser tests (Playwright drives Debian's binary); fonts-noto-cjk: Chinese in its pages;
 # poppler-utils: pdftotext/pdffonts/pdftoppm read the certificates and labels;
 # mosquitto and postgresql: the real broker and database of the integration tests
-debs=(chromium fonts-noto-cjk poppler-utils mosquitto postgresql)
+debs=(chromium fonts-noto-cjk poppler-utils mosquitto openssl postgresql)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

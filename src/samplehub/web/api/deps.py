@@ -61,5 +61,5 @@ def actor_of(state: AppState, token: str | None) -> Actor:
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1 to 200)")]
