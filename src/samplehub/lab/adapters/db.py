@@ -97,7 +97,7 @@ class SqlCertificates:
         return [v for v in map(validity_of, issued) if v is not None]
 
 
-def _certificate(row: Row[Any, Any]) -> Certificate:
+def _certificate(row: Row[Any, Any, Any]) -> Certificate:
     certificate = decode(json.loads(row.body))
     assert isinstance(certificate, Certificate)
     # certificates older than their token got it by migration, in the column only
