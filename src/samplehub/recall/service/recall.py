@@ -134,30 +134,49 @@ def send_reminders(
                 claim = ClaimReminder(c.SYSTEM, notice, item.certificate, item.sample, days, now)
                 if not handle(claim):
                     continue
-                try:
-                    sender.send(notice)
-                except NotificationFailed as failed:
+                problem = _send(sender, notice)
+                if problem is not None:
                     handle(
                         ReleaseReminder(
-                            c.SYSTEM, notice, item.certificate, item.sample, days,
-                            failed.problem, now,
+                            c.SYSTEM, notice, item.certificate, item.sample, days, problem, now
                         )
-                    )  # fmt: skip
-                    log.warning("recall reminder not sent, will retry: %s", failed)
+                    )
                     continue
                 sent.append(notice)
     return sent
 
 
+def _send(sender: NoticeSender, notice: Notice) -> str | None:
+    """Send one reminder; the problem when it failed (released, so the next run tries it
+    again). A sender's own bug is logged and survived too: one bad reminder must not end the
+    run and leave the rest unsent, nor stay claimed and never be sent."""
+    try:
+        sender.send(notice)
+    except NotificationFailed as failed:
+        log.warning("recall reminder not sent, will retry: %s", failed)
+        return failed.problem
+    except Exception as error:
+        log.exception("recall reminder %s failed in its sender; will retry", notice.key)
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def _one_line(text: str) -> str:
+    """A field as one line (a line break typed into a nameplate field must not reach a
+    mail header, where it is refused or would start a header of its own)."""
+    return " ".join(text.split())
+
+
 def _notice(item: DueInstrument, channel: Channel, recipient: str, name: str, days: int) -> Notice:
     due = item.due.isoformat()
-    subject = f"计量器具到期提醒：{item.instrument} {item.serial_number} 将于 {due} 到期"
+    instrument, serial = _one_line(item.instrument), _one_line(item.serial_number)
+    subject = f"计量器具到期提醒：{instrument} {serial} 将于 {due} 到期"
     body = (
         f"{name}，您好：\n\n"
-        f"贵单位（{item.customer}）的 {item.instrument}（型号 {item.model}，"
-        f"出厂编号 {item.serial_number}，证书 {item.certificate}）将于 {due} 到期，"
+        f"贵单位（{item.customer}）的 {instrument}（型号 {_one_line(item.model)}，"
+        f"出厂编号 {serial}，证书 {item.certificate}）将于 {due} 到期，"
         f"距今 {days} 天以内。请登录 SampleHub 在“到期送检”中一键预约送检。\n\n"
-        f"Your {item.instrument} (serial {item.serial_number}, certificate "
+        f"Your {instrument} (serial {serial}, certificate "
         f"{item.certificate}) is due for re-verification on {due}. Book it in SampleHub "
         f"under 'Due for recall'."
     )
