@@ -97,7 +97,16 @@ def preregister(
                 "serial_number": None if item.serial_number == "/" else item.serial_number,
             }
         )
-    owner = customer_id or next(iter(mine.values())).customer_id
+    owners = {mine[number].customer_id: mine[number].customer for number in certificates}
+    if len(owners) > 1:  # staff choosing for a customer: one order is one customer's
+        names = ", ".join(f"{name} ({key})" for key, name in sorted(owners.items()))
+        raise InvalidValue(
+            "certificates",
+            list(certificates),
+            f"instruments of one customer; these belong to {names}",
+            Message("recall.allowed_one_customer", {"customers": names}),
+        )
+    [owner] = owners
     order: str = handle(c.CreateOrder(actor, owner, "verification", items))
     return order
 
