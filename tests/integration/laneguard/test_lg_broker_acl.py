@@ -4,9 +4,15 @@ alerts and can acknowledge only as itself; a client without a login is refused."
 
 from __future__ import annotations
 
+import json
+import os
 import queue
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +82,46 @@ def test_a_client_without_a_login_is_refused(broker: DeployedBroker) -> None:
         assert not stranger.client.is_connected()
     finally:
         stranger.stop()
+
+
+def test_the_terminal_command_listens_with_its_login(
+    broker: DeployedBroker, tmp_path: Path
+) -> None:
+    """`laneguard terminal listen` with the password from the environment (login terminal-<id>)
+    receives its alert; with a wrong password it stops with an error."""
+    sealer = StationSealer(generate_private_key())
+    alice = TerminalIdentity("t-a", "alice", generate_private_key(), sealer.station_public_key)
+    key_file = tmp_path / "alice.json"
+    alice.save(key_file)
+    command = [
+        str(Path(sys.executable).with_name("laneguard")), "terminal", "listen",
+        "--key-file", str(key_file), "--mqtt-host", "127.0.0.1",
+        "--mqtt-port", str(broker.port), "--ca-file", str(broker.ca), "--count", "1", "--json",
+    ]  # fmt: skip
+    wrong = subprocess.run(
+        command, env=os.environ | {"LANEGUARD_MQTT_PASSWORD": "wrong"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert wrong.returncode != 0
+    assert "refused the connection" in wrong.stderr
+    password = broker.credentials["terminal-t-a"]
+    listening = subprocess.Popen(
+        command, env=os.environ | {"LANEGUARD_MQTT_PASSWORD": password},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    station = MqttAlertTransport(settings(broker, "laneguard-station"), on_ack=lambda _: None)
+    station.start()
+    try:
+        alert = Alert("inc-7", "S1", "cam", "z", "2", ObjectClass.PEDESTRIAN, AT, b"")
+        sealed = sealer.seal_alert(alert, Terminal("t-a", "alice", alice.public_key, AT))
+        deadline = time.monotonic() + 30
+        while listening.poll() is None and time.monotonic() < deadline:
+            station.deliver(sealed)  # until the terminal has subscribed and takes one
+            time.sleep(0.5)
+        out, err = listening.communicate(timeout=10)
+    finally:
+        station.stop()
+        if listening.poll() is None:
+            listening.kill()
+    assert listening.returncode == 0, err
+    assert json.loads(out.splitlines()[0])["incident_id"] == "inc-7"
