@@ -7,15 +7,25 @@ transport connects with its login over ``mqtts://``."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from samplehub.app.config import Settings
+from samplehub.app.services import Services
+from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring.fleet import fleet_transport
+from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.transport import TaskState
+from samplehub.core.service import commands as c
+from samplehub.core.service import queries
 from samplehub.fleet.adapters.mqtt.paho_transport import MqttTransport
+from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.fleet.service.messages import topic
+from samplehub.simulation.clock import SimClock
+from samplehub.simulation.robot import SimRobot
 from tests.integration.deploy_broker import (
     MANUFACTURER,
     DeployedBroker,
@@ -23,6 +33,7 @@ from tests.integration.deploy_broker import (
     raw_client,
     wait_for,
 )
+from tests.integration.samplehub.test_fleet_worker import received_sample, task_state
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +112,49 @@ def test_a_robot_reads_only_its_own_orders_and_cannot_order_others(
     finally:
         r01.stop()
         r02.stop()
+
+
+def test_the_served_fleet_and_a_robot_carry_a_task_with_their_logins(
+    broker: DeployedBroker, settings: Settings, services: Services
+) -> None:
+    """The fleet worker as `serve` makes it and robot R01 (its own login), both over mqtts."""
+    url = f"mqtts://127.0.0.1:{broker.port}"
+    fleet = {
+        "mqtt_username": "fleet",
+        "mqtt_password": broker.credentials["fleet"],
+        "mqtt_ca_file": str(broker.ca),
+        "serials": ["R01"],
+        "manufacturer": MANUFACTURER,
+    }
+    served = settings.model_copy(
+        update={"mqtt_url": url, "fleet": settings.fleet.model_copy(update=fleet)}
+    )
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    site = fleet_wiring.site_map_section(Settings())
+    assert site is not None
+    transport = MqttTransport(
+        url, "samplehub-R01", username="R01", password=broker.credentials["R01"],
+        ca_file=str(broker.ca),
+    )  # fmt: skip
+    robot = SimRobot(
+        "R01", MANUFACTURER, site_map_from_dict(site), "P1", transport, "", speed=4.0,
+        state_interval_s=0.5, action_seconds={"pick": 0.5, "drop": 0.5, "startCharging": 0.1},
+    )  # fmt: skip
+    transport.start()
+    robot.connect(0.0)
+    worker = fleet_wiring.worker_factory(served, services, site, clock)
+    try:
+        worker.start()
+        deadline = time.monotonic() + 60
+        while task_state(services, task_id) is not TaskState.DONE:
+            assert time.monotonic() < deadline, "the task was not done over mqtts in time"
+            clock.advance(0.25)
+            robot.step(clock.t, 0.25)
+            worker.step()
+            time.sleep(0.01)
+    finally:
+        transport.stop()
+        worker.close()
+    sample = queries.get_sample(services.uow_factory, c.SYSTEM, number)
+    assert sample.state is SampleState.STORED
