@@ -1,23 +1,25 @@
 """A line break typed into an instrument field aborted the recall run (issue 14, finding 9): the
 reminder's mail subject refused it with ValueError, the run ended there and the reminder,
-already claimed, was never sent. Now the fields go into the subject as one line and any sender
-failure releases its reminder for the next run while the run goes on. SQLite and PostgreSQL,
-against a local SMTP server."""
+already claimed, was never sent. Now the fields go into the subject as one line, and a
+sender's unexpected failure is kept in the outbox as a failed attempt (retried with back-off)
+instead of ending the delivery round. SQLite and PostgreSQL, against a local SMTP server."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from samplehub.app import bootstrap, jobs
 from samplehub.app.config import RecallSettings, Settings
+from samplehub.app.config_notify import NoChannel, NotifySettings
 from samplehub.app.demo import CUSTOMER_A, GAUGES, seed_demo
 from samplehub.app.services import Services
+from samplehub.app.wiring import notify as notify_wiring
 from samplehub.core.adapters.db import upgrade
-from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.adapters.memory import FixedClock, PlainHasher
 from samplehub.core.service.notifications import Channel, Notice
 from samplehub.lab.service import certificates as lab
 from samplehub.simulation.lab_work import certify_gauge
@@ -57,7 +59,10 @@ def test_a_line_break_in_the_serial_number_still_gets_its_reminder(
     controller.start()
     try:
         configured = settings.model_copy(
-            update={"recall": RecallSettings(smtp_host="127.0.0.1", smtp_port=port)}
+            update={
+                "recall": RecallSettings(smtp_host="127.0.0.1", smtp_port=port),
+                "notify": NotifySettings(sms=NoChannel()),  # email only
+            }
         )
         sent = jobs.send_recall_reminders(configured, reminder_day)
     finally:
@@ -86,11 +91,14 @@ class BrokenOnce:
         self.sent.append(notice)
 
 
-def test_a_sender_failing_oddly_releases_the_reminder_for_the_next_run(
-    settings: Settings, reminder_day: date
+def test_a_sender_failing_oddly_keeps_the_reminder_for_a_retry(
+    settings: Settings, services: Services, reminder_day: date
 ) -> None:
     sender = BrokenOnce()
-    assert jobs.send_recall_reminders(settings, reminder_day, [sender]) == []  # survived
-    again = jobs.send_recall_reminders(settings, reminder_day, [sender])
-    assert [n.recipient for n in again] == ["chen@hengda.example"]
-    assert sender.sent == again
+    queued = jobs.send_recall_reminders(settings, reminder_day, [sender])  # survived
+    assert [n.recipient for n in queued] == ["chen@hengda.example"]
+    assert (sender.calls, sender.sent) == (1, [])
+    deliverer = notify_wiring.deliverer(settings, services, {Channel.EMAIL: sender})
+    deliverer.clock = FixedClock(datetime.now(UTC) + timedelta(minutes=5))  # past its back-off
+    assert deliverer.run_once().delivered == 1
+    assert [n.key for n in sender.sent] == [n.key for n in queued]
