@@ -9,6 +9,7 @@ Schemathesis' own pytest plugin (``from_fixture``) does not run under pytest 9 (
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from schemathesis.generation.feedback import FeedbackSources
 from schemathesis.generation.overrides import Override
 
 from samplehub.app.demo import DEMO_PASSWORD
+from samplehub.app.wiring import inventory as inventory_wiring
+from samplehub.simulation.world import SimWorld
 from samplehub.web.security import BEARER
 from samplehub.web.sessions import check_password, open_login
 from tests.security.samplehub_site import seeded, site_app, site_settings
@@ -92,9 +95,14 @@ class Walk:
 
 @pytest.fixture
 def walk(tmp_path: Path) -> Iterator[Walk]:
+    """The site as `serve` wires it, shelf readers included (simulated, as `serve` has them
+    without real ones: without any, a cycle count answers 503 by design)."""
     settings_ = site_settings(tmp_path)
     for services, _ in seeded(settings_):
-        yield Walk(site_app(settings_, services))
+        app = site_app(settings_, services)
+        inventory = inventory_wiring.simulated_runner(settings_, services, SimWorld())
+        app.state.samplehub = dataclasses.replace(app.state.samplehub, inventory=inventory)
+        yield Walk(app)
 
 
 @pytest.mark.timeout(60)
@@ -106,5 +114,5 @@ def test_no_request_gets_a_server_error(walk: Walk) -> None:
         walk.cover(schema, operation)
     for operation, mode in itertools.product(operations, GenerationMode):
         walk.fuzz(operation, mode)
-    assert walk.failures == []
+    assert walk.failures == [], "\n".join(walk.failures)
     assert walk.answered == {op.label for op in operations}
