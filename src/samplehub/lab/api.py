@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Header, HTTPException, Response, UploadFile, status
+from fastapi import APIRouter, File, HTTPException, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
 from samplehub.core.domain import permissions
@@ -29,7 +29,7 @@ from samplehub.lab.service.console import WorkItem
 from samplehub.lab.service.desk import WorkConditions
 from samplehub.lab.service.services import LabServices
 from samplehub.web.access import allow
-from samplehub.web.api.deps import CurrentActor, State
+from samplehub.web.api.deps import CurrentActor, IfMatch, State, if_match_version
 from samplehub.web.api.schemas import Strict
 from samplehub.web.state import AppState
 
@@ -125,22 +125,6 @@ class ReasonIn(Strict):
     version: int | None = Field(
         default=None, ge=0, le=2**31, description="the version loaded; a newer one refuses (409)"
     )
-
-
-def _if_match(value: str | None) -> int | None:
-    """The version in an ``If-Match`` header (``3`` or ``"3"``); None when absent."""
-    if value is None:
-        return None
-    text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 10:
-        raise InvalidValue("If-Match", value, 'a certificate version number, e.g. "3"')
-    return int(text)
-
-
-IfMatch = Annotated[
-    str | None,
-    Header(description="the certificate version loaded; a save over a newer one is refused (409)"),
-]
 
 
 class CertificateOut(BaseModel):
@@ -359,7 +343,7 @@ def review(
     cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
 ) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.review(actor, cert_no, _if_match(if_match)), labs)
+    return CertificateOut.of(labs.desk.review(actor, cert_no, if_match_version(if_match)), labs)
 
 
 @router.post("/certificates/{cert_no}/return", response_model=CertificateOut, summary="Rework")
@@ -376,7 +360,7 @@ def approve(
     cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
 ) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.approve(actor, cert_no, _if_match(if_match)), labs)
+    return CertificateOut.of(labs.desk.approve(actor, cert_no, if_match_version(if_match)), labs)
 
 
 @router.post("/certificates/{cert_no}/issue", response_model=CertificateOut, summary="签发")
@@ -384,7 +368,7 @@ def issue(
     cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
 ) -> CertificateOut:
     labs = _lab(state, actor)
-    labs.desk.issue(actor, cert_no, _if_match(if_match))
+    labs.desk.issue(actor, cert_no, if_match_version(if_match))
     return CertificateOut.of(lab.get(labs.deps, cert_no), labs)
 
 
