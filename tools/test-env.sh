@@ -7,10 +7,11 @@ set -euo pipefail
 
 # chromium: browser tests (Playwright drives Debian's binary); fonts-noto-cjk: Chinese in its pages;
 # poppler-utils: pdftotext/pdffonts/pdftoppm read the certificates and labels;
-# mosquitto and postgresql: the real broker and database of the integration tests;
+# mosquitto and postgresql: the real broker and database of the integration tests; openssl: the
+# certificates of deploy/mosquitto's test broker;
 # ffmpeg and rtsp-server-perl: an RTSP server (ffmpeg publishing a looped clip to the relay) for
 # the RTSP source's test
-debs=(chromium fonts-noto-cjk poppler-utils mosquitto postgresql ffmpeg rtsp-server-perl)
+debs=(chromium fonts-noto-cjk poppler-utils mosquitto postgresql openssl ffmpeg rtsp-server-perl)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -7,10 +7,8 @@ Detection's own adapters are picked in `detection_bootstrap`, which this module 
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,6 +41,7 @@ from laneguard.core.clock import SystemClock
 from laneguard.core.domain.incidents import IncidentOpened
 from laneguard.core.domain.records import IncidentAlreadyClosedError
 from laneguard.core.errors import ConfigError, LaneGuardError
+from laneguard.core.keyfile import create_once
 from laneguard.core.ports import IncidentSource
 from laneguard.detection.adapters.frame_hub import FrameHub
 from laneguard.detection.adapters.latest_frame import LatestFrameReader
@@ -118,20 +117,7 @@ def session_secret(config: LaneGuardConfig) -> bytes:
     """The key that signs session cookies: `<data_dir>/keys/session.key`, 32 random bytes made
     at the first start (owner-only). Deleting it ends every session."""
     path = config.data_dir / "keys" / "session.key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
-    for _ in range(50):  # another process may have made it and not yet written it
-        secret = path.read_bytes()
-        if len(secret) == 32:
-            return secret
-        time.sleep(0.02)
-    raise ConfigError(f"{path} holds {len(secret)} bytes, not a 32-byte session key; delete it")
+    return create_once(path, lambda: secrets.token_bytes(32), 32)
 
 
 @dataclass

@@ -188,7 +188,11 @@ def _show_camera(notice: CameraAlert, as_json: bool) -> None:
 
 
 def _settings(
-    identity: TerminalIdentity, host: str | None, port: int | None, ca_file: Path | None
+    identity: TerminalIdentity,
+    host: str | None,
+    port: int | None,
+    ca_file: Path | None,
+    login: tuple[str | None, str | None] = (None, None),
 ) -> MqttSettings:
     saved = identity.extras.get("mqtt") or {}
     host = host or saved.get("host")
@@ -200,7 +204,13 @@ def _settings(
             "--mqtt-host, --mqtt-port and --ca-file",
             2,
         )
-    return MqttSettings(str(host), int(port), ca, str(saved.get("topic_prefix") or "laneguard"))
+    username, password = login
+    if password and not username:  # the login deploy/mosquitto/make_broker.py makes for it
+        username = f"terminal-{identity.terminal_id}"
+    prefix = str(saved.get("topic_prefix") or "laneguard")
+    return MqttSettings(
+        str(host), int(port), ca, prefix, username=username, password=password or None
+    )
 
 
 @terminal_app.command()
@@ -211,6 +221,17 @@ def listen(
     ] = None,
     mqtt_port: Annotated[int | None, typer.Option(help="Broker TLS port")] = None,
     ca_file: Annotated[Path | None, typer.Option(help="CA certificate of the broker")] = None,
+    mqtt_username: Annotated[
+        str | None, typer.Option(help="Broker login (default with a password: terminal-<id>)")
+    ] = None,
+    mqtt_password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="LANEGUARD_MQTT_PASSWORD",
+            help="Broker password (from the environment, so it stays out of the process list)",
+            show_default=False,
+        ),
+    ] = None,
     ack: Annotated[
         str | None,
         typer.Option(help="Acknowledge each alert with: turned_back, left_by_itself, false_alarm"),
@@ -232,7 +253,9 @@ def listen(
             raise _fail(str(exc), 2) from exc
     inbox: queue.Queue[SealedMessage] = queue.Queue()
     client = MqttTerminalClient(
-        _settings(identity, mqtt_host, mqtt_port, ca_file), identity.terminal_id, inbox.put
+        _settings(identity, mqtt_host, mqtt_port, ca_file, (mqtt_username, mqtt_password)),
+        identity.terminal_id,
+        inbox.put,
     )
     try:
         client.start()

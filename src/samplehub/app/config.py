@@ -327,6 +327,16 @@ class Settings(BaseSettings):
         5, ge=1, description="Failed logins allowed per user per minute (any addresses)"
     )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON request body")
+    secure_cookies: bool | None = Field(
+        None,
+        description="Secure flag on cookies; true behind a TLS-terminating proxy not listed in "
+        "trusted_proxies; unset: when the request came over https (or a trusted proxy says so)",
+    )
+    trusted_proxies: list[str] = Field(
+        ["127.0.0.1"],
+        description="Proxy addresses whose X-Forwarded-Proto and X-Forwarded-For are believed "
+        "(`samplehub serve`); '*' trusts every peer",
+    )
     sample_numbering: SampleNumbering = Field(default_factory=SampleNumbering)
     institute: InstituteSettings = Field(default_factory=InstituteSettings)
     signing: SigningSettings = Field(default_factory=SigningSettings)

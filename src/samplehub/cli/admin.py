@@ -64,7 +64,7 @@ def _serve(
     the simulated institute day at that speed (``app/demo_day.py``)."""
     import uvicorn
 
-    from samplehub.web.app import create_app
+    from samplehub.web.app import behind_proxies, create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from samplehub.simulation.world import SimWorld
@@ -107,7 +107,8 @@ def _serve(
     if delivery is not None:
         delivery.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        served = behind_proxies(app, settings.trusted_proxies)
+        uvicorn.run(served, host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         stop_day()
         stop_inventory()

@@ -149,7 +149,7 @@ def _to_kiosk(ctx: PageContext, session: KioskSession | None = None, query: str 
     if session is not None:
         response.set_cookie(
             KIOSK_COOKIE, session.id, httponly=True, samesite="strict",
-            secure=ctx.request.url.scheme == "https",
+            secure=ctx.cookie_secure,
         )  # fmt: skip
     return response
 

@@ -29,7 +29,7 @@ from samplehub.lab.service.console import WorkItem
 from samplehub.lab.service.desk import WorkConditions
 from samplehub.lab.service.services import LabServices
 from samplehub.web.access import allow
-from samplehub.web.api.deps import CurrentActor, State
+from samplehub.web.api.deps import CurrentActor, IfMatch, State, if_match_version
 from samplehub.web.api.schemas import Strict
 from samplehub.web.state import AppState
 
@@ -122,6 +122,9 @@ class CalibrationResultsIn(Conditions):
 
 class ReasonIn(Strict):
     reason: str = Field(min_length=1, max_length=500)
+    version: int | None = Field(
+        default=None, ge=0, le=2**31, description="the version loaded; a newer one refuses (409)"
+    )
 
 
 class CertificateOut(BaseModel):
@@ -137,6 +140,7 @@ class CertificateOut(BaseModel):
     superseded_by: str | None
     replaces: str | None
     verify_url: str | None  # set once issued: the token address in its QR code
+    version: int  # send it back (If-Match or "version") with the next step
 
     @classmethod
     def of(cls, certificate: Certificate, labs: LabServices) -> CertificateOut:
@@ -152,6 +156,7 @@ class CertificateOut(BaseModel):
             pdf_sha256=certificate.pdf_sha256,
             superseded_by=certificate.superseded_by,
             replaces=certificate.replaces,
+            version=certificate.version,
             verify_url=None
             if certificate.verify_token is None or certificate.pdf_sha256 is None
             else lab.verify_url(labs.deps, certificate.verify_token),
@@ -334,9 +339,11 @@ def certificate(cert_no: str, actor: CurrentActor, state: State) -> CertificateO
 
 
 @router.post("/certificates/{cert_no}/review", response_model=CertificateOut, summary="核验")
-def review(cert_no: str, actor: CurrentActor, state: State) -> CertificateOut:
+def review(
+    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
+) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.review(actor, cert_no), labs)
+    return CertificateOut.of(labs.desk.review(actor, cert_no, if_match_version(if_match)), labs)
 
 
 @router.post("/certificates/{cert_no}/return", response_model=CertificateOut, summary="Rework")
@@ -344,19 +351,24 @@ def return_for_rework(
     cert_no: str, body: ReasonIn, actor: CurrentActor, state: State
 ) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.return_for_rework(actor, cert_no, body.reason), labs)
+    returned = labs.desk.return_for_rework(actor, cert_no, body.reason, body.version)
+    return CertificateOut.of(returned, labs)
 
 
 @router.post("/certificates/{cert_no}/approve", response_model=CertificateOut, summary="批准")
-def approve(cert_no: str, actor: CurrentActor, state: State) -> CertificateOut:
+def approve(
+    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
+) -> CertificateOut:
     labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.approve(actor, cert_no), labs)
+    return CertificateOut.of(labs.desk.approve(actor, cert_no, if_match_version(if_match)), labs)
 
 
 @router.post("/certificates/{cert_no}/issue", response_model=CertificateOut, summary="签发")
-def issue(cert_no: str, actor: CurrentActor, state: State) -> CertificateOut:
+def issue(
+    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
+) -> CertificateOut:
     labs = _lab(state, actor)
-    labs.desk.issue(actor, cert_no)
+    labs.desk.issue(actor, cert_no, if_match_version(if_match))
     return CertificateOut.of(lab.get(labs.deps, cert_no), labs)
 
 

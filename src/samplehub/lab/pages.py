@@ -37,6 +37,7 @@ from samplehub.web.pages import _redirect, csrf_required, login_required
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.LAB_WORK)])
 Page = Annotated[PageContext, Depends(page_context)]
 FormText = Annotated[str, Form()]
+FormVersion = Annotated[int | None, Form(ge=0, le=2**31)]  # the version the page was loaded at
 GAUGE_FIELDS = ("standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap")
 CAL_FIELDS = ("nominal", "as_found", "as_left", "expanded_uncertainty", "coverage_factor")
 MAX_ROWS = 12
@@ -143,7 +144,7 @@ def send_back(ctx: Page, number: str, csrf: FormText = "") -> Response:
     return _act(ctx, csrf, "returned", lambda a, labs: labs.console.send_back(a, number))
 
 
-_SIGN_OFF: dict[str, tuple[str, Callable[[CertificateDesk, Actor, str], object]]] = {
+_SIGN_OFF: dict[str, tuple[str, Callable[[CertificateDesk, Actor, str, int | None], object]]] = {
     "review": ("reviewed", CertificateDesk.review),
     "approve": ("approved", CertificateDesk.approve),
     "issue": ("issued", CertificateDesk.issue),
@@ -152,10 +153,12 @@ _SIGN_OFF: dict[str, tuple[str, Callable[[CertificateDesk, Actor, str], object]]
 
 
 def _sign_off(
-    done: str, step: Callable[[CertificateDesk, Actor, str], object]
+    done: str, step: Callable[[CertificateDesk, Actor, str, int | None], object]
 ) -> Callable[..., Response]:
-    def route(ctx: Page, cert_no: str, csrf: FormText = "") -> Response:
-        return _act(ctx, csrf, done, lambda a, labs: step(labs.desk, a, cert_no))
+    def route(
+        ctx: Page, cert_no: str, csrf: FormText = "", version: FormVersion = None
+    ) -> Response:
+        return _act(ctx, csrf, done, lambda a, labs: step(labs.desk, a, cert_no, version))
 
     return route
 
@@ -170,9 +173,18 @@ for _path, (_done, _step) in _SIGN_OFF.items():
 
 
 @router.post("/lab/certificates/{cert_no}/rework")
-def rework(ctx: Page, cert_no: str, reason: FormText = "", csrf: FormText = "") -> Response:
+def rework(
+    ctx: Page,
+    cert_no: str,
+    reason: FormText = "",
+    csrf: FormText = "",
+    version: FormVersion = None,
+) -> Response:
     return _act(
-        ctx, csrf, "rework", lambda a, labs: labs.desk.return_for_rework(a, cert_no, reason)
+        ctx,
+        csrf,
+        "rework",
+        lambda a, labs: labs.desk.return_for_rework(a, cert_no, reason, version),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
+from samplehub.core.domain.errors import Conflict, DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.outbox import OutboxStatus, mask
 from samplehub.core.domain.permissions import Action
@@ -35,6 +35,7 @@ from samplehub.web.pages import csrf_required, login_required
 router = APIRouter(include_in_schema=False)
 Page = Annotated[PageContext, Depends(page_context)]
 FormText = Annotated[str, Form()]
+FormVersion = Annotated[int | None, Form(ge=0, le=2**31)]  # the version the page was loaded at
 FormList = Annotated[list[str], Form()]
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -86,6 +87,11 @@ OUTBOX_LABELS = {
     OutboxStatus.DELIVERED: message_id("pickup.outbox_delivered"),
     OutboxStatus.FAILED: message_id("pickup.outbox_failed"),
 }
+
+
+def _status(error: DomainError) -> int:
+    """409 for a change over someone else's (a stale version), else 422 (the form's input)."""
+    return 409 if isinstance(error, Conflict) else 422
 
 
 def _error(ctx: PageContext, error: DomainError) -> str:
@@ -172,14 +178,20 @@ def pickup_book(
 
 
 @router.post("/pickup/{booking_id}/cancel", dependencies=[allow(Action.PICKUP_BOOK)])
-def pickup_cancel(ctx: Page, request: Request, booking_id: str, csrf: FormText = "") -> Response:
+def pickup_cancel(
+    ctx: Page,
+    request: Request,
+    booking_id: str,
+    csrf: FormText = "",
+    version: FormVersion = None,
+) -> Response:
     actor = login_required(ctx)
     csrf_required(ctx, csrf)
     app = pickup_of(request)
     try:
-        pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}")
+        pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}", version)
     except DomainError as error:
-        return _portal(ctx, app, actor, 422, error=_error(ctx, error))
+        return _portal(ctx, app, actor, _status(error), error=_error(ctx, error))
     return ctx.finish(RedirectResponse("/pickup?done=cancelled", status_code=303))
 
 
@@ -192,7 +204,12 @@ def _get(app: PickupApp, actor: Actor, booking_id: str) -> Booking:
 
 @router.post("/pickup/{booking_id}/move", dependencies=[allow(Action.PICKUP_BOOK)])
 def pickup_move(
-    ctx: Page, request: Request, booking_id: str, window: FormText = "", csrf: FormText = ""
+    ctx: Page,
+    request: Request,
+    booking_id: str,
+    window: FormText = "",
+    csrf: FormText = "",
+    version: FormVersion = None,
 ) -> Response:
     actor = login_required(ctx)
     csrf_required(ctx, csrf)
@@ -200,9 +217,9 @@ def pickup_move(
     try:
         booking = _get(app, actor, booking_id)
         slot = _window(_offers(app, len(booking.sizes), booking.id), window)
-        moved = pickup.move_with_code(app.deps, actor, booking_id, slot)
+        moved = pickup.move_with_code(app.deps, actor, booking_id, slot, version)
     except DomainError as error:
-        return _portal(ctx, app, actor, 422, error=_error(ctx, error))
+        return _portal(ctx, app, actor, _status(error), error=_error(ctx, error))
     return _answer(ctx, app, actor, moved)
 
 

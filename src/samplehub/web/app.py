@@ -14,6 +14,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from samplehub import __version__
 from samplehub.app.config import Settings
@@ -146,3 +147,10 @@ def _mount_docs(app: FastAPI) -> None:
             swagger_css_url="/docs-static/swagger-ui.css",
             swagger_favicon_url="/docs-static/favicon.png",
         )
+
+
+def behind_proxies(app: FastAPI, trusted: list[str]) -> ProxyHeadersMiddleware:
+    """The app as `serve` runs it: X-Forwarded-Proto and -For are believed only from the
+    ``trusted`` proxy addresses (so a cookie gets Secure behind a TLS-terminating proxy, and
+    the login limiter sees the client's address, not the proxy's)."""
+    return ProxyHeadersMiddleware(app, trusted_hosts=trusted)  # type: ignore[arg-type]

@@ -78,8 +78,16 @@ class PageContext:
             log.exception("storage warnings could not be read for the banner")
             return []
 
+    @property
+    def cookie_secure(self) -> bool:
+        """Secure on cookies: as configured (``secure_cookies``), else when the request came
+        over https, directly or as a trusted proxy's X-Forwarded-Proto says
+        (``trusted_proxies``)."""
+        configured = self.state.settings.secure_cookies
+        return self.request.url.scheme == "https" if configured is None else configured
+
     def finish(self, response: Response) -> Response:
-        secure = self.request.url.scheme == "https"
+        secure = self.cookie_secure
         if self.set_nonce:
             response.set_cookie(
                 CSRF_COOKIE, self.csrf_nonce, httponly=True, samesite="lax", secure=secure

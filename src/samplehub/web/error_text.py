@@ -76,6 +76,8 @@ def error_text(t: Translator, error: e.DomainError, fields: Mapping[str, str] | 
         )
     if isinstance(error, e.Forbidden):
         return t("web.error_forbidden", actor=error.actor)
+    if isinstance(error, e.StaleVersion):
+        return t("web.error_stale_version", current=error.current)
     if isinstance(error, e.Conflict):
         return t("web.error_conflict")
     return t("web.error_title")

@@ -93,7 +93,7 @@ def login_submit(
         max_age=seconds,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=ctx.cookie_secure,
     )
     return response
 

@@ -38,6 +38,7 @@ from laneguard.alerting.domain.alerts import (
     key_info,
 )
 from laneguard.alerting.service.ports import DecryptionError
+from laneguard.core.keyfile import create_once
 
 SALT_BYTES = 16
 NONCE_BYTES = 12
@@ -106,17 +107,8 @@ class StationSealer:
     @classmethod
     def load_or_create(cls, path: Path) -> StationSealer:
         """The station key lives in the data folder, readable by the service's user only."""
-        if path.exists():
-            raw = path.read_bytes()
-            if len(raw) != 32:
-                raise ValueError(f"station key {path} has {len(raw)} bytes; expected 32")
-            return cls(X25519PrivateKey.from_private_bytes(raw))
-        key = X25519PrivateKey.generate()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_raw_private(key))
-        return cls(key)
+        raw = create_once(path, lambda: _raw_private(X25519PrivateKey.generate()), 32)
+        return cls(X25519PrivateKey.from_private_bytes(raw))
 
     @property
     def station_public_key(self) -> bytes:

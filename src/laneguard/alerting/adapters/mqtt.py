@@ -18,6 +18,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class _TlsClient:
         self._client.on_message = self._on_message
         self._client.on_subscribe = self._on_subscribe
         self._pending_subscription: int | None = None
+        self._refused = ""  # why the broker refused the last connection attempt
         self._client.reconnect_delay_set(min_delay=1, max_delay=10)
 
     def _probe_tls(self, timeout_s: float) -> None:
@@ -133,8 +135,17 @@ class _TlsClient:
                 f"MQTT broker {self.settings.host}:{self.settings.port} refused TLS connection: "
                 f"{exc}"
             ) from exc
+        self._refused = ""
         self._client.loop_start()
-        if not self._connected.wait(timeout_s):
+        deadline = time.monotonic() + timeout_s
+        while not self._connected.wait(0.05) and time.monotonic() < deadline:
+            if self._refused:  # a wrong login: waiting longer cannot help
+                self.stop()
+                raise TransportError(
+                    f"MQTT broker {self.settings.host}:{self.settings.port} refused the "
+                    f"connection: {self._refused} (check mqtt.username and mqtt.password)"
+                )
+        if not self._connected.is_set():
             self.stop()
             raise TransportError(
                 f"MQTT broker {self.settings.host}:{self.settings.port} did not accept the "
@@ -159,6 +170,7 @@ class _TlsClient:
     ) -> None:
         if reason.is_failure:
             log.error("MQTT connection refused: %s", reason)
+            self._refused = str(reason)
             return
         if not self._subscriptions:
             self._connected.set()

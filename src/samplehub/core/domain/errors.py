@@ -103,3 +103,18 @@ class Conflict(DomainError):
     def __init__(self, what: str) -> None:
         self.what = what
         super().__init__(f"concurrent change to {what}; try again")
+
+
+class StaleVersion(Conflict):
+    """The caller changed what it loaded at ``expected``, but the stored copy is at ``current``:
+    someone saved in between. Reload and decide again (retrying the same write cannot help)."""
+
+    def __init__(self, what: str, expected: int, current: int | None) -> None:
+        self.expected = expected
+        self.current = current
+        DomainError.__init__(
+            self,
+            f"{what} was changed by someone else: you loaded version {expected}, "
+            f"it is now at version {current}; reload it and try again",
+        )
+        self.what = what

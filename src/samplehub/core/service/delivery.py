@@ -88,6 +88,9 @@ class Deliverer:
                 sender.send(notice)
             except NotificationFailed as failure:
                 problem = failure.problem
+            except Exception as error:  # a sender's bug: retried and shown, never ends the round
+                log.exception("notice %s: its sender failed unexpectedly", message.kind)
+                problem = f"{type(error).__name__}: {error}"
         with self.uow_factory() as uow:
             stored = uow.outbox.get(message.id)
             if stored is None or stored.status is not OutboxStatus.PENDING:

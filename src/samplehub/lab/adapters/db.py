@@ -17,7 +17,7 @@ from samplehub.core.adapters.db import tables as t
 from samplehub.core.adapters.db.codec import decode, encode
 from samplehub.core.adapters.db.repositories import SqlSequences
 from samplehub.core.domain.audit import canonical_json
-from samplehub.core.domain.errors import Conflict
+from samplehub.core.domain.errors import StaleVersion
 from samplehub.core.service.ports import CertificateValidity
 from samplehub.lab.domain.certificate import Certificate, Status
 from samplehub.lab.domain.errors import content_fixed
@@ -40,7 +40,7 @@ class SqlCertificates:
 
     def _one(self, where: ColumnElement[bool]) -> Certificate | None:
         c = t.certificates.c
-        row = self.conn.execute(select(c.body, c.verify_token).where(where)).first()
+        row = self.conn.execute(select(c.body, c.verify_token, c.version).where(where)).first()
         return None if row is None else _certificate(row)
 
     def save(self, certificate: Certificate) -> None:
@@ -61,22 +61,28 @@ class SqlCertificates:
             self.conn.execute(
                 insert(t.certificates).values(number=certificate.number, version=1, **row)
             )
+            certificate.version = 1
             return
         if stored.status in FROZEN and stored.content != content:
             raise content_fixed(certificate.number, stored.status)
+        # the version the caller loaded, not the one just read: a save in between is refused
         done = self.conn.execute(
             update(t.certificates)
-            .where(c.number == certificate.number, c.version == stored.version)
-            .values(version=stored.version + 1, **row)
+            .where(c.number == certificate.number, c.version == certificate.version)
+            .values(version=certificate.version + 1, **row)
         )
         if done.rowcount != 1:
-            raise Conflict(f"certificate {certificate.number}")
+            current = self.conn.execute(
+                select(c.version).where(c.number == certificate.number)
+            ).scalar()
+            raise StaleVersion(f"certificate {certificate.number}", certificate.version, current)
+        certificate.version += 1
 
     def find(
         self, sample_id: str | None = None, statuses: frozenset[str] | None = None
     ) -> list[Certificate]:
         c = t.certificates.c
-        query = select(c.body, c.verify_token).order_by(c.number)
+        query = select(c.body, c.verify_token, c.version).order_by(c.number)
         if sample_id is not None:
             query = query.where(c.sample_id == sample_id)
         if statuses is not None:
@@ -91,11 +97,12 @@ class SqlCertificates:
         return [v for v in map(validity_of, issued) if v is not None]
 
 
-def _certificate(row: Row[Any, Any]) -> Certificate:
+def _certificate(row: Row[Any, Any, Any]) -> Certificate:
     certificate = decode(json.loads(row.body))
     assert isinstance(certificate, Certificate)
     # certificates older than their token got it by migration, in the column only
     certificate.verify_token = row.verify_token
+    certificate.version = row.version
     return certificate
 
 

@@ -208,6 +208,7 @@ class Certificate:
     superseded_by: str | None = None
     events: list[CertificateEvent] = field(default_factory=list)
     verify_token: str | None = None  # what the QR code carries: /verify/<token>
+    version: int = 0  # the stored copy's version when loaded (0: never saved); saves check it
 
     @classmethod
     def enter(

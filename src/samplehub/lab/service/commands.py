@@ -64,27 +64,32 @@ class ReviseGaugeReadings(CertificateCommand):
     spec: GaugeSpec
     points: Sequence[PointReadings]
     zero_deviations: Sequence[Decimal]
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)
 class ReviewCertificate(CertificateCommand):
     number: str
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)
 class ReturnCertificate(CertificateCommand):
     number: str
     reason: str
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)
 class ApproveCertificate(CertificateCommand):
     number: str
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)
 class IssueCertificate(CertificateCommand):
     number: str
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)

@@ -171,21 +171,24 @@ class CertificateDesk:
         return self._send(lc.ImportCalibrationReadings(actor, by, now, header, name, data))
 
     # the four eyes ------------------------------------------------------------------------
-    def review(self, actor: Actor, number: str) -> Certificate:
+    # ``version``: the one the caller loaded; a save over a newer one is refused (409)
+    def review(self, actor: Actor, number: str, version: int | None = None) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ReviewCertificate(actor, by, now, number))
+        return self._send(lc.ReviewCertificate(actor, by, now, number, version))
 
-    def return_for_rework(self, actor: Actor, number: str, reason: str) -> Certificate:
+    def return_for_rework(
+        self, actor: Actor, number: str, reason: str, version: int | None = None
+    ) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ReturnCertificate(actor, by, now, number, reason))
+        return self._send(lc.ReturnCertificate(actor, by, now, number, reason, version))
 
-    def approve(self, actor: Actor, number: str) -> Certificate:
+    def approve(self, actor: Actor, number: str, version: int | None = None) -> Certificate:
         by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ApproveCertificate(actor, by, now, number))
+        return self._send(lc.ApproveCertificate(actor, by, now, number, version))
 
-    def issue(self, actor: Actor, number: str) -> bytes:
+    def issue(self, actor: Actor, number: str, version: int | None = None) -> bytes:
         by, now = self.signer(actor), self.clock.now()
-        pdf: bytes = self.handle(lc.IssueCertificate(actor, by, now, number))
+        pdf: bytes = self.handle(lc.IssueCertificate(actor, by, now, number, version))
         return pdf
 
     def for_sample(self, number: str) -> list[Certificate]:

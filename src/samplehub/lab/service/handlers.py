@@ -50,24 +50,24 @@ def import_calibration(
 def revise_gauge(cmd: lc.ReviseGaugeReadings, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
     return steps.revise_gauge_readings(
         uow, deps, cmd.number, cmd.header, cmd.spec, cmd.points, cmd.zero_deviations,
-        cmd.by, cmd.at,
+        cmd.by, cmd.at, cmd.version,
     )  # fmt: skip
 
 
 def review(cmd: lc.ReviewCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    return steps.review(uow, cmd.number, cmd.by, cmd.at)
+    return steps.review(uow, cmd.number, cmd.by, cmd.at, cmd.version)
 
 
 def return_for_rework(cmd: lc.ReturnCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    return steps.return_for_rework(uow, cmd.number, cmd.by, cmd.at, cmd.reason)
+    return steps.return_for_rework(uow, cmd.number, cmd.by, cmd.at, cmd.reason, cmd.version)
 
 
 def approve(cmd: lc.ApproveCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:
-    return steps.approve(uow, cmd.number, cmd.by, cmd.at)
+    return steps.approve(uow, cmd.number, cmd.by, cmd.at, cmd.version)
 
 
 def issue(cmd: lc.IssueCertificate, uow: LabUnitOfWork, deps: LabDeps) -> bytes:
-    return steps.issue(uow, deps, cmd.number, cmd.by, cmd.at)
+    return steps.issue(uow, deps, cmd.number, cmd.by, cmd.at, cmd.version)
 
 
 def correct(cmd: lc.CorrectCertificate, uow: LabUnitOfWork, deps: LabDeps) -> Certificate:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from samplehub.core.domain.errors import StaleVersion
 from samplehub.core.domain.lab_events import CertificateStep
 from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.calibration import (
@@ -124,34 +125,44 @@ def revise_gauge_readings(
     zero_deviations: Sequence[Decimal],
     by: Actor,
     now: datetime,
+    version: int | None = None,
 ) -> Certificate:
     """The author re-enters the readings of a draft (e.g. after it was returned for rework)."""
-    certificate = stored(uow, number)
+    certificate = stored(uow, number, version)
     result = evaluate_gauge(deps.rules, header.instrument.type_code, spec, points, zero_deviations)
     interval = _interval(deps, header)
     certificate.revise(_content(deps, header, result, interval if result.passed else None), by, now)
     return _save(uow, certificate, "revised", by, now)
 
 
-def review(uow: LabUnitOfWork, number: str, by: Actor, now: datetime) -> Certificate:
+def review(
+    uow: LabUnitOfWork, number: str, by: Actor, now: datetime, version: int | None = None
+) -> Certificate:
     """核验 by a second person."""
-    certificate = stored(uow, number)
+    certificate = stored(uow, number, version)
     certificate.review(by, now)
     return _save(uow, certificate, "reviewed", by, now)
 
 
 def return_for_rework(
-    uow: LabUnitOfWork, number: str, by: Actor, now: datetime, reason: str
+    uow: LabUnitOfWork,
+    number: str,
+    by: Actor,
+    now: datetime,
+    reason: str,
+    version: int | None = None,
 ) -> Certificate:
     """Send a certificate back to its author with a reason."""
-    certificate = stored(uow, number)
+    certificate = stored(uow, number, version)
     certificate.return_for_rework(by, now, reason)
     return _save(uow, certificate, "returned", by, now, reason.strip())
 
 
-def approve(uow: LabUnitOfWork, number: str, by: Actor, now: datetime) -> Certificate:
+def approve(
+    uow: LabUnitOfWork, number: str, by: Actor, now: datetime, version: int | None = None
+) -> Certificate:
     """批准 by a third person; a correction's approval supersedes the certificate it replaces."""
-    certificate = stored(uow, number)
+    certificate = stored(uow, number, version)
     replaced = stored(uow, certificate.replaces) if certificate.replaces else None
     certificate.approve(by, now)
     if replaced is not None:
@@ -162,14 +173,21 @@ def approve(uow: LabUnitOfWork, number: str, by: Actor, now: datetime) -> Certif
     return certificate
 
 
-def issue(uow: LabUnitOfWork, deps: LabDeps, number: str, by: Actor, now: datetime) -> bytes:
+def issue(
+    uow: LabUnitOfWork,
+    deps: LabDeps,
+    number: str,
+    by: Actor,
+    now: datetime,
+    version: int | None = None,
+) -> bytes:
     """Render the approved certificate, sign it (PAdES, the institute's key), store the PDF and
     fix its SHA-256; returns the PDF. Its QR code carries a fresh unguessable token.
 
     The PDF is stored before the transaction commits: should the commit fail, the file is
     there but the certificate is not issued, and issuing it again replaces the file.
     """
-    certificate = stored(uow, number)
+    certificate = stored(uow, number, version)
     certificate.ensure_issuable()
     certificate.verify_token = certificate.verify_token or secrets.token_urlsafe(16)
     pdf = deps.renderer.render(certificate, _verify_url(deps, certificate.verify_token))
@@ -199,10 +217,14 @@ def correct(
     return _save(uow, corrected, "entered", by, now, f"correction of {number}: {reason.strip()}")
 
 
-def stored(uow: LabUnitOfWork, number: str) -> Certificate:
+def stored(uow: LabUnitOfWork, number: str, version: int | None = None) -> Certificate:
+    """The stored certificate; refused when the caller loaded it at another ``version`` (its
+    save checks the same version in the database's WHERE clause)."""
     certificate = uow.certificates.get(number)
     if certificate is None:
         raise CertificateNotFoundError(number)
+    if version is not None and version != certificate.version:
+        raise StaleVersion(f"certificate {number}", version, certificate.version)
     return certificate
 
 

@@ -118,22 +118,36 @@ def _issued(issued: WithCode) -> None:
     log.info("pickup code issued for booking %s; its notice is in the outbox", issued.booking.id)
 
 
-def cancel(deps: PickupDeps, actor: Actor, booking_id: str, reason: str) -> None:
-    """Cancel; staged samples go back to storage in the same transaction."""
-    done: Returned = deps.handle(pc.CancelPickup(actor, booking_id, reason))
+def cancel(
+    deps: PickupDeps, actor: Actor, booking_id: str, reason: str, version: int | None = None
+) -> None:
+    """Cancel; staged samples go back to storage in the same transaction. ``version``: the
+    one the caller loaded (a newer stored one refuses with ``StaleVersion``)."""
+    done: Returned = deps.handle(pc.CancelPickup(actor, booking_id, reason, version))
     log.info("pickup %s cancelled; %d samples go back to storage", booking_id, len(done.samples))
 
 
-def move(deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow) -> None:
-    """Another window and, with it, a new code (sent to the customer)."""
-    move_with_code(deps, actor, booking_id, window)
+def move(
+    deps: PickupDeps,
+    actor: Actor,
+    booking_id: str,
+    window: PickupWindow,
+    version: int | None = None,
+) -> None:
+    """Another window and, with it, a new code (sent to the customer); ``version`` as for
+    ``cancel``."""
+    move_with_code(deps, actor, booking_id, window, version)
 
 
 def move_with_code(
-    deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow
+    deps: PickupDeps,
+    actor: Actor,
+    booking_id: str,
+    window: PickupWindow,
+    version: int | None = None,
 ) -> WithCode:
     """``move``, also handing back the new code: only the customer's own page may show it."""
-    moved: WithCode = deps.handle(pc.MovePickup(actor, booking_id, window))
+    moved: WithCode = deps.handle(pc.MovePickup(actor, booking_id, window, version=version))
     _issued(moved)
     return moved
 

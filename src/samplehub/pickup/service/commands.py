@@ -27,12 +27,14 @@ class MovePickup(Command):
     booking_id: str
     window: PickupWindow
     rescheduled: bool = False  # moved by the job (staging late): the customer is told why
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)
 class CancelPickup(Command):
     booking_id: str
     reason: str
+    version: int | None = None  # the version the caller loaded; None: the stored one
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from samplehub.core.domain.errors import NotFound
+from samplehub.core.domain.errors import NotFound, StaleVersion
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Role
 from samplehub.core.domain.transport import TransportTask
@@ -98,10 +98,16 @@ class StoredAttempts(StoredReads):
             return uow.code_attempts.recent(limit)
 
 
-def visible(booking: Booking | None, actor: Actor, booking_id: str) -> Booking:
-    """The booking if the actor may see it (staff: any; a customer: their company's)."""
+def visible(
+    booking: Booking | None, actor: Actor, booking_id: str, version: int | None = None
+) -> Booking:
+    """The booking if the actor may see it (staff: any; a customer: their company's); refused
+    when the caller loaded it at another ``version`` (the save checks the loaded version in its
+    WHERE clause, so a change in between is refused too)."""
     if booking is None or not (actor.is_staff or actor.customer_id == booking.customer_id):
         raise NotFound("booking", booking_id)
+    if version is not None and version != booking.version:
+        raise StaleVersion(f"booking {booking_id}", version, booking.version)
     return booking
 
 

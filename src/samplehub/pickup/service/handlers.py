@@ -106,7 +106,7 @@ def move(cmd: pc.MovePickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDe
     """Another window; the old code dies and the new one comes back to be sent."""
     now = deps.clock.now()
     with uow:
-        booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
+        booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id, cmd.version)
         sizes = list(booking.sizes.values())
         _check_offered(deps, uow.bookings.live(), now, sizes, cmd.window, moving=booking.id)
         booking.move(cmd.window, cmd.actor.username, now)
@@ -137,7 +137,7 @@ def cancel(cmd: pc.CancelPickup, uow: PickupUnitOfWork, ctx: Context, deps: Pick
     """Cancel; samples on their way or staged go back to storage (tasks in this transaction)."""
     now = deps.clock.now()
     with uow:
-        booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
+        booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id, cmd.version)
         booking.cancel(cmd.reason, cmd.actor.username, now)
         uow.bookings.save(booking)
         why = f"pickup cancelled: {cmd.reason}"

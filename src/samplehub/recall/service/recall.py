@@ -96,7 +96,16 @@ def preregister(
                 "serial_number": None if item.serial_number == "/" else item.serial_number,
             }
         )
-    owner = customer_id or next(iter(mine.values())).customer_id
+    owners = {mine[number].customer_id: mine[number].customer for number in certificates}
+    if len(owners) > 1:  # staff choosing for a customer: one order is one customer's
+        names = ", ".join(f"{name} ({key})" for key, name in sorted(owners.items()))
+        raise InvalidValue(
+            "certificates",
+            list(certificates),
+            f"instruments of one customer; these belong to {names}",
+            Message("recall.allowed_one_customer", {"customers": names}),
+        )
+    [owner] = owners
     order: str = handle(c.CreateOrder(actor, owner, "verification", items))
     return order
 
@@ -134,15 +143,22 @@ def send_reminders(
     return sent
 
 
+def _one_line(text: str) -> str:
+    """A field as one line (a line break typed into a nameplate field must not reach a
+    mail header, where it is refused or would start a header of its own)."""
+    return " ".join(text.split())
+
+
 def _notice(item: DueInstrument, channel: Channel, recipient: str, name: str, days: int) -> Notice:
     due = item.due.isoformat()
-    subject = f"计量器具到期提醒：{item.instrument} {item.serial_number} 将于 {due} 到期"
+    instrument, serial = _one_line(item.instrument), _one_line(item.serial_number)
+    subject = f"计量器具到期提醒：{instrument} {serial} 将于 {due} 到期"
     body = (
         f"{name}，您好：\n\n"
-        f"贵单位（{item.customer}）的 {item.instrument}（型号 {item.model}，"
-        f"出厂编号 {item.serial_number}，证书 {item.certificate}）将于 {due} 到期，"
+        f"贵单位（{item.customer}）的 {instrument}（型号 {_one_line(item.model)}，"
+        f"出厂编号 {serial}，证书 {item.certificate}）将于 {due} 到期，"
         f"距今 {days} 天以内。请登录 SampleHub 在“到期送检”中一键预约送检。\n\n"
-        f"Your {item.instrument} (serial {item.serial_number}, certificate "
+        f"Your {instrument} (serial {serial}, certificate "
         f"{item.certificate}) is due for re-verification on {due}. Book it in SampleHub "
         f"under 'Due for recall'."
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from samplehub.app.services import Services
+from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.service.commands import Actor
 from samplehub.web.sessions import bearer_of
 from samplehub.web.state import AppState
@@ -61,5 +62,22 @@ def actor_of(state: AppState, token: str | None) -> Actor:
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (1 to 200)")]
+
+
+def if_match_version(value: str | None) -> int | None:
+    """The version a caller loaded, from an ``If-Match`` header (``3`` or ``"3"``); None when
+    absent."""
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 10:
+        raise InvalidValue("If-Match", value, 'a version number, e.g. "3"')
+    return int(text)
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(description="the version loaded; a save over a newer one is refused (409)"),
+]

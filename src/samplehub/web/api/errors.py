@@ -27,6 +27,7 @@ from samplehub.core.domain.errors import (
     IllegalTransition,
     InvalidValue,
     NotFound,
+    StaleVersion,
 )
 
 
@@ -68,6 +69,9 @@ def domain_error_body(error: DomainError) -> tuple[int, dict[str, Any]]:
         return 409, body
     if isinstance(error, AlreadyExists):
         return 409, body | {"error": "already_exists", "kind": error.kind, "key": error.key}
+    if isinstance(error, StaleVersion):
+        body |= {"error": "stale_version", "expected_version": error.expected}
+        return 409, body | {"current_version": error.current}
     if isinstance(error, Conflict):
         return 409, body | {"error": "conflict"}
     if isinstance(error, Forbidden):

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from samplehub.core.adapters.memory import MemoryRepository
+from samplehub.core.domain.errors import StaleVersion
 from samplehub.core.service.ports import CertificateValidity
 from samplehub.lab.domain.certificate import Certificate, Status
 from samplehub.lab.domain.errors import content_fixed
@@ -38,6 +39,10 @@ class MemoryCertificates(MemoryRepository):
         stored = self._items.get(certificate.number)
         if stored is not None and stored.status in FROZEN and stored.content != certificate.content:
             raise content_fixed(certificate.number, stored.status.value)
+        if stored is not None and stored.version != certificate.version:
+            what = f"certificate {certificate.number}"
+            raise StaleVersion(what, certificate.version, stored.version)
+        certificate.version = 1 if stored is None else stored.version + 1
         self._items[certificate.number] = copy.deepcopy(certificate)
 
     def next_sequence(self, year: int) -> int:
