@@ -153,3 +153,22 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
                 for k in range(col, n + 1):
                     m[r][k] -= factor * m[col][k]
     return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def crop_region(
+    polygons: Sequence[Sequence[Point]], frame: tuple[int, int], margin: float = 0.25
+) -> tuple[int, int, int, int]:
+    """The part of a `frame` (width, height) worth detecting in: the polygons' bounding box
+    widened by `margin` of its size on each side, and twice that upwards (an object whose foot
+    is in a zone stands up out of it), clamped to the frame; x1, y1, x2, y2."""
+    width, height = frame
+    xs = [p[0] for poly in polygons for p in poly]
+    ys = [p[1] for poly in polygons for p in poly]
+    if not xs:
+        return (0, 0, width, height)
+    bw, bh = max(xs) - min(xs), max(ys) - min(ys)
+    x1 = max(0, math.floor(min(xs) - margin * bw))
+    y1 = max(0, math.floor(min(ys) - 2 * margin * bh))
+    x2 = min(width, math.ceil(max(xs) + margin * bw))
+    y2 = min(height, math.ceil(max(ys) + margin * bh))
+    return (x1, y1, x2, y2)

@@ -49,6 +49,15 @@ class TrackerConfig:
     velocity_smoothing: float = 0.5
 
 
+COCO_SSD_TRACKER = TrackerConfig(
+    high_score=0.6, new_track_score=0.8, match_iou=0.1, confirm_hits=3, buffer=0.5
+)
+"""For the default COCO model (int8 SSD-MobileNet-v2), whose boxes on two people walking side
+by side waver more than the former person model's: a new track needs a confident detection
+(0.8) seen three times; matching uses a wider buffer and a lower IoU. On vtest.avi this took
+incident precision from 0.60 to 0.79 at the same recall (0.97)."""
+
+
 class TrackState(enum.Enum):
     TENTATIVE = "tentative"
     CONFIRMED = "confirmed"
@@ -104,6 +113,22 @@ class Track:
         self.lost_frames = 0
 
 
+_FAMILY = {
+    ObjectClass.PEDESTRIAN: "person",
+    ObjectClass.BICYCLE: "two-wheeler",
+    ObjectClass.MOTORCYCLE: "two-wheeler",
+    ObjectClass.E_BIKE: "two-wheeler",
+    ObjectClass.VEHICLE: "vehicle",
+}
+
+
+def same_kind(a: ObjectClass, b: ObjectClass) -> bool:
+    """Whether a detection of class `b` may continue a track of class `a`: a cyclist is seen
+    as a person and a bicycle at once, and those two boxes must keep two tracks; a detector
+    that wavers between bicycle and motorcycle still continues one."""
+    return _FAMILY[a] == _FAMILY[b]
+
+
 def _buffered(box: Box, buffer: float) -> Box:
     return box.shifted(0.0, 0.0, 2 * buffer * box.width, 2 * buffer * box.height)
 
@@ -116,6 +141,8 @@ def _greedy_match(
     for ti, track in enumerate(tracks):
         predicted = _buffered(track.predicted(), buffer)
         for di, det in enumerate(dets):
+            if not same_kind(track.object_class, det.object_class):
+                continue
             iou = predicted.iou(_buffered(det.box, buffer))
             if iou >= min_iou:
                 candidates.append((iou, ti, di))
@@ -188,7 +215,11 @@ class ByteTracker:
             det = left_high[di]
             # A second box on an object already tracked (the detector's NMS let a near
             # duplicate through) must not start a rival track that steals the id.
-            duplicate = any(t.box.iou(det.box) >= cfg.duplicate_iou for t in seen)
+            duplicate = any(
+                t.box.iou(det.box) >= cfg.duplicate_iou
+                and same_kind(t.object_class, det.object_class)
+                for t in seen
+            )
             if det.score >= cfg.new_track_score and not duplicate:
                 self._spawn(det, at_s)
 
