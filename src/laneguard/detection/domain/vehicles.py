@@ -16,11 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from laneguard.core.domain.incidents import ObjectClass
 from laneguard.detection.domain.geometry import Box, Point
 
 PathPoint = tuple[float, Point]
+TimedBox = tuple[float, Box]
+_T = TypeVar("_T")
 
 TWO_WHEELERS = frozenset({ObjectClass.BICYCLE, ObjectClass.MOTORCYCLE, ObjectClass.E_BIKE})
 NON_MOTOR = frozenset({ObjectClass.BICYCLE, ObjectClass.E_BIKE})
@@ -39,12 +42,14 @@ def category(object_class: ObjectClass) -> str:
 
 @dataclass(frozen=True)
 class Sighting:
-    """A tracked object in this frame: its box and recent bottom-centre path (time, point)."""
+    """A tracked object in this frame: its box, its recent bottom-centre path and its recent
+    boxes, each with its time."""
 
     box: Box
     object_class: ObjectClass
     path: tuple[PathPoint, ...] = ()
     track_id: int = 0
+    boxes: tuple[TimedBox, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,35 +58,51 @@ class VehicleRule:
     (as a share of the vehicle's width) the person may move relative to it over `window_s`."""
 
     overlap: float = 0.8
-    max_relative_move: float = 0.25
+    max_relative_move: float = 0.15
     window_s: float = 1.0
 
 
-def _point_at(path: Sequence[PathPoint], t: float) -> Point | None:
-    """The path's point nearest in time to `t`."""
-    if not path:
-        return None
-    return min(path, key=lambda p: abs(p[0] - t))[1]
+def _nearest(series: Sequence[tuple[float, _T]], t: float) -> _T:
+    """The entry of a non-empty time series nearest in time to `t`."""
+    return min(series, key=lambda p: abs(p[0] - t))[1]
+
+
+def _since_gap(
+    series: Sequence[tuple[float, _T]], max_gap_s: float = 0.5
+) -> Sequence[tuple[float, _T]]:
+    """The series after its last gap longer than `max_gap_s`."""
+    for i in range(len(series) - 1, 0, -1):
+        if series[i][0] - series[i - 1][0] > max_gap_s:
+            return series[i:]
+    return series
 
 
 def relative_move(
-    person: Sequence[PathPoint], vehicle: Sequence[PathPoint], window_s: float
+    person: Sequence[PathPoint],
+    vehicle: Sequence[TimedBox],
+    window_s: float,
+    min_span_s: float = 0.3,
 ) -> float | None:
-    """Pixels the person moved relative to the vehicle over the last `window_s` seconds; None
-    when either path is too short to tell."""
+    """Pixels the person's foot moved relative to the vehicle over the last `window_s` seconds
+    that both histories cover without a gap; None when they share less than `min_span_s`.
+
+    The vehicle's motion is read at its left edge, right edge and centre, and the smallest
+    difference counts: a vehicle cut by the frame's edge has one edge held still there while
+    the other moves with it. A gap (an object unseen for a while, perhaps another taking up
+    its track) cuts a history: only what follows it is compared."""
+    person, vehicle = _since_gap(person), _since_gap(vehicle)
     if len(person) < 2 or len(vehicle) < 2:
         return None
-    t_end = person[-1][0]
-    start = next(p for p in person if t_end - p[0] <= window_s + 1e-9)
-    if t_end - start[0] <= 0:
+    t_end = min(person[-1][0], vehicle[-1][0])
+    t_start = max(t_end - window_s, person[0][0], vehicle[0][0])
+    if t_end - t_start < min_span_s:
         return None
-    v_start = _point_at(vehicle, start[0])
-    v_end = _point_at(vehicle, t_end)
-    if v_start is None or v_end is None:
-        return None
-    dpx, dpy = person[-1][1][0] - start[1][0], person[-1][1][1] - start[1][1]
-    dvx, dvy = v_end[0] - v_start[0], v_end[1] - v_start[1]
-    return math.hypot(dpx - dvx, dpy - dvy)
+    p0, p1 = _nearest(person, t_start), _nearest(person, t_end)
+    v0, v1 = _nearest(vehicle, t_start), _nearest(vehicle, t_end)
+    dpx, dpy = p1[0] - p0[0], p1[1] - p0[1]
+    dvy = v1.y2 - v0.y2
+    moves = (v1.x1 - v0.x1, v1.x2 - v0.x2, v1.centre[0] - v0.centre[0])
+    return min(math.hypot(dpx - dvx, dpy - dvy) for dvx in moves)
 
 
 def in_vehicle(
@@ -93,7 +114,7 @@ def in_vehicle(
         seen = vehicle if isinstance(vehicle, Sighting) else Sighting(vehicle, ObjectClass.VEHICLE)
         if person.box.fraction_inside(seen.box) < rule.overlap:
             continue
-        moved = relative_move(person.path, seen.path, rule.window_s)
+        moved = relative_move(person.path, seen.boxes, rule.window_s)
         if moved is None or moved <= rule.max_relative_move * seen.box.width:
             return True
     return False

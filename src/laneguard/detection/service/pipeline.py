@@ -163,7 +163,7 @@ def _vehicles(tracks: list[Track], detections: list[Detection]) -> tuple[Box | S
     with the car, from a pedestrian crossing in front of it), and detected ones not yet tracked
     as bare boxes (a car's first frames)."""
     tracked = [
-        Sighting(t.box, t.object_class, tuple(t.path), t.track_id)
+        Sighting(t.box, t.object_class, tuple(t.path), t.track_id, tuple(t.boxes))
         for t in tracks
         if t.object_class is ObjectClass.VEHICLE
     ]
