@@ -4,7 +4,7 @@ Each clip composites real photographs over a real background: an empty cobbled s
 Leuven (OpenCV's sample `leuvenA.jpg`) stands for the lane, and what crosses it is cut from other
 real photos: a bicycle from `leuvenB.jpg` (the same street, two bicycles against a wall), a car
 from `text/scenetext01.jpg` and one from `text/scenetext06.jpg`, and a person from OpenCV's
-`vtest.avi` (shipped in src/laneguard/demo). The cut-outs are rectangles that keep their own
+`vtest.avi` (shipped in src/laneguard/demo), also recoloured into a high-visibility vest. The cut-outs are rectangles that keep their own
 background; a car's "driver" is the head and shoulders of the vtest person placed in the car's
 side window (no photo we may ship shows a driver). All OpenCV samples are Apache-2.0 AND
 BSD-3-Clause as Debian's copyright file of `opencv-doc` records (see evaluation/laneguard/NOTICE).
@@ -80,6 +80,20 @@ def with_driver(car: Image, head: Image, window: tuple[int, int, int, int]) -> I
     face = cv2.resize(head, (max(1, head.shape[1] * h // head.shape[0]), h))
     w = min(face.shape[1], x2 - x1)
     out[y1:y2, x1 : x1 + w] = face[:, :w]
+    return out
+
+
+def in_vest(person: Image) -> Image:
+    """The person in a fluorescent yellow-green vest: the torso's hue and saturation set and its
+    brightness raised, its texture kept."""
+    out = person.copy()
+    h, w = out.shape[:2]
+    torso = out[int(0.3 * h) : int(0.55 * h), int(0.2 * w) : int(0.8 * w)]
+    hsv = cv2.cvtColor(torso, cv2.COLOR_BGR2HSV).astype(np.int32)
+    hsv[..., 0] = 33
+    hsv[..., 1] = 220
+    hsv[..., 2] = np.clip(hsv[..., 2] * 1.5 + 110, 0, 255)
+    torso[:] = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2BGR)
     return out
 
 
@@ -160,6 +174,15 @@ def main() -> None:
             place(frame, walker, (700 - (i - 10) * 11, 560))
         return frame
 
+    # A member of staff in a high-visibility vest crossing the lane (8 s): not an intrusion.
+    staff = in_vest(scaled(person, 2.0))
+
+    def staff_crossing(i: int) -> Image:
+        frame = noisy(street, i)
+        if 10 <= i < 70:
+            place(frame, staff, (60 + (i - 10) * 11, 530))
+        return frame
+
     # A shadow (a cloud, a gantry's shade) sweeping over the empty lane (8 s).
     def shadow(i: int) -> Image:
         frame = noisy(street, i).astype(np.float32)
@@ -171,6 +194,7 @@ def main() -> None:
     write("pedestrian_crossing.mp4", 80, pedestrian)
     write("cars_with_drivers.mp4", 100, cars)
     write("pedestrian_past_car.mp4", 80, past_car)
+    write("staff_in_vest.mp4", 80, staff_crossing)
     write("shadow_sweep.mp4", 80, shadow)
 
 

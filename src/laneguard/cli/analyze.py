@@ -18,10 +18,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from laneguard.app.detection_bootstrap import build_pipeline
-from laneguard.core.domain.incidents import IncidentOpened
+from laneguard.core.domain.incidents import IncidentOpened, ObjectClass
 from laneguard.core.errors import LaneGuardError
 from laneguard.detection.adapters.config import load_zones_file
 from laneguard.detection.adapters.video import OpenCvVideoSource
+from laneguard.detection.domain.vehicles import category
 from laneguard.detection.service.pipeline import PipelineConfig, run_pipeline
 
 
@@ -44,6 +45,7 @@ class IncidentRow:
             "end_s": round(self.end_s, 2),
             "frames": self.frames,
             "max_score": round(self.max_score, 3),
+            "category": category(ObjectClass(self.object_class)),
         }
 
 
@@ -119,7 +121,7 @@ def analyze(
     for row in rows:
         r = row.as_json()
         typer.echo(
-            f"#{r['track_id']} {r['class']} 进入 {r['zone']} "
+            f"#{r['track_id']} {r['category']} ({r['class']}) 进入 {r['zone']} "
             f"{r['start_s']}s–{r['end_s']}s ({r['frames']} 帧, 最高分 {r['max_score']})"
         )
     typer.echo(
