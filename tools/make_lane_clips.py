@@ -4,10 +4,11 @@ Each clip composites real photographs over a real background: an empty cobbled s
 Leuven (OpenCV's sample `leuvenA.jpg`) stands for the lane, and what crosses it is cut from other
 real photos: a bicycle from `leuvenB.jpg` (the same street, two bicycles against a wall), a car
 from `text/scenetext01.jpg` and one from `text/scenetext06.jpg`, and a person from OpenCV's
-`vtest.avi` (shipped in src/laneguard/demo), also recoloured into a high-visibility vest. The cut-outs are rectangles that keep their own
-background; a car's "driver" is the head and shoulders of the vtest person placed in the car's
-side window (no photo we may ship shows a driver). All OpenCV samples are Apache-2.0 AND
-BSD-3-Clause as Debian's copyright file of `opencv-doc` records (see evaluation/laneguard/NOTICE).
+`vtest.avi` (shipped in src/laneguard/demo), once recoloured into a high-visibility vest.
+The cut-outs are rectangles that keep their own background; a car's "driver" is the head and
+shoulders of the vtest person placed in the car's side window (no photo we may ship shows a
+driver). All OpenCV samples are Apache-2.0 AND BSD-3-Clause as Debian's copyright file of
+`opencv-doc` records (see evaluation/laneguard/NOTICE).
 
 COCO has no e-bike, and no redistributable photo of a motorcycle was found (scikit-image's
 Middlebury motorcycle carries no licence of its own), so there is no motorcycle clip.

@@ -148,6 +148,11 @@ class CameraPipeline:
         return self._monitor.finish(at)
 
     @property
+    def vehicles(self) -> tuple[Box | Sighting, ...]:
+        """The vehicles of the last detected frame (the live view and tests show them)."""
+        return self._vehicles
+
+    @property
     def open_incidents(self) -> dict[str, IncidentOpened]:
         return dict(self._monitor.open_incidents)
 
