@@ -21,6 +21,7 @@ from laneguard.app.detection_bootstrap import build_pipeline
 from laneguard.core.domain.incidents import IncidentOpened, ObjectClass
 from laneguard.core.errors import LaneGuardError
 from laneguard.detection.adapters.config import load_zones_file
+from laneguard.detection.adapters.prefetch import PrefetchReader
 from laneguard.detection.adapters.video import OpenCvVideoSource
 from laneguard.detection.domain.vehicles import category
 from laneguard.detection.service.pipeline import PipelineConfig, run_pipeline
@@ -72,7 +73,7 @@ def analyze_video(
     )
     with bar:
         task = bar.add_task("analyze", total=total)
-        for result in run_pipeline(source, pipeline):
+        for result in run_pipeline(PrefetchReader(source), pipeline):
             frames = result.frame.index + 1
             last_s = result.frame.pos_s
             for event in result.events:

@@ -143,12 +143,13 @@ def _greedy_match(
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pairs (track index, detection index) best IoU first; returns pairs and the leftovers."""
     candidates: list[tuple[float, int, int]] = []
+    widened = [_buffered(det.box, buffer) for det in dets]
     for ti, track in enumerate(tracks):
         predicted = _buffered(track.predicted(), buffer)
         for di, det in enumerate(dets):
             if not same_kind(track.object_class, det.object_class):
                 continue
-            iou = predicted.iou(_buffered(det.box, buffer))
+            iou = predicted.iou(widened[di])
             if iou >= min_iou:
                 candidates.append((iou, ti, di))
     candidates.sort(key=lambda c: -c[0])

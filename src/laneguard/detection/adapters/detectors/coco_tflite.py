@@ -42,15 +42,23 @@ def decode_detections(
     classes not in `classes` and scores below `min_score` are dropped."""
     x1, y1, x2, y2 = region
     width, height = x2 - x1, y2 - y1
-    found: list[Detection] = []
-    for i in range(min(count, len(scores))):
-        score = float(scores[i])
-        mapped = classes.get(int(class_ids[i]))
-        if mapped is None or score < min_score:
-            continue
-        top, left, bottom, right = (float(np.clip(v, 0.0, 1.0)) for v in boxes[i])
-        box = Box(x1 + left * width, y1 + top * height, x1 + right * width, y1 + bottom * height)
-        found.append(Detection(box, score, mapped))
+    n = min(count, len(scores))
+    ids = class_ids[:n].astype(np.int64)
+    known = np.array([int(i) in classes for i in ids], dtype=bool)
+    keep = np.flatnonzero(known & (scores[:n] >= min_score))
+    if keep.size == 0:
+        return []
+    edges = np.clip(boxes[keep].astype(np.float64), 0.0, 1.0) * np.array(
+        [height, width, height, width]
+    )
+    found = [
+        Detection(
+            Box(x1 + float(left), y1 + float(top), x1 + float(right), y1 + float(bottom)),
+            float(scores[i]),
+            classes[int(ids[i])],
+        )
+        for i, (top, left, bottom, right) in zip(keep, edges, strict=True)
+    ]
     found.sort(key=lambda d: -d.score)
     return found
 
