@@ -51,13 +51,20 @@ class IncidentRow:
 
 
 def analyze_video(
-    video: Path, zones: Path, *, motion_gating: bool = True, progress: bool = True
+    video: Path,
+    zones: Path,
+    *,
+    motion_gating: bool = True,
+    progress: bool = True,
+    crop_to_zones: bool = True,
 ) -> tuple[list[IncidentRow], dict[str, object]]:
     """Run the pipeline over a file; incidents in the order they opened and the summary."""
     rules = load_zones_file(zones)
     source = OpenCvVideoSource(str(video), live=False)
     total = source.frame_count
-    pipeline = build_pipeline(rules, motion_gating=motion_gating, config=PipelineConfig())
+    pipeline = build_pipeline(
+        rules, motion_gating=motion_gating, config=PipelineConfig(), crop_to_zones=crop_to_zones
+    )
     rows: dict[str, IncidentRow] = {}
     frames = 0
     last_s = 0.0
@@ -107,10 +114,15 @@ def analyze(
     no_motion_gate: Annotated[
         bool, typer.Option("--no-motion-gate", help="Run the detector on every frame")
     ] = False,
+    no_crop: Annotated[
+        bool, typer.Option("--no-crop", help="Detect on the whole frame, not the zones' crop")
+    ] = False,
 ) -> None:
     """Analyse a video offline and list the lane intrusions found (离线分析视频中的误闯事件)."""
     try:
-        rows, summary = analyze_video(video, zones, motion_gating=not no_motion_gate)
+        rows, summary = analyze_video(
+            video, zones, motion_gating=not no_motion_gate, crop_to_zones=not no_crop
+        )
     except LaneGuardError as exc:
         typer.echo(f"错误 error: {exc}", err=True)
         raise typer.Exit(2) from exc

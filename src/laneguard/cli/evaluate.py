@@ -72,7 +72,7 @@ def load_labels(path: Path) -> LabelsFile:
 
 
 def run_evaluation(
-    clips_dir: Path, labels_path: Path
+    clips_dir: Path, labels_path: Path, *, crop_to_zones: bool = True
 ) -> tuple[Evaluation, list[dict[str, object]]]:
     """Analyse every labelled clip; the figures and one row per clip."""
     labels = load_labels(labels_path)
@@ -82,7 +82,9 @@ def run_evaluation(
         video = clips_dir / name
         if not video.is_file():
             raise ConfigError(f"labels file {labels_path}: clip {name!r} is not in {clips_dir}")
-        found_rows, summary = analyze_video(video, labels_path.parent / clip.zones, progress=False)
+        found_rows, summary = analyze_video(
+            video, labels_path.parent / clip.zones, progress=False, crop_to_zones=crop_to_zones
+        )
         found = tuple(
             Span(r.zone, r.start_s, r.end_s, kind=category(ObjectClass(r.object_class)))
             for r in found_rows
@@ -145,10 +147,13 @@ def evaluate_command(
         Path, typer.Option("--labels", exists=True, dir_okay=False, help="Labels JSON")
     ],
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object on stdout")] = False,
+    no_crop: Annotated[
+        bool, typer.Option("--no-crop", help="Detect on whole frames (to compare the crop)")
+    ] = False,
 ) -> None:
     """Score detection on labelled clips (按事件统计查准率、查全率、每路每小时误报、告警时延)."""
     try:
-        result, rows = run_evaluation(clips_dir, labels)
+        result, rows = run_evaluation(clips_dir, labels, crop_to_zones=not no_crop)
     except LaneGuardError as exc:
         typer.echo(f"错误 error: {exc}", err=True)
         raise typer.Exit(2) from exc
