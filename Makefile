@@ -18,7 +18,7 @@ lock_sum = $(shell cat $(1) | cksum | cut -d' ' -f1)
 RUN_STAMP := $(VENV)/.run-$(call lock_sum,pyproject.toml requirements/runtime.txt requirements/nodeps.txt)
 DEV_STAMP := $(VENV)/.dev-$(call lock_sum,pyproject.toml requirements/dev.txt requirements/nodeps.txt)
 
-.PHONY: run test test-env lint typecheck contracts unit integration e2e security bench lock upgrade \
+.PHONY: run centre-demo test test-env lint typecheck contracts unit integration e2e security bench lock upgrade \
 	clean
 
 $(RUN_STAMP): pyproject.toml requirements/runtime.txt requirements/nodeps.txt
@@ -43,6 +43,11 @@ run: $(RUN_STAMP)
 	$(BIN)/laneguard run --config config/laneguard-demo.yaml & lg=$$!; \
 	trap 'kill $$lg 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/samplehub demo
+
+## centre-demo: four LaneGuard stations (嘉善, 许村, 嘉兴东, 桐乡) and their management centre on
+## one machine: centre on http :8110, stations on :8101-8104 (login admin / demo-centre-2026)
+centre-demo: $(RUN_STAMP)
+	$(BIN)/laneguard centre --config config/centre-demo/centre.yaml
 
 ## test: install dev dependencies and what the tests talk to, then every check and every test tier
 test: test-env lint typecheck contracts unit integration e2e security

@@ -7,8 +7,10 @@ set -euo pipefail
 
 # chromium: browser tests (Playwright drives Debian's binary); fonts-noto-cjk: Chinese in its pages;
 # poppler-utils: pdftotext/pdffonts/pdftoppm read the certificates and labels;
-# mosquitto and postgresql: the real broker and database of the integration tests
-debs=(chromium fonts-noto-cjk poppler-utils mosquitto postgresql)
+# mosquitto and postgresql: the real broker and database of the integration tests;
+# ffmpeg and rtsp-server-perl: an RTSP server (ffmpeg publishing a looped clip to the relay) for
+# the RTSP source's test
+debs=(chromium fonts-noto-cjk poppler-utils mosquitto postgresql ffmpeg rtsp-server-perl)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -21,6 +23,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "test-env: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # the test starts its own relay on free ports; the package's service (port 554) stays off
+  if [[ " ${missing[*]} " == *" rtsp-server-perl "* ]] && command -v systemctl >/dev/null; then
+    systemctl disable --now rtsp-server-perl >/dev/null 2>&1 || true
+  fi
 fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -8,7 +8,7 @@ import dataclasses
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -23,6 +23,7 @@ from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.db import upgrade
 from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.service.notifications import NoticeSender
 from samplehub.intake.service.camera_ports import FakeCamera
 from samplehub.intake.service.ports import FakeNameplateVision, InMemoryLabelPrinter
 from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
@@ -55,11 +56,14 @@ def site_services(settings: Settings) -> Services:
     return bootstrap.bootstrap(settings, hasher=PlainHasher())
 
 
-def site_app(settings: Settings, services: Services) -> FastAPI:
-    """The whole app over ``services``; live streams end after a fraction of a second."""
+def site_app(
+    settings: Settings, services: Services, senders: Sequence[NoticeSender] = ()
+) -> FastAPI:
+    """The whole app over ``services``; live streams end after a fraction of a second; the
+    outbox is delivered over ``senders`` (``app.state.pickup.deliver``)."""
     lockers = MemoryLockers([Compartment(f"C1-0{n}", CompartmentSize.M) for n in range(1, 5)])
     side = pickup_wiring.pickup_app(
-        settings, services, lockers=(lockers, MemoryLoader(lockers)), senders=[]
+        settings, services, lockers=(lockers, MemoryLoader(lockers)), senders=list(senders)
     )
     desk = intake_wiring.build_kiosk(
         settings,

@@ -37,6 +37,7 @@ from laneguard.app.config import (
     SimulatedSourceConfig,
 )
 from laneguard.app.detection_bootstrap import build_detector, build_pipeline
+from laneguard.app.forwarding import StationLink, build_link, incident_forward, watched
 from laneguard.app.retention import build_retention, run_hourly
 from laneguard.core.clock import SystemClock
 from laneguard.core.domain.incidents import IncidentOpened
@@ -89,7 +90,7 @@ def build_records(config: LaneGuardConfig) -> Records:
         config.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(config.resolved_database_url())
     upgrade_schema(engine)  # every `lg_*` table, at the newest revision
-    incidents = SqlIncidentRepository(engine)
+    incidents = SqlIncidentRepository(engine, incident_forward(config))  # outbox for a centre
     terminal_repo = SqlTerminalRepository(engine)
     return Records(
         engine=engine,
@@ -146,6 +147,7 @@ class LaneGuardApp:
     mqtt: MqttAlertTransport | None = None
     mqtt_settings: MqttSettings | None = None
     broker: LocalMosquitto | None = None
+    link: StationLink | None = None  # to the management centre, when configured
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4))
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -175,12 +177,16 @@ class LaneGuardApp:
             thread = threading.Thread(target=target, args=args, daemon=True)
             thread.start()
             self._threads.append(thread)
+        self.link = build_link(self.config, self.records.engine)
+        if self.link is not None:
+            self.link.start([c.camera for c in self.config.cameras])
         purge = build_retention(self.config, self.records.engine)  # pictures past retention.days
         purger = threading.Thread(target=run_hourly, args=(purge, self._stop), daemon=True)
         purger.start()
         self._threads.append(purger)
         if isinstance(self.source, LiveCameras):  # stalled or failed cameras alert staff
-            watch = (self.source.check, self.alerts, SystemClock(), self._stop)
+            check = watched(self.link, self.source.check)  # changes also go to the centre
+            watch = (check, self.alerts, SystemClock(), self._stop)
             thread = threading.Thread(target=runner.watch_cameras, args=watch, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -204,6 +210,7 @@ class LaneGuardApp:
             "station": self.config.station,
             "cameras": cameras,
             "mqtt": None if self.mqtt is None else ("ok" if self.mqtt.connected else "down"),
+            "centre": None if self.link is None else self.link.state(),
         }
 
     def stop(self) -> None:
@@ -213,6 +220,8 @@ class LaneGuardApp:
             thread.join(timeout=5)
         if self.mqtt is not None:
             self.mqtt.stop()
+        if self.link is not None:
+            self.link.stop()
         if self.broker is not None:
             self.broker.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)

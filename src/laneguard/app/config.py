@@ -78,6 +78,27 @@ class MqttConfig(_Strict):
     )
 
 
+class CentreLinkConfig(_Strict):
+    """The station's link to its management centre's broker (store-and-forward)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8883, ge=1, le=65535)
+    tls: Literal["on", "off"] = Field(
+        default="on", description="`off`: plain TCP, only on one machine or a closed network"
+    )
+    ca_file: Path | None = Field(default=None, description="CA of the broker's certificate")
+    topic_prefix: str = Field(default="laneguard", pattern=r"^[^#+]+$")
+    client_id: str | None = Field(
+        default=None, description="Fixed MQTT client id; unset: laneguard-station-<hash of name>"
+    )
+    username: str | None = None
+    password: str | None = None
+    session_expiry_s: int = Field(
+        default=7 * 24 * 3600, ge=60, description="How long the broker keeps the link's session"
+    )
+    retry_s: float = Field(default=2.0, gt=0, description="Wait after a failed send")
+
+
 class SimulatedSourceConfig(_Strict):
     type: Literal["simulated"] = "simulated"
     interval_s: float = Field(
@@ -228,6 +249,11 @@ class LaneGuardConfig(_Strict):
     demo_broker: bool = Field(
         default=False, description="Start a private TLS Mosquitto (demo and tests)"
     )
+    centre: CentreLinkConfig | None = Field(
+        default=None,
+        description="Forward incidents, acknowledgements and camera states to a management "
+        "centre over MQTT (kept in the outbox while the link is down); unset: no centre",
+    )
     voice: VoiceConfig = VoiceConfig()
     clips: ClipsConfig = ClipsConfig()
     cameras: list[CameraConfig] = Field(
@@ -236,6 +262,13 @@ class LaneGuardConfig(_Strict):
     )
     speakers: list[SpeakerConfig] = Field(default_factory=list)
     source: SourceConfig = SimulatedSourceConfig()
+
+    @field_validator("station")
+    @classmethod
+    def _topic_safe(cls, value: str) -> str:
+        if not value or any(c in value for c in "/#+") or len(value) > 64:
+            raise ValueError(f"station={value!r}: 1 to 64 characters, no '/', '#' or '+'")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -295,6 +328,11 @@ def load_config(path: Path) -> LaneGuardConfig:
         value = getattr(web, name)
         if value is not None and not value.is_absolute():
             setattr(web, name, (path.parent / value).resolve())
+    link = config.centre
+    if link is not None and link.tls == "on" and link.ca_file is None:
+        raise ConfigError("centre.ca_file is required with centre.tls: on (or tls: off)")
+    if link is not None and link.ca_file is not None and not link.ca_file.is_absolute():
+        link.ca_file = (path.parent / link.ca_file).resolve()
     for camera in config.cameras:
         # a relative file path, like data_dir, is relative to the config file's folder
         if "://" not in camera.source and not Path(camera.source).is_absolute():

@@ -6,6 +6,7 @@ import typer
 
 from laneguard import __version__
 from laneguard.cli.analyze import analyze
+from laneguard.cli.centre import centre
 from laneguard.cli.evaluate import evaluate_command
 from laneguard.cli.model import model_app
 from laneguard.cli.retention import retention
@@ -35,6 +36,7 @@ def _root(
 
 
 app.command("analyze")(analyze)
+app.command("centre")(centre)
 app.command("evaluate")(evaluate_command)
 app.add_typer(model_app, name="model")
 app.command("retention")(retention)

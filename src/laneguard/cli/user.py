@@ -12,16 +12,24 @@ import typer
 from laneguard.access.domain.users import Role
 from laneguard.access.service.users import UserError, UserService
 from laneguard.app import bootstrap
+from laneguard.app.centre_bootstrap import centre_users
+from laneguard.app.centre_config import is_centre_config, load_centre_config
 from laneguard.app.config import load_config
 from laneguard.core.errors import ConfigError, StorageError
 
 user_app = typer.Typer(help="网页用户 / Web UI users (operator, viewer)", no_args_is_help=True)
 
-ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="The station's config file")]
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The station's (or the centre's) config file")
+]
 
 
 def _users(config: Path) -> UserService:
+    """The users of a station's database, or of a management centre's when `config` is a
+    centre's (`laneguard centre --config`)."""
     try:
+        if is_centre_config(config):
+            return centre_users(load_centre_config(config))
         return bootstrap.build_records(load_config(config)).users
     except (ConfigError, StorageError) as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Protocol
 
+from laneguard.core.domain.forwarding import OutboxEntry
 from laneguard.core.domain.incidents import IncidentEvent
 from laneguard.core.domain.records import IncidentRecord
 
@@ -37,3 +38,18 @@ class IncidentRepository(Protocol):
     ) -> list[IncidentRecord]:
         """Newest first, opened in [since, until)."""
         ...
+
+
+class Outbox(Protocol):
+    """The station's messages for the management centre, kept until the centre's broker has
+    taken them (records writes an incident's message in the same transaction as the incident)."""
+
+    def add(self, kind: str, payload: str) -> None: ...
+
+    def pending(self, limit: int = 100) -> list[OutboxEntry]:
+        """Oldest first."""
+        ...
+
+    def delete(self, entry_id: int) -> None: ...
+
+    def count(self) -> int: ...

@@ -138,6 +138,7 @@ class LocalMosquitto:
             "per_listener_settings false\n"
             "allow_anonymous true\n"
             "persistence false\n"
+            "max_queued_messages 100000\n"  # a centre catching up with stations' backlogs
             "log_dest stderr\n"
             "log_type error\n"
             "log_type warning\n"

@@ -70,3 +70,58 @@ def stacked_bars(
         lx += 24 + 12 * len(labels[key])
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text put in is escaped
+
+
+def paired_bars(
+    pairs: list[tuple[str, int, int, str]],
+    legend: tuple[str, str],
+    title: str,
+    width: int = 640,
+    height: int = 240,
+) -> str:
+    """Year over year: per label, last year's bar (grey) beside this period's (blue), the
+    change written above; `pairs` are (label, previous, current, change text)."""
+    left, bottom, top = 36, 40, 30
+    plot_h = height - bottom - top
+    peak = max((max(p, c) for _, p, c, _ in pairs), default=0)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="4" y="16" font-size="13">{escape(title)}</text>',
+    ]
+    if peak == 0:
+        parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">—</text>')
+        parts.append("</svg>")
+        return Markup("".join(parts))  # noqa: S704 - every text put in is escaped
+    slot = (width - left - 8) / max(len(pairs), 1)
+    bar_w = max(4.0, min(30.0, slot * 0.35))
+    base = top + plot_h
+    parts.append(f'<line x1="{left}" y1="{base}" x2="{width - 4}" y2="{base}" stroke="#555"/>')
+    for i, (label, previous, current, change_text) in enumerate(pairs):
+        x = left + i * slot + (slot - 2 * bar_w) / 2
+        for j, (value, colour, name) in enumerate(
+            ((previous, "#9e9e9e", legend[0]), (current, "#1565c0", legend[1]))
+        ):
+            h = plot_h * value / peak
+            parts.append(
+                f'<rect x="{x + j * bar_w:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"><title>{escape(label)} {escape(name)}: '
+                f"{value}</title></rect>"
+            )
+        top_y = base - plot_h * max(previous, current) / peak - 4
+        parts.append(
+            f'<text x="{x + bar_w:.1f}" y="{top_y:.1f}" font-size="11" text-anchor="middle">'
+            f"{escape(change_text)}</text>"
+        )
+        parts.append(
+            f'<text x="{x + bar_w:.1f}" y="{base + 14}" font-size="11" text-anchor="middle">'
+            f"{escape(label[-10:])}</text>"
+        )
+    lx = left
+    for name, colour in ((legend[0], "#9e9e9e"), (legend[1], "#1565c0")):
+        parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{lx + 14}" y="{height - 5}" font-size="11">{escape(name)}</text>')
+        lx += 24 + 12 * len(name)
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text put in is escaped

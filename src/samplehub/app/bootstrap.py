@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from samplehub.app.config import Settings
 from samplehub.app.services import AppUnitOfWork, Services, nothing_to_close
 from samplehub.app.wiring.lab import lab_deps, lab_services_for
+from samplehub.app.wiring.notify import staff_alerts
 from samplehub.app.wiring.storage import site_places
 from samplehub.app.wiring.trust import anchor_checker
 from samplehub.core.adapters.auth_memory import MemoryAuthStore
@@ -30,10 +31,11 @@ from samplehub.intake.service.handlers import INTAKE_HANDLERS
 from samplehub.lab.service.certificates import LabDeps
 from samplehub.lab.service.handlers import lab_handlers
 from samplehub.recall.service.handlers import RECALL_HANDLERS
+from samplehub.storage.service.inventory import INVENTORY_HANDLERS
 from samplehub.storage.service.site import STORAGE_HANDLERS
 
 if TYPE_CHECKING:
-    pass
+    from samplehub.core.adapters.sealing import AesGcmSealer
 
 
 def bootstrap(
@@ -55,15 +57,18 @@ def bootstrap(
     of work given, any slot text is accepted (``AnyPlace``) unless ``places`` is given.
     """
     close: Callable[[], None] = nothing_to_close
+    alerts = staff_alerts(settings)
     wire_lab = lab is not None
     auth: AuthStore = MemoryAuthStore()
     if uow_factory is None:
         from samplehub.app.units import SqlAppUowFactory
+        from samplehub.core.adapters.sealing import AesGcmSealer
 
-        sql = SqlAppUowFactory(settings.resolved_database_url(), settings.data_dir)
+        sealer = _outbox_sealer(settings, AesGcmSealer)
+        sql = SqlAppUowFactory(settings.resolved_database_url(), settings.data_dir, sealer)
         uow_factory, close, wire_lab = sql, sql.dispose, True
         auth = SqlAuthStore(sql.engine)
-        places = places or site_places(settings)
+        places = places or site_places(settings, alerts)
     clock = clock or SystemClock()
     hasher = hasher or Argon2Hasher()
     numbering = settings.sample_numbering
@@ -73,6 +78,7 @@ def bootstrap(
         sample_numbers=NumberScheme(numbering.prefix, numbering.width),
         order_numbers=NumberScheme("WT", numbering.width),
         places=places or AnyPlace(),
+        alerts=alerts,
     )
     statuses = StatusCache(settings.status_cache_seconds)
     uow_factory = _telling(uow_factory, statuses)
@@ -84,6 +90,7 @@ def bootstrap(
         **INTAKE_HANDLERS,
         **RECALL_HANDLERS,
         **STORAGE_HANDLERS,
+        **INVENTORY_HANDLERS,
     }
     if lab is not None:
         handlers.update(lab_handlers(lab))
@@ -100,6 +107,25 @@ def bootstrap(
         anchor_checker=lambda: anchor_checker(settings),
         auth=auth,
     )
+
+
+def _outbox_sealer(settings: Settings, sealer: type[AesGcmSealer]) -> AesGcmSealer:
+    """The outbox's key, derived from the secret key; a process key (logged) where the data
+    folder cannot hold one (a read-only folder for a one-off command)."""
+    import logging
+
+    from samplehub.app.secret_key import with_secret_key
+
+    try:
+        return sealer.from_secret(with_secret_key(settings).secret_key)
+    except OSError as error:
+        logging.getLogger(__name__).warning(
+            "no secret key in %s (%s): notices this process queues are sealed with a key of "
+            "its own and only it can deliver them",
+            settings.data_dir,
+            error,
+        )
+        return sealer.for_process()
 
 
 def _telling(

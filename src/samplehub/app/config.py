@@ -19,6 +19,8 @@ from samplehub.app.config_devices import (
     SimulatedLockers,
     fold_device,
 )
+from samplehub.app.config_notify import NotifySettings
+from samplehub.app.config_rfid import RfidSettings
 from samplehub.app.config_types import CommaList, DayList, Section, comma_separated
 
 
@@ -159,7 +161,9 @@ class RecallSettings(Section):
         description="Shorter intervals per customer: 'CREDIT_CODE:type=months,...;...' "
         "(e.g. 91350100M000100Y43:pressure_gauge=3)",
     )
-    smtp_host: str = Field("", description="SMTP server for reminder emails; empty: no email")
+    smtp_host: str = Field(
+        "", description="Earlier releases' SMTP server (no TLS); prefer notify.email"
+    )
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port")
     smtp_sender: str = Field("recall@samplehub.invalid", description="From address of reminders")
     sms_webhook_url: str = Field("", description="SMS gateway webhook (JSON POST); empty: no SMS")
@@ -229,6 +233,21 @@ class StorageSettings(BaseModel):
     )
     collect_days: float = Field(
         5, gt=0, description="Days a finished sample waits for collection when none is booked"
+    )
+    inventory_minutes: float = Field(
+        30,
+        ge=0,
+        description="Minutes between scheduled cycle counts of the shelves (0: only "
+        "on demand, from /storage or `samplehub site count`)",
+    )
+    inventory_rounds: int = Field(
+        3, ge=1, le=50, description="Inventory rounds per reader in a cycle count (the window)"
+    )
+    inventory_round_seconds: float = Field(
+        0.5, gt=0, le=10, description="Seconds of one inventory round on a reader"
+    )
+    inventory_missing_cycles: int = Field(
+        3, ge=2, le=50, description="Cycles without a read before a sample is reported missing"
     )
 
 
@@ -317,6 +336,8 @@ class Settings(BaseSettings):
     pickup: PickupSettings = Field(default_factory=PickupSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     fleet: FleetConfig = Field(default_factory=FleetConfig)
+    rfid: RfidSettings = Field(default_factory=RfidSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

@@ -55,6 +55,11 @@ class SimulatedLockers(Section):
     """Simulated cabinets (pymodbus servers on local ports), the demo's lockers."""
 
     type: Literal["simulated"] = "simulated"
+    readers: dict[str, str] = Field(
+        {"L1": "RD-L1"},
+        description="Cabinets with an RFID reader in each compartment (cabinet id: reader "
+        "name): loading and collection read which tag is inside; the others: presence only",
+    )
 
 
 class ModbusLockers(Section):
@@ -62,6 +67,11 @@ class ModbusLockers(Section):
 
     type: Literal["modbus"] = "modbus"
     bank: Path = Field(description="YAML register map of the Modbus locker cabinets")
+    readers: dict[str, str] = Field(
+        {},
+        description="Cabinets with an RFID reader in each compartment (cabinet id: reader "
+        "name); empty: every cabinet confirms by its presence bit only",
+    )
 
 
 Printer = Annotated[PdfPrinter | ZplPrinter | MemoryPrinter, Field(discriminator="type")]

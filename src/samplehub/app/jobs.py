@@ -1,5 +1,5 @@
-"""The app's recurring jobs: the daily recall run, the pickup staging and expiry loop, and the
-anchoring of the custody chain."""
+"""The app's recurring jobs: the daily recall run, the pickup staging and expiry loop, the
+anchoring of the custody chain and the cycle counts of the shelves."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from samplehub.app.bootstrap import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import nothing_to_close
-from samplehub.app.wiring.recall import recall_senders
+from samplehub.app.wiring.notify import deliverer, notice_senders
 
 if TYPE_CHECKING:
     from samplehub.app.services import Services
+    from samplehub.app.wiring.inventory import InventoryRunner
     from samplehub.core.domain.anchors import Anchor
     from samplehub.core.service.notifications import Notice, NoticeSender
     from samplehub.pickup.service.app import PickupApp
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 def send_recall_reminders(
     settings: Settings, today: date | None = None, senders: list[NoticeSender] | None = None
 ) -> list[Notice]:
-    """Send today's recall reminders (30 and 7 days before due, by default) and log them."""
+    """Queue today's recall reminders (30 and 7 days before due, by default) in the outbox
+    over the channels in use (``notify.*``, or ``senders``), then run one delivery round over
+    them; returns what was queued. Failed deliveries are retried by ``serve``'s worker."""
     from datetime import UTC
 
     from samplehub.recall.domain.recall import reminder_days
@@ -32,15 +35,18 @@ def send_recall_reminders(
     now = datetime.now(UTC)
     today = today or institute_today(settings, now)
     services = bootstrap(settings)
+    chosen = notice_senders(settings) if senders is None else {s.channel: s for s in senders}
     try:
-        return send_reminders(
+        queued = send_reminders(
             services.bus.handle,
             services.uow_factory,
-            recall_senders(settings) if senders is None else senders,
+            set(chosen),
             today,
             now,
             reminder_days(settings.recall.reminder_days),
         )
+        deliverer(settings, services, chosen).run_once()
+        return queued
     finally:
         services.close()
 
@@ -59,7 +65,7 @@ def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
     """
     if seconds <= 0:
         return nothing_to_close
-    return _every(seconds, app.run_due, "pickup-job")
+    return every(seconds, app.run_due, "pickup-job")
 
 
 class AnchorJob:
@@ -100,10 +106,18 @@ def start_anchor_job(settings: Settings, services: Services) -> Callable[[], Non
     if seconds <= 0:
         return nothing_to_close
     job = AnchorJob(settings, services)
-    return _every(seconds, job.run_once, "anchor-job")
+    return every(seconds, job.run_once, "anchor-job")
 
 
-def _every(seconds: float, work: Callable[[], object], name: str) -> Callable[[], None]:
+def start_inventory_job(settings: Settings, runner: InventoryRunner) -> Callable[[], None]:
+    """Run a cycle count of the shelves every ``storage.inventory_minutes`` (0: none)."""
+    minutes = settings.storage.inventory_minutes
+    if minutes <= 0:
+        return nothing_to_close
+    return every(minutes * 60, runner, "inventory-job")
+
+
+def every(seconds: float, work: Callable[[], object], name: str) -> Callable[[], None]:
     """Run ``work`` every ``seconds`` in a daemon thread, surviving failures (logged)."""
     import logging
 

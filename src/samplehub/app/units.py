@@ -29,7 +29,8 @@ from samplehub.pickup.adapters.memory import (
 from samplehub.recall.adapters.db import SqlReminderLog
 from samplehub.recall.adapters.memory import MemoryReminderLog
 from samplehub.storage.adapters.db import SqlSlots
-from samplehub.storage.adapters.memory import MemorySlots
+from samplehub.storage.adapters.inventory_db import SqlInventory
+from samplehub.storage.adapters.memory import MemoryInventory, MemorySlots
 
 
 class SqlAppUnitOfWork(SqlUnitOfWork):
@@ -42,6 +43,7 @@ class SqlAppUnitOfWork(SqlUnitOfWork):
     wrong_counts: SqlWrongCounts
     reminders: SqlReminderLog
     slots: SqlSlots
+    inventory: SqlInventory
 
     def _open(self, conn: Connection) -> None:
         self.certificates = SqlCertificates(conn)
@@ -51,13 +53,14 @@ class SqlAppUnitOfWork(SqlUnitOfWork):
         self.wrong_counts = SqlWrongCounts(conn)
         self.reminders = SqlReminderLog(conn)
         self.slots = SqlSlots(conn)
+        self.inventory = SqlInventory(conn)
 
 
 class SqlAppUowFactory(SqlUowFactory):
     """Makes ``SqlAppUnitOfWork`` over the one engine (one connection pool) of the process."""
 
     def __call__(self) -> SqlAppUnitOfWork:
-        return SqlAppUnitOfWork(self.engine)
+        return SqlAppUnitOfWork(self.engine, self.sealer)
 
 
 class MemoryAppUnitOfWork(MemoryUnitOfWork):
@@ -72,3 +75,4 @@ class MemoryAppUnitOfWork(MemoryUnitOfWork):
         self.wrong_counts = MemoryWrongCounts(self)
         self.reminders = MemoryReminderLog(self)
         self.slots = MemorySlots(self)
+        self.inventory = MemoryInventory(self)

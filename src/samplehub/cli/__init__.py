@@ -9,21 +9,25 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.wiring import trust
 from samplehub.cli import admin, audit
+from samplehub.cli import misplace as sim_cli
 from samplehub.fleet.cli import app as simulate_app
 from samplehub.intake import cli as vision_cli
 from samplehub.lab import cli as certificate
 from samplehub.pickup import cli as pickup_cli
 from samplehub.recall import cli as recall
+from samplehub.rfid import cli as rfid_cli
 from samplehub.storage import cli as site_cli
 
 app = typer.Typer(name="samplehub", help="SampleHub 样品自助流转系统", no_args_is_help=True)
 admin.register(app)
 audit.register(app)
+simulate_app.command("misplace")(sim_cli.misplace)
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(certificate.app, name="certificate")
 app.add_typer(recall.app, name="recall")
 app.add_typer(pickup_cli.app, name="pickup")
 app.add_typer(site_cli.app, name="site")
+app.add_typer(rfid_cli.app, name="rfid")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:

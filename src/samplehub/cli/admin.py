@@ -16,7 +16,10 @@ from samplehub.app.demo_pickup import seed_demo_pickup
 from samplehub.app.services import Services, nothing_to_close
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import intake as intake_wiring
+from samplehub.app.wiring import inventory as inventory_wiring
+from samplehub.app.wiring import notify as notify_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
+from samplehub.app.wiring import rfid as rfid_wiring
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.service import commands as c
@@ -24,6 +27,7 @@ from samplehub.pickup.service import kiosk as pickup_kiosk
 
 db_app = typer.Typer(help="Database schema 数据库")
 user_app = typer.Typer(help="Users 用户")
+DEMO_INVENTORY_MINUTES = 2.0  # the demo's misplacement shows within minutes, not an hour
 DEMO_LOGINS = ("admin", "lab", "lab2", "approver", "kiosk", "warehouse", "cust-a", "cust-b")
 
 
@@ -63,15 +67,30 @@ def _serve(
     from samplehub.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from samplehub.simulation.world import SimWorld
+
+    world = SimWorld()  # where tags lie: robots move them, shelf readers read them
     try:
-        fleet = fleet_wiring.fleet_supervisor(settings, services)
+        fleet = fleet_wiring.fleet_supervisor(settings, services, world)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    try:  # the simulated LLRP readers listen from the start; real ones connect on first use
+        rfid = rfid_wiring.rfid_site(settings)
+    except OSError as exc:
+        raise _fail(f"RFID readers: {exc}") from None
+    for name, server in rfid.servers.items():
+        typer.echo(f"simulated LLRP reader {name} on {server.host}:{server.port}", err=True)
+    inventory = inventory_wiring.simulated_runner(settings, services, world)
+    stop_inventory = jobs.start_inventory_job(settings, inventory)
     kiosk = intake_wiring.build_kiosk(settings, services)
     pickup = pickup_wiring.pickup_app(settings, services)
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
     stop_job = jobs.start_pickup_job(pickup, settings.pickup.job_seconds)
     stop_anchors = jobs.start_anchor_job(settings, services)
+    try:
+        delivery = notify_wiring.delivery_worker(settings, services)
+    except ValueError as exc:  # a channel refused at start (e.g. SMTP AUTH without STARTTLS)
+        raise _fail(str(exc)) from None
     stop_day = nothing_to_close
     if day_speed > 0:
         from samplehub.app.demo_day import start_living_day
@@ -80,15 +99,22 @@ def _serve(
             stop_day = start_living_day(services, kiosk, pickup, day_speed)
         except (OSError, ValueError) as exc:
             typer.echo(f"no simulated day: {exc}", err=True)
-    app = create_app(services, secret_key.with_secret_key(settings), fleet, kiosk, pickup)
+    app = create_app(
+        services, secret_key.with_secret_key(settings), fleet, kiosk, pickup, inventory
+    )
     if fleet is not None:
         fleet.start()
+    if delivery is not None:
+        delivery.start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         stop_day()
+        stop_inventory()
         stop_job()
         stop_anchors()
+        if delivery is not None:
+            delivery.stop()
         pickup.close()
         if fleet is not None:
             fleet.stop()
@@ -173,6 +199,8 @@ def demo(
     the same product as `serve`, with the simulated robots carrying the demo's samples and a
     simulated working day (scenarios/institute-day.yaml) played through the real handlers."""
     settings = Settings()
+    if "inventory_minutes" not in settings.storage.model_fields_set:
+        settings.storage.inventory_minutes = DEMO_INVENTORY_MINUTES
     bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     _first_site(settings, services)
@@ -191,6 +219,10 @@ def demo(
     )
     if speed > 0:
         typer.echo(f"simulated working day at {speed:g}x (--speed; 0 stops it)")
+    typer.echo(
+        f"shelf cycle count every {settings.storage.inventory_minutes:g} min (/storage); "
+        "misplace a stored sample: samplehub simulate misplace SAMPLE SLOT"
+    )
     _serve(settings, services, host, port, speed)
 
 

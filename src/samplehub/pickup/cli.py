@@ -7,6 +7,7 @@ cabinets live inside each process, so use the staff page of the running demo ins
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import typer
@@ -21,7 +22,8 @@ app = typer.Typer(help="Pickup 取件", no_args_is_help=True)
 
 @app.command("run")
 def run() -> None:
-    """Stage bookings whose staging lead has begun; send overdue samples back to storage."""
+    """Stage bookings whose staging lead has begun; send overdue samples back to storage;
+    deliver the notices that are due."""
     settings = Settings()
     if settings.pickup.lockers.type == "simulated":
         typer.echo("note: pickup.lockers is simulated; staging uses simulated cabinets", err=True)
@@ -29,6 +31,7 @@ def run() -> None:
     pickup = pickup_wiring.pickup_app(settings, services, customer_s=None)
     try:
         report = pickup.run_due()
+        notices = pickup.deliver()  # what serve's worker would do next
     finally:
         pickup.close()
         services.close()
@@ -40,6 +43,7 @@ def run() -> None:
                 "rescheduled": report.rescheduled,
                 "expired": report.expired,
                 "failed": report.failed,
+                "notices": dataclasses.asdict(notices),
             },
             ensure_ascii=False,
         )

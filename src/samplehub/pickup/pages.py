@@ -1,8 +1,10 @@
 """The customer's pickup portal (``/pickup``) and the staff's pickup page (``/pickup/staff``).
 
-A booking's code is shown once, on the page that answers the booking (or move) form, with its
-QR code; it is never put into a URL, and that page is not cached. Everything else the customer
-is told goes through the notifier.
+A booking's code goes to the customer by message (the outbox). A customer booking or moving
+their own pickup also sees it once, on the page that answers the form, with its QR code; it is
+never put into a URL, and that page is not cached. Staff booking or moving a pickup for a
+customer never see the code: the customer gets it by message. The staff page shows each
+notice's delivery status (kind, masked recipient, status, attempts, time), never its body.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
+from samplehub.core.domain.outbox import OutboxStatus, mask
 from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.pickup.domain.booking import Booking, BookingStatus
@@ -22,6 +25,7 @@ from samplehub.pickup.domain.codes import qr_payload
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import jobs as pickup_jobs
 from samplehub.pickup.service.app import PickupApp
+from samplehub.pickup.service.handlers import WithCode
 from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import PageContext, page_context
@@ -77,6 +81,12 @@ STATUS_LABELS = {
     BookingStatus.EXPIRED: message_id("pickup.status_expired"),
 }
 
+OUTBOX_LABELS = {
+    OutboxStatus.PENDING: message_id("pickup.outbox_pending"),
+    OutboxStatus.DELIVERED: message_id("pickup.outbox_delivered"),
+    OutboxStatus.FAILED: message_id("pickup.outbox_failed"),
+}
+
 
 def _error(ctx: PageContext, error: DomainError) -> str:
     """The error for the page from the catalogue, naming the field in the page's language."""
@@ -98,12 +108,16 @@ def _window(offers: list[WindowOffer], start: str) -> PickupWindow:
     raise not_offered(start)
 
 
-def _code_page(
-    ctx: PageContext, app: PickupApp, booking_id: str, codes: dict[str, str]
-) -> Response:
+def _answer(ctx: PageContext, app: PickupApp, actor: Actor, issued: WithCode) -> Response:
+    """The code page for the customer who booked; staff learn only that the code was sent."""
+    if actor.is_staff:
+        return ctx.finish(RedirectResponse("/pickup?done=sent", status_code=303))
+    return _code_page(ctx, app, issued.booking.id, issued.code)
+
+
+def _code_page(ctx: PageContext, app: PickupApp, booking_id: str, code: str) -> Response:
     booking = app.deps.bookings.get(booking_id)
-    code = codes.get(booking_id)
-    if booking is None or code is None or booking.code is None:
+    if booking is None or booking.code is None:
         raise NotFound("booking", booking_id)
     response = ctx.render(
         "pickup_code.html",
@@ -151,11 +165,10 @@ def pickup_book(
         picked = [s for s in group.samples if s.number in chosen]
         sizes = pickup_jobs.sizes_for(picked, app.default_size)
         slot = _window(_offers(app, len(sizes)), window)
-        deps, capture = app.capturing()
-        booking_id = pickup.book(deps, actor, order, group.order.customer_id, sizes, slot)
+        booked = pickup.book_with_code(app.deps, actor, order, group.order.customer_id, sizes, slot)
     except DomainError as error:
         return _portal(ctx, app, actor, 422, error=_error(ctx, error))
-    return _code_page(ctx, app, booking_id, capture.codes)
+    return _answer(ctx, app, actor, booked)
 
 
 @router.post("/pickup/{booking_id}/cancel", dependencies=[allow(Action.PICKUP_BOOK)])
@@ -167,7 +180,6 @@ def pickup_cancel(ctx: Page, request: Request, booking_id: str, csrf: FormText =
         pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}")
     except DomainError as error:
         return _portal(ctx, app, actor, 422, error=_error(ctx, error))
-    app.deps.notifier.tell(_get(app, actor, booking_id), "pickup_cancelled", {})
     return ctx.finish(RedirectResponse("/pickup?done=cancelled", status_code=303))
 
 
@@ -188,11 +200,10 @@ def pickup_move(
     try:
         booking = _get(app, actor, booking_id)
         slot = _window(_offers(app, len(booking.sizes), booking.id), window)
-        deps, capture = app.capturing()
-        pickup.move(deps, actor, booking_id, slot)
+        moved = pickup.move_with_code(app.deps, actor, booking_id, slot)
     except DomainError as error:
         return _portal(ctx, app, actor, 422, error=_error(ctx, error))
-    return _code_page(ctx, app, booking_id, capture.codes)
+    return _answer(ctx, app, actor, moved)
 
 
 def _staff(ctx: PageContext) -> Actor:
@@ -211,7 +222,9 @@ def pickup_staff(ctx: Page, request: Request, report: str = "") -> Response:
         "pickup_staff.html",
         bookings=app.bookings_of(actor),
         attempts=attempts,
-        notices=app.notices() if app.notices is not None else None,
+        outbox=app.outbox() if app.outbox is not None else None,
+        outbox_labels=OUTBOX_LABELS,
+        mask=mask,
         out_of_service=sorted(app.deps.out_of_service),
         report=report,
         now=app.deps.clock.now(),

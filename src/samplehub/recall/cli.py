@@ -9,6 +9,7 @@ import typer
 
 from samplehub.app import jobs
 from samplehub.app.config import Settings
+from samplehub.app.wiring.notify import notice_senders
 
 app = typer.Typer(help="到期提醒 Recall reminders", no_args_is_help=True)
 
@@ -33,13 +34,13 @@ def send(
             typer.echo(f"error: --today {today!r} is not a date YYYY-MM-DD", err=True)
             raise typer.Exit(2) from None
     settings = Settings()
-    if not (
-        settings.recall.smtp_host
-        or settings.recall.sms_webhook_url
-        or settings.recall.wechat_webhook_url
-    ):
-        typer.echo("no reminder channel configured (SAMPLEHUB_RECALL__SMTP_HOST, ...)", err=True)
+    if not notice_senders(settings):
+        typer.echo("no notification channel configured (SAMPLEHUB_NOTIFY__…)", err=True)
     sent = jobs.send_recall_reminders(settings, day)
     for notice in sent:
         typer.echo(f"{notice.channel.value}\t{notice.recipient}\t{notice.key}")
-    typer.echo(f"recall reminders sent: {len(sent)}", err=True)
+    typer.echo(
+        f"recall reminders sent: {len(sent)} (queued in the outbox; one delivery round done, "
+        "failures are retried by serve)",
+        err=True,
+    )

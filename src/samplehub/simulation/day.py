@@ -256,14 +256,16 @@ class InstituteDay:
         )
 
     def _book(self, customer_id: str, order_number: str, samples: list[str]) -> None:
-        deps, capture = self.pickup.capturing()
+        deps = self.pickup.deps
         offers = pickup.offer(deps, [self.pickup.default_size] * len(samples))
         if not offers:
             return
         customer = c.Actor(f"customer:{customer_id}", Role.CUSTOMER, customer_id)
         sizes = {s: self.pickup.default_size for s in samples}
-        booking_id = pickup.book(deps, customer, order_number, customer_id, sizes, offers[0].window)
-        self.pickups[order_number] = _Pickup(booking_id, capture.codes[booking_id])
+        window = offers[0].window
+        booked = pickup.book_with_code(deps, customer, order_number, customer_id, sizes, window)
+        booking_id = booked.booking.id
+        self.pickups[order_number] = _Pickup(booking_id, booked.code)  # the customer's own copy
         self.booked_at[booking_id] = self.clock.now()
         self.counts.booked += 1
 

@@ -14,7 +14,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pymodbus.constants import ExcCodes
@@ -22,6 +22,7 @@ from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 from pymodbus.simulator.simutils import SimUtils
 
+from samplehub.core.domain.rfid import ReaderUnavailable, TagRead
 from samplehub.pickup.adapters.lockers.register_map import Cabinet, CabinetModel, LockerBank
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ READ_INPUT_CODE = 2
 class SimDoor:
     open: bool = False
     occupied: bool = False
+    tag: str | None = None  # the EPC (hex) of the item inside, for a compartment reader
     jammed: bool = False
     coil: bool = False
     opens_at: float | None = None  # when the sensor will follow a pulse
@@ -85,14 +87,20 @@ class SimulatedLocker:
         with self._lock:
             self.doors[door].jammed = jammed
 
-    def put(self, door: int) -> None:
-        """A tagged sample is loaded: the compartment's RFID reader sees it."""
+    def put(self, door: int, tag: str | None = None) -> None:
+        """A tagged sample is loaded: the presence bit is set, a reader reads ``tag``."""
         with self._lock:
-            self.doors[door].occupied = True
+            self.doors[door].occupied, self.doors[door].tag = True, tag
 
     def take(self, door: int) -> None:
         with self._lock:
-            self.doors[door].occupied = False
+            self.doors[door].occupied, self.doors[door].tag = False, None
+
+    def tags(self) -> dict[int, str]:
+        """Door → the tag inside, for the doors holding a tagged item."""
+        with self._lock:
+            self._settle()
+            return {n: d.tag for n, d in self.doors.items() if d.occupied and d.tag}
 
     def close(self, door: int) -> None:
         with self._lock:
@@ -125,6 +133,7 @@ class SimulatedLocker:
                 and now - door.opened_at >= self.customer_s
             ):
                 door.open, door.occupied, door.opened_at, door.seen_open = False, False, None, False
+                door.tag = None
 
     def _inputs(self, size: int) -> list[bool]:
         bits = [False] * size
@@ -264,10 +273,15 @@ def start_bank(
 
 
 class SimulatedLoader:
-    """Implements ``SampleLoader`` for simulated cabinets: the arm puts the tag in and shuts."""
+    """Implements ``SampleLoader`` for simulated cabinets: the arm puts the tag in and shuts.
 
-    def __init__(self, sims: dict[str, SimulatedLocker]) -> None:
+    ``epc_of`` gives the tag a sample carries (its EPC, hex), which a compartment reader reads."""
+
+    def __init__(
+        self, sims: dict[str, SimulatedLocker], epc_of: Callable[[str], str] | None = None
+    ) -> None:
         self.sims = sims
+        self.epc_of = epc_of
 
     def load(self, sample_number: str, compartment: str) -> bool:
         cabinet_id, _, door_text = compartment.rpartition("-")
@@ -275,6 +289,27 @@ class SimulatedLoader:
         if sim is None or not door_text.isdigit() or not sim.is_open(int(door_text)):
             log.warning("loader could not place %s into %s", sample_number, compartment)
             return False
-        sim.put(int(door_text))
+        sim.put(int(door_text), self.epc_of(sample_number) if self.epc_of else None)
         sim.close(int(door_text))
         return True
+
+
+class SimulatedLockerReaders:
+    """Implements ``TagReaders`` for simulated cabinets with a reader: one antenna per door."""
+
+    def __init__(self, sims: dict[str, SimulatedLocker], readers: dict[str, str]) -> None:
+        self.sims = sims
+        self.readers = dict(readers)  # reader name -> cabinet id
+
+    def inventory(
+        self, reader: str, antennas: Sequence[int] | None = None, seconds: float = 1.0
+    ) -> list[TagRead]:
+        sim = self.sims.get(self.readers.get(reader, ""))
+        if sim is None:
+            raise ReaderUnavailable(f"RFID reader {reader}: no such locker reader")
+        wanted = None if antennas is None else set(antennas)
+        return [
+            TagRead(tag.lower(), reader, door, -40, None, 1)
+            for door, tag in sorted(sim.tags().items())
+            if wanted is None or door in wanted
+        ]

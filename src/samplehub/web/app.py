@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.resources
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,10 +20,12 @@ from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.permissions import Action
+from samplehub.core.service.commands import Actor
 from samplehub.fleet.api import FleetSource, make_router
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.ports import MAX_IMAGE_BYTES
 from samplehub.pickup.service.app import PickupApp
+from samplehub.storage.service.inventory import CycleSummary
 from samplehub.web import shell as web
 from samplehub.web.access import allow, is_api
 from samplehub.web.api import api_routers, samples
@@ -45,13 +48,14 @@ def create_app(
     fleet: FleetSource | None = None,
     kiosk: KioskDesk | None = None,
     pickup: PickupApp | None = None,
+    inventory: Callable[[Actor], CycleSummary] | None = None,
 ) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter.
 
     ``fleet`` (the fleet ``serve`` runs, or none) adds the live map at ``/fleet`` for staff;
     ``kiosk`` (made by ``app.wiring.intake.build_kiosk``) serves ``/kiosk`` and ``/api/kiosk``.
     ``pickup`` (made by ``app.wiring.pickup.pickup_app``) serves ``/pickup`` and
-    ``/kiosk/pickup``.
+    ``/kiosk/pickup``. ``inventory`` (``app.wiring.inventory``) runs a cycle count on demand.
     """
     if len(settings.secret_key) < 16:
         raise ValueError("secret_key must be at least 16 characters (see app.secret_key)")
@@ -71,6 +75,7 @@ def create_app(
         limiter,
         hashing=threading.BoundedSemaphore(settings.password_hash_concurrency),
         kiosk=kiosk,
+        inventory=inventory,
     )
     app.state.pickup = pickup
     app.state.verify_limiter = LoginLimiter(settings.signing.verify_per_minute)

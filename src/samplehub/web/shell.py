@@ -35,6 +35,7 @@ def router() -> APIRouter:
     combined.include_router(verify_pages.router)
     combined.include_router(recall_pages.router)
     combined.include_router(storage_pages.router)
+    combined.include_router(storage_pages.counting)
     combined.include_router(pickup_pages.router)
     combined.include_router(kiosk_pickup.router)
     return combined

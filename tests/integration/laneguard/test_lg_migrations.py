@@ -24,6 +24,7 @@ from laneguard.alerting.adapters.db import (
     terminals_table,
 )
 from laneguard.alerting.domain.alerts import Terminal
+from laneguard.centre.adapters.db import centre_cameras_table, centre_incidents_table
 from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError
@@ -35,6 +36,7 @@ from laneguard.records.adapters.migrate import (
     current_revision,
     upgrade,
 )
+from laneguard.records.adapters.outbox import outbox_table
 
 T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -73,6 +75,9 @@ def schema_drift(engine: Engine) -> list[object]:
         enrolment_codes_table,
         users_table,
         media_access_table,
+        outbox_table,
+        centre_incidents_table,
+        centre_cameras_table,
     ):
         table.to_metadata(wanted)
     with engine.connect() as conn:
@@ -97,7 +102,7 @@ def sample_incident() -> IncidentRecord:
 def test_a_new_database_gets_the_tables_the_repositories_use(blank: Engine) -> None:
     assert current_revision(blank) is None
     upgrade(blank)
-    assert current_revision(blank) == HEAD == "0005"
+    assert current_revision(blank) == HEAD == "0006"
     assert schema_drift(blank) == []
     indexes = {i["name"] for i in inspect(blank).get_indexes("lg_incidents")}
     assert indexes == {"ix_lg_incidents_station", "ix_lg_incidents_opened_at"}

@@ -31,5 +31,6 @@ def test_pickup_run_on_a_fresh_database(tmp_path: Path) -> None:
         "rescheduled": [],
         "expired": [],
         "failed": [],
+        "notices": {"delivered": 0, "retrying": 0, "failed": 0},  # the outbox's round
     }
     assert "simulated" in done.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import HTTPServer
 
 import pytest
@@ -16,10 +16,12 @@ from fastapi.testclient import TestClient
 
 from samplehub.app import bootstrap, jobs
 from samplehub.app.config import RecallSettings, Settings
+from samplehub.app.config_notify import NoChannel, NotifySettings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
 from samplehub.app.services import Services
+from samplehub.app.wiring import notify as notify_wiring
 from samplehub.core.adapters.db import upgrade
-from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.adapters.memory import FixedClock, PlainHasher
 from samplehub.core.adapters.notifications.webhook import WebhookSender
 from samplehub.core.service.notifications import Channel
 from samplehub.lab.domain.certificate import Certificate
@@ -67,7 +69,10 @@ def test_reminders_go_30_and_7_days_before_due_exactly_once(
     performed = certificate.content.performed_on
     assert (due.year * 12 + due.month) - (performed.year * 12 + performed.month) == 6
     configured = settings.model_copy(
-        update={"recall": RecallSettings(smtp_host="127.0.0.1", smtp_port=port)}
+        update={
+            "recall": RecallSettings(smtp_host="127.0.0.1", smtp_port=port),
+            "notify": NotifySettings(sms=NoChannel()),  # email only
+        }
     )
     sent_per_run = []
     for days_before in (31, 30, 30, 29, 8, 7, 7, 3, 0, -1):
@@ -103,26 +108,33 @@ def gateway() -> Iterator[str]:
     server.server_close()
 
 
-def test_sms_and_wechat_webhooks_get_json_and_a_failed_one_is_retried(
-    settings: Settings, issued: tuple[dict[str, str], Certificate], gateway: str
+def test_sms_and_wechat_webhooks_get_json_and_a_failed_one_is_retried_from_the_outbox(
+    settings: Settings,
+    services: Services,
+    issued: tuple[dict[str, str], Certificate],
+    gateway: str,
 ) -> None:
     _, certificate = issued
     assert certificate.content.valid_until is not None
     day = certificate.content.valid_until + timedelta(days=1) - timedelta(days=7)
     senders = [WebhookSender(Channel.SMS, gateway), WebhookSender(Channel.WECHAT, gateway)]
     Gateway.status = 503
-    assert jobs.send_recall_reminders(settings, day, senders) == []
-    assert len(Gateway.received) == 2  # both tried, both refused, nothing recorded
-    Gateway.status = 200
-    sent = jobs.send_recall_reminders(settings, day, senders)
-    assert [(n.channel, n.recipient) for n in sent] == [
+    queued = jobs.send_recall_reminders(settings, day, senders)
+    assert [(n.channel, n.recipient) for n in queued] == [
         (Channel.SMS, "13905910001"),
         (Channel.WECHAT, "13905910001"),
     ]
-    assert [r["channel"] for r in Gateway.received[2:]] == ["sms", "wechat"]
+    assert len(Gateway.received) == 2  # both tried at once, both refused: kept for a retry
+    assert jobs.send_recall_reminders(settings, day, senders) == []  # claimed once only
+    assert len(Gateway.received) == 2  # the retry waits for its back-off
+    Gateway.status = 200
+    later = FixedClock(datetime.now(UTC) + timedelta(seconds=31))
+    deliverer = notify_wiring.deliverer(settings, services, {s.channel: s for s in senders})
+    deliverer.clock = later
+    assert deliverer.run_once().delivered == 2
+    assert sorted(r["channel"] for r in Gateway.received[2:]) == ["sms", "wechat"]
     assert all(r["key"].startswith(f"recall:{certificate.number}:7:") for r in Gateway.received)
-    assert jobs.send_recall_reminders(settings, day, senders) == []
-    assert len(Gateway.received) == 4
+    assert deliverer.run_once().delivered == 0
 
 
 def test_customer_sees_the_due_list_and_preregisters_in_one_click(

@@ -27,7 +27,7 @@ def test_site_load_is_idempotent_and_names_the_line_of_an_error(
     assert again.exit_code == 0, again.output
     assert "site unchanged: 325 slots" in again.output
     bad = tmp_path / "bad.yaml"
-    text = DEMO_SITE.read_text(encoding="utf-8").replace("slots: 15}", "slots: many}", 1)
+    text = DEMO_SITE.read_text(encoding="utf-8").replace("slots: 15,", "slots: many,", 1)
     bad.write_text(text, encoding="utf-8")
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "slots: many" in row)
     refused = runner.invoke(app, ["site", "load", str(bad)])

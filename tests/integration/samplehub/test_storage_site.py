@@ -148,8 +148,8 @@ def test_loading_the_same_site_twice_changes_nothing(world: World) -> None:
 
 
 def test_a_site_file_adds_and_changes_slots(world: World, tmp_path: Path) -> None:
-    shelf = "      - {size_class: L, slots: 10}\n  - id: B"
-    text = _site_text(**{shelf: "      - {size_class: L, slots: 12}\n  - id: B"})
+    shelf = "      - {size_class: L, slots: 10, first_antenna: 401}\n  - id: B"
+    text = _site_text(**{shelf: shelf.replace("slots: 10", "slots: 12")})
     done = wiring.load_site(world.services, _write(tmp_path, text))
     assert (done.added, done.removed) == (2, 0)
     assert world.slot("A-03-4-12").size_class == "L"
@@ -166,7 +166,7 @@ def test_a_site_dropping_or_shrinking_an_occupied_slot_is_refused(
         wiring.load_site(world.services, _write(tmp_path, dropped))
     assert world.tables() == before
     head, rack_3 = _site_text().split("    - number: 3\n", 1)
-    rack_3 = rack_3.replace("{size_class: M, slots: 15}", "{size_class: S, slots: 15}", 1)
+    rack_3 = rack_3.replace("{size_class: M, slots: 15,", "{size_class: S, slots: 15,", 1)
     with pytest.raises(SiteError, match=rf"A-03-3-01 \(holds {number}\) would shrink to S"):
         wiring.load_site(world.services, _write(tmp_path, head + "    - number: 3\n" + rack_3))
     assert world.tables() == before

@@ -24,6 +24,23 @@ log = logging.getLogger(__name__)
 
 Opener = Callable[[str], "cv2.VideoCapture"]
 
+STREAM_OPEN_TIMEOUT_MS = 10_000
+STREAM_READ_TIMEOUT_MS = 5_000  # OpenCV's own is 30 s: a dead camera would reconnect that late
+
+
+def open_capture(url: str) -> cv2.VideoCapture:
+    """A stream through FFmpeg with open and read timeouts, so a camera that goes silent is
+    reconnected within seconds; a file as OpenCV opens it."""
+    if not _is_stream(url):
+        return cv2.VideoCapture(url)
+    params = [
+        cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+        STREAM_OPEN_TIMEOUT_MS,
+        cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+        STREAM_READ_TIMEOUT_MS,
+    ]
+    return cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
+
 
 def _is_stream(url: str) -> bool:
     return url.split("://", 1)[0].lower() in {
@@ -53,7 +70,7 @@ class OpenCvVideoSource:
         start: datetime | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
-        opener: Opener = cv2.VideoCapture,
+        opener: Opener = open_capture,
     ) -> None:
         self.url = url
         self.size = size
@@ -68,6 +85,8 @@ class OpenCvVideoSource:
         self._opener = opener
         self._health = SourceHealth.CONNECTING
         self._closed = threading.Event()
+        self._lock = threading.Lock()
+        self._readers = 0  # threads inside frames(): close() leaves the capture to them
         self._cap = self._open()
         if self._cap is None and not self.live:
             raise VideoSourceError(f"cannot open video {url!r}: not a readable video file")
@@ -151,6 +170,17 @@ class OpenCvVideoSource:
         A file's clock is its frame count over its frame rate; a loop continues that clock.
         A live stream's clock is the wall clock from its first frame.
         """
+        with self._lock:
+            self._readers += 1
+        try:
+            yield from self._frames()
+        finally:
+            with self._lock:
+                self._readers -= 1
+                if self._closed.is_set() and self._readers == 0:
+                    self._release()
+
+    def _frames(self) -> Iterator[Frame]:
         index = 0
         while not self._closed.is_set():
             image = self._read()
@@ -180,7 +210,14 @@ class OpenCvVideoSource:
             index += 1
 
     def close(self) -> None:
+        """Stops the frames. The capture is released here only when no thread is reading it;
+        else by the reader once its read returns (releasing it under a read crashes OpenCV)."""
         self._closed.set()
+        with self._lock:
+            if self._readers == 0:
+                self._release()
+
+    def _release(self) -> None:
         if self._cap is not None:
             self._cap.release()
             self._cap = None

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -121,12 +123,26 @@ def _incident(row: Any) -> IncidentRecord:
     )
 
 
+Forward = Callable[[Connection, IncidentRecord, int], None]
+
+
 class SqlIncidentRepository:
-    def __init__(self, engine: Engine) -> None:
+    """`forward`, when given, is called inside the transaction of every add and save with the
+    record and the version it then has: the station's outbox for the management centre is
+    written with the change or not at all (laneguard.records.adapters.outbox)."""
+
+    def __init__(self, engine: Engine, forward: Forward | None = None) -> None:
         self._engine = engine
+        self._forward = forward
 
     def add(self, record: IncidentRecord) -> None:
-        self._write(insert(incidents_table).values(**_incident_values(record)))
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(insert(incidents_table).values(**_incident_values(record)))
+                if self._forward is not None:
+                    self._forward(conn, record, record.version)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
 
     def save(self, record: IncidentRecord) -> None:
         """Writes the record if nobody saved it since it was read (its `version` is still the
@@ -141,6 +157,8 @@ class SqlIncidentRepository:
         try:
             with self._engine.begin() as conn:
                 changed = conn.execute(statement).rowcount
+                if changed == 1 and self._forward is not None:
+                    self._forward(conn, record, record.version + 1)
         except SQLAlchemyError as exc:
             raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
         if changed != 1:

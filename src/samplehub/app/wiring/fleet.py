@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from samplehub.fleet.service.ports import Leadership, Transport
     from samplehub.fleet.service.supervisor import FleetSupervisor
     from samplehub.fleet.service.worker import FleetWorker
+    from samplehub.simulation.world import SimWorld
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,11 @@ def fleet_transport(settings: Settings, client_id: str) -> Transport:
 
 
 def worker_factory(
-    settings: Settings, services: Services, site: dict[str, Any], clock: Clock | None = None
+    settings: Settings,
+    services: Services,
+    site: dict[str, Any],
+    clock: Clock | None = None,
+    world: SimWorld | None = None,
 ) -> FleetWorker:
     """One fresh life of the fleet: manager, bridge to the tasks table, robots."""
     from samplehub.core.adapters.clock import SystemClock
@@ -84,7 +89,7 @@ def worker_factory(
     if not settings.mqtt_url:
         floor = SimFloor(
             site_map, transport, serials, manufacturer=config.manufacturer, speed=config.speed,
-            prefix=config.topic_prefix, battery=battery,
+            prefix=config.topic_prefix, battery=battery, world=world,
         )  # fmt: skip
     bridge = TaskBridge(
         fleet, services.uow_factory, services.bus.handle, services.bus.context.places,
@@ -115,8 +120,11 @@ def leadership(settings: Settings) -> Leadership:
     return SingleProcess()
 
 
-def fleet_supervisor(settings: Settings, services: Services) -> FleetSupervisor | None:
-    """The fleet worker ``serve`` runs, or None in manual mode or without a site map."""
+def fleet_supervisor(
+    settings: Settings, services: Services, world: SimWorld | None = None
+) -> FleetSupervisor | None:
+    """The fleet worker ``serve`` runs, or None in manual mode or without a site map; the
+    simulated robots move tags in ``world`` (the shelf readers read it)."""
     if settings.fleet.mode == "manual":
         log.info("fleet: manual mode; people carry every transport task (/tasks)")
         return None
@@ -136,7 +144,7 @@ def fleet_supervisor(settings: Settings, services: Services) -> FleetSupervisor 
     from samplehub.fleet.service.view import site_view
 
     return FleetSupervisor(
-        lambda: worker_factory(settings, services, site),
+        lambda: worker_factory(settings, services, site, world=world),
         leadership(settings),
         site=site_view(site_map_from_dict(site)),
     )

@@ -86,6 +86,17 @@ def kiosk_camera(settings: Settings) -> Camera | None:
             return None
 
 
+def intake_rfid_writer(settings: Settings) -> RfidWriter:
+    """The intake's tag writer: LLRP to the configured reader, or the simulated tag roll."""
+    if settings.rfid.intake_reader:
+        from samplehub.app.wiring.rfid import LlrpIntakeWriter
+
+        return LlrpIntakeWriter(settings)
+    from samplehub.simulation.tag_roll import TagRollWriter
+
+    return TagRollWriter()
+
+
 def build_kiosk(
     settings: Settings,
     services: Services,
@@ -97,12 +108,12 @@ def build_kiosk(
 ) -> KioskDesk:
     """The kiosk use case over ``services``; devices not given come from the settings.
 
-    The RFID writer is the simulated one fed from a roll of blank tags until the LLRP adapter
-    exists; vision loads on the first photo.
+    The RFID writer writes over LLRP to the intake reader's antenna (``rfid.intake_reader``;
+    by default a simulated reader served in process); with no intake reader configured, the
+    simulated tag roll. Vision loads on the first photo.
     """
     from samplehub.intake.service.kiosk import KioskDesk
     from samplehub.intake.service.session import KioskOptions
-    from samplehub.simulation.tag_roll import TagRollWriter
 
     kiosk = settings.kiosk
     options = KioskOptions(
@@ -119,6 +130,6 @@ def build_kiosk(
         options,
         vision=vision or _VisionOnDemand(build_vision),
         printer=printer or kiosk_printer(settings),
-        rfid=rfid or TagRollWriter(),
+        rfid=rfid or intake_rfid_writer(settings),
         camera=camera if camera is not None else kiosk_camera(settings),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,11 +13,12 @@ from samplehub.app.config_devices import ModbusLockers
 from samplehub.app.secret_key import with_secret_key
 from samplehub.app.services import Services
 from samplehub.core.adapters.clock import SystemClock
-from samplehub.core.service.notifications import Notice, NoticeSender
+from samplehub.core.domain.outbox import OutboxMessage
+from samplehub.core.service.notifications import NoticeSender
 from samplehub.core.service.ports import Clock
 
 if TYPE_CHECKING:
-    from samplehub.core.service.notifications import Channel, Notice, NoticeSender
+    from samplehub.core.service.notifications import NoticeSender
     from samplehub.pickup.domain.capacity import PickupPolicy
     from samplehub.pickup.domain.codes import CodeHasher
     from samplehub.pickup.service.app import PickupApp
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     )
 
 
+log = logging.getLogger(__name__)
 DEMO_LOCKER_BANK = (
     Path(__file__).resolve().parents[2] / "pickup" / "adapters" / "lockers" / "demo-bank.yaml"
 )
@@ -42,14 +45,15 @@ def pickup_app(
     senders: list[NoticeSender] | None = None,
     customer_s: float | None = 8.0,
 ) -> PickupApp:
-    """The pickup side on ``services``' units of work (bookings, kiosk guards, attempt log and
-    samples in one transaction per command), notices through ``senders`` (default: one
-    recording SMS sender, whose notices the demo's staff page shows), and the lockers:
+    """The pickup side on ``services``' units of work (bookings, kiosk guards, attempt log,
+    samples and the outbox's notices in one transaction per command), and the lockers:
     ``lockers`` when given, the
     Modbus cabinets ``pickup.lockers`` names (type modbus), else simulated cabinets (pymodbus
     servers on local ports) whose customer empties an opened door after ``customer_s``.
+    ``deliver`` runs one delivery round of the outbox over ``senders`` (default: the channels
+    ``notify.*`` configures); ``serve``'s delivery worker does the same on its own.
     """
-    from samplehub.core.adapters.notifications.memory import RecordingSender
+    from samplehub.app.wiring import notify
     from samplehub.core.service.notifications import Channel
     from samplehub.pickup.domain.capacity import CompartmentSize
     from samplehub.pickup.domain.codes import CodeHasher
@@ -62,15 +66,24 @@ def pickup_app(
     if lockers is None:
         lockers = _pickup_lockers(settings, customer_s, closers)
     controller, loader = lockers
-    if senders is None:
-        senders = [RecordingSender(Channel.SMS)]
-    recording = [s for s in senders if isinstance(s, RecordingSender)]
+    by_channel = (
+        notify.notice_senders(settings) if senders is None else {s.channel: s for s in senders}
+    )
     clock = clock or SystemClock()
+    notifier = NoticePickupNotifier(
+        services.uow_factory,
+        clock,
+        texts=translate,
+        channels=[c for c in (Channel.SMS, Channel.EMAIL) if c in by_channel],
+        staff=notify.staff_alerts(settings),
+    )
+    deliverer = notify.deliverer(settings, services, by_channel)
+    deliverer.clock = clock
     key = hashlib.sha256(f"samplehub-pickup-code-key:{settings.secret_key}".encode()).digest()
     deps = pickup_deps(
         services,
         controller,
-        NoticePickupNotifier(senders, _recipients(services), clock=clock, texts=translate),
+        notifier,
         clock,
         CodeHasher(key),
         pickup_policy(settings),
@@ -81,8 +94,9 @@ def pickup_app(
 
         return render(text)
 
-    def notices() -> list[Notice]:
-        return list(reversed([n for s in recording for n in s.sent]))[:30]
+    def outbox() -> list[OutboxMessage]:
+        with services.uow_factory() as uow:
+            return uow.outbox.recent(30)
 
     def close() -> None:
         for closer in reversed(closers):
@@ -93,8 +107,9 @@ def pickup_app(
         loader,
         qr_svg,
         CompartmentSize.parse(settings.pickup.default_size, "pickup.default_size"),
-        notices if recording else None,
+        outbox,
         close,
+        deliverer.run_once,
     )
 
 
@@ -153,33 +168,34 @@ def pickup_policy(settings: Settings) -> PickupPolicy:
 def _pickup_lockers(
     settings: Settings, customer_s: float | None, closers: list[Callable[[], None]]
 ) -> tuple[LockerController, SampleLoader]:
+    from samplehub.core.domain.epc import giai_for_sample
     from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
     from samplehub.pickup.adapters.lockers.operator import OperatorLoader
     from samplehub.pickup.adapters.lockers.register_map import load_bank
-    from samplehub.simulation.lockers import SimulatedLoader, start_bank
+    from samplehub.pickup.service.identity import IdentifiedLockers
+    from samplehub.simulation.lockers import SimulatedLoader, SimulatedLockerReaders, start_bank
 
     lockers = settings.pickup.lockers
     if isinstance(lockers, ModbusLockers):
         controller = ModbusLockerController(load_bank(lockers.bank))
         closers.append(controller.close)
+        if lockers.readers:  # the LLRP readers come in behind the TagReaders port
+            log.warning("pickup.lockers.readers %s: no LLRP readers wired yet; presence only",
+                        sorted(lockers.readers))  # fmt: skip
         return controller, OperatorLoader(controller)
     sims, bank = start_bank(load_bank(DEMO_LOCKER_BANK), customer_s=customer_s)
     for sim in sims.values():
         closers.append(sim.stop)
     controller = ModbusLockerController(bank)
     closers.append(controller.close)
-    return controller, SimulatedLoader(sims)
+    kiosk = settings.kiosk
 
+    def epc_of(number: str) -> str:
+        return giai_for_sample(number, kiosk.epc_company_prefix, kiosk.epc_filter).to_hex()
 
-def _recipients(services: Services) -> Callable[[str], list[tuple[Channel, str]]]:
-    """Where a customer's pickup notices go: an SMS to each contact's phone."""
-    from samplehub.core.service.notifications import Channel
-
-    def lookup(customer_id: str) -> list[tuple[Channel, str]]:
-        with services.uow_factory() as uow:
-            customer = uow.customers.get(customer_id)
-        if customer is None:
-            return []
-        return [(Channel.SMS, contact.phone) for contact in customer.contacts if contact.phone]
-
-    return lookup
+    loader = SimulatedLoader(sims, epc_of)
+    readers = {cabinet: reader for cabinet, reader in lockers.readers.items() if cabinet in sims}
+    if not readers:
+        return controller, loader
+    tags = SimulatedLockerReaders(sims, {reader: cabinet for cabinet, reader in readers.items()})
+    return IdentifiedLockers(controller, tags, readers), loader

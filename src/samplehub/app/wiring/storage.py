@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from samplehub.app.config import Settings
 from samplehub.core.service.commands import SYSTEM, Actor
+from samplehub.core.service.outbox import StaffAlerts
 from samplehub.core.service.ports import UnitOfWork
 from samplehub.pickup.service.ports import BookingRepository
 from samplehub.storage.domain.dwell import DwellRules
@@ -32,7 +33,7 @@ class BookedWindows:
         return min(starts) if starts else None
 
 
-def site_places(settings: Settings) -> SitePlaces:
+def site_places(settings: Settings, alerts: StaffAlerts | None = None) -> SitePlaces:
     storage = settings.storage
     rules = DwellRules(
         lab_per_day=storage.lab_per_day,
@@ -40,7 +41,10 @@ def site_places(settings: Settings) -> SitePlaces:
         staging_lead_h=settings.pickup.staging_lead_minutes / 60,
     )
     levels = tuple(storage.warning_levels)
-    return SitePlaces(rules, BookedWindows(), settings.lab.turnaround_days, levels=levels)
+    return SitePlaces(
+        rules, BookedWindows(), settings.lab.turnaround_days, levels=levels,
+        alerts=alerts or StaffAlerts(),
+    )  # fmt: skip
 
 
 def site_file(settings: Settings) -> Path:

@@ -18,6 +18,7 @@ from samplehub.core.domain.anchors import Anchor
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.model import Customer, Order, Sample, User
+from samplehub.core.domain.outbox import OutboxMessage
 from samplehub.core.domain.transport import TransportTask
 from samplehub.core.service.ports import Page, SampleFilter
 from samplehub.core.service.unit_of_work import UnitOfWorkBase
@@ -208,6 +209,33 @@ class MemoryTasks(MemoryRepository):
             self.rows[task_id] = _copy(task)
 
 
+class MemoryOutbox(MemoryRepository):
+    """Implements ``OutboxRepository``; rows are copies, replaced on save (memory is not at
+    rest, so bodies are kept as they are)."""
+
+    @property
+    def rows(self) -> dict[str, OutboxMessage]:
+        return self.store.table("notice_outbox")
+
+    def add(self, message: OutboxMessage) -> None:
+        self.rows[message.id] = replace(message)
+
+    def get(self, message_id: str) -> OutboxMessage | None:
+        found = self.rows.get(message_id)
+        return None if found is None else replace(found)
+
+    def save(self, message: OutboxMessage) -> None:
+        self.rows[message.id] = replace(message)
+
+    def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+        found = sorted((m for m in self.rows.values() if m.due(now)), key=lambda m: m.created_at)
+        return [replace(m) for m in found[:limit]]
+
+    def recent(self, limit: int = 30) -> list[OutboxMessage]:
+        found = sorted(self.rows.values(), key=lambda m: (m.created_at, m.id), reverse=True)
+        return [replace(m, body=None) for m in found[:limit]]
+
+
 def _copy(task: TransportTask) -> TransportTask:
     """A copy without the pending events (those belong to the unit of work that made them)."""
     return replace(task, estimate=copy.deepcopy(task.estimate), events=[])
@@ -226,6 +254,7 @@ class MemoryUnitOfWork(UnitOfWorkBase):
         self.tasks = self.memory_tasks = MemoryTasks(self)
         self.audit = MemoryAudit(self)
         self.sequences = MemorySequences(self)
+        self.outbox = MemoryOutbox(self)
         self.commits = 0
 
     def __enter__(self) -> Self:

@@ -33,6 +33,7 @@ class Action(enum.StrEnum):
     LAB_WORK = "lab.work"
     RECALL = "recall"
     STORAGE_SEE = "storage.see"
+    STORAGE_INVENTORY = "storage.inventory"  # run a cycle count of the shelves
     PICKUP_BOOK = "pickup.book"
     PICKUP_STAFF = "pickup.staff"
     PICKUP_KIOSK = "pickup.kiosk"
@@ -62,6 +63,7 @@ PERMISSIONS: dict[Action, frozenset[Role | None]] = {
     _A.LAB_WORK: frozenset({Role.LAB, Role.APPROVER, Role.ADMIN}),
     _A.RECALL: PEOPLE,
     _A.STORAGE_SEE: STAFF,
+    _A.STORAGE_INVENTORY: frozenset({Role.WAREHOUSE, Role.ADMIN}),
     _A.PICKUP_BOOK: PEOPLE,
     _A.PICKUP_STAFF: STAFF,
     _A.PICKUP_KIOSK: frozenset({Role.KIOSK, Role.ADMIN}),

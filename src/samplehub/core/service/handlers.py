@@ -28,6 +28,7 @@ from samplehub.core.domain.numbering import NumberScheme
 from samplehub.core.domain.transport import ANY_SLOT, TaskKind
 from samplehub.core.service import commands as c
 from samplehub.core.service import transport
+from samplehub.core.service.outbox import StaffAlerts
 from samplehub.core.service.places import AnyPlace
 from samplehub.core.service.ports import Clock, PasswordHasher, Places, UnitOfWork
 
@@ -43,6 +44,7 @@ class Context:
     sample_numbers: NumberScheme
     order_numbers: NumberScheme
     places: Places = field(default_factory=AnyPlace)
+    alerts: StaffAlerts = field(default_factory=StaffAlerts)  # to notify.staff, in the outbox
 
 
 def _visible_customer(uow: UnitOfWork, actor: c.Actor, customer_id: str) -> Customer:

@@ -13,6 +13,7 @@ from samplehub.core.domain.events import Event
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location
 from samplehub.core.domain.model import Customer, Order, Sample, User
+from samplehub.core.domain.outbox import OutboxMessage
 from samplehub.core.domain.rfid import TagRead
 from samplehub.core.domain.transport import TransportTask
 
@@ -152,6 +153,27 @@ class TransportTaskRepository(Protocol):
         ...
 
 
+class OutboxRepository(Protocol):
+    """Notices waiting for delivery, written in the transaction of their cause.
+
+    Bodies are kept sealed at rest (the SQL adapter encrypts them) and wiped once delivered.
+    """
+
+    def add(self, message: OutboxMessage) -> None: ...
+    def get(self, message_id: str) -> OutboxMessage | None:
+        """The message with its body opened, locked for update in this transaction."""
+        ...
+
+    def save(self, message: OutboxMessage) -> None: ...
+    def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first, bodies opened."""
+        ...
+
+    def recent(self, limit: int = 30) -> list[OutboxMessage]:
+        """The newest messages first, without their bodies (what staff may see)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     users: UserRepository
@@ -160,6 +182,7 @@ class UnitOfWork(Protocol):
     tasks: TransportTaskRepository
     audit: AuditLog
     sequences: Sequences
+    outbox: OutboxRepository
     committed: list[Event]  # every event committed through this unit of work
     # told each commit's events once the transaction is durable (bootstrap: the status cache)
     after_commit: Callable[[Sequence[Event]], None] | None

@@ -9,6 +9,7 @@ from typing import TypeVar
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.locations import Location
+from samplehub.core.domain.messages import message_id
 from samplehub.core.domain.transport import ANY_SLOT, Confirmation, TaskKind, TaskState
 from samplehub.core.service import commands as c
 from samplehub.core.service import transport
@@ -16,6 +17,7 @@ from samplehub.core.service.handlers import Context, Handler
 from samplehub.core.service.ports import UnitOfWork
 
 E = TypeVar("E", bound=enum.StrEnum)
+TRANSPORT_FAILED = message_id("core.alert_transport_failed")
 
 
 def _enum(kind: type[E], field: str, value: str) -> E:
@@ -75,6 +77,7 @@ def release_task(cmd: c.ReleaseTask, uow: UnitOfWork, ctx: Context) -> str:
             raise Forbidden(actor, f"release a task carried by {task.carrier}")
         if task.release(cmd.reason, actor=actor, at=now):
             transport.hold(uow, ctx.places, sample, task.reason or cmd.reason, actor, now)
+            _alert_failed(uow, ctx, task.id, sample.number, task.reason or cmd.reason)
         uow.commit()
         return task.state.value
 
@@ -86,8 +89,15 @@ def fail_task(cmd: c.FailTask, uow: UnitOfWork, ctx: Context) -> str:
         task, sample = transport.load(uow, cmd.task_id)
         task.fail(cmd.reason, actor=actor, at=now)
         transport.hold(uow, ctx.places, sample, f"{task.id}: {task.reason}", actor, now)
+        _alert_failed(uow, ctx, task.id, sample.number, task.reason or cmd.reason)
         uow.commit()
         return task.state.value
+
+
+def _alert_failed(uow: UnitOfWork, ctx: Context, task: str, sample: str, reason: str) -> None:
+    """Staff are told in the transaction that fails the task and holds the sample."""
+    details = {"task": task, "sample": sample, "reason": reason}
+    ctx.alerts.alert(uow, "transport_failed", TRANSPORT_FAILED, details, ctx.clock.now())
 
 
 def cancel_task(cmd: c.CancelTask, uow: UnitOfWork, ctx: Context) -> str:

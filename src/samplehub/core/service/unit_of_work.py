@@ -13,6 +13,7 @@ from samplehub.core.service.ports import (
     AuditLog,
     CustomerRepository,
     OrderRepository,
+    OutboxRepository,
     SampleRepository,
     Sequences,
     TransportTaskRepository,
@@ -42,6 +43,7 @@ class UnitOfWorkBase(abc.ABC):
     tasks: TransportTaskRepository
     audit: AuditLog
     sequences: Sequences
+    outbox: OutboxRepository
     committed: list[Event]
     seen: list[HasEvents]
     after_commit: Callable[[Sequence[Event]], None] | None = None

@@ -4,6 +4,7 @@ PostgreSQL: a session-level advisory lock held on a dedicated connection (not fr
 requests use). Whoever holds it leads; when its process dies, PostgreSQL drops the session and
 the lock with it, and the next follower to try takes over. The key is derived from the database
 and schema, so one database (and schema) has one fleet. SQLite serves one process: it leads.
+Other single-worker jobs (the notice delivery) take a lock of their own ``name``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
-KEY_SQL = "hashtext(current_database() || '.' || current_schema() || '.samplehub-fleet')"
+KEY_SQL = "hashtext(current_database() || '.' || current_schema() || '.' || :name)"
+FLEET = "samplehub-fleet"
 
 
 class SingleProcess:
@@ -36,7 +38,8 @@ class SingleProcess:
 class PostgresAdvisoryLock:
     """Implements ``Leadership`` with ``pg_try_advisory_lock`` on its own connection."""
 
-    def __init__(self, url: str, check_every_s: float = 2.0) -> None:
+    def __init__(self, url: str, check_every_s: float = 2.0, name: str = FLEET) -> None:
+        self.name = name
         self.engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self.check_every_s = check_every_s
         self.conn: Connection | None = None
@@ -51,7 +54,11 @@ class PostgresAdvisoryLock:
             log.warning("fleet lead: cannot reach the database: %s", exc)
             return False
         try:
-            got = bool(conn.execute(text(f"SELECT pg_try_advisory_lock({KEY_SQL})")).scalar())
+            got = bool(
+                conn.execute(
+                    text(f"SELECT pg_try_advisory_lock({KEY_SQL})"), {"name": self.name}
+                ).scalar()
+            )
         except SQLAlchemyError as exc:
             log.warning("fleet lead: lock query failed: %s", exc)
             got = False
@@ -80,7 +87,7 @@ class PostgresAdvisoryLock:
         if self.conn is None:
             return
         try:
-            self.conn.execute(text(f"SELECT pg_advisory_unlock({KEY_SQL})"))
+            self.conn.execute(text(f"SELECT pg_advisory_unlock({KEY_SQL})"), {"name": self.name})
         except SQLAlchemyError as exc:
             log.warning("fleet lead: unlock failed (the session ends anyway): %s", exc)
         self._close()

@@ -38,12 +38,22 @@ def print_label(printer: LabelPrinter, label: Label) -> tuple[bool, str]:
 
 
 def write_tag(rfid: RfidWriter, epc_hex: str) -> tuple[bool, str]:
-    """Whether the EPC was written to the tag, and what to show."""
-    try:
-        written = rfid.write_epc(epc_hex)
-    except IntakeDeviceError as error:
-        return False, str(error)
-    except Exception as error:
-        log.exception("RFID writer failed unexpectedly")
-        return False, f"RFID writer error: {error}"
-    return True, f"tag {written.tid}"
+    """Whether the EPC was written to a tag and read back, and what to show.
+
+    A failed write is tried once more: the writer then takes a fresh tag (the one that failed
+    is voided by the encoder, or the customer is asked for another). After a second failure
+    the kiosk shows the customer its catalogue message and staff write the tag later.
+    """
+    detail = ""
+    for attempt in (1, 2):
+        try:
+            written = rfid.write_epc(epc_hex)
+        except IntakeDeviceError as error:
+            detail = str(error)
+        except Exception as error:
+            log.exception("RFID writer failed unexpectedly")
+            detail = f"RFID writer error: {error}"
+        else:
+            return True, f"tag {written.tid}" + (" (2nd tag)" if attempt == 2 else "")
+        log.warning("writing EPC %s, attempt %d of 2, failed: %s", epc_hex, attempt, detail)
+    return False, detail

@@ -315,10 +315,10 @@ class KioskDesk:
         return f"{self.options.public_url.rstrip('/')}/orders#{order_number}"
 
     def _devices(self, actor: Actor, customer_name: str, sample: Sample, line: ReceiptLine) -> None:
+        ok_tag, tag_detail = write_tag(self.rfid, sample.epc or "")  # read back before the label
         ok_label, label_detail = print_label(
             self.printer, label_for(sample, customer_name, self.tracking_url(sample.number))
         )
-        ok_tag, tag_detail = write_tag(self.rfid, sample.epc or "")
         line.label, line.label_message = ("done" if ok_label else "failed"), label_detail
         line.rfid, line.rfid_message = ("done" if ok_tag else "failed"), tag_detail
         self._record(

@@ -112,18 +112,21 @@ class MemoryWrongCounts(MemoryRepository):
 
 
 class ListNotifier:
-    """Keeps what would be sent. Holding codes in memory is for tests and the demo only."""
+    """Keeps what would be sent, at once and whatever the transaction does (the outbox's
+    notifier, ``NoticePickupNotifier``, commits with it). For unit tests only."""
 
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}  # booking id -> latest code
         self.told: list[tuple[str, str, dict[str, str]]] = []
         self.staff: list[tuple[str, dict[str, str]]] = []
 
-    def send_code(self, booking: Booking, code: str) -> None:
+    def send_code(self, booking: Booking, code: str, uow: object = None) -> None:
         self.codes[booking.id] = code
 
-    def tell(self, booking: Booking, message_key: str, details: dict[str, str]) -> None:
+    def tell(
+        self, booking: Booking, message_key: str, details: dict[str, str], uow: object = None
+    ) -> None:
         self.told.append((booking.id, message_key, details))
 
-    def alert_staff(self, message_key: str, details: dict[str, str]) -> None:
+    def alert_staff(self, message_key: str, details: dict[str, str], uow: object = None) -> None:
         self.staff.append((message_key, details))

@@ -1,9 +1,9 @@
 """Pickup use cases: offer and book windows, codes, staging into lockers.
 
 A thin facade over the pickup commands (``pickup.service.handlers``): it reads what the
-devices say, sends one command per change (each one transaction with its custody records) and
-then sends codes and notices. Codes travel only to ``PickupNotifier.send_code``; logs name
-bookings and kiosks, never a code.
+devices say and sends one command per change (each one transaction with its custody records
+and the notices it causes, codes included, in the outbox). Codes travel only to
+``PickupNotifier.send_code``; logs name bookings and kiosks, never a code.
 """
 
 from __future__ import annotations
@@ -48,11 +48,13 @@ __all__ = [
     "STAFF",
     "PickupDeps",
     "book",
+    "book_with_code",
     "cancel",
     "due_for_staging",
     "follow_staging",
     "issue_code",
     "move",
+    "move_with_code",
     "offer",
     "open_for_loading",
     "request_staging",
@@ -89,20 +91,31 @@ def book(
     window: PickupWindow,
 ) -> str:
     """Book ``samples`` (ready ones of one order, checked by the caller) into an offered window."""
+    return book_with_code(deps, actor, order_number, customer_id, samples, window).booking.id
+
+
+def book_with_code(
+    deps: PickupDeps,
+    actor: Actor,
+    order_number: str,
+    customer_id: str,
+    samples: Mapping[str, CompartmentSize],
+    window: PickupWindow,
+) -> WithCode:
+    """``book``, also handing back the code: only the customer's own page may show it."""
     booked: WithCode = deps.handle(pc.BookPickup(actor, order_number, customer_id, samples, window))
-    _send_code(deps, booked)
     log.info("pickup booked: booking %s, %d samples", booked.booking.id, len(samples))
-    return booked.booking.id
+    _issued(booked)
+    return booked
 
 
 def issue_code(deps: PickupDeps, actor: Actor, booking_id: str) -> None:
     """A fresh code for the booking, sent to the customer; any earlier code dies."""
-    _send_code(deps, deps.handle(pc.IssuePickupCode(actor, booking_id)))
+    _issued(deps.handle(pc.IssuePickupCode(actor, booking_id)))
 
 
-def _send_code(deps: PickupDeps, issued: WithCode) -> None:
-    deps.notifier.send_code(issued.booking, issued.code)
-    log.info("pickup code issued for booking %s", issued.booking.id)
+def _issued(issued: WithCode) -> None:
+    log.info("pickup code issued for booking %s; its notice is in the outbox", issued.booking.id)
 
 
 def cancel(deps: PickupDeps, actor: Actor, booking_id: str, reason: str) -> None:
@@ -112,8 +125,17 @@ def cancel(deps: PickupDeps, actor: Actor, booking_id: str, reason: str) -> None
 
 
 def move(deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow) -> None:
-    """Another window and, with it, a new code."""
-    _send_code(deps, deps.handle(pc.MovePickup(actor, booking_id, window)))
+    """Another window and, with it, a new code (sent to the customer)."""
+    move_with_code(deps, actor, booking_id, window)
+
+
+def move_with_code(
+    deps: PickupDeps, actor: Actor, booking_id: str, window: PickupWindow
+) -> WithCode:
+    """``move``, also handing back the new code: only the customer's own page may show it."""
+    moved: WithCode = deps.handle(pc.MovePickup(actor, booking_id, window))
+    _issued(moved)
+    return moved
 
 
 def due_for_staging(deps: PickupDeps) -> list[str]:
@@ -137,11 +159,8 @@ def reschedule_late(deps: PickupDeps, booking_id: str, ready_at: datetime) -> Pi
     if not later:
         deps.notifier.alert_staff("pickup_not_reschedulable", {"booking": booking.id})
         return None
-    moved: WithCode = deps.handle(pc.MovePickup(STAFF, booking.id, later[0]))
-    _send_code(deps, moved)
-    deps.notifier.tell(
-        moved.booking, "pickup_rescheduled", {"window_start": later[0].start.isoformat()}
-    )
+    moved: WithCode = deps.handle(pc.MovePickup(STAFF, booking.id, later[0], rescheduled=True))
+    _issued(moved)
     return later[0]
 
 
@@ -163,12 +182,32 @@ def _bound(deps: PickupDeps) -> set[str]:
     }  # fmt: skip
 
 
+def _still_holding(deps: PickupDeps) -> set[str]:
+    """Compartments an item has not left yet: the source of an open back-to-storage task not
+    picked up (an expired or cancelled booking's sample waits there for its carrier)."""
+    return {
+        t.source.code for t in _tasks(deps).open()
+        if t.source.kind is LocationKind.LOCKER_COMPARTMENT and not t.picked_up
+    }  # fmt: skip
+
+
+def _empty(deps: PickupDeps, code: str) -> bool:
+    """Whether the compartment's sensor (or reader) sees nothing inside; unreadable: not empty."""
+    try:
+        status = deps.lockers.status(code)
+    except LockerFault as fault:
+        log.warning("compartment %s left out of the allocation: %s", code, fault)
+        return False
+    return not status.occupied and not status.tags
+
+
 def reserve(deps: PickupDeps, booking_id: str, samples: list[str] | None = None) -> Allocation:
     """Compartments for the booking's samples not yet placed nor on their way (or ``samples``);
-    the rest go to the counter."""
+    the rest go to the counter. A compartment that still holds an instrument (a booking that
+    expired, an item nobody took) is never given out, whatever the records say."""
     booking = visible(deps.bookings.get(booking_id), STAFF, booking_id)
-    held = _held(deps) | _bound(deps) | deps.out_of_service
-    free = [c for c in deps.lockers.compartments() if c.code not in held]
+    held = _held(deps) | _bound(deps) | _still_holding(deps) | deps.out_of_service
+    free = [c for c in deps.lockers.compartments() if c.code not in held and _empty(deps, c.code)]
     if samples is None:
         samples = unrequested(deps, booking)
     return allocate({s: booking.sizes[s] for s in samples}, free)
@@ -220,14 +259,33 @@ def open_for_loading(deps: PickupDeps, booking_id: str, task: TransportTask) -> 
 
 
 def _confirmation(status: CompartmentStatus, sample: str) -> Confirmation | None:
-    """How the compartment confirms the sample: its tag read, or only the presence bit; None
-    while the door is open or nothing (or another item) is inside."""
+    """How the compartment confirms the sample: its tag read (a compartment with a reader), or
+    only the presence bit (a cabinet without one: "presence only"); None while the door is open
+    or nothing (or another item) is inside."""
     if status.door_open or not status.occupied:
         return None
     if status.tags is None:
         return Confirmation.PRESENCE_ONLY
-    seen = any(transport.scanned_is(sample, None, tag) for tag in status.tags)
-    return Confirmation.RFID if seen else None
+    return Confirmation.RFID if holds(status, sample) else None
+
+
+def holds(status: CompartmentStatus, sample: str) -> bool:
+    """Whether the compartment's reader reads the sample's tag (its EPC, or its number)."""
+    return any(transport.scanned_is(sample, None, tag) for tag in status.tags or ())
+
+
+def _wrong_item(deps: PickupDeps, task: TransportTask, status: CompartmentStatus) -> None:
+    """The reader reads another item than the task's sample: refused, and staff told once."""
+    if task.id in deps.wrong_items:
+        return
+    deps.wrong_items.add(task.id)
+    tags = ", ".join(status.tags or ()) or "-"
+    log.warning("compartment %s holds %s, not %s: loading refused", status.compartment, tags,
+                task.sample_number)  # fmt: skip
+    deps.notifier.alert_staff(
+        "locker_wrong_item",
+        {"compartment": status.compartment, "sample": task.sample_number, "tags": tags},
+    )
 
 
 def _look(deps: PickupDeps, loader: SampleLoader, task: TransportTask) -> Confirmation | None:
@@ -244,7 +302,10 @@ def _look(deps: PickupDeps, loader: SampleLoader, task: TransportTask) -> Confir
     except LockerFault as fault:
         log.warning("staging %s into %s: %s", sample, code, fault)
         return None
-    return _confirmation(status, sample)
+    confirmation = _confirmation(status, sample)
+    if confirmation is None and status.occupied and not status.door_open and status.tags:
+        _wrong_item(deps, task, status)
+    return confirmation
 
 
 def follow_staging(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> dict[str, Location]:
@@ -272,6 +333,4 @@ def follow_staging(deps: PickupDeps, loader: SampleLoader, booking_id: str) -> d
         how = (confirmation or Confirmation.NONE).value
         done: Booking = deps.handle(pc.ConfirmStaged(STAFF, booking_id, sample, task.id, how))
         placed[sample] = done.placements[sample]
-        if task.target.kind is LocationKind.COUNTER:
-            deps.notifier.tell(done, "pickup_at_counter", {"sample": sample})
     return placed

@@ -26,6 +26,7 @@ class BookPickup(Command):
 class MovePickup(Command):
     booking_id: str
     window: PickupWindow
+    rescheduled: bool = False  # moved by the job (staging late): the customer is told why
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class PickupDeps:
     randbelow: Callable[[int], int] = secrets.randbelow
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex
     out_of_service: set[str] = field(default_factory=set)  # compartments found jammed
+    wrong_items: set[str] = field(default_factory=set)  # staging tasks refused for a wrong item
     attempts: AttemptReader | None = None  # the log of every code entry (never the code)
     tasks: TaskReader | None = None  # transport tasks (staging and returns), read-only
 

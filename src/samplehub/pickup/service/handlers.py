@@ -1,8 +1,9 @@
 """Handlers of the pickup commands. Each is one unit of work: the booking, its samples' moves,
-the kiosk's guard, the attempt log and every custody record commit together, or nothing does.
+the kiosk's guard, the attempt log, every custody record and the notices the change causes
+(a new code, a lockout alert, "ready for pickup") commit together, or nothing does.
 
-Devices and notices stay outside: the caller opens doors and sends codes and notices once the
-handler has returned, i.e. once the transaction is in.
+Notices go into the outbox (``deps.notifier`` given the unit of work) and are delivered by the
+worker afterwards; devices stay outside: the caller opens doors once the handler has returned.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from samplehub.core.domain.transport import Confirmation, TaskState, TransportTa
 from samplehub.core.service import transport
 from samplehub.core.service.commands import Command
 from samplehub.core.service.handlers import Context, Handler
-from samplehub.pickup.domain.booking import Booking
+from samplehub.pickup.domain.booking import Booking, BookingStatus
 from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow, not_offered
 from samplehub.pickup.domain.codes import CodeState, institute_bucket, kiosk_bucket, new_code
 from samplehub.pickup.service import commands as pc
 from samplehub.pickup.service import lifecycle
 from samplehub.pickup.service.deps import STAFF, PickupDeps, offer_for, visible
+from samplehub.pickup.service.notify import tell_placed
 from samplehub.pickup.service.ports import CodeAttempt, PickupUnitOfWork
 
 CODE_DRAWS = 20  # redraws when a fresh code's digest equals a live one
@@ -95,6 +97,7 @@ def book(cmd: pc.BookPickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDe
         )  # fmt: skip
         code = _fresh_code(uow, deps, booking, actor.username, now)
         uow.bookings.add(booking)
+        deps.notifier.send_code(booking, code, uow)
         uow.commit()
         return WithCode(booking, code)
 
@@ -109,6 +112,10 @@ def move(cmd: pc.MovePickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDe
         booking.move(cmd.window, cmd.actor.username, now)
         code = _fresh_code(uow, deps, booking, cmd.actor.username, now)
         uow.bookings.save(booking)
+        deps.notifier.send_code(booking, code, uow)
+        if cmd.rescheduled:
+            start = {"window_start": cmd.window.start.isoformat()}
+            deps.notifier.tell(booking, "pickup_rescheduled", start, uow)
         uow.commit()
         return WithCode(booking, code)
 
@@ -121,6 +128,7 @@ def issue_code(
         booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
         code = _fresh_code(uow, deps, booking, cmd.actor.username, deps.clock.now())
         uow.bookings.save(booking)
+        deps.notifier.send_code(booking, code, uow)
         uow.commit()
         return WithCode(booking, code)
 
@@ -134,6 +142,7 @@ def cancel(cmd: pc.CancelPickup, uow: PickupUnitOfWork, ctx: Context, deps: Pick
         uow.bookings.save(booking)
         why = f"pickup cancelled: {cmd.reason}"
         returned = lifecycle.send_back(uow, ctx.places, sorted(booking.sizes), why, now)
+        deps.notifier.tell(booking, "pickup_cancelled", {}, uow)
         uow.commit()
         return Returned(booking, returned)
 
@@ -177,8 +186,10 @@ def confirm_staged(
             )  # fmt: skip
         if task.state is not TaskState.DONE:
             raise InvalidValue(f"task {task.id}.state", task.state.value, "delivered or done")
+        staged_before = booking.status is BookingStatus.STAGED
         booking.place(cmd.sample, task.target, STAFF.username, now)
         uow.bookings.save(booking)
+        tell_placed(deps.notifier, uow, booking, cmd.sample, task.target, staged_before)
         uow.commit()
         return booking
 
@@ -198,6 +209,12 @@ def complete(
         uow.bookings.save(booking)
         for sample in cmd.taken:
             lifecycle.collect(uow, sample, STAFF.username, ctx.clock.now())
+        for sample in cmd.left:
+            where = {"sample": sample, "where": str(booking.placements[sample])}
+            deps.notifier.alert_staff("sample_left_in_locker", where, uow)
+        if cmd.taken:
+            taken = {"samples": ", ".join(sorted(cmd.taken))}
+            deps.notifier.tell(booking, "pickup_receipt", taken, uow)
         uow.commit()
         return booking
 
@@ -216,6 +233,7 @@ def expire(
         left = sorted(set(booking.sizes) - set(booking.collected))
         why = "not collected in time"
         returned = lifecycle.send_back(uow, ctx.places, left, why, now)
+        deps.notifier.tell(booking, "pickup_expired", {"samples": ", ".join(returned)}, uow)
         uow.commit()
         return Returned(booking, returned)
 
@@ -255,12 +273,15 @@ def enter_code(
             guard.locked_until = now + policy.kiosk_lockout
             uow.kiosk_guards.save(guard)
             uow.wrong_counts.reset(kiosk_count)
+            deps.notifier.alert_staff("kiosk_locked", {"kiosk": kiosk}, uow)
         named = cmd.booking_ref or (found.id if found is not None else None)
         _attempt(uow, now, kiosk, KioskVerdict.REJECTED, reason, named)
         tripped = uow.wrong_counts.bump(institute, hour_end) == policy.institute_per_hour
         if tripped:  # once an hour at most: staff see it on the pickup staff page
             why = f"{INSTITUTE_LOCKED}: {policy.institute_per_hour} wrong codes this hour"
             _attempt(uow, now, INSTITUTE, KioskVerdict.LOCKED, why, None)
+            limit = {"limit": str(policy.institute_per_hour)}
+            deps.notifier.alert_staff("institute_codes_locked", limit, uow)
         reissued = None
         if cmd.booking_ref is not None:
             reissued = _count_against(uow, deps, cmd.booking_ref, now)
@@ -295,6 +316,7 @@ def _count_against(
     reissued = None
     if revoked:
         reissued = WithCode(booking, _fresh_code(uow, deps, booking, STAFF.username, now))
+        deps.notifier.send_code(booking, reissued.code, uow)  # the customer's new code
     uow.bookings.save(booking)
     return reissued
 

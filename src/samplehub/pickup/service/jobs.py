@@ -18,12 +18,11 @@ from datetime import timedelta
 
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.lifecycle import SampleState
-from samplehub.core.domain.locations import LocationKind
 from samplehub.core.domain.model import Order, Sample
 from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
 from samplehub.core.service.ports import SampleFilter, UnitOfWork
-from samplehub.pickup.domain.booking import Booking, BookingStatus
+from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import CompartmentSize
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
@@ -84,20 +83,8 @@ def stage_due(deps: pickup.PickupDeps, loader: SampleLoader, report: JobReport) 
             log.warning("staging of booking %s: %s", booking.id, error)
             report.failed.append(booking.id)
             continue
-        if placed:
+        if placed:  # the customer is told in the transaction that places the last one
             report.staged[booking.id] = {s: str(loc) for s, loc in placed.items()}
-            _tell_ready(deps, booking.id)
-
-
-def _tell_ready(deps: pickup.PickupDeps, booking_id: str) -> None:
-    after = deps.bookings.get(booking_id)
-    if after is None or after.status is not BookingStatus.STAGED:
-        return
-    in_lockers = [
-        s for s, loc in after.placements.items() if loc.kind is LocationKind.LOCKER_COMPARTMENT
-    ]
-    if in_lockers:
-        deps.notifier.tell(after, "pickup_ready", {"samples": ", ".join(sorted(in_lockers))})
 
 
 def run_due(deps: pickup.PickupDeps, loader: SampleLoader) -> JobReport:

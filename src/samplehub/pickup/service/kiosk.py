@@ -4,7 +4,8 @@ An unknown, expired, used or revoked code all get the same ``REJECTED`` answer; 
 says which (without the code). A code entry is one command: the kiosk's guard, the booking and
 the attempt log commit together. Of two kiosks entering the same code at once exactly one
 wins: the booking is saved with optimistic concurrency, the loser's command is replayed by the
-bus and then finds the code used. Doors open and notices go out only after the commit.
+bus and then finds the code used. Doors open only after the commit; the notices an entry
+causes (a reissued code, lockout alerts) are in the outbox of its transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.codes import normalize_code, parse_qr
+from samplehub.pickup.service import bookings as pickup_bookings
 from samplehub.pickup.service import commands as pc
 from samplehub.pickup.service.deps import STAFF, PickupDeps
 from samplehub.pickup.service.handlers import Entered, KioskVerdict, Returned
@@ -62,15 +64,12 @@ def enter_code(
     log.warning("pickup code rejected at kiosk %s: %s", kiosk_id, entered.reason)
     if entered.reissued is not None:
         log.warning("pickup code of booking %s revoked after wrong tries", booking_ref)
-        deps.notifier.send_code(entered.reissued.booking, entered.reissued.code)
         log.info("pickup code issued for booking %s", entered.reissued.booking.id)
     if entered.locked:
         log.warning("kiosk %s locks code entry until %s", kiosk_id, entered.retry_after)
-        deps.notifier.alert_staff("kiosk_locked", {"kiosk": kiosk_id})
     if entered.institute_locked:
         limit = str(deps.wrong_codes.institute_per_hour)
         log.warning("every kiosk refuses pickup codes this hour: %s wrong codes", limit)
-        deps.notifier.alert_staff("institute_codes_locked", {"limit": limit})
     return KioskAnswer(KioskVerdict.REJECTED)
 
 
@@ -137,6 +136,12 @@ def doors_closed(deps: PickupDeps, booking_id: str) -> PickupReceipt:
             continue
         if status.door_open:
             still_open.append(location.code)
+        elif status.tags is not None:  # a reader: which item is inside, not only whether
+            (left if pickup_bookings.holds(status, sample) else taken).append(sample)
+            if status.occupied and not pickup_bookings.holds(status, sample):
+                deps.notifier.alert_staff("sample_left_in_locker", {
+                    "sample": ", ".join(status.tags) or "?", "where": str(location),
+                })  # fmt: skip
         elif status.occupied:
             left.append(sample)
         else:
@@ -157,17 +162,12 @@ def collect_at_counter(deps: PickupDeps, booking_id: str, samples: list[str]) ->
 def _complete(
     deps: PickupDeps, booking: Booking, taken: list[str], left: list[str]
 ) -> PickupReceipt:
-    """Booking and every sample taken, in one transaction; then staff and customer are told."""
+    """Booking and every sample taken, in one transaction with the receipt to the customer
+    and the staff alerts for samples left behind."""
     completed = deps.handle(pc.CompletePickup(STAFF, booking.id, list(taken), list(left)))
     if completed is None:
         return PickupReceipt(booking.id, [], [], [], [])
     booking = completed
-    for sample in left:
-        deps.notifier.alert_staff(
-            "sample_left_in_locker", {"sample": sample, "where": str(booking.placements[sample])}
-        )
-    if taken:
-        deps.notifier.tell(booking, "pickup_receipt", {"samples": ", ".join(sorted(taken))})
     log.info("pickup %s: %d collected, %d left behind", booking.id, len(taken), len(left))
     return PickupReceipt(booking.id, sorted(taken), sorted(left), [], [])
 
@@ -192,6 +192,5 @@ def expire_overdue(deps: PickupDeps) -> list[str]:
         done: Returned | None = deps.handle(pc.ExpirePickup(STAFF, booking.id))
         if done is None:
             continue
-        deps.notifier.tell(done.booking, "pickup_expired", {"samples": ", ".join(done.samples)})
         expired.append(booking.id)
     return expired

@@ -28,6 +28,7 @@ NOTICES: dict[str, str] = {
     "pickup_cancelled": message_id("pickup.notice_cancelled"),
     "locker_fault_at_pickup": message_id("pickup.notice_locker_fault_at_pickup"),
     "loading_failed": message_id("pickup.notice_loading_failed"),
+    "locker_wrong_item": message_id("pickup.notice_locker_wrong_item"),
     "kiosk_locked_staff": message_id("pickup.notice_kiosk_locked_staff"),
     "institute_codes_locked": message_id("pickup.notice_institute_codes_locked"),
     "pickup_not_reschedulable": message_id("pickup.notice_not_reschedulable"),

@@ -1,24 +1,28 @@
-"""The pickup notifier over the notification port: bilingual notices to customers and staff.
+"""The pickup notifier over the outbox: bilingual notices to customers and staff.
 
 Each notice carries the zh-CN text first and the English below it, both from the catalogue
-the notifier is given (``texts``). The code is put into a notice only by ``send_code``;
-nothing here logs a notice's body, so codes stay out of logs.
-A channel that fails is logged (channel and recipient) and the pickup carries on.
+the notifier is given (``texts``). A notice is written into the outbox of the unit of work it
+is given, so it commits with the change that caused it (a booking and its code, a reissued
+code, a kiosk lockout); without one it is written in a transaction of its own. The delivery
+worker sends it later, with retries. The code is put into a notice only by ``send_code``;
+nothing here logs a notice's body, and the outbox keeps the body sealed until delivered.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta, timezone
 
-from samplehub.core.service.notifications import Channel, Notice, NoticeSender, NotificationFailed
-from samplehub.core.service.ports import Clock
-from samplehub.pickup.domain.booking import Booking
+from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.service.notifications import Channel, Notice
+from samplehub.core.service.outbox import StaffAlerts, enqueue, fingerprint
+from samplehub.core.service.ports import Clock, UnitOfWork
+from samplehub.pickup.domain.booking import Booking, BookingStatus
 from samplehub.pickup.domain.codes import qr_payload
 from samplehub.pickup.service.messages import (
     DEFAULT_SUBJECT,
+    NOTICES,
     STAFF_KEYS,
     SUBJECTS,
     Translate,
@@ -40,89 +44,124 @@ def bilingual(texts: Translate, key: str, details: dict[str, str]) -> str:
 
 
 class NoticePickupNotifier:
-    """Implements ``PickupNotifier`` over one ``NoticeSender`` per channel."""
+    """Implements ``PickupNotifier`` by writing into the outbox.
+
+    Customers are reached at their contacts' phones (SMS) and email addresses (email), over
+    the ``channels`` in use; ``recipients`` replaces that look-up where given (tests).
+    """
 
     def __init__(
         self,
-        senders: Sequence[NoticeSender],
-        recipients: Recipients,
-        staff: Sequence[tuple[Channel, str]] = (),
-        clock: Clock | None = None,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
         *,
         texts: Translate,
+        channels: Collection[Channel] = (Channel.SMS,),
+        staff: StaffAlerts | None = None,
+        recipients: Recipients | None = None,
     ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
         self.texts = texts
-        self.clock = clock  # stamps staff alerts, which may repeat, so each key stays unique
-        self.senders = {s.channel: s for s in senders}
+        self.channels = set(channels)
+        self.staff = staff or StaffAlerts((), texts)
         self.recipients = recipients
-        self.staff = list(staff)
 
-    def _deliver(self, to: Sequence[tuple[Channel, str]], key: str, body: str, why: str) -> None:
-        subject = SUBJECTS.get(key, DEFAULT_SUBJECT)
-        zh, en = self.texts("zh-CN", subject, {}), self.texts("en", subject, {})
-        for channel, recipient in to:
-            sender = self.senders.get(channel)
-            if sender is None:
-                continue
-            notice = Notice(channel, recipient, f"{zh} / {en}", body, why)
-            try:
-                sender.send(notice)
-            except NotificationFailed as failure:
-                log.warning("pickup notice %s not delivered: %s", key, failure)
+    def _write(self, uow: UnitOfWork | None, write: Callable[[UnitOfWork], object]) -> None:
+        if uow is not None:
+            write(uow)
+            return
+        with self.uow_factory() as own:
+            write(own)
+            own.commit()
 
-    def _customer(self, booking: Booking) -> list[tuple[Channel, str]]:
-        try:
+    def _customer(self, uow: UnitOfWork, booking: Booking) -> list[tuple[Channel, str]]:
+        if self.recipients is not None:
             return self.recipients(booking.customer_id)
-        except Exception:  # a lookup failure must not stop a pickup; staff see the log
-            log.exception("no recipients found for booking %s", booking.id)
+        customer = uow.customers.get(booking.customer_id)
+        if customer is None:
+            log.warning("booking %s: customer %s not found", booking.id, booking.customer_id)
             return []
+        found: list[tuple[Channel, str]] = []
+        for contact in customer.contacts:
+            if Channel.SMS in self.channels and contact.phone:
+                found.append((Channel.SMS, contact.phone))
+            if Channel.EMAIL in self.channels and contact.email:
+                found.append((Channel.EMAIL, contact.email))
+        return found
 
-    def send_code(self, booking: Booking, code: str) -> None:
+    def _tell(
+        self, uow: UnitOfWork | None, booking: Booking, key: str, body: str, why: str
+    ) -> None:
+        subject_id = SUBJECTS.get(key, DEFAULT_SUBJECT)
+        subject = f"{self.texts('zh-CN', subject_id, {})} / {self.texts('en', subject_id, {})}"
+        now = self.clock.now()
+
+        def write(into: UnitOfWork) -> None:
+            to = self._customer(into, booking)
+            if not to:
+                log.warning("pickup notice %s for booking %s: nobody to tell", key, booking.id)
+            for channel, recipient in to:
+                notice = Notice(channel, recipient, subject, body, f"{why}:{channel.value}")
+                enqueue(into, notice, key, now)
+
+        self._write(uow, write)
+
+    def send_code(self, booking: Booking, code: str, uow: UnitOfWork | None = None) -> None:
         valid_until = local_time(booking.code.valid_until) if booking.code else ""
         details = {"code": code, "valid_until": valid_until}
         body = bilingual(self.texts, "pickup_code", details)
         body += f"\n{local_time(booking.window.start)}–{local_time(booking.window.end)}"
         body += f"\nQR: {qr_payload(booking.id, code)}"
         issued = booking.code.issued_at.isoformat() if booking.code else ""
-        why = f"pickup:{booking.id}:code:{issued}"
-        self._deliver(self._customer(booking), "pickup_code", body, why)
+        self._tell(uow, booking, "pickup_code", body, f"pickup:{booking.id}:code:{issued}")
 
-    def tell(self, booking: Booking, message_key: str, details: dict[str, str]) -> None:
+    def tell(
+        self,
+        booking: Booking,
+        message_key: str,
+        details: dict[str, str],
+        uow: UnitOfWork | None = None,
+    ) -> None:
         full = {
             "window_start": local_time(booking.window.start),
             "window_end": local_time(booking.window.end),
             "samples": ", ".join(sorted(booking.sizes)),
         } | details
-        why = f"pickup:{booking.id}:{message_key}:{_fingerprint(full)}"
-        body = bilingual(self.texts, message_key, full)
-        self._deliver(self._customer(booking), message_key, body, why)
+        why = f"pickup:{booking.id}:{message_key}:{fingerprint(full)}"
+        self._tell(uow, booking, message_key, bilingual(self.texts, message_key, full), why)
 
-    def alert_staff(self, message_key: str, details: dict[str, str]) -> None:
+    def alert_staff(
+        self, message_key: str, details: dict[str, str], uow: UnitOfWork | None = None
+    ) -> None:
         key = STAFF_KEYS.get(message_key, message_key)
         text = {k: str(v) for k, v in details.items()}
-        at = self.clock.now().isoformat() if self.clock is not None else ""
-        why = f"pickup-staff:{key}:{_fingerprint(text)}:{at}"
-        self._deliver(self.staff, key, bilingual(self.texts, key, text), why)
+        msgid = NOTICES.get(key, key)
+        now = self.clock.now()
+        self._write(uow, lambda into: self.staff.alert(into, key, msgid, text, now))
 
 
-def _fingerprint(details: dict[str, str]) -> str:
-    text = "|".join(f"{k}={details[k]}" for k in sorted(details))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def tell_placed(
+    notifier: PickupNotifier,
+    uow: UnitOfWork,
+    booking: Booking,
+    sample: str,
+    where: Location,
+    staged_before: bool,
+) -> None:
+    """A sample handed to the counter, or the whole booking now in the lockers: the customer
+    is told in the transaction that records it."""
+    if where.kind is LocationKind.COUNTER:
+        notifier.tell(booking, "pickup_at_counter", {"sample": sample}, uow)
+    if staged_before or booking.status is not BookingStatus.STAGED:
+        return
+    in_lockers = sorted(
+        s for s, loc in booking.placements.items() if loc.kind is LocationKind.LOCKER_COMPARTMENT
+    )
+    if in_lockers:
+        notifier.tell(booking, "pickup_ready", {"samples": ", ".join(in_lockers)}, uow)
 
 
-class CapturingNotifier:
-    """Passes everything on and keeps the last code sent, so one page can show it once."""
-
-    def __init__(self, inner: PickupNotifier) -> None:
-        self.inner = inner
-        self.codes: dict[str, str] = {}
-
-    def send_code(self, booking: Booking, code: str) -> None:
-        self.codes[booking.id] = code
-        self.inner.send_code(booking, code)
-
-    def tell(self, booking: Booking, message_key: str, details: dict[str, str]) -> None:
-        self.inner.tell(booking, message_key, details)
-
-    def alert_staff(self, message_key: str, details: dict[str, str]) -> None:
-        self.inner.alert_staff(message_key, details)
+def staff_of(entries: Sequence[tuple[Channel, str]], texts: Translate) -> StaffAlerts:
+    """Staff alerts to ``entries`` (tests and tools that name recipients directly)."""
+    return StaffAlerts(tuple(entries), texts)

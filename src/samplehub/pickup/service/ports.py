@@ -124,11 +124,21 @@ class KioskGuards(Protocol):
 
 
 class PickupNotifier(Protocol):
-    """Tells the customer. The code travels only through ``send_code``, never in events."""
+    """Tells the customer and staff. The code travels only through ``send_code``, never in
+    events. Given ``uow``, the notice commits with that unit of work's change (the outbox);
+    without, in a transaction of its own."""
 
-    def send_code(self, booking: Booking, code: str) -> None: ...
-    def tell(self, booking: Booking, message_key: str, details: dict[str, str]) -> None: ...
-    def alert_staff(self, message_key: str, details: dict[str, str]) -> None: ...
+    def send_code(self, booking: Booking, code: str, uow: UnitOfWork | None = None) -> None: ...
+    def tell(
+        self,
+        booking: Booking,
+        message_key: str,
+        details: dict[str, str],
+        uow: UnitOfWork | None = None,
+    ) -> None: ...
+    def alert_staff(
+        self, message_key: str, details: dict[str, str], uow: UnitOfWork | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

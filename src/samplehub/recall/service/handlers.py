@@ -1,10 +1,12 @@
-"""Handlers of the recall commands: the reminder log's row and its custody record commit in one
-transaction, so the chain says a reminder went out exactly when the log holds its claim."""
+"""Handlers of the recall commands: the reminder log's row, its custody record and the reminder
+itself (in the outbox, delivered with retries) commit in one transaction, so the chain says a
+reminder went out exactly when the log holds its claim and the outbox holds the message."""
 
 from __future__ import annotations
 
 from samplehub.core.service.commands import Command
 from samplehub.core.service.handlers import Context, Handler
+from samplehub.core.service.outbox import enqueue
 from samplehub.recall.domain.recall import RecallReminderClaimed, RecallReminderReleased
 from samplehub.recall.service.commands import ClaimReminder, ReleaseReminder
 from samplehub.recall.service.ports import RecallUnitOfWork
@@ -16,6 +18,7 @@ def claim_reminder(cmd: ClaimReminder, uow: RecallUnitOfWork, ctx: Context) -> b
     with uow:
         if not uow.reminders.claim(notice.key, cmd.certificate, notice, cmd.days_before, cmd.at):
             return False
+        enqueue(uow, notice, "recall_reminder", cmd.at)
         uow.record(
             RecallReminderClaimed(
                 cmd.actor.username, cmd.at, cmd.certificate, cmd.sample, notice.channel.value,

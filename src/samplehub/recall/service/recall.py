@@ -1,10 +1,9 @@
 """Recall: the due list of a customer's instruments, pre-registering them, and reminders.
 
-A reminder is claimed in the reminder log before it is sent and released if sending fails, so
-two runs at once cannot both send it and a failed one is tried again on the next run. Claim and
-release are commands: each writes the log and its custody record in one transaction. The
-sending itself happens between them, outside any transaction (a mail server is no database);
-a crash right after a claim leaves that reminder claimed but unsent.
+A reminder is claimed in the reminder log, so two runs at once cannot both queue it. The claim
+is a command: the log's row, its custody record and the reminder in the outbox commit in one
+transaction; the outbox's delivery worker sends it afterwards and retries a failed attempt
+with back-off, so a crash or a mail server away never loses a claimed reminder.
 
 Recall reads the lab's issued certificates through the core's ``IssuedCertificates`` port.
 """
@@ -12,7 +11,7 @@ Recall reads the lab's issued certificates through the core's ``IssuedCertificat
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,9 +19,9 @@ from typing import Any
 from samplehub.core.domain.errors import InvalidValue, NotFound
 from samplehub.core.domain.messages import Message
 from samplehub.core.service import commands as c
-from samplehub.core.service.notifications import Channel, Notice, NoticeSender, NotificationFailed
+from samplehub.core.service.notifications import Channel, Notice
 from samplehub.recall.domain.recall import due_date, reminder_due
-from samplehub.recall.service.commands import ClaimReminder, ReleaseReminder
+from samplehub.recall.service.commands import ClaimReminder
 from samplehub.recall.service.ports import RecallUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -105,14 +104,13 @@ def preregister(
 def send_reminders(
     handle: Handle,
     uow_factory: UowFactory,
-    senders: Sequence[NoticeSender],
+    channels: Collection[Channel],
     today: date,
     now: datetime,
     days_before: Sequence[int] = (30, 7),
 ) -> list[Notice]:
-    """Send the reminders due today over every configured channel; returns what was sent."""
+    """Queue the reminders due today over every channel in use; returns what was queued."""
     sent: list[Notice] = []
-    by_channel = {sender.channel: sender for sender in senders}
     for item in due_instruments(uow_factory):
         days = reminder_due(item.due, today, days_before)
         if days is None:
@@ -127,25 +125,12 @@ def send_reminders(
                 (Channel.SMS, contact.phone),
                 (Channel.WECHAT, contact.phone),
             ):
-                sender = by_channel.get(channel)
-                if sender is None or not recipient:
+                if channel not in channels or not recipient:
                     continue
                 notice = _notice(item, channel, recipient, contact.name, days)
                 claim = ClaimReminder(c.SYSTEM, notice, item.certificate, item.sample, days, now)
-                if not handle(claim):
-                    continue
-                try:
-                    sender.send(notice)
-                except NotificationFailed as failed:
-                    handle(
-                        ReleaseReminder(
-                            c.SYSTEM, notice, item.certificate, item.sample, days,
-                            failed.problem, now,
-                        )
-                    )  # fmt: skip
-                    log.warning("recall reminder not sent, will retry: %s", failed)
-                    continue
-                sent.append(notice)
+                if handle(claim):  # claimed and queued in one transaction
+                    sent.append(notice)
     return sent
 
 

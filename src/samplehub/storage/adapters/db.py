@@ -24,6 +24,7 @@ def _slot(row: Any) -> SlotRecord:
     return SlotRecord(
         row.address, row.area, row.rack, row.shelf, row.size_class, row.access_node,
         row.rfid_tag, bool(row.blocked), row.occupant, row.reserved_for, _utc(row.reserved_at),
+        row.reader, row.antenna,
     )  # fmt: skip
 
 
@@ -32,7 +33,7 @@ def _row(slot: SlotRecord) -> dict[str, Any]:
         "area": slot.area, "rack": slot.rack, "shelf": slot.shelf, "size_class": slot.size_class,
         "access_node": slot.access_node, "rfid_tag": slot.rfid_tag, "blocked": slot.blocked,
         "occupant": slot.occupant, "reserved_for": slot.reserved_for,
-        "reserved_at": _utc(slot.reserved_at),
+        "reserved_at": _utc(slot.reserved_at), "reader": slot.reader, "antenna": slot.antenna,
     }  # fmt: skip
 
 

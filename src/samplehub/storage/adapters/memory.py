@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from samplehub.core.adapters.memory import MemoryRepository
 from samplehub.core.domain.errors import Conflict
 from samplehub.storage.domain.events import CapacityLevelReached
+from samplehub.storage.domain.inventory import (
+    CycleRecord,
+    FindingKind,
+    FindingRecord,
+    FindingState,
+    TagTrack,
+)
 from samplehub.storage.domain.site import SiteNode, SlotRecord
 
 
@@ -67,3 +76,48 @@ class MemorySlots(MemoryRepository):
         self, areas: dict[str, str], nodes: dict[str, SiteNode], places: dict[str, str]
     ) -> None:
         self._site.update(areas=dict(areas), nodes=dict(nodes), places=dict(places))
+
+
+class MemoryInventory(MemoryRepository):
+    """Implements ``InventoryRepository``, rolled back with the memory unit of work."""
+
+    def _table(self, name: str) -> dict[str, Any]:
+        return self.store.table(name)
+
+    def tracks(self) -> dict[str, TagTrack]:
+        return dict(self._table("inventory_tracks"))
+
+    def replace_tracks(self, tracks: dict[str, TagTrack]) -> None:
+        table = self._table("inventory_tracks")
+        table.clear()
+        table.update(tracks)
+
+    def _add(self, name: str, record: Any) -> int:
+        table = self._table(name)
+        new_id = len(table) + 1
+        table[f"{new_id:08d}"] = replace(record, id=new_id)
+        return new_id
+
+    def add_cycle(self, cycle: CycleRecord) -> int:
+        return self._add("inventory_cycles", cycle)
+
+    def cycles(self, limit: int = 30) -> list[CycleRecord]:
+        table = self._table("inventory_cycles")
+        return [table[k] for k in sorted(table, reverse=True)[:limit]]
+
+    def add_finding(self, finding: FindingRecord) -> int:
+        return self._add("inventory_findings", finding)
+
+    def findings(self, state: FindingState | None = None, limit: int = 50) -> list[FindingRecord]:
+        table = self._table("inventory_findings")
+        rows = [table[k] for k in sorted(table, reverse=True)]
+        return [f for f in rows if state is None or f.state is state][:limit]
+
+    def resolve(self, epc: str, kind: FindingKind, at: datetime) -> int:
+        table = self._table("inventory_findings")
+        done = 0
+        for key, f in list(table.items()):
+            if f.epc == epc and f.kind is kind and f.state is FindingState.OPEN:
+                table[key] = replace(f, state=FindingState.RESOLVED, resolved_at=at)
+                done += 1
+        return done

@@ -1,5 +1,5 @@
 """Storage tables (SQLAlchemy Core): areas, slots with their occupancy, map nodes, places and
-the capacity alerts staff were given.
+the capacity alerts staff were given; shelf inventory (tag tracks, cycles, findings).
 
 On the core's ``metadata`` so the migrations see them. One sample per slot is also a rule of
 the database: ``occupant`` is unique (several empty slots hold NULL).
@@ -32,6 +32,8 @@ storage_slots = Table(
     Column("occupant", String(24), nullable=True, unique=True),
     Column("reserved_for", String(24), nullable=True, index=True),
     Column("reserved_at", DateTime(timezone=True), nullable=True),
+    Column("reader", String(32), nullable=True),
+    Column("antenna", Integer, nullable=True),
 )
 
 storage_nodes = Table(
@@ -59,4 +61,46 @@ storage_places = Table(
     metadata,
     Column("location", String(100), primary_key=True),  # kind:code
     Column("node", String(32), nullable=False),
+)
+
+inventory_tracks = Table(
+    "inventory_tracks",
+    metadata,
+    Column("epc", String(32), primary_key=True),
+    Column("seen_reader", String(32), nullable=True),
+    Column("seen_antenna", Integer, nullable=True),
+    Column("seen_cycles", Integer, nullable=False),
+    Column("missed_cycles", Integer, nullable=False),
+    Column("flagged", String(16), nullable=True),
+)
+
+inventory_cycles = Table(
+    "inventory_cycles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(32), nullable=False),
+    Column("expected", Integer, nullable=False),
+    Column("confirmed", Integer, nullable=False),
+    Column("not_read", Integer, nullable=False),
+    Column("findings", Integer, nullable=False),
+    Column("unavailable", String(400), nullable=False),
+)
+
+inventory_findings = Table(
+    "inventory_findings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("cycle", Integer, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("epc", String(32), nullable=False, index=True),
+    Column("sample", String(24), nullable=True),
+    Column("recorded_slot", String(24), nullable=True),
+    Column("seen", String(80), nullable=True),
+    Column("rssi", Integer, nullable=True),
+    Column("action", String(200), nullable=False),
+    Column("task_id", String(16), nullable=True),
+    Column("state", String(10), nullable=False, index=True),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
 )

@@ -27,3 +27,31 @@ class CapacityLevelReached(Event):
     level: int
     used: int
     capacity: int
+
+
+@dataclass(frozen=True)
+class InventoryCounted(Event):
+    """A cycle count: how many records the readers covered and confirmed."""
+
+    cycle: int
+    expected: int
+    confirmed: int
+    findings: int
+    unavailable: list[str]
+
+
+@dataclass(frozen=True)
+class ShelfFinding(Event):
+    """A cycle count found a record and the shelf disagreeing, and what was done about it."""
+
+    cycle: int
+    kind: str
+    epc: str
+    sample: str | None
+    recorded_slot: str | None
+    seen: str | None
+    action: str
+
+    @property
+    def sample_number(self) -> str | None:
+        return self.sample

@@ -62,6 +62,8 @@ class SlotRecord:
     occupant: str | None = None  # sample number
     reserved_for: str | None = None  # sample number a transport task is bringing
     reserved_at: datetime | None = None
+    reader: str | None = None  # the rack's RFID reader, when it has one
+    antenna: int | None = None  # the reader's antenna that covers this slot
 
     @property
     def is_open(self) -> bool:
@@ -69,8 +71,9 @@ class SlotRecord:
 
     def same_layout(self, other: SlotRecord) -> bool:
         return (self.area, self.rack, self.shelf, self.size_class, self.access_node,
-                self.rfid_tag, self.blocked) == (other.area, other.rack, other.shelf,
-                other.size_class, other.access_node, other.rfid_tag, other.blocked)  # fmt: skip
+                self.rfid_tag, self.blocked, self.reader, self.antenna) == (other.area,
+                other.rack, other.shelf, other.size_class, other.access_node, other.rfid_tag,
+                other.blocked, other.reader, other.antenna)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ def _join(path: str, key: object) -> str:
 
 
 NODE_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+READER_NAME = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+MAX_ANTENNA = 65535  # LLRP AntennaID is an unsigned 16-bit number; 0 means "all"
 
 
 def _nodes(r: _Reader, tree: Any) -> dict[str, SiteNode]:
@@ -159,6 +164,7 @@ def _areas(
 ) -> tuple[dict[str, str], dict[str, SlotRecord]]:
     areas: dict[str, str] = {}
     slots: dict[str, SlotRecord] = {}
+    readers: dict[str, dict[int, str]] = {}  # reader -> antenna -> the shelf that has it
     for ai, raw in enumerate(r.items("storage.areas", storage["areas"], "{id, racks}")):
         path = f"storage.areas[{ai}]"
         area = r.mapping(path, raw, {"id", "name", "racks"}, {"id", "racks"})
@@ -169,28 +175,71 @@ def _areas(
         racks_seen: set[int] = set()
         for ri, raw_rack in enumerate(r.items(f"{path}.racks", area["racks"], "racks")):
             rpath = f"{path}.racks[{ri}]"
-            rack = r.mapping(rpath, raw_rack, {"number", "access_node", "shelves"},
+            rack = r.mapping(rpath, raw_rack, {"number", "access_node", "reader", "shelves"},
                              {"number", "access_node", "shelves"})  # fmt: skip
             number = r.integer(f"{rpath}.number", rack["number"], 1, 99)
             if number in racks_seen:
                 raise r.fail(f"{rpath}.number", number, "a rack number not used before in the area")
             racks_seen.add(number)
             access = _node(r, f"{rpath}.access_node", rack["access_node"], nodes)
+            reader = _reader(r, f"{rpath}.reader", rack.get("reader"), readers)
             for si, raw_shelf in enumerate(r.items(f"{rpath}.shelves", rack["shelves"], "shelves")):
                 spath = f"{rpath}.shelves[{si}]"
-                shelf = r.mapping(
-                    spath, raw_shelf, {"size_class", "slots"}, {"size_class", "slots"}
-                )
+                keys = {"size_class", "slots", "antenna", "first_antenna"}
+                shelf = r.mapping(spath, raw_shelf, keys, {"size_class", "slots"})
                 size = shelf["size_class"]
                 if size not in SIZE_CLASSES:
                     raise r.fail(f"{spath}.size_class", size, ", ".join(SIZE_CLASSES))
                 count = r.integer(f"{spath}.slots", shelf["slots"], 1, MAX_SLOTS_PER_SHELF)
+                antennas = _antennas(r, spath, shelf, reader, count, readers)
                 for n in range(1, count + 1):
                     address = f"{area_id}-{number:02d}-{si + 1}-{n:02d}"
                     slots[address] = SlotRecord(
-                        address, area_id, number, si + 1, size, access, f"LOC-{address}"
-                    )
+                        address, area_id, number, si + 1, size, access, f"LOC-{address}",
+                        reader=reader, antenna=antennas[n - 1],
+                    )  # fmt: skip
     return areas, slots
+
+
+def _reader(r: _Reader, path: str, value: object, readers: dict[str, dict[int, str]]) -> str | None:
+    if value is None:
+        return None
+    name = r.text(path, value, READER_NAME, "a reader name: 1-32 of A-Z, a-z, 0-9, _ . -")
+    if name in readers:
+        raise r.fail(path, name, "a reader name not used by another rack")
+    readers[name] = {}
+    return name
+
+
+def _antennas(
+    r: _Reader,
+    path: str,
+    shelf: dict[str, Any],
+    reader: str | None,
+    count: int,
+    readers: dict[str, dict[int, str]],
+) -> list[int | None]:
+    """The antenna of each slot: one for the shelf (``antenna``), or one per slot counting up
+    from ``first_antenna``; an antenna covers one shelf of one rack's reader."""
+    if "antenna" in shelf and "first_antenna" in shelf:
+        either = "either antenna (one for the shelf) or first_antenna (one per slot)"
+        raise r.fail(f"{path}.first_antenna", shelf["first_antenna"], either)
+    key = "antenna" if "antenna" in shelf else "first_antenna" if "first_antenna" in shelf else ""
+    if not key:
+        return [None] * count
+    if reader is None:
+        raise r.fail(f"{path}.{key}", shelf[key], "an antenna only on a rack with a reader")
+    first = r.integer(f"{path}.{key}", shelf[key], 1, MAX_ANTENNA)
+    ids = [first] * count if key == "antenna" else list(range(first, first + count))
+    if ids[-1] > MAX_ANTENNA:
+        raise r.fail(f"{path}.{key}", first, f"at most {MAX_ANTENNA - count + 1} for {count} slots")
+    taken = readers[reader]
+    for antenna in sorted(set(ids)):
+        if antenna in taken:
+            raise r.fail(f"{path}.{key}", first,
+                         f"antennas of {reader} not used by {taken[antenna]}")  # fmt: skip
+        taken[antenna] = path
+    return list(ids)
 
 
 def _places(r: _Reader, tree: object, nodes: Mapping[str, SiteNode]) -> dict[str, str]:

@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import message_id
 from samplehub.core.domain.model import Sample
 from samplehub.core.domain.transport import ANY_SLOT
+from samplehub.core.service.outbox import StaffAlerts
 from samplehub.core.service.ports import SampleFilter, UnitOfWork
 from samplehub.storage.domain import capacity
 from samplehub.storage.domain import warehouse as wh
@@ -29,6 +31,7 @@ from samplehub.storage.service.ports import HasSlots, NoPickups, PickupWindows, 
 CARRIED = (LocationKind.ROBOT, LocationKind.STAFF)
 WAITING_FOR_LAB = (SampleState.RECEIVED, SampleState.STORED)
 QUEUE_SCAN = 1000
+CAPACITY_ALERT = message_id("storage.alert_capacity")
 
 
 def _slots(uow: UnitOfWork) -> SlotRepository | None:
@@ -47,6 +50,7 @@ class SitePlaces:
     turnaround_days: int = 10
     slotting: wh.SlottingPolicy = field(default_factory=wh.DwellSlotting)
     levels: tuple[int, ...] = capacity.LEVELS
+    alerts: StaffAlerts = field(default_factory=StaffAlerts)  # staff told of each level reached
 
     def check(self, uow: UnitOfWork, location: Location, field: str) -> None:
         slots = _slots(uow)
@@ -117,6 +121,9 @@ class SitePlaces:
             )
             slots.alert(reached)  # the staff pages list it
             uow.record(reached)  # and the custody chain keeps it
+            details = {"area": slot.area, "size": slot.size_class, "level": level,
+                       "used": used, "total": total}  # fmt: skip
+            self.alerts.alert(uow, "storage_capacity", CAPACITY_ALERT, details, at)
 
     def choose_slot(
         self, uow: UnitOfWork, sample: Sample, near: Location, now: datetime

@@ -7,6 +7,13 @@ from typing import Protocol, runtime_checkable
 
 from samplehub.core.service.ports import UnitOfWork
 from samplehub.storage.domain.events import CapacityLevelReached
+from samplehub.storage.domain.inventory import (
+    CycleRecord,
+    FindingKind,
+    FindingRecord,
+    FindingState,
+    TagTrack,
+)
 from samplehub.storage.domain.site import SiteNode, SlotRecord
 
 
@@ -59,9 +66,34 @@ class SlotRepository(Protocol):
         ...
 
 
+class InventoryRepository(Protocol):
+    """Shelf inventory as stored: tag tracks between cycles, the cycles, the findings."""
+
+    def tracks(self) -> dict[str, TagTrack]: ...
+    def replace_tracks(self, tracks: dict[str, TagTrack]) -> None: ...
+    def add_cycle(self, cycle: CycleRecord) -> int:
+        """Store the cycle; returns its id."""
+        ...
+
+    def cycles(self, limit: int = 30) -> list[CycleRecord]:
+        """The newest cycles first."""
+        ...
+
+    def add_finding(self, finding: FindingRecord) -> int: ...
+    def findings(self, state: FindingState | None = None, limit: int = 50) -> list[FindingRecord]:
+        """The newest findings first (open ones only, or resolved ones only, when asked)."""
+        ...
+
+    def resolve(self, epc: str, kind: FindingKind, at: datetime) -> int:
+        """Close the open findings of this kind on this tag; returns how many."""
+        ...
+
+
 class StorageUnitOfWork(UnitOfWork, Protocol):
     @property
     def slots(self) -> SlotRepository: ...
+    @property
+    def inventory(self) -> InventoryRepository: ...
 
 
 @runtime_checkable

@@ -9,6 +9,7 @@ from samplehub.core.service.ports import UnitOfWork
 from samplehub.storage.domain import capacity
 from samplehub.storage.domain.capacity import Use
 from samplehub.storage.domain.events import CapacityLevelReached
+from samplehub.storage.domain.inventory import CycleRecord, FindingRecord, FindingState
 from samplehub.storage.domain.site import SlotRecord
 from samplehub.storage.service.ports import HasSlots
 
@@ -49,3 +50,32 @@ def warnings(
         if not isinstance(uow, HasSlots):
             return []
         return capacity.warnings(capacity.occupancy(uow.slots.all(), levels))
+
+
+@dataclass(frozen=True)
+class InventoryView:
+    """The shelf inventory for staff: the last cycle's accuracy, findings, the trend."""
+
+    last: CycleRecord | None
+    trend: list[CycleRecord]  # oldest first
+    open: list[FindingRecord]
+    recent: list[FindingRecord]  # newest first, open and resolved
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.last.accuracy if self.last else None
+
+
+def inventory(uow_factory: Callable[[], UnitOfWork], cycles: int = 30) -> InventoryView:
+    """Empty where the unit of work has no inventory store."""
+    with uow_factory() as uow:
+        store = getattr(uow, "inventory", None)
+        if store is None:
+            return InventoryView(None, [], [], [])
+        recent = store.cycles(cycles)
+        return InventoryView(
+            recent[0] if recent else None,
+            list(reversed(recent)),
+            store.findings(FindingState.OPEN),
+            store.findings(limit=20),
+        )

@@ -14,6 +14,7 @@ from laneguard.core.errors import ConfigError, LaneGuardError
 # RuntimeErrors that bootstrap catches as such.
 OUTSIDE_THE_ROOT = {
     "laneguard.alerting.domain.alerts.MalformedMessageError",
+    "laneguard.core.domain.forwarding.MalformedForwardError",
     "laneguard.core.domain.records.IncidentAlreadyClosedError",
     "laneguard.core.domain.records.StaleIncidentError",
     "laneguard.simulation.broker.BrokerMissingError",

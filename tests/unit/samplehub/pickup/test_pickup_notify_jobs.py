@@ -1,5 +1,5 @@
-"""The pickup notifier over the notification port, the staging/expiry job, the return to
-storage after an expired pickup, and the QR renderer."""
+"""The pickup notifier over the outbox (delivered by the outbox's deliverer), the
+staging/expiry job, the return to storage after an expired pickup, and the QR renderer."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ from samplehub.core.domain.model import (
 )
 from samplehub.core.domain.transport import Confirmation, TaskState
 from samplehub.core.service import commands as c
-from samplehub.core.service.notifications import Channel
+from samplehub.core.service.delivery import Deliverer
+from samplehub.core.service.notifications import Channel, Notice
 from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
 from samplehub.pickup.adapters.qr import qr_svg
 from samplehub.pickup.domain.booking import BookingStatus
@@ -40,7 +41,7 @@ from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.commands import RequestStaging
 from samplehub.pickup.service.deps import StoredBookings
 from samplehub.pickup.service.kiosk import KioskVerdict
-from samplehub.pickup.service.notify import NoticePickupNotifier
+from samplehub.pickup.service.notify import NoticePickupNotifier, staff_of
 from samplehub.simulation.carrier import InstantCarrier
 from samplehub.web.i18n import translate
 
@@ -73,9 +74,24 @@ def stored_sample(store: MemoryStore, number: str, slot: str = "storage_slot:A-0
         uow.commit()
 
 
+class Delivered:
+    """The SMS channel as the customer sees it: reading ``sent`` first runs a delivery round
+    of the outbox (what serve's worker does on its own)."""
+
+    def __init__(self) -> None:
+        self.sender = RecordingSender(Channel.SMS, fail_for=frozenset({"broken"}))
+        self.deliverer: Deliverer | None = None
+
+    @property
+    def sent(self) -> list[Notice]:
+        assert self.deliverer is not None
+        self.deliverer.run_once()
+        return self.sender.sent
+
+
 @pytest.fixture
-def sms() -> RecordingSender:
-    return RecordingSender(Channel.SMS, fail_for=frozenset({"broken"}))
+def sms() -> Delivered:
+    return Delivered()
 
 
 @pytest.fixture
@@ -84,7 +100,7 @@ def store() -> MemoryStore:
 
 
 @pytest.fixture
-def deps(sms: RecordingSender, store: MemoryStore) -> pickup.PickupDeps:
+def deps(sms: Delivered, store: MemoryStore) -> pickup.PickupDeps:
     clock = FixedClock(MONDAY_8_CST)
     stored_sample(store, "S-1")
     lockers = MemoryLockers([Compartment("C1-01", S), Compartment("C1-02", M)])
@@ -95,15 +111,16 @@ def deps(sms: RecordingSender, store: MemoryStore) -> pickup.PickupDeps:
         clock=clock,
         hasher=PlainHasher(),
     )
+    sms.deliverer = Deliverer(services.uow_factory, {Channel.SMS: sms.sender}, clock)
     return pickup_wiring.pickup_deps(
         services,
         lockers,
         NoticePickupNotifier(
-            [sms],
-            lambda cid: recipients.get(cid, []),
-            [(Channel.SMS, "staff")],
+            services.uow_factory,
             clock,
             texts=translate,
+            staff=staff_of([(Channel.SMS, "staff")], translate),
+            recipients=lambda cid: recipients.get(cid, []),
         ),
         clock,
         CodeHasher(b"test-key-test-key-test-key"),
@@ -116,14 +133,14 @@ def _book(deps: pickup.PickupDeps, customer: str = "cust-1", sample: str = "S-1"
     return pickup.book(deps, c.SYSTEM, "WT-1", customer, {sample: M}, window)
 
 
-def _code(sms: RecordingSender) -> str:
+def _code(sms: Delivered) -> str:
     found = re.search(r"取件码 (\d{6})", sms.sent[-1].body)
     assert found is not None
     return found.group(1)
 
 
 def test_the_code_goes_only_in_the_code_notice_in_both_languages(
-    deps: pickup.PickupDeps, sms: RecordingSender, caplog: pytest.LogCaptureFixture
+    deps: pickup.PickupDeps, sms: Delivered, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     booking_id = _book(deps)
@@ -139,17 +156,16 @@ def test_the_code_goes_only_in_the_code_notice_in_both_languages(
 
 
 def test_a_failing_channel_is_logged_and_the_booking_stands(
-    deps: pickup.PickupDeps, sms: RecordingSender, caplog: pytest.LogCaptureFixture
+    deps: pickup.PickupDeps, sms: Delivered, caplog: pytest.LogCaptureFixture
 ) -> None:
     booking_id = _book(deps, customer="cust-2")
     assert deps.bookings.get(booking_id) is not None
-    assert "not delivered" in caplog.text
     assert not [n for n in sms.sent if n.recipient == "broken"]
+    assert "attempt 1 failed (refused by the fake); now pending" in caplog.text
+    assert "broken" not in caplog.text  # recipients are masked in the log
 
 
-def test_staff_alerts_repeat_with_distinct_keys(
-    deps: pickup.PickupDeps, sms: RecordingSender
-) -> None:
+def test_staff_alerts_repeat_with_distinct_keys(deps: pickup.PickupDeps, sms: Delivered) -> None:
     deps.notifier.alert_staff("kiosk_locked", {"kiosk": "K1"})
     assert isinstance(deps.clock, FixedClock)
     deps.clock.advance(60)
@@ -161,7 +177,7 @@ def test_staff_alerts_repeat_with_distinct_keys(
 
 
 def test_the_job_stages_due_bookings_and_tells_the_customer(
-    deps: pickup.PickupDeps, sms: RecordingSender
+    deps: pickup.PickupDeps, sms: Delivered
 ) -> None:
     booking_id = _book(deps)
     booking = deps.bookings.get(booking_id)
@@ -199,7 +215,7 @@ def _carrier(deps: pickup.PickupDeps) -> InstantCarrier:
 
 
 def test_a_late_booking_is_moved_to_a_later_window_with_a_new_code(
-    deps: pickup.PickupDeps, sms: RecordingSender
+    deps: pickup.PickupDeps, sms: Delivered
 ) -> None:
     booking_id = _book(deps)
     first = _code(sms)
@@ -216,13 +232,13 @@ def test_a_late_booking_is_moved_to_a_later_window_with_a_new_code(
     assert _code_sent_after(sms, first)
 
 
-def _code_sent_after(sms: RecordingSender, first: str) -> bool:
+def _code_sent_after(sms: Delivered, first: str) -> bool:
     codes = [m.group(1) for n in sms.sent if (m := re.search(r"取件码 (\d{6})", n.body))]
     return len(codes) == 2 and codes[0] == first
 
 
 def test_the_job_expires_overdue_bookings(
-    deps: pickup.PickupDeps, sms: RecordingSender, store: MemoryStore
+    deps: pickup.PickupDeps, sms: Delivered, store: MemoryStore
 ) -> None:
     booking_id = _book(deps)
     loader = MemoryLoader(deps.lockers)  # type: ignore[arg-type]

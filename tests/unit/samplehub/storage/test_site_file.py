@@ -74,7 +74,7 @@ def test_slots_get_addresses_sizes_and_the_blocked_flag() -> None:
         ("intake_platform:K1: IN1", "robot:R1: IN1", 16, "places.robot:R1", "kind:code"),
         ("  - id: A\n", "  - id: a\n", 7, "storage.areas[0].id", "1-8 of A-Z"),
         ("    - number: 1\n", "    - numbr: 1\n", 9, "storage.areas[0].racks[0].numbr",
-         "one of access_node, number, shelves"),
+         "one of access_node, number, reader, shelves"),
     ],
 )  # fmt: skip
 def test_an_error_names_the_line_the_field_and_what_is_allowed(
@@ -118,3 +118,50 @@ def test_the_demo_site_map_is_the_fleet_map_of_the_peak_hour_scenario() -> None:
     tree = site_map_tree(Settings())
     assert tree == peak
     assert len(site_map_from_dict(tree).nodes) == len(peak["nodes"])
+
+
+READERS = (
+    SMALL.replace("      access_node: RA1\n", "      access_node: RA1\n      reader: RD-A01\n")
+    .replace("{size_class: S, slots: 3}", "{size_class: S, slots: 3, first_antenna: 101}")
+    .replace("{size_class: L, slots: 1}", "{size_class: L, slots: 1, antenna: 7}")
+)
+
+
+def test_racks_have_readers_and_slots_their_antennas() -> None:
+    site = _site(READERS)
+    assert [(s.reader, s.antenna) for s in site.slots.values()] == [
+        ("RD-A01", 101), ("RD-A01", 102), ("RD-A01", 103), ("RD-A01", 7),
+    ]  # fmt: skip
+    assert all(s.reader is None and s.antenna is None for s in _site(SMALL).slots.values())
+
+
+def test_every_demo_slot_has_its_own_antenna() -> None:
+    slots = _site(DEMO_SITE.read_text(encoding="utf-8")).slots.values()
+    spots = {(s.reader, s.antenna) for s in slots}
+    assert None not in {s.antenna for s in slots}
+    assert len(spots) == len(slots)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line"),
+    [
+        ("antenna: 7", "antenna: 0", "storage.areas[0].racks[0].shelves[1].antenna", 14),
+        ("antenna: 7", "antenna: 102", "storage.areas[0].racks[0].shelves[1].antenna", 14),
+        ("antenna: 7", "antenna: 7, first_antenna: 1",
+         "storage.areas[0].racks[0].shelves[1].first_antenna", 14),
+        ("reader: RD-A01", "reader: 'RD A01'", "storage.areas[0].racks[0].reader", 11),
+        ("first_antenna: 101", "first_antenna: 65534",
+         "storage.areas[0].racks[0].shelves[0].first_antenna", 13),
+    ],
+)  # fmt: skip
+def test_reader_and_antenna_errors_name_the_line_and_field(
+    old: str, new: str, field: str, line: int
+) -> None:
+    error = _refused(READERS.replace(old, new, 1))
+    assert (error.field, error.line) == (field, line)
+
+
+def test_an_antenna_needs_a_reader_on_its_rack() -> None:
+    error = _refused(READERS.replace("      reader: RD-A01\n", ""))
+    assert error.field == "storage.areas[0].racks[0].shelves[0].first_antenna"
+    assert "rack with a reader" in str(error)

@@ -177,3 +177,24 @@ login_failures = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_login_failures_key_at", "key", "at"),
 )
+
+# notices waiting for delivery (core.domain.outbox); the body is sealed (AES-GCM) and wiped
+# once delivered or given up
+notice_outbox = Table(
+    "notice_outbox",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(200), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=True),
+    Column("key", String(300), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", String(300), nullable=True),
+    Index("ix_notice_outbox_status_next", "status", "next_attempt_at"),
+)

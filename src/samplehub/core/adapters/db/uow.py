@@ -9,6 +9,7 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from samplehub.core.adapters.db.outbox import SqlOutbox
 from samplehub.core.adapters.db.repositories import (
     SqlAudit,
     SqlCustomers,
@@ -18,6 +19,7 @@ from samplehub.core.adapters.db.repositories import (
     SqlUsers,
 )
 from samplehub.core.adapters.db.transport import SqlTasks
+from samplehub.core.adapters.sealing import AesGcmSealer
 from samplehub.core.domain.errors import Conflict, DomainError
 from samplehub.core.service.unit_of_work import UnitOfWorkBase
 
@@ -46,8 +48,9 @@ def make_engine(url: str, data_dir: Path | None = None) -> Engine:
 class SqlUnitOfWork(UnitOfWorkBase):
     """One connection and one transaction; subclasses add the slices' repositories on it."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, sealer: AesGcmSealer | None = None) -> None:
         self.engine = engine
+        self.sealer = sealer or AesGcmSealer.for_process()  # seals outbox bodies at rest
         self.conn: Connection | None = None
         self.seen = []
         self.sql_samples: SqlSamples | None = None
@@ -64,6 +67,7 @@ class SqlUnitOfWork(UnitOfWorkBase):
         self.tasks = self.sql_tasks = SqlTasks(self.conn, self.seen)
         self.audit = SqlAudit(self.conn, self.seen)
         self.sequences = SqlSequences(self.conn, self.seen)
+        self.outbox = SqlOutbox(self.conn, self.sealer)
         self._open(self.conn)
         return self
 
@@ -112,11 +116,14 @@ class SqlUowFactory:
     repositories); this is the one place an engine is made.
     """
 
-    def __init__(self, url: str, data_dir: Path | None = None) -> None:
+    def __init__(
+        self, url: str, data_dir: Path | None = None, sealer: AesGcmSealer | None = None
+    ) -> None:
         self.engine = make_engine(url, data_dir)
+        self.sealer = sealer or AesGcmSealer.for_process()
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.sealer)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,218 @@
+"""The centre's copies in SQL (PostgreSQL for a real centre, SQLite for the demo): the newest
+version of each station's incidents and each camera's state. Tables are made by LaneGuard's
+migrations (revision 0006). An apply reads the stored version and writes in one transaction;
+two writers racing on a new key meet the primary key, and the loser re-reads and decides anew."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    case,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from laneguard.centre.domain.copies import StationCounts, camera_is_newer, incident_is_newer
+from laneguard.core.clock import assume_utc, to_utc
+from laneguard.core.domain.cameras import CameraState
+from laneguard.core.domain.forwarding import CameraReport
+from laneguard.core.domain.incidents import ObjectClass, Outcome
+from laneguard.core.domain.records import IncidentRecord
+from laneguard.core.errors import StorageError
+
+metadata = MetaData()
+TZ = DateTime(timezone=True)
+
+centre_incidents_table = Table(
+    "lg_centre_incidents",
+    metadata,
+    Column("station", String(64), primary_key=True),
+    Column("incident_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("camera", String(64), nullable=False),
+    Column("zone", String(64), nullable=False),
+    Column("lane", String(64), nullable=False),
+    Column("object_class", String(16), nullable=False),
+    Column("track_id", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("opened_at", TZ, nullable=False, index=True),
+    Column("ended_at", TZ),
+    Column("frames", Integer, nullable=False),
+    Column("max_score", Float, nullable=False),
+    Column("outcome", String(16)),
+    Column("closed_by", String(128)),
+    Column("closed_at", TZ),
+    Column("received_at", TZ, nullable=False),
+)
+
+centre_cameras_table = Table(
+    "lg_centre_cameras",
+    metadata,
+    Column("station", String(64), primary_key=True),
+    Column("camera", String(64), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("since", TZ, nullable=False),
+    Column("detail", String(200), nullable=False),
+    Column("received_at", TZ, nullable=False),
+)
+
+
+def _values(r: IncidentRecord, version: int) -> dict[str, Any]:
+    return {
+        "version": version,
+        "camera": r.camera,
+        "zone": r.zone,
+        "lane": r.lane,
+        "object_class": r.object_class.value,
+        "track_id": r.track_id,
+        "score": r.score,
+        "opened_at": to_utc(r.opened_at),
+        "ended_at": to_utc(r.ended_at),
+        "frames": r.frames,
+        "max_score": r.max_score,
+        "outcome": None if r.outcome is None else r.outcome.value,
+        "closed_by": r.closed_by,
+        "closed_at": to_utc(r.closed_at),
+        "received_at": datetime.now(UTC),
+    }
+
+
+def _record(row: Any) -> IncidentRecord:
+    return IncidentRecord(
+        incident_id=row.incident_id,
+        station=row.station,
+        camera=row.camera,
+        zone=row.zone,
+        lane=row.lane,
+        object_class=ObjectClass(row.object_class),
+        track_id=row.track_id,
+        score=row.score,
+        opened_at=assume_utc(row.opened_at),
+        ended_at=to_utc(row.ended_at),
+        frames=row.frames,
+        max_score=row.max_score,
+        outcome=None if row.outcome is None else Outcome(row.outcome),
+        closed_by=row.closed_by,
+        closed_at=to_utc(row.closed_at),
+        version=row.version,
+    )
+
+
+class SqlCentreStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def apply_incident(self, record: IncidentRecord, version: int) -> bool:
+        t = centre_incidents_table
+        key = (t.c.station == record.station) & (t.c.incident_id == record.incident_id)
+        for _ in range(3):
+            try:
+                with self._engine.begin() as conn:
+                    stored = conn.execute(select(t.c.version).where(key)).scalar_one_or_none()
+                    if not incident_is_newer(stored, version):
+                        return False
+                    values = _values(record, version)
+                    if stored is None:
+                        conn.execute(
+                            insert(t).values(
+                                station=record.station, incident_id=record.incident_id, **values
+                            )
+                        )
+                    else:
+                        conn.execute(update(t).where(key & (t.c.version == stored)).values(values))
+                return True
+            except IntegrityError:
+                continue  # another writer added it meanwhile: read again
+            except SQLAlchemyError as exc:
+                raise StorageError(f"centre: writing incident failed: {exc}") from exc
+        raise StorageError(f"centre: incident {record.incident_id} kept changing; not applied")
+
+    def apply_camera(self, report: CameraReport) -> bool:
+        t = centre_cameras_table
+        key = (t.c.station == report.station) & (t.c.camera == report.camera)
+        values = {
+            "state": report.state.value,
+            "since": report.since,
+            "detail": report.detail,
+            "received_at": datetime.now(UTC),
+        }
+        for _ in range(3):
+            try:
+                with self._engine.begin() as conn:
+                    stored = conn.execute(select(t.c.since).where(key)).scalar_one_or_none()
+                    if not camera_is_newer(to_utc(stored), report.since):
+                        return False
+                    if stored is None:
+                        conn.execute(
+                            insert(t).values(station=report.station, camera=report.camera, **values)
+                        )
+                    else:
+                        conn.execute(update(t).where(key).values(values))
+                return True
+            except IntegrityError:
+                continue
+            except SQLAlchemyError as exc:
+                raise StorageError(f"centre: writing camera state failed: {exc}") from exc
+        raise StorageError(f"centre: camera {report.camera} kept changing; not applied")
+
+    def cameras(self) -> builtins.list[CameraReport]:
+        rows = self._read(select(centre_cameras_table))
+        return [
+            CameraReport(r.station, r.camera, CameraState(r.state), assume_utc(r.since), r.detail)
+            for r in rows
+        ]
+
+    def counts(self) -> builtins.list[StationCounts]:
+        t = centre_incidents_table
+        open_ = func.sum(case((t.c.outcome.is_(None), 1), else_=0))
+        q = select(t.c.station, func.count(), open_, func.max(t.c.opened_at)).group_by(t.c.station)
+        return [
+            StationCounts(station, int(n), int(o or 0), None if last is None else assume_utc(last))
+            for station, n, o, last in self._read(q.order_by(t.c.station))
+        ]
+
+    def list(
+        self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
+    ) -> builtins.list[IncidentRecord]:
+        t = centre_incidents_table
+        q = select(t).order_by(t.c.opened_at.desc(), t.c.station, t.c.incident_id)
+        if since is not None:
+            q = q.where(t.c.opened_at >= to_utc(since))
+        if until is not None:
+            q = q.where(t.c.opened_at < to_utc(until))
+        if limit is not None:
+            q = q.limit(limit)
+        return [_record(r) for r in self._read(q)]
+
+    def get(self, incident_id: str) -> IncidentRecord | None:
+        """The first station's copy of `incident_id` (ids are unique per station)."""
+        t = centre_incidents_table
+        rows = self._read(select(t).where(t.c.incident_id == incident_id).limit(1))
+        return _record(rows[0]) if rows else None
+
+    def add(self, record: IncidentRecord) -> None:
+        self.apply_incident(record, record.version)
+
+    def save(self, record: IncidentRecord) -> None:
+        self.apply_incident(record, record.version)
+
+    def _read(self, statement: Any) -> builtins.list[Any]:
+        try:
+            with self._engine.connect() as conn:
+                return builtins.list(conn.execute(statement))
+        except SQLAlchemyError as exc:
+            raise StorageError(f"centre: reading failed: {exc}") from exc

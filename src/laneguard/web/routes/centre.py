@@ -1,0 +1,243 @@
+"""The centre's pages and API: overview per station, incidents of every station, statistics
+(per station, lane, class, day; year over year, per station too) and camera states."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from laneguard.alerting.domain.alerts import iso_z
+from laneguard.core.domain.records import IncidentRecord
+from laneguard.records.domain.stats import Dimension, Period, percent, year_over_year
+from laneguard.records.service.statistics import to_csv
+from laneguard.web.centre_context import CentreContext, CentrePages
+from laneguard.web.charts import paired_bars, stacked_bars
+from laneguard.web.i18n import CLASSES, OUTCOMES, message_id
+
+STATES = {
+    "ok": message_id("alerting.camera_ok"),
+    "stalled": message_id("alerting.camera_stalled"),
+    "failed": message_id("alerting.camera_failed"),
+}
+From = Annotated[date | None, Query(alias="from")]
+To = Annotated[date | None, Query(alias="to")]
+
+
+def _incident(r: IncidentRecord) -> dict[str, Any]:
+    return {
+        "station": r.station,
+        "incident_id": r.incident_id,
+        "version": r.version,
+        "camera": r.camera,
+        "lane": r.lane,
+        "class": r.object_class.value,
+        "opened_at": iso_z(r.opened_at),
+        "ended_at": None if r.ended_at is None else iso_z(r.ended_at),
+        "outcome": None if r.outcome is None else r.outcome.value,
+        "closed_by": r.closed_by,
+    }
+
+
+def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
+    view = pages.view
+    router = APIRouter()
+    tz = ctx.stats.tz
+
+    def period(start: date | None, end: date | None) -> Period:
+        end = end or datetime.now(tz).date()
+        start = start or end - timedelta(days=29)
+        try:
+            return Period(start, end)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
+
+    def both_years(p: Period) -> list[IncidentRecord]:
+        lo, _ = p.previous_year().bounds(tz)
+        _, hi = p.bounds(tz)
+        return ctx.centre.incidents(since=lo, until=hi, limit=None)
+
+    def per_month_yoy(p: Period, rows: list[IncidentRecord]) -> list[tuple[str, int, int, str]]:
+        """(month, last year's incidents, this year's, change) per calendar month of `p`."""
+        out = []
+        start = p.start
+        while start <= p.end:
+            following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+            month = Period(start, min(p.end, following - timedelta(days=1)))
+            yoy = year_over_year(rows, month, tz)
+            label = f"{start:%Y-%m}"
+            out.append(
+                (
+                    label,
+                    yoy.previous.incidents,
+                    yoy.current.incidents,
+                    percent(yoy.incidents_change),
+                )
+            )
+            start = following
+        return out
+
+    def per_station_yoy(
+        p: Period, rows: list[IncidentRecord]
+    ) -> list[tuple[str, int, int, float | None]]:
+        """(station, last year's incidents, this period's, change) per station."""
+        names = list(dict.fromkeys([*ctx.centre.stations, *sorted({r.station for r in rows})]))
+        out = []
+        for name in names:
+            yoy = year_over_year((r for r in rows if r.station == name), p, tz)
+            out.append((name, yoy.previous.incidents, yoy.current.incidents, yoy.incidents_change))
+        return out
+
+    @router.get("/", response_class=HTMLResponse, dependencies=view)
+    def overview(request: Request) -> HTMLResponse:
+        return pages.page(
+            request,
+            "centre_overview.html",
+            stations=ctx.centre.overview(),
+            link_up=ctx.link_up(),
+            tz=tz,
+        )
+
+    @router.get("/incidents", response_class=HTMLResponse, dependencies=view)
+    def incidents_page(
+        request: Request, start: From = None, end: To = None, station: str | None = None
+    ) -> HTMLResponse:
+        p = period(start, end)
+        lo, hi = p.bounds(tz)
+        rows = ctx.centre.incidents(since=lo, until=hi, station=station or None)
+        return pages.page(
+            request,
+            "centre_incidents.html",
+            incidents=rows,
+            period=p,
+            chosen=station or "",
+            stations=ctx.centre.stations,
+            tz=tz,
+        )
+
+    @router.get("/stats", response_class=HTMLResponse, dependencies=view)
+    def stats_page(
+        request: Request, start: From = None, end: To = None, by: Dimension = Dimension.STATION
+    ) -> HTMLResponse:
+        p = period(start, end)
+        t = pages.translator(request)
+        labels = {str(key): t(msgid) for key, msgid in (CLASSES | OUTCOMES).items()}
+        month = t("centre.month")
+        yoy = ctx.stats.year_over_year(p)
+        rows = both_years(p)
+        pairs = [(n, prev, cur, percent(ch)) for n, prev, cur, ch in per_station_yoy(p, rows)]
+        charts = [
+            stacked_bars(ctx.stats.rows(p, Dimension.STATION), labels, t("records.station")),
+            paired_bars(
+                pairs,
+                (t("records.previous_year"), t("centre.this_period")),
+                f"{t('records.yoy')} · {t('records.station')}",
+            ),
+            paired_bars(
+                per_month_yoy(p, rows)[-24:],
+                (t("records.previous_year"), t("centre.this_period")),
+                f"{t('records.yoy')} · {month}",
+            ),
+            stacked_bars(ctx.stats.rows(p, Dimension.CLASS), labels, t("records.class")),
+            stacked_bars(ctx.stats.rows(p, Dimension.DAY), labels, t("records.day")),
+        ]
+        return pages.page(
+            request,
+            "centre_stats.html",
+            rows=ctx.stats.rows(p, by),
+            by=by.value,
+            period=p,
+            total=yoy.current,
+            yoy=yoy,
+            charts=charts,
+            rate=percent,
+            dimensions=[d.value for d in Dimension],
+        )
+
+    @router.get("/cameras", response_class=HTMLResponse, dependencies=view)
+    def cameras_page(request: Request) -> HTMLResponse:
+        return pages.page(
+            request, "centre_cameras.html", cameras=ctx.centre.cameras(), tz=tz, states=STATES
+        )
+
+    @router.get("/api/centre/overview", dependencies=view)
+    def overview_api() -> dict[str, Any]:
+        return {
+            "link": "ok" if ctx.link_up() else "down",
+            "stations": [
+                {
+                    "station": s.station,
+                    "incidents": s.incidents,
+                    "open": s.open,
+                    "cameras": s.cameras,
+                    "cameras_down": s.cameras_down,
+                    "last_incident": None if s.last_incident is None else iso_z(s.last_incident),
+                    "link": s.link,
+                    "link_since": None if s.link_since is None else iso_z(s.link_since),
+                }
+                for s in ctx.centre.overview()
+            ],
+        }
+
+    @router.get("/api/centre/incidents", dependencies=view)
+    def incidents_api(
+        start: From = None, end: To = None, station: str | None = None
+    ) -> list[dict[str, Any]]:
+        lo, hi = period(start, end).bounds(tz)
+        return [
+            _incident(r)
+            for r in ctx.centre.incidents(since=lo, until=hi, station=station, limit=1000)
+        ]
+
+    @router.get("/api/centre/stats", dependencies=view)
+    def stats_api(start: From = None, end: To = None, by: Dimension = Dimension.STATION) -> Any:
+        p = period(start, end)
+        yoy = ctx.stats.year_over_year(p)
+        rows = both_years(p)
+        return {
+            "from": p.start.isoformat(),
+            "to": p.end.isoformat(),
+            "by": by.value,
+            "rows": [r.to_dict() for r in ctx.stats.rows(p, by)],
+            "total": yoy.current.to_dict(),
+            "previous_year": yoy.previous.to_dict(),
+            "incidents_change": yoy.incidents_change,
+            "turned_back_change": yoy.turned_back_change,
+            "months_year_over_year": [
+                {"month": m, "previous": prev, "current": cur}
+                for m, prev, cur, _ in per_month_yoy(p, rows)
+            ],
+            "stations_year_over_year": [
+                {"station": n, "previous": prev, "current": cur, "change": ch}
+                for n, prev, cur, ch in per_station_yoy(p, rows)
+            ],
+        }
+
+    @router.get("/api/centre/cameras", dependencies=view)
+    def cameras_api() -> list[dict[str, Any]]:
+        return [
+            {
+                "station": c.station,
+                "camera": c.camera,
+                "state": c.state.value,
+                "since": iso_z(c.since),
+                "detail": c.detail,
+            }
+            for c in ctx.centre.cameras()
+        ]
+
+    @router.get("/stats.csv", dependencies=view)
+    def stats_csv(
+        start: From = None, end: To = None, by: Dimension = Dimension.STATION
+    ) -> Response:
+        p = period(start, end)
+        name = f"laneguard-centre-{by.value}-{p.start}-{p.end}.csv"
+        return Response(
+            "\ufeff" + to_csv(ctx.stats.rows(p, by), by),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    return router

@@ -1,0 +1,1 @@
+"""The LLRP link over TCP (port 5084)."""

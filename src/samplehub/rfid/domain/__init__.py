@@ -1,0 +1,1 @@
+"""The LLRP codec: pure bytes to values and back, standard library only."""

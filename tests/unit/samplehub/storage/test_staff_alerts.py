@@ -1,0 +1,57 @@
+"""Staff alerts written by the change that causes them: a storage capacity level reached and a
+transport task failed (its sample on hold) each put one alert per configured staff recipient
+into the outbox of their own transaction, in zh-CN and English."""
+
+from __future__ import annotations
+
+from samplehub.app import bootstrap
+from samplehub.app.config import Settings
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.app.wiring import notify as notify_wiring
+from samplehub.app.wiring.storage import site_places
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
+from samplehub.core.service import commands as c
+from samplehub.storage.adapters.site_yaml import read_site_text
+from samplehub.storage.service.site import LoadSite
+from tests.unit.samplehub.storage.test_site_places import FLEET, KIOSK, SITE
+
+
+def test_capacity_levels_and_failed_transport_alert_the_configured_staff() -> None:
+    settings = Settings(notify={"staff": "email:ops@example.org,sms:13800000000"})
+    store = MemoryStore()
+    services = bootstrap.bootstrap(
+        settings,
+        uow_factory=lambda: MemoryAppUnitOfWork(store),
+        clock=FixedClock(),
+        hasher=PlainHasher(),
+        places=site_places(settings, notify_wiring.staff_alerts(settings)),
+    )
+    bus = services.bus
+    tree, lines = read_site_text(SITE)
+    bus.handle(LoadSite(c.SYSTEM, tree, "test", lines))
+    gauge = {"instrument_type": "压力表"}
+    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "某公司", "91350100M000100Y43", []))
+    order = bus.handle(c.CreateOrder(c.SYSTEM, customer, "verification", [gauge]))
+    for _ in range(4):  # the four S slots: 100 %
+        number = bus.handle(c.RegisterSample(c.SYSTEM, order, gauge))
+        bus.handle(c.ApplyTransition(KIOSK, number, "receive", "intake_platform:K1"))
+    with services.uow_factory() as uow:
+        alerts = uow.outbox.due(FixedClock().now())
+        [task] = uow.tasks.for_sample(number)
+    assert [(m.kind, m.channel, m.recipient) for m in alerts] == [
+        ("storage_capacity", "email", "ops@example.org"),
+        ("storage_capacity", "sms", "13800000000"),
+    ]
+    assert "存储区 A（S 类库位）占用已达 100%" in (alerts[0].body or "")
+    assert "Storage area A (size S slots) is 100% full: 4 of 4" in (alerts[0].body or "")
+
+    bus.handle(c.AdvanceTask(FLEET, task.id, "assigned", carrier="R01"))
+    bus.handle(c.AdvanceTask(FLEET, task.id, "picking"))
+    bus.handle(c.AdvanceTask(FLEET, task.id, "carrying"))
+    bus.handle(c.FailTask(FLEET, task.id, "robot R01 lost the load"))
+    with services.uow_factory() as uow:
+        failed = [m for m in uow.outbox.due(FixedClock().now()) if m.kind == "transport_failed"]
+    assert [m.recipient for m in failed] == ["ops@example.org", "13800000000"]
+    assert f"sample {number} is on hold for staff: robot R01 lost the load" in (
+        failed[0].body or ""
+    )
