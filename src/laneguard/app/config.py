@@ -115,7 +115,12 @@ class SimulatedSourceConfig(_Strict):
 class PipelineSourceConfig(_Strict):
     type: Literal["pipeline"]
     detector: DetectorConfig | None = Field(
-        default=None, description="ssdlite (embedded, default) or yolo_onnx"
+        default=None,
+        description="coco_tflite (default: person, two-wheelers, vehicles), ssdlite (person "
+        "only) or yolo_onnx",
+    )
+    crop_to_zones: bool = Field(
+        default=True, description="Detect only in the zones' bounding box when it is smaller"
     )
     motion_gating: bool = Field(default=True, description="Rest the detector when nothing moves")
     live_view_every: int = Field(

@@ -6,7 +6,17 @@ fakes through the same CameraPipeline constructor.
 
 from __future__ import annotations
 
-from laneguard.detection.adapters.config import CameraConfig, DetectorConfig, SsdLiteConfig
+import dataclasses
+
+from laneguard.detection.adapters.config import (
+    CameraConfig,
+    CocoTfliteConfig,
+    DetectorConfig,
+    SsdLiteConfig,
+)
+from laneguard.detection.adapters.detectors import coco_model
+from laneguard.detection.adapters.detectors.coco_tflite import CocoTfliteDetector
+from laneguard.detection.adapters.detectors.cropped import CroppedDetector
 from laneguard.detection.adapters.detectors.model_store import default_model_dir, ssdlite_model_path
 from laneguard.detection.adapters.detectors.ssdlite import SsdLiteDetector
 from laneguard.detection.adapters.detectors.yolo_onnx import YoloOnnxDetector
@@ -15,14 +25,18 @@ from laneguard.detection.adapters.motion import FrameDiffMotionGate
 from laneguard.detection.adapters.snapshot import JpegSnapshotEncoder
 from laneguard.detection.adapters.vest import HsvVestMeter
 from laneguard.detection.adapters.video import OpenCvVideoSource
+from laneguard.detection.domain.tracking import COCO_SSD_TRACKER, TrackerConfig
 from laneguard.detection.domain.zones import CameraRules
 from laneguard.detection.service.pipeline import CameraPipeline, PipelineConfig
 from laneguard.detection.service.ports import Detector, FrameSource
 
 
 def build_detector(config: DetectorConfig | None = None) -> Detector:
-    """The detector the config names; the embedded SSDLite person model by default."""
-    config = config or SsdLiteConfig()
+    """The detector the config names; by default the COCO model installed with LaneGuard."""
+    config = config or CocoTfliteConfig()
+    if isinstance(config, CocoTfliteConfig):
+        model, labels = coco_model.model_paths(config.model_dir)
+        return CocoTfliteDetector(model, labels, min_score=config.min_score, threads=config.threads)
     if isinstance(config, SsdLiteConfig):
         model_dir = config.model_dir or default_model_dir()
         return SsdLiteDetector(
@@ -46,13 +60,20 @@ def build_pipeline(
     *,
     motion_gating: bool = True,
     config: PipelineConfig | None = None,
+    crop_to_zones: bool = True,
 ) -> CameraPipeline:
-    """A camera pipeline on the real adapters; pass `detector` to share one between cameras."""
+    """A camera pipeline on the real adapters; pass `detector` to share one between cameras.
+    `crop_to_zones`: the detector sees only the zones' bounding box when that is smaller.
+    The tracker's thresholds follow the default COCO model unless `config` sets its own."""
     watched = [list(z.polygon) for z in rules.zones]
     gate = FrameDiffMotionGate(regions=watched) if motion_gating else _AlwaysMoving()
+    inner = detector or build_detector()
+    config = config or PipelineConfig()
+    if isinstance(inner, CocoTfliteDetector) and config.tracker == TrackerConfig():
+        config = dataclasses.replace(config, tracker=COCO_SSD_TRACKER)
     return CameraPipeline(
         rules,
-        detector or build_detector(),
+        CroppedDetector(inner, [z.polygon for z in rules.zones]) if crop_to_zones else inner,
         gate,
         HsvVestMeter(),
         JpegSnapshotEncoder(),

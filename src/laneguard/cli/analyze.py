@@ -18,10 +18,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from laneguard.app.detection_bootstrap import build_pipeline
-from laneguard.core.domain.incidents import IncidentOpened
+from laneguard.core.domain.incidents import IncidentOpened, ObjectClass
 from laneguard.core.errors import LaneGuardError
 from laneguard.detection.adapters.config import load_zones_file
+from laneguard.detection.adapters.prefetch import PrefetchReader
 from laneguard.detection.adapters.video import OpenCvVideoSource
+from laneguard.detection.domain.vehicles import category
 from laneguard.detection.service.pipeline import PipelineConfig, run_pipeline
 
 
@@ -44,17 +46,25 @@ class IncidentRow:
             "end_s": round(self.end_s, 2),
             "frames": self.frames,
             "max_score": round(self.max_score, 3),
+            "category": category(ObjectClass(self.object_class)),
         }
 
 
 def analyze_video(
-    video: Path, zones: Path, *, motion_gating: bool = True, progress: bool = True
+    video: Path,
+    zones: Path,
+    *,
+    motion_gating: bool = True,
+    progress: bool = True,
+    crop_to_zones: bool = True,
 ) -> tuple[list[IncidentRow], dict[str, object]]:
     """Run the pipeline over a file; incidents in the order they opened and the summary."""
     rules = load_zones_file(zones)
     source = OpenCvVideoSource(str(video), live=False)
     total = source.frame_count
-    pipeline = build_pipeline(rules, motion_gating=motion_gating, config=PipelineConfig())
+    pipeline = build_pipeline(
+        rules, motion_gating=motion_gating, config=PipelineConfig(), crop_to_zones=crop_to_zones
+    )
     rows: dict[str, IncidentRow] = {}
     frames = 0
     last_s = 0.0
@@ -70,7 +80,7 @@ def analyze_video(
     )
     with bar:
         task = bar.add_task("analyze", total=total)
-        for result in run_pipeline(source, pipeline):
+        for result in run_pipeline(PrefetchReader(source), pipeline):
             frames = result.frame.index + 1
             last_s = result.frame.pos_s
             for event in result.events:
@@ -104,10 +114,15 @@ def analyze(
     no_motion_gate: Annotated[
         bool, typer.Option("--no-motion-gate", help="Run the detector on every frame")
     ] = False,
+    no_crop: Annotated[
+        bool, typer.Option("--no-crop", help="Detect on the whole frame, not the zones' crop")
+    ] = False,
 ) -> None:
     """Analyse a video offline and list the lane intrusions found (离线分析视频中的误闯事件)."""
     try:
-        rows, summary = analyze_video(video, zones, motion_gating=not no_motion_gate)
+        rows, summary = analyze_video(
+            video, zones, motion_gating=not no_motion_gate, crop_to_zones=not no_crop
+        )
     except LaneGuardError as exc:
         typer.echo(f"错误 error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -119,7 +134,7 @@ def analyze(
     for row in rows:
         r = row.as_json()
         typer.echo(
-            f"#{r['track_id']} {r['class']} 进入 {r['zone']} "
+            f"#{r['track_id']} {r['category']} ({r['class']}) 进入 {r['zone']} "
             f"{r['start_s']}s–{r['end_s']}s ({r['frames']} 帧, 最高分 {r['max_score']})"
         )
     typer.echo(

@@ -7,6 +7,7 @@ import typer
 from laneguard import __version__
 from laneguard.cli.analyze import analyze
 from laneguard.cli.centre import centre
+from laneguard.cli.evaluate import evaluate_command
 from laneguard.cli.model import model_app
 from laneguard.cli.retention import retention
 from laneguard.cli.run import run
@@ -36,6 +37,7 @@ def _root(
 
 app.command("analyze")(analyze)
 app.command("centre")(centre)
+app.command("evaluate")(evaluate_command)
 app.add_typer(model_app, name="model")
 app.command("retention")(retention)
 app.command("run")(run)

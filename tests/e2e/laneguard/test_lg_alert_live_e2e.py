@@ -101,7 +101,7 @@ LOOPED_VTEST = {
             ],
         }
     ],
-    "source": {"type": "pipeline", "detector": {"type": "ssdlite"}},
+    "source": {"type": "pipeline", "detector": {"type": "coco_tflite"}},
 }
 
 

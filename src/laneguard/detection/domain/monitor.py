@@ -23,6 +23,13 @@ from laneguard.core.domain.incidents import (
 )
 from laneguard.detection.domain.geometry import Box, Point
 from laneguard.detection.domain.motion_rules import ground_speed, heading_of
+from laneguard.detection.domain.vehicles import (
+    TWO_WHEELERS,
+    Sighting,
+    VehicleRule,
+    in_vehicle,
+    ridden,
+)
 from laneguard.detection.domain.zones import CameraRules, Direction, Zone
 
 
@@ -53,7 +60,8 @@ class _ZoneState:
 @dataclass
 class _TrackState:
     vest: deque[float] = field(default_factory=lambda: deque(maxlen=10))
-    rider: bool = False
+    as_class: ObjectClass | None = None
+    """What the track counts as once a rule said so (a rider, an e-bike); sticky."""
     zones: dict[str, _ZoneState] = field(default_factory=dict)
 
 
@@ -66,10 +74,10 @@ class ZoneMonitor:
         self.open_incidents: dict[str, IncidentOpened] = {}
 
     def effective_class(self, obs: Observation) -> ObjectClass:
-        """The observation's class after the rider rule (sticky once a track was a rider)."""
+        """The observation's class after the rider rules (sticky once a rule applied)."""
         state = self._tracks.get(obs.track_id)
-        if state is not None and state.rider:
-            return self.rules.rider.rider_class
+        if state is not None and state.as_class is not None:
+            return state.as_class
         return obs.object_class
 
     def update(
@@ -77,19 +85,26 @@ class ZoneMonitor:
         observations: Sequence[Observation],
         at: datetime,
         at_s: float,
-        vehicles: Sequence[Box] = (),
+        vehicles: Sequence[Box | Sighting] = (),
         dropped: Iterable[int] = (),
     ) -> list[IncidentEvent]:
-        """One frame: `at` is wall time, `at_s` seconds on the stream's own clock."""
+        """One frame: `at` is wall time, `at_s` seconds on the stream's own clock.
+
+        `vehicles`: the vehicles seen in this frame (tracked ones with their paths); a person
+        inside one who moves with it is a driver or passenger, not an intruder."""
         events: list[IncidentEvent] = []
         active = self.rules.active(at)
+        riders = self._riders(observations)
+        ridden_ids = {wheel.track_id for wheel in riders.values()}
         for obs in observations:
             state = self._tracks.setdefault(
                 obs.track_id, _TrackState(vest=deque(maxlen=self.rules.staff.history))
             )
-            self._classify(obs, state)
+            self._classify(obs, state, riders.get(obs.track_id))
             for zone in self.rules.zones:
                 zs = state.zones.setdefault(zone.name, _ZoneState())
+                if obs.track_id in ridden_ids:
+                    continue  # a ridden two-wheeler: its rider's track carries the incident
                 verdict = self._verdict(obs, state, zone, vehicles) if active else False
                 if verdict is None:
                     continue
@@ -105,25 +120,55 @@ class ZoneMonitor:
             events.extend(self._drop(track_id, at))
         return events
 
-    def _classify(self, obs: Observation, state: _TrackState) -> None:
+    def _riders(self, observations: Sequence[Observation]) -> dict[int, Sighting]:
+        """Person track id → the two-wheeler they ride in this frame."""
+        wheels = [
+            Sighting(o.box, o.object_class, o.path, o.track_id)
+            for o in observations
+            if o.object_class in TWO_WHEELERS
+        ]
+        out: dict[int, Sighting] = {}
+        if not wheels:
+            return out
+        for obs in observations:
+            if obs.object_class is ObjectClass.PEDESTRIAN:
+                under = ridden(obs.box, wheels)
+                if under is not None:
+                    out[obs.track_id] = under
+        return out
+
+    def _classify(self, obs: Observation, state: _TrackState, riding: Sighting | None) -> None:
+        """The rider rules: a person on a two-wheeler counts as it; with a homography, a person
+        faster than walking is a rider, a bicycle faster than `ebike_speed_mps` an e-bike."""
         state.vest.append(obs.vest_ratio)
+        if riding is not None and state.as_class in (None, ObjectClass.PEDESTRIAN):
+            state.as_class = riding.object_class
         rider = self.rules.rider
-        if (
-            state.rider
-            or rider.homography is None
-            or obs.object_class is not ObjectClass.PEDESTRIAN
-        ):
+        if rider.homography is None:
+            return
+        current = state.as_class or obs.object_class
+        if current not in (ObjectClass.PEDESTRIAN, ObjectClass.BICYCLE):
             return
         speed = ground_speed(obs.path, rider.homography, rider.window_s)
-        if speed is not None and speed > rider.walking_speed_mps:
-            state.rider = True
+        if speed is None:
+            return
+        if current is ObjectClass.PEDESTRIAN and speed > rider.walking_speed_mps:
+            state.as_class = rider.rider_class
+        elif current is ObjectClass.BICYCLE and speed > rider.ebike_speed_mps:
+            state.as_class = ObjectClass.E_BIKE
 
     def _verdict(
-        self, obs: Observation, state: _TrackState, zone: Zone, vehicles: Sequence[Box]
+        self,
+        obs: Observation,
+        state: _TrackState,
+        zone: Zone,
+        vehicles: Sequence[Box | Sighting],
     ) -> bool | None:
         """True: counts in this zone; False: does not; None: this frame tells nothing."""
         rules = self.rules
-        cls = rules.rider.rider_class if state.rider else obs.object_class
+        cls = state.as_class or obs.object_class
+        if cls is ObjectClass.VEHICLE:
+            return False  # vehicles belong in a toll lane
         rule = rules.rule_for(cls)
         if obs.score < rule.min_score:
             return None
@@ -134,8 +179,8 @@ class ZoneMonitor:
             return False
         if rules.staff.enabled and median(state.vest) >= rules.staff.min_vest_ratio:
             return False
-        if cls is not ObjectClass.VEHICLE and any(
-            obs.box.fraction_inside(v) >= rules.vehicle_overlap for v in vehicles
+        if vehicles and in_vehicle(
+            Sighting(obs.box, cls, obs.path), vehicles, VehicleRule(overlap=rules.vehicle_overlap)
         ):
             return False
         if zone.direction is not Direction.ANY:

@@ -49,6 +49,17 @@ class TrackerConfig:
     velocity_smoothing: float = 0.5
 
 
+COCO_SSD_TRACKER = TrackerConfig(
+    high_score=0.6, new_track_score=0.6, match_iou=0.1, confirm_hits=3, buffer=0.5
+)
+"""For the default COCO model (int8 SSD-MobileNet-v2), whose boxes on two people walking side
+by side waver more than the former person model's: a track is confirmed after three hits, the
+first matching stage takes only detections of 0.6 and up, with a wider buffer and a lower IoU.
+On vtest.avi this took incident precision from 0.60 to 0.77 at the same recall (0.97); a
+stricter new-track score (0.8) did better there (0.79) but lost the evaluation clips' bicycle,
+which the model scores 0.5 to 0.8."""
+
+
 class TrackState(enum.Enum):
     TENTATIVE = "tentative"
     CONFIRMED = "confirmed"
@@ -70,6 +81,8 @@ class Track:
     velocity: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     scores: deque[float] = field(default_factory=lambda: deque(maxlen=50))
     path: deque[tuple[float, Point]] = field(default_factory=lambda: deque(maxlen=50))
+    boxes: deque[tuple[float, Box]] = field(default_factory=lambda: deque(maxlen=50))
+    """Recent boxes with their times: a vehicle's edges, to tell who moves with it."""
 
     @property
     def median_score(self) -> float:
@@ -100,8 +113,25 @@ class Track:
         if confident:
             self.scores.append(det.score)
         self.path.append((at_s, new.bottom_centre))
+        self.boxes.append((at_s, new))
         self.hits += 1
         self.lost_frames = 0
+
+
+_FAMILY = {
+    ObjectClass.PEDESTRIAN: "person",
+    ObjectClass.BICYCLE: "two-wheeler",
+    ObjectClass.MOTORCYCLE: "two-wheeler",
+    ObjectClass.E_BIKE: "two-wheeler",
+    ObjectClass.VEHICLE: "vehicle",
+}
+
+
+def same_kind(a: ObjectClass, b: ObjectClass) -> bool:
+    """Whether a detection of class `b` may continue a track of class `a`: a cyclist is seen
+    as a person and a bicycle at once, and those two boxes must keep two tracks; a detector
+    that wavers between bicycle and motorcycle still continues one."""
+    return _FAMILY[a] == _FAMILY[b]
 
 
 def _buffered(box: Box, buffer: float) -> Box:
@@ -113,10 +143,13 @@ def _greedy_match(
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pairs (track index, detection index) best IoU first; returns pairs and the leftovers."""
     candidates: list[tuple[float, int, int]] = []
+    widened = [_buffered(det.box, buffer) for det in dets]
     for ti, track in enumerate(tracks):
         predicted = _buffered(track.predicted(), buffer)
         for di, det in enumerate(dets):
-            iou = predicted.iou(_buffered(det.box, buffer))
+            if not same_kind(track.object_class, det.object_class):
+                continue
+            iou = predicted.iou(widened[di])
             if iou >= min_iou:
                 candidates.append((iou, ti, di))
     candidates.sort(key=lambda c: -c[0])
@@ -188,7 +221,11 @@ class ByteTracker:
             det = left_high[di]
             # A second box on an object already tracked (the detector's NMS let a near
             # duplicate through) must not start a rival track that steals the id.
-            duplicate = any(t.box.iou(det.box) >= cfg.duplicate_iou for t in seen)
+            duplicate = any(
+                t.box.iou(det.box) >= cfg.duplicate_iou
+                and same_kind(t.object_class, det.object_class)
+                for t in seen
+            )
             if det.score >= cfg.new_track_score and not duplicate:
                 self._spawn(det, at_s)
 
@@ -222,6 +259,7 @@ class ByteTracker:
             score=det.score,
             scores=deque([det.score], maxlen=n),
             path=deque([(at_s, det.box.bottom_centre)], maxlen=n),
+            boxes=deque([(at_s, det.box)], maxlen=n),
         )
         self._next_key += 1
         if self.config.confirm_hits <= 1:

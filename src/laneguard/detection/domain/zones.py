@@ -114,10 +114,12 @@ class StaffFilter:
 
 @dataclass(frozen=True)
 class RiderRule:
-    """A person moving faster on the ground than `walking_speed_mps` rides something."""
+    """A person moving faster on the ground than `walking_speed_mps` rides something; a
+    bicycle faster than `ebike_speed_mps` is an e-bike (COCO has no e-bike class)."""
 
     homography: Homography | None = None
     walking_speed_mps: float = 2.5
+    ebike_speed_mps: float = 6.0
     window_s: float = 1.0
     rider_class: ObjectClass = ObjectClass.E_BIKE
 

@@ -18,7 +18,8 @@ from datetime import datetime
 from laneguard.core.domain.incidents import IncidentEvent, IncidentOpened, ObjectClass
 from laneguard.detection.domain.geometry import Box
 from laneguard.detection.domain.monitor import Observation, ZoneMonitor
-from laneguard.detection.domain.tracking import ByteTracker, TrackerConfig
+from laneguard.detection.domain.tracking import ByteTracker, Detection, Track, TrackerConfig
+from laneguard.detection.domain.vehicles import Sighting
 from laneguard.detection.domain.zones import CameraRules
 from laneguard.detection.service.ports import (
     Detector,
@@ -82,7 +83,7 @@ class CameraPipeline:
         self._tracker = ByteTracker(self.config.tracker)
         self._monitor = ZoneMonitor(rules)
         self._held: tuple[Observation, ...] = ()
-        self._vehicles: tuple[Box, ...] = ()
+        self._vehicles: tuple[Box | Sighting, ...] = ()
         self._since_detect = self.config.keyframe_interval
         self.detector_runs = 0
         self._next_rules: CameraRules | None = None
@@ -113,9 +114,7 @@ class CameraPipeline:
             detections = self._detector.detect(frame.image)
             tracks = self._tracker.update(detections, frame.pos_s)
             dropped = [t.track_id for t in self._tracker.removed]
-            self._vehicles = tuple(
-                d.box for d in detections if d.object_class is ObjectClass.VEHICLE
-            )
+            self._vehicles = _vehicles(tracks, detections)
             self._held = tuple(
                 Observation(
                     track_id=t.track_id,
@@ -149,6 +148,11 @@ class CameraPipeline:
         return self._monitor.finish(at)
 
     @property
+    def vehicles(self) -> tuple[Box | Sighting, ...]:
+        """The vehicles of the last detected frame (the live view and tests show them)."""
+        return self._vehicles
+
+    @property
     def open_incidents(self) -> dict[str, IncidentOpened]:
         return dict(self._monitor.open_incidents)
 
@@ -157,6 +161,24 @@ class CameraPipeline:
             return event
         boxes = [o.box for o in self._held if o.track_id == event.track_id]
         return dataclasses.replace(event, snapshot_jpeg=self._encoder.encode(frame.image, boxes))
+
+
+def _vehicles(tracks: list[Track], detections: list[Detection]) -> tuple[Box | Sighting, ...]:
+    """The vehicles of this frame: tracked ones with their paths (to tell a driver, who moves
+    with the car, from a pedestrian crossing in front of it), and detected ones not yet tracked
+    as bare boxes (a car's first frames)."""
+    tracked = [
+        Sighting(t.box, t.object_class, tuple(t.path), t.track_id, tuple(t.boxes))
+        for t in tracks
+        if t.object_class is ObjectClass.VEHICLE
+    ]
+    fresh = [
+        d.box
+        for d in detections
+        if d.object_class is ObjectClass.VEHICLE
+        and not any(d.box.iou(v.box) >= 0.5 for v in tracked)
+    ]
+    return (*tracked, *fresh)
 
 
 def run_pipeline(source: FrameSource, pipeline: CameraPipeline) -> Iterator[FrameResult]:
