@@ -37,8 +37,21 @@ SLICES = {
         "app",
         "cli",
     },
-    "laneguard": {"core", "web", "detection", "warning", "alerting", "records", "app", "cli"},
+    "laneguard": {
+        "core",
+        "web",
+        "detection",
+        "warning",
+        "alerting",
+        "records",
+        "centre",
+        "app",
+        "cli",
+    },
 }
+# a slice built on another's records may say things in that slice's words: the management
+# centre shows the stations' statistics with the records slice's column names
+READS = {"centre": {"records"}}
 SYSTEMS = sorted(SLICES)
 
 
@@ -114,12 +127,15 @@ def test_a_slice_uses_only_its_own_ids_and_the_shared_ones(system: str) -> None:
     for file, slices in used_by_file.items():
         part = file.parts[0]
         if file.suffix == ".html":
-            if len(slices - SHARED) > 1:
+            own = slices - SHARED
+            if len(own) > 1 and not any(own <= {s} | READS.get(s, set()) for s in own):
                 crossing.append(f"{file}: {sorted(slices)}")
         elif part == "core":
             if slices != {"core"}:
                 crossing.append(f"{file}: {sorted(slices)}")
-        elif part in SLICES[system] - SHARED and not slices <= SHARED | {part}:
+        elif part in SLICES[system] - SHARED and not slices <= SHARED | {part} | READS.get(
+            part, set()
+        ):
             crossing.append(f"{file}: {sorted(slices)}")
     assert crossing == []
 
