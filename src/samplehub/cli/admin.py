@@ -7,7 +7,6 @@ import logging
 import sys
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from samplehub.app import bootstrap, jobs, secret_key
 from samplehub.app import demo as app_demo
@@ -56,11 +55,8 @@ def _first_site(settings: Settings, services: Services) -> None:
         loaded = storage_wiring.ensure_site(settings, services)
     except DomainError as error:
         raise _fail(f"site file {storage_wiring.site_file(settings)}: {error}") from None
-    except SQLAlchemyError as error:  # a configured database nobody has migrated yet
-        raise _fail(
-            f"the database cannot be read ({str(error).splitlines()[0]}); if it has no schema "
-            "yet or an old one, run 'samplehub db upgrade' first"
-        ) from None
+    except storage_wiring.DatabaseUnreadable as error:
+        raise _fail(str(error)) from None
     if loaded is not None:
         typer.echo(f"storage site loaded: {loaded.slots} slots", err=True)
 

@@ -6,7 +6,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from samplehub.app.config import Settings
+from samplehub.core.domain.errors import SampleHubError
 from samplehub.core.service.commands import SYSTEM, Actor
 from samplehub.core.service.outbox import StaffAlerts
 from samplehub.core.service.ports import UnitOfWork
@@ -72,9 +75,19 @@ def load_site(services: Services, path: Path, actor: Actor = SYSTEM) -> SiteLoad
     return result
 
 
+class DatabaseUnreadable(SampleHubError):
+    """The configured database cannot be read: no schema yet, or an old one."""
+
+
 def ensure_site(settings: Settings, services: Services) -> SiteLoad | None:
     """Load the configured site file when the database has no site yet (first start)."""
-    with services.uow_factory() as uow:
-        if uow.slots.exists():
-            return None
+    try:
+        with services.uow_factory() as uow:
+            if uow.slots.exists():
+                return None
+    except SQLAlchemyError as error:  # a configured database nobody has migrated yet
+        raise DatabaseUnreadable(
+            f"the database cannot be read ({str(error).splitlines()[0]}); if it has no schema "
+            "yet or an old one, run 'samplehub db upgrade' first"
+        ) from None
     return load_site(services, site_file(settings))
