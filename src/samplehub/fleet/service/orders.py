@@ -32,6 +32,7 @@ def build_order(
     site: SiteMap, robot: RobotRecord, base: list[str], rest: list[str], header: dict[str, Any]
 ) -> dict[str, Any]:
     """Order (or update) releasing ``base``; the rest of the leg and the next leg are horizon.
+    A next leg at the same node (pick and drop at one rack) runs its action right after.
 
     ``base`` starts at the stitching node (the robot's node for a new order); ``rest`` is the
     part of the current leg not granted yet, without its first node (the new base end).
@@ -45,6 +46,8 @@ def build_order(
         if path and len(path) > 1:
             nodes += path[1:]
             actions[len(nodes) - 1] = _action_for(robot, next_leg)
+        elif path:  # the next leg ends where this one does (a move within one rack): both here
+            actions[len(nodes) - 1] += _action_for(robot, next_leg)
     positions = {n: (site.nodes[n].x, site.nodes[n].y) for n in nodes}
     lengths = {}
     for a, b in itertools.pairwise(nodes):
