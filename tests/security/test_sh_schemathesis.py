@@ -95,14 +95,17 @@ class Walk:
 
 @pytest.fixture
 def walk(tmp_path: Path) -> Iterator[Walk]:
-    """The site as `serve` wires it, shelf readers included (simulated, as `serve` has them
-    without real ones: without any, a cycle count answers 503 by design)."""
+    """The site as `serve` wires it, shelf readers included (simulated LLRP readers, as `serve`
+    has them without real ones: without any, a cycle count answers 503 by design)."""
     settings_ = site_settings(tmp_path)
+    settings_.storage.inventory_round_seconds = 0.01
     for services, _ in seeded(settings_):
         app = site_app(settings_, services)
-        inventory = inventory_wiring.simulated_runner(settings_, services, SimWorld())
+        shelves = inventory_wiring.llrp_shelves(settings_, services, SimWorld())
+        inventory = shelves.runner
         app.state.samplehub = dataclasses.replace(app.state.samplehub, inventory=inventory)
         yield Walk(app)
+        shelves.close()
 
 
 @pytest.mark.timeout(60)

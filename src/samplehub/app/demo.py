@@ -113,6 +113,35 @@ def seed_demo(services: Services) -> dict[str, str]:
     return made
 
 
+def tag_demo_samples(
+    services: Services, made: dict[str, str], company_prefix: str, epc_filter: int = 0
+) -> list[str]:
+    """Give the demo samples past intake the GIAI-96 EPC the kiosk would have written, each
+    with its custody record, so the shelf readers see the seeded stock (the demo's samples are
+    seeded by transitions, not handed in at the kiosk); returns the samples tagged."""
+    from samplehub.core.domain.epc import giai_for_sample
+    from samplehub.core.domain.lifecycle import SampleState
+    from samplehub.intake.domain.intake import EpcAssigned
+
+    tagged = []
+    for key, number in sorted(made.items()):
+        if not key.startswith("sample_"):
+            continue
+        with services.uow_factory() as uow:
+            sample = uow.samples.get(number)
+            if sample is None or sample.epc or sample.state is SampleState.REGISTERED:
+                continue
+            giai = giai_for_sample(number, company_prefix, epc_filter)
+            sample.epc, sample.epc_uri = giai.to_hex(), giai.pure_identity_uri()
+            sample.events.append(EpcAssigned(
+                c.SYSTEM.username, services.clock.now(), number, sample.order_number,
+                sample.epc, sample.epc_uri,
+            ))  # fmt: skip
+            uow.commit()
+        tagged.append(number)
+    return tagged
+
+
 def seed_demo_certificates(services: Services, made: dict[str, str], now: datetime) -> list[str]:
     """Issue a verification certificate for the demo gauge that finished its service.
 

@@ -11,7 +11,7 @@ import typer
 from samplehub.app import bootstrap, jobs, secret_key
 from samplehub.app import demo as app_demo
 from samplehub.app.config import Settings
-from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates
+from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates, tag_demo_samples
 from samplehub.app.demo_pickup import seed_demo_pickup
 from samplehub.app.services import Services, nothing_to_close
 from samplehub.app.wiring import fleet as fleet_wiring
@@ -74,17 +74,19 @@ def _serve(
     from samplehub.simulation.world import SimWorld
 
     world = SimWorld()  # where tags lie: robots move them, shelf readers read them
-    try:
-        fleet = fleet_wiring.fleet_supervisor(settings, services, world)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
     try:  # the simulated LLRP readers listen from the start; real ones connect on first use
         rfid = rfid_wiring.rfid_site(settings)
+        shelves = inventory_wiring.llrp_shelves(settings, services, world)
     except OSError as exc:
         raise _fail(f"RFID readers: {exc}") from None
-    for name, server in rfid.servers.items():
+    for name, server in {**rfid.servers, **shelves.served.servers}.items():
         typer.echo(f"simulated LLRP reader {name} on {server.host}:{server.port}", err=True)
-    inventory = inventory_wiring.simulated_runner(settings, services, world)
+    try:
+        fleet = fleet_wiring.fleet_supervisor(settings, services, world, shelves)
+    except ValueError as exc:
+        shelves.close()
+        raise _fail(str(exc)) from None
+    inventory = shelves.runner
     stop_inventory = jobs.start_inventory_job(settings, inventory)
     kiosk = intake_wiring.build_kiosk(settings, services)
     pickup = pickup_wiring.pickup_app(settings, services)
@@ -116,6 +118,7 @@ def _serve(
     finally:
         stop_day()
         stop_inventory()
+        shelves.close()
         stop_job()
         stop_anchors()
         if delivery is not None:
@@ -150,6 +153,7 @@ def seed(
         typer.echo("demo data already present; nothing done")
         return
     made = seed_demo(services)
+    tag_demo_samples(services, made, settings.kiosk.epc_company_prefix, settings.kiosk.epc_filter)
     certificates = seed_demo_certificates(services, made, services.clock.now())
     typer.echo(f"demo data seeded: order {made['order_a']} with 5 samples, order {made['order_b']}")
     typer.echo(f"demo certificate issued: {', '.join(certificates)}")
@@ -212,6 +216,8 @@ def demo(
     if not _has_demo_data(services):
         demo_services = app_demo.demo_seed_services(settings, services)
         made = seed_demo(demo_services)
+        kiosk = settings.kiosk
+        tag_demo_samples(demo_services, made, kiosk.epc_company_prefix, kiosk.epc_filter)
         seed_demo_certificates(demo_services, made, demo_services.clock.now())
         seed_demo_pickup(demo_services, made["customer_a"])
     host, port = host or settings.host, port or settings.port

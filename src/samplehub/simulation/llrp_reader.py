@@ -36,13 +36,14 @@ from samplehub.rfid.domain.codec import (
     encode_message,
 )
 from samplehub.rfid.domain.messages import OpResult, TagReport
-from samplehub.simulation.llrp_world import SimTag, SimulatedReaderWorld
+from samplehub.simulation.llrp_world import ReaderWorld, SimTag
 
 log = logging.getLogger(__name__)
 FAULTS = ("garbage", "truncated", "wrong_length", "unknown_type", "disconnect")
 M_FIELD_ERROR = 101  # M_FieldError
 M_UNSUPPORTED_MESSAGE = 109  # LLRPStatus codes (LLRP 1.0.1, 16.2.8.1): M_UnsupportedMessage
 MAX_ROUND_S = 5.0
+IDLE_WAIT_S = 0.5
 
 
 def _now_us() -> int:
@@ -68,6 +69,11 @@ class _Session(socketserver.BaseRequestHandler):
         self.keepalive_s = 0.0
         self.last_keepalive = time.monotonic()
         self.sock: socket.socket = self.request
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small replies now
+        self.server.reader.sessions.add(self.sock)
+
+    def finish(self) -> None:
+        self.server.reader.sessions.discard(self.sock)
 
     def handle(self) -> None:
         reader = self.server.reader
@@ -83,7 +89,11 @@ class _Session(socketserver.BaseRequestHandler):
             log.debug("simulated reader %s: connection ended (%s)", reader.name, error)
 
     def _receive(self) -> LlrpMessage | None:
-        self.sock.settimeout(0.05)
+        wait = IDLE_WAIT_S  # few wake-ups: a served reader is idle most of the time
+        if self.keepalive_s:
+            due = self.last_keepalive + self.keepalive_s - time.monotonic()
+            wait = max(0.01, min(wait, due))
+        self.sock.settimeout(wait)
         try:
             head = self.sock.recv(HEADER_SIZE, socket.MSG_PEEK)
         except TimeoutError:
@@ -290,7 +300,7 @@ class SimulatedLlrpReader:
     """One simulated reader on ``host:port`` (port 0: an ephemeral one); ``start`` / ``stop``."""
 
     def __init__(
-        self, world: SimulatedReaderWorld, name: str, host: str = "127.0.0.1", port: int = 0
+        self, world: ReaderWorld, name: str, host: str = "127.0.0.1", port: int = 0
     ) -> None:
         self.world, self.name = world, name
         self.stopping = threading.Event()
@@ -302,12 +312,13 @@ class SimulatedLlrpReader:
         self.host: str = str(address[0])
         self.port: int = int(address[1])
         self._thread: threading.Thread | None = None
+        self.sessions: set[socket.socket] = set()
         self.keepalive_acks = 0
 
     def start(self) -> SimulatedLlrpReader:
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            args=(0.05,),
+            args=(IDLE_WAIT_S,),
             name=f"llrp-sim-{self.name}",
             daemon=True,
         )
@@ -315,9 +326,21 @@ class SimulatedLlrpReader:
         return self
 
     def stop(self) -> None:
+        """Stop serving: the listener and every open connection close now."""
         self.stopping.set()
-        self._server.shutdown()
+        ending = threading.Thread(target=self._server.shutdown, daemon=True)
+        ending.start()
+        try:  # wake the listener's wait, so the shutdown need not wait for its poll
+            socket.create_connection((self.host, self.port), timeout=0.5).close()
+        except OSError:
+            pass
+        ending.join()
         self._server.server_close()
+        for sock in list(self.sessions):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def inject(self, *faults: str) -> None:
         for fault in faults:

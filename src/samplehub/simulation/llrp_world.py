@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 BLANK_EPC = "000000000000000000000000"
 TID_PREFIX = "e2801170"  # a Gen2 TID's class and mask designer, the shape of a real chip's TID
@@ -37,6 +39,23 @@ class Sighting:
     tag: SimTag
     antenna: int
     rssi: int
+
+
+class ReaderWorld(Protocol):
+    """What a simulated LLRP reader serves: readers (name → antenna count), what a round hears,
+    and the tag operations of an AccessSpec (``SimulatedReaderWorld``, or another simulation's
+    tags seen through ``simulation.llrp_tags``)."""
+
+    @property
+    def readers(self) -> Mapping[str, int]: ...
+
+    def add_reader(self, name: str, antennas: int) -> None: ...
+
+    def observe(self, reader: str, antennas: tuple[int, ...]) -> list[Sighting]: ...
+
+    def write(self, tag: SimTag, reader: str, words: tuple[int, ...], password: int) -> int: ...
+
+    def read_back(self, tag: SimTag) -> None: ...
 
 
 @dataclass

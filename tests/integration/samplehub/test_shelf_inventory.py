@@ -1,4 +1,5 @@
-"""Shelf inventory as `serve` runs it, on SQLite and PostgreSQL: a sample received at the kiosk
+"""Shelf inventory as `serve` runs it, on SQLite and PostgreSQL: the shelf readers are simulated
+LLRP readers on TCP sockets, read by the project's LLRP client. A sample received at the kiosk
 (EPC assigned) is put away; the demo's misplacement (the inbox `samplehub simulate misplace`
 writes) is found by the second cycle count, with a relocation task back in the same
 transaction; the storage page and the API show it."""
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from samplehub.app.config import Settings
@@ -48,11 +50,14 @@ def _stored(services: Services) -> tuple[str, str, str]:
 
 
 def test_a_misplacement_is_found_and_a_relocation_task_made(
-    settings: Settings, services: Services
+    settings: Settings, services: Services, request: pytest.FixtureRequest
 ) -> None:
     storage_wiring.ensure_site(settings, services)
     number, slot, epc = _stored(services)
-    runner = inventory_wiring.simulated_runner(settings, services, SimWorld())
+    settings.storage.inventory_round_seconds = 0.02
+    shelves = inventory_wiring.llrp_shelves(settings, services, SimWorld())
+    request.addfinalizer(shelves.close)
+    runner = shelves.runner
     assert runner(FLEET).confirmed == 1  # the world follows the record: the tag is there
     elsewhere = "B-02-4-10" if slot != "B-02-4-10" else "B-02-4-09"
     write_misplacement(inventory_wiring.misplace_inbox(settings), epc, elsewhere)

@@ -12,7 +12,7 @@ from samplehub.app.services import Services
 
 if TYPE_CHECKING:
     from samplehub.core.service.ports import Clock
-    from samplehub.fleet.service.ports import Leadership, Transport
+    from samplehub.fleet.service.ports import Leadership, RfidReader, Transport
     from samplehub.fleet.service.supervisor import FleetSupervisor
     from samplehub.fleet.service.worker import FleetWorker
     from samplehub.simulation.world import SimWorld
@@ -60,8 +60,10 @@ def worker_factory(
     site: dict[str, Any],
     clock: Clock | None = None,
     world: SimWorld | None = None,
+    shelf_reads: RfidReader | None = None,
 ) -> FleetWorker:
-    """One fresh life of the fleet: manager, bridge to the tasks table, robots."""
+    """One fresh life of the fleet: manager, bridge to the tasks table, robots; a put-away is
+    confirmed by ``shelf_reads`` (the shelf readers), else by the simulated robots' world."""
     from samplehub.core.adapters.clock import SystemClock
     from samplehub.fleet.adapters.dispatch_numpy import NumpyCostModel
     from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
@@ -93,7 +95,8 @@ def worker_factory(
         )  # fmt: skip
     bridge = TaskBridge(
         fleet, services.uow_factory, services.bus.handle, services.bus.context.places,
-        rfid=floor.world if floor else None, floor=floor, max_in_flight=config.max_in_flight,
+        rfid=shelf_reads or (floor.world if floor else None), floor=floor,
+        max_in_flight=config.max_in_flight,
     )  # fmt: skip
     stop = getattr(transport, "stop", nothing)
     return FleetWorker(
@@ -121,10 +124,13 @@ def leadership(settings: Settings) -> Leadership:
 
 
 def fleet_supervisor(
-    settings: Settings, services: Services, world: SimWorld | None = None
+    settings: Settings,
+    services: Services,
+    world: SimWorld | None = None,
+    shelf_reads: RfidReader | None = None,
 ) -> FleetSupervisor | None:
     """The fleet worker ``serve`` runs, or None in manual mode or without a site map; the
-    simulated robots move tags in ``world`` (the shelf readers read it)."""
+    simulated robots move tags in ``world``, the shelf readers (``shelf_reads``) read them."""
     if settings.fleet.mode == "manual":
         log.info("fleet: manual mode; people carry every transport task (/tasks)")
         return None
@@ -144,7 +150,7 @@ def fleet_supervisor(
     from samplehub.fleet.service.view import site_view
 
     return FleetSupervisor(
-        lambda: worker_factory(settings, services, site, world=world),
+        lambda: worker_factory(settings, services, site, world=world, shelf_reads=shelf_reads),
         leadership(settings),
         site=site_view(site_map_from_dict(site)),
     )

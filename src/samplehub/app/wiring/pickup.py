@@ -168,21 +168,28 @@ def pickup_policy(settings: Settings) -> PickupPolicy:
 def _pickup_lockers(
     settings: Settings, customer_s: float | None, closers: list[Callable[[], None]]
 ) -> tuple[LockerController, SampleLoader]:
+    from samplehub.app.wiring import rfid as rfid_wiring
     from samplehub.core.domain.epc import giai_for_sample
     from samplehub.pickup.adapters.lockers.modbus import ModbusLockerController
     from samplehub.pickup.adapters.lockers.operator import OperatorLoader
     from samplehub.pickup.adapters.lockers.register_map import load_bank
     from samplehub.pickup.service.identity import IdentifiedLockers
+    from samplehub.simulation.llrp_tags import TagReadersWorld
     from samplehub.simulation.lockers import SimulatedLoader, SimulatedLockerReaders, start_bank
 
     lockers = settings.pickup.lockers
     if isinstance(lockers, ModbusLockers):
         controller = ModbusLockerController(load_bank(lockers.bank))
         closers.append(controller.close)
-        if lockers.readers:  # the LLRP readers come in behind the TagReaders port
-            log.warning("pickup.lockers.readers %s: no LLRP readers wired yet; presence only",
-                        sorted(lockers.readers))  # fmt: skip
-        return controller, OperatorLoader(controller)
+        known = settings.rfid.all_readers()
+        readers = {cabinet: r for cabinet, r in lockers.readers.items() if r in known}
+        if set(readers) != set(lockers.readers):
+            log.warning("pickup.lockers.readers %s: not in rfid.readers; those cabinets: "
+                        "presence only", sorted(set(lockers.readers) - set(readers)))  # fmt: skip
+        if not readers:
+            return controller, OperatorLoader(controller)
+        tags = rfid_wiring.rfid_site(settings).readers  # real LLRP readers, one antenna a door
+        return IdentifiedLockers(controller, tags, readers), OperatorLoader(controller)
     sims, bank = start_bank(load_bank(DEMO_LOCKER_BANK), customer_s=customer_s)
     for sim in sims.values():
         closers.append(sim.stop)
@@ -197,5 +204,9 @@ def _pickup_lockers(
     readers = {cabinet: reader for cabinet, reader in lockers.readers.items() if cabinet in sims}
     if not readers:
         return controller, loader
-    tags = SimulatedLockerReaders(sims, {reader: cabinet for cabinet, reader in readers.items()})
-    return IdentifiedLockers(controller, tags, readers), loader
+    inside = SimulatedLockerReaders(sims, {reader: cabinet for cabinet, reader in readers.items()})
+    served = rfid_wiring.ServedReaders(TagReadersWorld(inside), timeout_s=settings.rfid.timeout_s)
+    closers.append(served.close)
+    for cabinet, reader in sorted(readers.items()):  # over LLRP, as a real cabinet's reader
+        served.add_simulated_reader(reader, len(sims[cabinet].doors))
+    return IdentifiedLockers(controller, served.readers, readers), loader

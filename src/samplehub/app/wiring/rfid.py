@@ -21,34 +21,44 @@ from samplehub.rfid.adapters.readers import LlrpReaders
 from samplehub.rfid.adapters.tcp import Endpoint
 from samplehub.rfid.service.operations import TagWriteFailed
 from samplehub.simulation.llrp_reader import SimulatedLlrpReader
-from samplehub.simulation.llrp_world import SimulatedReaderWorld
+from samplehub.simulation.llrp_world import ReaderWorld, SimulatedReaderWorld
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class RfidSite:
-    """The configured readers: the LLRP client over all of them, and the simulated world."""
+class ServedReaders:
+    """Simulated LLRP readers served on 127.0.0.1 over one world, and the LLRP client reading
+    them: the demo's shelves and locker compartments are read over a real socket."""
 
-    readers: LlrpReaders
-    world: SimulatedReaderWorld
+    world: ReaderWorld
+    readers: LlrpReaders = field(default_factory=lambda: LlrpReaders({}))
     servers: dict[str, SimulatedLlrpReader] = field(default_factory=dict)
     timeout_s: float = 3.0
 
     def add_simulated_reader(self, name: str, antennas: int) -> SimulatedLlrpReader:
-        """Serve one more simulated reader over the same world (e.g. a rack's, from the site
-        file) and let the client reach it; a reader already served is returned as it is."""
+        """Serve one more simulated reader over the world (e.g. a rack's, from the site file)
+        and let the client reach it; a reader already served keeps its server, with the
+        antennas it has now."""
+        self.world.add_reader(name, max(antennas, self.world.readers.get(name, 0)))
         if name not in self.servers:
-            self.world.add_reader(name, antennas)
             server = SimulatedLlrpReader(self.world, name).start()
             self.servers[name] = server
             self.readers.add(name, Endpoint(server.host, server.port, self.timeout_s))
+            log.info("simulated LLRP reader %s on %s:%d", name, server.host, server.port)
         return self.servers[name]
 
     def close(self) -> None:
         self.readers.close()
         for server in self.servers.values():
             server.stop()
+
+
+@dataclass
+class RfidSite(ServedReaders):
+    """The configured readers: the LLRP client over all of them, and the simulated world."""
+
+    world: SimulatedReaderWorld
 
 
 def start_site(config: RfidSettings) -> RfidSite:
@@ -72,7 +82,7 @@ def start_site(config: RfidSettings) -> RfidSite:
         endpoints[name] = Endpoint(host, bound, config.timeout_s, config.keepalive_ms)
     if config.intake_reader in servers:
         world.roll(config.intake_reader, config.intake_antenna)
-    return RfidSite(LlrpReaders(endpoints), world, servers, config.timeout_s)
+    return RfidSite(world, LlrpReaders(endpoints), servers, config.timeout_s)
 
 
 _sites: dict[str, RfidSite] = {}

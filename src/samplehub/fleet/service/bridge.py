@@ -318,10 +318,14 @@ class TaskBridge:
                 self.forget(job.task_id)
                 return
         seen: list[str] = []
-        if self.rfid is not None and job.kind in INTO_SLOT and job.slot_address:
+        checked = self.rfid is not None and job.kind in INTO_SLOT and bool(job.slot_address)
+        if self.rfid is not None and checked:
             seen = self.rfid.read(f"LOC-{job.slot_address}")
         confirmation = "rfid" if job.load_id in seen else "none"
         self.advance(tracked, S.DONE, confirmation=confirmation)
+        if checked and confirmation == "none":  # recorded unconfirmed: staff look at the shelf
+            self.alert(f"task {job.task_id}: {job.load_id} not read at slot {job.slot_address} "
+                       "after the drop; staff: check the shelf")  # fmt: skip
         log.info("task %s done by %s (confirmation %s)", job.task_id, serial, confirmation)
         self.forget(job.task_id)
 

@@ -69,6 +69,7 @@ class LlrpTcpLink:
         self._sock = socket.create_connection(
             (endpoint.host, endpoint.port), timeout=endpoint.timeout_s
         )
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # requests go out now
         try:
             self._greeting()
         except BaseException:
