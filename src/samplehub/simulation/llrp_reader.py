@@ -14,6 +14,7 @@ well-framed message of a type LLRP does not define), ``disconnect`` (the connect
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import socketserver
@@ -330,17 +331,13 @@ class SimulatedLlrpReader:
         self.stopping.set()
         ending = threading.Thread(target=self._server.shutdown, daemon=True)
         ending.start()
-        try:  # wake the listener's wait, so the shutdown need not wait for its poll
+        with contextlib.suppress(OSError):  # wake the listener: no wait for its next poll
             socket.create_connection((self.host, self.port), timeout=0.5).close()
-        except OSError:
-            pass
         ending.join()
         self._server.server_close()
         for sock in list(self.sessions):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def inject(self, *faults: str) -> None:
         for fault in faults:
