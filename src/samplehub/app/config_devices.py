@@ -70,7 +70,8 @@ class ModbusLockers(Section):
     readers: dict[str, str] = Field(
         {},
         description="Cabinets with an RFID reader in each compartment (cabinet id: reader "
-        "name); empty: every cabinet confirms by its presence bit only",
+        "name, one of rfid.readers, read over LLRP); empty: every cabinet confirms by its "
+        "presence bit only",
     )
 
 

@@ -6,6 +6,7 @@ never run against a production database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from samplehub.app.bootstrap import bootstrap
@@ -114,19 +115,18 @@ def seed_demo(services: Services) -> dict[str, str]:
 
 
 def tag_demo_samples(
-    services: Services, made: dict[str, str], company_prefix: str, epc_filter: int = 0
+    services: Services, numbers: Iterable[str], company_prefix: str, epc_filter: int = 0
 ) -> list[str]:
     """Give the demo samples past intake the GIAI-96 EPC the kiosk would have written, each
     with its custody record, so the shelf readers see the seeded stock (the demo's samples are
-    seeded by transitions, not handed in at the kiosk); returns the samples tagged."""
+    seeded by transitions, not handed in at the kiosk); ``numbers`` that name no sample (the
+    seed's order numbers and customer ids) are passed over; returns the samples tagged."""
     from samplehub.core.domain.epc import giai_for_sample
     from samplehub.core.domain.lifecycle import SampleState
     from samplehub.intake.domain.intake import EpcAssigned
 
     tagged = []
-    for key, number in sorted(made.items()):
-        if not key.startswith("sample_"):
-            continue
+    for number in sorted(set(numbers)):
         with services.uow_factory() as uow:
             sample = uow.samples.get(number)
             if sample is None or sample.epc or sample.state is SampleState.REGISTERED:

@@ -153,7 +153,8 @@ def seed(
         typer.echo("demo data already present; nothing done")
         return
     made = seed_demo(services)
-    tag_demo_samples(services, made, settings.kiosk.epc_company_prefix, settings.kiosk.epc_filter)
+    kiosk = settings.kiosk
+    tag_demo_samples(services, made.values(), kiosk.epc_company_prefix, kiosk.epc_filter)
     certificates = seed_demo_certificates(services, made, services.clock.now())
     typer.echo(f"demo data seeded: order {made['order_a']} with 5 samples, order {made['order_b']}")
     typer.echo(f"demo certificate issued: {', '.join(certificates)}")
@@ -216,10 +217,11 @@ def demo(
     if not _has_demo_data(services):
         demo_services = app_demo.demo_seed_services(settings, services)
         made = seed_demo(demo_services)
-        kiosk = settings.kiosk
-        tag_demo_samples(demo_services, made, kiosk.epc_company_prefix, kiosk.epc_filter)
         seed_demo_certificates(demo_services, made, demo_services.clock.now())
-        seed_demo_pickup(demo_services, made["customer_a"])
+        _, ready = seed_demo_pickup(demo_services, made["customer_a"])
+        kiosk = settings.kiosk
+        stock = [*made.values(), *ready]
+        tag_demo_samples(demo_services, stock, kiosk.epc_company_prefix, kiosk.epc_filter)
     host, port = host or settings.host, port or settings.port
     typer.echo(f"SampleHub demo: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     typer.echo(f"demo logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")

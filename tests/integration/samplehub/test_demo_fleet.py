@@ -28,7 +28,7 @@ def test_the_served_fleet_puts_away_the_demo_samples_waiting_at_intake(tmp_path:
     storage_wiring.ensure_site(settings, services)
     made = seed_demo(services)
     kiosk = settings.kiosk
-    tagged = tag_demo_samples(services, made, kiosk.epc_company_prefix, kiosk.epc_filter)
+    tagged = tag_demo_samples(services, made.values(), kiosk.epc_company_prefix, kiosk.epc_filter)
     waiting = [made["sample_a2"], made["sample_b1"]]
     assert set(waiting) <= set(tagged)
     world = SimWorld()

@@ -41,7 +41,7 @@ def demo(settings: Settings, services: Services) -> Iterator[tuple[LlrpShelves, 
     settings.storage.inventory_round_seconds = 0.02
     made = seed_demo(services)
     kiosk = settings.kiosk
-    tag_demo_samples(services, made, kiosk.epc_company_prefix, kiosk.epc_filter)
+    tag_demo_samples(services, made.values(), kiosk.epc_company_prefix, kiosk.epc_filter)
     shelves = inventory_wiring.llrp_shelves(settings, services, SimWorld())
     yield shelves, made
     shelves.close()
@@ -144,7 +144,7 @@ def test_a_relocation_within_one_rack_is_carried_back_and_confirmed_over_llrp(
     services = bootstrap.bootstrap(settings)
     storage_wiring.ensure_site(settings, services)
     made = seed_demo(services)
-    tag_demo_samples(services, made, settings.kiosk.epc_company_prefix)
+    tag_demo_samples(services, made.values(), settings.kiosk.epc_company_prefix)
     number = made["sample_a3"]
     world = SimWorld()
     shelves = inventory_wiring.llrp_shelves(settings, services, world)
