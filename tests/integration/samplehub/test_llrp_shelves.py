@@ -26,13 +26,14 @@ from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.model import Role
 from samplehub.core.domain.transport import Confirmation, TaskKind, TaskState
 from samplehub.core.service import commands as c
-from samplehub.intake.service import commands as ci
+from samplehub.fleet.service.worker import FleetWorker
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.world import SimWorld
 from samplehub.storage.domain.inventory import FindingKind
+from tests.integration.samplehub.test_fleet_worker import task_state
+from tests.integration.samplehub.test_shelf_inventory import received_at_kiosk
 
 WAREHOUSE = c.Actor("warehouse", Role.WAREHOUSE)
-KIOSK = c.Actor("kiosk", Role.KIOSK)
 
 
 @pytest.fixture
@@ -91,36 +92,48 @@ def test_a_misplacement_in_the_running_demo_is_found_over_llrp(
     assert shelves.read("LOC-A-03-2-09") == []  # no confirming read, and no crash
 
 
-def test_a_put_away_not_read_at_its_slot_is_recorded_unconfirmed_with_an_alert(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def on_sqlite(tmp_path: Path) -> Iterator[tuple[Settings, Services]]:
+    """The embedded database with the demo site, as `samplehub demo` has it."""
     settings = Settings(data_dir=tmp_path, secret_key="integration-key-0123456789")
+    settings.storage.inventory_round_seconds = 0.02
     upgrade(settings.resolved_database_url())
     services = bootstrap.bootstrap(settings)
     storage_wiring.ensure_site(settings, services)
-    bus = services.bus
-    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "某公司", "91350100M000100Y43", []))
-    instrument = {"instrument_type": "压力表", "model": "Y-100"}
-    order = bus.handle(c.CreateOrder(c.SYSTEM, customer, "verification", [instrument]))
-    handed = bus.handle(
-        ci.ReceiveAtKiosk(KIOSK, order, None, "verification", instrument, "intake_platform:K1")
-    )
-    number = handed.sample.number
-    world = SimWorld()
-    shelves = inventory_wiring.llrp_shelves(settings, services, world)
-    shelves.shelves.miss = 1.0  # the slot's antenna hears nothing (a detuned antenna)
+    yield settings, services
+    services.close()
+
+
+def carry(
+    settings: Settings, services: Services, world: SimWorld, shelves: LlrpShelves, task_id: str
+) -> FleetWorker:
+    """The fleet `serve` runs (simulated robots in ``world``, put-aways confirmed by
+    ``shelves``), stepped until the task is done."""
     site = fleet_wiring.site_map_section(settings)
     assert site is not None
     clock = SimClock()
     worker = fleet_wiring.worker_factory(settings, services, site, clock, world, shelves)
     worker.start()
-    with services.uow_factory() as uow:
-        [task] = uow.tasks.for_sample(number)
-    while (state := _state(services, task.id)) is not TaskState.DONE:
+    while (state := task_state(services, task_id)) is not TaskState.DONE:
         assert state is not TaskState.FAILED
-        assert clock.elapsed < 1800, "the put-away was not done in 30 simulated minutes"
+        assert clock.elapsed < 1800, f"{task_id} was not done in 30 simulated minutes"
         clock.advance(0.5)
         worker.step()
+    return worker
+
+
+def test_a_put_away_not_read_at_its_slot_is_recorded_unconfirmed_with_an_alert(
+    on_sqlite: tuple[Settings, Services],
+) -> None:
+    settings, services = on_sqlite
+    number = received_at_kiosk(services)
+    world = SimWorld()
+    shelves = inventory_wiring.llrp_shelves(settings, services, world)
+    shelves.shelves.miss = 1.0  # the slot's antenna hears nothing (a detuned antenna)
+    with services.uow_factory() as uow:
+        [task] = uow.tasks.for_sample(number)
+    worker = carry(settings, services, world, shelves, task.id)
+    shelves.close()
     with services.uow_factory() as uow:
         done = uow.tasks.get(task.id)
         sample = uow.samples.get(number)
@@ -131,18 +144,12 @@ def test_a_put_away_not_read_at_its_slot_is_recorded_unconfirmed_with_an_alert(
     [alert] = [m for _, m in worker.bridge.alerts if task.id in m]
     assert "not read at slot" in alert
     assert "check the shelf" in alert
-    shelves.close()
-    services.close()
 
 
 def test_a_relocation_within_one_rack_is_carried_back_and_confirmed_over_llrp(
-    tmp_path: Path,
+    on_sqlite: tuple[Settings, Services],
 ) -> None:
-    settings = Settings(data_dir=tmp_path, secret_key="integration-key-0123456789")
-    settings.storage.inventory_round_seconds = 0.02
-    upgrade(settings.resolved_database_url())
-    services = bootstrap.bootstrap(settings)
-    storage_wiring.ensure_site(settings, services)
+    settings, services = on_sqlite
     made = seed_demo(services)
     tag_demo_samples(services, made.values(), settings.kiosk.epc_company_prefix)
     number = made["sample_a3"]
@@ -156,16 +163,7 @@ def test_a_relocation_within_one_rack_is_carried_back_and_confirmed_over_llrp(
     shelves.runner(WAREHOUSE)
     [finding] = shelves.runner(WAREHOUSE).findings
     assert finding.task_id is not None
-    site = fleet_wiring.site_map_section(settings)
-    assert site is not None
-    clock = SimClock()
-    worker = fleet_wiring.worker_factory(settings, services, site, clock, world, shelves)
-    worker.start()
-    while (state := _state(services, finding.task_id)) is not TaskState.DONE:
-        assert state is not TaskState.FAILED
-        assert clock.elapsed < 1800, "the relocation was not done in 30 simulated minutes"
-        clock.advance(0.5)
-        worker.step()
+    carry(settings, services, world, shelves, finding.task_id)
     with services.uow_factory() as uow:
         task = uow.tasks.get(finding.task_id)
         back = uow.samples.get(number)
@@ -176,11 +174,3 @@ def test_a_relocation_within_one_rack_is_carried_back_and_confirmed_over_llrp(
     assert world.read("LOC-A-03-2-07") == [sample.epc]
     assert shelves.runner(WAREHOUSE).confirmed == 1
     shelves.close()
-    services.close()
-
-
-def _state(services: Services, task_id: str) -> TaskState:
-    with services.uow_factory() as uow:
-        task = uow.tasks.get(task_id)
-    assert task is not None
-    return task.state

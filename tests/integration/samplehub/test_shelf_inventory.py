@@ -29,7 +29,8 @@ KIOSK = c.Actor("kiosk", Role.KIOSK)
 PASSWORD = "Shelf-count-2026!"
 
 
-def _stored(services: Services) -> tuple[str, str, str]:
+def received_at_kiosk(services: Services) -> str:
+    """A sample received at the kiosk: its EPC assigned, its put-away task made."""
     bus = services.bus
     customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "某公司", "91350100M000100Y43", []))
     instrument = {"instrument_type": "压力表", "model": "Y-100"}
@@ -37,7 +38,12 @@ def _stored(services: Services) -> tuple[str, str, str]:
     handed = bus.handle(
         ci.ReceiveAtKiosk(KIOSK, order, None, "verification", instrument, "intake_platform:K1")
     )
-    number = handed.sample.number
+    return str(handed.sample.number)
+
+
+def _stored(services: Services) -> tuple[str, str, str]:
+    bus = services.bus
+    number = received_at_kiosk(services)
     with services.uow_factory() as uow:
         [task] = uow.tasks.for_sample(number)
     for step in ("assigned", "picking", "carrying", "delivered", "done"):

@@ -117,29 +117,18 @@ def test_both_policies_finish_a_small_batch_without_deadlock(policy: str) -> Non
     assert sim.fleet.stats.deadlocks == 0
 
 
-def test_relocation_moves_a_stored_sample_to_the_named_slot() -> None:
+@pytest.mark.parametrize("access", ["RA3", "RA1"])  # RA1: the same rack, one access node
+def test_relocation_moves_a_stored_sample_to_the_named_slot(access: str) -> None:
     sim = quiet_sim()
     slot = next(s for s in sim.warehouse.slots.values() if s.occupant and s.access_node == "RA1")
     epc = slot.occupant
     assert epc is not None
-    target = next(s for s in sim.warehouse.slots.values() if s.is_open and s.access_node == "RA3")
+    target = next(s for s in sim.warehouse.slots.values() if s.is_open and s.access_node == access)
     task = sim.storage.relocate(epc, target.address, sim.clock.t)
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert sim.warehouse.slot_of(epc) is target
     assert slot.occupant is None
     assert any(epc in text for _, text in sim.storage.slot_history[target.address])
-
-
-def test_relocation_within_one_rack_picks_and_drops_at_the_same_access_node() -> None:
-    sim = quiet_sim()
-    slot = next(s for s in sim.warehouse.slots.values() if s.occupant and s.access_node == "RA1")
-    epc = slot.occupant
-    assert epc is not None
-    target = next(s for s in sim.warehouse.slots.values() if s.is_open and s.access_node == "RA1")
-    task = sim.storage.relocate(epc, target.address, sim.clock.t)
-    run_until(sim, lambda: task.task_id in sim.storage.done)
-    assert sim.warehouse.slot_of(epc) is target
-    assert slot.occupant is None
     assert sim.storage.alerts == []
 
 
