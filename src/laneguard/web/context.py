@@ -72,17 +72,25 @@ def incident_json(r: IncidentRecord) -> dict[str, Any]:
     }
 
 
-class Pages:
+class SitePages:
     """One app's templates, its guard (`view` and `change`, for a route's `dependencies`), and
-    pages rendered in the visitor's language (zh-CN default, `?lang=en` switches)."""
+    pages rendered in the visitor's language (zh-CN default, `?lang=en` switches). `shared`
+    goes to every page (the station's or the centre's name, and whether it is the centre)."""
 
-    def __init__(self, ctx: WebContext) -> None:
-        if ctx.users is None:
-            raise ValueError("WebContext.users is required: the web UI has no anonymous mode")
-        self.ctx = ctx
+    def __init__(
+        self,
+        default_locale: str,
+        users: UserService,
+        session_secret: bytes,
+        secure_cookie: bool,
+        session_hours: float,
+        **shared: Any,
+    ) -> None:
+        self.default_locale = default_locale
+        self.shared = shared
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         install(self.templates.env)
-        self.guard = Guard(ctx.users, ctx.session_secret, ctx.secure_cookie, ctx.session_hours)
+        self.guard = Guard(users, session_secret, secure_cookie, session_hours)
         self.view = [self.guard.need(Action.VIEW)]
         self.change = [self.guard.need(Action.CHANGE)]
 
@@ -90,7 +98,7 @@ class Pages:
         return pick_locale(
             request.query_params.get("lang"),
             request.cookies.get("lg_lang"),
-            self.ctx.default_locale,
+            self.default_locale,
         )
 
     def translator(self, request: Request) -> Translator:
@@ -104,7 +112,7 @@ class Pages:
             {
                 "t": Translator(locale),
                 "locale": locale,
-                "station": self.ctx.station,
+                **self.shared,
                 "classes": CLASSES,
                 "outcomes": OUTCOMES,
                 "dimensions_labels": DIMENSIONS,
@@ -115,3 +123,20 @@ class Pages:
         if request.query_params.get("lang") == locale:
             response.set_cookie("lg_lang", locale, samesite="lax")
         return response
+
+
+class Pages(SitePages):
+    """A station's pages over its `WebContext`."""
+
+    def __init__(self, ctx: WebContext) -> None:
+        if ctx.users is None:
+            raise ValueError("WebContext.users is required: the web UI has no anonymous mode")
+        self.ctx = ctx
+        super().__init__(
+            ctx.default_locale,
+            ctx.users,
+            ctx.session_secret,
+            ctx.secure_cookie,
+            ctx.session_hours,
+            station=ctx.station,
+        )
