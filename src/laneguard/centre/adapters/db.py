@@ -30,9 +30,9 @@ from laneguard.centre.domain.copies import StationCounts, camera_is_newer, incid
 from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.domain.cameras import CameraState
 from laneguard.core.domain.forwarding import CameraReport
-from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError
+from laneguard.core.incident_columns import incident_columns, incident_from_row
 
 metadata = MetaData()
 TZ = DateTime(timezone=True)
@@ -72,44 +72,7 @@ centre_cameras_table = Table(
 
 
 def _values(r: IncidentRecord, version: int) -> dict[str, Any]:
-    return {
-        "version": version,
-        "camera": r.camera,
-        "zone": r.zone,
-        "lane": r.lane,
-        "object_class": r.object_class.value,
-        "track_id": r.track_id,
-        "score": r.score,
-        "opened_at": to_utc(r.opened_at),
-        "ended_at": to_utc(r.ended_at),
-        "frames": r.frames,
-        "max_score": r.max_score,
-        "outcome": None if r.outcome is None else r.outcome.value,
-        "closed_by": r.closed_by,
-        "closed_at": to_utc(r.closed_at),
-        "received_at": datetime.now(UTC),
-    }
-
-
-def _record(row: Any) -> IncidentRecord:
-    return IncidentRecord(
-        incident_id=row.incident_id,
-        station=row.station,
-        camera=row.camera,
-        zone=row.zone,
-        lane=row.lane,
-        object_class=ObjectClass(row.object_class),
-        track_id=row.track_id,
-        score=row.score,
-        opened_at=assume_utc(row.opened_at),
-        ended_at=to_utc(row.ended_at),
-        frames=row.frames,
-        max_score=row.max_score,
-        outcome=None if row.outcome is None else Outcome(row.outcome),
-        closed_by=row.closed_by,
-        closed_at=to_utc(row.closed_at),
-        version=row.version,
-    )
+    return {"version": version, **incident_columns(r), "received_at": datetime.now(UTC)}
 
 
 class SqlCentreStore:
@@ -196,13 +159,13 @@ class SqlCentreStore:
             q = q.where(t.c.opened_at < to_utc(until))
         if limit is not None:
             q = q.limit(limit)
-        return [_record(r) for r in self._read(q)]
+        return [incident_from_row(r) for r in self._read(q)]
 
     def get(self, incident_id: str) -> IncidentRecord | None:
         """The first station's copy of `incident_id` (ids are unique per station)."""
         t = centre_incidents_table
         rows = self._read(select(t).where(t.c.incident_id == incident_id).limit(1))
-        return _record(rows[0]) if rows else None
+        return incident_from_row(rows[0]) if rows else None
 
     def add(self, record: IncidentRecord) -> None:
         self.apply_incident(record, record.version)

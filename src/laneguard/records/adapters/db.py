@@ -31,10 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from laneguard.core.clock import assume_utc, to_utc
-from laneguard.core.domain.incidents import ObjectClass, Outcome
+from laneguard.core.clock import to_utc
 from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
 from laneguard.core.errors import StorageError
+from laneguard.core.incident_columns import incident_columns, incident_from_row
 
 metadata = MetaData()
 
@@ -82,45 +82,14 @@ def _incident_values(r: IncidentRecord) -> dict[str, Any]:
     return {
         "incident_id": r.incident_id,
         "station": r.station,
-        "camera": r.camera,
-        "zone": r.zone,
-        "lane": r.lane,
-        "object_class": r.object_class.value,
-        "track_id": r.track_id,
-        "score": r.score,
-        "opened_at": to_utc(r.opened_at),
+        **incident_columns(r),
         "snapshot_jpeg": r.snapshot_jpeg,
-        "ended_at": to_utc(r.ended_at),
-        "frames": r.frames,
-        "max_score": r.max_score,
         "track_summary": json.dumps(r.track_summary()),
-        "outcome": None if r.outcome is None else r.outcome.value,
-        "closed_by": r.closed_by,
-        "closed_at": to_utc(r.closed_at),
     }
 
 
 def _incident(row: Any) -> IncidentRecord:
-    return IncidentRecord(
-        incident_id=row.incident_id,
-        station=row.station,
-        camera=row.camera,
-        zone=row.zone,
-        lane=row.lane,
-        object_class=ObjectClass(row.object_class),
-        track_id=row.track_id,
-        score=row.score,
-        opened_at=assume_utc(row.opened_at),
-        snapshot_jpeg=bytes(row.snapshot_jpeg),
-        ended_at=to_utc(row.ended_at),
-        frames=row.frames,
-        max_score=row.max_score,
-        outcome=None if row.outcome is None else Outcome(row.outcome),
-        closed_by=row.closed_by,
-        closed_at=to_utc(row.closed_at),
-        clip_path=row.clip_path,
-        version=row.version,
-    )
+    return incident_from_row(row, snapshot_jpeg=bytes(row.snapshot_jpeg), clip_path=row.clip_path)
 
 
 Forward = Callable[[Connection, IncidentRecord, int], None]
