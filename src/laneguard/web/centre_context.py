@@ -32,12 +32,4 @@ class CentrePages(SitePages):
 
     def __init__(self, ctx: CentreContext) -> None:
         self.centre_ctx = ctx
-        super().__init__(
-            ctx.default_locale,
-            ctx.users,
-            ctx.session_secret,
-            ctx.secure_cookie,
-            ctx.session_hours,
-            station=ctx.name,
-            centre=True,
-        )
+        super().__init__(ctx, ctx.users, station=ctx.name, centre=True)

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -72,25 +72,26 @@ def incident_json(r: IncidentRecord) -> dict[str, Any]:
     }
 
 
+class Site(Protocol):
+    """The settings a station's or the centre's context gives its pages."""
+
+    default_locale: str
+    session_secret: bytes
+    secure_cookie: bool
+    session_hours: float
+
+
 class SitePages:
     """One app's templates, its guard (`view` and `change`, for a route's `dependencies`), and
     pages rendered in the visitor's language (zh-CN default, `?lang=en` switches). `shared`
     goes to every page (the station's or the centre's name, and whether it is the centre)."""
 
-    def __init__(
-        self,
-        default_locale: str,
-        users: UserService,
-        session_secret: bytes,
-        secure_cookie: bool,
-        session_hours: float,
-        **shared: Any,
-    ) -> None:
-        self.default_locale = default_locale
+    def __init__(self, site: Site, users: UserService, **shared: Any) -> None:
+        self.default_locale = site.default_locale
         self.shared = shared
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         install(self.templates.env)
-        self.guard = Guard(users, session_secret, secure_cookie, session_hours)
+        self.guard = Guard(users, site.session_secret, site.secure_cookie, site.session_hours)
         self.view = [self.guard.need(Action.VIEW)]
         self.change = [self.guard.need(Action.CHANGE)]
 
@@ -132,11 +133,4 @@ class Pages(SitePages):
         if ctx.users is None:
             raise ValueError("WebContext.users is required: the web UI has no anonymous mode")
         self.ctx = ctx
-        super().__init__(
-            ctx.default_locale,
-            ctx.users,
-            ctx.session_secret,
-            ctx.secure_cookie,
-            ctx.session_hours,
-            station=ctx.station,
-        )
+        super().__init__(ctx, ctx.users, station=ctx.station)
