@@ -31,7 +31,7 @@ from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.domain.cameras import CameraState
 from laneguard.core.domain.forwarding import CameraReport
 from laneguard.core.domain.records import IncidentRecord
-from laneguard.core.errors import StorageError
+from laneguard.core.errors import StorageError, storage_errors
 from laneguard.core.incident_columns import incident_columns, incident_from_row
 
 metadata = MetaData()
@@ -174,8 +174,5 @@ class SqlCentreStore:
         self.apply_incident(record, record.version)
 
     def _read(self, statement: Any) -> builtins.list[Any]:
-        try:
-            with self._engine.connect() as conn:
-                return builtins.list(conn.execute(statement))
-        except SQLAlchemyError as exc:
-            raise StorageError(f"centre: reading failed: {exc}") from exc
+        with storage_errors(SQLAlchemyError, "centre: reading"), self._engine.connect() as conn:
+            return builtins.list(conn.execute(statement))

@@ -6,6 +6,7 @@ schema is made and upgraded by the Alembic migrations beside this module (`migra
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -33,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from laneguard.core.clock import to_utc
 from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
-from laneguard.core.errors import StorageError
+from laneguard.core.errors import storage_errors
 from laneguard.core.incident_columns import incident_columns, incident_from_row
 
 metadata = MetaData()
@@ -92,6 +93,7 @@ def _incident(row: Any) -> IncidentRecord:
     return incident_from_row(row, snapshot_jpeg=bytes(row.snapshot_jpeg), clip_path=row.clip_path)
 
 
+_storage = functools.partial(storage_errors, SQLAlchemyError)
 Forward = Callable[[Connection, IncidentRecord, int], None]
 
 
@@ -105,13 +107,10 @@ class SqlIncidentRepository:
         self._forward = forward
 
     def add(self, record: IncidentRecord) -> None:
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(insert(incidents_table).values(**_incident_values(record)))
-                if self._forward is not None:
-                    self._forward(conn, record, record.version)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+        with _storage("writing incident"), self._engine.begin() as conn:
+            conn.execute(insert(incidents_table).values(**_incident_values(record)))
+            if self._forward is not None:
+                self._forward(conn, record, record.version)
 
     def save(self, record: IncidentRecord) -> None:
         """Writes the record if nobody saved it since it was read (its `version` is still the
@@ -123,13 +122,10 @@ class SqlIncidentRepository:
             .where(t.c.incident_id == values.pop("incident_id"), t.c.version == record.version)
             .values(**values, version=t.c.version + 1)
         )
-        try:
-            with self._engine.begin() as conn:
-                changed = conn.execute(statement).rowcount
-                if changed == 1 and self._forward is not None:
-                    self._forward(conn, record, record.version + 1)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+        with _storage("writing incident"), self._engine.begin() as conn:
+            changed = conn.execute(statement).rowcount
+            if changed == 1 and self._forward is not None:
+                self._forward(conn, record, record.version + 1)
         if changed != 1:
             raise StaleIncidentError(record.incident_id, record.version)
         record.version += 1
@@ -162,15 +158,9 @@ class SqlIncidentRepository:
         return [_incident(r) for r in self._read(q)]
 
     def _write(self, statement: Any) -> None:
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(statement)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+        with _storage("writing incident"), self._engine.begin() as conn:
+            conn.execute(statement)
 
     def _read(self, statement: Any) -> builtins.list[Any]:
-        try:
-            with self._engine.connect() as conn:
-                return list(conn.execute(statement))
-        except SQLAlchemyError as exc:
-            raise StorageError(f"reading incidents failed: {exc}") from exc
+        with _storage("reading incidents"), self._engine.connect() as conn:
+            return list(conn.execute(statement))
