@@ -55,19 +55,26 @@ class WebContext:
     station_key_fingerprint: str = ""
 
 
-def incident_json(r: IncidentRecord) -> dict[str, Any]:
+def incident_fields(r: IncidentRecord) -> dict[str, Any]:
+    """What a station's and the centre's incident JSON both say of `r`."""
     return {
         "incident_id": r.incident_id,
         "station": r.station,
         "camera": r.camera,
-        "zone": r.zone,
         "lane": r.lane,
         "class": r.object_class.value,
         "opened_at": iso_z(r.opened_at),
         "ended_at": None if r.ended_at is None else iso_z(r.ended_at),
-        "track": r.track_summary(),
         "outcome": None if r.outcome is None else r.outcome.value,
         "closed_by": r.closed_by,
+    }
+
+
+def incident_json(r: IncidentRecord) -> dict[str, Any]:
+    return {
+        **incident_fields(r),
+        "zone": r.zone,
+        "track": r.track_summary(),
         "clip": None if r.clip_path is None else f"/incidents/{r.incident_id}/clip.avi",
     }
 

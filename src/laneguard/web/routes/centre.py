@@ -14,6 +14,7 @@ from laneguard.core.domain.records import IncidentRecord
 from laneguard.records.domain.stats import Dimension, Period, percent, year_over_year
 from laneguard.web.centre_context import CentreContext, CentrePages
 from laneguard.web.charts import paired_bars, stacked_bars
+from laneguard.web.context import incident_fields
 from laneguard.web.i18n import message_id
 from laneguard.web.routes.stats import (
     From,
@@ -30,21 +31,6 @@ STATES = {
     "stalled": message_id("alerting.camera_stalled"),
     "failed": message_id("alerting.camera_failed"),
 }
-
-
-def _incident(r: IncidentRecord) -> dict[str, Any]:
-    return {
-        "station": r.station,
-        "incident_id": r.incident_id,
-        "version": r.version,
-        "camera": r.camera,
-        "lane": r.lane,
-        "class": r.object_class.value,
-        "opened_at": iso_z(r.opened_at),
-        "ended_at": None if r.ended_at is None else iso_z(r.ended_at),
-        "outcome": None if r.outcome is None else r.outcome.value,
-        "closed_by": r.closed_by,
-    }
 
 
 def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
@@ -174,7 +160,7 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
     ) -> list[dict[str, Any]]:
         lo, hi = period(start, end, tz).bounds(tz)
         return [
-            _incident(r)
+            {**incident_fields(r), "version": r.version}
             for r in ctx.centre.incidents(since=lo, until=hi, station=station, limit=1000)
         ]
 
