@@ -6,6 +6,7 @@ two writers racing on a new key meet the primary key, and the loser re-reads and
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    and_,
     case,
     func,
     insert,
@@ -81,56 +83,69 @@ class SqlCentreStore:
 
     def apply_incident(self, record: IncidentRecord, version: int) -> bool:
         t = centre_incidents_table
-        key = (t.c.station == record.station) & (t.c.incident_id == record.incident_id)
-        for _ in range(3):
-            try:
-                with self._engine.begin() as conn:
-                    stored = conn.execute(select(t.c.version).where(key)).scalar_one_or_none()
-                    if not incident_is_newer(stored, version):
-                        return False
-                    values = _values(record, version)
-                    if stored is None:
-                        conn.execute(
-                            insert(t).values(
-                                station=record.station, incident_id=record.incident_id, **values
-                            )
-                        )
-                    else:
-                        conn.execute(update(t).where(key & (t.c.version == stored)).values(values))
-                return True
-            except IntegrityError:
-                continue  # another writer added it meanwhile: read again
-            except SQLAlchemyError as exc:
-                raise StorageError(f"centre: writing incident failed: {exc}") from exc
-        raise StorageError(f"centre: incident {record.incident_id} kept changing; not applied")
+        return self._apply(
+            t,
+            {"station": record.station, "incident_id": record.incident_id},
+            _values(record, version),
+            t.c.version,
+            lambda stored: incident_is_newer(stored, version),
+            what="incident",
+            name=f"incident {record.incident_id}",
+            guarded=True,
+        )
 
     def apply_camera(self, report: CameraReport) -> bool:
-        t = centre_cameras_table
-        key = (t.c.station == report.station) & (t.c.camera == report.camera)
         values = {
             "state": report.state.value,
             "since": report.since,
             "detail": report.detail,
             "received_at": datetime.now(UTC),
         }
+        t = centre_cameras_table
+        return self._apply(
+            t,
+            {"station": report.station, "camera": report.camera},
+            values,
+            t.c.since,
+            lambda stored: camera_is_newer(to_utc(stored), report.since),
+            what="camera state",
+            name=f"camera {report.camera}",
+        )
+
+    def _apply(
+        self,
+        t: Table,
+        keys: dict[str, str],
+        values: dict[str, Any],
+        mark: Column[Any],
+        newer: Callable[[Any], bool],
+        *,
+        what: str,
+        name: str,
+        guarded: bool = False,
+    ) -> bool:
+        """Writes `values` at `keys` if `newer` says so of the stored `mark` (none: a new row);
+        False when the stored copy is as new. `guarded`: an update also needs the mark it read
+        to be still there. Two writers adding the same key meet the primary key; the loser reads
+        again and decides anew, three times at most."""
+        key = and_(*(t.c[column] == value for column, value in keys.items()))
         for _ in range(3):
             try:
                 with self._engine.begin() as conn:
-                    stored = conn.execute(select(t.c.since).where(key)).scalar_one_or_none()
-                    if not camera_is_newer(to_utc(stored), report.since):
+                    stored = conn.execute(select(mark).where(key)).scalar_one_or_none()
+                    if not newer(stored):
                         return False
                     if stored is None:
-                        conn.execute(
-                            insert(t).values(station=report.station, camera=report.camera, **values)
-                        )
+                        conn.execute(insert(t).values(**keys, **values))
                     else:
-                        conn.execute(update(t).where(key).values(values))
+                        where = key & (mark == stored) if guarded else key
+                        conn.execute(update(t).where(where).values(values))
                 return True
             except IntegrityError:
-                continue
+                continue  # another writer added it meanwhile: read again
             except SQLAlchemyError as exc:
-                raise StorageError(f"centre: writing camera state failed: {exc}") from exc
-        raise StorageError(f"centre: camera {report.camera} kept changing; not applied")
+                raise StorageError(f"centre: writing {what} failed: {exc}") from exc
+        raise StorageError(f"centre: {name} kept changing; not applied")
 
     def cameras(self) -> builtins.list[CameraReport]:
         rows = self._read(select(centre_cameras_table))
