@@ -3,14 +3,21 @@ statistics (laneguard.web.routes.centre) are built from the same pieces."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from laneguard.records.domain.stats import Dimension, Period, StatsRow, YearOverYear, percent
-from laneguard.records.service.statistics import StatisticsService, to_csv
+from laneguard.records.domain.stats import (
+    Dimension,
+    Period,
+    StatsRow,
+    YearOverYear,
+    percent,
+    recent_period,
+)
+from laneguard.records.service.statistics import StatisticsService, summary, to_csv
 from laneguard.web.charts import stacked_bars
 from laneguard.web.context import Pages, SitePages
 from laneguard.web.i18n import CLASSES, DIMENSIONS, OUTCOMES, Translator
@@ -21,10 +28,8 @@ To = Annotated[date | None, Query(alias="to")]
 
 def period(start: date | None, end: date | None, tz: tzinfo) -> Period:
     """The asked period: by default the 30 days up to today (in `tz`); 422 when reversed."""
-    end = end or datetime.now(tz).date()
-    start = start or end - timedelta(days=29)
     try:
-        return Period(start, end)
+        return recent_period(start, end, datetime.now(tz).date())
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
 
@@ -58,17 +63,7 @@ def render_stats(
 
 
 def stats_summary(stats: StatisticsService, p: Period, by: Dimension) -> dict[str, Any]:
-    yoy = stats.year_over_year(p)
-    return {
-        "from": p.start.isoformat(),
-        "to": p.end.isoformat(),
-        "by": by.value,
-        "rows": [r.to_dict() for r in stats.rows(p, by)],
-        "total": yoy.current.to_dict(),
-        "previous_year": yoy.previous.to_dict(),
-        "incidents_change": yoy.incidents_change,
-        "turned_back_change": yoy.turned_back_change,
-    }
+    return summary(p, by, stats.rows(p, by), stats.year_over_year(p))
 
 
 def csv_download(stats: StatisticsService, p: Period, by: Dimension, prefix: str) -> Response:
