@@ -14,15 +14,8 @@ from laneguard.app import bootstrap, web_tls
 from laneguard.app.centre_bootstrap import CentreApp, build_centre
 from laneguard.app.centre_config import CentreConfig, load_centre_config
 from laneguard.app.config import CentreLinkConfig, LaneGuardConfig
+from laneguard.cli import serving
 from laneguard.cli.centre_demo import CentreDemo
-from laneguard.cli.serving import (
-    announce_password,
-    load_or_exit,
-    serve,
-    start_logging,
-    stop_on_term,
-    tls_files,
-)
 from laneguard.core.errors import LaneGuardError
 from laneguard.web.centre_app import CentreContext, create_centre_app
 
@@ -52,7 +45,7 @@ def _first_start(app: CentreApp, config: CentreConfig, demo: CentreDemo | None) 
         return
     if demo is not None:
         demo.operator = ("admin", password)
-    announce_password(
+    serving.announce_password(
         password, "; the demo's stations have the same login" if demo is not None else ""
     )
 
@@ -66,8 +59,8 @@ def centre(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
 ) -> None:
     """管理中心 / Run the management centre: every station's incidents, statistics, cameras."""
-    start_logging(verbose)
-    cfg = load_or_exit(load_centre_config, config)
+    serving.start_logging(verbose)
+    cfg = serving.load_or_exit(load_centre_config, config)
     demo = CentreDemo(cfg) if cfg.demo is not None else None
     app: CentreApp | None = None
     try:
@@ -76,17 +69,17 @@ def centre(
             cfg.link = link.model_copy(update={"client_id": cfg.link.client_id})
         app = build_centre(cfg)
         _first_start(app, cfg, demo)
-        signal.signal(signal.SIGTERM, stop_on_term)
+        signal.signal(signal.SIGTERM, serving.stop_on_term)
         app.start()
         if demo is not None:
             demo.start_stations()
         web = create_centre_app(centre_context(app, cfg))
-        cert, key = tls_files(cfg.web, cfg.data_dir, cfg.name, _certificate)
+        cert, key = serving.tls_files(cfg.web, cfg.data_dir, cfg.name, _certificate)
         scheme = "https" if cert else "http"
         typer.echo(
             f"LaneGuard centre {cfg.name}: {scheme}://{cfg.web.host}:{cfg.web.port}/", err=True
         )
-        serve(web, cfg.web, cert, key)
+        serving.serve(web, cfg.web, cert, key)
     except LaneGuardError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -11,14 +11,7 @@ import typer
 from laneguard.alerting.domain.enrolment import fingerprint
 from laneguard.app import bootstrap, web_tls
 from laneguard.app.config import load_config
-from laneguard.cli.serving import (
-    announce_password,
-    load_or_exit,
-    serve,
-    start_logging,
-    stop_on_term,
-    tls_files,
-)
+from laneguard.cli import serving
 from laneguard.web.app import WebContext, create_app
 
 
@@ -69,7 +62,7 @@ def first_start(app: bootstrap.LaneGuardApp) -> None:
         None if seed is None or seed[1] is None else (seed[0], seed[1])
     )
     if password is not None:
-        announce_password(
+        serving.announce_password(
             password, "; add users with `laneguard user add NAME --role operator|viewer`"
         )
 
@@ -88,15 +81,15 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
 ) -> None:
     """启动实时服务 / Run the live service: voice warnings and encrypted alerts per incident."""
-    start_logging(verbose)
-    cfg = load_or_exit(load_config, config)
+    serving.start_logging(verbose)
+    cfg = serving.load_or_exit(load_config, config)
     app = bootstrap.build(cfg)
     first_start(app)
-    signal.signal(signal.SIGTERM, stop_on_term)
+    signal.signal(signal.SIGTERM, serving.stop_on_term)
     app.start()
     try:
         web = create_app(web_context(app))
-        cert, key = tls_files(cfg.web, cfg.data_dir, cfg.station, _certificate)
+        cert, key = serving.tls_files(cfg.web, cfg.data_dir, cfg.station, _certificate)
         scheme = "https" if cert else "http"
         typer.echo(
             f"LaneGuard {cfg.station}: {scheme}://{cfg.web.host}:{cfg.web.port}/ "
@@ -105,6 +98,6 @@ def run(
         )
         if app.mqtt_settings is not None:
             typer.echo(f"MQTT TLS {app.mqtt_settings.host}:{app.mqtt_settings.port}", err=True)
-        serve(web, cfg.web, cert, key)
+        serving.serve(web, cfg.web, cert, key)
     finally:
         app.stop()
