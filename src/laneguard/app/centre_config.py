@@ -16,6 +16,7 @@ from laneguard.app.config import (
     WebConfig,
     ZoneName,
     resolve,
+    url_or_sqlite,
     validated,
 )
 from laneguard.core.errors import ConfigError
@@ -59,9 +60,7 @@ class CentreConfig(StrictModel):
         return ZoneInfo(self.timezone)
 
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'centre.db').resolve()}"
+        return url_or_sqlite(self.database_url, self.data_dir, "centre.db")
 
 
 def load_centre_config(path: Path) -> CentreConfig:

@@ -47,6 +47,11 @@ def validated(model: type[Model], raw: Any, path: Path) -> Model:
         raise ConfigError(f"config file {path}: {problems}") from exc
 
 
+def url_or_sqlite(configured: str | None, data_dir: Path, sqlite_file: str) -> str:
+    """The configured database URL, else SQLite's `sqlite_file` in the data folder."""
+    return configured or f"sqlite:///{(data_dir / sqlite_file).resolve()}"
+
+
 def resolve(path: Path, base: Path) -> Path:
     """A path of a config file, relative to the file's folder `base` unless absolute."""
     return path if path.is_absolute() else (base / path).resolve()
@@ -303,9 +308,7 @@ class LaneGuardConfig(StrictModel):
         return ZoneInfo(self.timezone)
 
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'laneguard.db').resolve()}"
+        return url_or_sqlite(self.database_url, self.data_dir, "laneguard.db")
 
     def lanes(self) -> list[str]:
         found = {s.lane for s in self.speakers}
