@@ -15,8 +15,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from laneguard.access.adapters.argon import Argon2Hasher
-from laneguard.access.adapters.db import SqlUserRepository
 from laneguard.access.service.users import UserService
 from laneguard.alerting.adapters.crypto import StationSealer
 from laneguard.alerting.adapters.db import SqlEnrolmentCodeRepository, SqlTerminalRepository
@@ -34,6 +32,7 @@ from laneguard.app.config import (
     RtpSpeakerConfig,
     SimulatedSourceConfig,
 )
+from laneguard.app.database import open_database, user_service
 from laneguard.app.detection_bootstrap import build_detector, build_pipeline
 from laneguard.app.forwarding import StationLink, build_link, incident_forward, watched
 from laneguard.app.retention import build_retention, run_hourly
@@ -54,9 +53,8 @@ from laneguard.detection.service.pipeline import PipelineConfig
 from laneguard.detection.service.ports import FrameSource
 from laneguard.detection.service.zone_editor import ZoneEditorService
 from laneguard.records.adapters.clips import AviClipWriter
-from laneguard.records.adapters.db import SqlIncidentRepository, make_engine
+from laneguard.records.adapters.db import SqlIncidentRepository
 from laneguard.records.adapters.media_db import SqlAccessLog
-from laneguard.records.adapters.migrate import upgrade as upgrade_schema
 from laneguard.records.service.clips import ClipRecorder
 from laneguard.records.service.records import RecordsService
 from laneguard.records.service.statistics import StatisticsService
@@ -85,10 +83,7 @@ class Records:
 
 
 def build_records(config: LaneGuardConfig) -> Records:
-    if config.database_url is None:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(config.resolved_database_url())
-    upgrade_schema(engine)  # every `lg_*` table, at the newest revision
+    engine = open_database(config)
     incidents = SqlIncidentRepository(engine, incident_forward(config))  # outbox for a centre
     terminal_repo = SqlTerminalRepository(engine)
     return Records(
@@ -104,7 +99,7 @@ def build_records(config: LaneGuardConfig) -> Records:
             timedelta(minutes=config.enrolment.code_minutes),
             station=config.station,
         ),
-        users=UserService(SqlUserRepository(engine), Argon2Hasher(), SystemClock()),
+        users=user_service(engine),
     )
 
 

@@ -9,17 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from laneguard.access.adapters.argon import Argon2Hasher
-from laneguard.access.adapters.db import SqlUserRepository
 from laneguard.access.service.users import UserService
 from laneguard.app.centre_config import CentreConfig
+from laneguard.app.database import open_database, user_service
 from laneguard.app.forwarding import link_settings
 from laneguard.centre.adapters.db import SqlCentreStore
 from laneguard.centre.adapters.mqtt import MqttIngest
 from laneguard.centre.service.centre import CentreService
-from laneguard.core.clock import SystemClock
-from laneguard.records.adapters.db import make_engine
-from laneguard.records.adapters.migrate import upgrade as upgrade_schema
 from laneguard.records.service.statistics import StatisticsService
 
 log = logging.getLogger(__name__)
@@ -46,10 +42,7 @@ class CentreApp:
 
 
 def build_centre(config: CentreConfig) -> CentreApp:
-    if config.database_url is None:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(config.resolved_database_url())
-    upgrade_schema(engine)
+    engine = open_database(config)
     store = SqlCentreStore(engine)
     centre = CentreService(store, config.stations)
     settings = link_settings(config.link, "laneguard-centre")
@@ -58,15 +51,11 @@ def build_centre(config: CentreConfig) -> CentreApp:
         engine=engine,
         centre=centre,
         stats=StatisticsService(store, config.tz()),
-        users=UserService(SqlUserRepository(engine), Argon2Hasher(), SystemClock()),
+        users=user_service(engine),
         ingest=MqttIngest(settings, centre.receive),
     )
 
 
 def centre_users(config: CentreConfig) -> UserService:
     """The centre's logins only (`laneguard user ... --config CENTRE_FILE`)."""
-    if config.database_url is None:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(config.resolved_database_url())
-    upgrade_schema(engine)
-    return UserService(SqlUserRepository(engine), Argon2Hasher(), SystemClock())
+    return user_service(open_database(config))

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field
 
-from laneguard.app.config import CentreLinkConfig, WebConfig
+from laneguard.app.config import (
+    CentreLinkConfig,
+    StrictModel,
+    WebConfig,
+    ZoneName,
+    resolve,
+    url_or_sqlite,
+    validated,
+)
 from laneguard.core.errors import ConfigError
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CentreDemoConfig(_Strict):
+class CentreDemoConfig(StrictModel):
     """Runs stations in the centre's process, over a private TLS Mosquitto: one command for a
     whole expressway on one machine. Demo only."""
 
@@ -33,9 +37,11 @@ class CentreDemoConfig(_Strict):
     )
 
 
-class CentreConfig(_Strict):
+class CentreConfig(StrictModel):
     name: str = Field(default="管理中心", description="The centre's name on its pages")
-    timezone: str = Field(default="Asia/Shanghai", description="IANA zone of the calendar days")
+    timezone: ZoneName = Field(
+        default="Asia/Shanghai", description="IANA zone of the calendar days"
+    )
     data_dir: Path = Field(default=Path("data/centre"), description="Keys, SQLite database")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL (PostgreSQL); unset: SQLite in data_dir"
@@ -50,26 +56,11 @@ class CentreConfig(_Strict):
     web: WebConfig = WebConfig(port=8110)
     demo: CentreDemoConfig | None = None
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"timezone={value!r} is not an IANA time zone") from exc
-        return value
-
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'centre.db').resolve()}"
-
-
-def _resolve(path: Path, base: Path) -> Path:
-    return path if path.is_absolute() else (base / path).resolve()
+        return url_or_sqlite(self.database_url, self.data_dir, "centre.db")
 
 
 def load_centre_config(path: Path) -> CentreConfig:
@@ -77,25 +68,18 @@ def load_centre_config(path: Path) -> CentreConfig:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
-    try:
-        config = CentreConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
-            for e in exc.errors()
-        )
-        raise ConfigError(f"config file {path}: {problems}") from exc
+    config = validated(CentreConfig, raw, path)
     base = path.parent
-    config.data_dir = _resolve(config.data_dir, base)
+    config.data_dir = resolve(config.data_dir, base)
     if config.link.client_id is None:
         config.link.client_id = "laneguard-centre"
     if config.link.ca_file is not None:
-        config.link.ca_file = _resolve(config.link.ca_file, base)
+        config.link.ca_file = resolve(config.link.ca_file, base)
     broker_made = config.demo is not None and config.demo.broker
     if config.link.tls == "on" and config.link.ca_file is None and not broker_made:
         raise ConfigError("link.ca_file is required with link.tls: on (or tls: off)")
     if config.demo is not None:
-        config.demo.stations = [_resolve(p, base) for p in config.demo.stations]
+        config.demo.stations = [resolve(p, base) for p in config.demo.stations]
     if (config.web.operator_user is None) != (config.web.operator_password is None):
         raise ConfigError("web.operator_user and web.operator_password go together")
     return config

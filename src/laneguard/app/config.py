@@ -8,22 +8,56 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from laneguard.alerting.domain.escalation import EscalationPolicy
 from laneguard.core.errors import ConfigError
 from laneguard.detection.adapters.config import CameraConfig, DetectorConfig
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class LocalSpeakerConfig(_Strict):
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"timezone={value!r} is not an IANA time zone") from exc
+    return value
+
+
+ZoneName = Annotated[str, AfterValidator(_known_zone)]
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validated(model: type[Model], raw: Any, path: Path) -> Model:
+    """`raw` (a config file's content) as `model`, or a ConfigError naming every wrong key."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"config file {path}: {problems}") from exc
+
+
+def url_or_sqlite(configured: str | None, data_dir: Path, sqlite_file: str) -> str:
+    """The configured database URL, else SQLite's `sqlite_file` in the data folder."""
+    return configured or f"sqlite:///{(data_dir / sqlite_file).resolve()}"
+
+
+def resolve(path: Path, base: Path) -> Path:
+    """A path of a config file, relative to the file's folder `base` unless absolute."""
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+class LocalSpeakerConfig(StrictModel):
     type: Literal["local"] = "local"
     lane: str
     command: list[str] | None = Field(
@@ -31,14 +65,14 @@ class LocalSpeakerConfig(_Strict):
     )
 
 
-class HttpSpeakerConfig(_Strict):
+class HttpSpeakerConfig(StrictModel):
     type: Literal["http"]
     lane: str
     url: str = Field(description="URL the WAV clip is POSTed to")
     token: str | None = Field(default=None, description="Bearer token, if the speaker wants one")
 
 
-class RtpSpeakerConfig(_Strict):
+class RtpSpeakerConfig(StrictModel):
     type: Literal["rtp"]
     lane: str
     host: str
@@ -51,7 +85,7 @@ SpeakerConfig = Annotated[
 ]
 
 
-class VoiceConfig(_Strict):
+class VoiceConfig(StrictModel):
     cooldown_s: float = Field(default=10.0, ge=0, description="Quiet time per lane after a warning")
     escalate_after_s: float = Field(
         default=8.0, gt=0, description="Stronger message after this long"
@@ -62,7 +96,7 @@ class VoiceConfig(_Strict):
     strong_text: str | None = Field(default=None, description="Text of the stronger warning")
 
 
-class MqttConfig(_Strict):
+class MqttConfig(StrictModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8883, ge=1, le=65535)
     ca_file: Path = Field(description="CA certificate that signed the broker's certificate")
@@ -78,7 +112,7 @@ class MqttConfig(_Strict):
     )
 
 
-class CentreLinkConfig(_Strict):
+class CentreLinkConfig(StrictModel):
     """The station's link to its management centre's broker (store-and-forward)."""
 
     host: str = "127.0.0.1"
@@ -99,7 +133,7 @@ class CentreLinkConfig(_Strict):
     retry_s: float = Field(default=2.0, gt=0, description="Wait after a failed send")
 
 
-class SimulatedSourceConfig(_Strict):
+class SimulatedSourceConfig(StrictModel):
     type: Literal["simulated"] = "simulated"
     interval_s: float = Field(
         default=0,
@@ -112,7 +146,7 @@ class SimulatedSourceConfig(_Strict):
     )
 
 
-class PipelineSourceConfig(_Strict):
+class PipelineSourceConfig(StrictModel):
     type: Literal["pipeline"]
     detector: DetectorConfig | None = Field(
         default=None,
@@ -131,7 +165,7 @@ class PipelineSourceConfig(_Strict):
 SourceConfig = Annotated[SimulatedSourceConfig | PipelineSourceConfig, Field(discriminator="type")]
 
 
-class ClipsConfig(_Strict):
+class ClipsConfig(StrictModel):
     enabled: bool = Field(default=True, description="Keep a short clip per incident (live cameras)")
     seconds: float = Field(default=6.0, gt=0, le=60, description="Seconds of video per clip")
     after_open_s: float = Field(
@@ -140,7 +174,7 @@ class ClipsConfig(_Strict):
     min_free_mb: int = Field(default=50, ge=0, description="Skip clips below this much free disk")
 
 
-class WebConfig(_Strict):
+class WebConfig(StrictModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8100, ge=1, le=65535)
     default_locale: Literal["zh-CN", "en"] = "zh-CN"
@@ -181,7 +215,7 @@ class WebConfig(_Strict):
         return self.https() if self.secure_cookie is None else self.secure_cookie
 
 
-class EscalationConfig(_Strict):
+class EscalationConfig(StrictModel):
     after_s: float = Field(
         default=60,
         gt=0,
@@ -198,7 +232,7 @@ class EscalationConfig(_Strict):
         return EscalationPolicy(timedelta(seconds=self.after_s), frozenset(self.leaders))
 
 
-class CameraWatchConfig(_Strict):
+class CameraWatchConfig(StrictModel):
     stall_after_s: float = Field(
         default=10,
         gt=0,
@@ -207,7 +241,7 @@ class CameraWatchConfig(_Strict):
     )
 
 
-class RetentionConfig(_Strict):
+class RetentionConfig(StrictModel):
     days: float = Field(
         default=30,
         gt=0,
@@ -216,15 +250,15 @@ class RetentionConfig(_Strict):
     )
 
 
-class EnrolmentConfig(_Strict):
+class EnrolmentConfig(StrictModel):
     code_minutes: float = Field(
         default=15, gt=0, le=24 * 60, description="How long a one-time enrolment code works"
     )
 
 
-class LaneGuardConfig(_Strict):
+class LaneGuardConfig(StrictModel):
     station: str = Field(default="demo-station", description="Station name in records and alerts")
-    timezone: str = Field(
+    timezone: ZoneName = Field(
         default="Asia/Shanghai", description="IANA zone of the station's calendar days"
     )
     data_dir: Path = Field(
@@ -270,22 +304,11 @@ class LaneGuardConfig(_Strict):
             raise ValueError(f"station={value!r}: 1 to 64 characters, no '/', '#' or '+'")
         return value
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"timezone={value!r} is not an IANA time zone") from exc
-        return value
-
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'laneguard.db').resolve()}"
+        return url_or_sqlite(self.database_url, self.data_dir, "laneguard.db")
 
     def lanes(self) -> list[str]:
         found = {s.lane for s in self.speakers}
@@ -302,16 +325,9 @@ def load_config(path: Path) -> LaneGuardConfig:
         raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"config file {path} is not valid {path.suffix[1:]}: {exc}") from exc
-    try:
-        config = LaneGuardConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
-            for e in exc.errors()
-        )
-        raise ConfigError(f"config file {path}: {problems}") from exc
+    config = validated(LaneGuardConfig, raw, path)
     if not config.data_dir.is_absolute():
-        config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+        config = config.model_copy(update={"data_dir": resolve(config.data_dir, path.parent)})
     if config.enrolment_code is not None:
         raise ConfigError(
             f"config file {path}: enrolment_code is no longer used (one shared, permanent code "
@@ -326,13 +342,13 @@ def load_config(path: Path) -> LaneGuardConfig:
         raise ConfigError("web.tls_cert and web.tls_key go together; give both or neither")
     for name in ("tls_cert", "tls_key"):
         value = getattr(web, name)
-        if value is not None and not value.is_absolute():
-            setattr(web, name, (path.parent / value).resolve())
+        if value is not None:
+            setattr(web, name, resolve(value, path.parent))
     link = config.centre
     if link is not None and link.tls == "on" and link.ca_file is None:
         raise ConfigError("centre.ca_file is required with centre.tls: on (or tls: off)")
-    if link is not None and link.ca_file is not None and not link.ca_file.is_absolute():
-        link.ca_file = (path.parent / link.ca_file).resolve()
+    if link is not None and link.ca_file is not None:
+        link.ca_file = resolve(link.ca_file, path.parent)
     for camera in config.cameras:
         # a relative file path, like data_dir, is relative to the config file's folder
         if "://" not in camera.source and not Path(camera.source).is_absolute():

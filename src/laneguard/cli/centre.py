@@ -4,21 +4,19 @@ config it also runs the configured stations in this process over a private TLS M
 
 from __future__ import annotations
 
-import logging
 import signal
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from laneguard.app import bootstrap, web_tls
 from laneguard.app.centre_bootstrap import CentreApp, build_centre
 from laneguard.app.centre_config import CentreConfig, load_centre_config
 from laneguard.app.config import CentreLinkConfig, LaneGuardConfig
+from laneguard.cli import serving
 from laneguard.cli.centre_demo import CentreDemo
-from laneguard.cli.run import _stop_on_term
-from laneguard.core.errors import ConfigError, LaneGuardError
+from laneguard.core.errors import LaneGuardError
 from laneguard.web.centre_app import CentreContext, create_centre_app
 
 
@@ -47,32 +45,13 @@ def _first_start(app: CentreApp, config: CentreConfig, demo: CentreDemo | None) 
         return
     if demo is not None:
         demo.operator = ("admin", password)
-    typer.echo(
-        "\n".join(
-            (
-                "=" * 64,
-                "首次启动：已创建操作员 admin / first start: operator 'admin' created",
-                f"password: {password}",
-                "此密码只显示这一次 / shown only this once"
-                + ("; the demo's stations have the same login" if demo is not None else ""),
-                "=" * 64,
-            )
-        ),
-        err=True,
+    serving.announce_password(
+        password, "; the demo's stations have the same login" if demo is not None else ""
     )
 
 
-def _tls_files(cfg: CentreConfig) -> tuple[str | None, str | None]:
-    web = cfg.web
-    if web.tls_cert is not None and web.tls_key is not None:
-        return str(web.tls_cert), str(web.tls_key)
-    if web.tls == "off":
-        return None, None
-    made = web_tls.self_signed(cfg.data_dir / "keys", web.host, cfg.name)
-    typer.echo(
-        f"HTTPS certificate (self-signed): {made.cert} SHA-256 {made.fingerprint()}", err=True
-    )
-    return str(made.cert), str(made.key)
+def _certificate(made: web_tls.WebCertificate) -> str:
+    return f"HTTPS certificate (self-signed): {made.cert} SHA-256 {made.fingerprint()}"
 
 
 def centre(
@@ -80,15 +59,8 @@ def centre(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
 ) -> None:
     """管理中心 / Run the management centre: every station's incidents, statistics, cameras."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    try:
-        cfg = load_centre_config(config)
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    serving.start_logging(verbose)
+    cfg = serving.load_or_exit(load_centre_config, config)
     demo = CentreDemo(cfg) if cfg.demo is not None else None
     app: CentreApp | None = None
     try:
@@ -97,25 +69,17 @@ def centre(
             cfg.link = link.model_copy(update={"client_id": cfg.link.client_id})
         app = build_centre(cfg)
         _first_start(app, cfg, demo)
-        signal.signal(signal.SIGTERM, _stop_on_term)
+        signal.signal(signal.SIGTERM, serving.stop_on_term)
         app.start()
         if demo is not None:
             demo.start_stations()
         web = create_centre_app(centre_context(app, cfg))
-        cert, key = _tls_files(cfg)
+        cert, key = serving.tls_files(cfg.web, cfg.data_dir, cfg.name, _certificate)
         scheme = "https" if cert else "http"
         typer.echo(
             f"LaneGuard centre {cfg.name}: {scheme}://{cfg.web.host}:{cfg.web.port}/", err=True
         )
-        uvicorn.run(
-            web,
-            host=cfg.web.host,
-            port=cfg.web.port,
-            log_level="warning",
-            timeout_graceful_shutdown=3,
-            ssl_certfile=cert,
-            ssl_keyfile=key,
-        )
+        serving.serve(web, cfg.web, cert, key)
     except LaneGuardError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

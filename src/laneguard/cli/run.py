@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import signal
-import types
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 
 from laneguard.alerting.domain.enrolment import fingerprint
 from laneguard.app import bootstrap, web_tls
-from laneguard.app.config import LaneGuardConfig, load_config
-from laneguard.core.errors import ConfigError
+from laneguard.app.config import load_config
+from laneguard.cli import serving
 from laneguard.web.app import WebContext, create_app
 
 
@@ -65,43 +62,18 @@ def first_start(app: bootstrap.LaneGuardApp) -> None:
         None if seed is None or seed[1] is None else (seed[0], seed[1])
     )
     if password is not None:
-        typer.echo(
-            "\n".join(
-                (
-                    "=" * 64,
-                    "首次启动：已创建操作员 admin / first start: operator 'admin' created",
-                    f"password: {password}",
-                    "此密码只显示这一次 / shown only this once; add users with "
-                    "`laneguard user add NAME --role operator|viewer`",
-                    "=" * 64,
-                )
-            ),
-            err=True,
+        serving.announce_password(
+            password, "; add users with `laneguard user add NAME --role operator|viewer`"
         )
 
 
-def _tls_files(cfg: LaneGuardConfig) -> tuple[str | None, str | None]:
-    """The configured certificate, else (with `web.tls: auto`) the self-signed one made at the
-    first start, whose location and fingerprint are printed for terminals to trust."""
-    web = cfg.web
-    if web.tls_cert is not None and web.tls_key is not None:
-        return str(web.tls_cert), str(web.tls_key)
-    if web.tls == "off":
-        return None, None
-    made = web_tls.self_signed(cfg.data_dir / "keys", web.host, cfg.station)
-    typer.echo(
+def _certificate(made: web_tls.WebCertificate) -> str:
+    """Where the self-signed certificate is and its fingerprint, for terminals to trust."""
+    return (
         f"HTTPS certificate ({'made now, ' if made.made_now else ''}self-signed): {made.cert}\n"
         f"  SHA-256 {made.fingerprint()}\n"
-        f"  terminals: laneguard terminal enroll --server-ca {made.cert} ...",
-        err=True,
+        f"  terminals: laneguard terminal enroll --server-ca {made.cert} ..."
     )
-    return str(made.cert), str(made.key)
-
-
-def _stop_on_term(signum: int, frame: types.FrameType | None) -> None:
-    """uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
-    the service stop its broker, MQTT client and threads instead of dying on the spot."""
-    raise SystemExit(0)
 
 
 def run(
@@ -109,22 +81,15 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
 ) -> None:
     """启动实时服务 / Run the live service: voice warnings and encrypted alerts per incident."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    try:
-        cfg = load_config(config)
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    serving.start_logging(verbose)
+    cfg = serving.load_or_exit(load_config, config)
     app = bootstrap.build(cfg)
     first_start(app)
-    signal.signal(signal.SIGTERM, _stop_on_term)
+    signal.signal(signal.SIGTERM, serving.stop_on_term)
     app.start()
     try:
         web = create_app(web_context(app))
-        cert, key = _tls_files(cfg)
+        cert, key = serving.tls_files(cfg.web, cfg.data_dir, cfg.station, _certificate)
         scheme = "https" if cert else "http"
         typer.echo(
             f"LaneGuard {cfg.station}: {scheme}://{cfg.web.host}:{cfg.web.port}/ "
@@ -133,14 +98,6 @@ def run(
         )
         if app.mqtt_settings is not None:
             typer.echo(f"MQTT TLS {app.mqtt_settings.host}:{app.mqtt_settings.port}", err=True)
-        uvicorn.run(
-            web,
-            host=cfg.web.host,
-            port=cfg.web.port,
-            log_level="warning",
-            timeout_graceful_shutdown=3,
-            ssl_certfile=cert,
-            ssl_keyfile=key,
-        )
+        serving.serve(web, cfg.web, cert, key)
     finally:
         app.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +14,8 @@ from rich.table import Table
 from laneguard.app import bootstrap
 from laneguard.app.config import LaneGuardConfig, load_config
 from laneguard.core.errors import ConfigError
-from laneguard.records.domain.stats import Dimension, Period, percent
-from laneguard.records.service.statistics import to_csv
+from laneguard.records.domain.stats import Dimension, percent, recent_period
+from laneguard.records.service.statistics import summary, to_csv
 
 
 def _parse_day(text: str | None, option: str) -> date | None:
@@ -67,10 +67,10 @@ def stats(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     records = bootstrap.build_records(cfg)
-    last = _parse_day(end, "--to") or datetime.now(cfg.tz()).date()
-    first = _parse_day(start, "--from") or last - timedelta(days=29)
+    last = _parse_day(end, "--to")
+    first = _parse_day(start, "--from")
     try:
-        period = Period(first, last)
+        period = recent_period(first, last, datetime.now(cfg.tz()).date())
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -84,21 +84,7 @@ def stats(
         else:
             csv_file.write_text(text, encoding="utf-8")
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "from": period.start.isoformat(),
-                    "to": period.end.isoformat(),
-                    "by": by.value,
-                    "rows": [r.to_dict() for r in rows],
-                    "total": yoy.current.to_dict(),
-                    "previous_year": yoy.previous.to_dict(),
-                    "incidents_change": yoy.incidents_change,
-                    "turned_back_change": yoy.turned_back_change,
-                },
-                ensure_ascii=False,
-            )
-        )
+        typer.echo(json.dumps(summary(period, by, rows, yoy), ensure_ascii=False))
     elif csv_file is None or str(csv_file) != "-":
         table = Table(title=f"LaneGuard {period.start} – {period.end}")
         for col in (by.value, "事件", "劝返", "自行离开", "误报", "待处置", "劝返率", "误报率"):

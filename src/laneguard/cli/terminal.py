@@ -9,9 +9,10 @@ import ssl
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -27,7 +28,7 @@ from laneguard.alerting.domain.alerts import (
 )
 from laneguard.alerting.domain.enrolment import fingerprint
 from laneguard.alerting.service.ports import DecryptionError
-from laneguard.alerting.service.terminals import EnrolmentRefusedError
+from laneguard.alerting.service.terminals import EnrolmentRefusedError, TerminalService
 from laneguard.app import bootstrap
 from laneguard.app.config import load_config
 from laneguard.core.errors import ConfigError, LaneGuardError
@@ -35,11 +36,21 @@ from laneguard.core.errors import ConfigError, LaneGuardError
 terminal_app = typer.Typer(help="模拟值班终端 / Simulated staff terminal", no_args_is_help=True)
 
 DEFAULT_KEY_FILE = Path.home() / ".laneguard" / "terminal.json"
+StationConfig = Annotated[Path, typer.Option("--config", "-c", help="The station's config file")]
+Result = TypeVar("Result")
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
+
+
+def _on_terminals(config: Path, use: Callable[[TerminalService], Result]) -> Result:
+    """`use` on the station's terminals; a wrong config or a refused change exits with 2."""
+    try:
+        return use(bootstrap.build_records(load_config(config)).terminals)
+    except (ConfigError, EnrolmentRefusedError) as exc:
+        raise _fail(str(exc), 2) from exc
 
 
 @terminal_app.command()
@@ -109,7 +120,7 @@ def enroll(
 @terminal_app.command()
 def code(
     name: Annotated[str, typer.Argument(help="Name of the terminal (its wearer) to enrol")],
-    config: Annotated[Path, typer.Option("--config", "-c", help="The station's config file")],
+    config: StationConfig,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
     by: Annotated[str, typer.Option(help="Who makes the code, for the record")] = "cli",
     lane: Annotated[
@@ -153,7 +164,7 @@ def _scope_json(scope: TerminalScope) -> dict[str, object]:
 @terminal_app.command()
 def scope(
     terminal_id: Annotated[str, typer.Argument(help="Id of the terminal")],
-    config: Annotated[Path, typer.Option("--config", "-c", help="The station's config file")],
+    config: StationConfig,
     lane: Annotated[
         list[str] | None,
         typer.Option(help="Only this lane's alerts (repeatable); none: every lane"),
@@ -163,11 +174,9 @@ def scope(
     ] = False,
 ) -> None:
     """设置终端接收范围 / Set which lanes a terminal hears, and whether it is a leader's."""
-    try:
-        records = bootstrap.build_records(load_config(config))
-        terminal = records.terminals.rescope(terminal_id, lane or (), leader)
-    except (ConfigError, EnrolmentRefusedError) as exc:
-        raise _fail(str(exc), 2) from exc
+    terminal = _on_terminals(
+        config, lambda terminals: terminals.rescope(terminal_id, lane or (), leader)
+    )
     line = {"terminal_id": terminal.terminal_id, **_scope_json(terminal.scope)}
     typer.echo(json.dumps(line, ensure_ascii=False))
 
@@ -317,14 +326,10 @@ def listen(
 @terminal_app.command()
 def revoke(
     terminal_id: Annotated[str, typer.Argument(help="Id of the terminal to revoke")],
-    config: Annotated[Path, typer.Option("--config", "-c", help="The station's config file")],
+    config: StationConfig,
 ) -> None:
     """吊销终端：此后不再向其加密任何告警 / Revoke: nothing new is encrypted to it."""
-    try:
-        records = bootstrap.build_records(load_config(config))
-        terminal = records.terminals.revoke(terminal_id)
-    except (ConfigError, EnrolmentRefusedError) as exc:
-        raise _fail(str(exc), 2) from exc
+    terminal = _on_terminals(config, lambda terminals: terminals.revoke(terminal_id))
     typer.echo(
         json.dumps(
             {
@@ -337,14 +342,10 @@ def revoke(
 
 @terminal_app.command("list")
 def list_terminals(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The station's config file")],
+    config: StationConfig,
 ) -> None:
     """列出已登记终端 / List enrolled terminals."""
-    try:
-        records = bootstrap.build_records(load_config(config))
-    except ConfigError as exc:
-        raise _fail(str(exc), 2) from exc
-    for t in records.terminals.list():
+    for t in _on_terminals(config, lambda terminals: terminals.list()):
         typer.echo(
             json.dumps(
                 {

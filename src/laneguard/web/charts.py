@@ -16,6 +16,29 @@ SERIES = (
 )
 
 
+def _opening(title: str, width: int, height: int) -> list[str]:
+    """The chart's element and its title, as a tooltip and written at the top left."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="4" y="16" font-size="13">{escape(title)}</text>',
+    ]
+
+
+def _legend(parts: list[str], entries: list[tuple[str, str]], left: int, height: int) -> None:
+    """A colour swatch and its name per (name, colour), along the bottom edge."""
+    lx = left
+    for name, colour in entries:
+        parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{lx + 14}" y="{height - 5}" font-size="11">{escape(name)}</text>')
+        lx += 24 + 12 * len(name)
+
+
+def _closed(parts: list[str]) -> str:
+    return Markup("".join([*parts, "</svg>"]))  # noqa: S704 - every text put in is escaped
+
+
 def stacked_bars(
     rows: list[StatsRow], labels: dict[str, str], title: str, width: int = 640, height: int = 220
 ) -> str:
@@ -23,16 +46,10 @@ def stacked_bars(
     left, bottom, top = 36, 40, 24
     plot_h = height - bottom - top
     peak = max((r.incidents for r in rows), default=0)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="4" y="16" font-size="13">{escape(title)}</text>',
-    ]
+    parts = _opening(title, width, height)
     if peak == 0:
         parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">—</text>')
-        parts.append("</svg>")
-        return Markup("".join(parts))  # noqa: S704 - every text put in is escaped
+        return _closed(parts)
     slot = (width - left - 8) / max(len(rows), 1)
     bar_w = max(4.0, min(36.0, slot * 0.7))
     parts.append(
@@ -61,15 +78,8 @@ def stacked_bars(
                 f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
                 f'text-anchor="middle">{escape(labels.get(row.key, row.key)[-10:])}</text>'
             )
-    lx = left
-    for key, colour in SERIES:
-        parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
-        parts.append(
-            f'<text x="{lx + 14}" y="{height - 5}" font-size="11">{escape(labels[key])}</text>'
-        )
-        lx += 24 + 12 * len(labels[key])
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text put in is escaped
+    _legend(parts, [(labels[key], colour) for key, colour in SERIES], left, height)
+    return _closed(parts)
 
 
 def paired_bars(
@@ -84,16 +94,10 @@ def paired_bars(
     left, bottom, top = 36, 40, 30
     plot_h = height - bottom - top
     peak = max((max(p, c) for _, p, c, _ in pairs), default=0)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="4" y="16" font-size="13">{escape(title)}</text>',
-    ]
+    parts = _opening(title, width, height)
     if peak == 0:
         parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">—</text>')
-        parts.append("</svg>")
-        return Markup("".join(parts))  # noqa: S704 - every text put in is escaped
+        return _closed(parts)
     slot = (width - left - 8) / max(len(pairs), 1)
     bar_w = max(4.0, min(30.0, slot * 0.35))
     base = top + plot_h
@@ -118,10 +122,5 @@ def paired_bars(
             f'<text x="{x + bar_w:.1f}" y="{base + 14}" font-size="11" text-anchor="middle">'
             f"{escape(label[-10:])}</text>"
         )
-    lx = left
-    for name, colour in ((legend[0], "#9e9e9e"), (legend[1], "#1565c0")):
-        parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{lx + 14}" y="{height - 5}" font-size="11">{escape(name)}</text>')
-        lx += 24 + 12 * len(name)
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text put in is escaped
+    _legend(parts, [(legend[0], "#9e9e9e"), (legend[1], "#1565c0")], left, height)
+    return _closed(parts)

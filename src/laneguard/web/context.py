@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -55,34 +55,50 @@ class WebContext:
     station_key_fingerprint: str = ""
 
 
-def incident_json(r: IncidentRecord) -> dict[str, Any]:
+def incident_fields(r: IncidentRecord) -> dict[str, Any]:
+    """What a station's and the centre's incident JSON both say of `r`."""
     return {
         "incident_id": r.incident_id,
         "station": r.station,
         "camera": r.camera,
-        "zone": r.zone,
         "lane": r.lane,
         "class": r.object_class.value,
         "opened_at": iso_z(r.opened_at),
         "ended_at": None if r.ended_at is None else iso_z(r.ended_at),
-        "track": r.track_summary(),
         "outcome": None if r.outcome is None else r.outcome.value,
         "closed_by": r.closed_by,
+    }
+
+
+def incident_json(r: IncidentRecord) -> dict[str, Any]:
+    return {
+        **incident_fields(r),
+        "zone": r.zone,
+        "track": r.track_summary(),
         "clip": None if r.clip_path is None else f"/incidents/{r.incident_id}/clip.avi",
     }
 
 
-class Pages:
-    """One app's templates, its guard (`view` and `change`, for a route's `dependencies`), and
-    pages rendered in the visitor's language (zh-CN default, `?lang=en` switches)."""
+class Site(Protocol):
+    """The settings a station's or the centre's context gives its pages."""
 
-    def __init__(self, ctx: WebContext) -> None:
-        if ctx.users is None:
-            raise ValueError("WebContext.users is required: the web UI has no anonymous mode")
-        self.ctx = ctx
+    default_locale: str
+    session_secret: bytes
+    secure_cookie: bool
+    session_hours: float
+
+
+class SitePages:
+    """One app's templates, its guard (`view` and `change`, for a route's `dependencies`), and
+    pages rendered in the visitor's language (zh-CN default, `?lang=en` switches). `shared`
+    goes to every page (the station's or the centre's name, and whether it is the centre)."""
+
+    def __init__(self, site: Site, users: UserService, **shared: Any) -> None:
+        self.default_locale = site.default_locale
+        self.shared = shared
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         install(self.templates.env)
-        self.guard = Guard(ctx.users, ctx.session_secret, ctx.secure_cookie, ctx.session_hours)
+        self.guard = Guard(users, site.session_secret, site.secure_cookie, site.session_hours)
         self.view = [self.guard.need(Action.VIEW)]
         self.change = [self.guard.need(Action.CHANGE)]
 
@@ -90,7 +106,7 @@ class Pages:
         return pick_locale(
             request.query_params.get("lang"),
             request.cookies.get("lg_lang"),
-            self.ctx.default_locale,
+            self.default_locale,
         )
 
     def translator(self, request: Request) -> Translator:
@@ -104,7 +120,7 @@ class Pages:
             {
                 "t": Translator(locale),
                 "locale": locale,
-                "station": self.ctx.station,
+                **self.shared,
                 "classes": CLASSES,
                 "outcomes": OUTCOMES,
                 "dimensions_labels": DIMENSIONS,
@@ -115,3 +131,13 @@ class Pages:
         if request.query_params.get("lang") == locale:
             response.set_cookie("lg_lang", locale, samesite="lax")
         return response
+
+
+class Pages(SitePages):
+    """A station's pages over its `WebContext`."""
+
+    def __init__(self, ctx: WebContext) -> None:
+        if ctx.users is None:
+            raise ValueError("WebContext.users is required: the web UI has no anonymous mode")
+        self.ctx = ctx
+        super().__init__(ctx, ctx.users, station=ctx.station)

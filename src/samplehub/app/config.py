@@ -21,7 +21,13 @@ from samplehub.app.config_devices import (
 )
 from samplehub.app.config_notify import NotifySettings
 from samplehub.app.config_rfid import RfidSettings
-from samplehub.app.config_types import CommaList, DayList, Section, comma_separated
+from samplehub.app.config_types import (
+    CommaList,
+    DayList,
+    Section,
+    chosen_by_type,
+    comma_separated,
+)
 
 
 class SampleNumbering(Section):
@@ -114,14 +120,8 @@ class KioskSettings(Section):
     idle_timeout_s: int = Field(
         180, ge=10, le=3600, description="Seconds without a touch before a session is dropped"
     )
-    printer: Printer = Field(
-        default_factory=lambda: PdfPrinter(),
-        description="Label printer, chosen by its type: pdf, zpl or memory",
-    )
-    camera: Camera = Field(
-        default_factory=lambda: FolderCamera(),
-        description="Platform camera, chosen by its type: folder, opencv or none",
-    )
+    printer: Printer = chosen_by_type(Printer, PdfPrinter, "Label printer")
+    camera: Camera = chosen_by_type(Camera, FolderCamera, "Platform camera")
 
     @model_validator(mode="before")
     @classmethod
@@ -190,10 +190,7 @@ class PickupSettings(Section):
     default_size: str = Field(
         "M", pattern=r"^[SML]$", description="Compartment size a sample needs (S, M or L)"
     )
-    lockers: Lockers = Field(
-        default_factory=lambda: SimulatedLockers(),
-        description="Locker cabinets, chosen by their type: simulated or modbus",
-    )
+    lockers: Lockers = chosen_by_type(Lockers, SimulatedLockers, "Locker cabinets", "their")
     job_seconds: float = Field(
         60, ge=0, description="How often the app stages and expires bookings; 0: never"
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from samplehub.app.config_types import CommaList, Section
+from samplehub.app.config_types import CommaList, Section, chosen_by_type
 
 
 class MailboxChannel(Section):
@@ -84,18 +84,9 @@ STAFF_ENTRY = re.compile(r"^(email|sms|wechat):\S+$")
 class NotifySettings(Section):
     """Notices to customers and alerts to staff, delivered from the outbox with retries."""
 
-    email: EmailChannel = Field(
-        default_factory=lambda: MailboxChannel(),
-        description="Email channel, chosen by its type: mailbox, smtp or none",
-    )
-    sms: SmsChannel = Field(
-        default_factory=lambda: MailboxChannel(),
-        description="SMS channel, chosen by its type: mailbox, gateway, webhook or none",
-    )
-    wechat: WechatChannel = Field(
-        default_factory=lambda: NoChannel(),
-        description="WeChat template messages, chosen by its type: webhook or none",
-    )
+    email: EmailChannel = chosen_by_type(EmailChannel, MailboxChannel, "Email channel")
+    sms: SmsChannel = chosen_by_type(SmsChannel, MailboxChannel, "SMS channel")
+    wechat: WechatChannel = chosen_by_type(WechatChannel, NoChannel, "WeChat template messages")
     staff: CommaList = Field(
         [],
         description="Who receives staff alerts (kiosk lockouts, failed transport, samples on "

@@ -7,18 +7,11 @@ never run against a production database.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from samplehub.app.bootstrap import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
-
-if TYPE_CHECKING:
-    pass
-
-
-from datetime import datetime
-
 from samplehub.core.service import commands as c
 from samplehub.simulation.lab_work import certify_gauge
 
@@ -50,23 +43,58 @@ JOURNEYS: list[list[tuple[str, str | None]]] = [
      ("start_transport", "robot:AMR-03"), ("stage", "locker_compartment:L1-07")],
 ]  # fmt: skip
 
+
+def gauge(
+    instrument_type: str,
+    manufacturer: str,
+    model: str,
+    serial_number: str,
+    range_min: str,
+    range_max: str,
+    accuracy_class: str,
+) -> dict[str, str]:
+    """A pressure gauge of the demo as it is registered (range in MPa)."""
+    return {
+        "instrument_type": instrument_type,
+        "manufacturer": manufacturer,
+        "model": model,
+        "serial_number": serial_number,
+        "range_min": range_min,
+        "range_max": range_max,
+        "unit": "MPa",
+        "accuracy_class": accuracy_class,
+    }
+
+
 GAUGES = [
-    {"instrument_type": "弹簧管压力表", "manufacturer": "上海自动化仪表四厂", "model": "Y-100",
-     "serial_number": "2024-0815", "range_min": "0", "range_max": "1.6", "unit": "MPa",
-     "accuracy_class": "1.6"},
-    {"instrument_type": "压力真空表", "manufacturer": "红旗仪表", "model": "YZ-60",
-     "serial_number": "HQ23110", "range_min": "-0.1", "range_max": "0.9", "unit": "MPa",
-     "accuracy_class": "2.5"},
-    {"instrument_type": "精密压力表", "manufacturer": "西安仪表厂", "model": "YB-150",
-     "serial_number": "XA-7781", "range_min": "0", "range_max": "6", "unit": "MPa",
-     "accuracy_class": "0.4"},
-    {"instrument_type": "数字压力计", "manufacturer": "Fluke", "model": "700G08",
-     "serial_number": "4410023", "range_min": "0", "range_max": "2", "unit": "MPa",
-     "accuracy_class": "0.05"},
-    {"instrument_type": "弹簧管压力表", "manufacturer": "布莱迪", "model": "Y-150",
-     "serial_number": "BL-556201", "range_min": "0", "range_max": "25", "unit": "MPa",
-     "accuracy_class": "1.0"},
-]  # fmt: skip
+    gauge("弹簧管压力表", "上海自动化仪表四厂", "Y-100", "2024-0815", "0", "1.6", "1.6"),
+    gauge("压力真空表", "红旗仪表", "YZ-60", "HQ23110", "-0.1", "0.9", "2.5"),
+    gauge("精密压力表", "西安仪表厂", "YB-150", "XA-7781", "0", "6", "0.4"),
+    gauge("数字压力计", "Fluke", "700G08", "4410023", "0", "2", "0.05"),
+    gauge("弹簧管压力表", "布莱迪", "Y-150", "BL-556201", "0", "25", "1.0"),
+]
+
+
+def order_samples(
+    services: Services,
+    customer_id: str,
+    service: str,
+    gauges: list[dict[str, str]],
+    journeys: list[list[tuple[str, str | None]]],
+) -> tuple[str, list[str]]:
+    """One order of ``gauges``; each is registered, then taken through its journey (the
+    transitions after registration) before the next. Returns the order and sample numbers."""
+    bus = services.bus
+    items = [{"instrument_type": g["instrument_type"], "model": g["model"],
+              "serial_number": g["serial_number"]} for g in gauges]  # fmt: skip
+    order: str = bus.handle(c.CreateOrder(c.SYSTEM, customer_id, service, items))
+    numbers = []
+    for registered, journey in zip(gauges, journeys, strict=True):
+        number: str = bus.handle(c.RegisterSample(c.SYSTEM, order, registered))
+        for transition, where in journey:
+            bus.handle(c.ApplyTransition(c.SYSTEM, number, transition, where))
+        numbers.append(number)
+    return order, numbers
 
 
 def seed_demo(services: Services) -> dict[str, str]:
@@ -89,15 +117,8 @@ def seed_demo(services: Services) -> dict[str, str]:
         bus.handle(
             c.CreateUser(admin, username, DEMO_PASSWORD, "customer", customer_id, name, False)
         )
-    items = [{"instrument_type": g["instrument_type"], "model": g["model"],
-              "serial_number": g["serial_number"]} for g in GAUGES]  # fmt: skip
-    order_a = bus.handle(c.CreateOrder(admin, customer_a, "verification", items))
-    made["order_a"] = order_a
-    for i, (gauge, journey) in enumerate(zip(GAUGES, JOURNEYS, strict=True)):
-        number = bus.handle(c.RegisterSample(admin, order_a, gauge))
-        made[f"sample_a{i + 1}"] = number
-        for transition, location in journey:
-            bus.handle(c.ApplyTransition(admin, number, transition, location))
+    made["order_a"], samples = order_samples(services, customer_a, "verification", GAUGES, JOURNEYS)
+    made.update((f"sample_a{i}", number) for i, number in enumerate(samples, 1))
     order_b = bus.handle(
         c.CreateOrder(admin, customer_b, "calibration", [{"instrument_type": "压力变送器"}])
     )
@@ -150,8 +171,8 @@ def seed_demo_certificates(services: Services, made: dict[str, str], now: dateti
     """
     if services.lab is None:
         raise RuntimeError("the demo certificate needs the lab; bootstrap wires it on a database")
-    gauge = {k: str(v) for k, v in GAUGES[4].items()}
-    number = certify_gauge(services.bus.handle, made["sample_a5"], CUSTOMER_A[0], gauge, now)
+    sheet = dict(GAUGES[4])
+    number = certify_gauge(services.bus.handle, made["sample_a5"], CUSTOMER_A[0], sheet, now)
     return [number]
 
 

@@ -30,7 +30,9 @@ from samplehub.intake.service.session import KioskSession
 from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 
-router = APIRouter(prefix="/kiosk", tags=["kiosk"])
+router = APIRouter(prefix="/kiosk", tags=["kiosk"], dependencies=[allow(Action.KIOSK_DESK)])
+queue = APIRouter(prefix="/kiosk", tags=["kiosk"], dependencies=[allow(Action.KIOSK_QUEUE)])
+"""``router``: the hand-in at the kiosk desk; ``queue``: the staff's queues of what came in."""
 
 
 def kiosk_desk(request: Request) -> KioskDesk:
@@ -66,12 +68,7 @@ def read_upload(photo: UploadFile) -> bytes:
     return photo.file.read(MAX_IMAGE_BYTES + 1)
 
 
-@router.post(
-    "/sessions",
-    status_code=status.HTTP_201_CREATED,
-    response_model=SessionOut,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
 def create_session(
     body: SessionIn, actor: CurrentActor, request: Request, _s: ServicesDep
 ) -> SessionOut:
@@ -79,19 +76,13 @@ def create_session(
     return SessionOut.of(start_session(desk, actor, body), desk)
 
 
-@router.get(
-    "/sessions/{session_id}", response_model=SessionOut, dependencies=[allow(Action.KIOSK_DESK)]
-)
+@router.get("/sessions/{session_id}", response_model=SessionOut)
 def get_session(session_id: str, actor: CurrentActor, request: Request) -> SessionOut:
     desk = kiosk_desk(request)
     return SessionOut.of(desk.session(actor, session_id), desk)
 
 
-@router.post(
-    "/sessions/{session_id}/photo",
-    response_model=ProposalOut,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.post("/sessions/{session_id}/photo", response_model=ProposalOut)
 def upload_photo(
     session_id: str,
     actor: CurrentActor,
@@ -103,21 +94,13 @@ def upload_photo(
     return ProposalOut.of(desk.read_photo(actor, session_id, data, photo.filename or "photo"))
 
 
-@router.post(
-    "/sessions/{session_id}/capture",
-    response_model=ProposalOut,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.post("/sessions/{session_id}/capture", response_model=ProposalOut)
 def capture_photo(session_id: str, actor: CurrentActor, request: Request) -> ProposalOut:
     desk = kiosk_desk(request)
     return ProposalOut.of(desk.capture(actor, session_id))
 
 
-@router.post(
-    "/sessions/{session_id}/confirm",
-    response_model=ReceiptLineOut,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.post("/sessions/{session_id}/confirm", response_model=ReceiptLineOut)
 def confirm(
     session_id: str, body: FieldsIn, actor: CurrentActor, request: Request
 ) -> ReceiptLineOut:
@@ -126,11 +109,7 @@ def confirm(
     return ReceiptLineOut.of(confirmed, desk)
 
 
-@router.post(
-    "/sessions/{session_id}/refuse",
-    response_model=ReceiptLineOut,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.post("/sessions/{session_id}/refuse", response_model=ReceiptLineOut)
 def refuse(
     session_id: str, body: RefuseIn, actor: CurrentActor, request: Request
 ) -> ReceiptLineOut:
@@ -138,51 +117,31 @@ def refuse(
     return ReceiptLineOut.of(desk.refuse(actor, session_id, dict(body.fields), body.reason), desk)
 
 
-@router.post(
-    "/sessions/{session_id}/finish",
-    response_model=SessionOut,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.post("/sessions/{session_id}/finish", response_model=SessionOut)
 def finish(session_id: str, actor: CurrentActor, request: Request) -> SessionOut:
     desk = kiosk_desk(request)
     return SessionOut.of(desk.finish(actor, session_id), desk)
 
 
-@router.delete(
-    "/sessions/{session_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 def abandon(session_id: str, actor: CurrentActor, request: Request) -> Response:
     kiosk_desk(request).abandon(actor, session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get(
-    "/transport-requests",
-    response_model=list[TransportRequest],
-    dependencies=[allow(Action.KIOSK_QUEUE)],
-)
+@queue.get("/transport-requests", response_model=list[TransportRequest])
 def transport_requests(actor: CurrentActor, services: ServicesDep) -> list[TransportRequest]:
     """Received samples waiting to be carried to storage (staff queue), oldest first."""
     return queries_intake.transport_queue(services.uow_factory, actor)
 
 
-@router.get(
-    "/device-faults",
-    response_model=list[TransportRequest],
-    dependencies=[allow(Action.KIOSK_QUEUE)],
-)
+@queue.get("/device-faults", response_model=list[TransportRequest])
 def device_faults(actor: CurrentActor, services: ServicesDep) -> list[TransportRequest]:
     """Waiting samples whose label or RFID tag failed: print or write them again."""
     return queries_intake.device_faults(services.uow_factory, actor)
 
 
-@router.post(
-    "/samples/{number}/{device}",
-    response_model=DeviceRedoOut,
-    dependencies=[allow(Action.KIOSK_DESK)],
-)
+@router.post("/samples/{number}/{device}", response_model=DeviceRedoOut)
 def redo_device(number: str, device: str, actor: CurrentActor, request: Request) -> DeviceRedoOut:
     """Print the label (``label``) or write the tag (``rfid``) of a received sample again."""
     ok, detail = kiosk_desk(request).redo_device(actor, number, device)

@@ -10,9 +10,9 @@ session); the server drops idle sessions on its own too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, UploadFile
+from fastapi import APIRouter, HTTPException, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain.errors import DomainError, InvalidValue, NotFound
@@ -25,12 +25,10 @@ from samplehub.intake.service.errors import KioskRefusal
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.session import INSTRUMENT_FIELDS, KioskSession
 from samplehub.web.access import allow
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import FormText, Page, PageContext
 from samplehub.web.pages import csrf_required, login_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.KIOSK_DESK)])
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
 KIOSK_COOKIE = "sh_kiosk"
 STEPS = ("start", "photo", "confirm", "receipt")
 STEP_LABELS = {

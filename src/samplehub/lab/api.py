@@ -7,10 +7,12 @@ field), so nothing is saved until every value is good.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Response, UploadFile, status
+from fastapi.types import DecoratedCallable
 from pydantic import BaseModel, Field
 
 from samplehub.core.domain import permissions
@@ -26,7 +28,7 @@ from samplehub.lab.domain.numbers import parse_decimal
 from samplehub.lab.domain.rules import Method
 from samplehub.lab.service import certificates as lab
 from samplehub.lab.service.console import WorkItem
-from samplehub.lab.service.desk import WorkConditions
+from samplehub.lab.service.desk import CertificateDesk, WorkConditions
 from samplehub.lab.service.services import LabServices
 from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, IfMatch, State, if_match_version
@@ -171,7 +173,13 @@ def _lab(state: AppState, actor: Actor) -> LabServices:
     return state.services.lab
 
 
-def _type_code(labs: LabServices, sample: Sample, given: str | None, method: Method) -> str:
+def _readings_for(
+    state: AppState, actor: Actor, number: str, given: str | None, method: Method
+) -> tuple[LabServices, Sample, str]:
+    """The lab, sample ``number`` and its instrument type (``given``, or the sample's own),
+    which ``method`` must verify."""
+    labs = _lab(state, actor)
+    sample = labs.console.sample(actor, number)
     code = given or labs.console.type_code(sample)
     if code is None:
         raise InvalidValue(
@@ -181,7 +189,14 @@ def _type_code(labs: LabServices, sample: Sample, given: str | None, method: Met
         )
     if labs.deps.rules.get(code).method is not method:
         raise InvalidValue("type_code", code, f"a type verified by the {method.value} method")
-    return code
+    return labs, sample, code
+
+
+def _draft_route(path: str, summary: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A route that saves readings as a draft certificate and answers it (201)."""
+    return router.post(
+        path, status_code=status.HTTP_201_CREATED, response_model=CertificateOut, summary=summary
+    )
 
 
 @router.get("/queues", response_model=ConsoleOut, summary="Queues, benches and moves")
@@ -213,18 +228,14 @@ def send_back(number: str, actor: CurrentActor, state: State) -> Response:
     return Response(status_code=204)
 
 
-@router.post(
+@_draft_route(
     "/samples/{number}/gauge-results",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CertificateOut,
-    summary="JJG 52 readings (e.g. posted by the instrument); a draft certificate",
+    "JJG 52 readings (e.g. posted by the instrument); a draft certificate",
 )
 def gauge_results(
     number: str, body: GaugeResultsIn, actor: CurrentActor, state: State
 ) -> CertificateOut:
-    labs = _lab(state, actor)
-    sample = labs.console.sample(actor, number)
-    code = _type_code(labs, sample, body.type_code, Method.ELASTIC_GAUGE)
+    labs, sample, code = _readings_for(state, actor, number, body.type_code, Method.ELASTIC_GAUGE)
     spec = GaugeSpec(
         parse_decimal(body.range_min, "range_min"),
         parse_decimal(body.range_max, "range_max"),
@@ -242,18 +253,14 @@ def gauge_results(
 _CAL_FIELDS = {"nominal", "as_left", "expanded_uncertainty", "coverage_factor", "as_found"}
 
 
-@router.post(
+@_draft_route(
     "/samples/{number}/calibration-results",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CertificateOut,
-    summary="Calibration readings; a draft calibration certificate",
+    "Calibration readings; a draft calibration certificate",
 )
 def calibration_results(
     number: str, body: CalibrationResultsIn, actor: CurrentActor, state: State
 ) -> CertificateOut:
-    labs = _lab(state, actor)
-    sample = labs.console.sample(actor, number)
-    code = _type_code(labs, sample, body.type_code, Method.CALIBRATION)
+    labs, sample, code = _readings_for(state, actor, number, body.type_code, Method.CALIBRATION)
     readings = []
     for index, row in enumerate(body.readings):
         where = f"readings[{index}]"
@@ -279,11 +286,9 @@ def calibration_results(
     return CertificateOut.of(labs.desk.record_calibration(actor, header, readings), labs)
 
 
-@router.post(
+@_draft_route(
     "/samples/{number}/sheet",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CertificateOut,
-    summary="Import a CSV/Excel results sheet (gauge: give range, class and zero readings)",
+    "Import a CSV/Excel results sheet (gauge: give range, class and zero readings)",
 )
 def import_sheet(
     number: str,
@@ -338,14 +343,6 @@ def certificate(cert_no: str, actor: CurrentActor, state: State) -> CertificateO
     return CertificateOut.of(lab.get(labs.deps, cert_no), labs)
 
 
-@router.post("/certificates/{cert_no}/review", response_model=CertificateOut, summary="核验")
-def review(
-    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
-) -> CertificateOut:
-    labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.review(actor, cert_no, if_match_version(if_match)), labs)
-
-
 @router.post("/certificates/{cert_no}/return", response_model=CertificateOut, summary="Rework")
 def return_for_rework(
     cert_no: str, body: ReasonIn, actor: CurrentActor, state: State
@@ -355,21 +352,35 @@ def return_for_rework(
     return CertificateOut.of(returned, labs)
 
 
-@router.post("/certificates/{cert_no}/approve", response_model=CertificateOut, summary="批准")
-def approve(
-    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
-) -> CertificateOut:
-    labs = _lab(state, actor)
-    return CertificateOut.of(labs.desk.approve(actor, cert_no, if_match_version(if_match)), labs)
+_SignOffStep = Callable[[CertificateDesk, Actor, str, int | None], object]
+_SIGN_OFF: dict[str, tuple[str, _SignOffStep]] = {
+    "review": ("核验", CertificateDesk.review),
+    "approve": ("批准", CertificateDesk.approve),
+    "issue": ("签发", CertificateDesk.issue),
+}
+"""A certificate's sign-off steps: path (and route name), summary, the desk's call."""
 
 
-@router.post("/certificates/{cert_no}/issue", response_model=CertificateOut, summary="签发")
-def issue(
-    cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
-) -> CertificateOut:
-    labs = _lab(state, actor)
-    labs.desk.issue(actor, cert_no, if_match_version(if_match))
-    return CertificateOut.of(lab.get(labs.deps, cert_no), labs)
+def _sign_off(step: _SignOffStep) -> Callable[..., CertificateOut]:
+    def route(
+        cert_no: str, actor: CurrentActor, state: State, if_match: IfMatch = None
+    ) -> CertificateOut:
+        labs = _lab(state, actor)
+        step(labs.desk, actor, cert_no, if_match_version(if_match))
+        return CertificateOut.of(lab.get(labs.deps, cert_no), labs)
+
+    return route
+
+
+for _path, (_summary, _step) in _SIGN_OFF.items():
+    router.add_api_route(
+        f"/certificates/{{cert_no}}/{_path}",
+        _sign_off(_step),
+        methods=["POST"],
+        name=_path,
+        response_model=CertificateOut,
+        summary=_summary,
+    )
 
 
 @router.get("/certificates/{cert_no}/pdf", summary="The issued PDF")

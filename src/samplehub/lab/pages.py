@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, UploadFile
 from fastapi.responses import Response
 
 from samplehub.core.domain import permissions
@@ -30,14 +30,11 @@ from samplehub.lab.service.desk import CertificateDesk, WorkConditions
 from samplehub.lab.service.services import LabServices
 from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import FormText, FormVersion, Page, PageContext
 from samplehub.web.error_text import error_text
 from samplehub.web.pages import _redirect, csrf_required, login_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.LAB_WORK)])
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
-FormVersion = Annotated[int | None, Form(ge=0, le=2**31)]  # the version the page was loaded at
 GAUGE_FIELDS = ("standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap")
 CAL_FIELDS = ("nominal", "as_found", "as_left", "expanded_uncertainty", "coverage_factor")
 MAX_ROWS = 12

@@ -7,9 +7,7 @@ signature as checked now and its signer. Each address may open a few pages a min
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from samplehub.core.domain.permissions import Action
@@ -18,11 +16,10 @@ from samplehub.lab.pages import LABELS
 from samplehub.lab.service import certificates as lab
 from samplehub.web.access import allow
 from samplehub.web.api.auth import client_address
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import Page, PageContext
 from samplehub.web.security import LoginLimiter
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.PUBLIC)])
-Page = Annotated[PageContext, Depends(page_context)]
 
 
 def _limit(request: Request, ctx: PageContext) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from samplehub.core.domain.errors import DomainError
@@ -16,12 +15,11 @@ from samplehub.core.service.commands import Actor
 from samplehub.recall.service import recall
 from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import Page, PageContext
 from samplehub.web.error_text import error_text
 from samplehub.web.pages import _redirect, csrf_required, login_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.RECALL)])
-Page = Annotated[PageContext, Depends(page_context)]
 SOON_DAYS = 60  # the list marks what is due within this many days
 FIELD_LABELS = {"certificates": message_id("recall.instruments")}
 

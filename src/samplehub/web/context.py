@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
@@ -116,3 +116,9 @@ def page_context(request: Request) -> PageContext:
         set_nonce=not nonce,
         set_lang=locale if asked_lang else None,
     )
+
+
+Page = Annotated[PageContext, Depends(page_context)]
+"""A page handler's context, as a typed dependency."""
+FormText = Annotated[str, Form()]
+FormVersion = Annotated[int | None, Form(ge=0, le=2**31)]  # the version the page was loaded at

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -17,12 +17,11 @@ from samplehub.core.service import queries
 from samplehub.core.service.commands import Actor
 from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import Page, PageContext
 from samplehub.web.error_text import error_text
 from samplehub.web.pages import csrf_required, login_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.ORDERS_CREATE)])
-Page = Annotated[PageContext, Depends(page_context)]
 ROWS = 5
 FIELD_LABELS = {
     "customer_id": message_id("web.customer"),

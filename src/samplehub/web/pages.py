@@ -6,10 +6,10 @@ Every form carries a CSRF token; a missing or wrong one is refused before anythi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import ceil
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samplehub.core.domain import permissions
@@ -24,14 +24,12 @@ from samplehub.core.service.ports import SampleFilter
 from samplehub.web.access import allow
 from samplehub.web.api.auth import client_address, login
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import FormText, Page, PageContext
 from samplehub.web.error_text import error_text
 from samplehub.web.security import SESSION
 from samplehub.web.sessions import SESSION_COOKIE, end_login, open_login
 
 router = APIRouter(include_in_schema=False)
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
 PAGE_SIZE = 20
 ORDERS_PER_PAGE = 10
 
@@ -49,6 +47,24 @@ def login_required(ctx: PageContext) -> Actor:
 def csrf_required(ctx: PageContext, token: str) -> None:
     if not ctx.csrf_valid(token):
         raise HTTPException(403, ctx.t("web.csrf_failed"))
+
+
+def handle_then_redirect(
+    ctx: PageContext,
+    command: c.Command,
+    done_url: str,
+    again: Callable[[int, DomainError], Response],
+) -> Response:
+    """Send ``command`` to the bus, then go to ``done_url``. A refused command saves nothing
+    and shows the page again, ``again(status, error)``; a missing record stays a 404 page."""
+    try:
+        ctx.state.services.bus.handle(command)
+    except DomainError as error:
+        status_code = domain_error_body(error)[0]
+        if status_code == 404:
+            raise
+        return again(status_code, error)
+    return _redirect(ctx, done_url)
 
 
 @router.get("/", dependencies=[allow(Action.SIGNED_IN)])
@@ -229,11 +245,11 @@ def sample_transition(
         reason.strip() or None,
         hold_reason or None,
     )
-    try:
-        ctx.state.services.bus.handle(command)
-    except DomainError as error:
-        status_code = domain_error_body(error)[0]
-        if status_code == 404:
-            raise
-        return _sample_page(ctx, actor, number, status_code, error_text(ctx.t, error))
-    return _redirect(ctx, f"/samples/{number}?done={transition}")
+    return handle_then_redirect(
+        ctx,
+        command,
+        f"/samples/{number}?done={transition}",
+        lambda status_code, error: _sample_page(
+            ctx, actor, number, status_code, error_text(ctx.t, error)
+        ),
+    )

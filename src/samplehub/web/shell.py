@@ -25,19 +25,23 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def router() -> APIRouter:
+    """Every slice's pages in one router, in this order (the first route that matches wins)."""
     combined = APIRouter(include_in_schema=False)
-    combined.include_router(live.router)
-    combined.include_router(orders_form.router)
-    combined.include_router(kiosk_pages.router)
-    combined.include_router(pages.router)
-    combined.include_router(lab_pages.router)
-    combined.include_router(tasks_pages.router)
-    combined.include_router(verify_pages.router)
-    combined.include_router(recall_pages.router)
-    combined.include_router(storage_pages.router)
-    combined.include_router(storage_pages.counting)
-    combined.include_router(pickup_pages.router)
-    combined.include_router(kiosk_pickup.router)
+    for part in (
+        live.router,
+        orders_form.router,
+        kiosk_pages.router,
+        pages.router,
+        lab_pages.router,
+        tasks_pages.router,
+        verify_pages.router,
+        recall_pages.router,
+        storage_pages.router,
+        storage_pages.counting,
+        pickup_pages.router,
+        kiosk_pickup.router,
+    ):
+        combined.include_router(part)
     return combined
 
 

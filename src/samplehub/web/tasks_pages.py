@@ -9,9 +9,7 @@ Kiosks and customers never see the page.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Form, HTTPException
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from samplehub.core.domain import permissions
@@ -26,12 +24,10 @@ from samplehub.core.service.commands import Actor
 from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.api.tasks import AdvanceIn, Step, command_for
-from samplehub.web.context import PageContext, page_context
-from samplehub.web.pages import _redirect, csrf_required, login_required
+from samplehub.web.context import FormText, Page, PageContext
+from samplehub.web.pages import csrf_required, handle_then_redirect, login_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.TASKS_SEE)])
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
 STATE_LABELS = {
     "created": message_id("web.task_created"),
     "assigned": message_id("web.task_assigned"),
@@ -90,16 +86,13 @@ def tasks_page(ctx: Page, kind: str = "", carrier: str = "") -> Response:
 
 
 def _act(ctx: PageContext, csrf: str, done: str, command: c.Command) -> Response:
-    actor = command.actor
     csrf_required(ctx, csrf)
-    try:
-        ctx.state.services.bus.handle(command)
-    except DomainError as error:
-        status, body = domain_error_body(error)
-        if status == 404:
-            raise
-        return _board(ctx, actor, status=status, error=str(body["message"]))
-    return _redirect(ctx, f"/tasks?done={done}")
+
+    def again(status: int, error: DomainError) -> Response:
+        message = str(domain_error_body(error)[1]["message"])
+        return _board(ctx, command.actor, status=status, error=message)
+
+    return handle_then_redirect(ctx, command, f"/tasks?done={done}", again)
 
 
 @router.post("/tasks/{task_id}/step")

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -42,6 +43,8 @@ from laneguard.core.keyfile import create_once
 
 SALT_BYTES = 16
 NONCE_BYTES = 12
+
+Payload = TypeVar("Payload")
 
 
 def _raw_public(key: X25519PrivateKey) -> bytes:
@@ -93,6 +96,21 @@ def _open(own: X25519PrivateKey, peer_public: bytes, message: SealedMessage) -> 
         ) from exc
 
 
+def _open_as(
+    parse: Callable[[bytes], Payload],
+    what: str,
+    own: X25519PrivateKey,
+    peer_public: bytes,
+    message: SealedMessage,
+) -> Payload:
+    """The message opened and read by `parse`: a plaintext that is not one is refused too."""
+    plaintext = _open(own, peer_public, message)
+    try:
+        return parse(plaintext)
+    except MalformedMessageError as exc:
+        raise DecryptionError(f"{what} decrypted but is malformed: {exc}") from exc
+
+
 def generate_private_key() -> X25519PrivateKey:
     return X25519PrivateKey.generate()
 
@@ -137,10 +155,7 @@ class StationSealer:
     def open_ack(self, message: SealedMessage, terminal: Terminal) -> Acknowledgement:
         if message.terminal_id != terminal.terminal_id:
             raise DecryptionError("ack envelope names another terminal")
-        try:
-            return Acknowledgement.from_bytes(_open(self._key, terminal.public_key, message))
-        except MalformedMessageError as exc:
-            raise DecryptionError(f"ack decrypted but is malformed: {exc}") from exc
+        return _open_as(Acknowledgement.from_bytes, "ack", self._key, terminal.public_key, message)
 
 
 @dataclass
@@ -162,18 +177,17 @@ class TerminalIdentity:
             raise DecryptionError(f"expected an alert, got kind={message.kind!r}")
         if message.terminal_id != self.terminal_id:
             raise DecryptionError(f"alert is for terminal {message.terminal_id}, not this one")
-        try:
-            return Alert.from_bytes(_open(self.private_key, self.station_public_key, message))
-        except MalformedMessageError as exc:
-            raise DecryptionError(f"alert decrypted but is malformed: {exc}") from exc
+        return self._open_as(Alert.from_bytes, "alert", message)
 
     def open_camera(self, message: SealedMessage) -> CameraAlert:
         if message.kind != "camera" or message.terminal_id != self.terminal_id:
             raise DecryptionError(f"not a camera alert for this terminal: {message.kind!r}")
-        try:
-            return CameraAlert.from_bytes(_open(self.private_key, self.station_public_key, message))
-        except MalformedMessageError as exc:
-            raise DecryptionError(f"camera alert decrypted but is malformed: {exc}") from exc
+        return self._open_as(CameraAlert.from_bytes, "camera alert", message)
+
+    def _open_as(
+        self, parse: Callable[[bytes], Payload], what: str, message: SealedMessage
+    ) -> Payload:
+        return _open_as(parse, what, self.private_key, self.station_public_key, message)
 
     def seal_ack(self, ack: Acknowledgement) -> SealedMessage:
         return _seal(

@@ -13,7 +13,8 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
 
 from laneguard.core.domain.cameras import CameraState
 from laneguard.core.domain.incidents import ObjectClass, Outcome
@@ -21,6 +22,7 @@ from laneguard.core.domain.incidents import ObjectClass, Outcome
 WIRE_VERSION = 1
 MessageKind = Literal["alert", "ack", "camera"]
 KINDS: tuple[MessageKind, ...] = ("alert", "ack", "camera")
+Member = TypeVar("Member", bound=StrEnum)
 
 
 class MalformedMessageError(ValueError):
@@ -70,6 +72,15 @@ def _load_object(data: bytes, what: str) -> dict[str, Any]:
     return obj
 
 
+def _member(kind: type[Member], text: str, field_name: str) -> Member:
+    """`text` as one of `kind`'s members, naming the allowed values when it is none of them."""
+    try:
+        return kind(text)
+    except ValueError as exc:
+        allowed = ", ".join(m.value for m in kind)
+        raise MalformedMessageError(f"{field_name}={text!r}; allowed: {allowed}") from exc
+
+
 def _text(obj: dict[str, Any], key: str, what: str) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value:
@@ -110,12 +121,7 @@ class Alert:
     @classmethod
     def from_bytes(cls, data: bytes) -> Alert:
         obj = _load_object(data, "alert")
-        cls_text = _text(obj, "class", "alert")
-        try:
-            object_class = ObjectClass(cls_text)
-        except ValueError as exc:
-            allowed = ", ".join(c.value for c in ObjectClass)
-            raise MalformedMessageError(f"alert.class={cls_text!r}; allowed: {allowed}") from exc
+        object_class = _member(ObjectClass, _text(obj, "class", "alert"), "alert.class")
         return cls(
             incident_id=_text(obj, "incident_id", "alert"),
             station=_text(obj, "station", "alert"),
@@ -166,16 +172,11 @@ class CameraAlert:
     @classmethod
     def from_bytes(cls, data: bytes) -> CameraAlert:
         obj = _load_object(data, "camera alert")
-        state = _text(obj, "state", "camera alert")
-        try:
-            parsed = CameraState(state)
-        except ValueError as exc:
-            allowed = ", ".join(c.value for c in CameraState)
-            raise MalformedMessageError(f"camera.state={state!r}; allowed: {allowed}") from exc
+        state = _member(CameraState, _text(obj, "state", "camera alert"), "camera.state")
         return cls(
             station=_text(obj, "station", "camera alert"),
             camera=_text(obj, "camera", "camera alert"),
-            state=parsed,
+            state=state,
             at=parse_iso(_text(obj, "at", "camera alert"), "camera.at"),
             detail=str(obj.get("detail") or ""),
         )
@@ -213,11 +214,7 @@ class Acknowledgement:
 
 def parse_outcome(text: str) -> Outcome:
     """An outcome from its wire name, with the allowed names in the error."""
-    try:
-        return Outcome(text)
-    except ValueError as exc:
-        allowed = ", ".join(o.value for o in Outcome)
-        raise MalformedMessageError(f"outcome={text!r}; allowed: {allowed}") from exc
+    return _member(Outcome, text, "outcome")
 
 
 @dataclass(frozen=True)

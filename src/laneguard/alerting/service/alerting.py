@@ -118,18 +118,10 @@ class AlertService:
             self._warner.ended(event)
         if self._clips is not None:
             self._clips.ended(event)
-        try:
-            for _ in range(WRITE_ATTEMPTS):
-                record = self._incidents.get(event.incident_id)
-                if record is None:
-                    log.warning("incident %s ended but was never recorded", event.incident_id)
-                    return
-                record.end(event)
-                try:
-                    self._incidents.save(record)
-                    return
-                except StaleIncidentError:
-                    continue  # an acknowledgement came first: apply the end to its record
+        try:  # when an acknowledgement came first, the end is applied to its record
+            if self._rewrite(event.incident_id, lambda record: record.end(event)) is None:
+                log.warning("incident %s ended but was never recorded", event.incident_id)
+        except StaleIncidentError:
             log.error("end of incident %s not recorded: it kept changing", event.incident_id)
         except LaneGuardError as exc:
             log.error("end of incident %s not recorded: %s", event.incident_id, exc)
@@ -241,13 +233,26 @@ class AlertService:
         return record
 
     def _close(self, incident_id: str, outcome: Outcome, closed_by: str) -> IncidentRecord:
-        """Read, close, save; when the save finds the record changed since the read (its end
-        was saved meanwhile), read it again: a second closing then finds it closed."""
+        """Closes the record; when its end was saved meanwhile, the closing is applied to the
+        record read again, and a second closing finds it closed."""
+        record = self._rewrite(
+            incident_id, lambda record: record.close(outcome, closed_by, self._clock.now())
+        )
+        if record is None:
+            raise UnknownIncidentError(f"incident_id={incident_id!r} is not recorded here")
+        return record
+
+    def _rewrite(
+        self, incident_id: str, change: Callable[[IncidentRecord], None]
+    ) -> IncidentRecord | None:
+        """Read, change, save; when the save finds the record changed since the read, read it
+        again and change that (WRITE_ATTEMPTS in all, then the last StaleIncidentError). None
+        when the incident is not recorded."""
         for attempt in range(WRITE_ATTEMPTS):
             record = self._incidents.get(incident_id)
             if record is None:
-                raise UnknownIncidentError(f"incident_id={incident_id!r} is not recorded here")
-            record.close(outcome, closed_by, self._clock.now())
+                return None
+            change(record)
             try:
                 self._incidents.save(record)
                 return record

@@ -6,6 +6,7 @@ two writers racing on a new key meet the primary key, and the loser re-reads and
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    and_,
     case,
     func,
     insert,
@@ -30,9 +32,9 @@ from laneguard.centre.domain.copies import StationCounts, camera_is_newer, incid
 from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.domain.cameras import CameraState
 from laneguard.core.domain.forwarding import CameraReport
-from laneguard.core.domain.incidents import ObjectClass, Outcome
 from laneguard.core.domain.records import IncidentRecord
-from laneguard.core.errors import StorageError
+from laneguard.core.errors import StorageError, storage_errors
+from laneguard.core.incident_columns import incident_columns, incident_from_row
 
 metadata = MetaData()
 TZ = DateTime(timezone=True)
@@ -72,44 +74,7 @@ centre_cameras_table = Table(
 
 
 def _values(r: IncidentRecord, version: int) -> dict[str, Any]:
-    return {
-        "version": version,
-        "camera": r.camera,
-        "zone": r.zone,
-        "lane": r.lane,
-        "object_class": r.object_class.value,
-        "track_id": r.track_id,
-        "score": r.score,
-        "opened_at": to_utc(r.opened_at),
-        "ended_at": to_utc(r.ended_at),
-        "frames": r.frames,
-        "max_score": r.max_score,
-        "outcome": None if r.outcome is None else r.outcome.value,
-        "closed_by": r.closed_by,
-        "closed_at": to_utc(r.closed_at),
-        "received_at": datetime.now(UTC),
-    }
-
-
-def _record(row: Any) -> IncidentRecord:
-    return IncidentRecord(
-        incident_id=row.incident_id,
-        station=row.station,
-        camera=row.camera,
-        zone=row.zone,
-        lane=row.lane,
-        object_class=ObjectClass(row.object_class),
-        track_id=row.track_id,
-        score=row.score,
-        opened_at=assume_utc(row.opened_at),
-        ended_at=to_utc(row.ended_at),
-        frames=row.frames,
-        max_score=row.max_score,
-        outcome=None if row.outcome is None else Outcome(row.outcome),
-        closed_by=row.closed_by,
-        closed_at=to_utc(row.closed_at),
-        version=row.version,
-    )
+    return {"version": version, **incident_columns(r), "received_at": datetime.now(UTC)}
 
 
 class SqlCentreStore:
@@ -118,56 +83,69 @@ class SqlCentreStore:
 
     def apply_incident(self, record: IncidentRecord, version: int) -> bool:
         t = centre_incidents_table
-        key = (t.c.station == record.station) & (t.c.incident_id == record.incident_id)
-        for _ in range(3):
-            try:
-                with self._engine.begin() as conn:
-                    stored = conn.execute(select(t.c.version).where(key)).scalar_one_or_none()
-                    if not incident_is_newer(stored, version):
-                        return False
-                    values = _values(record, version)
-                    if stored is None:
-                        conn.execute(
-                            insert(t).values(
-                                station=record.station, incident_id=record.incident_id, **values
-                            )
-                        )
-                    else:
-                        conn.execute(update(t).where(key & (t.c.version == stored)).values(values))
-                return True
-            except IntegrityError:
-                continue  # another writer added it meanwhile: read again
-            except SQLAlchemyError as exc:
-                raise StorageError(f"centre: writing incident failed: {exc}") from exc
-        raise StorageError(f"centre: incident {record.incident_id} kept changing; not applied")
+        return self._apply(
+            t,
+            {"station": record.station, "incident_id": record.incident_id},
+            _values(record, version),
+            t.c.version,
+            lambda stored: incident_is_newer(stored, version),
+            what="incident",
+            name=f"incident {record.incident_id}",
+            guarded=True,
+        )
 
     def apply_camera(self, report: CameraReport) -> bool:
-        t = centre_cameras_table
-        key = (t.c.station == report.station) & (t.c.camera == report.camera)
         values = {
             "state": report.state.value,
             "since": report.since,
             "detail": report.detail,
             "received_at": datetime.now(UTC),
         }
+        t = centre_cameras_table
+        return self._apply(
+            t,
+            {"station": report.station, "camera": report.camera},
+            values,
+            t.c.since,
+            lambda stored: camera_is_newer(to_utc(stored), report.since),
+            what="camera state",
+            name=f"camera {report.camera}",
+        )
+
+    def _apply(
+        self,
+        t: Table,
+        keys: dict[str, str],
+        values: dict[str, Any],
+        mark: Column[Any],
+        newer: Callable[[Any], bool],
+        *,
+        what: str,
+        name: str,
+        guarded: bool = False,
+    ) -> bool:
+        """Writes `values` at `keys` if `newer` says so of the stored `mark` (none: a new row);
+        False when the stored copy is as new. `guarded`: an update also needs the mark it read
+        to be still there. Two writers adding the same key meet the primary key; the loser reads
+        again and decides anew, three times at most."""
+        key = and_(*(t.c[column] == value for column, value in keys.items()))
         for _ in range(3):
             try:
                 with self._engine.begin() as conn:
-                    stored = conn.execute(select(t.c.since).where(key)).scalar_one_or_none()
-                    if not camera_is_newer(to_utc(stored), report.since):
+                    stored = conn.execute(select(mark).where(key)).scalar_one_or_none()
+                    if not newer(stored):
                         return False
                     if stored is None:
-                        conn.execute(
-                            insert(t).values(station=report.station, camera=report.camera, **values)
-                        )
+                        conn.execute(insert(t).values(**keys, **values))
                     else:
-                        conn.execute(update(t).where(key).values(values))
+                        where = key & (mark == stored) if guarded else key
+                        conn.execute(update(t).where(where).values(values))
                 return True
             except IntegrityError:
-                continue
+                continue  # another writer added it meanwhile: read again
             except SQLAlchemyError as exc:
-                raise StorageError(f"centre: writing camera state failed: {exc}") from exc
-        raise StorageError(f"centre: camera {report.camera} kept changing; not applied")
+                raise StorageError(f"centre: writing {what} failed: {exc}") from exc
+        raise StorageError(f"centre: {name} kept changing; not applied")
 
     def cameras(self) -> builtins.list[CameraReport]:
         rows = self._read(select(centre_cameras_table))
@@ -196,13 +174,13 @@ class SqlCentreStore:
             q = q.where(t.c.opened_at < to_utc(until))
         if limit is not None:
             q = q.limit(limit)
-        return [_record(r) for r in self._read(q)]
+        return [incident_from_row(r) for r in self._read(q)]
 
     def get(self, incident_id: str) -> IncidentRecord | None:
         """The first station's copy of `incident_id` (ids are unique per station)."""
         t = centre_incidents_table
         rows = self._read(select(t).where(t.c.incident_id == incident_id).limit(1))
-        return _record(rows[0]) if rows else None
+        return incident_from_row(rows[0]) if rows else None
 
     def add(self, record: IncidentRecord) -> None:
         self.apply_incident(record, record.version)
@@ -211,8 +189,5 @@ class SqlCentreStore:
         self.apply_incident(record, record.version)
 
     def _read(self, statement: Any) -> builtins.list[Any]:
-        try:
-            with self._engine.connect() as conn:
-                return builtins.list(conn.execute(statement))
-        except SQLAlchemyError as exc:
-            raise StorageError(f"centre: reading failed: {exc}") from exc
+        with storage_errors(SQLAlchemyError, "centre: reading"), self._engine.connect() as conn:
+            return builtins.list(conn.execute(statement))

@@ -6,6 +6,7 @@ schema is made and upgraded by the Alembic migrations beside this module (`migra
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -31,10 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from laneguard.core.clock import assume_utc, to_utc
-from laneguard.core.domain.incidents import ObjectClass, Outcome
+from laneguard.core.clock import to_utc
 from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
-from laneguard.core.errors import StorageError
+from laneguard.core.errors import storage_errors
+from laneguard.core.incident_columns import incident_columns, incident_from_row
 
 metadata = MetaData()
 
@@ -82,47 +83,17 @@ def _incident_values(r: IncidentRecord) -> dict[str, Any]:
     return {
         "incident_id": r.incident_id,
         "station": r.station,
-        "camera": r.camera,
-        "zone": r.zone,
-        "lane": r.lane,
-        "object_class": r.object_class.value,
-        "track_id": r.track_id,
-        "score": r.score,
-        "opened_at": to_utc(r.opened_at),
+        **incident_columns(r),
         "snapshot_jpeg": r.snapshot_jpeg,
-        "ended_at": to_utc(r.ended_at),
-        "frames": r.frames,
-        "max_score": r.max_score,
         "track_summary": json.dumps(r.track_summary()),
-        "outcome": None if r.outcome is None else r.outcome.value,
-        "closed_by": r.closed_by,
-        "closed_at": to_utc(r.closed_at),
     }
 
 
 def _incident(row: Any) -> IncidentRecord:
-    return IncidentRecord(
-        incident_id=row.incident_id,
-        station=row.station,
-        camera=row.camera,
-        zone=row.zone,
-        lane=row.lane,
-        object_class=ObjectClass(row.object_class),
-        track_id=row.track_id,
-        score=row.score,
-        opened_at=assume_utc(row.opened_at),
-        snapshot_jpeg=bytes(row.snapshot_jpeg),
-        ended_at=to_utc(row.ended_at),
-        frames=row.frames,
-        max_score=row.max_score,
-        outcome=None if row.outcome is None else Outcome(row.outcome),
-        closed_by=row.closed_by,
-        closed_at=to_utc(row.closed_at),
-        clip_path=row.clip_path,
-        version=row.version,
-    )
+    return incident_from_row(row, snapshot_jpeg=bytes(row.snapshot_jpeg), clip_path=row.clip_path)
 
 
+_storage = functools.partial(storage_errors, SQLAlchemyError)
 Forward = Callable[[Connection, IncidentRecord, int], None]
 
 
@@ -136,13 +107,10 @@ class SqlIncidentRepository:
         self._forward = forward
 
     def add(self, record: IncidentRecord) -> None:
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(insert(incidents_table).values(**_incident_values(record)))
-                if self._forward is not None:
-                    self._forward(conn, record, record.version)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+        with _storage("writing incident"), self._engine.begin() as conn:
+            conn.execute(insert(incidents_table).values(**_incident_values(record)))
+            if self._forward is not None:
+                self._forward(conn, record, record.version)
 
     def save(self, record: IncidentRecord) -> None:
         """Writes the record if nobody saved it since it was read (its `version` is still the
@@ -154,13 +122,10 @@ class SqlIncidentRepository:
             .where(t.c.incident_id == values.pop("incident_id"), t.c.version == record.version)
             .values(**values, version=t.c.version + 1)
         )
-        try:
-            with self._engine.begin() as conn:
-                changed = conn.execute(statement).rowcount
-                if changed == 1 and self._forward is not None:
-                    self._forward(conn, record, record.version + 1)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+        with _storage("writing incident"), self._engine.begin() as conn:
+            changed = conn.execute(statement).rowcount
+            if changed == 1 and self._forward is not None:
+                self._forward(conn, record, record.version + 1)
         if changed != 1:
             raise StaleIncidentError(record.incident_id, record.version)
         record.version += 1
@@ -193,15 +158,9 @@ class SqlIncidentRepository:
         return [_incident(r) for r in self._read(q)]
 
     def _write(self, statement: Any) -> None:
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(statement)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"writing incident failed: {exc.__class__.__name__}: {exc}") from exc
+        with _storage("writing incident"), self._engine.begin() as conn:
+            conn.execute(statement)
 
     def _read(self, statement: Any) -> builtins.list[Any]:
-        try:
-            with self._engine.connect() as conn:
-                return list(conn.execute(statement))
-        except SQLAlchemyError as exc:
-            raise StorageError(f"reading incidents failed: {exc}") from exc
+        with _storage("reading incidents"), self._engine.connect() as conn:
+            return list(conn.execute(statement))

@@ -136,6 +136,13 @@ class Period:
         return lo <= at < hi
 
 
+def recent_period(start: date | None, end: date | None, today: date) -> Period:
+    """`start` to `end`; without an end, up to `today`; without a start, the 30 days up to the
+    end. ValueError when the end is before the start."""
+    end = end or today
+    return Period(start or end - timedelta(days=29), end)
+
+
 def change(current: int, previous: int) -> float | None:
     return None if previous == 0 else (current - previous) / previous
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import tzinfo
+from typing import Any
 
 from laneguard.core.ports import IncidentRepository
 from laneguard.records.domain.stats import (
@@ -41,6 +42,22 @@ class StatisticsService:
         lo, _ = period.previous_year().bounds(self.tz)
         _, hi = period.bounds(self.tz)
         return year_over_year(self._incidents.list(since=lo, until=hi), period, self.tz)
+
+
+def summary(
+    period: Period, by: Dimension, rows: list[StatsRow], yoy: YearOverYear
+) -> dict[str, Any]:
+    """The figures of `period` as the JSON API and `laneguard stats --json` give them."""
+    return {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "by": by.value,
+        "rows": [r.to_dict() for r in rows],
+        "total": yoy.current.to_dict(),
+        "previous_year": yoy.previous.to_dict(),
+        "incidents_change": yoy.incidents_change,
+        "turned_back_change": yoy.turned_back_change,
+    }
 
 
 def _rate(value: float | None) -> str:

@@ -3,56 +3,40 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from laneguard.alerting.domain.alerts import iso_z
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.records.domain.stats import Dimension, Period, percent, year_over_year
-from laneguard.records.service.statistics import to_csv
 from laneguard.web.centre_context import CentreContext, CentrePages
 from laneguard.web.charts import paired_bars, stacked_bars
-from laneguard.web.i18n import CLASSES, OUTCOMES, message_id
+from laneguard.web.context import incident_fields
+from laneguard.web.i18n import message_id
+from laneguard.web.routes.stats import (
+    From,
+    To,
+    chart_labels,
+    csv_download,
+    period,
+    render_stats,
+    stats_summary,
+)
 
 STATES = {
     "ok": message_id("alerting.camera_ok"),
     "stalled": message_id("alerting.camera_stalled"),
     "failed": message_id("alerting.camera_failed"),
 }
-From = Annotated[date | None, Query(alias="from")]
-To = Annotated[date | None, Query(alias="to")]
-
-
-def _incident(r: IncidentRecord) -> dict[str, Any]:
-    return {
-        "station": r.station,
-        "incident_id": r.incident_id,
-        "version": r.version,
-        "camera": r.camera,
-        "lane": r.lane,
-        "class": r.object_class.value,
-        "opened_at": iso_z(r.opened_at),
-        "ended_at": None if r.ended_at is None else iso_z(r.ended_at),
-        "outcome": None if r.outcome is None else r.outcome.value,
-        "closed_by": r.closed_by,
-    }
 
 
 def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
     view = pages.view
     router = APIRouter()
     tz = ctx.stats.tz
-
-    def period(start: date | None, end: date | None) -> Period:
-        end = end or datetime.now(tz).date()
-        start = start or end - timedelta(days=29)
-        try:
-            return Period(start, end)
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from exc
 
     def both_years(p: Period) -> list[IncidentRecord]:
         lo, _ = p.previous_year().bounds(tz)
@@ -104,7 +88,7 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
     def incidents_page(
         request: Request, start: From = None, end: To = None, station: str | None = None
     ) -> HTMLResponse:
-        p = period(start, end)
+        p = period(start, end, tz)
         lo, hi = p.bounds(tz)
         rows = ctx.centre.incidents(since=lo, until=hi, station=station or None)
         return pages.page(
@@ -121,9 +105,9 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
     def stats_page(
         request: Request, start: From = None, end: To = None, by: Dimension = Dimension.STATION
     ) -> HTMLResponse:
-        p = period(start, end)
+        p = period(start, end, tz)
         t = pages.translator(request)
-        labels = {str(key): t(msgid) for key, msgid in (CLASSES | OUTCOMES).items()}
+        labels = chart_labels(t)
         month = t("centre.month")
         yoy = ctx.stats.year_over_year(p)
         rows = both_years(p)
@@ -143,18 +127,7 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
             stacked_bars(ctx.stats.rows(p, Dimension.CLASS), labels, t("records.class")),
             stacked_bars(ctx.stats.rows(p, Dimension.DAY), labels, t("records.day")),
         ]
-        return pages.page(
-            request,
-            "centre_stats.html",
-            rows=ctx.stats.rows(p, by),
-            by=by.value,
-            period=p,
-            total=yoy.current,
-            yoy=yoy,
-            charts=charts,
-            rate=percent,
-            dimensions=[d.value for d in Dimension],
-        )
+        return render_stats(pages, request, p, by, ctx.stats.rows(p, by), yoy, charts)
 
     @router.get("/cameras", response_class=HTMLResponse, dependencies=view)
     def cameras_page(request: Request) -> HTMLResponse:
@@ -185,26 +158,18 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
     def incidents_api(
         start: From = None, end: To = None, station: str | None = None
     ) -> list[dict[str, Any]]:
-        lo, hi = period(start, end).bounds(tz)
+        lo, hi = period(start, end, tz).bounds(tz)
         return [
-            _incident(r)
+            {**incident_fields(r), "version": r.version}
             for r in ctx.centre.incidents(since=lo, until=hi, station=station, limit=1000)
         ]
 
     @router.get("/api/centre/stats", dependencies=view)
     def stats_api(start: From = None, end: To = None, by: Dimension = Dimension.STATION) -> Any:
-        p = period(start, end)
-        yoy = ctx.stats.year_over_year(p)
+        p = period(start, end, tz)
         rows = both_years(p)
         return {
-            "from": p.start.isoformat(),
-            "to": p.end.isoformat(),
-            "by": by.value,
-            "rows": [r.to_dict() for r in ctx.stats.rows(p, by)],
-            "total": yoy.current.to_dict(),
-            "previous_year": yoy.previous.to_dict(),
-            "incidents_change": yoy.incidents_change,
-            "turned_back_change": yoy.turned_back_change,
+            **stats_summary(ctx.stats, p, by),
             "months_year_over_year": [
                 {"month": m, "previous": prev, "current": cur}
                 for m, prev, cur, _ in per_month_yoy(p, rows)
@@ -232,12 +197,6 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
     def stats_csv(
         start: From = None, end: To = None, by: Dimension = Dimension.STATION
     ) -> Response:
-        p = period(start, end)
-        name = f"laneguard-centre-{by.value}-{p.start}-{p.end}.csv"
-        return Response(
-            "\ufeff" + to_csv(ctx.stats.rows(p, by), by),
-            media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return csv_download(ctx.stats, period(start, end, tz), by, "laneguard-centre")
 
     return router

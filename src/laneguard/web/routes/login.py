@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from laneguard.access.domain.users import Action
 from laneguard.web.auth import LoginLimiter
-from laneguard.web.context import Pages
+from laneguard.web.context import SitePages
 
 LOGIN_CSRF_COOKIE = "lg_login_csrf"
 
@@ -28,7 +28,7 @@ def _local(target: str) -> str:
 
 
 def login_form(
-    pages: Pages, request: Request, next_: str, *, error: bool = False, status: int = 200
+    pages: SitePages, request: Request, next_: str, *, error: bool = False, status: int = 200
 ) -> HTMLResponse:
     """The login form, leading back to ``next_`` (a path of this site) once signed in."""
     token = secrets.token_urlsafe(24)
@@ -47,7 +47,7 @@ def login_form(
     return response
 
 
-def routes(pages: Pages) -> APIRouter:
+def routes(pages: SitePages) -> APIRouter:
     guard = pages.guard
     limiter = LoginLimiter()
     router = APIRouter()

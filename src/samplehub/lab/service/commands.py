@@ -68,9 +68,16 @@ class ReviseGaugeReadings(CertificateCommand):
 
 
 @dataclass(frozen=True)
-class ReviewCertificate(CertificateCommand):
+class SignOff(CertificateCommand):
+    """A sign-off step on certificate ``number``; each step is its own command class."""
+
     number: str
     version: int | None = None  # the version the caller loaded; None: the stored one
+
+
+@dataclass(frozen=True)
+class ReviewCertificate(SignOff):
+    """核验: a second person checks the draft."""
 
 
 @dataclass(frozen=True)
@@ -81,15 +88,13 @@ class ReturnCertificate(CertificateCommand):
 
 
 @dataclass(frozen=True)
-class ApproveCertificate(CertificateCommand):
-    number: str
-    version: int | None = None  # the version the caller loaded; None: the stored one
+class ApproveCertificate(SignOff):
+    """批准: an authorised signatory approves the reviewed certificate."""
 
 
 @dataclass(frozen=True)
-class IssueCertificate(CertificateCommand):
-    number: str
-    version: int | None = None  # the version the caller loaded; None: the stored one
+class IssueCertificate(SignOff):
+    """签发: the approved certificate is rendered, sealed and issued."""
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,21 @@ def record_gauge_readings(
     detail: str | None = None,
 ) -> Certificate:
     """Evaluate JJG 52 readings and save them as a draft certificate under a new number."""
+    content = _gauge_content(deps, header, spec, points, zero_deviations)
+    return _enter(uow, deps, content, by, now, detail)
+
+
+def _gauge_content(
+    deps: LabDeps,
+    header: WorkHeader,
+    spec: GaugeSpec,
+    points: Sequence[PointReadings],
+    zero_deviations: Sequence[Decimal],
+) -> CertificateContent:
+    """The certificate content of evaluated JJG 52 readings; valid for an interval if passed."""
     result = evaluate_gauge(deps.rules, header.instrument.type_code, spec, points, zero_deviations)
     interval = _interval(deps, header)
-    content = _content(deps, header, result, interval if result.passed else None)
-    return _enter(uow, deps, content, by, now, detail)
+    return _content(deps, header, result, interval if result.passed else None)
 
 
 def import_gauge_readings(
@@ -129,9 +140,7 @@ def revise_gauge_readings(
 ) -> Certificate:
     """The author re-enters the readings of a draft (e.g. after it was returned for rework)."""
     certificate = stored(uow, number, version)
-    result = evaluate_gauge(deps.rules, header.instrument.type_code, spec, points, zero_deviations)
-    interval = _interval(deps, header)
-    certificate.revise(_content(deps, header, result, interval if result.passed else None), by, now)
+    certificate.revise(_gauge_content(deps, header, spec, points, zero_deviations), by, now)
     return _save(uow, certificate, "revised", by, now)
 
 

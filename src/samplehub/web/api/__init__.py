@@ -13,4 +13,5 @@ from samplehub.web.api import audit, auth, customers, orders, samples, tasks, us
 def api_routers() -> list[APIRouter]:
     """The slices' routers, to be included with the ``/api`` prefix (flat: one routing level)."""
     modules = (samples, orders, customers, users, auth, audit, tasks, kiosk, lab, storage)
-    return [module.router for module in modules]
+    # the kiosk's staff queues are a router of their own, behind another permission
+    return [module.router for module in modules] + [kiosk.queue]

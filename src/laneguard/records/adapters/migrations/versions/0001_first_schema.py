@@ -15,34 +15,32 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from laneguard.records.adapters.revision_ops import (
+    TZ,
+    closing_columns,
+    existing_tables,
+    sighting_columns,
+)
+
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    existing = set(sa.inspect(op.get_bind()).get_table_names())
+    existing = existing_tables()
     if "lg_incidents" not in existing:
         op.create_table(
             "lg_incidents",
             sa.Column("incident_id", sa.String(length=64), nullable=False),
             sa.Column("station", sa.String(length=64), nullable=False),
-            sa.Column("camera", sa.String(length=64), nullable=False),
-            sa.Column("zone", sa.String(length=64), nullable=False),
-            sa.Column("lane", sa.String(length=64), nullable=False),
-            sa.Column("object_class", sa.String(length=16), nullable=False),
-            sa.Column("track_id", sa.Integer(), nullable=False),
-            sa.Column("score", sa.Float(), nullable=False),
-            sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+            *sighting_columns(),
+            sa.Column("opened_at", TZ, nullable=False),
             sa.Column("snapshot_jpeg", sa.LargeBinary(), nullable=False),
-            sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("ended_at", TZ, nullable=True),
             sa.Column("frames", sa.Integer(), nullable=False),
             sa.Column("max_score", sa.Float(), nullable=False),
             sa.Column("track_summary", sa.Text(), nullable=False),
-            sa.Column("outcome", sa.String(length=16), nullable=True),
-            sa.Column("closed_by", sa.String(length=128), nullable=True),
-            sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+            *closing_columns(),
             sa.PrimaryKeyConstraint("incident_id"),
         )
         op.create_index("ix_lg_incidents_station", "lg_incidents", ["station"], unique=False)
@@ -53,8 +51,8 @@ def upgrade() -> None:
             sa.Column("terminal_id", sa.String(length=32), nullable=False),
             sa.Column("name", sa.String(length=64), nullable=False),
             sa.Column("public_key", sa.LargeBinary(), nullable=False),
-            sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
-            sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("enrolled_at", TZ, nullable=False),
+            sa.Column("revoked_at", TZ, nullable=True),
             sa.PrimaryKeyConstraint("terminal_id"),
         )
 

@@ -16,20 +16,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from laneguard.records.adapters.revision_ops import TZ, existing_columns, existing_tables
+
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
-    existing = set(inspector.get_table_names())
+    existing = existing_tables()
     if "lg_users" not in existing:
         _users()
     if "lg_enrolment_codes" not in existing:
         _enrolment_codes()
-    if "version" not in {c["name"] for c in inspector.get_columns("lg_incidents")}:
+    if "version" not in existing_columns("lg_incidents"):
         with op.batch_alter_table("lg_incidents") as batch:
             batch.add_column(
                 sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("0"))
@@ -42,7 +41,7 @@ def _users() -> None:
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("password_hash", sa.String(length=256), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
@@ -54,9 +53,9 @@ def _enrolment_codes() -> None:
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("terminal_name", sa.String(length=64), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("expires_at", TZ, nullable=False),
+        sa.Column("used_at", TZ, nullable=True),
         sa.PrimaryKeyConstraint("digest"),
     )
 

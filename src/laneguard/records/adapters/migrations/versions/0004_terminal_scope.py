@@ -13,10 +13,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from laneguard.records.adapters.revision_ops import existing_columns
+
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 TABLES = ("lg_terminals", "lg_enrolment_codes")
 
@@ -30,9 +30,8 @@ def _columns() -> list[sa.Column[object]]:
 
 
 def upgrade() -> None:
-    inspector = sa.inspect(op.get_bind())
     for table in TABLES:
-        have = {c["name"] for c in inspector.get_columns(table)}
+        have = existing_columns(table)
         missing = [c for c in _columns() if c.name not in have]
         if missing:
             with op.batch_alter_table(table) as batch:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from laneguard.records.adapters.revision_ops import TZ, existing_tables
+
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    if "lg_media_access" in sa.inspect(op.get_bind()).get_table_names():
+    if "lg_media_access" in existing_tables():
         return
     op.create_table(
         "lg_media_access",
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("incident_id", sa.String(length=64), nullable=False),
         sa.Column("user_name", sa.String(length=64), nullable=False),
         sa.Column("media", sa.String(length=16), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("at", TZ, nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_lg_media_access_at", "lg_media_access", ["at"])

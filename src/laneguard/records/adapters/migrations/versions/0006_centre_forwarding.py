@@ -13,12 +13,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from laneguard.records.adapters.revision_ops import TZ, closing_columns, sighting_columns
+
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -35,19 +33,12 @@ def upgrade() -> None:
         sa.Column("station", sa.String(length=64), nullable=False),
         sa.Column("incident_id", sa.String(length=64), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("camera", sa.String(length=64), nullable=False),
-        sa.Column("zone", sa.String(length=64), nullable=False),
-        sa.Column("lane", sa.String(length=64), nullable=False),
-        sa.Column("object_class", sa.String(length=16), nullable=False),
-        sa.Column("track_id", sa.Integer(), nullable=False),
-        sa.Column("score", sa.Float(), nullable=False),
+        *sighting_columns(),
         sa.Column("opened_at", TZ, nullable=False),
         sa.Column("ended_at", TZ, nullable=True),
         sa.Column("frames", sa.Integer(), nullable=False),
         sa.Column("max_score", sa.Float(), nullable=False),
-        sa.Column("outcome", sa.String(length=16), nullable=True),
-        sa.Column("closed_by", sa.String(length=128), nullable=True),
-        sa.Column("closed_at", TZ, nullable=True),
+        *closing_columns(),
         sa.Column("received_at", TZ, nullable=False),
         sa.PrimaryKeyConstraint("station", "incident_id"),
     )

@@ -10,31 +10,22 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes, guard_append_only
+
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 # The audit log refuses UPDATE and DELETE at the database itself, not only in the code.
-PG_GUARD = """
+PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION samplehub_audit_append_only() RETURNS trigger AS $$
 BEGIN
   RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-  FOR EACH ROW EXECUTE FUNCTION samplehub_audit_append_only();
 """
-SQLITE_GUARDS = [
-    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END""",
-    """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END""",
-]
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
     op.create_table(
         "audit_log",
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
@@ -74,13 +65,13 @@ def upgrade() -> None:
         sa.Column("service", sa.String(length=16), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("items", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customers.id"], name=op.f("fk_orders_customer_id_customers")
         ),
         sa.PrimaryKeyConstraint("number", name=op.f("pk_orders")),
     )
-    op.create_index(op.f("ix_orders_customer_id"), "orders", ["customer_id"], unique=False)
+    create_indexes("orders", "customer_id")
     op.create_table(
         "users",
         sa.Column("username", sa.String(length=32), nullable=False),
@@ -109,7 +100,7 @@ def upgrade() -> None:
         sa.Column("service_completed", sa.Boolean(), nullable=False),
         sa.Column("held_from", sa.String(length=16), nullable=True),
         sa.Column("hold_reason", sa.String(length=16), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", TZ, nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customers.id"], name=op.f("fk_samples_customer_id_customers")
@@ -120,15 +111,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("number", name=op.f("pk_samples")),
         sa.UniqueConstraint("epc", name=op.f("uq_samples_epc")),
     )
-    op.create_index(op.f("ix_samples_customer_id"), "samples", ["customer_id"], unique=False)
-    op.create_index(op.f("ix_samples_order_number"), "samples", ["order_number"], unique=False)
-    op.create_index(op.f("ix_samples_serial_number"), "samples", ["serial_number"], unique=False)
-    op.create_index(op.f("ix_samples_state"), "samples", ["state"], unique=False)
-    if bind.dialect.name == "postgresql":
-        op.execute(PG_GUARD)
-    elif bind.dialect.name == "sqlite":
-        for statement in SQLITE_GUARDS:
-            op.execute(statement)
+    create_indexes("samples", "customer_id", "order_number", "serial_number", "state")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_FUNCTION)
+    guard_append_only("audit_log")
 
 
 def downgrade() -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import create_indexes, drop_indexes
+
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -27,9 +27,9 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("number", name=op.f("pk_certificates")),
     )
-    op.create_index(op.f("ix_certificates_sample_id"), "certificates", ["sample_id"], unique=False)
+    create_indexes("certificates", "sample_id")
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_certificates_sample_id"), table_name="certificates")
+    drop_indexes("certificates", "sample_id")
     op.drop_table("certificates")

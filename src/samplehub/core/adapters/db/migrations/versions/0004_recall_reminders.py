@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes, drop_indexes
+
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -24,14 +24,12 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("recipient", sa.String(length=120), nullable=False),
         sa.Column("days_before", sa.Integer(), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", TZ, nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_recall_reminders")),
     )
-    op.create_index(
-        op.f("ix_recall_reminders_certificate"), "recall_reminders", ["certificate"], unique=False
-    )
+    create_indexes("recall_reminders", "certificate")
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_recall_reminders_certificate"), table_name="recall_reminders")
+    drop_indexes("recall_reminders", "certificate")
     op.drop_table("recall_reminders")

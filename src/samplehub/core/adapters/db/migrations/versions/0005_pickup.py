@@ -10,12 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes, drop_indexes
+
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -42,10 +40,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pickup_bookings")),
     )
-    for column in ("order_number", "customer_id", "status", "code_digest"):
-        op.create_index(
-            op.f(f"ix_pickup_bookings_{column}"), "pickup_bookings", [column], unique=False
-        )
+    create_indexes("pickup_bookings", "order_number", "customer_id", "status", "code_digest")
     op.create_table(
         "pickup_kiosk_guards",
         sa.Column("kiosk_id", sa.String(length=64), nullable=False),
@@ -72,6 +67,5 @@ def downgrade() -> None:
     op.drop_index("ix_pickup_code_attempts_kiosk_id_at", table_name="pickup_code_attempts")
     op.drop_table("pickup_code_attempts")
     op.drop_table("pickup_kiosk_guards")
-    for column in ("order_number", "customer_id", "status", "code_digest"):
-        op.drop_index(op.f(f"ix_pickup_bookings_{column}"), table_name="pickup_bookings")
+    drop_indexes("pickup_bookings", "order_number", "customer_id", "status", "code_digest")
     op.drop_table("pickup_bookings")

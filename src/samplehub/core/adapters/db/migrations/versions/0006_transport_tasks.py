@@ -10,12 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes
+
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -45,10 +43,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_transport_tasks")),
     )
-    for column in ("sample_number", "state", "updated_at"):
-        op.create_index(
-            op.f(f"ix_transport_tasks_{column}"), "transport_tasks", [column], unique=False
-        )
+    create_indexes("transport_tasks", "sample_number", "state", "updated_at")
 
 
 def downgrade() -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes
+
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -35,14 +35,11 @@ def upgrade() -> None:
         sa.Column("blocked", sa.Boolean(), nullable=False),
         sa.Column("occupant", sa.String(length=24), nullable=True),
         sa.Column("reserved_for", sa.String(length=24), nullable=True),
-        sa.Column("reserved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reserved_at", TZ, nullable=True),
         sa.PrimaryKeyConstraint("address", name=op.f("pk_storage_slots")),
         sa.UniqueConstraint("occupant", name=op.f("uq_storage_slots_occupant")),
     )
-    op.create_index(op.f("ix_storage_slots_area"), "storage_slots", ["area"], unique=False)
-    op.create_index(
-        op.f("ix_storage_slots_reserved_for"), "storage_slots", ["reserved_for"], unique=False
-    )
+    create_indexes("storage_slots", "area", "reserved_for")
     op.create_table(
         "storage_nodes",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -53,7 +50,7 @@ def upgrade() -> None:
     op.create_table(
         "storage_alerts",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("at", TZ, nullable=False),
         sa.Column("area", sa.String(length=8), nullable=False),
         sa.Column("size_class", sa.String(length=2), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),

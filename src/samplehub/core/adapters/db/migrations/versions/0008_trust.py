@@ -13,21 +13,10 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import guard_append_only
+
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
-
-PG_GUARD = """
-CREATE TRIGGER audit_anchors_append_only BEFORE UPDATE OR DELETE ON audit_anchors
-  FOR EACH ROW EXECUTE FUNCTION samplehub_audit_append_only();
-"""
-SQLITE_GUARDS = [
-    """CREATE TRIGGER audit_anchors_no_update BEFORE UPDATE ON audit_anchors
-       BEGIN SELECT RAISE(ABORT, 'audit_anchors is append-only: UPDATE refused'); END""",
-    """CREATE TRIGGER audit_anchors_no_delete BEFORE DELETE ON audit_anchors
-       BEGIN SELECT RAISE(ABORT, 'audit_anchors is append-only: DELETE refused'); END""",
-]
 
 
 def upgrade() -> None:
@@ -42,11 +31,7 @@ def upgrade() -> None:
         sa.Column("signature", sa.String(length=128), nullable=False),
         sa.PrimaryKeyConstraint("number", name=op.f("pk_audit_anchors")),
     )
-    if bind.dialect.name == "postgresql":
-        op.execute(PG_GUARD)
-    elif bind.dialect.name == "sqlite":
-        for guard in SQLITE_GUARDS:
-            op.execute(guard)
+    guard_append_only("audit_anchors")
     with op.batch_alter_table("certificates") as batch:
         batch.add_column(sa.Column("verify_token", sa.String(length=32), nullable=True))
         batch.create_unique_constraint(op.f("uq_certificates_verify_token"), ["verify_token"])

@@ -12,12 +12,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes, drop_indexes
+
 revision = "0009"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -31,7 +29,7 @@ def upgrade() -> None:
         sa.Column("revoked_at", TZ, nullable=True),
         sa.PrimaryKeyConstraint("sid", name=op.f("pk_auth_sessions")),
     )
-    op.create_index(op.f("ix_auth_sessions_username"), "auth_sessions", ["username"], unique=False)
+    create_indexes("auth_sessions", "username")
     op.create_table(
         "login_failures",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -53,5 +51,5 @@ def downgrade() -> None:
     op.drop_table("pickup_wrong_counts")
     op.drop_index("ix_login_failures_key_at", table_name="login_failures")
     op.drop_table("login_failures")
-    op.drop_index(op.f("ix_auth_sessions_username"), table_name="auth_sessions")
+    drop_indexes("auth_sessions", "username")
     op.drop_table("auth_sessions")

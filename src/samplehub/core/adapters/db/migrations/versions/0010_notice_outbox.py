@@ -11,12 +11,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes, drop_indexes
+
 revision = "0010"
 down_revision = "0009"
-branch_labels = None
-depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -37,10 +35,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.String(length=300), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_outbox")),
     )
-    op.create_index(op.f("ix_notice_outbox_key"), "notice_outbox", ["key"], unique=False)
-    op.create_index(
-        op.f("ix_notice_outbox_created_at"), "notice_outbox", ["created_at"], unique=False
-    )
+    create_indexes("notice_outbox", "key", "created_at")
     op.create_index(
         "ix_notice_outbox_status_next", "notice_outbox", ["status", "next_attempt_at"], unique=False
     )
@@ -48,6 +43,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_notice_outbox_status_next", table_name="notice_outbox")
-    op.drop_index(op.f("ix_notice_outbox_created_at"), table_name="notice_outbox")
-    op.drop_index(op.f("ix_notice_outbox_key"), table_name="notice_outbox")
+    drop_indexes("notice_outbox", "created_at", "key")
     op.drop_table("notice_outbox")

@@ -11,12 +11,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from samplehub.core.adapters.db.revision_ops import TZ, create_indexes, drop_indexes
+
 revision = "0011"
 down_revision = "0010"
-branch_labels = None
-depends_on = None
-
-TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -62,15 +60,11 @@ def upgrade() -> None:
         sa.Column("resolved_at", TZ, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_findings")),
     )
-    for column in ("cycle", "epc", "state"):
-        op.create_index(
-            op.f(f"ix_inventory_findings_{column}"), "inventory_findings", [column], unique=False
-        )
+    create_indexes("inventory_findings", "cycle", "epc", "state")
 
 
 def downgrade() -> None:
-    for column in ("cycle", "epc", "state"):
-        op.drop_index(op.f(f"ix_inventory_findings_{column}"), table_name="inventory_findings")
+    drop_indexes("inventory_findings", "cycle", "epc", "state")
     op.drop_table("inventory_findings")
     op.drop_table("inventory_cycles")
     op.drop_table("inventory_tracks")
