@@ -81,8 +81,11 @@ def _serve(
         raise _fail(f"RFID readers: {exc}") from None
     for name, server in {**rfid.servers, **shelves.served.servers}.items():
         typer.echo(f"simulated LLRP reader {name} on {server.host}:{server.port}", err=True)
+    # the shelves confirm put-aways where they see the robots' drops: simulated robots in
+    # ``world``, or real ones under real readers (simulated shelves never see a real robot's)
+    confirming = shelves if not settings.mqtt_url or not shelves.served.servers else None
     try:
-        fleet = fleet_wiring.fleet_supervisor(settings, services, world, shelves)
+        fleet = fleet_wiring.fleet_supervisor(settings, services, world, confirming)
     except ValueError as exc:
         shelves.close()
         raise _fail(str(exc)) from None

@@ -35,18 +35,20 @@ class ServedReaders:
     readers: LlrpReaders = field(default_factory=lambda: LlrpReaders({}))
     servers: dict[str, SimulatedLlrpReader] = field(default_factory=dict)
     timeout_s: float = 3.0
+    _serving: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add_simulated_reader(self, name: str, antennas: int) -> SimulatedLlrpReader:
         """Serve one more simulated reader over the world (e.g. a rack's, from the site file)
         and let the client reach it; a reader already served keeps its server, with the
         antennas it has now."""
-        self.world.add_reader(name, max(antennas, self.world.readers.get(name, 0)))
-        if name not in self.servers:
-            server = SimulatedLlrpReader(self.world, name).start()
-            self.servers[name] = server
-            self.readers.add(name, Endpoint(server.host, server.port, self.timeout_s))
-            log.info("simulated LLRP reader %s on %s:%d", name, server.host, server.port)
-        return self.servers[name]
+        with self._serving:
+            self.world.add_reader(name, max(antennas, self.world.readers.get(name, 0)))
+            if name not in self.servers:
+                server = SimulatedLlrpReader(self.world, name).start()
+                self.servers[name] = server
+                self.readers.add(name, Endpoint(server.host, server.port, self.timeout_s))
+                log.info("simulated LLRP reader %s on %s:%d", name, server.host, server.port)
+            return self.servers[name]
 
     def close(self) -> None:
         self.readers.close()
