@@ -265,6 +265,7 @@ class InstituteDay:
         window = offers[0].window
         booked = pickup.book_with_code(deps, customer, order_number, customer_id, sizes, window)
         booking_id = booked.booking.id
+        pickup.stage_if_due(deps, booking_id)
         self.pickups[order_number] = _Pickup(booking_id, booked.code)  # the customer's own copy
         self.booked_at[booking_id] = self.clock.now()
         self.counts.booked += 1
