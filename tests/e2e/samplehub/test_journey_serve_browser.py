@@ -12,8 +12,9 @@ issue → send back → return by robot → stored → pickup booking on the cus
 robot to the locker → code at the pickup kiosk → collected; the customer's timeline shows each
 step with the robot, slot, bench and compartment.
 
-The second test SIGKILLs the server while a robot carries a sample, starts it again on the
-same folder, and sees the task finish exactly once (on the sample page and in the records).
+The second test (robots at 8×, so that a kill finds one carrying) SIGKILLs the server while a
+robot carries a sample, starts it again on the same folder, and sees the task finish exactly
+once (on the sample page and in the records), and `samplehub audit verify` pass.
 """
 
 from __future__ import annotations
@@ -78,17 +79,19 @@ def _next_weekday_morning() -> datetime:
     return day
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    clock_file = tmp_path / "clock-shift"
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One server for the module: started on an empty folder (it migrates the database and
+    loads the demo site), then the demo logins seeded beside it."""
+    folder = tmp_path_factory.mktemp("journey")
+    clock_file = folder / "clock-shift"
     write_shift(clock_file, _next_weekday_morning())
     env = {"SAMPLEHUB_FLEET__TIME_SCALE": "25", "E2E_CLOCK_FILE": str(clock_file)}
-    server = ServeProcess(tmp_path / "data", env, command=LAUNCHER)
+    server = ServeProcess(folder / "data", env, command=LAUNCHER)
     server.folder.mkdir()
-    for args in (("db", "upgrade"), ("seed", "--demo")):
-        done = server.run(*args)
-        assert done.returncode == 0, done.stderr
     server.start()
+    seeded = server.run("seed", "--demo")
+    assert seeded.returncode == 0, seeded.stderr
     settings = Settings(
         data_dir=server.folder,
         database_url=f"sqlite:///{server.folder / 'samplehub.db'}",
@@ -296,6 +299,9 @@ def _steps(served: Served, task_id: str) -> list[str]:
 def test_serve_killed_mid_transport_finishes_the_task_once_after_restart(
     served: Served, browser: Browser, log_in: LogIn
 ) -> None:
+    served.server.stop()  # slower robots, so that the kill finds one carrying
+    served.server.env["SAMPLEHUB_FLEET__TIME_SCALE"] = "8"
+    served.server.start()
     url = served.url
     number = _hand_in(_as(browser, url, "kiosk", log_in))
     (task,) = _tasks(served, number, "put_away")
@@ -303,7 +309,7 @@ def test_serve_killed_mid_transport_finishes_the_task_once_after_restart(
     while (state := _tasks(served, number, "put_away")[0].state) is not TaskState.CARRYING:
         assert state is not TaskState.DONE, "done before the kill: the robots are too fast"
         assert time.monotonic() < deadline, f"never carried: {state.value}"
-        time.sleep(0.05)
+        time.sleep(0.1)
     served.server.kill()
     assert _sample(served, number).state is SampleState.IN_TRANSIT
     served.server.start()
