@@ -82,7 +82,8 @@ def worker_factory(
         site_map, transport, clock or SystemClock(), _Listener(), battery,
         solver=ScipyAssignmentSolver(), cost_model=NumpyCostModel(site_map, battery),
         settings=FleetSettings(
-            robots=serials, prefix=config.topic_prefix, manufacturer=config.manufacturer
+            robots=serials, prefix=config.topic_prefix, manufacturer=config.manufacturer,
+            order_prefix=f"{uuid.uuid4().hex[:8]}-",
         ),
     )  # fmt: skip
     floor = None
