@@ -41,7 +41,12 @@ from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.simulation.serve_process import ServeProcess
 from tests.e2e.samplehub.shifted_serve import write_shift
-from tests.e2e.samplehub.test_lab_browser import FIELDS, READINGS
+from tests.e2e.samplehub.test_lab_browser import (
+    as_user,
+    enter_readings,
+    review_approve_issue,
+    save_results,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 LogIn = Callable[[Page, str, str], None]
@@ -133,12 +138,6 @@ def _robot_of(served: Served, number: str, kind: str) -> str:
     return carrier
 
 
-def _as(browser: Browser, url: str, username: str, log_in: LogIn) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    log_in(page, url, username)
-    return page
-
-
 def _hand_in(kiosk: Page) -> str:
     """A walk-in of a known company types the nameplate in and finishes: the receipt's number."""
     kiosk.fill("[data-testid=kiosk-credit-code]", CUSTOMER_A[1])
@@ -158,7 +157,7 @@ def _hand_in(kiosk: Page) -> str:
 def _lab_work(browser: Browser, served: Served, number: str, log_in: LogIn) -> str:
     """Request to a bench, wait for the robot, enter the results, review, approve, issue."""
     url = served.url
-    lab = _as(browser, url, "lab", log_in)
+    lab = as_user(browser, url, "lab", log_in)
     lab.goto(f"{url}/lab")
     expect(lab.get_by_test_id("queue-pressure")).to_contain_text(number)
     lab.get_by_test_id(f"request-{number}").click()
@@ -168,27 +167,9 @@ def _lab_work(browser: Browser, served: Served, number: str, log_in: LogIn) -> s
     expect(lab.get_by_test_id("bench-P-01")).to_contain_text(number)
 
     lab.get_by_test_id(f"work-{number}").click()
-    for row, readings in enumerate(READINGS):
-        for name, value in zip(FIELDS, readings, strict=True):
-            lab.fill(f"input[name=p{row}_{name}]", value)
-    lab.fill("input[name=zero_before]", "0")
-    lab.fill("input[name=zero_after]", "0.002")
-    lab.get_by_test_id("save-results").click()
-    expect(lab.get_by_test_id("lab-done")).to_contain_text("结果已录入")
-    cert = lab.locator("[data-testid=sample-certificates] [data-cert]").first.get_attribute(
-        "data-cert"
-    )
-    assert cert is not None
-    reviewer = _as(browser, url, "lab2", log_in)
-    reviewer.goto(f"{url}/lab")
-    reviewer.get_by_test_id(f"review-{cert}").click()
-    expect(reviewer.get_by_test_id("lab-done")).to_have_text("证书已核验")
-    approver = _as(browser, url, "approver", log_in)
-    approver.goto(f"{url}/lab")
-    approver.get_by_test_id(f"approve-{cert}").click()
-    expect(approver.get_by_test_id("lab-done")).to_have_text("证书已批准")
-    approver.get_by_test_id(f"issue-{cert}").click()
-    expect(approver.get_by_test_id("lab-done")).to_have_text("证书已签发")
+    enter_readings(lab)
+    cert = save_results(lab)
+    review_approve_issue(browser, url, cert, log_in)
 
     lab.goto(f"{url}/lab")
     lab.get_by_test_id(f"return-{number}").click()
@@ -242,7 +223,7 @@ def test_one_gauge_from_the_kiosk_to_the_customer_by_robot_in_serve(
     served: Served, browser: Browser, log_in: LogIn
 ) -> None:
     url = served.url
-    kiosk = _as(browser, url, "kiosk", log_in)
+    kiosk = as_user(browser, url, "kiosk", log_in)
     number = _hand_in(kiosk)
     order = _sample(served, number).order_number
 
@@ -256,7 +237,7 @@ def test_one_gauge_from_the_kiosk_to_the_customer_by_robot_in_serve(
     return_slot = back.location.code
     returned_by = _robot_of(served, number, "return")
 
-    customer = _as(browser, url, "cust-a", log_in)
+    customer = as_user(browser, url, "cust-a", log_in)
     code, start = _book(customer, url, order)
     _wait_for(served, number, SampleState.STAGED, "to the locker")  # staging began at booking
     compartment = _sample(served, number).location.code
@@ -303,7 +284,7 @@ def test_serve_killed_mid_transport_finishes_the_task_once_after_restart(
     served.server.env["SAMPLEHUB_FLEET__TIME_SCALE"] = "8"
     served.server.start()
     url = served.url
-    number = _hand_in(_as(browser, url, "kiosk", log_in))
+    number = _hand_in(as_user(browser, url, "kiosk", log_in))
     (task,) = _tasks(served, number, "put_away")
     deadline = time.monotonic() + MOVE_S
     while (state := _tasks(served, number, "put_away")[0].state) is not TaskState.CARRYING:
@@ -315,7 +296,7 @@ def test_serve_killed_mid_transport_finishes_the_task_once_after_restart(
     served.server.start()
     stored = _wait_for(served, number, SampleState.STORED, "after the restart")
 
-    staff = _as(browser, url, "warehouse", log_in)
+    staff = as_user(browser, url, "warehouse", log_in)
     staff.goto(f"{url}/samples/{number}")
     timeline = staff.get_by_test_id("timeline")
     expect(timeline.locator(".tl-item").first).to_contain_text(f"货位 {stored.location.code}")
