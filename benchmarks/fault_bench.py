@@ -1,7 +1,8 @@
 """Fault run: the simulated institute day played by `samplehub demo` (the same product as
 `serve`: fleet worker, pickup job, the day of scenarios/institute-day.yaml through the real
 handlers) as a real subprocess on a fresh data folder, SIGKILLed at 20 random moments and
-started again on the same folder each time.
+started again on the same folder each time (the day begins again with each start, as the
+demo's does, with gauges of its own).
 
 Afterwards it is started once more without the day and left to finish the open transport
 tasks, then stopped, and the database is checked: tasks lost (still open, nobody carrying them
@@ -9,7 +10,7 @@ on), tasks done twice (a step recorded twice on the custody chain), samples in t
 sample whose place differs from its last custody record, or a slot whose occupant is
 elsewhere, or a sample in two slots), and `samplehub audit verify`.
 
-Run: ``python benchmarks/fault_bench.py [--minutes 6] [--kills 20] [--seed 7]``; prints one
+Run: ``python benchmarks/fault_bench.py [--minutes 8] [--kills 20] [--seed 7]``; prints one
 JSON object and exits non-zero when an invariant breaks.
 """
 
@@ -96,7 +97,7 @@ def check(folder: Path) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=6.0, help="wall minutes of the day")
+    parser.add_argument("--minutes", type=float, default=8.0, help="wall minutes of the day")
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()

@@ -39,7 +39,7 @@ def start_living_day(
     """Play the day against the running app every ``every_s`` seconds; returns the stop."""
     day = InstituteDay(
         profile or day_profile(), services.bus.handle, services.uow_factory, services.clock,
-        kiosk, pickup, speed=speed,
+        kiosk, pickup, speed=speed, serial_tag=f"{services.clock.now():%m%d%H%M%S}-",
     )  # fmt: skip
     stop = threading.Event()
 
