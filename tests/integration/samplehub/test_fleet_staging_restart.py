@@ -29,6 +29,7 @@ from samplehub.simulation.clock import SimClock
 from samplehub.simulation.lockers import SimulatedLoader, SimulatedLocker
 
 from .test_fleet_worker import new_worker, run, task_state, task_steps
+from .test_pickup_sql import ready_sample
 
 CABINET = Path(__file__).parents[2] / "fixtures" / "samplehub" / "modbus" / "cabinet-generic-8.yaml"
 
@@ -50,30 +51,10 @@ def side(settings: Settings, services: Services) -> Iterator[PickupApp]:
         controller.close()
 
 
-def _ready_sample(services: Services) -> tuple[str, str, str]:
-    """A calibrated gauge back in storage: (order, customer, sample)."""
-    bus = services.bus
-    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43"))
-    order = bus.handle(
-        c.CreateOrder(c.SYSTEM, customer, "calibration", [{"instrument_type": "压力表"}])
-    )
-    number = bus.handle(c.RegisterSample(c.SYSTEM, order, {"instrument_type": "压力表"}))
-    for transition, where in [
-        ("receive", "intake_platform:IN1"),
-        ("start_transport", "robot:AMR-01"),
-        ("deliver_to_lab", "lab_bench:P-01"),
-        ("complete_service", None),
-        ("start_transport", "robot:AMR-01"),
-        ("store", "storage_slot:A-01-1-01"),
-    ]:
-        bus.handle(c.ApplyTransition(c.SYSTEM, number, transition, where))
-    return order, customer, number
-
-
 def test_a_to_locker_trip_across_a_crash_is_confirmed_by_the_compartment_once(
     settings: Settings, services: Services, side: PickupApp
 ) -> None:
-    order, customer, number = _ready_sample(services)
+    customer, order, number = ready_sample(services)  # back in storage, service completed
     deps = side.deps
     window = pickup.offer(deps, [side.default_size])[0].window
     actor = c.Actor("cust-a", c.Role.CUSTOMER, customer)
