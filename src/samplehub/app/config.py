@@ -273,6 +273,13 @@ class FleetConfig(BaseModel):
     max_in_flight: int = Field(
         8, ge=1, le=500, description="Open tasks handed to the fleet at once (back-pressure)"
     )
+    time_scale: float = Field(
+        1.0,
+        ge=1,
+        le=100,
+        description="Simulated robots drive this many times faster than the wall clock (demos "
+        "and tests; real robots ignore it)",
+    )
     mqtt_username: str = Field("", description="MQTT user name (or in the URL: mqtt://user:pw@…)")
     mqtt_password: str = Field("", description="MQTT password (or in the URL)")
     mqtt_ca_file: Path | None = Field(

@@ -39,7 +39,7 @@ def start_living_day(
     """Play the day against the running app every ``every_s`` seconds; returns the stop."""
     day = InstituteDay(
         profile or day_profile(), services.bus.handle, services.uow_factory, services.clock,
-        kiosk, pickup, speed=speed,
+        kiosk, pickup, speed=speed, serial_tag=f"{services.clock.now():%m%d%H%M%S}-",
     )  # fmt: skip
     stop = threading.Event()
 
@@ -72,9 +72,12 @@ class SimulatedDay:
 
     def run(self, seconds: float, dt: float = 1.0, every_s: float = 15.0) -> None:
         """``seconds`` of simulated time: carriers every ``dt``, the day and the pickup job
-        every ``every_s``."""
+        every ``every_s``, and the job also every ``PICKUP_FOLLOW_S`` while a booking is
+        being staged (as ``serve``'s job does)."""
+        from samplehub.app.jobs import PICKUP_FOLLOW_S
+
         end = self.clock.t + seconds
-        next_round = self.clock.t
+        next_round = next_look = self.clock.t
         while self.clock.t < end:
             self.clock.advance(dt)
             self.advance(dt)
@@ -82,6 +85,11 @@ class SimulatedDay:
                 self.day.step()
                 self.pickup.run_due()
                 next_round = self.clock.t + every_s
+                next_look = self.clock.t + PICKUP_FOLLOW_S
+            elif self.clock.t >= next_look:
+                next_look = self.clock.t + PICKUP_FOLLOW_S
+                if self.pickup.staging():
+                    self.pickup.run_due()
 
 
 def simulated_day(

@@ -4,6 +4,7 @@ anchoring of the custody chain and the cycle counts of the shelves."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -58,14 +59,28 @@ def institute_today(settings: Settings, now: datetime) -> date:
     return now.astimezone(ZoneInfo(settings.institute.time_zone)).date()
 
 
+PICKUP_FOLLOW_S = 2.0
+"""How often the pickup job looks whether a booking is being staged: then it runs at once and
+again at this pace (a new booking's staging starts, the compartments open for the arriving
+robots and confirm what they brought), so nobody waits for the next ``job_seconds`` round."""
+
+
 def start_pickup_job(app: PickupApp, seconds: float) -> Callable[[], None]:
-    """Run ``app.run_due`` every ``seconds`` in a daemon thread; returns the stop function.
+    """Run ``app.run_due`` every ``seconds`` in a daemon thread, and every ``PICKUP_FOLLOW_S``
+    while some booking is being staged; returns the stop function.
 
     Failures are logged and the next round tries again; ``seconds`` <= 0 starts nothing.
     """
     if seconds <= 0:
         return nothing_to_close
-    return every(seconds, app.run_due, "pickup-job")
+    last = [time.monotonic()]
+
+    def round_when_due() -> None:
+        if app.staging() or time.monotonic() - last[0] >= seconds:
+            last[0] = time.monotonic()
+            app.run_due()
+
+    return every(min(seconds, PICKUP_FOLLOW_S), round_when_due, "pickup-job")
 
 
 class AnchorJob:

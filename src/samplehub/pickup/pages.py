@@ -172,6 +172,7 @@ def pickup_book(
         sizes = pickup_jobs.sizes_for(picked, app.default_size)
         slot = _window(_offers(app, len(sizes)), window)
         booked = pickup.book_with_code(app.deps, actor, order, group.order.customer_id, sizes, slot)
+        pickup.stage_if_due(app.deps, booked.booking.id)
     except DomainError as error:
         return _portal(ctx, app, actor, 422, error=_error(ctx, error))
     return _answer(ctx, app, actor, booked)

@@ -134,6 +134,9 @@ class InstituteDay:
     speed: float = 1.0
     empty_doors: Callable[[list[str]], None] | None = None  # the customer takes the samples
     counts: DayCounts = field(default_factory=DayCounts)
+    serial_tag: str = ""
+    """In the gauges' serial numbers after the seed: a day started again on the same database
+    (a restarted demo) hands in gauges of its own, not the first life's serials again."""
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.profile.seed)
@@ -183,7 +186,7 @@ class InstituteDay:
         )
         for _ in range(self.rng.randint(*self.profile.gauges_per_visit)):
             self.counts.handed_in += 1
-            serial = f"SIM-{self.profile.seed}-{self.counts.handed_in:04d}"
+            serial = f"SIM-{self.profile.seed}-{self.serial_tag}{self.counts.handed_in:04d}"
             self.kiosk.confirm(KIOSK, session.id, {**GAUGE, "serial_number": serial})
         self.kiosk.finish(KIOSK, session.id)
 
@@ -265,6 +268,7 @@ class InstituteDay:
         window = offers[0].window
         booked = pickup.book_with_code(deps, customer, order_number, customer_id, sizes, window)
         booking_id = booked.booking.id
+        pickup.stage_if_due(deps, booking_id)
         self.pickups[order_number] = _Pickup(booking_id, booked.code)  # the customer's own copy
         self.booked_at[booking_id] = self.clock.now()
         self.counts.booked += 1

@@ -75,6 +75,42 @@ def as_user(browser: Browser, url: str, username: str, log_in: LogIn) -> Page:
     return page
 
 
+def enter_readings(lab: Page) -> None:
+    """The results form of a pressure gauge: the readings and the zero before."""
+    for row, readings in enumerate(READINGS):
+        for name, value in zip(FIELDS, readings, strict=True):
+            lab.fill(f"input[name=p{row}_{name}]", value)
+    lab.fill("input[name=zero_before]", "0")
+
+
+def save_results(lab: Page) -> str:
+    """The zero after, saved: the number of the certificate drafted from the results."""
+    lab.fill("input[name=zero_after]", "0.002")
+    lab.get_by_test_id("save-results").click()
+    expect(lab.get_by_test_id("lab-done")).to_contain_text("结果已录入")
+    cert = lab.locator("[data-testid=sample-certificates] [data-cert]").first.get_attribute(
+        "data-cert"
+    )
+    assert cert is not None
+    return cert
+
+
+def review_approve_issue(browser: Browser, url: str, cert: str, log_in: LogIn) -> Page:
+    """A second lab member reviews, the approver approves and issues; the approver's page."""
+    reviewer = as_user(browser, url, "lab2", log_in)
+    reviewer.goto(f"{url}/lab")
+    reviewer.get_by_test_id(f"review-{cert}").click()
+    expect(reviewer.get_by_test_id("lab-done")).to_have_text("证书已核验")
+    expect(reviewer.get_by_test_id(f"approve-{cert}")).to_have_count(0)  # no approver role
+    approver = as_user(browser, url, "approver", log_in)
+    approver.goto(f"{url}/lab")
+    approver.get_by_test_id(f"approve-{cert}").click()
+    expect(approver.get_by_test_id("lab-done")).to_have_text("证书已批准")
+    approver.get_by_test_id(f"issue-{cert}").click()
+    expect(approver.get_by_test_id("lab-done")).to_have_text("证书已签发")
+    return approver
+
+
 def test_sample_from_storage_to_issued_certificate_by_three_people(
     server: Running, browser: Browser, log_in: LogIn, tmp_path: Path
 ) -> None:
@@ -94,39 +130,19 @@ def test_sample_from_storage_to_issued_certificate_by_three_people(
     expect(lab.get_by_test_id("bench-P-01")).to_contain_text(number)
 
     lab.get_by_test_id(f"work-{number}").click()
-    for row, readings in enumerate(READINGS):
-        for name, value in zip(FIELDS, readings, strict=True):
-            lab.fill(f"input[name=p{row}_{name}]", value)
-    lab.fill("input[name=zero_before]", "0")
+    enter_readings(lab)
     lab.fill("input[name=zero_after]", "1,002")  # a decimal comma is refused, naming the field
     lab.get_by_test_id("save-results").click()
     expect(lab.get_by_test_id("lab-error")).to_contain_text("zero_after")
     expect(lab.get_by_test_id("sample-certificates")).to_contain_text("暂无")
-    lab.fill("input[name=zero_after]", "0.002")
-    lab.get_by_test_id("save-results").click()
-    expect(lab.get_by_test_id("lab-done")).to_contain_text("结果已录入")
-    cert = lab.locator("[data-testid=sample-certificates] [data-cert]").first.get_attribute(
-        "data-cert"
-    )
-    assert cert is not None
+    cert = save_results(lab)
 
     # the author may not review their own results
     lab.goto(f"{url}/lab")
     lab.get_by_test_id(f"review-{cert}").click()
     expect(lab.get_by_test_id("lab-error")).to_contain_text("四眼原则")
 
-    reviewer = as_user(browser, url, "lab2", log_in)
-    reviewer.goto(f"{url}/lab")
-    reviewer.get_by_test_id(f"review-{cert}").click()
-    expect(reviewer.get_by_test_id("lab-done")).to_have_text("证书已核验")
-    expect(reviewer.get_by_test_id(f"approve-{cert}")).to_have_count(0)  # no approver role
-
-    approver = as_user(browser, url, "approver", log_in)
-    approver.goto(f"{url}/lab")
-    approver.get_by_test_id(f"approve-{cert}").click()
-    expect(approver.get_by_test_id("lab-done")).to_have_text("证书已批准")
-    approver.get_by_test_id(f"issue-{cert}").click()
-    expect(approver.get_by_test_id("lab-done")).to_have_text("证书已签发")
+    review_approve_issue(browser, url, cert, log_in)
 
     lab.goto(f"{url}/lab/samples/{number}")
     with lab.expect_download() as download:

@@ -309,3 +309,25 @@ def test_nodes_and_slots_come_from_places_when_it_knows_them(
         task = uow.tasks.get(task_id)
     assert task is not None
     assert task.confirmation is Confirmation.RFID  # read at S-7, where the robot dropped it
+
+
+def test_an_unknown_serial_on_the_in_process_bus_is_refused_and_never_given_a_task(
+    settings: Settings, services: Services
+) -> None:
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    floor = worker.floor
+    assert isinstance(floor, SimFloor)
+    known = floor.robots["R01"]
+    stranger = SimRobot(
+        "R99", known.manufacturer, known.site, "P5", known.transport, known.prefix
+    )  # a robot nobody declared, on the same bus, stepped with the others
+    stranger.connect(clock.t)
+    floor.robots["R99"] = stranger
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    assert "R99" not in worker.fleet.robots
+    assert worker.fleet.stats.unknown_serials == {"R99"}
+    assert stranger.order_id == ""  # never given an order
+    assert carrier_of(services, task_id) != "R99"
+    assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED

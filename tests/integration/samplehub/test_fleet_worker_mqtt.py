@@ -1,5 +1,6 @@
 """The served fleet over the real Mosquitto at 127.0.0.1:1883, with robots playing real AGVs
-(each its own MQTT client): a known robot carries the task; an unknown serial is refused."""
+(each its own MQTT client): a known robot carries the task; an unknown serial is refused; a
+worker killed mid-transport is rebuilt and the task finishes once."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from samplehub.core.service import queries
 from samplehub.fleet.adapters.mqtt.paho_transport import MqttTransport
 from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.fleet.service.ports import TransportError
+from samplehub.fleet.service.worker import FleetWorker
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.robot import SimRobot
 
-from .test_fleet_worker import received_sample, task_state
+from .test_fleet_worker import received_sample, task_state, task_steps
 
 URL = "mqtt://127.0.0.1:1883"
 
@@ -89,3 +91,43 @@ def test_a_known_agv_carries_the_task_and_an_unknown_serial_is_refused(
 def test_mqtts_without_a_readable_ca_file_is_refused_at_the_edge(tmp_path: Path) -> None:
     with pytest.raises(TransportError, match="mqtt_ca_file"):
         MqttTransport("mqtts://fleet:secret@127.0.0.1", "t", ca_file=str(tmp_path / "none.pem"))
+
+
+def test_a_worker_killed_mid_transport_over_mosquitto_finishes_the_task_once(
+    mqtt_settings: Settings, services: Services
+) -> None:
+    """The AGV keeps its load and its state on the broker; a fresh worker rebuilds from the
+    tasks table and the robot's state messages, and the task ends exactly once."""
+    number, task_id = received_sample(services)
+    clock = SimClock()
+    site = fleet_wiring.site_map_section(Settings())
+    assert site is not None
+    robot, robot_transport = agv(mqtt_settings, "R1", "P1")
+
+    def drive(worker: FleetWorker, state: TaskState) -> None:
+        deadline = time.monotonic() + 60
+        while task_state(services, task_id) is not state:
+            assert time.monotonic() < deadline, f"not {state.value} over MQTT in time"
+            clock.advance(0.25)
+            robot.step(clock.t, 0.25)
+            worker.step()
+            time.sleep(0.01)
+
+    first = fleet_wiring.worker_factory(mqtt_settings, services, site, clock)
+    second = None
+    try:
+        first.start()
+        drive(first, TaskState.CARRYING)
+        first.close()  # its broker session gone, as a killed process leaves it
+        second = fleet_wiring.worker_factory(mqtt_settings, services, site, clock)
+        second.start()
+        drive(second, TaskState.DONE)
+    finally:
+        robot_transport.stop()
+        if second is not None:
+            second.close()
+    assert task_steps(services, number) == [
+        "created", "assigned", "picking", "carrying", "delivered", "done",
+    ]  # fmt: skip
+    assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
+    assert queries.verify_audit(services.uow_factory).ok

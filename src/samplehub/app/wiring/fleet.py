@@ -84,14 +84,15 @@ def worker_factory(
         site_map, transport, clock or SystemClock(), _Listener(), battery,
         solver=ScipyAssignmentSolver(), cost_model=NumpyCostModel(site_map, battery),
         settings=FleetSettings(
-            robots=serials, prefix=config.topic_prefix, manufacturer=config.manufacturer
+            robots=serials, prefix=config.topic_prefix, manufacturer=config.manufacturer,
+            order_prefix=f"{uuid.uuid4().hex[:8]}-",
         ),
     )  # fmt: skip
     floor = None
     if not settings.mqtt_url:
         floor = SimFloor(
             site_map, transport, serials, manufacturer=config.manufacturer, speed=config.speed,
-            prefix=config.topic_prefix, battery=battery, world=world,
+            prefix=config.topic_prefix, battery=battery, world=world, time_scale=config.time_scale,
         )  # fmt: skip
     bridge = TaskBridge(
         fleet, services.uow_factory, services.bus.handle, services.bus.context.places,

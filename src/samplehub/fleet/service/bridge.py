@@ -317,6 +317,12 @@ class TaskBridge:
                 self._left.add(job.task_id)
                 self.forget(job.task_id)
                 return
+        if job.kind is TaskKind.STAGING:  # at the locker port: the compartment's identity
+            # check on the pickup side loads it and ends the task (``pickup follow_staging``)
+            log.info("task %s delivered at the locker port by %s", job.task_id, serial)
+            self._left.add(job.task_id)
+            self.forget(job.task_id)
+            return
         seen: list[str] = []
         checked = self.rfid is not None and job.kind in INTO_SLOT and bool(job.slot_address)
         if self.rfid is not None and checked:

@@ -156,7 +156,7 @@ class FleetManager(InboundMixin):
                 robot.requested = False
             if robot.order_id is None:
                 self._orders += 1
-                robot.order_id = f"{robot.purpose.value}-{self._orders}"
+                robot.order_id = f"{robot.purpose.value}-{self.settings.order_prefix}{self._orders}"
                 robot.order_update_id = 0
                 robot.action_status = {}
             else:
@@ -192,7 +192,10 @@ class FleetManager(InboundMixin):
         for evasion in evasions:
             robot = self.robots[evasion.serial]
             self._orders += 1
-            robot.order_id, robot.order_update_id = f"evade-{self._orders}", 0
+            robot.order_id, robot.order_update_id = (
+                f"evade-{self.settings.order_prefix}{self._orders}",
+                0,
+            )
             robot.action_status = {}
             robot.evading, robot.requested = True, False
             robot.wait_since = None

@@ -36,6 +36,10 @@ class FleetSettings:
     deadlock_after_s: float = 30.0
     """A waits-for cycle no evasion breaks for this long counts as a deadlock (a cycle that an
     evasion elsewhere in the same round is about to free is not one)."""
+    order_prefix: str = ""
+    """Put before each order's number: one of its own per life of the manager, so that an AGV
+    still driving an order of a killed manager never takes a new order for an update of it
+    (VDA 5050 order ids must not repeat)."""
     station_cap: int = 2
     """At most this many robots may have one station ahead of them: more only queue on the main
     lanes in front of it, where they block everyone else (measured on stress-20.yaml)."""

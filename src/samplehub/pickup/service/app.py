@@ -14,7 +14,7 @@ from samplehub.core.service.commands import Actor
 from samplehub.core.service.delivery import DeliveryReport
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import CompartmentSize
-from samplehub.pickup.service.bookings import PickupDeps
+from samplehub.pickup.service.bookings import PickupDeps, due_for_staging
 from samplehub.pickup.service.jobs import JobReport, run_due
 from samplehub.pickup.service.ports import SampleLoader
 
@@ -37,6 +37,10 @@ class PickupApp:
 
     def run_due(self) -> JobReport:
         return run_due(self.deps, self.loader)
+
+    def staging(self) -> bool:
+        """Whether some booking's staging is due and not finished (its samples on their way)."""
+        return bool(due_for_staging(self.deps))
 
     def bookings_of(self, actor: Actor) -> list[Booking]:
         """Live bookings the actor may see (staff: all)."""

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
+from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.transport import Confirmation, TaskKind, TaskState, TransportTask
 from samplehub.core.service import transport
@@ -60,6 +61,7 @@ __all__ = [
     "request_staging",
     "reschedule_late",
     "reserve",
+    "stage_if_due",
     "unrequested",
 ]
 
@@ -107,6 +109,18 @@ def book_with_code(
     log.info("pickup booked: booking %s, %d samples", booked.booking.id, len(samples))
     _issued(booked)
     return booked
+
+
+def stage_if_due(deps: PickupDeps, booking_id: str) -> None:
+    """What a customer's booking does next: its staging starts at once when its lead has
+    begun (a window offered now can be met by construction), so the robots set off without
+    waiting for the job's next round."""
+    if booking_id not in due_for_staging(deps):
+        return
+    try:
+        request_staging(deps, booking_id)
+    except DomainError as error:  # the booking stands; the job's next round tries again
+        log.warning("staging of booking %s waits for the job: %s", booking_id, error)
 
 
 def issue_code(deps: PickupDeps, actor: Actor, booking_id: str) -> None:

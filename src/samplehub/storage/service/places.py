@@ -34,6 +34,17 @@ QUEUE_SCAN = 1000
 CAPACITY_ALERT = message_id("storage.alert_capacity")
 
 
+def _exits(places: dict[str, str], service_completed: bool) -> tuple[str, ...]:
+    """The nodes the sample leaves storage by next: a sample waiting for collection by the
+    locker ports (its to-locker trip is what the customer waits for), any other by the exits
+    (intake, lockers); the dwell bands count distance from these."""
+    kinds = (LocationKind.LOCKER_COMPARTMENT,) if service_completed else EXIT_KINDS
+    nodes = {n for p, n in places.items() if p.split(":")[0] in kinds}
+    if not nodes:  # a site without lockers: the exits there are
+        nodes = {n for p, n in places.items() if p.split(":")[0] in EXIT_KINDS}
+    return tuple(sorted(nodes))
+
+
 def _slots(uow: UnitOfWork) -> SlotRepository | None:
     """The slot store when a site is loaded; None without one (any slot text then)."""
     if isinstance(uow, HasSlots) and uow.slots.exists():
@@ -140,7 +151,7 @@ class SitePlaces:
         places = slots.places()
         nodes = slots.nodes()
         start = self.node(uow, near) or next(iter(sorted(nodes)), "")
-        exits = tuple(sorted({n for p, n in places.items() if p.split(":")[0] in EXIT_KINDS}))
+        exits = _exits(places, sample.service_completed)
 
         def distance(a: str, b: str) -> float:
             if a not in nodes or b not in nodes:
@@ -148,7 +159,10 @@ class SitePlaces:
             return math.hypot(nodes[a].x - nodes[b].x, nodes[a].y - nodes[b].y)
 
         warehouse = wh.Warehouse({s.address: _model(s) for s in stored}, exits)
-        request = wh.PutAwayRequest(sample.number, size, dwell_s, start)
+        # waiting for collection: as near the lockers as a slot is free, whatever the stay
+        # (the to-locker trip is what a booked customer waits for)
+        near_s = 0.0 if sample.service_completed else dwell_s
+        request = wh.PutAwayRequest(sample.number, size, near_s, start)
         slot = None
         while slot is None:
             try:
