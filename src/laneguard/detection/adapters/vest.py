@@ -48,7 +48,7 @@ class HsvVestMeter:
         lit = 0
         for low, high in self._bands:
             # Hue bands do not overlap (merged when built), so their counts add up.
-            lit += cv2.countNonZero(cv2.inRange(hsv, low, high))
+            lit += int(cv2.countNonZero(cv2.inRange(hsv, low, high)))
         return lit / ((y2 - y1) * (x2 - x1))
 
 
