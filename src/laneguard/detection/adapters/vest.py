@@ -48,8 +48,8 @@ class HsvVestMeter:
         lit = 0
         for low, high in self._bands:
             # Hue bands do not overlap (merged when built), so their counts add up.
-            lit += int(cv2.countNonZero(cv2.inRange(hsv, low, high)))
-        return lit / ((y2 - y1) * (x2 - x1))
+            lit += cv2.countNonZero(cv2.inRange(hsv, low, high))
+        return float(lit / ((y2 - y1) * (x2 - x1)))
 
 
 def _merged(bands: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
