@@ -5,9 +5,11 @@ Figures, from one run:
   thread; the baseline every other figure is divided by);
 - one stream through the whole pipeline (source → gate → crop to the zones → detector → tracker
   → rules) on vtest.avi, detecting every frame (goal: >= 0.9x the bare detector) and with motion
-  gating (goal: >= 15 frames/s), both measured in five rounds of back-to-back windows with the
-  bare detector (`ratio`, `ratio_gated`: the median of the rounds' ratios; `ratio_cpu`: the same
-  for CPU seconds per frame, every thread counted, which other jobs on the machine do not skew);
+  gating (goal: >= 15 frames/s), both measured in seven rounds of back-to-back windows with the
+  bare detector, in an order that flips every round (`ratio`, `ratio_gated`: the median of the
+  rounds' ratios; `ratio_rounds_min_max`: the spread of the every-frame ratio over the rounds;
+  `ratio_cpu`: the median for CPU seconds per frame, every thread counted, which other jobs on
+  the machine do not skew);
   and detecting every second frame (Frigate's detect fps);
 - four cameras at once, each paced at 10 fps like a live camera, behind the newest-frame reader,
   one pipeline per camera in a thread, sharing one detector, with motion gating: frames each
@@ -93,25 +95,33 @@ def bare_detector_fps(video: Path, seconds: float, frames: int = 100) -> float:
     return done / (time.perf_counter() - start)
 
 
-def bare_and_pipeline(video: Path, seconds: float, rounds: int = 5) -> dict[str, float]:
+def bare_and_pipeline(video: Path, seconds: float, rounds: int = 7) -> dict[str, float]:
     """The bare detector, the every-frame pipeline and the motion-gated pipeline measured in
     back-to-back windows, round after round: the best window of each, and the median over the
     rounds of each pipeline's window over the bare one of the same round. On a machine other
-    jobs share, a burst of their load then skews one round, not the ratio."""
+    jobs share, a burst of their load then skews one round, not the ratio. The bare window sits
+    between the two pipelines' and the order flips every round, so a load that rises or falls
+    over a round favours neither side; each window starts after one warm-up frame."""
     rates: dict[str, list[float]] = {"bare": [], "every": [], "gated": []}
-    cpu_ratios: list[float] = []
+    cpu: dict[str, list[float]] = {"bare": [], "every": []}
     window = seconds / rounds / 3
-    for _ in range(rounds):
-        rates["bare"].append(bare_detector_fps(video, window))
-        bare_cpu = CPU_PER_FRAME["bare"]
-        rates["every"].append(stream_fps(video, window, gating=False)[0])
-        cpu_ratios.append(bare_cpu / CPU_PER_FRAME["pipeline"])
-        rates["gated"].append(stream_fps(video, window, gating=True)[0])
+    measure = {
+        "bare": lambda: bare_detector_fps(video, window),
+        "every": lambda: stream_fps(video, window, gating=False, skip=1)[0],
+        "gated": lambda: stream_fps(video, window, gating=True, skip=1)[0],
+    }
+    for r in range(rounds):
+        for name in ("every", "bare", "gated")[:: 1 if r % 2 == 0 else -1]:
+            rates[name].append(measure[name]())
+            if name in cpu:
+                cpu[name].append(CPU_PER_FRAME["pipeline" if name == "every" else name])
     out = {name: max(values) for name, values in rates.items()}
     for name in ("every", "gated"):
-        pairs = zip(rates[name], rates["bare"], strict=True)
-        out[f"{name}_ratio"] = statistics.median(p / b for p, b in pairs)
-    out["every_cpu_ratio"] = statistics.median(cpu_ratios)
+        ratios = [p / b for p, b in zip(rates[name], rates["bare"], strict=True)]
+        out[f"{name}_ratio"] = statistics.median(ratios)
+        out[f"{name}_ratio_min"], out[f"{name}_ratio_max"] = min(ratios), max(ratios)
+    cpu_pairs = zip(cpu["bare"], cpu["every"], strict=True)
+    out["every_cpu_ratio"] = statistics.median(b / p for b, p in cpu_pairs)
     return out
 
 
@@ -249,6 +259,7 @@ def main() -> None:
         "bare_detector_fps": round(baseline, 1),
         "one_stream_busy_every_frame_fps": round(paired["every"], 1),
         "ratio": round(paired["every_ratio"], 2),
+        "ratio_rounds_min_max": [round(paired[f"every_ratio_{m}"], 2) for m in ("min", "max")],
         "ratio_cpu": round(paired["every_cpu_ratio"], 2),
         "one_stream_busy_gated_fps": round(paired["gated"], 1),
         "ratio_gated": round(paired["gated_ratio"], 2),
