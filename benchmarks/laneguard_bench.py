@@ -5,12 +5,12 @@ Figures, from one run:
   thread; the baseline every other figure is divided by);
 - one stream through the whole pipeline (source → gate → crop to the zones → detector → tracker
   → rules) on vtest.avi, detecting every frame (goal: >= 0.9x the bare detector) and with motion
-  gating (goal: >= 15 frames/s), both measured in seven rounds of back-to-back windows with the
-  bare detector, in an order that flips every round (`ratio`, `ratio_gated`: the median of the
-  rounds' ratios; `ratio_rounds_min_max`: the spread of the every-frame ratio over the rounds;
-  `ratio_cpu`: the median for CPU seconds per frame, every thread counted, which other jobs on
-  the machine do not skew);
-  and detecting every second frame (Frigate's detect fps);
+  gating (goal: >= 15 frames/s), both measured in fifteen rounds of short back-to-back windows
+  with the bare detector, in an order that flips every round (`ratio`, `ratio_gated`: the
+  median of the rounds' ratios; `ratio_rounds_min_max`: the spread of the every-frame ratio
+  over the rounds; `ratio_cpu`: the median for CPU seconds per frame, every thread counted,
+  which other jobs on the machine do not skew); and detecting every second frame (Frigate's
+  detect fps);
 - four cameras at once, each paced at 10 fps like a live camera, behind the newest-frame reader,
   one pipeline per camera in a thread, sharing one detector, with motion gating: frames each
   processed per second, on vtest.avi (busy: people in the lanes most of the time, the worst
@@ -26,6 +26,7 @@ Run: .venv/bin/python benchmarks/laneguard_bench.py [--seconds S]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,7 +57,6 @@ from lg_clips import paste, scene_parts, write_clip  # noqa: E402
 from laneguard.demo import VTEST  # noqa: E402
 
 ZONES = ROOT / "tests" / "fixtures" / "laneguard" / "vtest_zones.json"
-CPU_PER_FRAME: dict[str, float] = {}
 
 
 def quiet_lane(folder: Path, video: Path) -> Path:
@@ -77,44 +77,66 @@ def quiet_lane(folder: Path, video: Path) -> Path:
     return write_clip(folder / "quiet.avi", 600, draw)
 
 
-def bare_detector_fps(video: Path, seconds: float, frames: int = 100) -> float:
-    """The detector alone on decoded frames, looping over them for `seconds`; the CPU seconds
-    it used per frame go to `CPU_PER_FRAME["bare"]`."""
+def bare_detector(
+    video: Path, frames: int = 100
+) -> tuple[Callable[[], object], Callable[[], None]]:
+    """One step of the detector alone, on decoded frames in turn (warmed up by one), and its
+    close."""
     detector = build_detector()
     cap = cv2.VideoCapture(str(video))
     images = [cap.read()[1] for _ in range(frames)]
     cap.release()
-    detector.detect(images[0])
+    turn = itertools.cycle(images)
+    detector.detect(next(turn))
+    return lambda: detector.detect(next(turn)), lambda: None
+
+
+def pipeline_stream(video: Path, gating: bool) -> tuple[Callable[[], object], Callable[[], None]]:
+    """One frame's step through the whole pipeline on the looped file (warmed up by one), and
+    its close."""
+    pipeline = build_pipeline(load_zones_file(ZONES), motion_gating=gating)
+    source = PrefetchReader(OpenCvVideoSource(str(video), loop=True))
+    results = run_pipeline(source, pipeline)
+    next(results)
+    return lambda: next(results), source.close
+
+
+def timed_window(step: Callable[[], object], seconds: float) -> tuple[float, float]:
+    """Steps per second over a wall-clock window, and the CPU seconds per step (every thread
+    of the process: a pipeline's reader decoding the next frames too)."""
     done = 0
     cpu = time.process_time()
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
-        detector.detect(images[done % frames])
+        step()
         done += 1
-    CPU_PER_FRAME["bare"] = (time.process_time() - cpu) / done
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), (time.process_time() - cpu) / done
 
 
-def bare_and_pipeline(video: Path, seconds: float, rounds: int = 7) -> dict[str, float]:
+def bare_and_pipeline(video: Path, seconds: float, rounds: int = 15) -> dict[str, float]:
     """The bare detector, the every-frame pipeline and the motion-gated pipeline measured in
-    back-to-back windows, round after round: the best window of each, and the median over the
-    rounds of each pipeline's window over the bare one of the same round. On a machine other
-    jobs share, a burst of their load then skews one round, not the ratio. The bare window sits
-    between the two pipelines' and the order flips every round, so a load that rises or falls
-    over a round favours neither side; each window starts after one warm-up frame."""
-    rates: dict[str, list[float]] = {"bare": [], "every": [], "gated": []}
-    cpu: dict[str, list[float]] = {"bare": [], "every": []}
-    window = seconds / rounds / 3
-    measure = {
-        "bare": lambda: bare_detector_fps(video, window),
-        "every": lambda: stream_fps(video, window, gating=False, skip=1)[0],
-        "gated": lambda: stream_fps(video, window, gating=True, skip=1)[0],
+    short back-to-back windows, round after round, each built and warmed up once before the
+    first: the best window of each, and the median over the rounds of each pipeline's window
+    over the bare one of the same round. On a machine other jobs share, a burst of their load
+    then skews one round, not the ratio. The bare window sits between the two pipelines' and
+    the order flips every round, so a load that rises or falls over a round favours neither."""
+    runners = {
+        "every": pipeline_stream(video, gating=False),
+        "bare": bare_detector(video),
+        "gated": pipeline_stream(video, gating=True),
     }
-    for r in range(rounds):
-        for name in ("every", "bare", "gated")[:: 1 if r % 2 == 0 else -1]:
-            rates[name].append(measure[name]())
-            if name in cpu:
-                cpu[name].append(CPU_PER_FRAME["pipeline" if name == "every" else name])
+    rates: dict[str, list[float]] = {name: [] for name in runners}
+    cpu: dict[str, list[float]] = {name: [] for name in runners}
+    window = seconds / rounds / 3
+    try:
+        for r in range(rounds):
+            for name in list(runners)[:: 1 if r % 2 == 0 else -1]:
+                fps, cpu_per_step = timed_window(runners[name][0], window)
+                rates[name].append(fps)
+                cpu[name].append(cpu_per_step)
+    finally:
+        for _, close in runners.values():
+            close()
     out = {name: max(values) for name, values in rates.items()}
     for name in ("every", "gated"):
         ratios = [p / b for p, b in zip(rates[name], rates["bare"], strict=True)]
@@ -131,30 +153,23 @@ def stream_fps(
     gating: bool,
     detect_every: int = 1,
     skip: int = 0,
-    stop: threading.Event | None = None,
 ) -> tuple[float, float]:
     """Frames per second through the pipeline over a fixed wall-clock window, and the share
-    of frames on which the detector rested. `skip` frames are consumed before timing starts.
-    The CPU seconds per frame (every thread of the process: the reader's decoding too) go to
-    `CPU_PER_FRAME["pipeline"]`."""
+    of frames on which the detector rested. `skip` frames are consumed before timing starts."""
     config = PipelineConfig(detect_every=detect_every)
     pipeline = build_pipeline(load_zones_file(ZONES), motion_gating=gating, config=config)
     source = PrefetchReader(OpenCvVideoSource(str(video), loop=True))
-    stop = stop or threading.Event()
     done = 0
-    cpu = time.process_time()
     start = time.perf_counter()
     for result in run_pipeline(source, pipeline):
         if result.frame.index < skip:
-            cpu = time.process_time()
             start = time.perf_counter()
             pipeline.detector_runs = 0
             continue
         done += 1
-        if stop.is_set() or time.perf_counter() - start >= seconds:
+        if time.perf_counter() - start >= seconds:
             source.close()
     elapsed = time.perf_counter() - start
-    CPU_PER_FRAME["pipeline"] = (time.process_time() - cpu) / max(1, done)
     return done / elapsed, 1 - pipeline.detector_runs / max(1, done)
 
 
