@@ -7,6 +7,7 @@ cheap, explainable test. The hue bands (OpenCV's 0-180 hue scale) are configurab
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import cv2
@@ -30,9 +31,11 @@ class HsvVestMeter:
         self.hue_bands = tuple(hue_bands)
         self.min_saturation = min_saturation
         self.min_value = min_value
+        # inRange's inclusive integer bounds for the same tests as `>= low` and `<= high`.
+        sat, val = math.ceil(min_saturation), math.ceil(min_value)
         self._bands = [
-            ((low, min_saturation, min_value), (high, 255, 255))
-            for low, high in _merged(self.hue_bands)
+            ((low, sat, val), (high, 255, 255))
+            for low, high in _merged([(math.ceil(lo), math.floor(hi)) for lo, hi in self.hue_bands])
         ]
 
     def ratio(self, image: object, box: Box) -> float:
