@@ -5,10 +5,12 @@ Figures, from one run:
   thread; the baseline every other figure is divided by);
 - one stream through the whole pipeline (source → gate → crop to the zones → detector → tracker
   → rules) on vtest.avi, detecting every frame (goal: >= 0.9x the bare detector) and with motion
-  gating (goal: >= 15 frames/s), both measured in five rounds of back-to-back windows with the
-  bare detector (`ratio`, `ratio_gated`: the median of the rounds' ratios; `ratio_cpu`: the same
-  for CPU seconds per frame, every thread counted, which other jobs on the machine do not skew);
-  and detecting every second frame (Frigate's detect fps);
+  gating (goal: >= 15 frames/s), both measured in fifteen rounds of short back-to-back windows
+  with the bare detector, in an order that flips every round (`ratio`, `ratio_gated`: the
+  median of the rounds' ratios; `ratio_rounds_min_max`: the spread of the every-frame ratio
+  over the rounds; `ratio_cpu`: the median for CPU seconds per frame, every thread counted,
+  which other jobs on the machine do not skew); and detecting every second frame (Frigate's
+  detect fps);
 - four cameras at once, each paced at 10 fps like a live camera, behind the newest-frame reader,
   one pipeline per camera in a thread, sharing one detector, with motion gating: frames each
   processed per second, on vtest.avi (busy: people in the lanes most of the time, the worst
@@ -24,6 +26,7 @@ Run: .venv/bin/python benchmarks/laneguard_bench.py [--seconds S]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -31,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,7 +57,6 @@ from lg_clips import paste, scene_parts, write_clip  # noqa: E402
 from laneguard.demo import VTEST  # noqa: E402
 
 ZONES = ROOT / "tests" / "fixtures" / "laneguard" / "vtest_zones.json"
-CPU_PER_FRAME: dict[str, float] = {}
 
 
 def quiet_lane(folder: Path, video: Path) -> Path:
@@ -75,43 +77,73 @@ def quiet_lane(folder: Path, video: Path) -> Path:
     return write_clip(folder / "quiet.avi", 600, draw)
 
 
-def bare_detector_fps(video: Path, seconds: float, frames: int = 100) -> float:
-    """The detector alone on decoded frames, looping over them for `seconds`; the CPU seconds
-    it used per frame go to `CPU_PER_FRAME["bare"]`."""
+def bare_detector(
+    video: Path, frames: int = 100
+) -> tuple[Callable[[], object], Callable[[], None]]:
+    """One step of the detector alone, on decoded frames in turn (warmed up by one), and its
+    close."""
     detector = build_detector()
     cap = cv2.VideoCapture(str(video))
     images = [cap.read()[1] for _ in range(frames)]
     cap.release()
-    detector.detect(images[0])
+    turn = itertools.cycle(images)
+    detector.detect(next(turn))
+    return lambda: detector.detect(next(turn)), lambda: None
+
+
+def pipeline_stream(video: Path, gating: bool) -> tuple[Callable[[], object], Callable[[], None]]:
+    """One frame's step through the whole pipeline on the looped file (warmed up by one), and
+    its close."""
+    pipeline = build_pipeline(load_zones_file(ZONES), motion_gating=gating)
+    source = PrefetchReader(OpenCvVideoSource(str(video), loop=True))
+    results = run_pipeline(source, pipeline)
+    next(results)
+    return lambda: next(results), source.close
+
+
+def timed_window(step: Callable[[], object], seconds: float) -> tuple[float, float]:
+    """Steps per second over a wall-clock window, and the CPU seconds per step (every thread
+    of the process: a pipeline's reader decoding the next frames too)."""
     done = 0
     cpu = time.process_time()
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
-        detector.detect(images[done % frames])
+        step()
         done += 1
-    CPU_PER_FRAME["bare"] = (time.process_time() - cpu) / done
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), (time.process_time() - cpu) / done
 
 
-def bare_and_pipeline(video: Path, seconds: float, rounds: int = 5) -> dict[str, float]:
+def bare_and_pipeline(video: Path, seconds: float, rounds: int = 15) -> dict[str, float]:
     """The bare detector, the every-frame pipeline and the motion-gated pipeline measured in
-    back-to-back windows, round after round: the best window of each, and the median over the
-    rounds of each pipeline's window over the bare one of the same round. On a machine other
-    jobs share, a burst of their load then skews one round, not the ratio."""
-    rates: dict[str, list[float]] = {"bare": [], "every": [], "gated": []}
-    cpu_ratios: list[float] = []
+    short back-to-back windows, round after round, each built and warmed up once before the
+    first: the best window of each, and the median over the rounds of each pipeline's window
+    over the bare one of the same round. On a machine other jobs share, a burst of their load
+    then skews one round, not the ratio. The bare window sits between the two pipelines' and
+    the order flips every round, so a load that rises or falls over a round favours neither."""
+    runners = {
+        "every": pipeline_stream(video, gating=False),
+        "bare": bare_detector(video),
+        "gated": pipeline_stream(video, gating=True),
+    }
+    rates: dict[str, list[float]] = {name: [] for name in runners}
+    cpu: dict[str, list[float]] = {name: [] for name in runners}
     window = seconds / rounds / 3
-    for _ in range(rounds):
-        rates["bare"].append(bare_detector_fps(video, window))
-        bare_cpu = CPU_PER_FRAME["bare"]
-        rates["every"].append(stream_fps(video, window, gating=False)[0])
-        cpu_ratios.append(bare_cpu / CPU_PER_FRAME["pipeline"])
-        rates["gated"].append(stream_fps(video, window, gating=True)[0])
+    try:
+        for r in range(rounds):
+            for name in list(runners)[:: 1 if r % 2 == 0 else -1]:
+                fps, cpu_per_step = timed_window(runners[name][0], window)
+                rates[name].append(fps)
+                cpu[name].append(cpu_per_step)
+    finally:
+        for _, close in runners.values():
+            close()
     out = {name: max(values) for name, values in rates.items()}
     for name in ("every", "gated"):
-        pairs = zip(rates[name], rates["bare"], strict=True)
-        out[f"{name}_ratio"] = statistics.median(p / b for p, b in pairs)
-    out["every_cpu_ratio"] = statistics.median(cpu_ratios)
+        ratios = [p / b for p, b in zip(rates[name], rates["bare"], strict=True)]
+        out[f"{name}_ratio"] = statistics.median(ratios)
+        out[f"{name}_ratio_min"], out[f"{name}_ratio_max"] = min(ratios), max(ratios)
+    cpu_pairs = zip(cpu["bare"], cpu["every"], strict=True)
+    out["every_cpu_ratio"] = statistics.median(b / p for b, p in cpu_pairs)
     return out
 
 
@@ -121,30 +153,23 @@ def stream_fps(
     gating: bool,
     detect_every: int = 1,
     skip: int = 0,
-    stop: threading.Event | None = None,
 ) -> tuple[float, float]:
     """Frames per second through the pipeline over a fixed wall-clock window, and the share
-    of frames on which the detector rested. `skip` frames are consumed before timing starts.
-    The CPU seconds per frame (every thread of the process: the reader's decoding too) go to
-    `CPU_PER_FRAME["pipeline"]`."""
+    of frames on which the detector rested. `skip` frames are consumed before timing starts."""
     config = PipelineConfig(detect_every=detect_every)
     pipeline = build_pipeline(load_zones_file(ZONES), motion_gating=gating, config=config)
     source = PrefetchReader(OpenCvVideoSource(str(video), loop=True))
-    stop = stop or threading.Event()
     done = 0
-    cpu = time.process_time()
     start = time.perf_counter()
     for result in run_pipeline(source, pipeline):
         if result.frame.index < skip:
-            cpu = time.process_time()
             start = time.perf_counter()
             pipeline.detector_runs = 0
             continue
         done += 1
-        if stop.is_set() or time.perf_counter() - start >= seconds:
+        if time.perf_counter() - start >= seconds:
             source.close()
     elapsed = time.perf_counter() - start
-    CPU_PER_FRAME["pipeline"] = (time.process_time() - cpu) / max(1, done)
     return done / elapsed, 1 - pipeline.detector_runs / max(1, done)
 
 
@@ -249,6 +274,7 @@ def main() -> None:
         "bare_detector_fps": round(baseline, 1),
         "one_stream_busy_every_frame_fps": round(paired["every"], 1),
         "ratio": round(paired["every_ratio"], 2),
+        "ratio_rounds_min_max": [round(paired[f"every_ratio_{m}"], 2) for m in ("min", "max")],
         "ratio_cpu": round(paired["every_cpu_ratio"], 2),
         "one_stream_busy_gated_fps": round(paired["gated"], 1),
         "ratio_gated": round(paired["gated_ratio"], 2),

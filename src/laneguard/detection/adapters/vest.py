@@ -7,6 +7,7 @@ cheap, explainable test. The hue bands (OpenCV's 0-180 hue scale) are configurab
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import cv2
@@ -30,6 +31,12 @@ class HsvVestMeter:
         self.hue_bands = tuple(hue_bands)
         self.min_saturation = min_saturation
         self.min_value = min_value
+        # inRange's inclusive integer bounds for the same tests as `>= low` and `<= high`.
+        sat, val = math.ceil(min_saturation), math.ceil(min_value)
+        self._bands = [
+            ((low, sat, val), (high, 255, 255))
+            for low, high in _merged([(math.ceil(lo), math.floor(hi)) for lo, hi in self.hue_bands])
+        ]
 
     def ratio(self, image: object, box: Box) -> float:
         frame = np.asarray(image, dtype=np.uint8)
@@ -41,9 +48,19 @@ class HsvVestMeter:
         if x2 <= x1 or y2 <= y1:
             return 0.0
         hsv = cv2.cvtColor(frame[y1:y2, x1:x2], cv2.COLOR_BGR2HSV)
-        hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-        bright = (sat >= self.min_saturation) & (val >= self.min_value)
-        in_band = np.zeros_like(bright)
-        for low, high in self.hue_bands:
-            in_band |= (hue >= low) & (hue <= high)
-        return float(np.count_nonzero(bright & in_band)) / bright.size
+        lit = 0
+        for low, high in self._bands:
+            # Hue bands do not overlap (merged when built), so their counts add up.
+            lit += cv2.countNonZero(cv2.inRange(hsv, low, high))
+        return float(lit / ((y2 - y1) * (x2 - x1)))
+
+
+def _merged(bands: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The hue bands as disjoint inclusive ranges (overlapping or touching ones joined)."""
+    out: list[tuple[int, int]] = []
+    for low, high in sorted(b for b in bands if b[0] <= b[1]):
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out

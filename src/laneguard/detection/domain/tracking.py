@@ -134,8 +134,25 @@ def same_kind(a: ObjectClass, b: ObjectClass) -> bool:
     return _FAMILY[a] == _FAMILY[b]
 
 
-def _buffered(box: Box, buffer: float) -> Box:
-    return box.shifted(0.0, 0.0, 2 * buffer * box.width, 2 * buffer * box.height)
+_Edges = tuple[float, float, float, float, float]
+"""x1, y1, x2, y2 and area of a box, for the matcher's inner loop."""
+
+
+def _buffered(box: Box, buffer: float) -> _Edges:
+    """The box grown by `buffer` of its size on each side (as `Box.shifted` grows it)."""
+    dw = 2 * buffer * box.width
+    dh = 2 * buffer * box.height
+    x1, y1, x2, y2 = box.x1 - dw / 2, box.y1 - dh / 2, box.x2 + dw / 2, box.y2 + dh / 2
+    return (x1, y1, x2, y2, max(0.0, x2 - x1) * max(0.0, y2 - y1))
+
+
+def _iou(a: _Edges, b: _Edges) -> float:
+    """`Box.iou` on edges: the same arithmetic without building boxes."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = w * h if w > 0 and h > 0 else 0.0
+    union = a[4] + b[4] - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _greedy_match(
@@ -143,13 +160,14 @@ def _greedy_match(
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pairs (track index, detection index) best IoU first; returns pairs and the leftovers."""
     candidates: list[tuple[float, int, int]] = []
-    widened = [_buffered(det.box, buffer) for det in dets]
+    widened = [(_buffered(det.box, buffer), _FAMILY[det.object_class]) for det in dets]
     for ti, track in enumerate(tracks):
         predicted = _buffered(track.predicted(), buffer)
-        for di, det in enumerate(dets):
-            if not same_kind(track.object_class, det.object_class):
+        family = _FAMILY[track.object_class]
+        for di, (edges, kind) in enumerate(widened):
+            if kind != family:
                 continue
-            iou = predicted.iou(widened[di])
+            iou = _iou(predicted, edges)
             if iou >= min_iou:
                 candidates.append((iou, ti, di))
     candidates.sort(key=lambda c: -c[0])

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from laneguard.core.domain.incidents import ObjectClass
 from laneguard.detection.domain.geometry import Box
-from laneguard.detection.domain.tracking import ByteTracker, Detection, TrackerConfig
+from laneguard.detection.domain.tracking import (
+    ByteTracker,
+    Detection,
+    TrackerConfig,
+    _buffered,
+    _iou,
+)
 
 P = ObjectClass.PEDESTRIAN
 
@@ -87,3 +96,22 @@ def test_weak_bridging_boxes_do_not_drag_the_median_score_down() -> None:
     (track,) = tracker.tracks
     assert track.median_score == 0.9
     assert track.score == 0.2
+
+
+coord = st.floats(-100, 900, allow_nan=False)
+size = st.floats(0, 300, allow_nan=False)
+
+
+@given(coord, coord, size, size, coord, coord, size, size, st.sampled_from([0.0, 0.3, 0.5]))
+@settings(max_examples=300, deadline=None)
+def test_the_matcher_scores_pairs_by_the_iou_of_the_grown_boxes(
+    ax: float, ay: float, aw: float, ah: float,
+    bx: float, by: float, bw: float, bh: float, buffer: float,
+) -> None:  # fmt: skip
+    """The matcher's inner loop works on edges, not boxes; its IoU is Box.iou's exactly."""
+    a, b = Box(ax, ay, ax + aw, ay + ah), Box(bx, by, bx + bw, by + bh)
+
+    def grown(box: Box) -> Box:
+        return box.shifted(0.0, 0.0, 2 * buffer * box.width, 2 * buffer * box.height)
+
+    assert _iou(_buffered(a, buffer), _buffered(b, buffer)) == grown(a).iou(grown(b))
