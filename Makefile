@@ -70,7 +70,7 @@ unit: $(DEV_STAMP)
 	$(BIN)/pytest tests/unit
 
 integration: $(DEV_STAMP)
-	$(BIN)/pytest tests/integration
+	$(BIN)/pytest -n 3 --dist loadfile tests/integration  # mostly waits on servers and sockets: three at a time
 
 e2e: $(DEV_STAMP)
 	$(BIN)/pytest tests/e2e

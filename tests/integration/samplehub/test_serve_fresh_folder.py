@@ -3,34 +3,19 @@ embedded database, loads the demo site and answers, as a user's first start does
 
 from __future__ import annotations
 
-import os
-import subprocess
 import urllib.request
 from pathlib import Path
 
-from .test_fleet_serve_kill import SAMPLEHUB, free_port, wait_for
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310 (local test server)
-            return int(reply.status) == 200
-    except OSError:
-        return False
+from samplehub.simulation.serve_process import ServeProcess
 
 
 def test_serve_starts_on_an_empty_data_folder(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPLEHUB_")}
-    env["SAMPLEHUB_DATA_DIR"] = str(tmp_path / "data")
-    port = free_port()
-    with (tmp_path / "serve.log").open("wb") as out:
-        server = subprocess.Popen(
-            [SAMPLEHUB, "serve", "--port", str(port)], env=env, stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    server = ServeProcess(tmp_path / "data")
+    (tmp_path / "data").mkdir()  # the log lands there; the folder holds nothing else yet
     try:
-        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), server, 120)
+        server.start(ready_s=120)
+        with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as reply:  # noqa: S310
+            assert int(reply.status) == 200
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
     assert (tmp_path / "data" / "samplehub.db").is_file()
