@@ -12,7 +12,10 @@ from datetime import datetime
 from samplehub.app.bootstrap import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
+from samplehub.core.domain.epc import giai_for_sample
+from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.service import commands as c
+from samplehub.intake.domain.intake import EpcAssigned
 from samplehub.simulation.lab_work import certify_gauge
 
 DEMO_PASSWORD = "demo123"  # noqa: S105 - the published demo login, seeded by --demo only
@@ -142,10 +145,6 @@ def tag_demo_samples(
     with its custody record, so the shelf readers see the seeded stock (the demo's samples are
     seeded by transitions, not handed in at the kiosk); ``numbers`` that name no sample (the
     seed's order numbers and customer ids) are passed over; returns the samples tagged."""
-    from samplehub.core.domain.epc import giai_for_sample
-    from samplehub.core.domain.lifecycle import SampleState
-    from samplehub.intake.domain.intake import EpcAssigned
-
     tagged = []
     for number in sorted(set(numbers)):
         with services.uow_factory() as uow:
