@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from laneguard.detection.domain.matching import best_first
+
 
 @dataclass(frozen=True)
 class Span:
@@ -56,17 +58,7 @@ def match_incidents(
                 ov = _overlap(f, t, tolerance_s)
                 if ov >= 0:
                     pairs.append((ov, fi, ti))
-    pairs.sort(key=lambda p: -p[0])
-    used_f: set[int] = set()
-    used_t: set[int] = set()
-    matched: list[tuple[int, int]] = []
-    for _, fi, ti in pairs:
-        if fi in used_f or ti in used_t:
-            continue
-        used_f.add(fi)
-        used_t.add(ti)
-        matched.append((fi, ti))
-    return matched
+    return best_first(pairs)
 
 
 def score_incidents(found: Sequence[Span], truth: Sequence[Span], tolerance_s: float) -> Score:

@@ -20,6 +20,7 @@ from statistics import median
 
 from laneguard.core.domain.incidents import ObjectClass
 from laneguard.detection.domain.geometry import Box, Point
+from laneguard.detection.domain.matching import best_first
 
 
 @dataclass(frozen=True)
@@ -170,16 +171,9 @@ def _greedy_match(
             iou = _iou(predicted, edges)
             if iou >= min_iou:
                 candidates.append((iou, ti, di))
-    candidates.sort(key=lambda c: -c[0])
-    used_t: set[int] = set()
-    used_d: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    for _, ti, di in candidates:
-        if ti in used_t or di in used_d:
-            continue
-        used_t.add(ti)
-        used_d.add(di)
-        pairs.append((ti, di))
+    pairs = best_first(candidates)
+    used_t = {ti for ti, _ in pairs}
+    used_d = {di for _, di in pairs}
     return (
         pairs,
         [i for i in range(len(tracks)) if i not in used_t],
