@@ -11,30 +11,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from laneguard.detection.service.ports import Frame, FrameSource, SourceHealth
+from laneguard.detection.adapters.reader_thread import ReaderThread
+from laneguard.detection.service.ports import Frame, FrameSource
 
 
-class LatestFrameReader:
+class LatestFrameReader(ReaderThread):
     """FrameSource wrapper: the inner source runs in a thread; `frames()` yields the newest."""
 
     def __init__(self, inner: FrameSource, poll_s: float = 0.5) -> None:
-        self._inner = inner
         self._poll_s = poll_s
         self._cond = threading.Condition()
         self._latest: Frame | None = None
         self._finished = False
-        self._stop = threading.Event()
         self.dropped = 0
-        self._thread = threading.Thread(target=self._run, name="camera-reader", daemon=True)
-        self._thread.start()
-
-    @property
-    def fps(self) -> float:
-        return self._inner.fps
-
-    @property
-    def health(self) -> SourceHealth:
-        return self._inner.health
+        super().__init__(inner, "camera-reader")
 
     def _run(self) -> None:
         try:

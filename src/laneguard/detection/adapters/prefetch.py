@@ -10,31 +10,20 @@ the benchmark).
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Iterator
 
-from laneguard.detection.service.ports import Frame, FrameSource, SourceHealth
+from laneguard.detection.adapters.reader_thread import ReaderThread
+from laneguard.detection.service.ports import Frame, FrameSource
 
 _END = object()
 
 
-class PrefetchReader:
+class PrefetchReader(ReaderThread):
     """FrameSource wrapper: every frame of `inner`, in order, decoded up to `depth` ahead."""
 
     def __init__(self, inner: FrameSource, depth: int = 4) -> None:
-        self._inner = inner
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="file-prefetch", daemon=True)
-        self._thread.start()
-
-    @property
-    def fps(self) -> float:
-        return self._inner.fps
-
-    @property
-    def health(self) -> SourceHealth:
-        return self._inner.health
+        super().__init__(inner, "file-prefetch")
 
     def _put(self, item: object) -> bool:
         while not self._stop.is_set():
