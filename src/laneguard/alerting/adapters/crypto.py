@@ -133,23 +133,17 @@ class StationSealer:
         return self._public
 
     def seal_alert(self, alert: Alert, terminal: Terminal) -> SealedMessage:
-        return _seal(
-            self._key,
-            terminal.public_key,
-            "alert",
-            alert.incident_id,
-            terminal.terminal_id,
-            alert.to_bytes(),
-        )
+        return self._seal_for(terminal, "alert", alert.incident_id, alert.to_bytes())
 
     def seal_camera(self, alert: CameraAlert, terminal: Terminal) -> SealedMessage:
+        return self._seal_for(terminal, "camera", alert.message_id, alert.to_bytes())
+
+    def _seal_for(
+        self, terminal: Terminal, kind: MessageKind, message_id: str, plaintext: bytes
+    ) -> SealedMessage:
+        """`plaintext` sealed to `terminal`'s key, its envelope naming `message_id`."""
         return _seal(
-            self._key,
-            terminal.public_key,
-            "camera",
-            alert.message_id,
-            terminal.terminal_id,
-            alert.to_bytes(),
+            self._key, terminal.public_key, kind, message_id, terminal.terminal_id, plaintext
         )
 
     def open_ack(self, message: SealedMessage, terminal: Terminal) -> Acknowledgement:
