@@ -39,6 +39,13 @@ def _closed(parts: list[str]) -> str:
     return Markup("".join([*parts, "</svg>"]))  # noqa: S704 - every text put in is escaped
 
 
+def _empty(title: str, width: int, height: int) -> str:
+    """A chart with nothing to draw: its title and a dash in the middle."""
+    parts = _opening(title, width, height)
+    parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">—</text>')
+    return _closed(parts)
+
+
 def stacked_bars(
     rows: list[StatsRow], labels: dict[str, str], title: str, width: int = 640, height: int = 220
 ) -> str:
@@ -46,10 +53,9 @@ def stacked_bars(
     left, bottom, top = 36, 40, 24
     plot_h = height - bottom - top
     peak = max((r.incidents for r in rows), default=0)
-    parts = _opening(title, width, height)
     if peak == 0:
-        parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">—</text>')
-        return _closed(parts)
+        return _empty(title, width, height)
+    parts = _opening(title, width, height)
     slot = (width - left - 8) / max(len(rows), 1)
     bar_w = max(4.0, min(36.0, slot * 0.7))
     parts.append(
@@ -94,10 +100,9 @@ def paired_bars(
     left, bottom, top = 36, 40, 30
     plot_h = height - bottom - top
     peak = max((max(p, c) for _, p, c, _ in pairs), default=0)
-    parts = _opening(title, width, height)
     if peak == 0:
-        parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">—</text>')
-        return _closed(parts)
+        return _empty(title, width, height)
+    parts = _opening(title, width, height)
     slot = (width - left - 8) / max(len(pairs), 1)
     bar_w = max(4.0, min(30.0, slot * 0.35))
     base = top + plot_h
