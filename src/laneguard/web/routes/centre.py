@@ -7,22 +7,21 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from laneguard.alerting.domain.alerts import iso_z
 from laneguard.core.domain.records import IncidentRecord
-from laneguard.records.domain.stats import Dimension, Period, percent, year_over_year
+from laneguard.records.domain.stats import Dimension, Period, StatsRow, percent, year_over_year
 from laneguard.web.centre_context import CentreContext, CentrePages
 from laneguard.web.charts import paired_bars, stacked_bars
 from laneguard.web.context import incident_fields
-from laneguard.web.i18n import message_id
+from laneguard.web.i18n import Translator, message_id
 from laneguard.web.routes.stats import (
     From,
     To,
+    add_stats_page,
     chart_labels,
-    csv_download,
     period,
-    render_stats,
     stats_summary,
 )
 
@@ -101,18 +100,12 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
             tz=tz,
         )
 
-    @router.get("/stats", response_class=HTMLResponse, dependencies=view)
-    def stats_page(
-        request: Request, start: From = None, end: To = None, by: Dimension = Dimension.STATION
-    ) -> HTMLResponse:
-        p = period(start, end, tz)
-        t = pages.translator(request)
+    def charts(p: Period, _by: Dimension, _rows: list[StatsRow], t: Translator) -> list[str]:
         labels = chart_labels(t)
         month = t("centre.month")
-        yoy = ctx.stats.year_over_year(p)
         rows = both_years(p)
         pairs = [(n, prev, cur, percent(ch)) for n, prev, cur, ch in per_station_yoy(p, rows)]
-        charts = [
+        return [
             stacked_bars(ctx.stats.rows(p, Dimension.STATION), labels, t("records.station")),
             paired_bars(
                 pairs,
@@ -127,7 +120,8 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
             stacked_bars(ctx.stats.rows(p, Dimension.CLASS), labels, t("records.class")),
             stacked_bars(ctx.stats.rows(p, Dimension.DAY), labels, t("records.day")),
         ]
-        return render_stats(pages, request, p, by, ctx.stats.rows(p, by), yoy, charts)
+
+    add_stats_page(router, pages, ctx.stats, Dimension.STATION, charts, "laneguard-centre")
 
     @router.get("/cameras", response_class=HTMLResponse, dependencies=view)
     def cameras_page(request: Request) -> HTMLResponse:
@@ -192,11 +186,5 @@ def routes(pages: CentrePages, ctx: CentreContext) -> APIRouter:
             }
             for c in ctx.centre.cameras()
         ]
-
-    @router.get("/stats.csv", dependencies=view)
-    def stats_csv(
-        start: From = None, end: To = None, by: Dimension = Dimension.STATION
-    ) -> Response:
-        return csv_download(ctx.stats, period(start, end, tz), by, "laneguard-centre")
 
     return router

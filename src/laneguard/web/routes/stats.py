@@ -3,6 +3,7 @@ statistics (laneguard.web.routes.centre) are built from the same pieces."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import Annotated, Any
 
@@ -76,36 +77,55 @@ def csv_download(stats: StatisticsService, p: Period, by: Dimension, prefix: str
     )
 
 
+Charts = Callable[[Period, Dimension, list[StatsRow], Translator], list[str]]
+
+
+def add_stats_page(
+    router: APIRouter,
+    pages: SitePages,
+    stats: StatisticsService,
+    default_by: Dimension,
+    charts: Charts,
+    csv_prefix: str,
+) -> None:
+    """The statistics page and its CSV export, a station's and the centre's alike: counts by
+    `default_by` unless `?by=` says otherwise; `charts` draws the page's charts from the period,
+    the dimension, its rows and the visitor's language."""
+    tz = stats.tz
+
+    @router.get("/stats", response_class=HTMLResponse, dependencies=pages.view)
+    def stats_page(
+        request: Request, start: From = None, end: To = None, by: Dimension = default_by
+    ) -> HTMLResponse:
+        p = period(start, end, tz)
+        rows = stats.rows(p, by)
+        drawn = charts(p, by, rows, pages.translator(request))
+        return render_stats(pages, request, p, by, rows, stats.year_over_year(p), drawn)
+
+    @router.get("/stats.csv", dependencies=pages.view)
+    def stats_csv(start: From = None, end: To = None, by: Dimension = default_by) -> Response:
+        return csv_download(stats, period(start, end, tz), by, csv_prefix)
+
+
 def routes(pages: Pages) -> APIRouter:
     ctx, view = pages.ctx, pages.view
     tz = ctx.stats.tz
     router = APIRouter()
 
-    @router.get("/stats", response_class=HTMLResponse, dependencies=view)
-    def stats_page(
-        request: Request, start: From = None, end: To = None, by: Dimension = Dimension.DAY
-    ) -> HTMLResponse:
-        p = period(start, end, tz)
-        t = pages.translator(request)
+    def charts(p: Period, by: Dimension, rows: list[StatsRow], t: Translator) -> list[str]:
         labels = chart_labels(t)
-        rows = ctx.stats.rows(p, by)
-        lanes = ctx.stats.rows(p, Dimension.LANE)
-        classes = ctx.stats.rows(p, Dimension.CLASS)
-        charts = [
+        return [
             stacked_bars(rows, labels, f"{t('records.incidents')} · {t(DIMENSIONS[by])}"),
-            stacked_bars(lanes, labels, t("records.lane")),
-            stacked_bars(classes, labels, t("records.class")),
+            stacked_bars(ctx.stats.rows(p, Dimension.LANE), labels, t("records.lane")),
+            stacked_bars(ctx.stats.rows(p, Dimension.CLASS), labels, t("records.class")),
         ]
-        return render_stats(pages, request, p, by, rows, ctx.stats.year_over_year(p), charts)
+
+    add_stats_page(router, pages, ctx.stats, Dimension.DAY, charts, "laneguard")
 
     @router.get("/api/stats", dependencies=view)
     def stats_api(
         start: From = None, end: To = None, by: Dimension = Dimension.DAY
     ) -> dict[str, Any]:
         return stats_summary(ctx.stats, period(start, end, tz), by)
-
-    @router.get("/stats.csv", dependencies=view)
-    def stats_csv(start: From = None, end: To = None, by: Dimension = Dimension.DAY) -> Response:
-        return csv_download(ctx.stats, period(start, end, tz), by, "laneguard")
 
     return router
