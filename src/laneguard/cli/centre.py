@@ -56,7 +56,7 @@ def _certificate(made: web_tls.WebCertificate) -> str:
 
 def centre(
     config: Annotated[Path, typer.Option("--config", "-c", help="Centre config file (YAML)")],
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
+    verbose: serving.Verbose = False,
 ) -> None:
     """管理中心 / Run the management centre: every station's incidents, statistics, cameras."""
     serving.start_logging(verbose)
@@ -75,10 +75,7 @@ def centre(
             demo.start_stations()
         web = create_centre_app(centre_context(app, cfg))
         cert, key = serving.tls_files(cfg.web, cfg.data_dir, cfg.name, _certificate)
-        scheme = "https" if cert else "http"
-        typer.echo(
-            f"LaneGuard centre {cfg.name}: {scheme}://{cfg.web.host}:{cfg.web.port}/", err=True
-        )
+        typer.echo(f"LaneGuard centre {cfg.name}: {serving.address(cfg.web, cert)}", err=True)
         serving.serve(web, cfg.web, cert, key)
     except LaneGuardError as exc:
         typer.echo(f"error: {exc}", err=True)

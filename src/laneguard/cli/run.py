@@ -78,7 +78,7 @@ def _certificate(made: web_tls.WebCertificate) -> str:
 
 def run(
     config: Annotated[Path, typer.Option("--config", "-c", help="YAML or JSON config file")],
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")] = False,
+    verbose: serving.Verbose = False,
 ) -> None:
     """启动实时服务 / Run the live service: voice warnings and encrypted alerts per incident."""
     serving.start_logging(verbose)
@@ -90,12 +90,8 @@ def run(
     try:
         web = create_app(web_context(app))
         cert, key = serving.tls_files(cfg.web, cfg.data_dir, cfg.station, _certificate)
-        scheme = "https" if cert else "http"
-        typer.echo(
-            f"LaneGuard {cfg.station}: {scheme}://{cfg.web.host}:{cfg.web.port}/ "
-            f"(terminal page /terminal)",
-            err=True,
-        )
+        where = serving.address(cfg.web, cert)
+        typer.echo(f"LaneGuard {cfg.station}: {where} (terminal page /terminal)", err=True)
         if app.mqtt_settings is not None:
             typer.echo(f"MQTT TLS {app.mqtt_settings.host}:{app.mqtt_settings.port}", err=True)
         serving.serve(web, cfg.web, cert, key)

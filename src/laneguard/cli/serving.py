@@ -8,7 +8,7 @@ import logging
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
@@ -19,6 +19,7 @@ from laneguard.app.config import WebConfig
 from laneguard.core.errors import ConfigError
 
 Config = TypeVar("Config")
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log at debug level")]
 
 
 def start_logging(verbose: bool) -> None:
@@ -68,6 +69,11 @@ def tls_files(
     made = web_tls.self_signed(data_dir / "keys", web.host, name)
     typer.echo(describe(made), err=True)
     return str(made.cert), str(made.key)
+
+
+def address(web: WebConfig, cert: str | None) -> str:
+    """The web app's address: https when it has a certificate (`tls_files`), else http."""
+    return f"{'https' if cert else 'http'}://{web.host}:{web.port}/"
 
 
 def stop_on_term(signum: int, frame: types.FrameType | None) -> None:
