@@ -1,9 +1,11 @@
 """An incident record as the SQL adapters store it: the columns the station's incidents and the
-centre's copies of them share (times in UTC), and a record read back from such a row."""
+centre's copies of them share (times in UTC), a record read back from such a row, and the
+window their lists read (`IncidentRepository.list`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol, Self, TypeVar
 
 from laneguard.core.clock import assume_utc, to_utc
 from laneguard.core.domain.incidents import ObjectClass, Outcome
@@ -50,3 +52,33 @@ def incident_from_row(row: Any, **more: Any) -> IncidentRecord:
         version=row.version,
         **more,
     )
+
+
+class Query(Protocol):
+    """A SELECT as the SQL adapters build it (SQLAlchemy's `Select`), as far as `opened_between`
+    uses it: core imports no third-party package."""
+
+    def where(self, *clauses: Any) -> Self: ...
+
+    def limit(self, limit: int, /) -> Self: ...
+
+
+SelectT = TypeVar("SelectT", bound=Query)
+
+
+def opened_between(
+    query: SelectT,
+    opened_at: Any,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int | None,
+) -> SelectT:
+    """`query` narrowed to the incidents whose `opened_at` column is in [since, until) (an end
+    not given is open), and to at most `limit` rows when given."""
+    if since is not None:
+        query = query.where(opened_at >= to_utc(since))
+    if until is not None:
+        query = query.where(opened_at < to_utc(until))
+    if limit is not None:
+        query = query.limit(limit)
+    return query

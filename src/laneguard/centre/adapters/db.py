@@ -34,7 +34,7 @@ from laneguard.core.domain.cameras import CameraState
 from laneguard.core.domain.forwarding import CameraReport
 from laneguard.core.domain.records import IncidentRecord
 from laneguard.core.errors import StorageError, storage_errors
-from laneguard.core.incident_columns import incident_columns, incident_from_row
+from laneguard.core.incident_columns import incident_columns, incident_from_row, opened_between
 
 metadata = MetaData()
 TZ = DateTime(timezone=True)
@@ -168,12 +168,7 @@ class SqlCentreStore:
     ) -> builtins.list[IncidentRecord]:
         t = centre_incidents_table
         q = select(t).order_by(t.c.opened_at.desc(), t.c.station, t.c.incident_id)
-        if since is not None:
-            q = q.where(t.c.opened_at >= to_utc(since))
-        if until is not None:
-            q = q.where(t.c.opened_at < to_utc(until))
-        if limit is not None:
-            q = q.limit(limit)
+        q = opened_between(q, t.c.opened_at, since, until, limit)
         return [incident_from_row(r) for r in self._read(q)]
 
     def get(self, incident_id: str) -> IncidentRecord | None:

@@ -32,10 +32,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from laneguard.core.clock import to_utc
 from laneguard.core.domain.records import IncidentRecord, StaleIncidentError
 from laneguard.core.errors import storage_errors
-from laneguard.core.incident_columns import incident_columns, incident_from_row
+from laneguard.core.incident_columns import incident_columns, incident_from_row, opened_between
 
 metadata = MetaData()
 
@@ -148,14 +147,9 @@ class SqlIncidentRepository:
     def list(
         self, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
     ) -> list[IncidentRecord]:
-        q = select(incidents_table).order_by(incidents_table.c.opened_at.desc())
-        if since is not None:
-            q = q.where(incidents_table.c.opened_at >= to_utc(since))
-        if until is not None:
-            q = q.where(incidents_table.c.opened_at < to_utc(until))
-        if limit is not None:
-            q = q.limit(limit)
-        return [_incident(r) for r in self._read(q)]
+        opened_at = incidents_table.c.opened_at
+        q = select(incidents_table).order_by(opened_at.desc())
+        return [_incident(r) for r in self._read(opened_between(q, opened_at, since, until, limit))]
 
     def _write(self, statement: Any) -> None:
         with _storage("writing incident"), self._engine.begin() as conn:
