@@ -161,11 +161,7 @@ class _Session(socketserver.BaseRequestHandler):
                 self.keepalive_s = spec.fields[1] / 1000
             self._send(m.response(s.SET_READER_CONFIG_RESPONSE, mid))
         elif t == s.ADD_ROSPEC:
-            rospec = msg.first(s.ROSPEC)
-            assert rospec is not None
-            assert isinstance(rospec.fields[0], int)
-            self.rospecs[rospec.fields[0]] = rospec
-            self._send(m.response(s.ADD_ROSPEC_RESPONSE, mid))
+            self._add(msg.first(s.ROSPEC), self.rospecs, s.ADD_ROSPEC_RESPONSE, mid)
         elif t in (s.ENABLE_ROSPEC, s.START_ROSPEC, s.STOP_ROSPEC, s.DISABLE_ROSPEC):
             if target not in self.rospecs:
                 self._send(m.response(t + 10, mid, M_FIELD_ERROR, f"no ROSpec {target}"))
@@ -180,11 +176,7 @@ class _Session(socketserver.BaseRequestHandler):
                 del self.rospecs[key]
             self._send(m.response(s.DELETE_ROSPEC_RESPONSE, mid))
         elif t == s.ADD_ACCESSSPEC:
-            spec = msg.first(s.ACCESS_SPEC)
-            assert spec is not None
-            assert isinstance(spec.fields[0], int)
-            self.access[spec.fields[0]] = spec
-            self._send(m.response(s.ADD_ACCESSSPEC_RESPONSE, mid))
+            self._add(msg.first(s.ACCESS_SPEC), self.access, s.ADD_ACCESSSPEC_RESPONSE, mid)
         elif t in (s.ENABLE_ACCESSSPEC, s.DELETE_ACCESSSPEC, s.DISABLE_ACCESSSPEC):
             if t == s.ENABLE_ACCESSSPEC:
                 self.access_on.add(target)
@@ -200,6 +192,13 @@ class _Session(socketserver.BaseRequestHandler):
         else:
             self._send(m.response(s.ERROR_MESSAGE, mid, M_UNSUPPORTED_MESSAGE, "not simulated"))
         return True
+
+    def _add(self, spec: Param | None, specs: dict[int, Param], answer: int, mid: int) -> None:
+        """ADD_ROSPEC, ADD_ACCESSSPEC: keep the spec under its id (its first field)."""
+        assert spec is not None
+        assert isinstance(spec.fields[0], int)
+        specs[spec.fields[0]] = spec
+        self._send(m.response(answer, mid))
 
     def _capabilities(self, mid: int) -> LlrpMessage:
         antennas = self.server.reader.world.readers.get(self.server.reader.name, 0)

@@ -78,7 +78,7 @@ def test_a_second_serve_worker_follows_until_the_leader_dies(
     eventually(lambda: second.role == "follower")
     assert second.worker is None
     assert second.snapshot()["robots"] == []
-    first._stop.set()  # the process stops stepping …
+    first.stopping.set()  # the process stops stepping …
     kill_session(first_lock)  # … and its session ends with it
     eventually(lambda: second.worker is not None)
     eventually(lambda: len(second.snapshot()["robots"]) == settings.fleet.robots)

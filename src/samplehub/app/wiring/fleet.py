@@ -112,13 +112,14 @@ class _Listener:
         raise RuntimeError(f"fleet listener not wired ({name})")
 
 
-def leadership(settings: Settings) -> Leadership:
-    """One fleet per database: an advisory lock on PostgreSQL, the one process on SQLite."""
+def leadership(settings: Settings, name: str | None = None) -> Leadership:
+    """One fleet (or other ``name`` job: the notice delivery) per database: an advisory lock of
+    that name on PostgreSQL, the one process on SQLite."""
     url = settings.resolved_database_url()
     if url.startswith("postgresql"):
-        from samplehub.fleet.adapters.leader import PostgresAdvisoryLock
+        from samplehub.fleet.adapters.leader import FLEET, PostgresAdvisoryLock
 
-        return PostgresAdvisoryLock(url)
+        return PostgresAdvisoryLock(url, name=name or FLEET)
     from samplehub.fleet.adapters.leader import SingleProcess
 
     return SingleProcess()

@@ -17,7 +17,8 @@ from samplehub.app.config_notify import (
 if TYPE_CHECKING:
     from samplehub.app.services import Services
     from samplehub.core.domain.outbox import RetryPolicy
-    from samplehub.core.service.delivery import Deliverer, DeliveryWorker, Lease
+    from samplehub.core.service.delivery import Deliverer, DeliveryWorker
+    from samplehub.core.service.leader import Lease
     from samplehub.core.service.notifications import Channel, NoticeSender
     from samplehub.core.service.outbox import StaffAlerts
 
@@ -103,14 +104,9 @@ def deliverer(
 
 def lease(settings: Settings) -> Lease:
     """One deliverer per database: its own advisory lock on PostgreSQL, the process on SQLite."""
-    url = settings.resolved_database_url()
-    if url.startswith("postgresql"):
-        from samplehub.fleet.adapters.leader import PostgresAdvisoryLock
+    from samplehub.app.wiring.fleet import leadership
 
-        return PostgresAdvisoryLock(url, name=OUTBOX_LOCK)
-    from samplehub.fleet.adapters.leader import SingleProcess
-
-    return SingleProcess()
+    return leadership(settings, OUTBOX_LOCK)
 
 
 def delivery_worker(settings: Settings, services: Services) -> DeliveryWorker | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from samplehub.core.domain.audit import AuditRecord, canonical_json, verify
@@ -40,24 +40,12 @@ class Anchor:
 
     def message(self) -> bytes:
         """The bytes signed: canonical JSON of everything but the signature."""
-        body = {
-            "number": self.number,
-            "seq": self.seq,
-            "hash": self.hash,
-            "at": self.at,
-            "key_id": self.key_id,
-        }
+        body = self.as_dict()
+        del body["signature"]
         return canonical_json(body).encode("utf-8")
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "number": self.number,
-            "seq": self.seq,
-            "hash": self.hash,
-            "at": self.at,
-            "key_id": self.key_id,
-            "signature": self.signature,
-        }
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Anchor:

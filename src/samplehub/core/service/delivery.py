@@ -13,13 +13,12 @@ the body.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
 
 from samplehub.core.domain.outbox import OutboxMessage, OutboxStatus, RetryPolicy, mask
+from samplehub.core.service.leader import LeaderThread, Lease
 from samplehub.core.service.notifications import Channel, Notice, NoticeSender, NotificationFailed
 from samplehub.core.service.ports import Clock, UnitOfWork
 
@@ -113,20 +112,14 @@ class Deliverer:
         return stored.status
 
 
-class Lease(Protocol):
-    """Who delivers when several workers share one database (the fleet's ``Leadership``)."""
-
-    def acquire(self) -> bool: ...
-    def held(self) -> bool: ...
-    def release(self) -> None: ...
-
-
-class DeliveryWorker:
+class DeliveryWorker(LeaderThread):
     """``Deliverer.run_once`` every ``every_s`` in a daemon thread, by the lease holder only.
 
     A failing round (the database away) is logged and the next waits longer, doubling up to
     ``backoff_s[1]``; a follower looks for the lease every ``follower_retry_s``.
     """
+
+    thread_name = "notice-delivery"
 
     def __init__(
         self,
@@ -137,29 +130,14 @@ class DeliveryWorker:
         follower_retry_s: float = 10.0,
         backoff_s: tuple[float, float] = (1.0, 60.0),
     ) -> None:
+        super().__init__(lease, follower_retry_s=follower_retry_s, backoff_s=backoff_s)
         self.deliverer = deliverer
-        self.lease = lease
         self.every_s = every_s
-        self.follower_retry_s = follower_retry_s
-        self.backoff_s = backoff_s
-        self.role = "stopped"
         self.rounds = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run, name="notice-delivery", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout_s: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=timeout_s)
 
     def run(self) -> None:
         delay = self.backoff_s[0]
-        while not self._stop.is_set():
+        while not self.stopping.is_set():
             wait = self.every_s
             try:
                 if self.lease.acquire() and self.lease.held():
@@ -171,7 +149,6 @@ class DeliveryWorker:
                     self.role, wait = "follower", self.follower_retry_s
             except Exception:  # the worker must outlive a bad round (the database away)
                 log.exception("notice delivery round failed; next in %.0f s", delay)
-                wait, delay = delay, min(delay * 2, self.backoff_s[1])
-            self._stop.wait(wait)
-        self.lease.release()
-        self.role = "stopped"
+                wait, delay = delay, self.longer(delay)
+            self.stopping.wait(wait)
+        self.step_down()

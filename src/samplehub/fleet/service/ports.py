@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.core.service.leader import Lease
 from samplehub.fleet.domain.dispatch import RobotCandidate, TransportTask
 
 MessageHandler = Callable[[str, bytes], None]
@@ -94,18 +95,8 @@ class Floor(Protocol):
         ...
 
 
-class Leadership(Protocol):
-    """One fleet worker per database: only the holder of the lease runs the robots."""
-
-    def acquire(self) -> bool:
-        """Try to become the leader (without waiting); True when this process holds it."""
-        ...
-
-    def held(self) -> bool:
-        """Still the leader (the lease's connection is alive)."""
-        ...
-
-    def release(self) -> None: ...
+Leadership = Lease
+"""One fleet worker per database: only the holder of the lease runs the robots."""
 
 
 class TransportError(SampleHubError, RuntimeError):

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from samplehub.core.service.leader import LeaderThread
 from samplehub.fleet.service.ports import Leadership
 from samplehub.fleet.service.view import NotFoundError
 from samplehub.fleet.service.worker import FleetWorker
@@ -21,7 +22,10 @@ from samplehub.fleet.service.worker import FleetWorker
 log = logging.getLogger(__name__)
 
 
-class FleetSupervisor:
+class FleetSupervisor(LeaderThread):
+    thread_name = "fleet-worker"
+    stop_timeout_s = 5.0
+
     def __init__(
         self,
         make_worker: Callable[[], FleetWorker],
@@ -33,37 +37,22 @@ class FleetSupervisor:
         site: dict[str, Any] | None = None,
     ) -> None:
         """``site`` is the map's drawing (``view.site_view``), shown while no worker runs here."""
+        super().__init__(leadership, follower_retry_s=follower_retry_s, backoff_s=backoff_s)
         self.make_worker = make_worker
-        self.leadership = leadership
         self.step_s = step_s
-        self.follower_retry_s = follower_retry_s
-        self.backoff_s = backoff_s
         self.site = site or {"map_id": "", "nodes": [], "lanes": []}
         self.lock = threading.Lock()
         self.worker: FleetWorker | None = None
-        self.role = "stopped"
         self.restarts = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run, name="fleet-worker", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=timeout_s)
 
     def run(self) -> None:
         delay = self.backoff_s[0]
-        while not self._stop.is_set():
-            if not self.leadership.acquire():
+        while not self.stopping.is_set():
+            if not self.lease.acquire():
                 if self.role != "follower":
                     log.info("fleet: another worker leads; this one follows")
                 self.role = "follower"
-                self._stop.wait(self.follower_retry_s)
+                self.stopping.wait(self.follower_retry_s)
                 continue
             self.role = "leader"
             log.info("fleet: this worker leads; rebuilding from the tasks table")
@@ -73,25 +62,24 @@ class FleetSupervisor:
             except Exception:
                 self.restarts += 1
                 log.exception("fleet worker failed; a fresh one starts in %.0f s", delay)
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.backoff_s[1])
+                self.stopping.wait(delay)
+                delay = self.longer(delay)
             finally:
                 self.retire()
-        self.leadership.release()
-        self.role = "stopped"
+        self.step_down()
 
     def lead(self) -> None:
         worker = self.make_worker()
         with self.lock:
             self.worker = worker
             worker.start()
-        while not self._stop.is_set():
-            if not self.leadership.held():
+        while not self.stopping.is_set():
+            if not self.lease.held():
                 log.warning("fleet: lost the lead; stopping the robots' worker")
                 return
             with self.lock:
                 worker.step()
-            self._stop.wait(self.step_s)
+            self.stopping.wait(self.step_s)
 
     def retire(self) -> None:
         with self.lock:
