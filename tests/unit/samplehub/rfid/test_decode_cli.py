@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from samplehub.cli import app
@@ -54,7 +55,8 @@ def test_malformed_stretches_are_errors_with_offsets_and_exit_1() -> None:
     assert lines[5]["tags"][1]["epc"] == "3034257bf400b7800000162e"  # type: ignore[index]
 
 
-def test_missing_file_is_refused(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["rfid", "decode", str(tmp_path / "none.bin"), "--json"])
+def test_missing_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a short name: a long temporary path is wrapped in the error box
+    result = CliRunner().invoke(app, ["rfid", "decode", "none.bin", "--json"])
     assert result.exit_code == 2
     assert "none.bin" in result.output
