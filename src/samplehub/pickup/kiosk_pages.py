@@ -8,9 +8,8 @@ the answer to any wrong, unknown, expired or used code is the same page.
 from __future__ import annotations
 
 import math
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from samplehub.core.domain.permissions import Action, may
@@ -20,12 +19,10 @@ from samplehub.pickup.pages import NO_STORE, pickup_of
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.web.access import allow
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import FormText, Page, PageContext
 from samplehub.web.pages import csrf_required, login_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.PICKUP_KIOSK)])
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
 MAX_ENTRY = 200  # a scanned QR is short; anything longer is not ours
 
 

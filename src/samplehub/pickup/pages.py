@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import Response
 
 from samplehub.core.domain.errors import Conflict, DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
@@ -28,14 +28,11 @@ from samplehub.pickup.service.app import PickupApp
 from samplehub.pickup.service.handlers import WithCode
 from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import FormText, FormVersion, Page, PageContext
 from samplehub.web.error_text import error_text
-from samplehub.web.pages import csrf_required, login_required
+from samplehub.web.pages import _redirect, csrf_required, login_required
 
 router = APIRouter(include_in_schema=False)
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
-FormVersion = Annotated[int | None, Form(ge=0, le=2**31)]  # the version the page was loaded at
 FormList = Annotated[list[str], Form()]
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -117,7 +114,7 @@ def _window(offers: list[WindowOffer], start: str) -> PickupWindow:
 def _answer(ctx: PageContext, app: PickupApp, actor: Actor, issued: WithCode) -> Response:
     """The code page for the customer who booked; staff learn only that the code was sent."""
     if actor.is_staff:
-        return ctx.finish(RedirectResponse("/pickup?done=sent", status_code=303))
+        return _redirect(ctx, "/pickup?done=sent")
     return _code_page(ctx, app, issued.booking.id, issued.code)
 
 
@@ -193,7 +190,7 @@ def pickup_cancel(
         pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}", version)
     except DomainError as error:
         return _portal(ctx, app, actor, _status(error), error=_error(ctx, error))
-    return ctx.finish(RedirectResponse("/pickup?done=cancelled", status_code=303))
+    return _redirect(ctx, "/pickup?done=cancelled")
 
 
 def _get(app: PickupApp, actor: Actor, booking_id: str) -> Booking:
@@ -256,4 +253,4 @@ def pickup_staff_run(ctx: Page, request: Request, csrf: FormText = "") -> Respon
     csrf_required(ctx, csrf)
     done = pickup_of(request).run_due()
     report = f"{len(done.staged)},{len(done.rescheduled)},{len(done.expired)}"
-    return ctx.finish(RedirectResponse(f"/pickup/staff?report={report}", status_code=303))
+    return _redirect(ctx, f"/pickup/staff?report={report}")
