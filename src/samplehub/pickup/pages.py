@@ -9,6 +9,7 @@ notice's delivery status (kind, masked recipient, status, attempts, time), never
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -98,6 +99,24 @@ def _error(ctx: PageContext, error: DomainError) -> str:
     return error_text(ctx.t, error, FIELD_LABELS)
 
 
+def _booking_form(
+    ctx: PageContext,
+    request: Request,
+    csrf: str,
+    act: Callable[[PickupApp, Actor], Response],
+    status: Callable[[DomainError], int] = _status,
+) -> Response:
+    """A customer's form on their bookings: ``act`` answers it; a refusal shows the portal again
+    with the reason and ``status(error)``, saving nothing."""
+    actor = login_required(ctx)
+    csrf_required(ctx, csrf)
+    app = pickup_of(request)
+    try:
+        return act(app, actor)
+    except DomainError as error:
+        return _portal(ctx, app, actor, status(error), error=_error(ctx, error))
+
+
 @router.get("/pickup", dependencies=[allow(Action.PICKUP_BOOK)])
 def pickup_page(ctx: Page, request: Request, done: str = "") -> Response:
     actor = login_required(ctx)
@@ -142,11 +161,9 @@ def pickup_book(
     samples: FormList | None = None,
     csrf: FormText = "",
 ) -> Response:
-    actor = login_required(ctx)
-    csrf_required(ctx, csrf)
-    app = pickup_of(request)
     chosen = sorted(set(samples or []))
-    try:
+
+    def book(app: PickupApp, actor: Actor) -> Response:
         if not chosen:
             raise InvalidValue(
                 "samples", [], "at least one sample", Message("pickup.allowed_samples")
@@ -170,9 +187,9 @@ def pickup_book(
         slot = _window(_offers(app, len(sizes)), window)
         booked = pickup.book_with_code(app.deps, actor, order, group.order.customer_id, sizes, slot)
         pickup.stage_if_due(app.deps, booked.booking.id)
-    except DomainError as error:
-        return _portal(ctx, app, actor, 422, error=_error(ctx, error))
-    return _answer(ctx, app, actor, booked)
+        return _answer(ctx, app, actor, booked)
+
+    return _booking_form(ctx, request, csrf, book, lambda _: 422)
 
 
 @router.post("/pickup/{booking_id}/cancel", dependencies=[allow(Action.PICKUP_BOOK)])
@@ -183,14 +200,11 @@ def pickup_cancel(
     csrf: FormText = "",
     version: FormVersion = None,
 ) -> Response:
-    actor = login_required(ctx)
-    csrf_required(ctx, csrf)
-    app = pickup_of(request)
-    try:
+    def cancel(app: PickupApp, actor: Actor) -> Response:
         pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}", version)
-    except DomainError as error:
-        return _portal(ctx, app, actor, _status(error), error=_error(ctx, error))
-    return _redirect(ctx, "/pickup?done=cancelled")
+        return _redirect(ctx, "/pickup?done=cancelled")
+
+    return _booking_form(ctx, request, csrf, cancel)
 
 
 def _get(app: PickupApp, actor: Actor, booking_id: str) -> Booking:
@@ -209,16 +223,14 @@ def pickup_move(
     csrf: FormText = "",
     version: FormVersion = None,
 ) -> Response:
-    actor = login_required(ctx)
-    csrf_required(ctx, csrf)
-    app = pickup_of(request)
-    try:
+    def move(app: PickupApp, actor: Actor) -> Response:
         booking = _get(app, actor, booking_id)
         slot = _window(_offers(app, len(booking.sizes), booking.id), window)
-        moved = pickup.move_with_code(app.deps, actor, booking_id, slot, version)
-    except DomainError as error:
-        return _portal(ctx, app, actor, _status(error), error=_error(ctx, error))
-    return _answer(ctx, app, actor, moved)
+        return _answer(
+            ctx, app, actor, pickup.move_with_code(app.deps, actor, booking_id, slot, version)
+        )
+
+    return _booking_form(ctx, request, csrf, move)
 
 
 def _staff(ctx: PageContext) -> Actor:
