@@ -32,7 +32,7 @@ from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import FormText, FormVersion, Page, PageContext
 from samplehub.web.error_text import error_text
-from samplehub.web.pages import _redirect, csrf_required, login_required
+from samplehub.web.pages import _redirect, csrf_required, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.LAB_WORK)])
 GAUGE_FIELDS = ("standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap")
@@ -76,9 +76,7 @@ LABELS = {
 
 
 def _lab(ctx: PageContext) -> tuple[Actor, LabServices]:
-    actor = login_required(ctx)
-    if not permissions.may_work_in_lab(actor.role):
-        raise HTTPException(403, ctx.t("lab.only"))
+    actor = role_required(ctx, lambda a: permissions.may_work_in_lab(a.role), "lab.only")
     services = ctx.state.services.lab
     if services is None:
         raise HTTPException(503, "the lab is not configured")

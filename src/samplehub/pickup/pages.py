@@ -31,7 +31,7 @@ from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import FormText, FormVersion, Page, PageContext
 from samplehub.web.error_text import error_text
-from samplehub.web.pages import _redirect, csrf_required, login_required
+from samplehub.web.pages import _redirect, csrf_required, login_required, role_required
 
 router = APIRouter(include_in_schema=False)
 FormList = Annotated[list[str], Form()]
@@ -234,10 +234,7 @@ def pickup_move(
 
 
 def _staff(ctx: PageContext) -> Actor:
-    actor = login_required(ctx)
-    if not actor.is_staff:
-        raise HTTPException(403, ctx.t("web.forbidden_title"))
-    return actor
+    return role_required(ctx, lambda a: a.is_staff)
 
 
 @router.get("/pickup/staff", dependencies=[allow(Action.PICKUP_STAFF)])

@@ -44,6 +44,16 @@ def login_required(ctx: PageContext) -> Actor:
     return ctx.actor
 
 
+def role_required(
+    ctx: PageContext, allowed: Callable[[Actor], bool], refusal: str = "web.forbidden_title"
+) -> Actor:
+    """The signed-in actor if ``allowed``; else a 403 page saying ``refusal`` (a message id)."""
+    actor = login_required(ctx)
+    if not allowed(actor):
+        raise HTTPException(403, ctx.t(refusal))
+    return actor
+
+
 def csrf_required(ctx: PageContext, token: str) -> None:
     if not ctx.csrf_valid(token):
         raise HTTPException(403, ctx.t("web.csrf_failed"))
