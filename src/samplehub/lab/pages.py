@@ -292,9 +292,10 @@ async def record_results(ctx: Page, number: str) -> Response:
         rule = labs.deps.rules.get(code)
         bench = sample.location.code
         if rule.method is Method.ELASTIC_GAUGE:
-            spec = GaugeSpec(
-                _number(form.get("range_min", ""), "range_min"),
-                _number(form.get("range_max", ""), "range_max"),
+            spec = GaugeSpec.entered(
+                _number,
+                form.get("range_min", ""),
+                form.get("range_max", ""),
                 form.get("unit", "").strip() or "MPa",
                 form.get("accuracy_class", "").strip(),
             )
@@ -368,12 +369,8 @@ def import_sheet(
         )
 
         def gauge() -> tuple[GaugeSpec, list[Decimal]]:
-            spec = GaugeSpec(
-                _number(range_min, "range_min"),
-                _number(range_max, "range_max"),
-                unit.strip() or "MPa",
-                accuracy_class.strip(),
-            )
+            unit_text, class_text = unit.strip() or "MPa", accuracy_class.strip()
+            spec = GaugeSpec.entered(_number, range_min, range_max, unit_text, class_text)
             return spec, [_number(zero_before, "zero_before"), _number(zero_after, "zero_after")]
 
         labs.desk.import_sheet(actor, sample, rule, conditions, (name, data), gauge)
