@@ -66,7 +66,9 @@ FIELD_LABELS = {
 
 
 def _kiosk(ctx: PageContext) -> tuple[Actor, KioskDesk]:
-    actor = role_required(ctx, lambda a: may(a.role, Action.KIOSK_DESK), "intake.kiosk_only")
+    actor = role_required(
+        ctx, lambda a: may(a.role, Action.KIOSK_DESK), message_id("intake.kiosk_only")
+    )
     desk = ctx.state.kiosk
     if desk is None:
         raise HTTPException(503, ctx.t("intake.kiosk_unavailable"))

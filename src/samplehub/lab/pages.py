@@ -76,7 +76,9 @@ LABELS = {
 
 
 def _lab(ctx: PageContext) -> tuple[Actor, LabServices]:
-    actor = role_required(ctx, lambda a: permissions.may_work_in_lab(a.role), "lab.only")
+    actor = role_required(
+        ctx, lambda a: permissions.may_work_in_lab(a.role), message_id("lab.only")
+    )
     services = ctx.state.services.lab
     if services is None:
         raise HTTPException(503, "the lab is not configured")

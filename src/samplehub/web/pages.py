@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.lifecycle import RULES, HoldReason, SampleState, Transition
+from samplehub.core.domain.messages import message_id
 from samplehub.core.domain.model import Role, Sample
 from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service import commands as c
@@ -45,7 +46,9 @@ def login_required(ctx: PageContext) -> Actor:
 
 
 def role_required(
-    ctx: PageContext, allowed: Callable[[Actor], bool], refusal: str = "web.forbidden_title"
+    ctx: PageContext,
+    allowed: Callable[[Actor], bool],
+    refusal: str = message_id("web.forbidden_title"),
 ) -> Actor:
     """The signed-in actor if ``allowed``; else a 403 page saying ``refusal`` (a message id)."""
     actor = login_required(ctx)

@@ -49,7 +49,9 @@ DONE_LABELS = {
 
 
 def _staff(ctx: PageContext) -> Actor:
-    return role_required(ctx, lambda a: permissions.may_see_tasks(a.role), "web.tasks_only")
+    return role_required(
+        ctx, lambda a: permissions.may_see_tasks(a.role), message_id("web.tasks_only")
+    )
 
 
 def _board(
