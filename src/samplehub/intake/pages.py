@@ -26,7 +26,7 @@ from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.intake.service.session import INSTRUMENT_FIELDS, KioskSession
 from samplehub.web.access import allow
 from samplehub.web.context import FormText, Page, PageContext
-from samplehub.web.pages import csrf_required, login_required
+from samplehub.web.pages import csrf_required, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.KIOSK_DESK)])
 KIOSK_COOKIE = "sh_kiosk"
@@ -66,9 +66,9 @@ FIELD_LABELS = {
 
 
 def _kiosk(ctx: PageContext) -> tuple[Actor, KioskDesk]:
-    actor = login_required(ctx)
-    if not may(actor.role, Action.KIOSK_DESK):
-        raise HTTPException(403, ctx.t("intake.kiosk_only"))
+    actor = role_required(
+        ctx, lambda a: may(a.role, Action.KIOSK_DESK), message_id("intake.kiosk_only")
+    )
     desk = ctx.state.kiosk
     if desk is None:
         raise HTTPException(503, ctx.t("intake.kiosk_unavailable"))

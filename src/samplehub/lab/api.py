@@ -236,12 +236,8 @@ def gauge_results(
     number: str, body: GaugeResultsIn, actor: CurrentActor, state: State
 ) -> CertificateOut:
     labs, sample, code = _readings_for(state, actor, number, body.type_code, Method.ELASTIC_GAUGE)
-    spec = GaugeSpec(
-        parse_decimal(body.range_min, "range_min"),
-        parse_decimal(body.range_max, "range_max"),
-        body.unit,
-        body.accuracy_class,
-        body.stop_pin,
+    spec = GaugeSpec.entered(
+        parse_decimal, body.range_min, body.range_max, body.unit, body.accuracy_class, body.stop_pin
     )
     points = points_from_rows(body.points)
     zero = [parse_decimal(v, f"zero_deviations[{i}]") for i, v in enumerate(body.zero_deviations)]
@@ -314,12 +310,7 @@ def import_sheet(
     conditions = WorkConditions("20", "50", sample.location.code)
 
     def gauge() -> tuple[GaugeSpec, list[Decimal]]:
-        spec = GaugeSpec(
-            parse_decimal(range_min, "range_min"),
-            parse_decimal(range_max, "range_max"),
-            unit,
-            accuracy_class,
-        )
+        spec = GaugeSpec.entered(parse_decimal, range_min, range_max, unit, accuracy_class)
         return spec, [
             parse_decimal(zero_before, "zero_before"),
             parse_decimal(zero_after, "zero_after"),

@@ -32,7 +32,7 @@ from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import FormText, FormVersion, Page, PageContext
 from samplehub.web.error_text import error_text
-from samplehub.web.pages import _redirect, csrf_required, login_required
+from samplehub.web.pages import _redirect, csrf_required, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.LAB_WORK)])
 GAUGE_FIELDS = ("standard", "up_before_tap", "up_after_tap", "down_before_tap", "down_after_tap")
@@ -76,9 +76,9 @@ LABELS = {
 
 
 def _lab(ctx: PageContext) -> tuple[Actor, LabServices]:
-    actor = login_required(ctx)
-    if not permissions.may_work_in_lab(actor.role):
-        raise HTTPException(403, ctx.t("lab.only"))
+    actor = role_required(
+        ctx, lambda a: permissions.may_work_in_lab(a.role), message_id("lab.only")
+    )
     services = ctx.state.services.lab
     if services is None:
         raise HTTPException(503, "the lab is not configured")
@@ -294,9 +294,10 @@ async def record_results(ctx: Page, number: str) -> Response:
         rule = labs.deps.rules.get(code)
         bench = sample.location.code
         if rule.method is Method.ELASTIC_GAUGE:
-            spec = GaugeSpec(
-                _number(form.get("range_min", ""), "range_min"),
-                _number(form.get("range_max", ""), "range_max"),
+            spec = GaugeSpec.entered(
+                _number,
+                form.get("range_min", ""),
+                form.get("range_max", ""),
                 form.get("unit", "").strip() or "MPa",
                 form.get("accuracy_class", "").strip(),
             )
@@ -370,12 +371,8 @@ def import_sheet(
         )
 
         def gauge() -> tuple[GaugeSpec, list[Decimal]]:
-            spec = GaugeSpec(
-                _number(range_min, "range_min"),
-                _number(range_max, "range_max"),
-                unit.strip() or "MPa",
-                accuracy_class.strip(),
-            )
+            unit_text, class_text = unit.strip() or "MPa", accuracy_class.strip()
+            spec = GaugeSpec.entered(_number, range_min, range_max, unit_text, class_text)
             return spec, [_number(zero_before, "zero_before"), _number(zero_after, "zero_after")]
 
         labs.desk.import_sheet(actor, sample, rule, conditions, (name, data), gauge)

@@ -8,9 +8,8 @@ the answer to any wrong, unknown, expired or used code is the same page.
 from __future__ import annotations
 
 import math
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from samplehub.core.domain.permissions import Action, may
@@ -20,20 +19,15 @@ from samplehub.pickup.pages import NO_STORE, pickup_of
 from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.web.access import allow
-from samplehub.web.context import PageContext, page_context
-from samplehub.web.pages import csrf_required, login_required
+from samplehub.web.context import FormText, Page, PageContext
+from samplehub.web.pages import csrf_required, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.PICKUP_KIOSK)])
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
 MAX_ENTRY = 200  # a scanned QR is short; anything longer is not ours
 
 
 def _kiosk(ctx: PageContext) -> Actor:
-    actor = login_required(ctx)
-    if not may(actor.role, Action.PICKUP_KIOSK):
-        raise HTTPException(403, ctx.t("web.forbidden_title"))
-    return actor
+    return role_required(ctx, lambda a: may(a.role, Action.PICKUP_KIOSK))
 
 
 def _render(ctx: PageContext, status_code: int = 200, **values: object) -> Response:

@@ -9,10 +9,11 @@ notice's delivery status (kind, masked recipient, status, attempts, time), never
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import Response
 
 from samplehub.core.domain.errors import Conflict, DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
@@ -28,14 +29,11 @@ from samplehub.pickup.service.app import PickupApp
 from samplehub.pickup.service.handlers import WithCode
 from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
-from samplehub.web.context import PageContext, page_context
+from samplehub.web.context import FormText, FormVersion, Page, PageContext
 from samplehub.web.error_text import error_text
-from samplehub.web.pages import csrf_required, login_required
+from samplehub.web.pages import _redirect, csrf_required, login_required, role_required
 
 router = APIRouter(include_in_schema=False)
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
-FormVersion = Annotated[int | None, Form(ge=0, le=2**31)]  # the version the page was loaded at
 FormList = Annotated[list[str], Form()]
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -101,6 +99,24 @@ def _error(ctx: PageContext, error: DomainError) -> str:
     return error_text(ctx.t, error, FIELD_LABELS)
 
 
+def _booking_form(
+    ctx: PageContext,
+    request: Request,
+    csrf: str,
+    act: Callable[[PickupApp, Actor], Response],
+    status: Callable[[DomainError], int] = _status,
+) -> Response:
+    """A customer's form on their bookings: ``act`` answers it; a refusal shows the portal again
+    with the reason and ``status(error)``, saving nothing."""
+    actor = login_required(ctx)
+    csrf_required(ctx, csrf)
+    app = pickup_of(request)
+    try:
+        return act(app, actor)
+    except DomainError as error:
+        return _portal(ctx, app, actor, status(error), error=_error(ctx, error))
+
+
 @router.get("/pickup", dependencies=[allow(Action.PICKUP_BOOK)])
 def pickup_page(ctx: Page, request: Request, done: str = "") -> Response:
     actor = login_required(ctx)
@@ -117,7 +133,7 @@ def _window(offers: list[WindowOffer], start: str) -> PickupWindow:
 def _answer(ctx: PageContext, app: PickupApp, actor: Actor, issued: WithCode) -> Response:
     """The code page for the customer who booked; staff learn only that the code was sent."""
     if actor.is_staff:
-        return ctx.finish(RedirectResponse("/pickup?done=sent", status_code=303))
+        return _redirect(ctx, "/pickup?done=sent")
     return _code_page(ctx, app, issued.booking.id, issued.code)
 
 
@@ -145,11 +161,9 @@ def pickup_book(
     samples: FormList | None = None,
     csrf: FormText = "",
 ) -> Response:
-    actor = login_required(ctx)
-    csrf_required(ctx, csrf)
-    app = pickup_of(request)
     chosen = sorted(set(samples or []))
-    try:
+
+    def book(app: PickupApp, actor: Actor) -> Response:
         if not chosen:
             raise InvalidValue(
                 "samples", [], "at least one sample", Message("pickup.allowed_samples")
@@ -173,9 +187,9 @@ def pickup_book(
         slot = _window(_offers(app, len(sizes)), window)
         booked = pickup.book_with_code(app.deps, actor, order, group.order.customer_id, sizes, slot)
         pickup.stage_if_due(app.deps, booked.booking.id)
-    except DomainError as error:
-        return _portal(ctx, app, actor, 422, error=_error(ctx, error))
-    return _answer(ctx, app, actor, booked)
+        return _answer(ctx, app, actor, booked)
+
+    return _booking_form(ctx, request, csrf, book, lambda _: 422)
 
 
 @router.post("/pickup/{booking_id}/cancel", dependencies=[allow(Action.PICKUP_BOOK)])
@@ -186,14 +200,11 @@ def pickup_cancel(
     csrf: FormText = "",
     version: FormVersion = None,
 ) -> Response:
-    actor = login_required(ctx)
-    csrf_required(ctx, csrf)
-    app = pickup_of(request)
-    try:
+    def cancel(app: PickupApp, actor: Actor) -> Response:
         pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}", version)
-    except DomainError as error:
-        return _portal(ctx, app, actor, _status(error), error=_error(ctx, error))
-    return ctx.finish(RedirectResponse("/pickup?done=cancelled", status_code=303))
+        return _redirect(ctx, "/pickup?done=cancelled")
+
+    return _booking_form(ctx, request, csrf, cancel)
 
 
 def _get(app: PickupApp, actor: Actor, booking_id: str) -> Booking:
@@ -212,23 +223,18 @@ def pickup_move(
     csrf: FormText = "",
     version: FormVersion = None,
 ) -> Response:
-    actor = login_required(ctx)
-    csrf_required(ctx, csrf)
-    app = pickup_of(request)
-    try:
+    def move(app: PickupApp, actor: Actor) -> Response:
         booking = _get(app, actor, booking_id)
         slot = _window(_offers(app, len(booking.sizes), booking.id), window)
-        moved = pickup.move_with_code(app.deps, actor, booking_id, slot, version)
-    except DomainError as error:
-        return _portal(ctx, app, actor, _status(error), error=_error(ctx, error))
-    return _answer(ctx, app, actor, moved)
+        return _answer(
+            ctx, app, actor, pickup.move_with_code(app.deps, actor, booking_id, slot, version)
+        )
+
+    return _booking_form(ctx, request, csrf, move)
 
 
 def _staff(ctx: PageContext) -> Actor:
-    actor = login_required(ctx)
-    if not actor.is_staff:
-        raise HTTPException(403, ctx.t("web.forbidden_title"))
-    return actor
+    return role_required(ctx, lambda a: a.is_staff)
 
 
 @router.get("/pickup/staff", dependencies=[allow(Action.PICKUP_STAFF)])
@@ -256,4 +262,4 @@ def pickup_staff_run(ctx: Page, request: Request, csrf: FormText = "") -> Respon
     csrf_required(ctx, csrf)
     done = pickup_of(request).run_due()
     report = f"{len(done.staged)},{len(done.rescheduled)},{len(done.expired)}"
-    return ctx.finish(RedirectResponse(f"/pickup/staff?report={report}", status_code=303))
+    return _redirect(ctx, f"/pickup/staff?report={report}")

@@ -7,9 +7,7 @@ kiosk login and customers never see it.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Form, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from samplehub.core.domain.errors import DomainError
@@ -19,20 +17,15 @@ from samplehub.storage.domain.capacity import may_see_storage
 from samplehub.storage.service import queries
 from samplehub.storage.service.inventory import may_count
 from samplehub.web.access import allow
-from samplehub.web.context import PageContext, page_context
-from samplehub.web.pages import _redirect, csrf_required, login_required
+from samplehub.web.context import FormText, Page, PageContext
+from samplehub.web.pages import _redirect, csrf_required, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.STORAGE_SEE)])
 counting = APIRouter(include_in_schema=False, dependencies=[allow(Action.STORAGE_INVENTORY)])
-Page = Annotated[PageContext, Depends(page_context)]
-FormText = Annotated[str, Form()]
 
 
 def storage_reader(ctx: PageContext) -> Actor:
-    actor = login_required(ctx)
-    if not may_see_storage(actor.role):
-        raise HTTPException(403, ctx.t("web.forbidden_title"))
-    return actor
+    return role_required(ctx, lambda a: may_see_storage(a.role))
 
 
 def _render(

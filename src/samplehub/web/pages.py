@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.lifecycle import RULES, HoldReason, SampleState, Transition
+from samplehub.core.domain.messages import message_id
 from samplehub.core.domain.model import Role, Sample
 from samplehub.core.domain.permissions import Action, may
 from samplehub.core.service import commands as c
@@ -42,6 +43,18 @@ def login_required(ctx: PageContext) -> Actor:
     if ctx.actor is None:
         raise HTTPException(303, "login required", headers={"Location": "/login"})
     return ctx.actor
+
+
+def role_required(
+    ctx: PageContext,
+    allowed: Callable[[Actor], bool],
+    refusal: str = message_id("web.forbidden_title"),
+) -> Actor:
+    """The signed-in actor if ``allowed``; else a 403 page saying ``refusal`` (a message id)."""
+    actor = login_required(ctx)
+    if not allowed(actor):
+        raise HTTPException(403, ctx.t(refusal))
+    return actor
 
 
 def csrf_required(ctx: PageContext, token: str) -> None:

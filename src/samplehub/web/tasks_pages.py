@@ -25,7 +25,7 @@ from samplehub.web.access import allow
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.api.tasks import AdvanceIn, Step, command_for
 from samplehub.web.context import FormText, Page, PageContext
-from samplehub.web.pages import csrf_required, handle_then_redirect, login_required
+from samplehub.web.pages import csrf_required, handle_then_redirect, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.TASKS_SEE)])
 STATE_LABELS = {
@@ -49,10 +49,9 @@ DONE_LABELS = {
 
 
 def _staff(ctx: PageContext) -> Actor:
-    actor = login_required(ctx)
-    if not permissions.may_see_tasks(actor.role):
-        raise HTTPException(403, ctx.t("web.tasks_only"))
-    return actor
+    return role_required(
+        ctx, lambda a: permissions.may_see_tasks(a.role), message_id("web.tasks_only")
+    )
 
 
 def _board(

@@ -7,15 +7,17 @@ here too, each bad value named by its point and field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import TypeVar
 
 from samplehub.core.domain.messages import Message
 from samplehub.lab.domain.errors import MetrologyInputError
 from samplehub.lab.domain.numbers import parse_decimal
 
+T = TypeVar("T")
 READING_MARGIN = Decimal("0.1")
 """Indications may lie this fraction of the span beyond the range (a pointer just off the scale
 ends); anything further is a typing error rather than a reading."""
@@ -94,6 +96,20 @@ class GaugeSpec:
     unit: str
     accuracy_class: str
     stop_pin: bool = False
+
+    @classmethod
+    def entered(
+        cls,
+        parse: Callable[[T, str], Decimal],
+        range_min: T,
+        range_max: T,
+        unit: str,
+        accuracy_class: str,
+        stop_pin: bool = False,
+    ) -> GaugeSpec:
+        """The spec as entered: each end of the range read by ``parse``, which names its field."""
+        low, high = parse(range_min, "range_min"), parse(range_max, "range_max")
+        return cls(low, high, unit, accuracy_class, stop_pin)
 
     @property
     def span(self) -> Decimal:

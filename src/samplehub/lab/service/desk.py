@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +68,10 @@ class CertificateDesk:
         if permissions.may_approve_certificates(actor.role):
             roles.add("approver")
         return CertActor(actor.username, name, frozenset(roles))
+
+    def _signed(self, actor: Actor) -> tuple[Actor, CertActor, datetime]:
+        """Who asks, who signs and when: the fields every certificate step starts with."""
+        return actor, self.signer(actor), self.clock.now()
 
     # results ----------------------------------------------------------------------------
     def header(
@@ -143,8 +147,7 @@ class CertificateDesk:
         points: Sequence[PointReadings],
         zero: Sequence[Decimal],
     ) -> Certificate:
-        by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.RecordGaugeReadings(actor, by, now, header, spec, points, zero))
+        return self._send(lc.RecordGaugeReadings(*self._signed(actor), header, spec, points, zero))
 
     def import_gauge(
         self,
@@ -155,40 +158,35 @@ class CertificateDesk:
         data: bytes,
         zero: Sequence[Decimal],
     ) -> Certificate:
-        by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ImportGaugeReadings(actor, by, now, header, spec, name, data, zero))
+        return self._send(
+            lc.ImportGaugeReadings(*self._signed(actor), header, spec, name, data, zero)
+        )
 
     def record_calibration(
         self, actor: Actor, header: WorkHeader, readings: Sequence[CalibrationReading]
     ) -> Certificate:
-        by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.RecordCalibrationReadings(actor, by, now, header, readings))
+        return self._send(lc.RecordCalibrationReadings(*self._signed(actor), header, readings))
 
     def import_calibration(
         self, actor: Actor, header: WorkHeader, name: str, data: bytes
     ) -> Certificate:
-        by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ImportCalibrationReadings(actor, by, now, header, name, data))
+        return self._send(lc.ImportCalibrationReadings(*self._signed(actor), header, name, data))
 
     # the four eyes ------------------------------------------------------------------------
     # ``version``: the one the caller loaded; a save over a newer one is refused (409)
     def review(self, actor: Actor, number: str, version: int | None = None) -> Certificate:
-        by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ReviewCertificate(actor, by, now, number, version))
+        return self._send(lc.ReviewCertificate(*self._signed(actor), number, version))
 
     def return_for_rework(
         self, actor: Actor, number: str, reason: str, version: int | None = None
     ) -> Certificate:
-        by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ReturnCertificate(actor, by, now, number, reason, version))
+        return self._send(lc.ReturnCertificate(*self._signed(actor), number, reason, version))
 
     def approve(self, actor: Actor, number: str, version: int | None = None) -> Certificate:
-        by, now = self.signer(actor), self.clock.now()
-        return self._send(lc.ApproveCertificate(actor, by, now, number, version))
+        return self._send(lc.ApproveCertificate(*self._signed(actor), number, version))
 
     def issue(self, actor: Actor, number: str, version: int | None = None) -> bytes:
-        by, now = self.signer(actor), self.clock.now()
-        pdf: bytes = self.handle(lc.IssueCertificate(actor, by, now, number, version))
+        pdf: bytes = self.handle(lc.IssueCertificate(*self._signed(actor), number, version))
         return pdf
 
     def for_sample(self, number: str) -> list[Certificate]:

@@ -110,14 +110,12 @@ def move(cmd: pc.MovePickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDe
         sizes = list(booking.sizes.values())
         _check_offered(deps, uow.bookings.live(), now, sizes, cmd.window, moving=booking.id)
         booking.move(cmd.window, cmd.actor.username, now)
-        code = _fresh_code(uow, deps, booking, cmd.actor.username, now)
-        uow.bookings.save(booking)
-        deps.notifier.send_code(booking, code, uow)
+        moved = _reissue(uow, deps, booking, cmd.actor.username, now)
         if cmd.rescheduled:
             start = {"window_start": cmd.window.start.isoformat()}
             deps.notifier.tell(booking, "pickup_rescheduled", start, uow)
         uow.commit()
-        return WithCode(booking, code)
+        return moved
 
 
 def issue_code(
@@ -126,11 +124,9 @@ def issue_code(
     """A fresh code for the booking; any earlier code dies."""
     with uow:
         booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id)
-        code = _fresh_code(uow, deps, booking, cmd.actor.username, deps.clock.now())
-        uow.bookings.save(booking)
-        deps.notifier.send_code(booking, code, uow)
+        issued = _reissue(uow, deps, booking, cmd.actor.username, deps.clock.now())
         uow.commit()
-        return WithCode(booking, code)
+        return issued
 
 
 def cancel(cmd: pc.CancelPickup, uow: PickupUnitOfWork, ctx: Context, deps: PickupDeps) -> Returned:
@@ -330,6 +326,16 @@ def _attempt(
     booking_id: str | None,
 ) -> None:
     uow.code_attempts.record(CodeAttempt(now, kiosk_id, verdict.value, reason, booking_id))
+
+
+def _reissue(
+    uow: PickupUnitOfWork, deps: PickupDeps, booking: Booking, actor: str, now: datetime
+) -> WithCode:
+    """A fresh code for a stored booking, saved and sent to the customer in ``uow``."""
+    code = _fresh_code(uow, deps, booking, actor, now)
+    uow.bookings.save(booking)
+    deps.notifier.send_code(booking, code, uow)
+    return WithCode(booking, code)
 
 
 def _fresh_code(
