@@ -270,6 +270,13 @@ class FleetConfig(BaseModel):
     speed: float = Field(
         1.2, gt=0, le=5, description="Top speed of the simulated robots (m/s; lanes may cap it)"
     )
+    trays: int = Field(
+        3,
+        ge=1,
+        le=8,
+        description="Load positions (trays) of each simulated robot: it carries that many of a "
+        "booking's samples to the lockers on one trip (real robots say theirs in the factsheet)",
+    )
     max_in_flight: int = Field(
         8, ge=1, le=500, description="Open tasks handed to the fleet at once (back-pressure)"
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def factsheet(speed_max: float, state_interval_s: float) -> dict[str, Any]:
-    """The VDA 5050 2.1 factsheet the simulated carrier announces (retained)."""
+def factsheet(speed_max: float, state_interval_s: float, trays: int = 1) -> dict[str, Any]:
+    """The VDA 5050 2.1 factsheet the simulated carrier announces (retained); each of its
+    ``trays`` is a load position the fleet may fill on one trip."""
     return {
         "typeSpecification": {
             "seriesName": "SampleCarrier-S1",
@@ -51,5 +52,7 @@ def factsheet(speed_max: float, state_interval_s: float) -> dict[str, Any]:
             ],
         },
         "agvGeometry": {},
-        "loadSpecification": {"loadPositions": ["tray"]},
+        "loadSpecification": {
+            "loadPositions": ["tray"] if trays == 1 else [f"tray-{i + 1}" for i in range(trays)]
+        },
     }

@@ -30,6 +30,7 @@ class SimFloor:
         world: SimWorld | None = None,
         battery: BatteryModel | None = None,
         time_scale: float = 1.0,
+        trays: int = 1,
     ) -> None:
         """``time_scale`` > 1 lets the robots drive, pick and drop that many times faster
         than the clock (``fleet.time_scale``: demos and tests)."""
@@ -44,7 +45,8 @@ class SimFloor:
         self.robots = {
             serial: SimRobot(
                 serial, manufacturer, site, node, transport, prefix,
-                battery or BatteryModel(), speed, world=self.world, visualization_interval_s=0.0,
+                battery or BatteryModel(), speed, trays, world=self.world,
+                visualization_interval_s=0.0,
             )
             for serial, node in zip(serials, parking, strict=False)
         }  # fmt: skip
@@ -65,5 +67,5 @@ class SimFloor:
             return  # not one of ours any more: the fleet fails the task when it does not show
         here = robot.site.nodes[node]
         robot.node, robot.x, robot.y = node, here.x, here.y
-        robot.loads = [load_id]
+        robot.loads = [*(held for held in robot.loads if held != load_id), load_id]
         self.world.picked(load_id, node)

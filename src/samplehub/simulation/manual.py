@@ -4,13 +4,15 @@ Each person claims the next open task as ``staff:<name>`` (as on /tasks), walks 
 pick-up at ``speed`` m/s along the site map's shortest path, picks (``handling_s``), walks to
 the drop, delivers and confirms by scanning (a to-locker task is confirmed by its compartment);
 every step is the same ``AdvanceTask`` command a person's page sends, at the simulated time the
-walk ends. One task at a time per person (the trolley carries the sample and the scanner).
+walk ends. One task at a time per person, except that the trolley takes a booking's samples to
+the lockers together (as the robots' trays do): up to ``trolley`` to-locker tasks with the same
+pick-up and drop, ``handling_s`` for each sample at either end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from samplehub.core.domain.errors import DomainError
@@ -28,7 +30,7 @@ from samplehub.simulation.clock import SimClock
 class _Walker:
     actor: Actor
     node: str
-    task: str | None = None
+    tasks: list[str] = field(default_factory=list)
     phase: str = "idle"  # idle → to_pickup → to_drop
     busy_until: float = 0.0
     target_node: str = ""
@@ -46,9 +48,11 @@ class WalkingStaff:
         *,
         speed: float = 1.2,
         handling_s: float = 30.0,
+        trolley: int = 3,
     ) -> None:
         self.site, self.handle, self.uow_factory = site, handle, uow_factory
         self.places, self.clock, self.speed, self.handling_s = places, clock, speed, handling_s
+        self.trolley = trolley
         home = site.nodes_of_kind("parking") or list(site.nodes.values())
         self.walkers = [
             _Walker(Actor(name, Role.WAREHOUSE), home[i % len(home)].node_id)
@@ -65,10 +69,11 @@ class WalkingStaff:
         return location.code if location.code in self.site.nodes else nodes[0]
 
     def _walk(self, walker: _Walker, to: str) -> float:
+        """Seconds to walk to ``to`` and handle each of the walker's samples there."""
         metres = self.site.distance(walker.node, to) if walker.node != to else 0.0
         self.walked_m += metres
         walker.node = to
-        return metres / self.speed + self.handling_s
+        return metres / self.speed + self.handling_s * len(walker.tasks)
 
     def _step(self, walker: _Walker, task_id: str, to: TaskState, **extra: Any) -> None:
         self.handle(AdvanceTask(walker.actor, task_id, to.value, **extra))
@@ -81,14 +86,15 @@ class WalkingStaff:
             try:
                 self._next(walker, now)
             except DomainError:  # cancelled or taken by someone else meanwhile: let it go
-                walker.task, walker.phase = None, "idle"
+                walker.tasks, walker.phase = [], "idle"
 
     def _next(self, walker: _Walker, now: float) -> None:
-        if walker.task is None:
+        if not walker.tasks:
             self._claim(walker, now)
         elif walker.phase == "to_pickup":
-            self._step(walker, walker.task, TaskState.PICKING)
-            self._step(walker, walker.task, TaskState.CARRYING)
+            for task_id in walker.tasks:
+                self._step(walker, task_id, TaskState.PICKING)
+                self._step(walker, task_id, TaskState.CARRYING)
             walker.phase = "to_drop"
             walker.busy_until = now + self._walk(walker, walker.target_node)
         else:
@@ -99,18 +105,33 @@ class WalkingStaff:
             waiting = [t for t in uow.tasks.open() if t.state is TaskState.CREATED]
             if not waiting:
                 return
-            task: TransportTask = min(waiting, key=lambda t: (-t.priority, t.created_at, t.id))
+            waiting.sort(key=lambda t: (-t.priority, t.created_at, t.id))
+            task: TransportTask = waiting[0]
             source, target = self._node(uow, task.source), self._node(uow, task.target)
+            along = [
+                t.id
+                for t in waiting[1:]
+                if task.kind is TaskKind.TO_LOCKER and t.kind is task.kind
+                and (self._node(uow, t.source), self._node(uow, t.target)) == (source, target)
+            ][: self.trolley - 1]  # fmt: skip
         self._step(walker, task.id, TaskState.ASSIGNED, carrier=f"staff:{walker.actor.username}")
-        walker.task, walker.phase, walker.target_node = task.id, "to_pickup", target
+        walker.tasks = [task.id]
+        for task_id in along:  # a person may see it taken meanwhile: the trolley goes without
+            try:
+                self._step(walker, task_id, TaskState.ASSIGNED,
+                           carrier=f"staff:{walker.actor.username}")  # fmt: skip
+            except DomainError:
+                continue
+            walker.tasks.append(task_id)
+        walker.phase, walker.target_node = "to_pickup", target
         walker.busy_until = now + self._walk(walker, source)
 
     def _deliver(self, walker: _Walker) -> None:
-        assert walker.task is not None
-        with self.uow_factory() as uow:
-            task = uow.tasks.get(walker.task)
-        if task is not None and task.state is TaskState.CARRYING:
-            self._step(walker, task.id, TaskState.DELIVERED)
-            if task.kind is not TaskKind.TO_LOCKER:  # the compartment confirms a locker's
-                self._step(walker, task.id, TaskState.DONE, confirmation="scan")
-        walker.task, walker.phase = None, "idle"
+        for task_id in walker.tasks:
+            with self.uow_factory() as uow:
+                task = uow.tasks.get(task_id)
+            if task is not None and task.state is TaskState.CARRYING:
+                self._step(walker, task.id, TaskState.DELIVERED)
+                if task.kind is not TaskKind.TO_LOCKER:  # the compartment confirms a locker's
+                    self._step(walker, task.id, TaskState.DONE, confirmation="scan")
+        walker.tasks, walker.phase = [], "idle"

@@ -74,6 +74,7 @@ class SimRobot:
     prefix: str = ""
     battery_model: BatteryModel = field(default_factory=BatteryModel)
     speed: float = 1.2
+    trays: int = 1
     battery: float = 100.0
     state_interval_s: float = 1.0
     visualization_interval_s: float = 0.0
@@ -141,7 +142,9 @@ class SimRobot:
         self.inbox.append((name, payload))
 
     def _send_factsheet(self, now: float) -> None:
-        self._send("factsheet", factsheet(self.speed, self.state_interval_s), now, retain=True)
+        self._send(
+            "factsheet", factsheet(self.speed, self.state_interval_s, self.trays), now, retain=True
+        )
 
     # -- orders ---------------------------------------------------------------------------------
     def _error(self, error_type: str, order_id: str, description: str) -> None:
@@ -218,7 +221,10 @@ class SimRobot:
                 self.charging = self.site.nodes[self.node].kind == "charger"
             elif kind == "factsheetRequest":
                 self._send(
-                    "factsheet", factsheet(self.speed, self.state_interval_s), now, retain=True
+                    "factsheet",
+                    factsheet(self.speed, self.state_interval_s, self.trays),
+                    now,
+                    retain=True,
                 )
             elif kind == "cancelOrder":
                 self.node_states = []
@@ -301,11 +307,11 @@ class SimRobot:
         load = str(act.params.get("loadId", ""))
         station = act.params.get("stationName")
         if act.action_type == "pick":
-            self.loads = [load]
+            self.loads = [*(held for held in self.loads if held != load), load]
             if self.world is not None:
                 self.world.picked(load, station)
         elif act.action_type == "drop":
-            self.loads = []
+            self.loads = [held for held in self.loads if held != load]
             if self.world is not None:
                 self.world.dropped(load, station)
         elif act.action_type == "startCharging":

@@ -15,6 +15,7 @@ import pytest
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.app.wiring import pickup as pickup_wiring
+from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.transport import TaskState
 from samplehub.core.service import commands as c
@@ -85,3 +86,63 @@ def test_a_to_locker_trip_across_a_crash_is_confirmed_by_the_compartment_once(
     assert booking is not None
     assert booking.status is BookingStatus.STAGED
     assert queries.verify_audit(services.uow_factory).ok
+
+
+def _two_ready_samples(services: Services) -> tuple[str, str, list[str]]:
+    """(customer id, order, samples): two samples of one order, serviced and back on rack A-01."""
+    bus = services.bus
+    customer = bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43"))
+    gauge = {"instrument_type": "压力表"}
+    order = bus.handle(c.CreateOrder(c.SYSTEM, customer, "calibration", [gauge, gauge]))
+    numbers = [bus.handle(c.RegisterSample(c.SYSTEM, order, gauge)) for _ in range(2)]
+    for number, slot in zip(numbers, ("A-01-1-02", "A-01-1-03"), strict=True):
+        for transition, where in [
+            ("receive", "intake_platform:K1"),
+            ("start_transport", "robot:R1"),
+            ("deliver_to_lab", "lab_bench:P-01"),
+            ("complete_service", None),
+            ("start_transport", "robot:R1"),
+            ("store", f"storage_slot:{slot}"),
+        ]:
+            bus.handle(c.ApplyTransition(c.SYSTEM, number, transition, where))
+    return customer, order, numbers
+
+
+def test_a_booking_s_two_samples_ride_one_robot_across_a_crash_and_arrive_once(
+    settings: Settings, services: Services, side: PickupApp
+) -> None:
+    storage_wiring.ensure_site(settings, services)  # slots of one rack share its access node
+    customer, order, numbers = _two_ready_samples(services)
+    deps = side.deps
+    window = pickup.offer(deps, [side.default_size] * 2)[0].window
+    actor = c.Actor("cust-a", c.Role.CUSTOMER, customer)
+    sizes = dict.fromkeys(numbers, side.default_size)
+    booked = pickup.book_with_code(deps, actor, order, customer, sizes, window)
+    pickup.stage_if_due(deps, booked.booking.id)
+    with services.uow_factory() as uow:
+        tasks = [t for n in numbers for t in uow.tasks.for_sample(n) if t.kind.value == "to_locker"]
+    clock = SimClock()
+    first = new_worker(settings, services, clock)
+    carrying = TaskState.CARRYING
+    run(first, clock, lambda: all(task_state(services, t.id) is carrying for t in tasks))
+    assert len({task_state_carrier(services, t.id) for t in tasks}) == 1  # one robot, one trip
+    del first  # killed with both samples on board
+    second = new_worker(settings, services, clock)
+    delivered = TaskState.DELIVERED
+    run(second, clock, lambda: all(task_state(services, t.id) is delivered for t in tasks))
+    report = side.run_due()
+    assert report.staged == {booked.booking.id: {t.sample_number: str(t.target) for t in tasks}}
+    for number in numbers:
+        steps = task_steps(services, number)[-6:]
+        assert steps == ["created", "assigned", "picking", "carrying", "delivered", "done"], steps
+    booking = deps.bookings.get(booked.booking.id)
+    assert booking is not None
+    assert booking.status is BookingStatus.STAGED
+    assert queries.verify_audit(services.uow_factory).ok
+
+
+def task_state_carrier(services: Services, task_id: str) -> str | None:
+    with services.uow_factory() as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None
+    return task.carrier

@@ -93,6 +93,7 @@ def worker_factory(
         floor = SimFloor(
             site_map, transport, serials, manufacturer=config.manufacturer, speed=config.speed,
             prefix=config.topic_prefix, battery=battery, world=world, time_scale=config.time_scale,
+            trays=config.trays,
         )  # fmt: skip
     bridge = TaskBridge(
         fleet, services.uow_factory, services.bus.handle, services.bus.context.places,

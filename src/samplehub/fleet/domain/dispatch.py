@@ -16,7 +16,7 @@ Pairs the robot's battery cannot finish are priced ``INFEASIBLE`` and never assi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -186,3 +186,22 @@ def greedy_assign(
         free.remove(best)
         result.append((best, j))
     return result
+
+
+def fellow_travellers(
+    task: TransportTask, waiting: Iterable[TransportTask], free_positions: int
+) -> list[TransportTask]:
+    """Waiting staging tasks that can ride with ``task``: the same pick-up and the same locker
+    port, up to the robot's ``free_positions`` (most urgent, then oldest, first), so that a
+    booking's samples reach the lockers on one trip. Other kinds travel alone."""
+    if free_positions < 1 or task.kind is not TaskKind.STAGING:
+        return []
+    same = [
+        t
+        for t in waiting
+        if t.kind is task.kind
+        and t.task_id != task.task_id
+        and (t.source, t.destination) == (task.source, task.destination)
+    ]
+    same.sort(key=lambda t: (-t.priority, t.created_at, t.task_id))
+    return same[:free_positions]

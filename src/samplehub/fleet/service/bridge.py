@@ -27,8 +27,9 @@ from samplehub.core.service import commands as c
 from samplehub.core.service.ports import Places, UnitOfWork
 from samplehub.fleet.domain.dispatch import DEFAULT_PRIORITY, TaskKind, TransportTask
 from samplehub.fleet.service.fleet import FleetManager
-from samplehub.fleet.service.handover import INTO_SLOT, to_the_drop
+from samplehub.fleet.service.handover import by_robot, drop_rider, drop_trip, to_the_drop
 from samplehub.fleet.service.lifecycle import FLEET_ACTOR
+from samplehub.fleet.service.orders import INTO_SLOT
 from samplehub.fleet.service.ports import Floor, RfidReader
 from samplehub.fleet.service.robots import Purpose, RobotRecord
 
@@ -265,21 +266,23 @@ class TaskBridge:
         """Record what the dispatch round and the robots did: assignments, arrivals at the
         pick-up, and tasks back in the queue because their robot was lost before pick-up."""
         for robot in self.fleet.robots.values():
-            tracked = self.tracked.get(robot.task.task_id) if robot.task else None
-            if tracked is None or robot.loaded:
-                continue
-            if tracked.carrier != robot.serial:
-                again = (
-                    tracked.state is S.CREATED
-                    or self.release(tracked, f"re-dispatched to {robot.serial}") is S.CREATED
-                )
-                if not again:
-                    self.drop_robot_task(robot, now)
+            for job in robot.trip:
+                tracked = self.tracked.get(job.task_id)
+                if tracked is None or job.task_id in robot.aboard:
                     continue
-                self.advance(tracked, S.ASSIGNED, carrier=robot.serial)
-            at_pick = robot.legs and robot.legs[0].action == "pick"
-            if tracked.state is S.ASSIGNED and at_pick and robot.node == tracked.job.source:
-                self.advance(tracked, S.PICKING)
+                if tracked.carrier != robot.serial:
+                    again = (
+                        tracked.state is S.CREATED
+                        or self.release(tracked, f"re-dispatched to {robot.serial}") is S.CREATED
+                    )
+                    if not again:
+                        drop_trip(self.fleet, robot, now)
+                        break
+                    self.advance(tracked, S.ASSIGNED, carrier=robot.serial)
+                leg = robot.legs[0] if robot.legs else None
+                at_pick = leg is not None and leg.action == "pick" and leg.task is job
+                if tracked.state is S.ASSIGNED and at_pick and robot.node == job.source:
+                    self.advance(tracked, S.PICKING)
         for task_id in list(self.fleet.open_tasks):
             tracked = self.tracked[task_id]
             if tracked.state in (S.ASSIGNED, S.PICKING):
@@ -353,23 +356,25 @@ class TaskBridge:
                 del self.pinned[task_id]
                 if self.release(tracked, f"robot {serial} did not come back") is S.CREATED:
                     self.fleet.submit(tracked.job)
-        for task_id, serial in list(self.resuming.items()):
-            tracked, robot = self.tracked[task_id], self.fleet.robots.get(serial)
+        for serial, task_ids in by_robot(self.resuming).items():  # all its loads: one trip
+            robot = self.fleet.robots.get(serial)
             if robot is not None and self.free(robot):
-                del self.resuming[task_id]
-                to_the_drop(self.fleet, robot, tracked.job, now)
-            elif now - tracked.since > self.handover_s:
-                self.fail(task_id, f"robot {serial} carrying the sample did not come back")
+                to_the_drop(self.fleet, robot, [self.tracked[t].job for t in task_ids], now)
+                self.resuming = {t: s for t, s in self.resuming.items() if s != serial}
+                continue
+            for task_id in task_ids:
+                if now - self.tracked[task_id].since > self.handover_s:
+                    self.fail(task_id, f"robot {serial} carrying the sample did not come back")
 
     def redirect(self, uow: UnitOfWork, tracked: Tracked, record: Record, now: float) -> None:
         """Staff re-routed a task whose sample is on a robot: it drives to the new target."""
         job, place = self.job_for(uow, record)
-        robot = next((r for r in self.fleet.robots.values() if r.task is tracked.job), None)
+        robot = next((r for r in self.fleet.robots.values() if r.carries(record.id)), None)
         if job is None or robot is None or robot.node == tracked.job.destination:
             return  # unknown place, not on a robot yet (resuming), or dropping already
         tracked.job.destination, tracked.job.slot_address = job.destination, job.slot_address
         tracked.target, tracked.place = record.target, place
-        to_the_drop(self.fleet, robot, tracked.job, now)
+        to_the_drop(self.fleet, robot, [t for t in robot.trip if t.task_id in robot.aboard], now)
         log.info("task %s re-routed to %s while carrying", record.id, record.target)
 
     @staticmethod
@@ -380,19 +385,13 @@ class TaskBridge:
         """Someone else closed or took the task: the fleet lets go of it (a loaded robot keeps
         its sample until the record says where it goes)."""
         for robot in self.fleet.robots.values():
+            if not robot.carries(task_id):
+                continue
+            if task_id in robot.aboard:
+                return
             if robot.task is not None and robot.task.task_id == task_id:
-                if robot.loaded:
-                    return
-                self.drop_robot_task(robot, now)
+                drop_trip(self.fleet, robot, now)
+            else:
+                drop_rider(self.fleet, robot, task_id, now)
         log.info("task %s withdrawn from the fleet: %s", task_id, why)
         self.forget(task_id)
-
-    def drop_robot_task(self, robot: RobotRecord, now: float) -> None:
-        assert robot.task is not None
-        task_id = robot.task.task_id
-        if robot.order_id is not None:
-            self.fleet.cancel_order(robot, now)
-        self.fleet.abandon(robot, now, f"task {task_id} withdrawn")
-        self.fleet.open_tasks.pop(task_id, None)
-        if robot.node is not None and robot.serial in self.fleet.traffic.robots:
-            self.fleet.traffic.place(robot.serial, robot.node)  # its order is cancelled

@@ -21,6 +21,7 @@ from samplehub.fleet.domain.dispatch import (
     TaskKind,
     TransportTask,
     cost_matrix,
+    fellow_travellers,
     greedy_assign,
     pairs_from_solution,
 )
@@ -32,7 +33,8 @@ from samplehub.fleet.service.orders import (
     build_instant,
     build_order,
     build_plain_order,
-    load_params,
+    drop_leg,
+    pick_leg,
 )
 from samplehub.fleet.service.ports import AssignmentSolver, CostModel, FleetListener, Transport
 from samplehub.fleet.service.robots import Leg, Purpose, RobotRecord
@@ -75,6 +77,7 @@ class FleetManager(InboundMixin):
         self._chargers = [n.node_id for n in site.nodes_of_kind("charger")]
         self._parking = [n.node_id for n in site.nodes_of_kind("parking")]
         self._charger_dist: dict[str, float] = {}
+        self.staging_from: str | None = None
         self._open_cycles: dict[frozenset[str], float] = {}
         self._counted: set[frozenset[str]] = set()
         self.before_dispatch: list[Callable[[float], None]] = []
@@ -108,6 +111,8 @@ class FleetManager(InboundMixin):
 
     def submit(self, task: TransportTask) -> None:
         self.open_tasks[task.task_id] = task
+        if task.kind is TaskKind.STAGING:
+            self.staging_from = task.source
 
     def to_charger(self, node: str) -> float:
         if node not in self._charger_dist:
@@ -248,11 +253,14 @@ class FleetManager(InboundMixin):
         candidates = [RobotCandidate(r.serial, r.node or "", r.battery, r.speed) for r in robots]
         for i, j in self.assign(candidates, tasks, now):
             task = tasks[j]
+            if task.task_id not in self.open_tasks:
+                continue  # it rides along with another task of this round
             if visits.get(task.source, 0) >= cap or visits.get(task.destination, 0) >= cap:
                 continue  # another pair of this round already filled the station
             for node in {task.source, task.destination}:
                 visits[node] = visits.get(node, 0) + 1
-            self.start_task(robots[i], task, now)
+            riders = fellow_travellers(task, self.open_tasks.values(), robots[i].capacity - 1)
+            self.start_task(robots[i], task, now, riders)
 
     def station_visits(self) -> dict[str, int]:
         """How many robots have each station still ahead of them in their legs."""
@@ -280,30 +288,32 @@ class FleetManager(InboundMixin):
             )
         return pairs_from_solution(cost, self.solver.solve(cost))
 
-    def start_task(self, robot: RobotRecord, task: TransportTask, now: float) -> None:
-        self.open_tasks.pop(task.task_id, None)
+    def start_task(
+        self,
+        robot: RobotRecord,
+        task: TransportTask,
+        now: float,
+        riders: Sequence[TransportTask] = (),
+    ) -> None:
+        """Send ``robot`` on a trip: pick ``task``'s load (and each rider's at the same node),
+        then drop them at the destination in the same order."""
+        trip = [task, *riders]
+        for job in trip:
+            self.open_tasks.pop(job.task_id, None)
         if robot.requested:
             self.traffic.withdraw(robot.serial)
-        robot.task, robot.purpose, robot.loaded = task, Purpose.TASK, False
-        into_slot = task.kind in (TaskKind.PUT_AWAY, TaskKind.RETURN, TaskKind.RELOCATION)
-        from_slot = task.kind in (TaskKind.LAB_DELIVERY, TaskKind.STAGING)
-        slot = task.slot_address
-        pick_at = task.source_slot or (slot if from_slot else task.source)
-        robot.legs = [
-            Leg(task.source, "pick", load_params(task, pick_at)),
-            Leg(
-                task.destination,
-                "drop",
-                load_params(task, slot if into_slot else task.destination),
-            ),
-        ]
+        robot.end_trip()
+        robot.task, robot.riders, robot.purpose = task, list(riders), Purpose.TASK
+        robot.legs = [pick_leg(job) for job in trip] + [drop_leg(job) for job in trip]
         robot.requested = False
         robot.order_id = None
-        robot.note(now, f"task {task.task_id} {task.kind.value} {task.load_id}")
+        robot.note(now, " ".join(f"task {t.task_id} {t.kind.value} {t.load_id}" for t in trip))
 
     def send_idle_robots(self, now: float) -> None:
-        """Send low batteries to a free charger, stop full ones, park the rest off the lanes."""
+        """Send low batteries to a free charger, stop full ones, park the rest off the lanes:
+        one at the standby (``standby_node``), the others at the parking nearest them."""
         taken = {r.legs[-1].target for r in self.robots.values() if r.legs}
+        standby = self.standby_node(taken)
         for robot in self.robots.values():
             if not robot.available or robot.node is None:
                 continue
@@ -321,13 +331,27 @@ class FleetManager(InboundMixin):
                     robot.legs = [Leg(target, "startCharging")]
                     taken.add(target)
                     continue
-            if robot.node in self._parking:
+            if standby is not None and robot.node != standby:
+                target, standby = standby, None
+            elif robot.node in self._parking:
                 continue
-            target = self._free_node(robot, self._parking, taken)
+            else:
+                target = self._free_node(robot, self._parking, taken)
             if target is not None:
                 robot.purpose, robot.order_id = Purpose.PARK, None
                 robot.legs = [Leg(target)]
                 taken.add(target)
+
+    def standby_node(self, taken: set[str]) -> str | None:
+        """The parking nearest where the latest pickup staging started, while no robot stands
+        or heads there: a robot waiting there fetches the next booking's samples at once."""
+        if self.staging_from is None:
+            return None
+        near = self.staging_from
+        node = min(self._parking, key=lambda p: (self.site.distance(p, near), p), default=None)
+        if node is None or node in taken or self.traffic.node_holder.get(node) is not None:
+            return None
+        return node
 
     def _free_node(self, robot: RobotRecord, nodes: list[str], taken: set[str]) -> str | None:
         assert robot.node is not None
@@ -343,14 +367,16 @@ class FleetManager(InboundMixin):
     def leg_done(self, robot: RobotRecord, now: float) -> None:
         leg = robot.legs.pop(0)
         robot.requested = False
-        if leg.action == "pick" and robot.task is not None:
-            robot.loaded = True
-            self.listener.on_picked(robot.task.task_id, robot.task.load_id, robot.serial, now)
-        elif leg.action == "drop" and robot.task is not None:
-            task = robot.task
+        task = leg.task or robot.task
+        if leg.action == "pick" and task is not None:
+            robot.aboard.add(task.task_id)
+            self.listener.on_picked(task.task_id, task.load_id, robot.serial, now)
+        elif leg.action == "drop" and task is not None:
+            robot.aboard.discard(task.task_id)
             self.listener.on_delivered(task.task_id, task.load_id, robot.serial, now)
             self.stats.completed.append((task, now))
-            robot.task, robot.loaded = None, False
+            if not any(leg.action == "drop" for leg in robot.legs):
+                robot.end_trip()
         elif leg.action == "startCharging":
             robot.purpose = Purpose.CHARGING
         if not robot.legs:
@@ -358,28 +384,6 @@ class FleetManager(InboundMixin):
             robot.route = []
             if robot.purpose in (Purpose.TASK, Purpose.PARK):
                 robot.purpose = Purpose.IDLE
-
-    def abandon(self, robot: RobotRecord, now: float, reason: str) -> None:
-        """Take the robot's work away: requeue an unloaded task, strand a loaded one."""
-        task = robot.task
-        robot.note(now, f"abandons: {reason}")
-        if task is not None:
-            if robot.loaded:
-                self.stats.stranded += 1
-                self.listener.on_stranded(task.task_id, task.load_id, robot.serial, now)
-                self.listener.on_alert(
-                    "sample_on_robot", f"{task.load_id} is on robot {robot.serial}: {reason}", now
-                )
-            else:
-                self.stats.requeued += 1
-                self.open_tasks[task.task_id] = task
-        robot.task, robot.loaded, robot.legs = None, False, []
-        robot.requested = robot.evading = False
-        robot.order_id, robot.route = None, []
-        if robot.serial in self.traffic.robots:
-            self.traffic.withdraw(robot.serial)
-        if robot.purpose not in (Purpose.OFFLINE, Purpose.FAILED):
-            robot.purpose = Purpose.IDLE
 
     def recover(self, serial: str, now: float) -> None:
         """Staff took a failed robot off the floor: free its reservations."""

@@ -1,25 +1,66 @@
-"""Sending a robot with a sample on board straight to its drop: after a restart (the load was
-picked before it), or when staff re-route a task while it is carried."""
+"""Changing a robot's trip under way: sending it with its samples on board straight to their
+drops (after a restart, the loads were picked before it; or when staff re-route a task while it
+is carried), taking a task off a trip, or the whole trip."""
 
 from __future__ import annotations
 
-from samplehub.fleet.domain.dispatch import TaskKind, TransportTask
+from collections.abc import Sequence
+
+from samplehub.fleet.domain.dispatch import TransportTask
 from samplehub.fleet.service.fleet import FleetManager
-from samplehub.fleet.service.orders import load_params
-from samplehub.fleet.service.robots import Leg, Purpose, RobotRecord
-
-INTO_SLOT = frozenset({TaskKind.PUT_AWAY, TaskKind.RETURN, TaskKind.RELOCATION})
+from samplehub.fleet.service.orders import drop_leg
+from samplehub.fleet.service.robots import Purpose, RobotRecord
 
 
-def to_the_drop(fleet: FleetManager, robot: RobotRecord, job: TransportTask, now: float) -> None:
-    """The robot holds ``job``'s load: its only leg is the drop (any order it drives is
+def to_the_drop(
+    fleet: FleetManager, robot: RobotRecord, jobs: Sequence[TransportTask], now: float
+) -> None:
+    """The robot holds ``jobs``' loads: its only legs are their drops (any order it drives is
     cancelled and its reservations shrink to the node it stands on)."""
     if robot.order_id is not None:
         fleet.cancel_order(robot, now)
     if robot.node is not None and robot.serial in fleet.traffic.robots:
         fleet.traffic.place(robot.serial, robot.node)
-    station = job.slot_address if job.kind in INTO_SLOT else job.destination
-    robot.task, robot.purpose, robot.loaded = job, Purpose.TASK, True
-    robot.legs = [Leg(job.destination, "drop", load_params(job, station))]
+    first, *riders = jobs
+    robot.task, robot.riders, robot.purpose = first, riders, Purpose.TASK
+    robot.aboard = {job.task_id for job in jobs}
+    robot.legs = [drop_leg(job) for job in jobs]
     robot.requested, robot.order_id, robot.route = False, None, []
-    robot.note(now, f"{job.task_id}: {job.load_id} on board, on to {job.destination}")
+    for job in jobs:
+        robot.note(now, f"{job.task_id}: {job.load_id} on board, on to {job.destination}")
+
+
+def drop_rider(fleet: FleetManager, robot: RobotRecord, task_id: str, now: float) -> None:
+    """Take one task not picked yet off a trip: the robot goes on with the rest on a fresh
+    order (the one it drives may already name the rider's pick)."""
+    if robot.order_id is not None:
+        fleet.cancel_order(robot, now)
+    if robot.node is not None and robot.serial in fleet.traffic.robots:
+        fleet.traffic.place(robot.serial, robot.node)
+    robot.riders = [t for t in robot.riders if t.task_id != task_id]
+    robot.legs = [leg for leg in robot.legs if leg.task is None or leg.task.task_id != task_id]
+    for leg in robot.legs:
+        leg.action_id = None
+    robot.requested, robot.order_id, robot.route = False, None, []
+    fleet.open_tasks.pop(task_id, None)
+
+
+def drop_trip(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
+    """Its first task was withdrawn (nothing is on board yet): the robot's order is cancelled,
+    the rest of the trip goes back to the fleet's queue."""
+    assert robot.task is not None
+    task_id = robot.task.task_id
+    if robot.order_id is not None:
+        fleet.cancel_order(robot, now)
+    fleet.abandon(robot, now, f"task {task_id} withdrawn")
+    fleet.open_tasks.pop(task_id, None)
+    if robot.node is not None and robot.serial in fleet.traffic.robots:
+        fleet.traffic.place(robot.serial, robot.node)
+
+
+def by_robot(tasks: dict[str, str]) -> dict[str, list[str]]:
+    """Task → robot, turned into robot → its tasks (in the order they were taken on)."""
+    out: dict[str, list[str]] = {}
+    for task_id, serial in tasks.items():
+        out.setdefault(serial, []).append(task_id)
+    return out

@@ -27,6 +27,8 @@ from samplehub.fleet.service.messages import (
 from samplehub.fleet.service.robots import Purpose, RobotRecord
 
 if TYPE_CHECKING:
+    from samplehub.fleet.domain.dispatch import TransportTask
+    from samplehub.fleet.service.ports import FleetListener
     from samplehub.fleet.service.settings import FleetSettings, FleetStats
 
 log = logging.getLogger(__name__)
@@ -39,12 +41,35 @@ class InboundMixin:
     known: frozenset[str]
     settings: FleetSettings
     stats: FleetStats
+    listener: FleetListener
+    open_tasks: dict[str, TransportTask]
 
     def leg_done(self, robot: RobotRecord, now: float) -> None:
         raise NotImplementedError
 
     def abandon(self, robot: RobotRecord, now: float, reason: str) -> None:
-        raise NotImplementedError
+        """Take the robot's work away: requeue each task not picked yet, strand each load on
+        board (a task already dropped is its listener's)."""
+        robot.note(now, f"abandons: {reason}")
+        dropping = {leg.task.task_id for leg in robot.legs if leg.action == "drop" and leg.task}
+        for task in robot.trip:
+            if task.task_id in robot.aboard:
+                self.stats.stranded += 1
+                self.listener.on_stranded(task.task_id, task.load_id, robot.serial, now)
+                self.listener.on_alert(
+                    "sample_on_robot", f"{task.load_id} is on robot {robot.serial}: {reason}", now
+                )
+            elif task.task_id in dropping or not robot.legs:
+                self.stats.requeued += 1
+                self.open_tasks[task.task_id] = task
+        robot.end_trip()
+        robot.legs = []
+        robot.requested = robot.evading = False
+        robot.order_id, robot.route = None, []
+        if robot.serial in self.traffic.robots:
+            self.traffic.withdraw(robot.serial)
+        if robot.purpose not in (Purpose.OFFLINE, Purpose.FAILED):
+            robot.purpose = Purpose.IDLE
 
     def request_factsheet(self, robot: RobotRecord, now: float) -> None:
         raise NotImplementedError
@@ -91,6 +116,9 @@ class InboundMixin:
         elif sub == "factsheet":
             physical = field_of(message, "physicalParameters", dict)
             robot.speed = float(field_of(physical, "speedMax", (int, float)))
+            loads = message.get("loadSpecification")
+            positions = loads.get("loadPositions") if isinstance(loads, dict) else None
+            robot.capacity = max(1, len(positions)) if isinstance(positions, list) else 1
             robot.factsheet_read = True
         elif sub == "state":
             self.apply_state(robot, message, now)
@@ -191,17 +219,17 @@ class InboundMixin:
                 robot.evading, robot.order_id, robot.route = False, None, []
                 robot.requested = False
             return
-        if not robot.legs or robot.node != robot.legs[0].target or robot.order_id is None:
-            return
-        leg = robot.legs[0]
-        if leg.action is not None:
-            status = robot.action_status.get(leg.action_id or "")
-            if status == "FAILED":
-                self.abandon(robot, now, f"action {leg.action} failed")
-                return
-            if status != "FINISHED":
-                return
-        self.leg_done(robot, now)
+        # several legs may end at this node (a trip's picks): each finished action ends one
+        while robot.legs and robot.node == robot.legs[0].target and robot.order_id is not None:
+            leg = robot.legs[0]
+            if leg.action is not None:
+                status = robot.action_status.get(leg.action_id or "")
+                if status == "FAILED":
+                    self.abandon(robot, now, f"action {leg.action} failed")
+                    return
+                if status != "FINISHED":
+                    return
+            self.leg_done(robot, now)
 
     def resync(self, robot: RobotRecord, node: str, msg: Mapping[str, Any], now: float) -> None:
         """A robot seen for the first time or back after silence: place it where it says it is."""

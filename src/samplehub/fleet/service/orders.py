@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from samplehub.fleet.domain.dispatch import TransportTask
+from samplehub.fleet.domain.dispatch import TaskKind, TransportTask
 from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.service.messages import action, order_nodes_edges
 from samplehub.fleet.service.robots import Leg, RobotRecord
@@ -28,26 +28,33 @@ def _action_for(robot: RobotRecord, leg: Leg) -> list[dict[str, Any]]:
     return [action(leg.action, leg.action_id, leg.params)]
 
 
+def _run(legs: list[Leg], start: int) -> int:
+    """The index after the legs from ``start`` on that end at the same node."""
+    end = start + 1
+    while end < len(legs) and legs[end].target == legs[start].target:
+        end += 1
+    return end
+
+
 def build_order(
     site: SiteMap, robot: RobotRecord, base: list[str], rest: list[str], header: dict[str, Any]
 ) -> dict[str, Any]:
     """Order (or update) releasing ``base``; the rest of the leg and the next leg are horizon.
-    A next leg at the same node (pick and drop at one rack) runs its action right after.
+    Legs that end at the same node (pick and drop at one rack, the picks of one trip) run their
+    actions there one after the other.
 
     ``base`` starts at the stitching node (the robot's node for a new order); ``rest`` is the
     part of the current leg not granted yet, without its first node (the new base end).
     """
-    leg = robot.legs[0]
     nodes = base + rest
-    actions: dict[int, list[dict[str, Any]]] = {len(nodes) - 1: _action_for(robot, leg)}
-    if len(robot.legs) > 1:
-        next_leg = robot.legs[1]
-        path = site.path(nodes[-1], next_leg.target)
+    here = _run(robot.legs, 0)
+    actions = {len(nodes) - 1: [a for leg in robot.legs[:here] for a in _action_for(robot, leg)]}
+    if here < len(robot.legs):
+        path = site.path(nodes[-1], robot.legs[here].target)
         if path and len(path) > 1:
             nodes += path[1:]
-            actions[len(nodes) - 1] = _action_for(robot, next_leg)
-        elif path:  # the next leg ends where this one does (a move within one rack): both here
-            actions[len(nodes) - 1] += _action_for(robot, next_leg)
+            then = robot.legs[here : _run(robot.legs, here)]
+            actions[len(nodes) - 1] = [a for leg in then for a in _action_for(robot, leg)]
     positions = {n: (site.nodes[n].x, site.nodes[n].y) for n in nodes}
     lengths = {}
     for a, b in itertools.pairwise(nodes):
@@ -93,6 +100,22 @@ def build_plain_order(
 
 def build_instant(header: dict[str, Any], action_type: str, action_id: str) -> dict[str, Any]:
     return {**header, "actions": [action(action_type, action_id, None, "NONE")]}
+
+
+INTO_SLOT = frozenset({TaskKind.PUT_AWAY, TaskKind.RETURN, TaskKind.RELOCATION})
+
+
+def pick_leg(task: TransportTask) -> Leg:
+    """Pick ``task``'s load at its source: from its slot where it leaves one."""
+    from_slot = task.kind in (TaskKind.LAB_DELIVERY, TaskKind.STAGING)
+    station = task.source_slot or (task.slot_address if from_slot else task.source)
+    return Leg(task.source, "pick", load_params(task, station), task=task)
+
+
+def drop_leg(task: TransportTask) -> Leg:
+    """Drop ``task``'s load at its destination: into its slot where it goes into one."""
+    station = task.slot_address if task.kind in INTO_SLOT else task.destination
+    return Leg(task.destination, "drop", load_params(task, station), task=task)
 
 
 def load_params(task: TransportTask, station: str | None) -> dict[str, Any]:

@@ -28,6 +28,8 @@ class Leg:
     action: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     action_id: str | None = None
+    task: TransportTask | None = None
+    """The task whose load a pick or drop moves (a trip may carry several)."""
 
 
 @dataclass(slots=True)
@@ -47,8 +49,14 @@ class RobotRecord:
     last_seen: float = 0.0
     factsheet_read: bool = False
     purpose: Purpose = Purpose.IDLE
+    capacity: int = 1
+    """Loads it carries at once: its factsheet's load positions (VDA 5050 ``loadPositions``)."""
     task: TransportTask | None = None
-    loaded: bool = False
+    """The trip's first task; the robot is busy until the trip's last drop."""
+    riders: list[TransportTask] = field(default_factory=list)
+    """Further tasks on the same trip: same pick-up and drop (a booking's samples together)."""
+    aboard: set[str] = field(default_factory=set)
+    """Tasks whose load is on the robot (picked, not dropped yet)."""
     legs: list[Leg] = field(default_factory=list)
     requested: bool = False
     evading: bool = False
@@ -66,6 +74,20 @@ class RobotRecord:
     def note(self, now: float, text: str) -> None:
         self.history.append((now, text))
         del self.history[:-50]
+
+    @property
+    def loaded(self) -> bool:
+        return bool(self.aboard)
+
+    @property
+    def trip(self) -> list[TransportTask]:
+        return [self.task, *self.riders] if self.task is not None else []
+
+    def carries(self, task_id: str) -> bool:
+        return any(t.task_id == task_id for t in self.trip)
+
+    def end_trip(self) -> None:
+        self.task, self.riders, self.aboard = None, [], set()
 
     @property
     def available(self) -> bool:

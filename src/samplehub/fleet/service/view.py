@@ -144,16 +144,16 @@ class FleetView:
         snap = self.fleet_state()
         in_flight = [
             {
-                "task_id": r.task.task_id,
-                "kind": r.task.kind.value,
-                "load": r.task.load_id,
+                "task_id": t.task_id,
+                "kind": t.kind.value,
+                "load": t.load_id,
                 "robot": r.serial,
-                "from": r.task.source,
-                "to": r.task.destination,
-                "loaded": r.loaded,
+                "from": t.source,
+                "to": t.destination,
+                "loaded": t.task_id in r.aboard,
             }
             for r in self.fleet.robots.values()
-            if r.task is not None
+            for t in r.trip
         ]
         storage = self.storage
         warnings = [

@@ -7,6 +7,7 @@ import pytest
 from samplehub.fleet.service.messages import topic
 from samplehub.fleet.service.robots import Purpose
 from samplehub.simulation.robot import SimRobot
+from samplehub.simulation.runner import FleetSimulation
 from tests.unit.samplehub.fleet.fakes import quiet_sim, run_until
 
 EPC = "341400000000000000ABCDEF"
@@ -164,3 +165,78 @@ def test_an_unknown_serial_is_refused_and_logged_never_taken_on(
     assert sim.fleet.stats.unknown_robots > 3
     assert stranger.order_id == ""
     assert caplog.text.count("unknown robot simbot/X99") == 1
+
+
+def _three_on_one_rack(sim: FleetSimulation) -> list[str]:
+    """Three stored samples whose slots share one rack access node."""
+    by_node: dict[str, list[str]] = {}
+    for slot in sim.warehouse.slots.values():
+        if slot.occupant:
+            by_node.setdefault(slot.access_node, []).append(slot.occupant)
+    return next(epcs[:3] for epcs in by_node.values() if len(epcs) >= 3)
+
+
+def _with_trays(sim: FleetSimulation, trays: int) -> None:
+    for robot in sim.robots:
+        robot.trays = trays
+        robot._send_factsheet(sim.clock.t)  # a robot re-announces what it is (retained)
+    run_until(sim, lambda: all(r.capacity == trays for r in sim.fleet.robots.values()), 5)
+
+
+def test_a_booking_s_samples_reach_the_locker_port_on_one_trip() -> None:
+    sim = quiet_sim(robots=1)
+    _with_trays(sim, 3)
+    locker = sim.lockers[0]
+    tasks = [
+        sim.storage.stage_for_pickup(epc, locker, sim.clock.t) for epc in _three_on_one_rack(sim)
+    ]
+    run_until(sim, lambda: all(t.task_id in sim.storage.done for t in tasks))
+    robot = sim.fleet.robots["R01"]
+    trips = [text for _, text in robot.history if text.startswith("task ")]
+    assert len(trips) == 1
+    assert all(t.task_id in trips[0] for t in tasks)
+    assert sorted(sim.storage.done) == sorted(t.task_id for t in tasks)  # each delivered once
+    assert all(sim.storage.location[t.load_id] == f"node {locker}" for t in tasks)
+    assert sim.robots[0].loads == []
+    assert robot.task is None
+    assert not robot.aboard
+
+
+def test_one_tray_robots_carry_one_sample_a_trip() -> None:
+    sim = quiet_sim(robots=1)
+    locker = sim.lockers[0]
+    tasks = [
+        sim.storage.stage_for_pickup(epc, locker, sim.clock.t)
+        for epc in _three_on_one_rack(sim)[:2]
+    ]
+    run_until(sim, lambda: all(t.task_id in sim.storage.done for t in tasks))
+    trips = [text for _, text in sim.fleet.robots["R01"].history if text.startswith("task ")]
+    assert len(trips) == 2
+
+
+def test_a_robot_failing_with_two_samples_on_board_strands_both() -> None:
+    sim = quiet_sim(robots=1)
+    _with_trays(sim, 3)
+    tasks = [
+        sim.storage.stage_for_pickup(epc, sim.lockers[0], sim.clock.t)
+        for epc in _three_on_one_rack(sim)[:2]
+    ]
+    robot = sim.fleet.robots["R01"]
+    run_until(sim, lambda: len(robot.aboard) == 2)
+    sim.robots[0].faults.fatal = True
+    run_until(sim, lambda: sim.fleet.stats.stranded == 2, max_s=60)
+    assert {sim.storage.stranded[t.load_id] for t in tasks} == {"R01"}
+    assert sim.fleet.open_tasks == {}  # nothing requeued: both samples are on the robot
+
+
+def test_after_a_pickup_staging_one_idle_robot_waits_at_the_parking_nearest_its_rack() -> None:
+    sim = quiet_sim(robots=2)
+    epc = _three_on_one_rack(sim)[0]
+    task = sim.storage.stage_for_pickup(epc, sim.lockers[0], sim.clock.t)
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    parking = [n.node_id for n in sim.site.nodes_of_kind("parking")]
+    standby = min(parking, key=lambda p: (sim.site.distance(p, task.source), p))
+    robots = sim.fleet.robots.values()
+    run_until(sim, lambda: any(r.node == standby and not r.legs for r in robots), max_s=600)
+    assert all(r.task is None for r in robots)
+    assert sum(r.node == standby for r in robots) == 1

@@ -12,6 +12,7 @@ from samplehub.fleet.domain.dispatch import (
     TaskKind,
     TransportTask,
     cost_matrix,
+    fellow_travellers,
     greedy_assign,
     pairs_from_solution,
 )
@@ -181,3 +182,25 @@ def test_infeasible_battery_is_never_assigned_by_either_policy() -> None:
     assert cost[0][0] == INFEASIBLE
     assert pairs_from_solution(cost, ScipyAssignmentSolver().solve(cost)) == []
     assert greedy_assign(robots, tasks, SITE.distance, weak, no_charger) == []
+
+
+def test_fellow_travellers_share_pick_up_and_locker_port_up_to_the_free_trays() -> None:
+    def staging(
+        task_id: str, source: str = "RA3", port: str = "LOCK1", at: float = 0.0
+    ) -> TransportTask:
+        return TransportTask(task_id, TaskKind.STAGING, f"epc-{task_id}", source, port, at)
+
+    first = staging("T1")
+    waiting = [
+        staging("T4", at=3.0),
+        staging("T2", at=1.0),
+        staging("T3", source="RA1"),  # another rack
+        staging("T5", port="LOCK2"),  # another locker port
+        TransportTask("T6", TaskKind.LAB_DELIVERY, "epc-6", "RA3", "LOCK1", 0.0),
+        first,
+    ]
+    assert [t.task_id for t in fellow_travellers(first, waiting, 2)] == ["T2", "T4"]
+    assert [t.task_id for t in fellow_travellers(first, waiting, 1)] == ["T2"]
+    assert fellow_travellers(first, waiting, 0) == []
+    lab = waiting[4]
+    assert fellow_travellers(lab, waiting, 2) == []  # only a booking's staging rides together
