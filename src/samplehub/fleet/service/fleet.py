@@ -18,7 +18,6 @@ from samplehub.core.service.ports import Clock
 from samplehub.fleet.domain.battery import BatteryModel
 from samplehub.fleet.domain.dispatch import (
     RobotCandidate,
-    TaskKind,
     TransportTask,
     cost_matrix,
     fellow_travellers,
@@ -77,7 +76,6 @@ class FleetManager(InboundMixin):
         self._chargers = [n.node_id for n in site.nodes_of_kind("charger")]
         self._parking = [n.node_id for n in site.nodes_of_kind("parking")]
         self._charger_dist: dict[str, float] = {}
-        self.staging_from: str | None = None
         self._open_cycles: dict[frozenset[str], float] = {}
         self._counted: set[frozenset[str]] = set()
         self.before_dispatch: list[Callable[[float], None]] = []
@@ -111,8 +109,6 @@ class FleetManager(InboundMixin):
 
     def submit(self, task: TransportTask) -> None:
         self.open_tasks[task.task_id] = task
-        if task.kind is TaskKind.STAGING:
-            self.staging_from = task.source
 
     def to_charger(self, node: str) -> float:
         if node not in self._charger_dist:
@@ -310,10 +306,8 @@ class FleetManager(InboundMixin):
         robot.note(now, " ".join(f"task {t.task_id} {t.kind.value} {t.load_id}" for t in trip))
 
     def send_idle_robots(self, now: float) -> None:
-        """Send low batteries to a free charger, stop full ones, park the rest off the lanes:
-        one at the standby (``standby_node``), the others at the parking nearest them."""
+        """Send low batteries to a free charger, stop full ones, park the rest off the lanes."""
         taken = {r.legs[-1].target for r in self.robots.values() if r.legs}
-        standby = self.standby_node(taken)
         for robot in self.robots.values():
             if not robot.available or robot.node is None:
                 continue
@@ -331,27 +325,13 @@ class FleetManager(InboundMixin):
                     robot.legs = [Leg(target, "startCharging")]
                     taken.add(target)
                     continue
-            if standby is not None and robot.node != standby:
-                target, standby = standby, None
-            elif robot.node in self._parking:
+            if robot.node in self._parking:
                 continue
-            else:
-                target = self._free_node(robot, self._parking, taken)
+            target = self._free_node(robot, self._parking, taken)
             if target is not None:
                 robot.purpose, robot.order_id = Purpose.PARK, None
                 robot.legs = [Leg(target)]
                 taken.add(target)
-
-    def standby_node(self, taken: set[str]) -> str | None:
-        """The parking nearest where the latest pickup staging started, while no robot stands
-        or heads there: a robot waiting there fetches the next booking's samples at once."""
-        if self.staging_from is None:
-            return None
-        near = self.staging_from
-        node = min(self._parking, key=lambda p: (self.site.distance(p, near), p), default=None)
-        if node is None or node in taken or self.traffic.node_holder.get(node) is not None:
-            return None
-        return node
 
     def _free_node(self, robot: RobotRecord, nodes: list[str], taken: set[str]) -> str | None:
         assert robot.node is not None

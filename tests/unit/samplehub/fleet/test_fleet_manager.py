@@ -227,16 +227,3 @@ def test_a_robot_failing_with_two_samples_on_board_strands_both() -> None:
     run_until(sim, lambda: sim.fleet.stats.stranded == 2, max_s=60)
     assert {sim.storage.stranded[t.load_id] for t in tasks} == {"R01"}
     assert sim.fleet.open_tasks == {}  # nothing requeued: both samples are on the robot
-
-
-def test_after_a_pickup_staging_one_idle_robot_waits_at_the_parking_nearest_its_rack() -> None:
-    sim = quiet_sim(robots=2)
-    epc = _three_on_one_rack(sim)[0]
-    task = sim.storage.stage_for_pickup(epc, sim.lockers[0], sim.clock.t)
-    run_until(sim, lambda: task.task_id in sim.storage.done)
-    parking = [n.node_id for n in sim.site.nodes_of_kind("parking")]
-    standby = min(parking, key=lambda p: (sim.site.distance(p, task.source), p))
-    robots = sim.fleet.robots.values()
-    run_until(sim, lambda: any(r.node == standby and not r.legs for r in robots), max_s=600)
-    assert all(r.task is None for r in robots)
-    assert sum(r.node == standby for r in robots) == 1
