@@ -355,8 +355,8 @@ class FleetManager(InboundMixin):
             robot.aboard.discard(task.task_id)
             self.listener.on_delivered(task.task_id, task.load_id, robot.serial, now)
             self.stats.completed.append((task, now))
-            if not any(leg.action == "drop" for leg in robot.legs):
-                robot.end_trip()
+            rest = [t for t in robot.trip if t is not task]  # the trip's tasks still to drop
+            robot.task, robot.riders = (rest[0], rest[1:]) if rest else (None, [])
         elif leg.action == "startCharging":
             robot.purpose = Purpose.CHARGING
         if not robot.legs:

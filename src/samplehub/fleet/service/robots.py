@@ -52,9 +52,9 @@ class RobotRecord:
     capacity: int = 1
     """Loads it carries at once: its factsheet's load positions (VDA 5050 ``loadPositions``)."""
     task: TransportTask | None = None
-    """The trip's first task; the robot is busy until the trip's last drop."""
+    """The first task of its trip not dropped yet; the robot is busy until the last drop."""
     riders: list[TransportTask] = field(default_factory=list)
-    """Further tasks on the same trip: same pick-up and drop (a booking's samples together)."""
+    """The trip's other tasks not dropped yet: same pick-up and drop (a booking's samples)."""
     aboard: set[str] = field(default_factory=set)
     """Tasks whose load is on the robot (picked, not dropped yet)."""
     legs: list[Leg] = field(default_factory=list)
