@@ -25,6 +25,8 @@ from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.service.bridge import NODE_KINDS
 from samplehub.simulation.clock import SimClock
 
+S = TaskState
+
 
 @dataclass
 class _Walker:
@@ -78,6 +80,16 @@ class WalkingStaff:
     def _step(self, walker: _Walker, task_id: str, to: TaskState, **extra: Any) -> None:
         self.handle(AdvanceTask(walker.actor, task_id, to.value, **extra))
 
+    def _steps(self, walker: _Walker, task_id: str, *steps: TaskState, **extra: Any) -> bool:
+        """The steps of one task; False if it was cancelled or taken by someone meanwhile
+        (the walker lets it go and carries on with the rest)."""
+        try:
+            for to in steps:
+                self._step(walker, task_id, to, **extra)
+        except DomainError:
+            return False
+        return True
+
     def advance(self, _dt: float) -> None:
         now = self.clock.t
         for walker in self.walkers:
@@ -92,11 +104,10 @@ class WalkingStaff:
         if not walker.tasks:
             self._claim(walker, now)
         elif walker.phase == "to_pickup":
-            for task_id in walker.tasks:
-                self._step(walker, task_id, TaskState.PICKING)
-                self._step(walker, task_id, TaskState.CARRYING)
-            walker.phase = "to_drop"
-            walker.busy_until = now + self._walk(walker, walker.target_node)
+            picked = [t for t in walker.tasks if self._steps(walker, t, S.PICKING, S.CARRYING)]
+            walker.tasks, walker.phase = picked, "to_drop" if picked else "idle"
+            if picked:
+                walker.busy_until = now + self._walk(walker, walker.target_node)
         else:
             self._deliver(walker)
 
@@ -114,15 +125,10 @@ class WalkingStaff:
                 if task.kind is TaskKind.TO_LOCKER and t.kind is task.kind
                 and (self._node(uow, t.source), self._node(uow, t.target)) == (source, target)
             ][: self.trolley - 1]  # fmt: skip
-        self._step(walker, task.id, TaskState.ASSIGNED, carrier=f"staff:{walker.actor.username}")
-        walker.tasks = [task.id]
-        for task_id in along:  # a person may see it taken meanwhile: the trolley goes without
-            try:
-                self._step(walker, task_id, TaskState.ASSIGNED,
-                           carrier=f"staff:{walker.actor.username}")  # fmt: skip
-            except DomainError:
-                continue
-            walker.tasks.append(task_id)
+        carrier = f"staff:{walker.actor.username}"
+        self._step(walker, task.id, S.ASSIGNED, carrier=carrier)
+        riders = [t for t in along if self._steps(walker, t, S.ASSIGNED, carrier=carrier)]
+        walker.tasks = [task.id, *riders]
         walker.phase, walker.target_node = "to_pickup", target
         walker.busy_until = now + self._walk(walker, source)
 
@@ -130,8 +136,9 @@ class WalkingStaff:
         for task_id in walker.tasks:
             with self.uow_factory() as uow:
                 task = uow.tasks.get(task_id)
-            if task is not None and task.state is TaskState.CARRYING:
-                self._step(walker, task.id, TaskState.DELIVERED)
-                if task.kind is not TaskKind.TO_LOCKER:  # the compartment confirms a locker's
-                    self._step(walker, task.id, TaskState.DONE, confirmation="scan")
+            if task is None or task.state is not S.CARRYING:
+                continue
+            delivered = self._steps(walker, task.id, S.DELIVERED)
+            if delivered and task.kind is not TaskKind.TO_LOCKER:  # a compartment confirms those
+                self._steps(walker, task.id, S.DONE, confirmation="scan")
         walker.tasks, walker.phase = [], "idle"
