@@ -347,7 +347,7 @@ class FleetManager(InboundMixin):
     def leg_done(self, robot: RobotRecord, now: float) -> None:
         leg = robot.legs.pop(0)
         robot.requested = False
-        task = leg.task or robot.task
+        task = leg.task  # a pick or a drop names its task; other legs have none
         if leg.action == "pick" and task is not None:
             robot.aboard.add(task.task_id)
             self.listener.on_picked(task.task_id, task.load_id, robot.serial, now)

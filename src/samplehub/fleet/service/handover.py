@@ -12,15 +12,21 @@ from samplehub.fleet.service.orders import drop_leg
 from samplehub.fleet.service.robots import Purpose, RobotRecord
 
 
+def halt(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
+    """Stop the order the robot drives (``cancelOrder``); its reservations shrink to the node
+    it stands on, so that a fresh order can start there."""
+    if robot.order_id is not None:
+        fleet.cancel_order(robot, now)
+    if robot.node is not None and robot.serial in fleet.traffic.robots:
+        fleet.traffic.place(robot.serial, robot.node)
+
+
 def to_the_drop(
     fleet: FleetManager, robot: RobotRecord, jobs: Sequence[TransportTask], now: float
 ) -> None:
     """The robot holds ``jobs``' loads: its only legs are their drops (any order it drives is
     cancelled and its reservations shrink to the node it stands on)."""
-    if robot.order_id is not None:
-        fleet.cancel_order(robot, now)
-    if robot.node is not None and robot.serial in fleet.traffic.robots:
-        fleet.traffic.place(robot.serial, robot.node)
+    halt(fleet, robot, now)
     first, *riders = jobs
     robot.task, robot.riders, robot.purpose = first, riders, Purpose.TASK
     robot.aboard = {job.task_id for job in jobs}
@@ -33,10 +39,7 @@ def to_the_drop(
 def drop_rider(fleet: FleetManager, robot: RobotRecord, task_id: str, now: float) -> None:
     """Take one task not picked yet off a trip: the robot goes on with the rest on a fresh
     order (the one it drives may already name the rider's pick)."""
-    if robot.order_id is not None:
-        fleet.cancel_order(robot, now)
-    if robot.node is not None and robot.serial in fleet.traffic.robots:
-        fleet.traffic.place(robot.serial, robot.node)
+    halt(fleet, robot, now)
     robot.riders = [t for t in robot.riders if t.task_id != task_id]
     robot.legs = [leg for leg in robot.legs if leg.task is None or leg.task.task_id != task_id]
     for leg in robot.legs:
@@ -50,12 +53,9 @@ def drop_trip(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
     the rest of the trip goes back to the fleet's queue."""
     assert robot.task is not None
     task_id = robot.task.task_id
-    if robot.order_id is not None:
-        fleet.cancel_order(robot, now)
+    halt(fleet, robot, now)
     fleet.abandon(robot, now, f"task {task_id} withdrawn")
     fleet.open_tasks.pop(task_id, None)
-    if robot.node is not None and robot.serial in fleet.traffic.robots:
-        fleet.traffic.place(robot.serial, robot.node)
 
 
 def by_robot(tasks: dict[str, str]) -> dict[str, list[str]]:
