@@ -14,7 +14,8 @@ created → done), storage utilisation at the end of the day, bookings whose sam
 only after their window had started or ended (late because of transport), and the
 robot/manual ratios.
 
-Run: ``python benchmarks/flow_bench.py [--hours 9.5] [--seed 7]``; prints one JSON object.
+Run: ``python benchmarks/flow_bench.py [--hours 9.5] [--seed 7] [--robots 4]``; prints one JSON
+object.
 """
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ def _durations(tasks: list[TransportTask], kind: TaskKind) -> list[float]:
     ]
 
 
-def run_day(mode: str, hours: float, seed: int) -> dict[str, Any]:
+def run_day(mode: str, hours: float, seed: int, robots: int = 4) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix=f"flow-{mode}-"))
     key = "flow-bench-key-0123456789"  # a throwaway database's session key
     settings = Settings(data_dir=folder, secret_key=key, mqtt_url=None)
+    settings.fleet.robots = robots
     bootstrap.upgrade_database(settings)
     clock = SimClock(MONDAY_0830_CST)
     services = bootstrap.bootstrap(settings, clock=clock, hasher=PlainHasher())
@@ -149,9 +151,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hours", type=float, default=9.5, help="simulated hours from 08:30")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--robots", type=int, default=4, help="simulated robots (fleet.robots)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    robots = run_day("robots", args.hours, args.seed)
+    robots = run_day("robots", args.hours, args.seed, args.robots)
     manual = run_day("manual", args.hours, args.seed)
     ratios = {
         f"{name}_{q}": ratio(robots[name][q], manual[name][q])
@@ -164,6 +167,7 @@ def main() -> None:
             {
                 "seed": args.seed,
                 "hours": args.hours,
+                "robots_in_fleet": args.robots,
                 "robots": robots,
                 "manual": manual,
                 "robot_over_manual": ratios,

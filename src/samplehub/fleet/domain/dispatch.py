@@ -16,6 +16,7 @@ Pairs the robot's battery cannot finish are priced ``INFEASIBLE`` and never assi
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -205,3 +206,20 @@ def fellow_travellers(
     ]
     same.sort(key=lambda t: (-t.priority, t.created_at, t.task_id))
     return same[:free_positions]
+
+
+def nearest_to_work(
+    origin: str, free: Iterable[str], demand: Counter[str], distance: DistanceFn
+) -> str | None:
+    """Where an idle robot waits: the free node with the least drive there plus, on average, on
+    from there to where recent tasks started (``demand`` counts pick-up nodes, each task's by
+    its priority + 1), so that robots park where work appears rather than where they stopped
+    (on a one-way loop the nearest spot can be a lap from every pick-up). Without demand: the
+    nearest free node."""
+    total = sum(demand.values())
+
+    def cost(node: str) -> float:
+        ahead = sum(n * distance(node, s) for s, n in demand.items()) / total if total else 0.0
+        return distance(origin, node) + ahead
+
+    return min(free, key=lambda node: (cost(node), node), default=None)

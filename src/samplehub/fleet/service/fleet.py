@@ -10,7 +10,7 @@ minimum-cost round solved by the ``AssignmentSolver`` port.
 from __future__ import annotations
 
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,6 +22,7 @@ from samplehub.fleet.domain.dispatch import (
     cost_matrix,
     fellow_travellers,
     greedy_assign,
+    nearest_to_work,
     pairs_from_solution,
 )
 from samplehub.fleet.domain.sitemap import SiteMap
@@ -40,6 +41,9 @@ from samplehub.fleet.service.robots import Leg, Purpose, RobotRecord
 from samplehub.fleet.service.settings import FleetSettings, FleetStats
 
 log = logging.getLogger(__name__)
+
+DEMAND_WINDOW = 60
+"""How many recent pick-ups (weighted) decide where idle robots park."""
 
 
 class FleetManager(InboundMixin):
@@ -76,6 +80,8 @@ class FleetManager(InboundMixin):
         self._chargers = [n.node_id for n in site.nodes_of_kind("charger")]
         self._parking = [n.node_id for n in site.nodes_of_kind("parking")]
         self._charger_dist: dict[str, float] = {}
+        self._demand: deque[str] = deque(maxlen=DEMAND_WINDOW)
+        """Pick-up nodes of the latest tasks, each repeated priority + 1 times: parking follows."""
         self._open_cycles: dict[frozenset[str], float] = {}
         self._counted: set[frozenset[str]] = set()
         self.before_dispatch: list[Callable[[float], None]] = []
@@ -109,6 +115,7 @@ class FleetManager(InboundMixin):
 
     def submit(self, task: TransportTask) -> None:
         self.open_tasks[task.task_id] = task
+        self._demand.extend([task.source] * (task.priority + 1))
 
     def to_charger(self, node: str) -> float:
         if node not in self._charger_dist:
@@ -327,21 +334,26 @@ class FleetManager(InboundMixin):
                     continue
             if robot.node in self._parking:
                 continue
-            target = self._free_node(robot, self._parking, taken)
+            target = self._free_node(robot, self._parking, taken, Counter(self._demand))
             if target is not None:
                 robot.purpose, robot.order_id = Purpose.PARK, None
                 robot.legs = [Leg(target)]
                 taken.add(target)
 
-    def _free_node(self, robot: RobotRecord, nodes: list[str], taken: set[str]) -> str | None:
+    def _free_node(
+        self,
+        robot: RobotRecord,
+        nodes: list[str],
+        taken: set[str],
+        demand: Counter[str] | None = None,
+    ) -> str | None:
         assert robot.node is not None
         free = [
             n
             for n in nodes
             if n not in taken and self.traffic.node_holder.get(n) in (None, robot.serial)
         ]
-        origin = robot.node
-        return min(free, key=lambda n: (self.site.distance(origin, n), n), default=None)
+        return nearest_to_work(robot.node, free, demand or Counter(), self.site.distance)
 
     # -- progress and faults --------------------------------------------------------------------
     def leg_done(self, robot: RobotRecord, now: float) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from samplehub.fleet.adapters.solver_scipy import ScipyAssignmentSolver
@@ -14,6 +16,7 @@ from samplehub.fleet.domain.dispatch import (
     cost_matrix,
     fellow_travellers,
     greedy_assign,
+    nearest_to_work,
     pairs_from_solution,
 )
 from samplehub.fleet.domain.sitemap import SiteMapError, site_map_from_dict
@@ -204,3 +207,13 @@ def test_fellow_travellers_share_pick_up_and_locker_port_up_to_the_free_trays() 
     assert fellow_travellers(first, waiting, 0) == []
     lab = waiting[4]
     assert fellow_travellers(lab, waiting, 2) == []  # only a booking's staging rides together
+
+
+def test_idle_robots_park_nearest_to_where_work_starts() -> None:
+    free = ["IN", "R3"]  # the robot stands at R1: IN is 10 m away, R3 90 m
+    assert nearest_to_work("R1", free, Counter(), SITE.distance) == "IN"  # no demand: nearest
+    # pick-ups at R3 only: waiting there saves 100 m on the next task for 80 m more now
+    assert nearest_to_work("R1", free, Counter({"R3": 1}), SITE.distance) == "R3"
+    # mostly at IN: IN costs 10 + (3×0 + 100)/4 = 35 m, R3 90 + (3×100 + 0)/4 = 165 m
+    assert nearest_to_work("R1", free, Counter({"IN": 3, "R3": 1}), SITE.distance) == "IN"
+    assert nearest_to_work("R1", [], Counter({"R3": 1}), SITE.distance) is None
