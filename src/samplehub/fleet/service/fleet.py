@@ -104,14 +104,15 @@ class FleetManager(InboundMixin):
         """Ask a robot for its factsheet (VDA 5050 2.1 ``factsheetRequest``) if none arrived."""
         self.instant_action(robot, "factsheetRequest", "factsheet", now)
 
-    def cancel_order(self, robot: RobotRecord, now: float) -> None:
-        self.instant_action(robot, "cancelOrder", "cancel", now)
+    def cancel_order(self, robot: RobotRecord, now: float) -> str:
+        return self.instant_action(robot, "cancelOrder", "cancel", now)
 
-    def instant_action(self, robot: RobotRecord, action_type: str, tag: str, now: float) -> None:
-        """Send the robot one instant action, its id ``{tag}-{serial}-{second}``."""
+    def instant_action(self, robot: RobotRecord, action_type: str, tag: str, now: float) -> str:
+        """Send the robot one instant action, its id ``{tag}-{serial}-{second}`` (returned)."""
         header = self.head(robot, "instantActions", now)
-        action = build_instant(header, action_type, f"{tag}-{robot.serial}-{int(now)}")
-        self.send(robot, "instantActions", action)
+        action_id = f"{tag}-{robot.serial}-{int(now)}"
+        self.send(robot, "instantActions", build_instant(header, action_type, action_id))
+        return action_id
 
     def submit(self, task: TransportTask) -> None:
         self.open_tasks[task.task_id] = task
@@ -139,7 +140,7 @@ class FleetManager(InboundMixin):
     def release_legs(self, now: float) -> None:
         """Ask traffic for the rest of each robot's leg and release what it grants as orders."""
         for robot in self.robots.values():
-            if not robot.available or not robot.legs or robot.evading:
+            if not robot.available or not robot.legs or robot.evading or robot.halting:
                 continue
             assert robot.node is not None
             end = self.traffic.base_end(robot.serial)

@@ -13,11 +13,17 @@ from samplehub.fleet.service.robots import Purpose, RobotRecord
 
 
 def halt(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
-    """Stop the order the robot drives (``cancelOrder``); its reservations shrink to the node
-    it stands on, so that a fresh order can start there."""
+    """Stop the order the robot drives (``cancelOrder``), so that a fresh order can start where
+    it stops. VDA 5050 lets a robot stop on the spot or only at its next node: it keeps every
+    node and lane it holds, and gets no order, until it reports the cancel done and itself
+    standing; then its reservations shrink to the node it stands on (``apply_state``). A robot
+    with no order in flight and no cancel pending shrinks to its node at once."""
+    in_traffic = robot.serial in fleet.traffic.robots
+    if in_traffic:
+        fleet.traffic.withdraw(robot.serial)  # its request is void either way
     if robot.order_id is not None:
-        fleet.cancel_order(robot, now)
-    if robot.node is not None and robot.serial in fleet.traffic.robots:
+        robot.halting = fleet.cancel_order(robot, now)
+    elif robot.halting is None and robot.node is not None and in_traffic:
         fleet.traffic.place(robot.serial, robot.node)
 
 
@@ -25,7 +31,7 @@ def to_the_drop(
     fleet: FleetManager, robot: RobotRecord, jobs: Sequence[TransportTask], now: float
 ) -> None:
     """The robot holds ``jobs``' loads: its only legs are their drops (any order it drives is
-    cancelled and its reservations shrink to the node it stands on)."""
+    cancelled, and the drops start where it stops)."""
     halt(fleet, robot, now)
     first, *riders = jobs
     robot.task, robot.riders, robot.purpose = first, riders, Purpose.TASK

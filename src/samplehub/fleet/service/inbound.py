@@ -74,7 +74,7 @@ class InboundMixin:
     def request_factsheet(self, robot: RobotRecord, now: float) -> None:
         raise NotImplementedError
 
-    def cancel_order(self, robot: RobotRecord, now: float) -> None:
+    def cancel_order(self, robot: RobotRecord, now: float) -> str:
         raise NotImplementedError
 
     def drain_inbox(self, now: float) -> None:
@@ -177,6 +177,11 @@ class InboundMixin:
         for state in msg.get("actionStates") or []:
             if isinstance(state, dict) and isinstance(state.get("actionId"), str):
                 robot.action_status[state["actionId"]] = str(state.get("actionStatus"))
+        cancel = robot.action_status.get(robot.halting or "")
+        if cancel in ("FINISHED", "FAILED") and not robot.driving:
+            robot.halting = None  # the cancel took effect and the robot stands: shrink to it
+            self.traffic.place(robot.serial, robot.node)
+            robot.note(now, f"stopped at {robot.node}")
         if self.rejected(robot, msg):
             self.stats.rejected_orders += 1
             self.abandon(robot, now, "order rejected")
@@ -240,7 +245,8 @@ class InboundMixin:
         robot.purpose = Purpose.IDLE
         robot.order_id, robot.route, robot.legs = None, [], []
         robot.requested = robot.evading = False
+        robot.halting = None
         if msg.get("orderId") and msg.get("nodeStates"):
             robot.note(now, f"back with order {msg.get('orderId')}: cancelled, work re-planned")
-            self.cancel_order(robot, now)
+            robot.halting = self.cancel_order(robot, now)
         robot.note(now, f"synchronised at {node}")

@@ -63,6 +63,9 @@ class RobotRecord:
     wait_since: float | None = None
     stalled: bool = False
     order_id: str | None = None
+    halting: str | None = None
+    """The ``cancelOrder`` sent to it: until it reports that done and stands still, it keeps
+    what it holds and gets no new order (a robot may stop only at its next node)."""
     order_update_id: int = 0
     last_seq: int = 0
     action_status: dict[str, str] = field(default_factory=dict)

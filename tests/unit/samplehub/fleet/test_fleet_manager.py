@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from samplehub.fleet.service.handover import drop_trip
 from samplehub.fleet.service.messages import topic
 from samplehub.fleet.service.robots import Purpose
 from samplehub.simulation.robot import SimRobot
@@ -227,3 +228,23 @@ def test_a_robot_failing_with_two_samples_on_board_strands_both() -> None:
     run_until(sim, lambda: sim.fleet.stats.stranded == 2, max_s=60)
     assert {sim.storage.stranded[t.load_id] for t in tasks} == {"R01"}
     assert sim.fleet.open_tasks == {}  # nothing requeued: both samples are on the robot
+
+
+def test_a_halted_robot_keeps_its_reservations_until_it_reports_standing() -> None:
+    sim = quiet_sim(robots=1)
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    robot, sim_robot = sim.fleet.robots["R01"], sim.robots[0]
+    traffic = sim.fleet.traffic
+    run_until(sim, lambda: robot.order_id is not None and len(traffic.robots["R01"].base) > 2)
+    held = list(traffic.robots["R01"].base)
+    drop_trip(sim.fleet, robot, sim.clock.t)  # staff withdrew the task: the order is cancelled
+    assert robot.halting is not None
+    assert traffic.robots["R01"].base == held  # a real robot may drive on to its next node
+    sent_before = len(robot.history)
+    run_until(sim, lambda: robot.halting is None, max_s=30)
+    assert traffic.robots["R01"].base == [robot.node] == [sim_robot.node]
+    notes = [text for _, text in robot.history[sent_before:]]
+    assert notes[0] == f"stopped at {robot.node}"  # no order went out before it stood
+    sim.fleet.submit(task)  # given back: a fresh order starts where the robot stands
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.storage.done.count(task.task_id) == 1
