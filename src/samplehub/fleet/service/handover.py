@@ -17,7 +17,8 @@ def halt(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
     it stops. VDA 5050 lets a robot stop on the spot or only at its next node: it keeps every
     node and lane it holds, and gets no order, until it reports the cancel done and itself
     standing; then its reservations shrink to the node it stands on (``apply_state``). A robot
-    with no order in flight and no cancel pending shrinks to its node at once."""
+    with no order in flight and no cancel pending shrinks to its node at once. Either way its
+    next legs go out as a fresh order."""
     in_traffic = robot.serial in fleet.traffic.robots
     if in_traffic:
         fleet.traffic.withdraw(robot.serial)  # its request is void either way
@@ -25,6 +26,7 @@ def halt(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
         robot.halting = fleet.cancel_order(robot, now)
     elif robot.halting is None and robot.node is not None and in_traffic:
         fleet.traffic.place(robot.serial, robot.node)
+    robot.requested, robot.order_id, robot.route = False, None, []
 
 
 def to_the_drop(
@@ -37,7 +39,6 @@ def to_the_drop(
     robot.task, robot.riders, robot.purpose = first, riders, Purpose.TASK
     robot.aboard = {job.task_id for job in jobs}
     robot.legs = [drop_leg(job) for job in jobs]
-    robot.requested, robot.order_id, robot.route = False, None, []
     for job in jobs:
         robot.note(now, f"{job.task_id}: {job.load_id} on board, on to {job.destination}")
 
@@ -50,7 +51,6 @@ def drop_rider(fleet: FleetManager, robot: RobotRecord, task_id: str, now: float
     robot.legs = [leg for leg in robot.legs if leg.task is None or leg.task.task_id != task_id]
     for leg in robot.legs:
         leg.action_id = None
-    robot.requested, robot.order_id, robot.route = False, None, []
     fleet.open_tasks.pop(task_id, None)
 
 
