@@ -5,8 +5,10 @@ confirmed nameplate, the receipt); the demo lab staff request stored gauges to t
 and once a gauge has been on its bench ``bench_minutes`` they enter its results, sign its
 certificate (entry, review, approval, issue) and send it back; a customer books a pickup some
 minutes after an order is all back in storage, and once the booking is ready and its window
-open, types the code at the pickup kiosk and empties the opened doors. Every step is the
-command a person's page sends; the fleet worker carries every transport task in between.
+open, types the code at the pickup kiosk and empties the opened doors. When no compartment was
+free, the desk takes the samples brought to the counter and confirms them with a scan. Every
+step is the command a person's page sends; the fleet worker carries every transport task in
+between.
 
 ``InstituteDay.step()`` does what is due at the clock's time; its ``speed`` makes the day's
 own events (arrivals, bench time, booking delays) come that many times faster than the clock.
@@ -26,7 +28,9 @@ import yaml
 
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.lifecycle import SampleState
+from samplehub.core.domain.locations import LocationKind
 from samplehub.core.domain.model import Role
+from samplehub.core.domain.transport import TaskState
 from samplehub.core.service import commands as c
 from samplehub.core.service.ports import Clock, SampleFilter, UnitOfWork
 from samplehub.intake.service.kiosk import KioskDesk
@@ -41,6 +45,7 @@ from samplehub.simulation.lab_work import certify_gauge
 log = logging.getLogger(__name__)
 KIOSK = c.Actor("kiosk", Role.KIOSK)
 LAB = c.Actor("lab", Role.LAB)
+DESK = c.Actor("warehouse", Role.WAREHOUSE)  # the person at the pickup counter
 GAUGE = {
     "instrument_type": "弹簧管压力表", "manufacturer": "上海自动化仪表四厂", "model": "Y-100",
     "range_min": "0", "range_max": "1.6", "unit": "MPa", "accuracy_class": "1.6",
@@ -169,6 +174,7 @@ class InstituteDay:
             self._try(self._visit)
             self.next_visit += timedelta(minutes=self._gap(self.hour(now)) / self.speed)
         self._try(self._lab, now)
+        self._try(self._counter)
         self._try(self._customers, now)
 
     def _try(self, action: Callable[..., None], *args: Any) -> None:
@@ -213,6 +219,18 @@ class InstituteDay:
         for bench, sample in zip(free, waiting, strict=False):
             self.handle(lc.RequestToBench(LAB, sample.number, bench))
             self.counts.to_bench += 1
+
+    def _counter(self) -> None:
+        """The person at the counter takes what a carrier brought there for a booking (no
+        compartment was free) and confirms it on /tasks with a scan, as staff do."""
+        with self.uow_factory() as uow:
+            brought = [
+                t.id
+                for t in uow.tasks.open()
+                if t.state is TaskState.DELIVERED and t.target.kind is LocationKind.COUNTER
+            ]
+        for task_id in brought:
+            self.handle(c.AdvanceTask(DESK, task_id, TaskState.DONE.value, confirmation="scan"))
 
     def _company(self, sample: Any) -> str:
         with self.uow_factory() as uow:

@@ -13,6 +13,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
 from samplehub.app.demo_day import day_profile, simulated_day
+from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.adapters.memory import PlainHasher
@@ -26,12 +27,18 @@ from samplehub.simulation.manual import WalkingStaff
 MONDAY_0830_CST = datetime(2026, 1, 5, 0, 30, tzinfo=UTC).timestamp()
 
 
-def test_a_short_day_takes_samples_through_every_stage(tmp_path: Path) -> None:
+def _institute(tmp_path: Path) -> tuple[Settings, SimClock, Services]:
+    """A fresh database with the demo site, on simulated time from a Monday 08:30."""
     settings = Settings(data_dir=tmp_path, secret_key="integration-key-0123456789", mqtt_url=None)
     bootstrap.upgrade_database(settings)
     clock = SimClock(MONDAY_0830_CST)
     services = bootstrap.bootstrap(settings, clock=clock, hasher=PlainHasher())
     storage_wiring.ensure_site(settings, services)
+    return settings, clock, services
+
+
+def test_a_short_day_takes_samples_through_every_stage(tmp_path: Path) -> None:
+    settings, clock, services = _institute(tmp_path)
     seed_demo(services)
     profile = dataclasses.replace(day_profile(), end=time(9, 30))  # the first hour only
     world = simulated_day(settings, services, clock, speed=4.0, profile=profile)
@@ -67,11 +74,7 @@ def test_a_short_day_takes_samples_through_every_stage(tmp_path: Path) -> None:
 def test_two_walking_staff_carry_the_same_day_as_staff_tasks(tmp_path: Path) -> None:
     """The manual baseline of benchmarks/flow_bench.py: the same task records, carried by
     people at walking pace (the map's distances), with scan confirmations."""
-    settings = Settings(data_dir=tmp_path, secret_key="integration-key-0123456789", mqtt_url=None)
-    bootstrap.upgrade_database(settings)
-    clock = SimClock(MONDAY_0830_CST)
-    services = bootstrap.bootstrap(settings, clock=clock, hasher=PlainHasher())
-    storage_wiring.ensure_site(settings, services)
+    settings, clock, services = _institute(tmp_path)
     site = fleet_wiring.site_map_section(settings)
     assert site is not None
     staff = WalkingStaff(
@@ -93,5 +96,40 @@ def test_two_walking_staff_carry_the_same_day_as_staff_tasks(tmp_path: Path) -> 
     by_hand = {str(t.confirmation) for t in done if t.kind.value != "to_locker"}
     assert by_hand == {"scan"}  # a to-locker task is confirmed by its compartment
     assert staff.walked_m > 0
+    assert queries.verify_audit(services.uow_factory).ok
+    services.close()
+
+
+def test_with_every_compartment_out_of_service_the_desk_hands_over_at_the_counter(
+    tmp_path: Path,
+) -> None:
+    """No compartment free: a booking's samples are carried to the counter, and the person at
+    the desk confirms each with a scan, so the booking still becomes ready."""
+    settings, clock, services = _institute(tmp_path)
+    seed_demo(services)
+    profile = dataclasses.replace(day_profile(), end=time(9, 30))
+    world = simulated_day(settings, services, clock, speed=4.0, profile=profile)
+    deps = world.pickup.deps
+    deps.out_of_service.update(c.code for c in deps.lockers.compartments())
+    try:
+        for _ in range(4 * 12):
+            world.run(300)
+            ready = [b for b in deps.bookings.live() if b.status.value == "staged"]
+            if ready:
+                break
+    finally:
+        world.close()
+    assert ready
+    assert {p.kind.value for b in ready for p in b.placements.values()} == {"counter"}
+    with services.uow_factory() as uow:
+        to_counter = [
+            t for t in uow.tasks.recent(1000)
+            if t.kind.value == "to_locker" and t.target.kind.value == "counter"
+        ]  # fmt: skip
+    assert to_counter
+    assert not [t.id for t in to_counter if t.state.value == "delivered"]  # none left waiting
+    done = [t for t in to_counter if t.state.value == "done"]
+    assert done
+    assert {str(t.confirmation) for t in done} == {"scan"}
     assert queries.verify_audit(services.uow_factory).ok
     services.close()
