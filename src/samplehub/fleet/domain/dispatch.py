@@ -208,6 +208,26 @@ def fellow_travellers(
     return same[:free_positions]
 
 
+def trips(
+    waiting: Sequence[TransportTask], free_positions: int
+) -> list[tuple[TransportTask, list[TransportTask]]]:
+    """The waiting tasks grouped into trips before any robot is chosen: each task, most urgent
+    then oldest first, leads a trip with its fellow travellers not on an earlier trip. The
+    dispatcher then chooses a robot for each trip, so that a booking's samples go with the
+    robot best placed for all of them, not with whichever robot one of them drew."""
+    order = sorted(waiting, key=lambda t: (-t.priority, t.created_at, t.task_id))
+    on_a_trip: set[str] = set()
+    out: list[tuple[TransportTask, list[TransportTask]]] = []
+    for task in order:
+        if task.task_id in on_a_trip:
+            continue
+        left = [t for t in order if t.task_id not in on_a_trip]
+        riders = fellow_travellers(task, left, free_positions)
+        on_a_trip.update([task.task_id, *(r.task_id for r in riders)])
+        out.append((task, riders))
+    return out
+
+
 def nearest_to_work(
     origin: str, free: Iterable[str], demand: Counter[str], distance: DistanceFn
 ) -> str | None:

@@ -20,10 +20,10 @@ from samplehub.fleet.domain.dispatch import (
     RobotCandidate,
     TransportTask,
     cost_matrix,
-    fellow_travellers,
     greedy_assign,
     nearest_to_work,
     pairs_from_solution,
+    trips,
 )
 from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.domain.traffic import TrafficManager
@@ -247,32 +247,31 @@ class FleetManager(InboundMixin):
             return
         visits = self.station_visits()
         cap = self.settings.station_cap
-        tasks = [
-            t
-            for t in self.open_tasks.values()
-            if visits.get(t.source, 0) < cap and visits.get(t.destination, 0) < cap
-        ]
-        if not tasks:
+
+        def room(task: TransportTask) -> bool:
+            return visits.get(task.source, 0) < cap and visits.get(task.destination, 0) < cap
+
+        waiting = [t for t in self.open_tasks.values() if room(t)]
+        if not waiting:
             return
+        grouped = trips(waiting, max(r.capacity for r in robots) - 1)
+        leads = [lead for lead, _ in grouped]
         candidates = [RobotCandidate(r.serial, r.node or "", r.battery, r.speed) for r in robots]
-        for i, j in self.assign(candidates, tasks, now):
-            task = tasks[j]
-            if task.task_id not in self.open_tasks:
-                continue  # it rides along with another task of this round
-            if visits.get(task.source, 0) >= cap or visits.get(task.destination, 0) >= cap:
+        for i, j in self.assign(candidates, leads, now):
+            task, riders = grouped[j]
+            if not room(task):
                 continue  # another pair of this round already filled the station
             for node in {task.source, task.destination}:
                 visits[node] = visits.get(node, 0) + 1
-            riders = fellow_travellers(task, self.open_tasks.values(), robots[i].capacity - 1)
-            self.start_task(robots[i], task, now, riders)
+            self.start_task(robots[i], task, now, riders[: robots[i].capacity - 1])
 
     def station_visits(self) -> dict[str, int]:
-        """How many robots have each station still ahead of them in their legs."""
+        """How many robots are on their way to each station now (their next leg ends there): a
+        robot that must call somewhere else first is not queuing for it yet."""
         visits: dict[str, int] = {}
         for robot in self.robots.values():
-            if robot.task is None:
-                continue
-            for node in {leg.target for leg in robot.legs}:
+            if robot.task is not None and robot.legs:
+                node = robot.legs[0].target
                 visits[node] = visits.get(node, 0) + 1
         return visits
 

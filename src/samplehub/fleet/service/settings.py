@@ -41,5 +41,7 @@ class FleetSettings:
     still driving an order of a killed manager never takes a new order for an update of it
     (VDA 5050 order ids must not repeat)."""
     station_cap: int = 2
-    """At most this many robots may have one station ahead of them: more only queue on the main
-    lanes in front of it, where they block everyone else (measured on stress-20.yaml)."""
+    """At most this many robots may be on their way to one station at once (their next leg ends
+    there): more only queue on the main lanes in front of it, where they block everyone else
+    (measured on stress-20.yaml). A robot that must call somewhere else first does not count
+    yet, so that one reaching the station a lap later cannot hold a booking's staging back."""

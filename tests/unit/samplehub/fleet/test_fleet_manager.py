@@ -248,3 +248,34 @@ def test_a_halted_robot_keeps_its_reservations_until_it_reports_standing() -> No
     sim.fleet.submit(task)  # given back: a fresh order starts where the robot stands
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert sim.storage.done.count(task.task_id) == 1
+
+
+def test_a_booking_s_trip_goes_to_the_robot_nearest_its_rack() -> None:
+    """The solver chooses a robot for the whole trip: three staging tasks do not go to three
+    robots with the first of them (R01) taking all three, wherever it stands."""
+    sim = quiet_sim(robots=3)
+    _with_trays(sim, 3)
+    fleet = sim.fleet
+    run_until(
+        sim, lambda: all(r.purpose is Purpose.IDLE and not r.legs for r in fleet.robots.values())
+    )
+    by_rack: dict[str, list[str]] = {}
+    for slot in sim.warehouse.slots.values():
+        if slot.occupant:
+            by_rack.setdefault(slot.access_node, []).append(slot.occupant)
+
+    def drives(rack: str) -> dict[str, float]:
+        return {r.serial: fleet.site.distance(r.node or "", rack) for r in fleet.robots.values()}
+
+    rack = next(  # a rack R01 is not the nearest robot to
+        n for n, epcs in sorted(by_rack.items())
+        if len(epcs) >= 3 and min(drives(n).values()) < drives(n)["R01"]
+    )  # fmt: skip
+    for epc in by_rack[rack][:3]:
+        sim.storage.stage_for_pickup(epc, sim.lockers[0], sim.clock.t)
+    run_until(sim, lambda: any(r.task is not None for r in fleet.robots.values()), 30)
+    taken = [r for r in fleet.robots.values() if r.task is not None]
+    assert len(taken) == 1
+    assert len(taken[0].trip) == 3
+    drive = drives(rack)
+    assert drive[taken[0].serial] == min(drive.values()), (taken[0].serial, drive)

@@ -18,6 +18,7 @@ from samplehub.fleet.domain.dispatch import (
     greedy_assign,
     nearest_to_work,
     pairs_from_solution,
+    trips,
 )
 from samplehub.fleet.domain.sitemap import SiteMapError, site_map_from_dict
 from samplehub.storage.domain.warehouse import (
@@ -207,6 +208,28 @@ def test_fellow_travellers_share_pick_up_and_locker_port_up_to_the_free_trays() 
     assert fellow_travellers(first, waiting, 0) == []
     lab = waiting[4]
     assert fellow_travellers(lab, waiting, 2) == []  # only a booking's staging rides together
+
+
+def test_waiting_tasks_are_grouped_into_trips_most_urgent_first() -> None:
+    def task(task_id: str, kind: TaskKind, at: float, port: str = "LOCK1") -> TransportTask:
+        return TransportTask(task_id, kind, f"epc-{task_id}", "RA3", port, at)
+
+    waiting = [
+        task("P1", TaskKind.PUT_AWAY, 0.0),
+        task("S3", TaskKind.STAGING, 3.0),
+        task("S1", TaskKind.STAGING, 1.0),
+        task("S2", TaskKind.STAGING, 2.0),
+        task("S4", TaskKind.STAGING, 4.0),
+        task("S5", TaskKind.STAGING, 0.5, port="LOCK2"),
+    ]
+    grouped = [(lead.task_id, [r.task_id for r in riders]) for lead, riders in trips(waiting, 2)]
+    assert grouped == [
+        ("S5", []),  # the oldest staging, alone: nobody else goes to LOCK2
+        ("S1", ["S2", "S3"]),  # two free trays
+        ("S4", []),
+        ("P1", []),  # a put-away travels alone, after the more urgent staging
+    ]
+    assert [lead.task_id for lead, _ in trips(waiting, 0)] == ["S5", "S1", "S2", "S3", "S4", "P1"]
 
 
 def test_idle_robots_park_nearest_to_where_work_starts() -> None:
