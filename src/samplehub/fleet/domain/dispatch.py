@@ -221,7 +221,7 @@ def trips(
     for task in order:
         if task.task_id in on_a_trip:
             continue
-        left = [t for t in order if t.task_id not in on_a_trip]
+        left = (t for t in order if t.task_id not in on_a_trip)  # read only for kinds that share
         riders = fellow_travellers(task, left, free_positions)
         on_a_trip.update([task.task_id, *(r.task_id for r in riders)])
         out.append((task, riders))
