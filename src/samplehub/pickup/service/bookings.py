@@ -273,7 +273,7 @@ def open_for_loading(deps: PickupDeps, booking_id: str, task: TransportTask) -> 
     the task now goes."""
     target = task.target
     while target.kind is LocationKind.LOCKER_COMPARTMENT:
-        if deps.lockers.open(target.code) is DoorOutcome.OPENED:
+        if _door_open(deps, target.code) or deps.lockers.open(target.code) is DoorOutcome.OPENED:
             return target
         outcome = "jammed or unreachable"
         deps.out_of_service.add(target.code)
@@ -284,6 +284,15 @@ def open_for_loading(deps: PickupDeps, booking_id: str, task: TransportTask) -> 
         deps.handle(RerouteTask(STAFF, task.id, str(moved), why))
         target = moved
     return target
+
+
+def _door_open(deps: PickupDeps, code: str) -> bool:
+    """Whether the door stands open already (opened at an earlier look): the lock is then not
+    pulsed again on every look while the carrier is on its way. Unreadable: not known open."""
+    try:
+        return deps.lockers.status(code).door_open
+    except LockerFault:
+        return False
 
 
 def _confirmation(status: CompartmentStatus, sample: str) -> Confirmation | None:

@@ -282,6 +282,19 @@ def test_two_kiosks_entering_the_same_code_at_once_exactly_one_wins(
     assert sorted(answers) == [KioskVerdict.ACCEPTED, KioskVerdict.REJECTED]
 
 
+def test_the_door_is_opened_once_while_the_carrier_is_on_its_way(deps: pickup.PickupDeps) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    pickup.request_staging(deps, booking_id)
+    _carrier(deps).carry_sample("S-1", TaskState.CARRYING)
+    loader = MemoryLoader(_lockers(deps))
+    for _ in range(3):  # the job looks every few seconds until the robot arrives
+        pickup.follow_staging(deps, loader, booking_id)
+    assert _lockers(deps).opened == ["C1-01"]
+    _lockers(deps).close("C1-01")  # someone shut it meanwhile: opened again for the robot
+    pickup.follow_staging(deps, loader, booking_id)
+    assert _lockers(deps).opened == ["C1-01", "C1-01"]
+
+
 def test_jammed_door_at_loading_reroutes_to_another_compartment_then_the_counter(
     deps: pickup.PickupDeps,
 ) -> None:
