@@ -1,12 +1,13 @@
 """The manual baseline: people carrying the transport tasks on foot, with a trolley.
 
 Each person claims the next open task as ``staff:<name>`` (as on /tasks), walks to the
-pick-up at ``speed`` m/s along the site map's shortest path, picks (``handling_s``), walks to
-the drop, delivers and confirms by scanning (a to-locker task is confirmed by its compartment);
-every step is the same ``AdvanceTask`` command a person's page sends, at the simulated time the
-walk ends. One task at a time per person, except that the trolley takes a booking's samples to
-the lockers together (as the robots' trays do): up to ``trolley`` to-locker tasks with the same
-pick-up and drop, ``handling_s`` for each sample at either end.
+pick-up at ``speed`` m/s along the site map's shortest path (every lane both ways: one-way lanes
+are the robots' rule), picks (``handling_s``), walks to the drop, delivers and confirms by
+scanning (a to-locker task is confirmed by its compartment); every step is the same
+``AdvanceTask`` command a person's page sends, at the simulated time the walk ends. One task at
+a time per person, except that the trolley takes a booking's samples to the lockers together
+(as the robots' trays do): up to ``trolley`` to-locker tasks with the same pick-up and drop,
+``handling_s`` for each sample at either end.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from samplehub.core.domain.model import Role
 from samplehub.core.domain.transport import TaskKind, TaskState, TransportTask
 from samplehub.core.service.commands import Actor, AdvanceTask
 from samplehub.core.service.ports import Places, UnitOfWork
-from samplehub.fleet.domain.sitemap import SiteMap
+from samplehub.fleet.domain.sitemap import SiteMap, on_foot
 from samplehub.fleet.service.bridge import NODE_KINDS
 from samplehub.simulation.clock import SimClock
 
@@ -52,7 +53,7 @@ class WalkingStaff:
         handling_s: float = 30.0,
         trolley: int = 3,
     ) -> None:
-        self.site, self.handle, self.uow_factory = site, handle, uow_factory
+        self.site, self.handle, self.uow_factory = on_foot(site), handle, uow_factory
         self.places, self.clock, self.speed, self.handling_s = places, clock, speed, handling_s
         self.trolley = trolley
         home = site.nodes_of_kind("parking") or list(site.nodes.values())

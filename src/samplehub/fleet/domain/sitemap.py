@@ -159,6 +159,16 @@ def _number(raw: Mapping[str, Any], key: str, where: str, *, positive: bool = Fa
     return float(value)
 
 
+def on_foot(site: SiteMap) -> SiteMap:
+    """The same floor for people walking it: every lane both ways (one-way lanes are a rule for
+    the robots, not a wall)."""
+    edges = dict(site.edges)
+    for edge in site.edges.values():
+        back = f"{edge.end}-{edge.start}"
+        edges.setdefault(back, Edge(back, edge.end, edge.start, edge.length, edge.max_speed))
+    return SiteMap(site.map_id, site.nodes, edges)
+
+
 def site_map_from_dict(data: Mapping[str, Any]) -> SiteMap:
     """Build a map from ``{map_id, nodes: [{id, x, y, kind}], edges: [{from, to, ...}]}``.
 

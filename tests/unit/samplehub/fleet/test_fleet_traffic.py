@@ -1,8 +1,11 @@
-"""Traffic control: mutual exclusion and the deadlock cases named in the issue."""
+"""Traffic control: mutual exclusion and the deadlock cases named in the issue; the map as
+people walk it."""
 
 from __future__ import annotations
 
-from samplehub.fleet.domain.sitemap import SiteMap, site_map_from_dict
+import pytest
+
+from samplehub.fleet.domain.sitemap import SiteMap, on_foot, site_map_from_dict
 from samplehub.fleet.domain.traffic import TrafficManager
 
 
@@ -191,3 +194,23 @@ def test_a_three_robot_ring_is_broken_even_when_the_only_free_node_is_wanted() -
     evasions, unresolved = tm.resolve_deadlocks()
     assert unresolved == []
     assert [(e.serial, e.path) for e in evasions] == [("r3", ["C", "A"])]
+
+
+def test_people_walk_one_way_lanes_both_ways_and_robots_do_not() -> None:
+    site = site_map_from_dict(
+        {
+            "nodes": [
+                {"id": n, "x": x, "y": y} for n, x, y in [("A", 0, 0), ("B", 10, 0), ("C", 10, 10)]
+            ],
+            "edges": [
+                {"from": "A", "to": "B", "two_way": False},
+                {"from": "B", "to": "C", "two_way": False},
+                {"from": "C", "to": "A", "two_way": False},
+            ],
+        }
+    )
+    walked = on_foot(site)
+    assert site.distance("B", "A") == pytest.approx(10 + 10 * 2**0.5)  # round the loop
+    assert walked.distance("B", "A") == 10  # straight back
+    assert walked.distance("A", "B") == site.distance("A", "B")
+    assert len(site.edges) == 3  # the robots' map is left as it was
