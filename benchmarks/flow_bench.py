@@ -11,8 +11,9 @@ on the same map, claiming the same task records as ``staff:<name>``
 Figures: pickup preparation wait (booking made → every sample confirmed in its compartment)
 p50/p95, intake-to-stored time (put-away created → done), lab request-to-bench time (to-bench
 created → done), storage utilisation at the end of the day, bookings whose samples were ready
-only after their window had started or ended (late because of transport), and the
-robot/manual ratios.
+only after their window had started or ended (late because of transport), bookings not ready
+at the end of the day though their staging had begun, bookings whose staging had not begun yet
+(booked for a later day), and the robot/manual ratios.
 
 Run: ``python benchmarks/flow_bench.py [--hours 9.5] [--seed 7] [--robots 4]``; prints one JSON
 object.
@@ -113,15 +114,19 @@ def _figures(services: Services, day: Any, bookings: Any) -> dict[str, Any]:
     for task in tasks:
         if task.kind is TaskKind.TO_LOCKER:
             by_sample.setdefault(task.sample_number, []).append(task)
-    waits, late, overdue, not_ready = [], 0, 0, 0
+    waits, late, overdue, not_ready, not_begun = [], 0, 0, 0, 0
     for booking_id, booked_at in day.booked_at.items():
         booking = bookings.get(booking_id)
-        done = [
-            t.updated_at
+        staging = [
+            t
             for number in booking.sizes
             for t in by_sample.get(number, [])
-            if t.state is TaskState.DONE and t.created_at >= booked_at
+            if t.created_at >= booked_at
         ]
+        done = [t.updated_at for t in staging if t.state is TaskState.DONE]
+        if not staging:
+            not_begun += 1  # booked for a later day: staging starts before its window
+            continue
         if len(done) < len(booking.sizes):
             not_ready += 1
             continue
@@ -140,6 +145,7 @@ def _figures(services: Services, day: Any, bookings: Any) -> dict[str, Any]:
         "pickup_prep_wait_s": spread(waits),
         "bookings_ready": len(waits),
         "bookings_not_ready_at_end": not_ready,
+        "bookings_not_staged_yet": not_begun,
         "bookings_ready_after_window_start": late,
         "bookings_ready_after_window_end": overdue,
         "intake_to_stored_s": spread(put_away),
