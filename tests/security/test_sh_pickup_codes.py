@@ -2,6 +2,8 @@
 pickup for a customer get no code (the customer gets it by message, from the outbox), and no
 staff role finds a live code on any page or API answer, nor in the database: the outbox keeps
 the message sealed and wipes it once delivered. The customer's own booking page shows it once.
+The code is also how staff at the counter know the customer: they hand a sample over there
+only once its booking's code was used at a kiosk.
 """
 
 from __future__ import annotations
@@ -18,9 +20,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, create_engine, select
 
 from samplehub.app.services import Services
+from samplehub.core.adapters.memory import FixedClock
 from samplehub.core.adapters.notifications.memory import RecordingSender
+from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.service import commands as c
 from samplehub.core.service.notifications import Channel
+from samplehub.pickup.adapters.lockers.memory import MemoryLoader, MemoryLockers
+from samplehub.pickup.domain.booking import BookingStatus
+from samplehub.pickup.service import bookings as pickup
+from samplehub.pickup.service.app import PickupApp
+from samplehub.simulation.carrier import InstantCarrier, stage_at_once
 from tests.security.samplehub_site import csrf_of, seeded, signed_in, site_app, site_settings
 from tests.security.test_sh_permission_table import QUERY, routes
 
@@ -139,3 +148,59 @@ def test_the_customer_sees_their_own_code_once(site: Site) -> None:
     assert status == 200
     assert code in text  # the answer to their own booking form, once (not cached)
     assert code not in customer.get("/pickup").text
+
+
+def test_staff_hand_over_at_the_counter_only_after_the_customer_used_the_code(site: Site) -> None:
+    """Every compartment out of service: the sample is staged to the counter. Until the
+    customer's code is used at a kiosk, staff have no way to hand it over; then they tick it on
+    /pickup/staff, and the booking and the sample are collected."""
+    order, sample = _ready_order(site.services, site.made["customer_a"])
+    customer, _ = signed_in(site.app, "cust-a")
+    _book(customer, order, sample)
+    [code] = site.codes()
+    found = re.search(r'action="/pickup/([0-9a-f]{32})/move"', customer.get("/pickup").text)
+    assert found is not None
+    booking_id = found[1]
+    side: PickupApp = site.app.state.pickup
+    lockers = side.deps.lockers
+    assert isinstance(lockers, MemoryLockers)
+    side.deps.out_of_service.update(one.code for one in lockers.compartments())
+    carrier = InstantCarrier(site.services.bus.handle, site.services.uow_factory)
+    stage_at_once(side.deps, MemoryLoader(lockers), booking_id, carrier)
+    carrier.carry_sample(sample)  # a person confirms it at the counter, as on /tasks
+    assert pickup.follow_staging(side.deps, MemoryLoader(lockers), booking_id) == {
+        sample: pickup.COUNTER
+    }
+
+    staff, _ = signed_in(site.app, "warehouse")
+    page = staff.get("/pickup/staff").text
+    assert 'data-testid="hand-over"' not in page
+    early = {"samples": sample, "csrf": csrf_of(page)}
+    refused = staff.post(f"/pickup/staff/{booking_id}/counter", data=early)
+    assert refused.status_code == 422
+    assert "客户在取件机上使用取件码之后" in refused.text  # said in the page's language
+
+    booking = side.deps.bookings.get(booking_id)
+    assert booking is not None
+    side.deps.clock = FixedClock(booking.window.start)
+    kiosk, _ = signed_in(site.app, "kiosk")
+    entry = kiosk.get("/kiosk/pickup").text
+    assert (
+        kiosk.post("/kiosk/pickup", data={"entry": code, "csrf": csrf_of(entry)}).status_code == 200
+    )
+    page = staff.get("/pickup/staff").text
+    assert 'data-testid="hand-over"' in page
+    handed = staff.post(
+        f"/pickup/staff/{booking_id}/counter", data={"samples": sample, "csrf": csrf_of(page)}
+    )
+    assert (handed.status_code, handed.headers["location"]) == (
+        303,
+        f"/pickup/staff?handed={sample}",
+    )
+    booking = side.deps.bookings.get(booking_id)
+    assert booking is not None
+    assert booking.status is BookingStatus.COLLECTED
+    with site.services.uow_factory() as uow:
+        stored = uow.samples.get(sample)
+    assert stored is not None
+    assert stored.state is SampleState.COLLECTED

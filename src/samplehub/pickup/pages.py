@@ -25,6 +25,7 @@ from samplehub.pickup.domain.capacity import PickupWindow, WindowOffer, not_offe
 from samplehub.pickup.domain.codes import qr_payload
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import jobs as pickup_jobs
+from samplehub.pickup.service import kiosk as pickup_kiosk
 from samplehub.pickup.service.app import PickupApp
 from samplehub.pickup.service.handlers import WithCode
 from samplehub.web.access import allow
@@ -238,13 +239,16 @@ def _staff(ctx: PageContext) -> Actor:
 
 
 @router.get("/pickup/staff", dependencies=[allow(Action.PICKUP_STAFF)])
-def pickup_staff(ctx: Page, request: Request, report: str = "") -> Response:
+def pickup_staff(ctx: Page, request: Request, report: str = "", handed: str = "") -> Response:
     actor = _staff(ctx)
     app = pickup_of(request)
     attempts = app.deps.attempts.recent(20) if app.deps.attempts is not None else []
+    bookings = app.bookings_of(actor)
     return ctx.render(
         "pickup_staff.html",
-        bookings=app.bookings_of(actor),
+        bookings=bookings,
+        hand_over={b.id: pickup_kiosk.to_hand_over(app.deps, b) for b in bookings},
+        handed=handed,
         attempts=attempts,
         outbox=app.outbox() if app.outbox is not None else None,
         outbox_labels=OUTBOX_LABELS,
@@ -254,6 +258,22 @@ def pickup_staff(ctx: Page, request: Request, report: str = "") -> Response:
         now=app.deps.clock.now(),
         status_labels=STATUS_LABELS,
     )
+
+
+@router.post("/pickup/staff/{booking_id}/counter", dependencies=[allow(Action.PICKUP_STAFF)])
+def pickup_staff_counter(
+    ctx: Page,
+    request: Request,
+    booking_id: str,
+    samples: FormList | None = None,
+    csrf: FormText = "",
+) -> Response:
+    """Staff handed the ticked samples over at the counter, after the customer's code was used
+    at a kiosk (samples staged to the counter, or in a compartment that would not open)."""
+    _staff(ctx)
+    csrf_required(ctx, csrf)
+    receipt = pickup_kiosk.collect_at_counter(pickup_of(request).deps, booking_id, samples or [])
+    return _redirect(ctx, f"/pickup/staff?handed={','.join(receipt.collected)}")
 
 
 @router.post("/pickup/staff/run", dependencies=[allow(Action.PICKUP_STAFF)])

@@ -302,3 +302,8 @@ class InstituteDay:
         receipt = pickup_kiosk.doors_closed(deps, booking.id)
         if receipt.collected and not receipt.still_open:
             self.counts.collected += len(receipt.collected)
+        settled = deps.bookings.get(booking.id)
+        at_desk = pickup_kiosk.to_hand_over(deps, settled) if settled is not None else []
+        if at_desk:  # the desk hands over what is at the counter, as on /pickup/staff
+            handed = pickup_kiosk.collect_at_counter(deps, booking.id, at_desk)
+            self.counts.collected += len(handed.collected)

@@ -6,13 +6,15 @@ custody verifies."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import Any
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
-from samplehub.app.demo_day import day_profile, simulated_day
+from samplehub.app.demo_day import SimulatedDay, day_profile, simulated_day
 from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import storage as storage_wiring
@@ -100,11 +102,21 @@ def test_two_walking_staff_carry_the_same_day_as_staff_tasks(tmp_path: Path) -> 
     services.close()
 
 
+def _run_until(world: SimulatedDay, found: Callable[[], list[Any]]) -> list[Any]:
+    """Run the day 5 minutes at a time (at most 4 hours) until ``found`` finds something."""
+    for _ in range(4 * 12):
+        world.run(300)
+        if out := found():
+            return out
+    raise AssertionError("not found within 4 simulated hours")
+
+
 def test_with_every_compartment_out_of_service_the_desk_hands_over_at_the_counter(
     tmp_path: Path,
 ) -> None:
     """No compartment free: a booking's samples are carried to the counter, and the person at
-    the desk confirms each with a scan, so the booking still becomes ready."""
+    the desk confirms each with a scan, so the booking still becomes ready; once the customer's
+    code is used, the desk hands them over and the booking is collected."""
     settings, clock, services = _institute(tmp_path)
     seed_demo(services)
     profile = dataclasses.replace(day_profile(), end=time(9, 30))
@@ -112,24 +124,26 @@ def test_with_every_compartment_out_of_service_the_desk_hands_over_at_the_counte
     deps = world.pickup.deps
     deps.out_of_service.update(c.code for c in deps.lockers.compartments())
     try:
-        for _ in range(4 * 12):
-            world.run(300)
-            ready = [b for b in deps.bookings.live() if b.status.value == "staged"]
-            if ready:
-                break
+        ready = _run_until(
+            world, lambda: [b for b in deps.bookings.live() if b.status.value == "staged"]
+        )
+        assert {p.kind.value for b in ready for p in b.placements.values()} == {"counter"}
+        with services.uow_factory() as uow:
+            to_counter = [
+                t for t in uow.tasks.recent(1000)
+                if t.kind.value == "to_locker" and t.target.kind.value == "counter"
+            ]  # fmt: skip
+        assert to_counter
+        assert not [t.id for t in to_counter if t.state.value == "delivered"]  # none left waiting
+        done = [t for t in to_counter if t.state.value == "done"]
+        assert done
+        assert {str(t.confirmation) for t in done} == {"scan"}
+        first = ready[0].id
+        [booking] = _run_until(world, lambda: [
+            b for b in [deps.bookings.get(first)] if b is not None and b.status.value == "collected"
+        ])  # fmt: skip
     finally:
         world.close()
-    assert ready
-    assert {p.kind.value for b in ready for p in b.placements.values()} == {"counter"}
-    with services.uow_factory() as uow:
-        to_counter = [
-            t for t in uow.tasks.recent(1000)
-            if t.kind.value == "to_locker" and t.target.kind.value == "counter"
-        ]  # fmt: skip
-    assert to_counter
-    assert not [t.id for t in to_counter if t.state.value == "delivered"]  # none left waiting
-    done = [t for t in to_counter if t.state.value == "done"]
-    assert done
-    assert {str(t.confirmation) for t in done} == {"scan"}
+    assert sorted(booking.collected) == sorted(booking.placements)
     assert queries.verify_audit(services.uow_factory).ok
     services.close()

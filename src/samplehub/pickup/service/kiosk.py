@@ -14,7 +14,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from samplehub.core.domain.errors import InvalidValue, NotFound
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import Message
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.codes import normalize_code, parse_qr
 from samplehub.pickup.service import bookings as pickup_bookings
@@ -34,6 +36,7 @@ __all__ = [
     "enter_scan",
     "expire_overdue",
     "recover",
+    "to_hand_over",
 ]
 
 
@@ -151,11 +154,35 @@ def doors_closed(deps: PickupDeps, booking_id: str) -> PickupReceipt:
     return _complete(deps, booking, taken, left)
 
 
+def to_hand_over(deps: PickupDeps, booking: Booking) -> list[str]:
+    """What staff hand over at the counter once the customer's code was used at a kiosk: the
+    samples staged to the counter, and those in a compartment that would not open (staff fetch
+    them). Nothing before the code was used: the code is how the customer is known."""
+    if booking.code is None or booking.code.used_at is None or not booking.live:
+        return []
+    return sorted(
+        sample
+        for sample, where in booking.placements.items()
+        if sample not in booking.collected
+        and (where.kind is LocationKind.COUNTER or where.code in deps.out_of_service)
+    )
+
+
 def collect_at_counter(deps: PickupDeps, booking_id: str, samples: list[str]) -> PickupReceipt:
-    """Staff handed ``samples`` over at the counter (after the code was used)."""
+    """Staff handed ``samples`` over at the counter (after the code was used): recorded as
+    collected, with the receipt to the customer, in one transaction."""
     booking = deps.bookings.get(booking_id)
-    if booking is None or booking.code is None or booking.code.used_at is None:
-        return PickupReceipt(booking_id, [], [], [], [])
+    if booking is None:
+        raise NotFound("booking", booking_id)
+    allowed = to_hand_over(deps, booking)
+    if not samples or set(samples) - set(allowed):
+        shown = ", ".join(allowed) or "-"
+        raise InvalidValue(
+            "samples",
+            sorted(samples),
+            f"samples to hand over now: {shown} (once the customer's code was used at a kiosk)",
+            Message("pickup.allowed_hand_over", {"samples": shown}),
+        )
     return _complete(deps, booking, samples, list(booking.left_behind))
 
 

@@ -326,6 +326,32 @@ def _tasks(deps: pickup.PickupDeps, sample: str) -> list[TransportTask]:
     return deps.tasks.for_sample(sample)
 
 
+def test_staff_hand_over_at_the_counter_only_what_is_there_after_the_code(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S})
+    pickup.request_staging(deps, booking_id)
+    task_id = _carrier(deps).carry_sample("S-1", TaskState.CARRYING)
+    _lockers(deps).jammed.update({"C1-01", "C1-02", "C1-03"})
+    loader = MemoryLoader(_lockers(deps))
+    pickup.follow_staging(deps, loader, booking_id)  # every door jammed: on to the counter
+    _carrier(deps).carry(task_id)
+    assert pickup.follow_staging(deps, loader, booking_id) == {"S-1": pickup.COUNTER}
+    assert pickup_kiosk.to_hand_over(deps, _get(deps, booking_id)) == []  # code not used yet
+    with pytest.raises(InvalidValue, match="samples"):
+        pickup_kiosk.collect_at_counter(deps, booking_id, ["S-1"])
+    _at_window(deps, booking_id)
+    answer = pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    assert answer.at_counter == ["S-1"]
+    assert pickup_kiosk.to_hand_over(deps, _get(deps, booking_id)) == ["S-1"]
+    with pytest.raises(InvalidValue, match="S-2"):
+        pickup_kiosk.collect_at_counter(deps, booking_id, ["S-1", "S-2"])
+    assert _get(deps, booking_id).collected == []  # refused whole: nothing recorded
+    assert pickup_kiosk.collect_at_counter(deps, booking_id, ["S-1"]).collected == ["S-1"]
+    assert _get(deps, booking_id).status is BookingStatus.COLLECTED
+    assert pickup_kiosk.to_hand_over(deps, _get(deps, booking_id)) == []
+
+
 def test_placement_needs_the_compartment_to_confirm_the_sample(deps: pickup.PickupDeps) -> None:
     booking_id = _book(deps, {"S-1": S})
     pickup.request_staging(deps, booking_id)
