@@ -254,12 +254,13 @@ class Booking:
     def complete(
         self, collected: list[str], left_behind: list[str], actor: str, at: datetime
     ) -> None:
-        """Doors closed: ``collected`` were taken; ``left_behind`` are still inside (staff told)."""
+        """Doors closed: ``collected`` were taken; ``left_behind`` are still inside (staff told).
+        A sample found left before stays so until it is collected."""
         unknown = sorted(set(collected + left_behind) - set(self.placements))
         if unknown:
             raise InvalidValue("samples", unknown, f"placed samples: {sorted(self.placements)}")
         self.collected = sorted(set(self.collected) | set(collected))
-        self.left_behind = sorted(set(left_behind) - set(self.collected))
+        self.left_behind = sorted((set(self.left_behind) | set(left_behind)) - set(self.collected))
         if not self.left_behind and len(self.collected) == len(self.placements):
             self.status = BookingStatus.COLLECTED
         self.events.append(

@@ -183,7 +183,7 @@ def collect_at_counter(deps: PickupDeps, booking_id: str, samples: list[str]) ->
             f"samples to hand over now: {shown} (once the customer's code was used at a kiosk)",
             Message("pickup.allowed_hand_over", {"samples": shown}),
         )
-    return _complete(deps, booking, samples, list(booking.left_behind))
+    return _complete(deps, booking, samples, [])
 
 
 def _complete(

@@ -95,6 +95,16 @@ def test_partial_pickup_leaves_the_booking_live_and_a_new_code_opens_the_rest() 
     assert booking.collected == ["S-1", "S-2"]
 
 
+def test_a_sample_left_behind_stays_so_until_it_is_collected() -> None:
+    booking = _staged()
+    booking.use_code("K1", "kiosk", WINDOW.start)
+    booking.complete([], ["S-2"], "kiosk", WINDOW.start)
+    booking.complete(["S-1"], [], "staff", WINDOW.start)  # S-1 handed over at the counter
+    assert (booking.left_behind, booking.status) == (["S-2"], BookingStatus.STAGED)
+    booking.complete(["S-2"], [], "kiosk", WINDOW.end)
+    assert (booking.left_behind, booking.status) == ([], BookingStatus.COLLECTED)
+
+
 def test_complete_refuses_unplaced_samples() -> None:
     booking = _staged()
     with pytest.raises(InvalidValue, match="samples"):

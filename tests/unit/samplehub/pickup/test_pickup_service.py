@@ -352,6 +352,30 @@ def test_staff_hand_over_at_the_counter_only_what_is_there_after_the_code(
     assert pickup_kiosk.to_hand_over(deps, _get(deps, booking_id)) == []
 
 
+def test_a_counter_hand_over_does_not_report_a_sample_left_in_a_locker_again(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S, "S-2": M})
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    _lockers(deps).jammed.add("C1-02")
+    answer = pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    assert (answer.opened, answer.failed) == (["C1-01"], ["C1-02"])
+    _lockers(deps).close("C1-01")  # the customer left S-1 inside
+    assert pickup_kiosk.doors_closed(deps, booking_id).left_behind == ["S-1"]
+    left = [kind for kind, *_ in _notes(deps).staff if kind == "sample_left_in_locker"]
+    assert pickup_kiosk.to_hand_over(deps, _get(deps, booking_id)) == ["S-2"]
+    assert pickup_kiosk.collect_at_counter(deps, booking_id, ["S-2"]).collected == ["S-2"]
+    assert (
+        [k for k, *_ in _notes(deps).staff if k == "sample_left_in_locker"]
+        == left
+        == ["sample_left_in_locker"]
+    )
+    booking = _get(deps, booking_id)
+    assert (booking.collected, booking.left_behind) == (["S-2"], ["S-1"])
+    assert booking.status is BookingStatus.STAGED
+
+
 def test_placement_needs_the_compartment_to_confirm_the_sample(deps: pickup.PickupDeps) -> None:
     booking_id = _book(deps, {"S-1": S})
     pickup.request_staging(deps, booking_id)
