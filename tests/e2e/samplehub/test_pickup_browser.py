@@ -405,3 +405,33 @@ def test_an_uncollected_sample_goes_back_to_storage(
     customer.goto(f"{world.url}/pickup")
     expect(customer.get_by_test_id(f"ready-{world.order}")).to_be_visible()  # book again
     _consistent(world)
+
+
+def test_at_the_counter_staff_hand_over_once_the_customer_used_the_code(
+    world: World, signed_in: Callable[[str], Page]
+) -> None:
+    """Every compartment out of service: the samples are staged to the counter. The kiosk sends
+    the customer there; staff find them on /pickup/staff and hand them over."""
+    deps = world.pickup.deps
+    deps.out_of_service.update(one.code for one in deps.lockers.compartments())
+    customer = signed_in("cust-a")
+    code, start = _book(customer, world)
+    world.clock.jump_to(start - timedelta(hours=1))
+    world.pickup.run_due()  # to-counter tasks made
+    carrier = InstantCarrier(world.services.bus.handle, world.services.uow_factory)
+    for number in world.samples:
+        carrier.carry_sample(number)  # carried and confirmed at the counter, as on /tasks
+    world.pickup.run_due()
+    staff = signed_in("warehouse")
+    staff.goto(f"{world.url}/pickup/staff")
+    expect(staff.get_by_test_id("hand-over")).to_have_count(0)  # not before the code
+
+    world.clock.jump_to(start + timedelta(minutes=5))
+    kiosk = signed_in("kiosk")
+    _enter(kiosk, world, code)
+    expect(kiosk.get_by_test_id("opened-view")).to_contain_text("请到服务台领取")
+    staff.goto(f"{world.url}/pickup/staff")
+    staff.get_by_test_id("hand-over").get_by_role("button").click()
+    expect(staff.get_by_test_id("handed-over")).to_contain_text(world.samples[1])
+    assert set(_states(world).values()) == {SampleState.COLLECTED}
+    _consistent(world)
