@@ -175,6 +175,7 @@ def collect_at_counter(deps: PickupDeps, booking_id: str, samples: list[str]) ->
     if booking is None:
         raise NotFound("booking", booking_id)
     allowed = to_hand_over(deps, booking)
+    samples = sorted(set(samples))  # a form sending one sample twice hands it over once
     if not samples or set(samples) - set(allowed):
         shown = ", ".join(allowed) or "-"
         raise InvalidValue(
