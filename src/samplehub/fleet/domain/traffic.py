@@ -17,6 +17,7 @@ Rules
    released at once, so followers move up without waiting for the whole leg to finish.
 4. **Unresponsive robots are obstacles.**  A robot that stops answering keeps everything it
    holds (it may physically be anywhere on its base); other robots are re-routed around it.
+   A robot that answers and reports standing on one of those nodes is believed over it.
 
 Why no deadlock lasts
 ---------------------
@@ -56,6 +57,14 @@ class TrafficError(SampleHubError, ValueError):
     """A request that breaks the traffic rules (e.g. a path not starting where the robot is)."""
 
 
+class NodeTaken(TrafficError):
+    """A robot reports standing on the node where another answering robot stands."""
+
+    def __init__(self, node: str, holder: str, serial: str) -> None:
+        super().__init__(f"node {node}: robot {holder} stands there, {serial} reports it too")
+        self.node, self.holder = node, holder
+
+
 @dataclass(slots=True)
 class RobotTraffic:
     serial: str
@@ -86,18 +95,31 @@ class TrafficManager:
         self.lane_holder: dict[Lane, str] = {}
 
     # -- robots -------------------------------------------------------------------------------
-    def place(self, serial: str, node: str) -> None:
-        """A robot appears at (or is re-synchronised to) ``node``; it holds only that node."""
+    def place(self, serial: str, node: str) -> str | None:
+        """A robot appears at (or is re-synchronised to) ``node``; it holds only that node.
+
+        Where a robot reports standing outranks a reservation: a node held by a robot that does
+        not answer, or granted ahead to one that does, passes to the robot standing on it. The
+        second case returns that robot's serial, so that its order is stopped short of the node.
+        Only a node another answering robot reports standing on is refused (``NodeTaken``): one
+        of the two is lost, and people must look.
+        """
         if node not in self.site.nodes:
             raise TrafficError(f"node: {node!r} is not on map {self.site.map_id!r}")
         holder = self.node_holder.get(node)
+        displaced = None
         if holder is not None and holder != serial:
-            raise TrafficError(f"node {node}: held by {holder}, cannot place {serial}")
+            other = self.robots[holder]
+            if not other.offline and other.node == node:
+                raise NodeTaken(node, holder, serial)
+            if not other.offline:
+                displaced = holder
         if serial in self.robots:
             self._release_all(serial)
         robot = self.robots.setdefault(serial, RobotTraffic(serial, node))
         robot.node, robot.base, robot.wanted, robot.offline = node, [node], [], False
         self.node_holder[node] = serial
+        return displaced
 
     def set_offline(self, serial: str, offline: bool) -> None:
         self.robots[serial].offline = offline

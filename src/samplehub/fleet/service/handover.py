@@ -12,29 +12,12 @@ from samplehub.fleet.service.orders import drop_leg
 from samplehub.fleet.service.robots import Purpose, RobotRecord
 
 
-def halt(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
-    """Stop the order the robot drives (``cancelOrder``), so that a fresh order can start where
-    it stops. VDA 5050 lets a robot stop on the spot or only at its next node: it keeps every
-    node and lane it holds, and gets no order, until it reports the cancel done and itself
-    standing; then its reservations shrink to the node it stands on (``apply_state``). A robot
-    with no order in flight and no cancel pending shrinks to its node at once. Either way its
-    next legs go out as a fresh order."""
-    in_traffic = robot.serial in fleet.traffic.robots
-    if in_traffic:
-        fleet.traffic.withdraw(robot.serial)  # its request is void either way
-    if robot.order_id is not None:
-        robot.halting = fleet.cancel_order(robot, now)
-    elif robot.halting is None and robot.node is not None and in_traffic:
-        fleet.traffic.place(robot.serial, robot.node)
-    robot.requested, robot.order_id, robot.route = False, None, []
-
-
 def to_the_drop(
     fleet: FleetManager, robot: RobotRecord, jobs: Sequence[TransportTask], now: float
 ) -> None:
     """The robot holds ``jobs``' loads: its only legs are their drops (any order it drives is
     cancelled, and the drops start where it stops)."""
-    halt(fleet, robot, now)
+    fleet.halt(robot, now)
     first, *riders = jobs
     robot.task, robot.riders, robot.purpose = first, riders, Purpose.TASK
     robot.aboard = {job.task_id for job in jobs}
@@ -46,7 +29,7 @@ def to_the_drop(
 def drop_rider(fleet: FleetManager, robot: RobotRecord, task_id: str, now: float) -> None:
     """Take one task not picked yet off a trip: the robot goes on with the rest on a fresh
     order (the one it drives may already name the rider's pick)."""
-    halt(fleet, robot, now)
+    fleet.halt(robot, now)
     robot.riders = [t for t in robot.riders if t.task_id != task_id]
     robot.legs = [leg for leg in robot.legs if leg.task is None or leg.task.task_id != task_id]
     for leg in robot.legs:
@@ -59,7 +42,7 @@ def drop_trip(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
     the rest of the trip goes back to the fleet's queue."""
     assert robot.task is not None
     task_id = robot.task.task_id
-    halt(fleet, robot, now)
+    fleet.halt(robot, now)
     fleet.abandon(robot, now, f"task {task_id} withdrawn")
     fleet.open_tasks.pop(task_id, None)
 

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from samplehub.fleet.domain.traffic import TrafficError, TrafficManager
+from samplehub.fleet.domain.traffic import NodeTaken, TrafficError, TrafficManager
 from samplehub.fleet.service.messages import (
     HeaderCounter,
     MessageError,
@@ -171,7 +171,8 @@ class InboundMixin:
                 self.traffic.reached(robot.serial, node)
             except TrafficError:
                 # driving an order this manager does not know (e.g. after a restart): follow it
-                self.traffic.place(robot.serial, node)
+                if not self.stand(robot, node, now):
+                    return
                 robot.note(now, f"re-synchronised at {node}")
             robot.node = node
         for state in msg.get("actionStates") or []:
@@ -180,12 +181,13 @@ class InboundMixin:
         cancel = robot.action_status.get(robot.halting or "")
         if cancel in ("FINISHED", "FAILED") and not robot.driving:
             robot.halting = None  # the cancel took effect and the robot stands: shrink to it
-            self.traffic.place(robot.serial, robot.node)
+            if not self.stand(robot, robot.node, now):
+                return
             robot.note(now, f"stopped at {robot.node}")
         if self.rejected(robot, msg):
             self.stats.rejected_orders += 1
             self.abandon(robot, now, "order rejected")
-            self.traffic.place(robot.serial, robot.node)
+            self.stand(robot, robot.node, now)
             return
         fatal = [
             e
@@ -240,7 +242,8 @@ class InboundMixin:
         """A robot seen for the first time or back after silence: place it where it says it is."""
         if not node:
             raise MessageError("lastNodeId: empty; the robot must report where it stands")
-        self.traffic.place(robot.serial, node)
+        if not self.stand(robot, node, now):
+            return
         robot.node, robot.online = node, True
         robot.purpose = Purpose.IDLE
         robot.order_id, robot.route, robot.legs = None, [], []
@@ -250,3 +253,45 @@ class InboundMixin:
             robot.note(now, f"back with order {msg.get('orderId')}: cancelled, work re-planned")
             robot.halting = self.cancel_order(robot, now)
         robot.note(now, f"synchronised at {node}")
+
+    def stand(self, robot: RobotRecord, node: str, now: float) -> bool:
+        """Place ``robot`` in the reservation table where it reports standing. A robot granted
+        that node ahead is stopped short of it. False when another robot that answers stands
+        there: one of the two is lost, so this one is kept out of the work, and staff are told
+        once; its next reports try again, and it is taken on as soon as the other has moved."""
+        try:
+            displaced = self.traffic.place(robot.serial, node)
+        except NodeTaken as clash:
+            if robot.clash != node:
+                robot.clash = node
+                self.listener.on_alert(
+                    "robots_on_one_node",
+                    f"robot {robot.serial} reports standing at {node}, where robot "
+                    f"{clash.holder} stands; staff: check both on the floor",
+                    now,
+                )
+            self.go_offline(robot, now, f"reports standing at {node}, where {clash.holder} stands")
+            return False
+        robot.clash = None
+        other = self.robots.get(displaced or "")
+        if other is not None:
+            log.warning("robot %s stands at %s: %s stops short", robot.serial, node, displaced)
+            other.note(now, f"stops short of {node}: robot {robot.serial} stands there")
+            self.halt(other, now)
+        return True
+
+    def halt(self, robot: RobotRecord, now: float) -> None:
+        """Stop the order the robot drives (``cancelOrder``), so that a fresh order can start
+        where it stops. VDA 5050 lets a robot stop on the spot or only at its next node: it keeps
+        every node and lane it holds, and gets no order, until it reports the cancel done and
+        itself standing; then its reservations shrink to the node it stands on
+        (``apply_state``). A robot with no order in flight and no cancel pending shrinks to its
+        node at once. Either way its next legs go out as a fresh order."""
+        in_traffic = robot.serial in self.traffic.robots
+        if in_traffic:
+            self.traffic.withdraw(robot.serial)  # its request is void either way
+        if robot.order_id is not None:
+            robot.halting = self.cancel_order(robot, now)
+        elif robot.halting is None and robot.node is not None and in_traffic:
+            self.stand(robot, robot.node, now)
+        robot.requested, robot.evading, robot.order_id, robot.route = False, False, None, []

@@ -66,6 +66,8 @@ class RobotRecord:
     halting: str | None = None
     """The ``cancelOrder`` sent to it: until it reports that done and stands still, it keeps
     what it holds and gets no new order (a robot may stop only at its next node)."""
+    clash: str | None = None
+    """The node it reported standing on while another robot stood there (staff were told)."""
     order_update_id: int = 0
     last_seq: int = 0
     action_status: dict[str, str] = field(default_factory=dict)

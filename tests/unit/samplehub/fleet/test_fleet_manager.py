@@ -151,6 +151,58 @@ def test_robot_back_from_silence_is_resynchronised_and_its_old_order_cancelled()
     assert sim.storage.done.count(task.task_id) == 1
 
 
+def _silence(sim: FleetSimulation, serial: str) -> SimRobot:
+    robot = next(r for r in sim.robots if r.serial == serial)
+    robot.faults.silent = True
+    run_until(sim, lambda: sim.fleet.robots[serial].purpose == Purpose.OFFLINE, max_s=30)
+    return robot
+
+
+def _carry_to(robot: SimRobot, node: str) -> None:
+    """Staff push a robot that does not answer to ``node`` by hand."""
+    robot.node, robot.x, robot.y = node, robot.site.nodes[node].x, robot.site.nodes[node].y
+
+
+def test_a_robot_back_where_another_stands_waits_out_of_work_and_staff_are_told_once() -> None:
+    sim = quiet_sim(robots=2)
+    other = sim.fleet.robots["R02"].node
+    assert other is not None
+    lost = _silence(sim, "R01")
+    _carry_to(lost, other)
+    bad_before = sim.fleet.stats.bad_messages
+    lost.faults.silent = False
+    back = sim.clock.elapsed
+    run_until(sim, lambda: sim.clock.elapsed - back > 20, max_s=30)  # about 20 state reports
+    assert sim.fleet.robots["R01"].purpose == Purpose.OFFLINE
+    assert sim.fleet.traffic.node_holder[other] == "R02"
+    clashes = [a for a in sim.storage.alerts if a.code == "robots_on_one_node"]
+    assert len(clashes) == 1
+    assert "robot R01 reports standing at" in clashes[0].message
+    assert f"{other}, where robot R02 stands" in clashes[0].message
+    assert sim.fleet.stats.bad_messages == bad_before  # a clash is not garbage
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.storage.done.count(task.task_id) == 1
+    assert any(task.task_id in text for _, text in sim.fleet.robots["R02"].history)
+    run_until(sim, lambda: sim.fleet.robots["R01"].purpose != Purpose.OFFLINE, max_s=30)
+    assert sim.fleet.robots["R01"].node == other  # taken on where it stands once R02 left
+
+
+def test_a_robot_back_on_a_node_granted_to_another_stops_that_one_short() -> None:
+    sim = quiet_sim(robots=2)
+    lost = _silence(sim, "R01")
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: len(sim.fleet.traffic.robots["R02"].base) > 3, max_s=120)
+    ahead = sim.fleet.traffic.robots["R02"].base[-1]
+    _carry_to(lost, ahead)
+    lost.faults.silent = False
+    run_until(sim, lambda: sim.fleet.traffic.node_holder.get(ahead) == "R01", max_s=30)
+    assert any(f"stops short of {ahead}" in text for _, text in sim.fleet.robots["R02"].history)
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.storage.done.count(task.task_id) == 1
+    assert not [a for a in sim.storage.alerts if a.code == "robots_on_one_node"]
+
+
 def test_an_unknown_serial_is_refused_and_logged_never_taken_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from samplehub.fleet.domain.sitemap import SiteMap, on_foot, site_map_from_dict
-from samplehub.fleet.domain.traffic import TrafficManager
+from samplehub.fleet.domain.traffic import NodeTaken, TrafficManager
 
 
 def line_with_siding() -> SiteMap:
@@ -152,6 +152,41 @@ def test_an_unresponsive_robot_keeps_its_node_and_others_route_around_it() -> No
     assert drive(tm, {"r1": "D"}) == ["r1"]
     assert tm.node_holder["C"] == "dead"
     assert tm.cycles() == []
+
+
+def test_a_robot_standing_where_a_silent_robot_was_is_believed() -> None:
+    tm = TrafficManager(line_with_siding())
+    tm.place("dead", "C")
+    tm.set_offline("dead", True)
+    assert tm.place("r1", "C") is None
+    assert tm.node_holder["C"] == "r1"
+    assert tm.obstacles("r2") == set()
+    with pytest.raises(NodeTaken, match="robot r1 stands there"):
+        tm.place("dead", "C")  # back, and it says so too: one of the two is lost
+
+
+def test_a_node_granted_ahead_passes_to_the_robot_standing_on_it() -> None:
+    tm = TrafficManager(line_with_siding())
+    tm.place("r1", "A")
+    tm.request("r1", ["A", "B", "C", "D"])
+    assert tm.try_grant("r1") == ["A", "B", "C", "D"]
+    assert tm.place("r2", "C") == "r1"  # r1 is named, to be stopped short of C
+    assert tm.node_holder["C"] == "r2"
+    tm.reached("r1", "B")
+    assert "A" not in tm.node_holder  # released behind r1 as usual
+    assert tm.node_holder["C"] == "r2"
+    assert tm.place("r1", "B") is None  # r1 stopped: it shrinks to its node
+    assert tm.node_holder == {"B": "r1", "C": "r2"}
+
+
+def test_two_answering_robots_never_share_a_node() -> None:
+    tm = TrafficManager(line_with_siding())
+    tm.place("r1", "B")
+    with pytest.raises(NodeTaken) as refused:
+        tm.place("r2", "B")
+    assert (refused.value.node, refused.value.holder) == ("B", "r1")
+    assert tm.node_holder["B"] == "r1"
+    assert "r2" not in tm.robots
 
 
 def test_doorstep_of_a_taken_target_is_not_granted() -> None:
