@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from samplehub.fleet.domain.battery import BatteryModel
 from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.service.messages import (
+    IN_CONTROL,
     HeaderCounter,
     MessageError,
     decode,
@@ -47,6 +48,9 @@ class Faults:
     silent: bool = False
     fatal: bool = False
     reject_next_order: bool = False
+    operating_mode: str = "AUTOMATIC"
+    """MANUAL, SERVICE or TEACHIN: people drive it; it refuses orders and drives none."""
+    position_initialized: bool = True
 
 
 @dataclass(slots=True)
@@ -170,6 +174,9 @@ class SimRobot:
         edges = field_of(msg, "edges", list)
         if not nodes:
             raise MessageError("nodes: empty; an order needs at least one node")
+        if self.faults.operating_mode not in IN_CONTROL:
+            self._error("orderError", order_id, f"operatingMode {self.faults.operating_mode}")
+            return
         if self.faults.reject_next_order:
             self.faults.reject_next_order = False
             self._error("orderError", order_id, "order rejected (fault injected)")
@@ -264,7 +271,7 @@ class SimRobot:
                 }
             )
             self._dirty = True
-        if not self.faults.fatal:
+        if not self.faults.fatal and self.faults.operating_mode in IN_CONTROL:
             self._run_actions(now)
             if not any(a.status in ("WAITING", "RUNNING") for a in self.actions):
                 self._drive(now, dt)
@@ -379,7 +386,7 @@ class SimRobot:
                 "y": round(self.y, 3),
                 "theta": round(self.theta, 4),
                 "mapId": self.site.map_id,
-                "positionInitialized": True,
+                "positionInitialized": self.faults.position_initialized,
             },
             "loads": [{"loadId": load, "loadType": "sample"} for load in self.loads],
             "actionStates": [
@@ -387,7 +394,7 @@ class SimRobot:
                 for a in self.actions
             ],
             "batteryState": {"batteryCharge": round(self.battery, 2), "charging": self.charging},
-            "operatingMode": "AUTOMATIC",
+            "operatingMode": self.faults.operating_mode,
             "errors": list(self.errors),
             "safetyState": {"eStop": "NONE", "fieldViolation": False},
         }

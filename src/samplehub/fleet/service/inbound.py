@@ -6,7 +6,10 @@ taken out of dispatch and its task re-planned (or stranded with an alert if it c
 A serial the fleet was not told of (``FleetSettings.robots``) is refused and logged, never
 taken on. A robot that answers again is re-synchronised from its state: its position is
 re-placed in the reservation table; its work was re-planned when it went quiet, so an order it
-still drives is cancelled (``cancelOrder``) rather than finished twice.
+still drives is cancelled (``cancelOrder``) rather than finished twice. A robot that people
+drive (``operatingMode`` MANUAL, SERVICE or TEACHIN) or that does not know where it is gets no
+order: it is treated as a silent one, an obstacle where it reports standing, until it reports
+otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from samplehub.fleet.service.messages import (
     MessageError,
     decode,
     field_of,
+    not_in_control,
     parse_topic,
 )
 from samplehub.fleet.service.robots import Purpose, RobotRecord
@@ -161,6 +165,10 @@ class InboundMixin:
             robot.x = float(position.get("x", robot.x))
             robot.y = float(position.get("y", robot.y))
             robot.theta = float(position.get("theta", robot.theta))
+        reason = not_in_control(msg)
+        if reason is not None:
+            self.hands_off(robot, node, reason, now)
+            return
         if robot.purpose == Purpose.OFFLINE or robot.node is None:
             self.resync(robot, node, msg, now)
             if not robot.factsheet_read:
@@ -253,6 +261,18 @@ class InboundMixin:
             robot.note(now, f"back with order {msg.get('orderId')}: cancelled, work re-planned")
             robot.halting = self.cancel_order(robot, now)
         robot.note(now, f"synchronised at {node}")
+
+    def hands_off(self, robot: RobotRecord, node: str, reason: str, now: float) -> None:
+        """People drive the robot (manual, service or teach-in mode), or it does not know where
+        it is: it gets no order. Its work is taken away as from a silent robot (re-planned, or a
+        load on board held for staff), it is an obstacle only where it reports standing, and it is
+        synchronised again when it reports a mode master control drives and knows its place."""
+        if robot.purpose != Purpose.OFFLINE:
+            self.go_offline(robot, now, reason)
+        known = self.traffic.robots.get(robot.serial)
+        if node and (known is None or known.base != [node]) and self.stand(robot, node, now):
+            self.traffic.set_offline(robot.serial, True)
+            robot.node = node
 
     def stand(self, robot: RobotRecord, node: str, now: float) -> bool:
         """Place ``robot`` in the reservation table where it reports standing. A robot granted

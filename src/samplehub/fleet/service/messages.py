@@ -19,6 +19,9 @@ VDA_VERSION = "2.1.0"
 INTERFACE = "uagv"
 MAJOR = "v2"
 TOPICS = ("order", "instantActions", "state", "visualization", "connection", "factsheet")
+IN_CONTROL = ("AUTOMATIC", "SEMIAUTOMATIC")
+"""The operating modes in which master control drives the robot; in MANUAL, SERVICE and TEACHIN
+its own people have it and it takes no order."""
 
 
 class MessageError(SampleHubError, ValueError):
@@ -86,6 +89,18 @@ def field_of(message: Mapping[str, Any], key: str, kind: type | tuple[type, ...]
     if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
         raise MessageError(f"{key}: {value!r} is not a {kind}")
     return value
+
+
+def not_in_control(state: Mapping[str, Any]) -> str | None:
+    """Why master control may not send the robot of this ``state`` orders now, or None: it is
+    in a mode people drive it in, or it does not know where it is (``positionInitialized``)."""
+    mode = state.get("operatingMode", "AUTOMATIC")
+    if mode not in IN_CONTROL:
+        return f"operatingMode {mode}"
+    position = state.get("agvPosition")
+    if isinstance(position, Mapping) and position.get("positionInitialized") is False:
+        return "position not initialised"
+    return None
 
 
 def action(

@@ -203,6 +203,47 @@ def test_a_robot_back_on_a_node_granted_to_another_stops_that_one_short() -> Non
     assert not [a for a in sim.storage.alerts if a.code == "robots_on_one_node"]
 
 
+@pytest.mark.parametrize(
+    ("mode", "localised"), [("MANUAL", True), ("SERVICE", True), ("AUTOMATIC", False)]
+)
+def test_a_robot_people_drive_gets_no_order_until_it_is_back_in_automatic(
+    mode: str, localised: bool
+) -> None:
+    sim = quiet_sim(robots=2)
+    driven = next(r for r in sim.robots if r.serial == "R01")
+    driven.faults.operating_mode, driven.faults.position_initialized = mode, localised
+    run_until(sim, lambda: sim.fleet.robots["R01"].purpose == Purpose.OFFLINE, max_s=30)
+    bad_before = sim.fleet.stats.bad_messages
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert any(task.task_id in text for _, text in sim.fleet.robots["R02"].history)
+    assert driven.order_id == ""  # never sent an order
+    assert driven.errors == []
+    free = next(n for n, k in sim.site.nodes.items() if k.kind == "parking" and n not in
+                sim.fleet.traffic.node_holder)  # fmt: skip
+    _carry_to(driven, free)  # people drive it elsewhere: it is an obstacle there
+    run_until(sim, lambda: sim.fleet.traffic.node_holder.get(free) == "R01", max_s=30)
+    assert free in sim.fleet.traffic.obstacles("R02")
+    driven.faults.operating_mode, driven.faults.position_initialized = "AUTOMATIC", True
+    run_until(sim, lambda: sim.fleet.robots["R01"].available, max_s=30)
+    assert sim.fleet.robots["R01"].node == free
+    assert sim.fleet.stats.bad_messages == bad_before
+
+
+def test_a_robot_taken_over_on_its_way_to_the_pick_up_leaves_its_task_to_another() -> None:
+    sim = quiet_sim(robots=2)
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: any(r.task is not None for r in sim.fleet.robots.values()))
+    first = next(r for r in sim.fleet.robots.values() if r.task is not None)
+    run_until(sim, lambda: sim.fleet.traffic.robots[first.serial].node != first.history[0][1])
+    next(r for r in sim.robots if r.serial == first.serial).faults.operating_mode = "MANUAL"
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.storage.done.count(task.task_id) == 1
+    other = next(r for r in sim.fleet.robots.values() if r.serial != first.serial)
+    assert any(task.task_id in text for _, text in other.history)
+    assert any("abandons: operatingMode MANUAL" in text for _, text in first.history)
+
+
 def test_an_unknown_serial_is_refused_and_logged_never_taken_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
