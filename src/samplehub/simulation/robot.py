@@ -51,6 +51,8 @@ class Faults:
     operating_mode: str = "AUTOMATIC"
     """MANUAL, SERVICE or TEACHIN: people drive it; it refuses orders and drives none."""
     position_initialized: bool = True
+    e_stop: str = "NONE"
+    """MANUAL, REMOTE or AUTOACK: it stands until released (``NONE``)."""
 
 
 @dataclass(slots=True)
@@ -271,7 +273,8 @@ class SimRobot:
                 }
             )
             self._dirty = True
-        if not self.faults.fatal and self.faults.operating_mode in IN_CONTROL:
+        moves = self.faults.operating_mode in IN_CONTROL and self.faults.e_stop == "NONE"
+        if not self.faults.fatal and moves:
             self._run_actions(now)
             if not any(a.status in ("WAITING", "RUNNING") for a in self.actions):
                 self._drive(now, dt)
@@ -396,7 +399,7 @@ class SimRobot:
             "batteryState": {"batteryCharge": round(self.battery, 2), "charging": self.charging},
             "operatingMode": self.faults.operating_mode,
             "errors": list(self.errors),
-            "safetyState": {"eStop": "NONE", "fieldViolation": False},
+            "safetyState": {"eStop": self.faults.e_stop, "fieldViolation": False},
         }
 
     def publish_state(self, now: float) -> None:

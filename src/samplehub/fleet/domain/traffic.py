@@ -74,6 +74,9 @@ class RobotTraffic:
     wanted: list[str] = field(default_factory=list)
     """The requested path not granted yet; its first node is the base end."""
     offline: bool = False
+    stopped: bool = False
+    """Its emergency stop waits for a person: it stands and keeps what it holds; a route
+    around it is preferred (``standing``)."""
     priority: int = 0
     yield_to: set[str] = field(default_factory=set)
     """After an evasion: the cycle's other members go first while they want our path."""
@@ -123,6 +126,23 @@ class TrafficManager:
 
     def set_offline(self, serial: str, offline: bool) -> None:
         self.robots[serial].offline = offline
+
+    def set_stopped(self, serial: str, stopped: bool) -> list[str]:
+        """Its emergency stop is pressed (or released). Returns the robots whose request runs
+        over what it holds, to be planned again (round it where the map allows)."""
+        self.robots[serial].stopped = stopped
+        held = {n for n, s in self.node_holder.items() if s == serial}
+        return sorted(
+            other
+            for other, robot in self.robots.items()
+            if other != serial and stopped and held.intersection(robot.wanted)
+        )
+
+    def standing(self, for_serial: str) -> set[str]:
+        """Nodes held by robots on their emergency stop: a route avoids them where it can."""
+        return {
+            n for n, s in self.node_holder.items() if s != for_serial and self.robots[s].stopped
+        }
 
     def obstacles(self, for_serial: str) -> set[str]:
         """Nodes held by robots that do not answer; routes for ``for_serial`` avoid them."""
@@ -245,7 +265,8 @@ class TrafficManager:
     def waiting(self, serial: str) -> bool:
         """Stands at the end of its base with a request it cannot get."""
         robot = self.robots[serial]
-        return bool(robot.wanted) and not robot.offline and robot.node == robot.base[-1]
+        stands = robot.offline or robot.stopped
+        return bool(robot.wanted) and not stands and robot.node == robot.base[-1]
 
     def waits_for(self) -> dict[str, set[str]]:
         return {s: self.blockers(s) for s in self.robots if self.waiting(s)}

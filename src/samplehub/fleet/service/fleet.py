@@ -148,7 +148,10 @@ class FleetManager(InboundMixin):
             if end == leg.target and (robot.order_id is not None or robot.node != end):
                 continue
             if not robot.requested:
-                path = self.site.path(end, leg.target, blocked=self.traffic.obstacles(robot.serial))
+                blocked = self.traffic.obstacles(robot.serial)
+                path = self.site.path(
+                    end, leg.target, blocked=blocked | self.traffic.standing(robot.serial)
+                ) or self.site.path(end, leg.target, blocked=blocked)
                 if path is None:
                     self.abandon(robot, now, f"no route to {leg.target}")
                     continue

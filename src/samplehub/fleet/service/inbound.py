@@ -169,6 +169,7 @@ class InboundMixin:
         if reason is not None:
             self.hands_off(robot, node, reason, now)
             return
+        self.watch_emergency_stop(robot, msg, node, now)
         if robot.purpose == Purpose.OFFLINE or robot.node is None:
             self.resync(robot, node, msg, now)
             if not robot.factsheet_read:
@@ -274,6 +275,35 @@ class InboundMixin:
             self.traffic.set_offline(robot.serial, True)
             robot.node = node
 
+    def watch_emergency_stop(
+        self, robot: RobotRecord, msg: Mapping[str, Any], node: str, now: float
+    ) -> None:
+        """An emergency stop a person must acknowledge (``eStop`` MANUAL at the robot, REMOTE
+        for the facility's) keeps the robot out of new work, staff are told once, and robots
+        whose way it blocks look for a way round; it goes on with its trip once released. An
+        AUTOACK stop (a bumper, a person in the protective field) clears by itself: noted."""
+        safety = msg.get("safetyState")
+        pressed = str(safety.get("eStop", "NONE")) if isinstance(safety, Mapping) else "NONE"
+        stopped = pressed if pressed in ("MANUAL", "REMOTE") else None
+        if stopped == robot.stopped:
+            return
+        robot.stopped = stopped
+        if stopped is None:
+            robot.note(now, "emergency stop released")
+        else:
+            robot.note(now, f"emergency stop {stopped}")
+            self.listener.on_alert(
+                "robot_emergency_stop",
+                f"robot {robot.serial} stands on its emergency stop ({stopped}) at "
+                f"{robot.node or node}; it goes on once the stop is released",
+                now,
+            )
+        if robot.serial not in self.traffic.robots:
+            return
+        for serial in self.traffic.set_stopped(robot.serial, stopped is not None):
+            self.traffic.withdraw(serial)
+            self.robots[serial].requested = False
+
     def stand(self, robot: RobotRecord, node: str, now: float) -> bool:
         """Place ``robot`` in the reservation table where it reports standing. A robot granted
         that node ahead is stopped short of it. False when another robot that answers stands
@@ -293,6 +323,8 @@ class InboundMixin:
             self.go_offline(robot, now, f"reports standing at {node}, where {clash.holder} stands")
             return False
         robot.clash = None
+        if robot.stopped is not None:
+            self.traffic.set_stopped(robot.serial, True)
         other = self.robots.get(displaced or "")
         if other is not None:
             log.warning("robot %s stands at %s: %s stops short", robot.serial, node, displaced)

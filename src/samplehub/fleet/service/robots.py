@@ -66,6 +66,9 @@ class RobotRecord:
     halting: str | None = None
     """The ``cancelOrder`` sent to it: until it reports that done and stands still, it keeps
     what it holds and gets no new order (a robot may stop only at its next node)."""
+    stopped: str | None = None
+    """Its emergency stop waiting for a person (VDA 5050 ``eStop`` MANUAL or REMOTE): it gets
+    no new work until released, and goes on with its trip then."""
     clash: str | None = None
     """The node it reported standing on while another robot stood there (staff were told)."""
     order_update_id: int = 0
@@ -98,6 +101,7 @@ class RobotRecord:
     def available(self) -> bool:
         return (
             self.online
+            and self.stopped is None
             and self.node is not None
             and self.purpose
             not in (

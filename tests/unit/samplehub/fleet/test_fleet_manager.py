@@ -244,6 +244,42 @@ def test_a_robot_taken_over_on_its_way_to_the_pick_up_leaves_its_task_to_another
     assert any("abandons: operatingMode MANUAL" in text for _, text in first.history)
 
 
+def test_a_robot_on_its_emergency_stop_gets_no_work_and_staff_are_told_once() -> None:
+    sim = quiet_sim(robots=2)
+    stopped = next(r for r in sim.robots if r.serial == "R01")
+    stopped.faults.e_stop = "MANUAL"
+    run_until(sim, lambda: sim.fleet.robots["R01"].stopped == "MANUAL", max_s=5)
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert any(task.task_id in text for _, text in sim.fleet.robots["R02"].history)
+    assert stopped.order_id == ""
+    stops = [a for a in sim.storage.alerts if a.code == "robot_emergency_stop"]
+    assert len(stops) == 1
+    assert "robot R01 stands on its emergency stop (MANUAL)" in stops[0].message
+    stopped.faults.e_stop = "NONE"
+    run_until(sim, lambda: sim.fleet.robots["R01"].available, max_s=5)
+
+
+def test_a_robot_stopped_with_a_sample_on_board_finishes_its_trip_once_released() -> None:
+    sim = quiet_sim(robots=2)
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: any(r.loaded for r in sim.fleet.robots.values()))
+    carrier = next(r for r in sim.fleet.robots.values() if r.loaded)
+    robot = next(r for r in sim.robots if r.serial == carrier.serial)
+    robot.faults.e_stop = "REMOTE"
+    stood = sim.clock.elapsed
+    run_until(sim, lambda: sim.clock.elapsed - stood > 120, max_s=130)
+    assert task.task_id not in sim.storage.done
+    assert carrier.task is not None
+    assert carrier.task.task_id == task.task_id  # kept: nobody else can carry its sample
+    robot.faults.e_stop = "NONE"
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.storage.done.count(task.task_id) == 1
+    assert sim.storage.location[EPC].startswith("slot ")
+    assert len([a for a in sim.storage.alerts if a.code == "robot_emergency_stop"]) == 1
+    assert not [a for a in sim.storage.alerts if a.code == "sample_on_robot"]
+
+
 def test_an_unknown_serial_is_refused_and_logged_never_taken_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -189,6 +189,24 @@ def test_two_answering_robots_never_share_a_node() -> None:
     assert "r2" not in tm.robots
 
 
+def test_a_robot_on_its_emergency_stop_keeps_its_nodes_and_is_routed_round() -> None:
+    tm = TrafficManager(line_with_siding())
+    tm.place("r1", "C")
+    tm.place("r2", "A")
+    tm.request("r2", ["A", "B", "C", "D"])
+    assert tm.try_grant("r2") == ["A", "B"]
+    assert tm.set_stopped("r1", True) == ["r2"]  # r2 wants C: to be planned again
+    assert tm.standing("r2") == {"C"}
+    assert tm.obstacles("r2") == set()  # not an obstacle: a route may still wait for it
+    assert tm.node_holder["C"] == "r1"
+    tm.place("r1", "C")  # re-placed (a cancel done): still on its stop
+    assert tm.standing("r2") == {"C"}
+    tm.request("r1", ["C", "D"])
+    assert not tm.waiting("r1")  # never asked to evade while it cannot move
+    assert tm.set_stopped("r1", False) == []
+    assert tm.standing("r2") == set()
+
+
 def test_doorstep_of_a_taken_target_is_not_granted() -> None:
     tm = TrafficManager(line_with_siding())
     tm.place("r1", "A")
