@@ -166,6 +166,8 @@ class InboundMixin:
             robot.y = float(position.get("y", robot.y))
             robot.theta = float(position.get("theta", robot.theta))
         reason = not_in_control(msg)
+        if node and node not in self.traffic.site.nodes:  # its map is not the site's
+            reason, node = f"lastNodeId {node!r} is not on map {self.traffic.site.map_id!r}", ""
         if reason is not None:
             self.hands_off(robot, node, reason, now)
             return
@@ -264,10 +266,11 @@ class InboundMixin:
         robot.note(now, f"synchronised at {node}")
 
     def hands_off(self, robot: RobotRecord, node: str, reason: str, now: float) -> None:
-        """People drive the robot (manual, service or teach-in mode), or it does not know where
-        it is: it gets no order. Its work is taken away as from a silent robot (re-planned, or a
-        load on board held for staff), it is an obstacle only where it reports standing, and it is
-        synchronised again when it reports a mode master control drives and knows its place."""
+        """People drive the robot (manual, service or teach-in mode), it does not know where it
+        is, or it reports a node the site map lacks: it gets no order. Its work is taken away as
+        from a silent robot (re-planned, or a load on board held for staff), it is an obstacle
+        only where it reports standing, and it is synchronised again when it reports a mode
+        master control drives and a place on the map."""
         if robot.purpose != Purpose.OFFLINE:
             self.go_offline(robot, now, reason)
         known = self.traffic.robots.get(robot.serial)

@@ -230,6 +230,23 @@ def test_a_robot_people_drive_gets_no_order_until_it_is_back_in_automatic(
     assert sim.fleet.stats.bad_messages == bad_before
 
 
+def test_a_robot_on_a_map_the_site_lacks_is_kept_out_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sim = quiet_sim(robots=2)
+    lost = next(r for r in sim.robots if r.serial == "R01")
+    lost.node = "HALL-7"  # a node of another map (e.g. the robot's map of an older layout)
+    run_until(sim, lambda: sim.fleet.robots["R01"].purpose == Purpose.OFFLINE, max_s=5)
+    bad_before = sim.fleet.stats.bad_messages
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert any(task.task_id in text for _, text in sim.fleet.robots["R02"].history)
+    assert sim.fleet.stats.bad_messages == bad_before
+    assert caplog.text.count("lastNodeId 'HALL-7' is not on map") == 1
+    lost.node = "P1"
+    run_until(sim, lambda: sim.fleet.robots["R01"].available, max_s=5)
+
+
 def test_a_robot_taken_over_on_its_way_to_the_pick_up_leaves_its_task_to_another() -> None:
     sim = quiet_sim(robots=2)
     task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
