@@ -42,6 +42,15 @@ SCRIPT_TEXTS = {
     "purpose": message_id("fleet.map_status"),
     "route": message_id("fleet.map_route"),
     "empty": message_id("fleet.map_empty"),
+    "stopped": message_id("fleet.map_emergency_stop"),
+    # a robot's state, by ``Purpose``
+    "idle": message_id("fleet.purpose_idle"),
+    "task": message_id("fleet.purpose_task"),
+    "charge": message_id("fleet.purpose_charge"),
+    "charging": message_id("fleet.purpose_charging"),
+    "park": message_id("fleet.purpose_park"),
+    "offline": message_id("fleet.purpose_offline"),
+    "failed": message_id("fleet.purpose_failed"),
 }
 ASSETS = {  # served by the router itself, so the standalone map needs no /static mount
     "map.js": (WEB / "static" / "fleet_map.js", "text/javascript; charset=utf-8"),

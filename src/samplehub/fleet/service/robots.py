@@ -121,6 +121,7 @@ class RobotRecord:
             "charging": self.charging,
             "online": self.online,
             "purpose": self.purpose.value,
+            "stopped": self.stopped,
             "task": self.task.task_id if self.task else None,
             "load": self.task.load_id if self.task and self.loaded else None,
             "route": list(self.route),

@@ -185,6 +185,7 @@ class FleetView:
                         "node",
                         "battery",
                         "purpose",
+                        "stopped",
                         "load",
                         "route",
                         "online",

@@ -58,12 +58,13 @@ function drawRobots(data) {
         .map((id) => [nodes[id].x, nodes[id].y])].map(([x, y]) => `${x},${py(y)}`).join(" ")},
         $("routes"));
     }
-    const g = el("g", {class: `robot ${r.online ? "" : "offline"} ${r.purpose}`,
+    const g = el("g", {class: `robot ${r.online ? "" : "offline"} ${r.purpose}` +
+      (r.stopped ? " stopped" : ""),
       id: "robot-" + r.serial, transform: `translate(${r.x},${py(r.y)})`}, $("robots"));
     el("circle", {r: 2}, g);
     if (r.load) el("rect", {x: 1, y: -2.6, width: 1.8, height: 1.8, class: "load"}, g);
     el("text", {}, g).textContent = r.serial.replace(/^R0?/, "");
-    el("title", {}, g).textContent = `${r.serial} ${T.battery} ${r.battery}%`;
+    el("title", {}, g).textContent = `${r.serial} ${stateText(r)} ${T.battery} ${r.battery}%`;
     g.addEventListener("click", () => showRobot(r.serial));
   }
   for (const rack of data.racks || []) {
@@ -78,10 +79,15 @@ function historyHtml(items) {
     "</ul>";
 }
 
+function stateText(r) {  // in the page's language; a state the texts lack, as it comes
+  const purpose = T[r.purpose] || r.purpose;
+  return r.stopped ? `${purpose} · ${T.stopped} (${r.stopped})` : purpose;
+}
+
 async function showRobot(serial) {
   const r = await (await fetch("/api/fleet/robots/" + encodeURIComponent(serial))).json();
   $("detail").innerHTML = `<b id="detail-title">${esc(r.serial)}</b><table>
-    <tr><td>${T.purpose}</td><td>${esc(r.purpose)}</td></tr>
+    <tr><td>${T.purpose}</td><td>${esc(stateText(r))}</td></tr>
     <tr><td>${T.battery}</td><td>${r.battery}%</td></tr>
     <tr><td>${T.load}</td><td>${esc(r.load || T.none)}</td></tr>
     <tr><td>${T.route}</td><td>${esc((r.route || []).join(" → "))}</td></tr></table>` +

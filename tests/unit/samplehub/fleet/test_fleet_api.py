@@ -10,6 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from samplehub.fleet.api import make_router
+from samplehub.fleet.service.robots import Purpose
 from samplehub.simulation.live import LiveFleet
 from tests.unit.samplehub.fleet.fakes import quiet_sim
 
@@ -109,3 +110,17 @@ def test_the_script_gets_its_words_from_the_page_in_the_visitors_language() -> N
     script = http.get("/fleet/map.js").text
     assert "zh-CN" not in script
     assert not re.search(r"[\u4e00-\u9fff]", script), "the script holds no language table"
+
+
+def test_the_map_names_each_robot_state_in_the_visitors_language() -> None:
+    http, _ = client()
+    zh, en = _texts(http.get("/fleet/map").text), _texts(http.get("/fleet/map?lang=en").text)
+    for purpose in Purpose:
+        assert re.fullmatch(r"[\u4e00-\u9fff]+", zh[purpose.value]), purpose
+        assert re.fullmatch(r"[a-z ]+", en[purpose.value]), purpose
+    assert (zh["task"], en["task"]) == ("执行任务", "on a task")
+    assert (zh["stopped"], en["stopped"]) == (
+        "急停，待人工解除",
+        "emergency stop, to be released by a person",
+    )
+    assert "stateText(r)" in http.get("/fleet/map.js").text
