@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,7 +26,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from samplehub.core.domain.messages import message_id
+from samplehub.core.domain.messages import Message, message_id
 from samplehub.web.context import LANG_COOKIE, TEMPLATES
 from samplehub.web.i18n import DEFAULT_LOCALE, LOCALES, Translator, pick_locale
 
@@ -56,6 +56,12 @@ ASSETS = {  # served by the router itself, so the standalone map needs no /stati
     "map.js": (WEB / "static" / "fleet_map.js", "text/javascript; charset=utf-8"),
     "map.css": (WEB / "static" / "fleet_map.css", "text/css; charset=utf-8"),
 }
+
+
+def worded(t: Translator, alert: Mapping[str, Any]) -> dict[str, Any]:
+    """A snapshot's alert (message id and values) with its words in ``t``'s language."""
+    message = Message(alert["id"], alert["values"])
+    return {"code": alert["id"], "message": t.message(message), "time": alert["time"]}
 
 
 def map_page(asked_locale: str | None) -> str:
@@ -97,8 +103,11 @@ def make_router(
         return Response(path.read_bytes(), media_type=media_type)
 
     @router.get("/api/fleet/snapshot")
-    def snapshot() -> dict[str, Any]:
-        return source.snapshot()
+    def snapshot(request: Request, lang: str | None = None) -> dict[str, Any]:
+        """The alerts worded in the visitor's language (``?lang=``, else the cookie)."""
+        t = Translator(pick_locale(lang or request.cookies.get(LANG_COOKIE), DEFAULT_LOCALE))
+        snap = source.snapshot()
+        return snap | {"alerts": [worded(t, a) for a in snap.get("alerts", [])]}
 
     @router.get("/api/fleet/events")
     async def events(limit: int | None = Query(None, ge=1, le=100_000)) -> EventSourceResponse:

@@ -16,6 +16,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from samplehub.core.domain.messages import Message
 from samplehub.fleet.domain.dispatch import TaskKind, TransportTask
 from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.service.ports import FleetLifecycle, RfidReader
@@ -26,9 +27,20 @@ class TaskSink(Protocol):
     def submit(self, task: TransportTask) -> None: ...
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Alert:
-    code: str
+    message: Message
+    time: float
+
+    @property
+    def code(self) -> str:
+        return self.message.id.removeprefix("fleet.alert_")
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """A move made by hand, for the custody chain."""
+
     message: str
     time: float
 
@@ -48,7 +60,7 @@ class StorageOperations:
     done: list[str] = field(default_factory=list)
     slot_history: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
     stranded: dict[str, str] = field(default_factory=dict)
-    custody: list[Alert] = field(default_factory=list)
+    custody: list[Recovery] = field(default_factory=list)
     """Moves made by hand (recoveries), for the custody chain the lifecycle keeps."""
     lifecycle: FleetLifecycle | None = None
     refused: dict[str, str] = field(default_factory=dict)
@@ -166,7 +178,8 @@ class StorageOperations:
             return
         self.refused[task_id] = refusal
         self.on_hold.add(load_id)
-        self.on_alert("lifecycle_refused", f"{load_id} in {task_id}: {refusal}", now)
+        values = {"sample": load_id, "task": task_id, "detail": refusal}
+        self.on_alert(Message("fleet.alert_lifecycle_refused", values), now)
         if self.lifecycle is not None:
             self.lifecycle.held(load_id, f"fleet record refused: {refusal}", task_id)
 
@@ -204,10 +217,11 @@ class StorageOperations:
                 self.warehouse.release_reservation(slot.address)
                 self.on_hold.add(load_id)
                 self.location[load_id] = f"on hold near {slot.access_node}"
-                message = f"{load_id} not read at {slot.address} after {task_id} by {serial}"
-                self.on_alert("rfid_mismatch", message, now)
+                values = {"sample": load_id, "slot": slot.address, "task": task_id, "robot": serial}
+                self.on_alert(Message("fleet.alert_rfid_mismatch", values), now)
                 if self.lifecycle is not None:
-                    self.lifecycle.held(load_id, message, task_id)
+                    reason = f"{load_id} not read at {slot.address} after {task_id} by {serial}"
+                    self.lifecycle.held(load_id, reason, task_id)
         else:
             self.location[load_id] = f"node {task.destination}"
             if self.lifecycle is not None:
@@ -223,15 +237,15 @@ class StorageOperations:
         self.location[load_id] = f"on robot {serial}"
         self.stranded[load_id] = serial
 
-    def recover_sample(self, epc: str, staff: str, place: str, now: float) -> Alert:
+    def recover_sample(self, epc: str, staff: str, place: str, now: float) -> Recovery:
         """Staff took a sample off a failed robot: the custody event the lifecycle records."""
         serial = self.stranded.pop(epc, None)
         if serial is None:
             raise ValueError(f"epc: {epc!r} is not on a failed robot; nothing to recover")
         self.location[epc] = place
-        event = Alert("recovered", f"{epc} taken off robot {serial} by {staff} to {place}", now)
+        event = Recovery(f"{epc} taken off robot {serial} by {staff} to {place}", now)
         self.custody.append(event)
         return event
 
-    def on_alert(self, code: str, message: str, now: float) -> None:
-        self.alerts.append(Alert(code, message, now))
+    def on_alert(self, alert: Message, now: float) -> None:
+        self.alerts.append(Alert(alert, now))

@@ -20,6 +20,7 @@ from typing import Any
 
 from samplehub.core.domain.errors import Conflict, DomainError
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.transport import ANY_SLOT, TaskState
 from samplehub.core.domain.transport import TaskKind as CoreKind
 from samplehub.core.domain.transport import TransportTask as Record
@@ -90,7 +91,7 @@ class TaskBridge:
     """Task → robot it was assigned to before a restart; it gets it back when it shows."""
     resuming: dict[str, str] = field(init=False, default_factory=dict)
     """Task → robot that carried its sample before a restart."""
-    alerts: list[tuple[float, str]] = field(init=False, default_factory=list)
+    alerts: list[tuple[float, Message]] = field(init=False, default_factory=list)
     _left: set[str] = field(init=False, default_factory=set)
     """Tasks this life leaves alone: no node on the map, or a step refused mid-way."""
     _rebuilt: bool = field(init=False, default=False)
@@ -218,7 +219,8 @@ class TaskBridge:
                 log.info("task %s is already %s: %s not applied again", task_id, taken, to)
                 tracked.state = taken
                 return True
-            self.alert(f"task {task_id}: {to} refused: {exc}")
+            refused = message_id("fleet.alert_step_refused")
+            self.alert(refused, task=task_id, step=to.value, detail=str(exc))
             if record is not None and not ours:
                 self.withdraw(task_id, self.fleet.clock.now().timestamp(), f"{record.carrier}'s")
             return False
@@ -233,11 +235,11 @@ class TaskBridge:
         except Conflict:
             raise
         except DomainError as exc:
-            self.alert(f"task {task_id}: release refused: {exc}")
+            self.alert(message_id("fleet.alert_release_refused"), task=task_id, detail=str(exc))
             return None
         tracked.state, tracked.carrier = state, None
         if state is not S.CREATED:
-            self.alert(f"task {task_id} failed after retries ({reason}); its sample is held")
+            self.alert(message_id("fleet.alert_task_failed"), task=task_id, reason=reason)
             self.forget(task_id)
         return state
 
@@ -247,13 +249,11 @@ class TaskBridge:
         except Conflict:
             raise
         except DomainError as exc:
-            self.alert(f"task {task_id}: failing it was refused: {exc}")
+            self.alert(message_id("fleet.alert_fail_refused"), task=task_id, detail=str(exc))
         self.forget(task_id)
 
-    def alert(self, message: str) -> None:
-        log.warning("fleet: %s", message)
-        self.alerts.append((self.fleet.clock.now().timestamp(), message))
-        del self.alerts[:-50]
+    def alert(self, msgid: str, **values: str) -> None:
+        self.on_alert(Message(msgid, values), self.fleet.clock.now().timestamp())
 
     def forget(self, task_id: str) -> None:
         self.tracked.pop(task_id, None)
@@ -306,8 +306,14 @@ class TaskBridge:
         the RFID read at the slot as the confirmation where a reader saw the tag."""
         job = tracked.job
         if tracked.state not in (S.CARRYING, S.DELIVERED):
-            self.alert(f"task {job.task_id}: {serial} dropped {job.load_id} at "
-                       f"{job.destination}, but its record is {tracked.state}")  # fmt: skip
+            self.alert(
+                message_id("fleet.alert_dropped_out_of_step"),
+                task=job.task_id,
+                robot=serial,
+                sample=job.load_id,
+                place=job.destination,
+                state=tracked.state.value,
+            )
             self._left.add(job.task_id)
             self.forget(job.task_id)
             return
@@ -333,16 +339,24 @@ class TaskBridge:
         confirmation = "rfid" if job.load_id in seen else "none"
         self.advance(tracked, S.DONE, confirmation=confirmation)
         if checked and confirmation == "none":  # recorded unconfirmed: staff look at the shelf
-            self.alert(f"task {job.task_id}: {job.load_id} not read at slot {job.slot_address} "
-                       "after the drop; staff: check the shelf")  # fmt: skip
+            self.alert(
+                message_id("fleet.alert_not_read_at_slot"),
+                task=job.task_id,
+                sample=job.load_id,
+                slot=job.slot_address or "",
+            )
         log.info("task %s done by %s (confirmation %s)", job.task_id, serial, confirmation)
         self.forget(job.task_id)
 
     def on_stranded(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         self.fail(task_id, f"sample stranded on robot {serial}; staff must take it off")
 
-    def on_alert(self, code: str, message: str, now: float) -> None:
-        self.alert(f"{code}: {message}")
+    def on_alert(self, alert: Message, now: float) -> None:
+        """Logged, and kept (the last 50) for the live map, which shows them in its language."""
+        values = ", ".join(f"{k}={v}" for k, v in alert.params.items())
+        log.warning("fleet: %s (%s)", alert.id, values)
+        self.alerts.append((now, alert))
+        del self.alerts[:-50]
 
     # -- restart hand-over and withdrawal -------------------------------------------------------
     def hand_over(self, now: float) -> None:

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from samplehub.core.domain.messages import Message
 from samplehub.fleet.domain.traffic import NodeTaken, TrafficError, TrafficManager
 from samplehub.fleet.service.messages import (
     HeaderCounter,
@@ -61,7 +62,11 @@ class InboundMixin:
                 self.stats.stranded += 1
                 self.listener.on_stranded(task.task_id, task.load_id, robot.serial, now)
                 self.listener.on_alert(
-                    "sample_on_robot", f"{task.load_id} is on robot {robot.serial}: {reason}", now
+                    Message(
+                        "fleet.alert_sample_on_robot",
+                        {"sample": task.load_id, "robot": robot.serial, "reason": reason},
+                    ),
+                    now,
                 )
             elif task.task_id in dropping or not robot.legs:
                 self.stats.requeued += 1
@@ -296,9 +301,10 @@ class InboundMixin:
         else:
             robot.note(now, f"emergency stop {stopped}")
             self.listener.on_alert(
-                "robot_emergency_stop",
-                f"robot {robot.serial} stands on its emergency stop ({stopped}) at "
-                f"{robot.node or node}; it goes on once the stop is released",
+                Message(
+                    "fleet.alert_emergency_stop",
+                    {"robot": robot.serial, "stop": stopped, "node": robot.node or node},
+                ),
                 now,
             )
         if robot.serial not in self.traffic.robots:
@@ -318,9 +324,10 @@ class InboundMixin:
             if robot.clash != node:
                 robot.clash = node
                 self.listener.on_alert(
-                    "robots_on_one_node",
-                    f"robot {robot.serial} reports standing at {node}, where robot "
-                    f"{clash.holder} stands; staff: check both on the floor",
+                    Message(
+                        "fleet.alert_robots_on_one_node",
+                        {"robot": robot.serial, "node": node, "holder": clash.holder},
+                    ),
                     now,
                 )
             self.go_offline(robot, now, f"reports standing at {node}, where {clash.holder} stands")

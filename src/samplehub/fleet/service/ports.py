@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.core.domain.messages import Message
 from samplehub.core.service.leader import Lease
 from samplehub.fleet.domain.dispatch import RobotCandidate, TransportTask
 
@@ -54,7 +55,9 @@ class FleetListener(Protocol):
         """The sample is on a robot that failed; it stays "on robot X" until recovered."""
         ...
 
-    def on_alert(self, code: str, message: str, now: float) -> None: ...
+    def on_alert(self, alert: Message, now: float) -> None:
+        """Something staff must look at: a ``fleet.alert_…`` message with its values."""
+        ...
 
 
 class FleetLifecycle(Protocol):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from samplehub.core.domain.errors import SampleHubError
+from samplehub.core.domain.messages import Message
 from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.service.fleet import FleetManager
 
@@ -58,11 +59,15 @@ class WarehouseView(Protocol):
 
 class StoredAlert(Protocol):
     @property
-    def code(self) -> str: ...
-    @property
-    def message(self) -> str: ...
+    def message(self) -> Message: ...
     @property
     def time(self) -> float: ...
+
+
+def alert_view(message: Message, time: float) -> dict[str, Any]:
+    """An alert as the map's snapshot carries it: its message id and values, which the map's
+    route words in the visitor's language (``fleet/api.py``)."""
+    return {"id": message.id, "values": dict(message.params), "time": time}
 
 
 class StorageView(Protocol):
@@ -156,6 +161,7 @@ class FleetView:
             for t in r.trip
         ]
         storage = self.storage
+        alerts = storage.alerts if storage else []
         warnings = [
             {"area": w.area, "level": w.level, "used": w.used, "capacity": w.capacity}
             for w in (storage.warehouse.capacity_warnings() if storage else [])
@@ -164,10 +170,7 @@ class FleetView:
             **snap,
             "racks": self.racks(),
             "in_flight": in_flight,
-            "alerts": [
-                {"code": a.code, "message": a.message, "time": a.time}
-                for a in (storage.alerts[-20:] if storage else [])
-            ],
+            "alerts": [alert_view(a.message, a.time) for a in alerts[-20:]],
             "capacity_warnings": warnings,
         }
 

@@ -14,7 +14,7 @@ from typing import Any
 from samplehub.fleet.service.bridge import TaskBridge
 from samplehub.fleet.service.fleet import FleetManager
 from samplehub.fleet.service.ports import Floor
-from samplehub.fleet.service.view import FleetView
+from samplehub.fleet.service.view import FleetView, alert_view
 
 
 def nothing() -> None:
@@ -65,6 +65,6 @@ class FleetWorker:
             self.bridge.poll(now)
 
     def snapshot(self) -> dict[str, Any]:
-        alerts = [{"code": "fleet", "message": m, "time": t} for t, m in self.bridge.alerts]
+        alerts = [alert_view(m, t) for t, m in self.bridge.alerts]
         snap = self.view.snapshot() | {"site": self.view.site()}
         return snap | {"alerts": alerts[-20:]}

@@ -105,14 +105,15 @@ function drawLists(snap) {
   $("inflight").innerHTML = snap.in_flight.map((t) => `<li>${esc(t.robot)}: ${esc(t.kind)}
     ${esc(t.load.slice(-6))} ${esc(t.from)} → ${esc(t.to)}${t.loaded ? " ▣" : ""}</li>`).join("");
   $("alerts").innerHTML = snap.alerts.slice(-8).reverse().map((a) =>
-    `<li class="alert">${esc(a.code)}: ${esc(a.message)}</li>`).join("") +
+    `<li class="alert">${esc(a.message)}</li>`).join("") +
     snap.capacity_warnings.map((w) =>
       `<li class="alert">${esc(w.area)} ≥ ${w.level}% (${w.used}/${w.capacity})</li>`).join("");
   $("stats").textContent = `${snap.robots.length} ${T.robots} · ${snap.stats.completed} ${T.done}`;
 }
 
 async function refresh() {
-  const snap = await (await fetch("/api/fleet/snapshot")).json();
+  const lang = encodeURIComponent(document.documentElement.lang);  // the page's language
+  const snap = await (await fetch("/api/fleet/snapshot?lang=" + lang)).json();
   drawLists(snap);
   return snap;
 }

@@ -124,3 +124,21 @@ def test_the_map_names_each_robot_state_in_the_visitors_language() -> None:
         "emergency stop, to be released by a person",
     )
     assert "stateText(r)" in http.get("/fleet/map.js").text
+
+
+def test_the_map_words_the_fleet_s_alerts_in_the_visitors_language() -> None:
+    http, live = client()
+    robot = next(r for r in live.sim.robots if r.serial == "R01")
+    robot.faults.e_stop = "REMOTE"
+    for _ in range(10):
+        live.sim.step()
+    node = live.sim.fleet.robots["R01"].node
+    zh = http.get("/api/fleet/snapshot").json()["alerts"]
+    en = http.get("/api/fleet/snapshot?lang=en").json()["alerts"]
+    assert [a["message"] for a in zh] == [f"机器人 R01 在 {node} 急停（REMOTE）；解除后继续原任务"]
+    assert [a["message"] for a in en] == [
+        f"robot R01 stands on its emergency stop (REMOTE) at {node}; "
+        "it goes on once the stop is released"
+    ]
+    assert zh[0]["code"] == "fleet.alert_emergency_stop"
+    assert "?lang=" in http.get("/fleet/map.js").text  # the script asks in the page's language

@@ -177,8 +177,7 @@ def test_a_robot_back_where_another_stands_waits_out_of_work_and_staff_are_told_
     assert sim.fleet.traffic.node_holder[other] == "R02"
     clashes = [a for a in sim.storage.alerts if a.code == "robots_on_one_node"]
     assert len(clashes) == 1
-    assert "robot R01 reports standing at" in clashes[0].message
-    assert f"{other}, where robot R02 stands" in clashes[0].message
+    assert clashes[0].message.params == {"robot": "R01", "node": other, "holder": "R02"}
     assert sim.fleet.stats.bad_messages == bad_before  # a clash is not garbage
     task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
     run_until(sim, lambda: task.task_id in sim.storage.done)
@@ -270,9 +269,9 @@ def test_a_robot_on_its_emergency_stop_gets_no_work_and_staff_are_told_once() ->
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert any(task.task_id in text for _, text in sim.fleet.robots["R02"].history)
     assert stopped.order_id == ""
-    stops = [a for a in sim.storage.alerts if a.code == "robot_emergency_stop"]
+    stops = [a for a in sim.storage.alerts if a.code == "emergency_stop"]
     assert len(stops) == 1
-    assert "robot R01 stands on its emergency stop (MANUAL)" in stops[0].message
+    assert stops[0].message.params == {"robot": "R01", "stop": "MANUAL", "node": "P1"}
     stopped.faults.e_stop = "NONE"
     run_until(sim, lambda: sim.fleet.robots["R01"].available, max_s=5)
 
@@ -293,7 +292,7 @@ def test_a_robot_stopped_with_a_sample_on_board_finishes_its_trip_once_released(
     run_until(sim, lambda: task.task_id in sim.storage.done)
     assert sim.storage.done.count(task.task_id) == 1
     assert sim.storage.location[EPC].startswith("slot ")
-    assert len([a for a in sim.storage.alerts if a.code == "robot_emergency_stop"]) == 1
+    assert len([a for a in sim.storage.alerts if a.code == "emergency_stop"]) == 1
     assert not [a for a in sim.storage.alerts if a.code == "sample_on_robot"]
 
 
