@@ -23,7 +23,7 @@ from samplehub.pickup.service import bookings as pickup_bookings
 from samplehub.pickup.service import commands as pc
 from samplehub.pickup.service.deps import STAFF, PickupDeps
 from samplehub.pickup.service.handlers import Entered, KioskVerdict, Returned
-from samplehub.pickup.service.ports import DoorOutcome, LockerFault
+from samplehub.pickup.service.ports import CompartmentStatus, DoorOutcome, LockerFault
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -130,13 +130,15 @@ def doors_closed(deps: PickupDeps, booking_id: str) -> PickupReceipt:
     for sample, location in sorted(booking.placements.items()):
         if sample in booking.collected or location.kind is not LocationKind.LOCKER_COMPARTMENT:
             continue
-        if location.code in deps.out_of_service:
-            continue  # staff bring it to the counter
+        out_of_service = location.code in deps.out_of_service
         try:
             status = deps.lockers.status(location.code)
         except LockerFault:
-            unreadable.append(location.code)
+            if not out_of_service:
+                unreadable.append(location.code)
             continue
+        if out_of_service and not _opened_after_all(status, sample):
+            continue  # staff bring it to the counter
         if status.door_open:
             still_open.append(location.code)
         elif status.tags is not None:  # a reader: which item is inside, not only whether
@@ -152,6 +154,17 @@ def doors_closed(deps: PickupDeps, booking_id: str) -> PickupReceipt:
     if still_open or unreadable:
         return PickupReceipt(booking.id, taken, left, still_open, unreadable)
     return _complete(deps, booking, taken, left)
+
+
+def _opened_after_all(status: CompartmentStatus, sample: str) -> bool:
+    """A door reported as failed at the kiosk (late to open, or its controller slow to answer)
+    that stands open now, or whose sensors no longer see the sample: it did open, and its
+    sensors say what was taken, as for any other door."""
+    if status.door_open:
+        return True
+    if status.tags is not None:
+        return not pickup_bookings.holds(status, sample)
+    return not status.occupied
 
 
 def to_hand_over(deps: PickupDeps, booking: Booking) -> list[str]:

@@ -428,6 +428,30 @@ def test_jammed_door_at_pickup_is_reported_to_staff(deps: pickup.PickupDeps) -> 
     assert receipt.collected == ["S-1"]
 
 
+def test_a_door_reported_jammed_that_opened_after_all_is_settled_by_its_sensors(
+    deps: pickup.PickupDeps,
+) -> None:
+    booking_id = _book(deps, {"S-1": S, "S-2": S})
+    _stage_all(deps, booking_id)
+    _at_window(deps, booking_id)
+    lockers = _lockers(deps)
+    lockers.jammed.update({"C1-01", "C1-02"})  # both too slow to open before the timeout
+    answer = pickup_kiosk.enter_code(deps, "K1", _notes(deps).codes[booking_id])
+    assert answer.failed == ["C1-01", "C1-02"]
+    lockers.open_doors.add("C1-01")  # ... one springs open after all; the other stays shut
+    assert pickup_kiosk.doors_closed(deps, booking_id).still_open == ["C1-01"]
+    assert pickup_kiosk.to_hand_over(deps, _get(deps, booking_id)) == ["S-1", "S-2"]
+    lockers.occupied.discard("C1-01")  # the customer takes S-1 and shuts the door
+    lockers.close("C1-01")
+    receipt = pickup_kiosk.doors_closed(deps, booking_id)
+    assert (receipt.collected, receipt.left_behind) == (["S-1"], [])
+    booking = _get(deps, booking_id)
+    assert booking.collected == ["S-1"]
+    assert pickup_kiosk.to_hand_over(deps, booking) == ["S-2"]  # not what the customer took
+    assert pickup_kiosk.collect_at_counter(deps, booking_id, ["S-2"]).collected == ["S-2"]
+    assert _get(deps, booking_id).status is BookingStatus.COLLECTED
+
+
 def test_power_loss_mid_pickup_is_rebuilt_from_the_sensors(deps: pickup.PickupDeps) -> None:
     booking_id = _book(deps, {"S-1": S})
     _stage_all(deps, booking_id)
