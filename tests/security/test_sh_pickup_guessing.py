@@ -109,4 +109,4 @@ def test_the_institute_limit_stops_every_kiosk_and_staff_see_it(
     assert "8 wrong codes this hour" in alerts[0].reason
     admin, _ = signed_in(create_app(services, settings, pickup=side), "admin")
     page = admin.get("/pickup/staff").text
-    assert "institute wrong-code limit reached: 8 wrong codes this hour" in page
+    assert "全所错误取件码次数已达上限：本小时 8 次" in page  # the record says it in English

@@ -28,6 +28,7 @@ from samplehub.core.domain.lifecycle import LABELS, HoldReason, SampleState, Tra
 from samplehub.core.domain.locations import LocationKind
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Channel, Role, Service
+from samplehub.core.domain.reasons import reading
 from samplehub.core.domain.timeline import TimelineEntry
 
 LOCALES = ("zh-CN", "en")
@@ -143,6 +144,12 @@ class Translator:
     def message(self, message: Message) -> str:
         """A message the domain or a service handed over, with its values."""
         return translate(self.locale, message.id, message.params)
+
+    def reason(self, text: str | None) -> str:
+        """A reason from a record: one the system wrote, in this locale; one a person typed,
+        as typed (``core/domain/reasons.py``)."""
+        message = reading(text) if text else None
+        return self.message(message) if message is not None else text or ""
 
     def label(self, labels: Mapping[Any, str], value: object) -> str:
         """The label of ``value`` in ``labels`` (value -> message id); the value if it has none."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.domain.events import Event, NamesItsSample
 from samplehub.core.domain.locations import Location, LocationKind
@@ -200,7 +201,9 @@ class TransportTask:
         self.carrier, self.reason = None, reason
         if self.attempts >= MAX_ATTEMPTS:
             self.state = T.FAILED
-            self.reason = f"{reason} (attempt {self.attempts} of {MAX_ATTEMPTS})"
+            self.reason = reasons.ATTEMPT(
+                reason=reason, attempt=self.attempts, attempts=MAX_ATTEMPTS
+            )
         else:
             self.state = T.CREATED
         self._changed(actor, at)

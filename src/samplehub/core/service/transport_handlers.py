@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
-from samplehub.core.domain import permissions
+from samplehub.core.domain import permissions, reasons
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.locations import Location
 from samplehub.core.domain.messages import message_id
@@ -88,7 +88,8 @@ def fail_task(cmd: c.FailTask, uow: UnitOfWork, ctx: Context) -> str:
     with uow:
         task, sample = transport.load(uow, cmd.task_id)
         task.fail(cmd.reason, actor=actor, at=now)
-        transport.hold(uow, ctx.places, sample, f"{task.id}: {task.reason}", actor, now)
+        held = reasons.FOR_TASK(task=task.id, reason=task.reason)
+        transport.hold(uow, ctx.places, sample, held, actor, now)
         _alert_failed(uow, ctx, task.id, sample.number, task.reason or cmd.reason)
         uow.commit()
         return task.state.value

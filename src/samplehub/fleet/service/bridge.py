@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import Conflict, DomainError
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.messages import Message, message_id
@@ -271,10 +272,8 @@ class TaskBridge:
                 if tracked is None or job.task_id in robot.aboard:
                     continue
                 if tracked.carrier != robot.serial:
-                    again = (
-                        tracked.state is S.CREATED
-                        or self.release(tracked, f"re-dispatched to {robot.serial}") is S.CREATED
-                    )
+                    why = reasons.REDISPATCHED(robot=robot.serial)
+                    again = tracked.state is S.CREATED or self.release(tracked, why) is S.CREATED
                     if not again:
                         drop_trip(self.fleet, robot, now)
                         break
@@ -286,7 +285,7 @@ class TaskBridge:
         for task_id in list(self.fleet.open_tasks):
             tracked = self.tracked[task_id]
             if tracked.state in (S.ASSIGNED, S.PICKING):
-                self.release(tracked, f"robot {tracked.carrier} lost before pick-up")
+                self.release(tracked, reasons.LOST(robot=tracked.carrier))
 
     def on_picked(self, task_id: str, load_id: str, serial: str, now: float) -> None:
         tracked = self.tracked.get(task_id)
@@ -349,7 +348,7 @@ class TaskBridge:
         self.forget(job.task_id)
 
     def on_stranded(self, task_id: str, load_id: str, serial: str, now: float) -> None:
-        self.fail(task_id, f"sample stranded on robot {serial}; staff must take it off")
+        self.fail(task_id, reasons.STRANDED(robot=serial))
 
     def on_alert(self, alert: Message, now: float) -> None:
         """Logged, and kept (the last 50) for the live map, which shows them in its language."""
@@ -368,7 +367,7 @@ class TaskBridge:
                 self.fleet.start_task(robot, tracked.job, now)
             elif now - tracked.since > self.handover_s:
                 del self.pinned[task_id]
-                if self.release(tracked, f"robot {serial} did not come back") is S.CREATED:
+                if self.release(tracked, reasons.NOT_BACK(robot=serial)) is S.CREATED:
                     self.fleet.submit(tracked.job)
         for serial, task_ids in by_robot(self.resuming).items():  # all its loads: one trip
             robot = self.fleet.robots.get(serial)
@@ -378,7 +377,7 @@ class TaskBridge:
                 continue
             for task_id in task_ids:
                 if now - self.tracked[task_id].since > self.handover_s:
-                    self.fail(task_id, f"robot {serial} carrying the sample did not come back")
+                    self.fail(task_id, reasons.NOT_BACK_CARRYING(robot=serial))
 
     def redirect(self, uow: UnitOfWork, tracked: Tracked, record: Record, now: float) -> None:
         """Staff re-routed a task whose sample is on a robot: it drives to the new target."""

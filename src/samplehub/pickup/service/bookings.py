@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.transport import Confirmation, TaskKind, TaskState, TransportTask
@@ -280,7 +281,7 @@ def open_for_loading(deps: PickupDeps, booking_id: str, task: TransportTask) -> 
         deps.notifier.alert_staff("locker_fault", {"compartment": target.code, "outcome": outcome})
         code = reserve(deps, booking_id, [task.sample_number]).lockers.get(task.sample_number)
         moved = Location(LocationKind.LOCKER_COMPARTMENT, code) if code else COUNTER
-        why = f"compartment {target.code} did not open"
+        why = reasons.DOOR_FAILED(compartment=target.code)
         deps.handle(RerouteTask(STAFF, task.id, str(moved), why))
         target = moved
     return target

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import Conflict, Forbidden, InvalidValue
 from samplehub.core.domain.locations import Location
 from samplehub.core.domain.messages import Message
@@ -63,7 +64,12 @@ class Entered:
 
 
 INSTITUTE = "institute"  # the attempt log's name for every kiosk together
-INSTITUTE_LOCKED = "institute wrong-code limit reached"
+CODE_REASONS = {
+    CodeState.NOT_YET_VALID: reasons.CODE_NOT_YET_VALID,
+    CodeState.EXPIRED: reasons.CODE_EXPIRED,
+    CodeState.USED: reasons.CODE_USED,
+    CodeState.REVOKED: reasons.CODE_REVOKED,
+}
 
 
 @dataclass(frozen=True)
@@ -246,24 +252,27 @@ def enter_code(
     with uow:
         guard = uow.kiosk_guards.get(kiosk)
         if guard.locked(now):
-            _attempt(uow, now, kiosk, KioskVerdict.LOCKED, "kiosk locked", cmd.booking_ref)
+            why = reasons.KIOSK_LOCKED()
+            _attempt(uow, now, kiosk, KioskVerdict.LOCKED, why, cmd.booking_ref)
             uow.commit()
-            return Entered(KioskVerdict.LOCKED, "kiosk locked", retry_after=guard.locked_until)
+            return Entered(KioskVerdict.LOCKED, why, retry_after=guard.locked_until)
         if uow.wrong_counts.value(institute) >= policy.institute_per_hour:
-            why = INSTITUTE_LOCKED
+            why = reasons.INSTITUTE_LOCKED()
             _attempt(uow, now, kiosk, KioskVerdict.LOCKED, why, cmd.booking_ref)
             uow.commit()
             return Entered(KioskVerdict.LOCKED, why, retry_after=hour_end)
         found = uow.bookings.by_code_digest(cmd.digest) if cmd.digest else None
-        reason = _why_not(found, cmd.digest, cmd.booking_ref, now) if cmd.digest else "malformed"
+        reason = (
+            _why_not(found, cmd.digest, cmd.booking_ref, now) if cmd.digest else reasons.MALFORMED()
+        )
         if reason is None and found is not None:
             to_open = found.use_code(kiosk, STAFF.username, now)
             uow.bookings.save(found)
             uow.wrong_counts.reset(kiosk_count)
-            _attempt(uow, now, kiosk, KioskVerdict.ACCEPTED, "accepted", found.id)
+            _attempt(uow, now, kiosk, KioskVerdict.ACCEPTED, reasons.ACCEPTED(), found.id)
             uow.commit()
-            return Entered(KioskVerdict.ACCEPTED, "accepted", found, to_open)
-        reason = reason or "rejected"
+            return Entered(KioskVerdict.ACCEPTED, reasons.ACCEPTED(), found, to_open)
+        reason = reason or reasons.REJECTED()
         locked = uow.wrong_counts.bump(kiosk_count, window_end) >= policy.kiosk_limit
         if locked:
             guard.locked_until = now + policy.kiosk_lockout
@@ -274,7 +283,7 @@ def enter_code(
         _attempt(uow, now, kiosk, KioskVerdict.REJECTED, reason, named)
         tripped = uow.wrong_counts.bump(institute, hour_end) == policy.institute_per_hour
         if tripped:  # once an hour at most: staff see it on the pickup staff page
-            why = f"{INSTITUTE_LOCKED}: {policy.institute_per_hour} wrong codes this hour"
+            why = reasons.INSTITUTE_LOCKED_AT(limit=policy.institute_per_hour)
             _attempt(uow, now, INSTITUTE, KioskVerdict.LOCKED, why, None)
             limit = {"limit": str(policy.institute_per_hour)}
             deps.notifier.alert_staff("institute_codes_locked", limit, uow)
@@ -292,13 +301,13 @@ def _why_not(
     booking: Booking | None, digest: str | None, booking_ref: str | None, now: datetime
 ) -> str | None:
     if booking is None or booking.code is None or digest is None:
-        return "unknown code"
+        return reasons.UNKNOWN_CODE()
     if not hmac.compare_digest(booking.code.digest, digest):
-        return "unknown code"
+        return reasons.UNKNOWN_CODE()
     if booking_ref is not None and booking_ref != booking.id:
-        return "code of another booking"
+        return reasons.OTHER_BOOKING()
     state = booking.code_state(now)
-    return None if state is CodeState.USABLE else f"code {state.value}"
+    return None if state is CodeState.USABLE else CODE_REASONS[state]()
 
 
 def _count_against(

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import task_queries
@@ -103,7 +104,7 @@ def command_for(actor: c.Actor, task_id: str, body: AdvanceIn) -> c.Command:
         return c.ScanPickUp(actor, task_id, body.scan)
     if body.action is Step.DELIVER:
         return c.ScanDelivery(actor, task_id, body.scan, body.place or None)
-    return c.ReleaseTask(actor, task_id, body.reason or f"released by {actor.username}")
+    return c.ReleaseTask(actor, task_id, body.reason or reasons.RELEASED_BY(user=actor.username))
 
 
 @router.get(

@@ -1,0 +1,97 @@
+"""Reasons the system writes into its records (a transport task's, a custody record's, a pickup
+code attempt's): one English sentence each, kept as written, since a record states a fact the
+same way whatever language a page is in, and the catalogue message that words it on a page. A
+reason a person typed matches none of them and is shown as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from samplehub.core.domain.messages import Message, message_id
+
+FIELD = re.compile(r"\{(\w+)\}")
+WORD = r"\S+"
+SPANS = {"reason": ".+", "task": r"TT\d+", "attempt": r"\d+", "attempts": r"\d+", "limit": r"\d+"}
+"""What each field may span when a written reason is read back; any other field is one word."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A sentence with ``{name}`` fields, and the catalogue message with the same names."""
+
+    msgid: str
+    text: str
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parts, last = [], 0
+        for found in FIELD.finditer(self.text):
+            name, span = found.group(1), SPANS.get(found.group(1), WORD)
+            parts += [re.escape(self.text[last : found.start()]), f"(?P<{name}>{span})"]
+            last = found.end()
+        parts.append(re.escape(self.text[last:]))
+        object.__setattr__(self, "pattern", re.compile("".join(parts)))
+
+    def __call__(self, **values: object) -> str:
+        return self.text.format(**values)
+
+
+# transport tasks and the custody records of a held sample
+ATTEMPT = Reason(message_id("core.reason_attempt"), "{reason} (attempt {attempt} of {attempts})")
+FOR_TASK = Reason(message_id("core.reason_for_task"), "{task}: {reason}")
+RELEASED_BY = Reason(message_id("core.reason_released_by"), "released by {user}")
+REDISPATCHED = Reason(message_id("core.reason_redispatched"), "re-dispatched to {robot}")
+LOST = Reason(message_id("core.reason_lost"), "robot {robot} lost before pick-up")
+STRANDED = Reason(
+    message_id("core.reason_stranded"), "sample stranded on robot {robot}; staff must take it off"
+)
+NOT_BACK = Reason(message_id("core.reason_not_back"), "robot {robot} did not come back")
+NOT_BACK_CARRYING = Reason(
+    message_id("core.reason_not_back_carrying"),
+    "robot {robot} carrying the sample did not come back",
+)
+DOOR_FAILED = Reason(
+    message_id("core.reason_door_failed"), "compartment {compartment} did not open"
+)
+# pickup code attempts
+KIOSK_LOCKED = Reason(message_id("core.reason_kiosk_locked"), "kiosk locked")
+LOCKED = Reason(message_id("core.reason_locked"), "locked")  # a code attempt's verdict
+INSTITUTE_LOCKED = Reason(
+    message_id("core.reason_institute_locked"), "institute wrong-code limit reached"
+)
+INSTITUTE_LOCKED_AT = Reason(
+    message_id("core.reason_institute_locked_at"),
+    "institute wrong-code limit reached: {limit} wrong codes this hour",
+)
+MALFORMED = Reason(message_id("core.reason_malformed"), "malformed")
+ACCEPTED = Reason(message_id("core.reason_accepted"), "accepted")
+REJECTED = Reason(message_id("core.reason_rejected"), "rejected")
+UNKNOWN_CODE = Reason(message_id("core.reason_unknown_code"), "unknown code")
+OTHER_BOOKING = Reason(message_id("core.reason_other_booking"), "code of another booking")
+CODE_NOT_YET_VALID = Reason(message_id("core.reason_code_not_yet_valid"), "code not_yet_valid")
+CODE_EXPIRED = Reason(message_id("core.reason_code_expired"), "code expired")
+CODE_USED = Reason(message_id("core.reason_code_used"), "code used")
+CODE_REVOKED = Reason(message_id("core.reason_code_revoked"), "code revoked")
+
+REASONS = (
+    ATTEMPT, RELEASED_BY, REDISPATCHED, LOST, STRANDED, NOT_BACK, NOT_BACK_CARRYING, DOOR_FAILED,
+    KIOSK_LOCKED, LOCKED, INSTITUTE_LOCKED, INSTITUTE_LOCKED_AT, MALFORMED, ACCEPTED, REJECTED,
+    UNKNOWN_CODE, OTHER_BOOKING, CODE_NOT_YET_VALID, CODE_EXPIRED, CODE_USED, CODE_REVOKED,
+    FOR_TASK,
+)  # fmt: skip
+"""Tried in this order: the most particular first, a task's prefix last."""
+
+
+def reading(text: str) -> Message | None:
+    """The message a written reason came from, with its values (a nested ``reason`` read the
+    same way, or kept as typed); None for a reason a person typed."""
+    for reason in REASONS:
+        found = reason.pattern.fullmatch(text)
+        if found is not None:
+            values: dict[str, object] = dict(found.groupdict())
+            if "reason" in values:
+                values["reason"] = reading(found["reason"]) or found["reason"]
+            return Message(reason.msgid, values)
+    return None
