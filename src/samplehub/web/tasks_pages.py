@@ -22,9 +22,9 @@ from samplehub.core.service import commands as c
 from samplehub.core.service import task_queries
 from samplehub.core.service.commands import Actor
 from samplehub.web.access import allow
-from samplehub.web.api.errors import domain_error_body
 from samplehub.web.api.tasks import AdvanceIn, Step, command_for
 from samplehub.web.context import FormText, Page, PageContext
+from samplehub.web.error_text import error_text
 from samplehub.web.pages import csrf_required, handle_then_redirect, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.TASKS_SEE)])
@@ -45,6 +45,12 @@ DONE_LABELS = {
     "release": message_id("web.tasks_done_release"),
     "cancel": message_id("web.tasks_done_cancel"),
     "reroute": message_id("web.tasks_done_reroute"),
+}
+FIELDS = {  # the form fields a refusal names, by their labels
+    "scan": message_id("web.task_field_scan"),
+    "place": message_id("web.task_field_place"),
+    "target": message_id("web.task_to"),
+    "reason": message_id("web.reason"),
 }
 
 
@@ -88,7 +94,7 @@ def _act(ctx: PageContext, csrf: str, done: str, command: c.Command) -> Response
     csrf_required(ctx, csrf)
 
     def again(status: int, error: DomainError) -> Response:
-        message = str(domain_error_body(error)[1]["message"])
+        message = error_text(ctx.t, error, FIELDS)
         return _board(ctx, command.actor, status=status, error=message)
 
     return handle_then_redirect(ctx, command, f"/tasks?done={done}", again)

@@ -226,7 +226,9 @@ def _carry_on_the_tasks_page(person: Page, world: World) -> None:
         person.get_by_test_id(f"pickup-scan-{task_id}").fill(world.samples[0])
         person.get_by_test_id(f"pickup-{task_id}").click()  # the wrong label: refused
         if number != world.samples[0]:
-            expect(person.get_by_test_id("tasks-error")).to_contain_text("wrong sample")
+            expect(person.get_by_test_id("tasks-error")).to_contain_text(
+                f"样品 {number} 的标签或 RFID 标签（扫到的不是这件样品）"
+            )
             person.get_by_test_id(f"pickup-scan-{task_id}").fill(number)
             person.get_by_test_id(f"pickup-{task_id}").click()
         person.get_by_test_id(f"deliver-scan-{task_id}").fill(number)
@@ -367,7 +369,7 @@ def test_five_wrong_codes_lock_the_kiosk_until_the_lock_expires(
     staff = signed_in("admin")
     staff.goto(f"{world.url}/pickup/staff")
     attempts = staff.get_by_test_id("attempt")
-    expect(attempts.first).to_contain_text("accepted")
+    expect(attempts.first).to_contain_text("已接受")
     assert code not in staff.locator("table").all_inner_texts()[-1]
     _consistent(world)
 

@@ -23,6 +23,7 @@ from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.domain.events import Event, NamesItsSample
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import Message
 
 MAX_ATTEMPTS = 3  # a task released this many times fails, and its sample is held
 
@@ -234,5 +235,6 @@ class TransportTask:
 def _reason(reason: str) -> str:
     text = " ".join(reason.split())
     if not text or len(text) > 200:
-        raise InvalidValue("reason", reason, "1 to 200 characters on one line")
+        line = Message("core.allowed_reason_line")
+        raise InvalidValue("reason", reason, "1 to 200 characters on one line", line)
     return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import Forbidden, InvalidValue
 from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.messages import Message
 from samplehub.core.domain.model import Sample
 from samplehub.core.domain.transport import NEXT, Confirmation, TaskState, TransportTask
 from samplehub.core.service import commands as c
@@ -25,7 +26,10 @@ def person(actor: c.Actor) -> str:
 def _check_scan(sample: Sample, scanned: str) -> None:
     if not transport.scanned_is(sample.number, sample.epc, scanned):
         raise InvalidValue(
-            "scan", scanned.strip(), f"the label or tag of sample {sample.number} (wrong sample)"
+            "scan",
+            scanned.strip(),
+            f"the label or tag of sample {sample.number} (wrong sample)",
+            Message("core.allowed_scan_of_sample", {"sample": sample.number}),
         )
 
 
@@ -70,7 +74,8 @@ def _place(task: TransportTask, text: str | None) -> Location | None:
     text = (text or "").strip()
     if not text:
         if task.target.code == "*":
-            raise InvalidValue("place", text, "the storage slot the sample was put in")
+            slot = Message("core.allowed_slot_put_in")
+            raise InvalidValue("place", text, "the storage slot the sample was put in", slot)
         return None
     if task.target.kind is not LocationKind.STORAGE_SLOT:
         raise InvalidValue("place", text, f"nothing: the task goes to {task.target}")

@@ -3,6 +3,7 @@ wrong scans are refused, who may see, carry, cancel and re-route."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 from samplehub.core.adapters.memory import MemoryStore
 from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.transport import TransportTask
+from samplehub.web.i18n import translate
 
 Csrf = Callable[[str], str]
 Login = Callable[[str], TestClient]
@@ -122,7 +124,17 @@ def test_the_page_lists_the_pick_list_in_chinese_and_carries_by_hand(
         data={"action": "pick_up", "scan": made["sample_a1"], "csrf": csrf_of(answer.text)},
     )
     assert wrong.status_code == 422
-    assert "wrong sample" in wrong.text
+    said = translate(
+        "zh-CN",
+        "web.invalid_value",
+        {
+            "field": "扫描",
+            "value": repr(made["sample_a1"]),
+            "allowed": f"样品 {number} 的标签或 RFID 标签（扫到的不是这件样品）",
+        },
+    )
+    assert said in html.unescape(wrong.text)
+    assert "wrong sample" not in wrong.text
     assert _tasks(web_store)[task_id].state.value == "assigned"
     english = client.get("/tasks?lang=en")
     assert "Open tasks (pick list)" in english.text
