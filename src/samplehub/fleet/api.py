@@ -60,7 +60,10 @@ ASSETS = {  # served by the router itself, so the standalone map needs no /stati
 
 def worded(t: Translator, alert: Mapping[str, Any]) -> dict[str, Any]:
     """A snapshot's alert (message id and values) with its words in ``t``'s language."""
-    message = Message(alert["id"], alert["values"])
+    values = dict(alert["values"])
+    if "reason" in values:  # a reason the system writes, worded too
+        values["reason"] = t.reason(values["reason"])
+    message = Message(alert["id"], values)
     return {"code": alert["id"], "message": t.message(message), "time": alert["time"]}
 
 

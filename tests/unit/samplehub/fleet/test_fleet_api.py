@@ -9,9 +9,10 @@ import re
 import httpx
 from fastapi import FastAPI
 
-from samplehub.fleet.api import make_router
+from samplehub.fleet.api import make_router, worded
 from samplehub.fleet.service.robots import Purpose
 from samplehub.simulation.live import LiveFleet
+from samplehub.web.i18n import Translator
 from tests.unit.samplehub.fleet.fakes import quiet_sim
 
 
@@ -142,3 +143,15 @@ def test_the_map_words_the_fleet_s_alerts_in_the_visitors_language() -> None:
     ]
     assert zh[0]["code"] == "fleet.alert_emergency_stop"
     assert "?lang=" in http.get("/fleet/map.js").text  # the script asks in the page's language
+
+
+def test_a_failed_task_s_alert_words_its_reason_too() -> None:
+    alert = {
+        "id": "fleet.alert_task_failed",
+        "values": {"task": "TT000003", "reason": "robot R02 lost before pick-up (attempt 3 of 3)"},
+        "time": 0.0,
+    }
+    assert worded(Translator("zh-CN"), alert)["message"] == (
+        "任务 TT000003 多次重试后失败（机器人 R02 在取样前失联（第 3 次，共 3 次））；"
+        "样品已挂起待处理"
+    )
