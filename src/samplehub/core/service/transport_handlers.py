@@ -97,7 +97,7 @@ def fail_task(cmd: c.FailTask, uow: UnitOfWork, ctx: Context) -> str:
 
 def _alert_failed(uow: UnitOfWork, ctx: Context, task: str, sample: str, reason: str) -> None:
     """Staff are told in the transaction that fails the task and holds the sample."""
-    details = {"task": task, "sample": sample, "reason": reason}
+    details = {"task": task, "sample": sample, "reason": reasons.reading(reason) or reason}
     ctx.alerts.alert(uow, "transport_failed", TRANSPORT_FAILED, details, ctx.clock.now())
 
 

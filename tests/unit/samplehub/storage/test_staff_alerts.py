@@ -10,6 +10,7 @@ from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.app.wiring import notify as notify_wiring
 from samplehub.app.wiring.storage import site_places
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
+from samplehub.core.domain import reasons
 from samplehub.core.service import commands as c
 from samplehub.storage.adapters.site_yaml import read_site_text
 from samplehub.storage.service.site import LoadSite
@@ -55,3 +56,16 @@ def test_capacity_levels_and_failed_transport_alert_the_configured_staff() -> No
     assert f"sample {number} is on hold for staff: robot R01 lost the load" in (
         failed[0].body or ""
     )
+    number = bus.handle(c.RegisterSample(c.SYSTEM, order, gauge))  # a reason the fleet wrote
+    bus.handle(c.ApplyTransition(KIOSK, number, "receive", "intake_platform:K1"))
+    with services.uow_factory() as uow:
+        [task] = uow.tasks.for_sample(number)
+    bus.handle(c.AdvanceTask(FLEET, task.id, "assigned", carrier="R02"))
+    bus.handle(c.AdvanceTask(FLEET, task.id, "picking"))
+    bus.handle(c.AdvanceTask(FLEET, task.id, "carrying"))
+    bus.handle(c.FailTask(FLEET, task.id, reasons.STRANDED(robot="R02")))
+    with services.uow_factory() as uow:
+        failed = [m for m in uow.outbox.due(FixedClock().now()) if m.kind == "transport_failed"]
+    body = failed[-1].body or ""
+    assert "样品滞留在机器人 R02 上，需工作人员取下" in body  # said in Chinese, then English
+    assert "sample stranded on robot R02; staff must take it off" in body
