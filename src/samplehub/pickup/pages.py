@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import Conflict, DomainError, InvalidValue, NotFound
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.outbox import OutboxStatus, mask
@@ -202,7 +203,9 @@ def pickup_cancel(
     version: FormVersion = None,
 ) -> Response:
     def cancel(app: PickupApp, actor: Actor) -> Response:
-        pickup.cancel(app.deps, actor, booking_id, f"cancelled by {actor.username}", version)
+        pickup.cancel(
+            app.deps, actor, booking_id, reasons.CANCELLED_BY(user=actor.username), version
+        )
         return _redirect(ctx, "/pickup?done=cancelled")
 
     return _booking_form(ctx, request, csrf, cancel)

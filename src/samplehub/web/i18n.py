@@ -29,7 +29,7 @@ from samplehub.core.domain.locations import LocationKind
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Channel, Role, Service
 from samplehub.core.domain.reasons import reading
-from samplehub.core.domain.timeline import TimelineEntry
+from samplehub.core.domain.timeline import TASK_KINDS, TimelineEntry
 
 LOCALES = ("zh-CN", "en")
 DEFAULT_LOCALE = "zh-CN"
@@ -149,7 +149,18 @@ class Translator:
         """A reason from a record: one the system wrote, in this locale; one a person typed,
         as typed (``core/domain/reasons.py``)."""
         message = reading(text) if text else None
-        return self.message(message) if message is not None else text or ""
+        return self.message(self._labelled(message)) if message is not None else text or ""
+
+    def _labelled(self, message: Message) -> Message:
+        """A read reason with its task kind and lifecycle step named, not spelled as code."""
+        values = dict(message.params)
+        for name, labels in (("kind", TASK_KINDS), ("transition", TRANSITIONS)):
+            if name in values:
+                values[name] = self.label(labels, values[name])
+        nested = values.get("reason")
+        if isinstance(nested, Message):
+            values["reason"] = self._labelled(nested)
+        return Message(message.id, values)
 
     def label(self, labels: Mapping[Any, str], value: object) -> str:
         """The label of ``value`` in ``labels`` (value -> message id); the value if it has none."""

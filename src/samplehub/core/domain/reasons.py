@@ -9,11 +9,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from samplehub.core.domain.lifecycle import Transition
 from samplehub.core.domain.messages import Message, message_id
+from samplehub.core.domain.timeline import TASK_KINDS
 
 FIELD = re.compile(r"\{(\w+)\}")
 WORD = r"\S+"
-SPANS = {"reason": ".+", "task": r"TT\d+", "attempt": r"\d+", "attempts": r"\d+", "limit": r"\d+"}
+SPANS = {
+    "reason": ".+",
+    "task": r"TT\d+",
+    "attempt": r"\d+",
+    "attempts": r"\d+",
+    "limit": r"\d+",
+    "kind": "|".join(TASK_KINDS),  # names of task kinds and transitions only: a reason a person
+    "transition": "|".join(t.value for t in Transition),  # typed must not read as one
+    "by": "[^()]+",
+}
 """What each field may span when a written reason is read back; any other field is one word."""
 
 
@@ -55,6 +66,19 @@ NOT_BACK_CARRYING = Reason(
 DOOR_FAILED = Reason(
     message_id("core.reason_door_failed"), "compartment {compartment} did not open"
 )
+# lifecycle steps and the tasks they start
+RECEIVED = Reason(message_id("core.reason_received"), "received at intake")
+ARRIVED = Reason(message_id("core.reason_arrived"), "{kind} {task}")
+WITHDRAWN = Reason(message_id("core.reason_withdrawn"), "{transition} by {user}")
+LAB_REQUEST = Reason(message_id("core.reason_lab_request"), "lab-request bench={bench} for={user}")
+LAB_RETURN = Reason(message_id("core.reason_lab_return"), "lab-return")
+COLLECTED = Reason(message_id("core.reason_collected"), "collected at the pickup kiosk ({by})")
+PICKUP_CANCELLED = Reason(message_id("core.reason_pickup_cancelled"), "pickup cancelled: {reason}")
+CANCELLED_BY = Reason(message_id("core.reason_cancelled_by"), "cancelled by {user}")
+NOT_READ = Reason(message_id("core.reason_not_read"), "inventory: not read at {slot}")
+SEEN_ELSEWHERE = Reason(
+    message_id("core.reason_seen_elsewhere"), "inventory: seen at {seen}, recorded at {recorded}"
+)
 # pickup code attempts
 KIOSK_LOCKED = Reason(message_id("core.reason_kiosk_locked"), "kiosk locked")
 LOCKED = Reason(message_id("core.reason_locked"), "locked")  # a code attempt's verdict
@@ -76,10 +100,12 @@ CODE_USED = Reason(message_id("core.reason_code_used"), "code used")
 CODE_REVOKED = Reason(message_id("core.reason_code_revoked"), "code revoked")
 
 REASONS = (
-    ATTEMPT, RELEASED_BY, REDISPATCHED, LOST, STRANDED, NOT_BACK, NOT_BACK_CARRYING, DOOR_FAILED,
+    RECEIVED, LAB_REQUEST, LAB_RETURN, COLLECTED, PICKUP_CANCELLED, CANCELLED_BY, NOT_READ,
+    SEEN_ELSEWHERE, ATTEMPT, RELEASED_BY, REDISPATCHED, LOST, STRANDED, NOT_BACK,
+    NOT_BACK_CARRYING, DOOR_FAILED,
     KIOSK_LOCKED, LOCKED, INSTITUTE_LOCKED, INSTITUTE_LOCKED_AT, MALFORMED, ACCEPTED, REJECTED,
     UNKNOWN_CODE, OTHER_BOOKING, CODE_NOT_YET_VALID, CODE_EXPIRED, CODE_USED, CODE_REVOKED,
-    FOR_TASK,
+    WITHDRAWN, ARRIVED, FOR_TASK,
 )  # fmt: skip
 """Tried in this order: the most particular first, a task's prefix last."""
 

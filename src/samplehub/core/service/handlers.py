@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from samplehub.core.domain import permissions
+from samplehub.core.domain import permissions, reasons
 from samplehub.core.domain.errors import AlreadyExists, Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.instrument import Instrument
 from samplehub.core.domain.lifecycle import HoldReason, Transition
@@ -201,12 +201,16 @@ def apply_transition(cmd: c.ApplyTransition, uow: UnitOfWork, ctx: Context) -> s
         )  # fmt: skip
         if sample.location != before or transition is Transition.HOLD:
             transport.withdraw_open(
-                uow, sample.number, f"{transition.value} by {actor}", actor, now
+                uow,
+                sample.number,
+                reasons.WITHDRAWN(transition=transition.value, user=actor),
+                actor,
+                now,
             )
         if transition is Transition.RECEIVE:  # handed in: it goes into storage
             transport.request(
                 uow, ctx.places, sample, TaskKind.PUT_AWAY, ANY_SLOT, actor=actor, at=now,
-                reason="received at intake",
+                reason=reasons.RECEIVED(),
             )  # fmt: skip
         uow.commit()
         return sample.state.value

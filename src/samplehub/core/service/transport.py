@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.epc import EpcError, Giai96, asset_reference_from_sample_no
 from samplehub.core.domain.errors import InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import HoldReason, SampleState, Transition
@@ -119,7 +120,7 @@ def arrive(
     """The sample is at the task's target: the lifecycle step of that kind of place."""
     move(
         uow, places, sample, ARRIVAL[task.target.kind], task.target,
-        actor=actor, at=at, reason=f"{task.kind.value} {task.id}",
+        actor=actor, at=at, reason=reasons.ARRIVED(kind=task.kind.value, task=task.id),
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from samplehub.core.domain import permissions
+from samplehub.core.domain import permissions, reasons
 from samplehub.core.domain.epc import EpcError, giai_for_sample
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.instrument import Instrument
@@ -170,7 +170,7 @@ def receive_at_kiosk(cmd: ci.ReceiveAtKiosk, uow: UnitOfWork, ctx: Context) -> H
         )
         transport.request(
             uow, ctx.places, sample, TaskKind.PUT_AWAY, ANY_SLOT, actor=cmd.actor.username,
-            at=now, reason="received at intake",
+            at=now, reason=reasons.RECEIVED(),
         )  # fmt: skip
         uow.commit()
         return HandedIn(order.number, order.customer_id, sample)

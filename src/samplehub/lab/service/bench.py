@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from samplehub.core.domain import permissions
+from samplehub.core.domain import permissions, reasons
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
@@ -32,12 +32,12 @@ from samplehub.core.service.ports import UnitOfWork
 from samplehub.lab.service.commands import ConfirmArrival, RequestToBench, SendBack
 
 _REQUEST = re.compile(r"^lab-request bench=(?P<bench>[A-Za-z0-9._-]+) for=(?P<who>[a-z0-9._-]+)$")
-RETURN_REASON = "lab-return"
+RETURN_REASON = reasons.LAB_RETURN()
 REQUEST_PRIORITY = 5  # a bench waits: ahead of routine put-aways
 
 
 def request_reason(bench: str, username: str) -> str:
-    return f"lab-request bench={bench} for={username}"
+    return reasons.LAB_REQUEST(bench=bench, user=username)
 
 
 def parse_request(reason: str | None) -> tuple[str, str] | None:

@@ -142,7 +142,7 @@ def cancel(cmd: pc.CancelPickup, uow: PickupUnitOfWork, ctx: Context, deps: Pick
         booking = visible(uow.bookings.get(cmd.booking_id), cmd.actor, cmd.booking_id, cmd.version)
         booking.cancel(cmd.reason, cmd.actor.username, now)
         uow.bookings.save(booking)
-        why = f"pickup cancelled: {cmd.reason}"
+        why = reasons.PICKUP_CANCELLED(reason=cmd.reason)
         returned = lifecycle.send_back(uow, ctx.places, sorted(booking.sizes), why, now)
         deps.notifier.tell(booking, "pickup_cancelled", {}, uow)
         uow.commit()

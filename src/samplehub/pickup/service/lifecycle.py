@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import NotFound
 from samplehub.core.domain.lifecycle import SampleState, Transition
 from samplehub.core.domain.locations import Location, LocationKind
@@ -63,7 +64,7 @@ def collect(uow: UnitOfWork, number: str, by: str, at: datetime) -> None:
         actor=SYSTEM.username,
         at=at,
         location=CUSTOMER,
-        reason=f"collected at the pickup kiosk ({by})",
+        reason=reasons.COLLECTED(by=by),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import Forbidden
 from samplehub.core.domain.lifecycle import HoldReason, Transition
 from samplehub.core.domain.locations import Location, LocationKind
@@ -192,7 +193,7 @@ def _act(
             return f"staff: search; the sample is {sample.state.value}", None
         transport.move(
             uow, ctx.places, sample, Transition.HOLD, None, actor=actor, at=now,
-            reason=f"inventory: not read at {finding.recorded_slot}",
+            reason=reasons.NOT_READ(slot=finding.recorded_slot),
             hold_reason=HoldReason.MISSING,
         )  # fmt: skip
         return "hold (missing); staff: search", None
@@ -205,7 +206,7 @@ def _act(
     task = TransportTask.create(
         f"TT{uow.sequences.next('transport_task'):06d}", TaskKind.RELOCATE, sample.number,
         sample.order_number, source, target, actor=actor, at=now, priority=RELOCATE_PRIORITY,
-        reason=f"inventory: seen at {seen_slots[0]}, recorded at {recorded}",
+        reason=reasons.SEEN_ELSEWHERE(seen=seen_slots[0], recorded=recorded),
     )  # fmt: skip
     uow.tasks.add(task)
     return f"relocation {task.id} back to {recorded}", task.id

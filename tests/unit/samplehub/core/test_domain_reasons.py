@@ -20,6 +20,13 @@ SAMPLE_VALUES = {
     "robot": "R02",
     "compartment": "C1-04",
     "limit": 30,
+    "kind": "put_away",
+    "transition": "start_transport",
+    "bench": "P-01",
+    "by": "K1",
+    "slot": "A-01-1-07",
+    "seen": "A-01-1-07",
+    "recorded": "B-02-1-01",
 }
 
 
@@ -38,7 +45,15 @@ def test_every_written_reason_reads_back_as_its_message(reason: reasons.Reason) 
 
 @pytest.mark.parametrize(
     "typed",
-    ["customer phoned: collect tomorrow", "Note: the gauge is cracked", "送错了，退回", "", "lost"],
+    [
+        "customer phoned: collect tomorrow",
+        "Note: the gauge is cracked",
+        "送错了，退回",
+        "",
+        "lost",
+        "moved by hand",  # not a lifecycle step "by" someone
+        "pallet TT000001",  # not a task kind
+    ],
 )
 def test_a_reason_a_person_typed_reads_as_nothing(typed: str) -> None:
     assert reasons.reading(typed) is None
@@ -59,3 +74,16 @@ def test_a_page_words_a_written_reason_in_its_language_and_a_typed_one_as_typed(
     assert Translator("zh-CN").reason("客户改约") == "客户改约"
     assert Translator("zh-CN").reason(None) == ""
     assert Translator("zh-CN").reason("locked") == "已锁定"
+
+
+def test_a_timeline_s_reasons_name_the_task_kind_and_the_step_in_the_page_s_language() -> None:
+    zh, en = Translator("zh-CN"), Translator("en")
+    assert zh.reason(reasons.ARRIVED(kind="put_away", task="TT000002")) == "入库上架 TT000002"
+    assert en.reason(reasons.ARRIVED(kind="put_away", task="TT000002")) == "Put-away TT000002"
+    withdrawn = reasons.WITHDRAWN(transition="start_transport", user="lab")
+    assert zh.reason(withdrawn) == "lab 执行「开始运送」"
+    assert zh.reason(reasons.RECEIVED()) == "送样平台受理"
+    assert (
+        zh.reason(reasons.LAB_REQUEST(bench="P-01", user="lab"))
+        == "实验室申请：工位 P-01，由 lab 检定"
+    )
