@@ -24,6 +24,9 @@ SPANS = {
     "kind": "|".join(TASK_KINDS),  # names of task kinds and transitions only: a reason a person
     "transition": "|".join(t.value for t in Transition),  # typed must not read as one
     "by": "[^()]+",
+    "errors": ".+",
+    "node": "[^',]+",
+    "map": "[^']+",
 }
 """What each field may span when a written reason is read back; any other field is one word."""
 
@@ -66,6 +69,17 @@ NOT_BACK_CARRYING = Reason(
 DOOR_FAILED = Reason(
     message_id("core.reason_door_failed"), "compartment {compartment} did not open"
 )
+# why a robot's work was taken from it (the sample-on-robot alert names it)
+SILENT = Reason(message_id("core.reason_silent"), "silent for {seconds} s")
+CONNECTION = Reason(message_id("core.reason_connection"), "connection {state}")
+ORDER_REJECTED = Reason(message_id("core.reason_order_rejected"), "order rejected")
+FATAL = Reason(message_id("core.reason_fatal"), "fatal error {errors}")
+NO_ROUTE = Reason(message_id("core.reason_no_route"), "no route to {node}")
+ACTION_FAILED = Reason(message_id("core.reason_action_failed"), "action {action} failed")
+MODE = Reason(message_id("core.reason_mode"), "operatingMode {mode}")
+NOT_LOCALISED = Reason(message_id("core.reason_not_localised"), "position not initialised")
+OFF_MAP = Reason(message_id("core.reason_off_map"), "lastNodeId '{node}' is not on map '{map}'")
+CLASH = Reason(message_id("core.reason_clash"), "reports standing at {node}, where {holder} stands")
 # lifecycle steps and the tasks they start
 RECEIVED = Reason(message_id("core.reason_received"), "received at intake")
 ARRIVED = Reason(message_id("core.reason_arrived"), "{kind} {task}")
@@ -102,7 +116,8 @@ CODE_REVOKED = Reason(message_id("core.reason_code_revoked"), "code revoked")
 REASONS = (
     RECEIVED, LAB_REQUEST, LAB_RETURN, COLLECTED, PICKUP_CANCELLED, CANCELLED_BY, NOT_READ,
     SEEN_ELSEWHERE, ATTEMPT, RELEASED_BY, REDISPATCHED, LOST, STRANDED, NOT_BACK,
-    NOT_BACK_CARRYING, DOOR_FAILED,
+    NOT_BACK_CARRYING, DOOR_FAILED, SILENT, CONNECTION, ORDER_REJECTED, FATAL, NO_ROUTE,
+    ACTION_FAILED, MODE, NOT_LOCALISED, OFF_MAP, CLASH,
     KIOSK_LOCKED, LOCKED, INSTITUTE_LOCKED, INSTITUTE_LOCKED_AT, MALFORMED, ACCEPTED, REJECTED,
     UNKNOWN_CODE, OTHER_BOOKING, CODE_NOT_YET_VALID, CODE_EXPIRED, CODE_USED, CODE_REVOKED,
     WITHDRAWN, ARRIVED, FOR_TASK,

@@ -14,6 +14,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from samplehub.core.domain import reasons
 from samplehub.core.service.ports import Clock
 from samplehub.fleet.domain.battery import BatteryModel
 from samplehub.fleet.domain.dispatch import (
@@ -153,7 +154,7 @@ class FleetManager(InboundMixin):
                     end, leg.target, blocked=blocked | self.traffic.standing(robot.serial)
                 ) or self.site.path(end, leg.target, blocked=blocked)
                 if path is None:
-                    self.abandon(robot, now, f"no route to {leg.target}")
+                    self.abandon(robot, now, reasons.NO_ROUTE(node=leg.target))
                     continue
                 if len(path) > 1:
                     self.traffic.request(robot.serial, path, priority=self.priority_of(robot))

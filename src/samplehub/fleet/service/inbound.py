@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.messages import Message
 from samplehub.fleet.domain.traffic import NodeTaken, TrafficError, TrafficManager
 from samplehub.fleet.service.messages import (
@@ -119,7 +120,7 @@ class InboundMixin:
             if state == "ONLINE":
                 robot.online = True
             elif state in ("OFFLINE", "CONNECTIONBROKEN"):
-                self.go_offline(robot, now, f"connection {state}")
+                self.go_offline(robot, now, reasons.CONNECTION(state=state))
             else:
                 raise MessageError(f"connectionState: {state!r}")
         elif sub == "factsheet":
@@ -157,7 +158,7 @@ class InboundMixin:
     def check_timeouts(self, now: float) -> None:
         for robot in self.robots.values():
             if robot.online and now - robot.last_seen > self.settings.offline_after_s:
-                self.go_offline(robot, now, f"silent for {now - robot.last_seen:.1f} s")
+                self.go_offline(robot, now, reasons.SILENT(seconds=f"{now - robot.last_seen:.1f}"))
 
     def apply_state(self, robot: RobotRecord, msg: Mapping[str, Any], now: float) -> None:
         node = field_of(msg, "lastNodeId", str)
@@ -172,7 +173,7 @@ class InboundMixin:
             robot.theta = float(position.get("theta", robot.theta))
         reason = not_in_control(msg)
         if node and node not in self.traffic.site.nodes:  # its map is not the site's
-            reason, node = f"lastNodeId {node!r} is not on map {self.traffic.site.map_id!r}", ""
+            reason, node = reasons.OFF_MAP(node=node, map=self.traffic.site.map_id), ""
         if reason is not None:
             self.hands_off(robot, node, reason, now)
             return
@@ -202,7 +203,7 @@ class InboundMixin:
             robot.note(now, f"stopped at {robot.node}")
         if self.rejected(robot, msg):
             self.stats.rejected_orders += 1
-            self.abandon(robot, now, "order rejected")
+            self.abandon(robot, now, reasons.ORDER_REJECTED())
             self.stand(robot, robot.node, now)
             return
         fatal = [
@@ -212,7 +213,7 @@ class InboundMixin:
         ]
         if fatal:
             robot.errors = [str(e.get("errorType")) for e in fatal]
-            self.abandon(robot, now, f"fatal error {robot.errors}")
+            self.abandon(robot, now, reasons.FATAL(errors=", ".join(robot.errors)))
             robot.purpose = Purpose.FAILED
             self.traffic.set_offline(robot.serial, True)
             return
@@ -248,7 +249,7 @@ class InboundMixin:
             if leg.action is not None:
                 status = robot.action_status.get(leg.action_id or "")
                 if status == "FAILED":
-                    self.abandon(robot, now, f"action {leg.action} failed")
+                    self.abandon(robot, now, reasons.ACTION_FAILED(action=leg.action))
                     return
                 if status != "FINISHED":
                     return
@@ -330,7 +331,7 @@ class InboundMixin:
                     ),
                     now,
                 )
-            self.go_offline(robot, now, f"reports standing at {node}, where {clash.holder} stands")
+            self.go_offline(robot, now, reasons.CLASH(node=node, holder=clash.holder))
             return False
         robot.clash = None
         if robot.stopped is not None:

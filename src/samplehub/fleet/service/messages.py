@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import SampleHubError
 
 VDA_VERSION = "2.1.0"
@@ -96,10 +97,10 @@ def not_in_control(state: Mapping[str, Any]) -> str | None:
     in a mode people drive it in, or it does not know where it is (``positionInitialized``)."""
     mode = state.get("operatingMode", "AUTOMATIC")
     if mode not in IN_CONTROL:
-        return f"operatingMode {mode}"
+        return reasons.MODE(mode=mode)
     position = state.get("agvPosition")
     if isinstance(position, Mapping) and position.get("positionInitialized") is False:
-        return "position not initialised"
+        return reasons.NOT_LOCALISED()
     return None
 
 

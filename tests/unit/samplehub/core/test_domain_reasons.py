@@ -27,6 +27,14 @@ SAMPLE_VALUES = {
     "slot": "A-01-1-07",
     "seen": "A-01-1-07",
     "recorded": "B-02-1-01",
+    "seconds": "5.5",
+    "state": "CONNECTIONBROKEN",
+    "errors": "driveError, laserError",
+    "node": "RA3",
+    "action": "pick",
+    "mode": "MANUAL",
+    "map": "samplehub-floor",
+    "holder": "R04",
 }
 
 
