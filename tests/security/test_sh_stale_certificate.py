@@ -93,6 +93,11 @@ def test_a_stale_approval_from_the_page_is_refused(reviewed: World) -> None:
     lab2 = signed_in(client.app, "lab2")[1]  # type: ignore[arg-type]
     console = page.get("/lab").text
     assert f'action="/lab/certificates/{cert}/approve"' in console
+    assert "<h3>待批准</h3>" in console  # the waiting lists named in the page's language
+    english = page.get("/lab?lang=en").text
+    assert "<h3>Awaiting approval</h3>" in english
+    assert "待批准" not in english
+    console = page.get("/lab?lang=zh-CN").text
     loaded = client.get(f"/api/lab/certificates/{cert}", headers=lab2).json()["version"]
     assert f'name="version" value="{loaded}"' in console
     returned = client.post(

@@ -193,12 +193,13 @@ class CertificateDesk:
         return self.deps.certificates.find(sample_id=number)
 
     def waiting(self) -> dict[str, list[Certificate]]:
-        """Drafts to review, reviewed ones to approve, approved ones to issue."""
+        """Drafts to review, reviewed ones to approve, approved ones to issue, by the status's
+        name (``draft``, ``reviewed``, ``approved``)."""
         found = self.deps.certificates.find(
             statuses=frozenset({Status.DRAFT.value, Status.REVIEWED.value, Status.APPROVED.value})
         )
         return {
-            status.value: [c for c in found if c.status is status]
+            status.name.lower(): [c for c in found if c.status is status]
             for status in (Status.DRAFT, Status.REVIEWED, Status.APPROVED)
         }
 
