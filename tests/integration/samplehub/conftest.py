@@ -5,6 +5,7 @@ database of its own, made here and dropped afterwards.
 """
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,16 +14,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, select, text
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
+from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
 from samplehub.app.units import SqlAppUnitOfWork, SqlAppUowFactory
 from samplehub.app.wiring import lab as lab_wiring
 from samplehub.core.adapters.db import upgrade
 from samplehub.core.adapters.db.tables import metadata
 from samplehub.core.adapters.memory import FixedClock, PlainHasher
+
+
+def signed_in(app: FastAPI, username: str) -> TestClient:
+    """A browser of ``app``'s pages signed in as the demo user ``username`` (zh-CN)."""
+    client = TestClient(app)
+    form = re.search(r'name="csrf" value="([^"]+)"', client.get("/login?lang=zh-CN").text)
+    assert form is not None, "the login page has no form"
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": DEMO_PASSWORD, "csrf": form.group(1)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    return client
+
 
 FAULT_CLOCK = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # Monday 08:00 in China
 PG_ADMIN_URL = os.environ.get(

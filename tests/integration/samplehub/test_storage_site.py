@@ -3,7 +3,6 @@ transaction), hand-typed slots checked against the site, and the staff storage p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from sqlalchemy import Connection, Engine, select
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
-from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
 from samplehub.app.units import SqlAppUnitOfWork, SqlAppUowFactory
 from samplehub.app.wiring import storage as wiring
@@ -27,6 +26,7 @@ from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.service import commands as c
 from samplehub.storage.domain.site import SiteError
 from samplehub.web.app import create_app
+from tests.integration.samplehub.conftest import signed_in
 
 DEMO_SLOTS = 5 * (20 + 20 + 15 + 10)
 
@@ -262,17 +262,7 @@ def test_receiving_reserves_a_slot_by_size_and_records_the_estimate(world: World
 
 
 def _page_client(world: World, settings: Settings, username: str) -> TestClient:
-    client = TestClient(create_app(world.services, settings))
-    form = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert csrf is not None
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": DEMO_PASSWORD, "csrf": csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return client
+    return signed_in(create_app(world.services, settings), username)
 
 
 def test_the_storage_page_shows_occupancy_to_the_warehouse_and_not_to_the_kiosk(

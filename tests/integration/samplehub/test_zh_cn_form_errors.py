@@ -11,12 +11,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
-from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.demo import seed_demo
 from samplehub.app.demo_pickup import seed_demo_pickup
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
@@ -31,6 +30,7 @@ from samplehub.pickup.service import bookings as pickup
 from samplehub.simulation.tag_roll import TagRollWriter
 from samplehub.web.app import create_app
 from samplehub.web.i18n import translate
+from tests.integration.samplehub.conftest import signed_in
 
 # three or more English words in a row: "is not valid", "a whole number 1 to 999", "allowed:"
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;:']+[A-Za-z]{2,}){2,}|allowed:|is not valid")
@@ -54,18 +54,6 @@ class Site:
 
     def as_user(self, username: str) -> TestClient:
         return self.clients[username]
-
-
-def _logged_in(app: FastAPI, username: str) -> TestClient:
-    client = TestClient(app)
-    csrf = _csrf(client.get("/login?lang=zh-CN").text)
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": DEMO_PASSWORD, "csrf": csrf},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return client
 
 
 def _csrf(page: str) -> str:
@@ -103,7 +91,7 @@ def site(settings: Settings) -> Iterator[Site]:
         camera=FakeCamera(),
     )
     app = create_app(services, settings, kiosk=desk, pickup=side)
-    clients = {name: _logged_in(app, name) for name in ("cust-a", "admin", "kiosk")}
+    clients = {name: signed_in(app, name) for name in ("cust-a", "admin", "kiosk")}
     yield Site(booking, clients)
     services.close()
 

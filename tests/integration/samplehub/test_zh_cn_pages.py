@@ -17,13 +17,14 @@ from fastapi.testclient import TestClient
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
-from samplehub.app.demo import DEMO_PASSWORD, seed_demo
+from samplehub.app.demo import seed_demo
 from samplehub.app.demo_day import day_profile, simulated_day
 from samplehub.app.services import Services
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.adapters.memory import PlainHasher
 from samplehub.simulation.clock import SimClock
 from samplehub.web.app import create_app
+from tests.integration.samplehub.conftest import signed_in
 
 MONDAY_0830_CST = datetime(2026, 1, 5, 0, 30, tzinfo=UTC).timestamp()
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'()-]+[A-Za-z]{2,}){2,}")
@@ -62,7 +63,7 @@ def worked_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Serv
 
 def _crawl(client: TestClient, lang: str) -> dict[str, str]:
     """Visible text of each page reached from the home page by links, in ``lang``."""
-    client.cookies.set("sh_lang", lang)
+    client.get(f"/?lang={lang}")  # the switch on every page: it keeps the choice in a cookie
     seen: dict[str, str] = {}
     todo = ["/"]
     while todo and len(seen) < MOST_PAGES:
@@ -76,6 +77,10 @@ def _crawl(client: TestClient, lang: str) -> dict[str, str]:
         seen[url] = _visible(answer.text)
         todo += [html.unescape(h) for h in re.findall(r'href="(/[^"#]*)"', answer.text)]
     return seen
+
+
+def _page(settings: Settings, services: Services, username: str) -> TestClient:
+    return signed_in(create_app(services, settings), username)
 
 
 def _data_words(settings: Settings) -> set[str]:
@@ -92,25 +97,11 @@ def _data_words(settings: Settings) -> set[str]:
     return words
 
 
-def _signed_in(settings: Settings, services: Services, username: str) -> TestClient:
-    client = TestClient(create_app(services, settings))
-    page = client.get("/login").text
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": DEMO_PASSWORD, "csrf": found.group(1)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return client
-
-
 @pytest.mark.parametrize("username", USERS)
 def test_a_zh_cn_page_shows_no_english_sentence(
     worked_day: tuple[Settings, Services], username: str
 ) -> None:
-    pages = _crawl(_signed_in(*worked_day, username), "zh-CN")
+    pages = _crawl(_page(*worked_day, username), "zh-CN")
     assert len(pages) > 5
     english = {f"{url}: {m}" for url, text in pages.items() for m in ENGLISH.findall(text)}
     assert english == set()
@@ -121,7 +112,7 @@ def test_an_english_page_shows_no_chinese_label(
     worked_day: tuple[Settings, Services], username: str
 ) -> None:
     settings, services = worked_day
-    pages = _crawl(_signed_in(settings, services, username), "en")
+    pages = _crawl(_page(settings, services, username), "en")
     data = _data_words(settings)
     chinese = {
         f"{url}: {m}"
