@@ -9,10 +9,11 @@ on the same map, claiming the same task records as ``staff:<name>``
 (``simulation/manual.py``). Each run has its own SQLite database in a temporary folder.
 
 Figures: pickup preparation wait (booking made → every sample confirmed in its compartment)
-p50/p95, intake-to-stored time (put-away created → done), lab request-to-bench time (to-bench
-created → done), storage utilisation at the end of the day, bookings whose samples were ready
-only after their window had started or ended (late because of transport), bookings not ready
-at the end of the day though their staging had begun, bookings whose staging had not begun yet
+p50/p95, also by the number of samples booked, intake-to-stored time (put-away created →
+done), lab request-to-bench time (to-bench created → done), storage utilisation at the end of
+the day, bookings whose samples were ready only after their window had started or ended (late
+because of transport), bookings not ready at the end of the day though their staging had
+begun, bookings whose staging had not begun yet
 (booked for a later day), and the robot/manual ratios.
 
 Run: ``python benchmarks/flow_bench.py [--hours 9.5] [--seed 7] [--robots 4]``; prints one JSON
@@ -115,6 +116,7 @@ def _figures(services: Services, day: Any, bookings: Any) -> dict[str, Any]:
         if task.kind is TaskKind.TO_LOCKER:
             by_sample.setdefault(task.sample_number, []).append(task)
     waits, late, overdue, not_ready, not_begun = [], 0, 0, 0, 0
+    by_size: dict[int, list[float]] = {}
     for booking_id, booked_at in day.booked_at.items():
         booking = bookings.get(booking_id)
         staging = [
@@ -132,6 +134,7 @@ def _figures(services: Services, day: Any, bookings: Any) -> dict[str, Any]:
             continue
         ready = max(done)
         waits.append((ready - booked_at).total_seconds())
+        by_size.setdefault(len(booking.sizes), []).append(waits[-1])
         late += ready > booking.window.start
         overdue += ready > booking.window.end
     put_away = _durations(tasks, TaskKind.PUT_AWAY)
@@ -143,6 +146,9 @@ def _figures(services: Services, day: Any, bookings: Any) -> dict[str, Any]:
         "tasks_done": sum(1 for t in tasks if t.state is TaskState.DONE),
         "tasks_open_at_end": sum(1 for t in tasks if t.is_open),
         "pickup_prep_wait_s": spread(waits),
+        "pickup_prep_wait_by_samples_s": {
+            str(n): spread(by_size[n]) | {"bookings": len(by_size[n])} for n in sorted(by_size)
+        },
         "bookings_ready": len(waits),
         "bookings_not_ready_at_end": not_ready,
         "bookings_not_staged_yet": not_begun,
