@@ -7,13 +7,16 @@ import dataclasses
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
+from samplehub.core.adapters.db import upgrade
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.model import Sample
@@ -331,3 +334,34 @@ def test_an_unknown_serial_on_the_in_process_bus_is_refused_and_never_given_a_ta
     assert stranger.order_id == ""  # never given an order
     assert carrier_of(services, task_id) != "R99"
     assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
+
+
+def test_a_robot_on_its_emergency_stop_is_told_to_the_staff_recipients_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="integration-key-0123456789",
+        notify={"staff": "sms:13800000000"},
+    )
+    upgrade(settings.resolved_database_url())
+    services = bootstrap.bootstrap(settings)
+    clock = SimClock()
+    worker = new_worker(settings, services, clock)
+    floor = worker.floor
+    assert isinstance(floor, SimFloor)
+    floor.robots["R02"].faults.e_stop = "REMOTE"
+
+    def stopped() -> bool:
+        robot = worker.fleet.robots.get("R02")
+        return robot is not None and robot.stopped == "REMOTE"
+
+    run(worker, clock, stopped, max_s=30)
+    stood = clock.t
+    run(worker, clock, lambda: clock.t - stood > 30)  # it stays on its stop: told once
+    with services.uow_factory() as uow:
+        told = [m for m in uow.outbox.due(datetime.now(UTC)) if m.kind == "emergency_stop"]
+    assert [m.recipient for m in told] == ["13800000000"]
+    assert "机器人 R02" in (told[0].body or "")
+    services.close()

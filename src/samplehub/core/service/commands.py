@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,6 +126,16 @@ class FailTask(Command):
 
     task_id: str
     reason: str
+
+
+@dataclass(frozen=True)
+class AlertStaff(Command):
+    """Something on the floor needs a person (a robot on an emergency stop, two robots on one
+    node): the staff recipients are told, in zh-CN and English (``message``: a catalogue id)."""
+
+    kind: str
+    message: str
+    details: Mapping[str, str]
 
 
 @dataclass(frozen=True)

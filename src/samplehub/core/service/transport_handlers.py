@@ -101,6 +101,15 @@ def _alert_failed(uow: UnitOfWork, ctx: Context, task: str, sample: str, reason:
     ctx.alerts.alert(uow, "transport_failed", TRANSPORT_FAILED, details, ctx.clock.now())
 
 
+def alert_staff(cmd: c.AlertStaff, uow: UnitOfWork, ctx: Context) -> int:
+    """The fleet's word to the staff recipients, through the outbox; how many were told."""
+    _may_carry(cmd.actor)
+    with uow:
+        told = ctx.alerts.alert(uow, cmd.kind, cmd.message, dict(cmd.details), ctx.clock.now())
+        uow.commit()
+        return len(told)
+
+
 def cancel_task(cmd: c.CancelTask, uow: UnitOfWork, ctx: Context) -> str:
     if not permissions.may_manage_tasks(cmd.actor.role):
         raise Forbidden(cmd.actor.username, "cancel transport tasks")
@@ -132,6 +141,7 @@ TRANSPORT_HANDLERS: dict[type[c.Command], Handler] = {
     c.AdvanceTask: advance_task,
     c.ReleaseTask: release_task,
     c.FailTask: fail_task,
+    c.AlertStaff: alert_staff,
     c.CancelTask: cancel_task,
     c.RerouteTask: reroute_task,
 }

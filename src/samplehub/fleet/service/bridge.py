@@ -58,6 +58,9 @@ NODE_KINDS: dict[LocationKind, str] = {
 
 STEPS = (S.CREATED, S.ASSIGNED, S.PICKING, S.CARRYING, S.DELIVERED, S.DONE)
 ROBOT_FREE = (Purpose.IDLE, Purpose.PARK)
+FOR_A_PERSON = frozenset({"fleet.alert_emergency_stop", "fleet.alert_robots_on_one_node"})
+"""Alerts the staff recipients get too (a sample stranded on a robot fails its task, which
+tells them already)."""
 
 
 @dataclass(slots=True)
@@ -351,11 +354,20 @@ class TaskBridge:
         self.fail(task_id, reasons.STRANDED(robot=serial))
 
     def on_alert(self, alert: Message, now: float) -> None:
-        """Logged, and kept (the last 50) for the live map, which shows them in its language."""
-        values = ", ".join(f"{k}={v}" for k, v in alert.params.items())
-        log.warning("fleet: %s (%s)", alert.id, values)
+        """Logged, and kept (the last 50) for the live map, which shows them in its language;
+        one that needs a person on the floor goes to the staff recipients too."""
+        values = {k: str(v) for k, v in alert.params.items()}
+        log.warning("fleet: %s (%s)", alert.id, ", ".join(f"{k}={v}" for k, v in values.items()))
         self.alerts.append((now, alert))
         del self.alerts[:-50]
+        if alert.id in FOR_A_PERSON:
+            try:
+                kind = alert.id.removeprefix("fleet.alert_")
+                self.handle(c.AlertStaff(self.actor, kind, alert.id, values))
+            except Conflict:
+                raise
+            except DomainError as exc:
+                log.error("fleet: staff not told of %s: %s", alert.id, exc)
 
     # -- restart hand-over and withdrawal -------------------------------------------------------
     def hand_over(self, now: float) -> None:

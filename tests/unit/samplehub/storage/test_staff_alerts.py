@@ -4,6 +4,8 @@ into the outbox of their own transaction, in zh-CN and English."""
 
 from __future__ import annotations
 
+import pytest
+
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.units import MemoryAppUnitOfWork
@@ -11,6 +13,7 @@ from samplehub.app.wiring import notify as notify_wiring
 from samplehub.app.wiring.storage import site_places
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.core.domain import reasons
+from samplehub.core.domain.errors import Forbidden
 from samplehub.core.service import commands as c
 from samplehub.storage.adapters.site_yaml import read_site_text
 from samplehub.storage.service.site import LoadSite
@@ -69,3 +72,28 @@ def test_capacity_levels_and_failed_transport_alert_the_configured_staff() -> No
     body = failed[-1].body or ""
     assert "样品滞留在机器人 R02 上，需工作人员取下" in body  # said in Chinese, then English
     assert "sample stranded on robot R02; staff must take it off" in body
+
+
+def test_a_robot_that_needs_a_person_is_told_to_the_staff_recipients() -> None:
+    settings = Settings(notify={"staff": "sms:13800000000"})
+    store = MemoryStore()
+    services = bootstrap.bootstrap(
+        settings,
+        uow_factory=lambda: MemoryAppUnitOfWork(store),
+        clock=FixedClock(),
+        hasher=PlainHasher(),
+    )
+    details = {"robot": "R02", "stop": "MANUAL", "node": "RA3"}
+    told = services.bus.handle(
+        c.AlertStaff(FLEET, "emergency_stop", "fleet.alert_emergency_stop", details)
+    )
+    assert told == 1
+    with services.uow_factory() as uow:
+        [sms] = uow.outbox.due(FixedClock().now())
+    assert (sms.kind, sms.recipient) == ("emergency_stop", "13800000000")
+    assert "机器人 R02 在 RA3 急停（MANUAL）" in (sms.body or "")
+    assert "robot R02 stands on its emergency stop (MANUAL) at RA3" in (sms.body or "")
+    with pytest.raises(Forbidden):  # the fleet's word, not a kiosk's
+        services.bus.handle(
+            c.AlertStaff(KIOSK, "emergency_stop", "fleet.alert_emergency_stop", details)
+        )
