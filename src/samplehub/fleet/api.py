@@ -27,6 +27,9 @@ from fastapi.responses import HTMLResponse, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from samplehub.core.domain.messages import Message, message_id
+from samplehub.core.domain.reasons import reading
+from samplehub.core.domain.timeline import TASK_KINDS
+from samplehub.fleet.service.notes import NOTES
 from samplehub.web.context import LANG_COOKIE, TEMPLATES
 from samplehub.web.i18n import DEFAULT_LOCALE, LOCALES, Translator, pick_locale
 
@@ -56,6 +59,27 @@ ASSETS = {  # served by the router itself, so the standalone map needs no /stati
     "map.js": (WEB / "static" / "fleet_map.js", "text/javascript; charset=utf-8"),
     "map.css": (WEB / "static" / "fleet_map.css", "text/css; charset=utf-8"),
 }
+
+
+JOB_LABELS = {  # the fleet's task kinds, named as the records' kinds are
+    "put_away": TASK_KINDS["put_away"],
+    "lab_delivery": TASK_KINDS["to_bench"],
+    "return": TASK_KINDS["return"],
+    "staging": TASK_KINDS["to_locker"],
+    "relocation": TASK_KINDS["relocate"],
+}
+
+
+def note_text(t: Translator, text: str) -> str:
+    """A note of a robot's history in ``t``'s language (``fleet/service/notes.py``); one that
+    is none of the notes (a trip of several tasks) as written."""
+    message = reading(text, NOTES)
+    if message is None:
+        return text
+    values = dict(message.params)
+    if "job" in values:
+        values["job"] = t.label(JOB_LABELS, values["job"])
+    return t.message(Message(message.id, values))
 
 
 def worded(t: Translator, alert: Mapping[str, Any]) -> dict[str, Any]:
@@ -105,10 +129,14 @@ def make_router(
         path, media_type = ASSETS[name]
         return Response(path.read_bytes(), media_type=media_type)
 
+    def visitor(request: Request, lang: str | None) -> Translator:
+        """The visitor's language: ``?lang=``, else the cookie, else zh-CN."""
+        return Translator(pick_locale(lang or request.cookies.get(LANG_COOKIE), DEFAULT_LOCALE))
+
     @router.get("/api/fleet/snapshot")
     def snapshot(request: Request, lang: str | None = None) -> dict[str, Any]:
-        """The alerts worded in the visitor's language (``?lang=``, else the cookie)."""
-        t = Translator(pick_locale(lang or request.cookies.get(LANG_COOKIE), DEFAULT_LOCALE))
+        """The alerts worded in the visitor's language."""
+        t = visitor(request, lang)
         snap = source.snapshot()
         return snap | {"alerts": [worded(t, a) for a in snap.get("alerts", [])]}
 
@@ -131,8 +159,12 @@ def make_router(
             raise HTTPException(status_code=404, detail=str(exc)) from None
 
     @router.get("/api/fleet/robots/{serial}")
-    def robot(serial: str) -> dict[str, Any]:
-        return dict(found(source.robot, serial))
+    def robot(request: Request, serial: str, lang: str | None = None) -> dict[str, Any]:
+        """The robot, its history worded in the visitor's language."""
+        t = visitor(request, lang)
+        details = dict(found(source.robot, serial))
+        history = details.get("history", [])
+        return details | {"history": [h | {"text": note_text(t, h["text"])} for h in history]}
 
     @router.get("/api/fleet/slots/{address}")
     def slot(address: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ reason a person typed matches none of them and is shown as typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from samplehub.core.domain.lifecycle import Transition
@@ -37,12 +38,15 @@ class Reason:
 
     msgid: str
     text: str
+    spans: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Its own spans for fields ``SPANS`` does not know (or spans them otherwise)."""
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parts, last = [], 0
         for found in FIELD.finditer(self.text):
-            name, span = found.group(1), SPANS.get(found.group(1), WORD)
+            name = found.group(1)
+            span = self.spans.get(name) or SPANS.get(name, WORD)
             parts += [re.escape(self.text[last : found.start()]), f"(?P<{name}>{span})"]
             last = found.end()
         parts.append(re.escape(self.text[last:]))
@@ -125,10 +129,10 @@ REASONS = (
 """Tried in this order: the most particular first, a task's prefix last."""
 
 
-def reading(text: str) -> Message | None:
-    """The message a written reason came from, with its values (a nested ``reason`` read the
-    same way, or kept as typed); None for a reason a person typed."""
-    for reason in REASONS:
+def reading(text: str, table: Sequence[Reason] = REASONS) -> Message | None:
+    """The message a written reason (of ``table``) came from, with its values (a nested
+    ``reason`` read as one of ``REASONS``, or kept as typed); None for one a person typed."""
+    for reason in table:
         found = reason.pattern.fullmatch(text)
         if found is not None:
             values: dict[str, object] = dict(found.groupdict())

@@ -28,6 +28,7 @@ from samplehub.fleet.domain.dispatch import (
 )
 from samplehub.fleet.domain.sitemap import SiteMap
 from samplehub.fleet.domain.traffic import TrafficManager
+from samplehub.fleet.service import notes
 from samplehub.fleet.service.inbound import InboundMixin
 from samplehub.fleet.service.messages import encode, topic
 from samplehub.fleet.service.orders import (
@@ -176,7 +177,9 @@ class FleetManager(InboundMixin):
                 robot.order_update_id += 1
             message = build_order(self.site, robot, base, rest, self.head(robot, "order", now))
             self.send(robot, "order", message)
-            robot.note(now, f"order {robot.order_id}/{robot.order_update_id} → {base[-1]}")
+            robot.note(
+                now, notes.ORDER(order=robot.order_id, update=robot.order_update_id, node=base[-1])
+            )
 
     def watch_stall(self, robot: RobotRecord, now: float) -> None:
         """Count a robot that has waited longer than ``stall_after_s`` (a jam, or a deadlock)."""
@@ -217,7 +220,7 @@ class FleetManager(InboundMixin):
                 "order",
                 build_plain_order(self.site, robot, evasion.path, self.head(robot, "order", now)),
             )
-            robot.note(now, f"evades to {evasion.path[-1]}")
+            robot.note(now, notes.EVADES(node=evasion.path[-1]))
             self.stats.evasions += 1
         seen = {frozenset(c): self._open_cycles.get(frozenset(c), now) for c in unresolved}
         for cycle, since in seen.items():
@@ -314,7 +317,8 @@ class FleetManager(InboundMixin):
         robot.legs = [pick_leg(job) for job in trip] + [drop_leg(job) for job in trip]
         robot.requested = False
         robot.order_id = None
-        robot.note(now, " ".join(f"task {t.task_id} {t.kind.value} {t.load_id}" for t in trip))
+        trips = (notes.TRIP(task=t.task_id, job=t.kind.value, sample=t.load_id) for t in trip)
+        robot.note(now, " ".join(trips))
 
     def send_idle_robots(self, now: float) -> None:
         """Send low batteries to a free charger, stop full ones, park the rest off the lanes."""
@@ -325,7 +329,7 @@ class FleetManager(InboundMixin):
             if robot.purpose == Purpose.CHARGING and self.battery.is_full(robot.battery):
                 self.instant_action(robot, "stopCharging", "stop", now)
                 robot.purpose = Purpose.IDLE
-                robot.note(now, "charged")
+                robot.note(now, notes.CHARGED())
                 continue
             if robot.purpose != Purpose.IDLE or robot.legs:
                 continue
@@ -386,4 +390,4 @@ class FleetManager(InboundMixin):
         robot = self.robots[serial]
         self.traffic.remove(serial)
         robot.node, robot.purpose, robot.online = None, Purpose.OFFLINE, False
-        robot.note(now, "recovered by staff")
+        robot.note(now, notes.RECOVERED())

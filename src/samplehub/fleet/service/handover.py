@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from samplehub.fleet.domain.dispatch import TransportTask
+from samplehub.fleet.service import notes
 from samplehub.fleet.service.fleet import FleetManager
 from samplehub.fleet.service.orders import drop_leg
 from samplehub.fleet.service.robots import Purpose, RobotRecord
@@ -23,7 +24,7 @@ def to_the_drop(
     robot.aboard = {job.task_id for job in jobs}
     robot.legs = [drop_leg(job) for job in jobs]
     for job in jobs:
-        robot.note(now, f"{job.task_id}: {job.load_id} on board, on to {job.destination}")
+        robot.note(now, notes.ON_BOARD(task=job.task_id, sample=job.load_id, place=job.destination))
 
 
 def drop_rider(fleet: FleetManager, robot: RobotRecord, task_id: str, now: float) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from samplehub.core.domain import reasons
 from samplehub.core.domain.messages import Message
 from samplehub.fleet.domain.traffic import NodeTaken, TrafficError, TrafficManager
+from samplehub.fleet.service import notes
 from samplehub.fleet.service.messages import (
     HeaderCounter,
     MessageError,
@@ -56,7 +57,7 @@ class InboundMixin:
     def abandon(self, robot: RobotRecord, now: float, reason: str) -> None:
         """Take the robot's work away: requeue each task not picked yet, strand each load on
         board (a task already dropped is its listener's)."""
-        robot.note(now, f"abandons: {reason}")
+        robot.note(now, notes.ABANDONS(reason=reason))
         dropping = {leg.task.task_id for leg in robot.legs if leg.action == "drop" and leg.task}
         for task in robot.trip:
             if task.task_id in robot.aboard:
@@ -190,7 +191,7 @@ class InboundMixin:
                 # driving an order this manager does not know (e.g. after a restart): follow it
                 if not self.stand(robot, node, now):
                     return
-                robot.note(now, f"re-synchronised at {node}")
+                robot.note(now, notes.RESYNCHRONISED(node=node))
             robot.node = node
         for state in msg.get("actionStates") or []:
             if isinstance(state, dict) and isinstance(state.get("actionId"), str):
@@ -200,7 +201,7 @@ class InboundMixin:
             robot.halting = None  # the cancel took effect and the robot stands: shrink to it
             if not self.stand(robot, robot.node, now):
                 return
-            robot.note(now, f"stopped at {robot.node}")
+            robot.note(now, notes.STOPPED(node=robot.node))
         if self.rejected(robot, msg):
             self.stats.rejected_orders += 1
             self.abandon(robot, now, reasons.ORDER_REJECTED())
@@ -267,9 +268,9 @@ class InboundMixin:
         robot.requested = robot.evading = False
         robot.halting = None
         if msg.get("orderId") and msg.get("nodeStates"):
-            robot.note(now, f"back with order {msg.get('orderId')}: cancelled, work re-planned")
+            robot.note(now, notes.BACK_WITH_ORDER(order=msg.get("orderId")))
             robot.halting = self.cancel_order(robot, now)
-        robot.note(now, f"synchronised at {node}")
+        robot.note(now, notes.SYNCHRONISED(node=node))
 
     def hands_off(self, robot: RobotRecord, node: str, reason: str, now: float) -> None:
         """People drive the robot (manual, service or teach-in mode), it does not know where it
@@ -298,9 +299,9 @@ class InboundMixin:
             return
         robot.stopped = stopped
         if stopped is None:
-            robot.note(now, "emergency stop released")
+            robot.note(now, notes.STOP_RELEASED())
         else:
-            robot.note(now, f"emergency stop {stopped}")
+            robot.note(now, notes.STOP(stop=stopped))
             self.listener.on_alert(
                 Message(
                     "fleet.alert_emergency_stop",
@@ -339,7 +340,7 @@ class InboundMixin:
         other = self.robots.get(displaced or "")
         if other is not None:
             log.warning("robot %s stands at %s: %s stops short", robot.serial, node, displaced)
-            other.note(now, f"stops short of {node}: robot {robot.serial} stands there")
+            other.note(now, notes.STOPS_SHORT(node=node, robot=robot.serial))
             self.halt(other, now)
         return True
 

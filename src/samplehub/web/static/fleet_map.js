@@ -4,6 +4,7 @@
 // The words it writes come from the catalogue, in the page's language, as a JSON block the
 // page renders (#fleet-texts); the script itself holds no language.
 const T = JSON.parse(document.getElementById("fleet-texts").textContent);
+const LANG = encodeURIComponent(document.documentElement.lang);  // alerts and history in it too
 const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;",
@@ -85,7 +86,8 @@ function stateText(r) {  // in the page's language; a state the texts lack, as i
 }
 
 async function showRobot(serial) {
-  const r = await (await fetch("/api/fleet/robots/" + encodeURIComponent(serial))).json();
+  const r = await (await fetch("/api/fleet/robots/" + encodeURIComponent(serial) +
+    "?lang=" + LANG)).json();
   $("detail").innerHTML = `<b id="detail-title">${esc(r.serial)}</b><table>
     <tr><td>${T.purpose}</td><td>${esc(stateText(r))}</td></tr>
     <tr><td>${T.battery}</td><td>${r.battery}%</td></tr>
@@ -112,8 +114,7 @@ function drawLists(snap) {
 }
 
 async function refresh() {
-  const lang = encodeURIComponent(document.documentElement.lang);  // the page's language
-  const snap = await (await fetch("/api/fleet/snapshot?lang=" + lang)).json();
+  const snap = await (await fetch("/api/fleet/snapshot?lang=" + LANG)).json();
   drawLists(snap);
   return snap;
 }

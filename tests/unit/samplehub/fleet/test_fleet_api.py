@@ -7,9 +7,12 @@ import json
 import re
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
-from samplehub.fleet.api import make_router, worded
+from samplehub.core.domain.reasons import Reason
+from samplehub.fleet.api import make_router, note_text, worded
+from samplehub.fleet.service import notes
 from samplehub.fleet.service.robots import Purpose
 from samplehub.simulation.live import LiveFleet
 from samplehub.web.i18n import Translator
@@ -155,3 +158,25 @@ def test_a_failed_task_s_alert_words_its_reason_too() -> None:
         "任务 TT000003 多次重试后失败（机器人 R02 在取样前失联（第 3 次，共 3 次））；"
         "样品已挂起待处理"
     )
+
+
+@pytest.mark.parametrize("note", notes.NOTES, ids=lambda n: n.msgid)
+def test_every_note_of_a_robot_s_history_is_worded_in_chinese(note: Reason) -> None:
+    values = {
+        name: {"job": "staging", "task": "TT000012", "node": "RA3", "reason": "charged"}.get(
+            name, "X1"
+        )
+        for name in re.findall(r"\{(\w+)\}", note.text)
+    }
+    zh = note_text(Translator("zh-CN"), note(**values))
+    assert re.search(r"[\u4e00-\u9fff]", zh), (note.msgid, zh)
+    assert note_text(Translator("en"), "a note no table knows") == "a note no table knows"
+
+
+def test_a_robot_s_history_comes_in_the_visitor_s_language() -> None:
+    http, _ = client()
+    zh = http.get("/api/fleet/robots/R01").json()["history"]
+    en = http.get("/api/fleet/robots/R01?lang=en").json()["history"]
+    assert any(h["text"].startswith("在 P") and h["text"].endswith(" 同步") for h in zh), zh
+    assert any(h["text"].startswith("synchronised at P") for h in en), en
+    assert "+ LANG" in http.get("/fleet/map.js").text  # the script asks in the page's language
