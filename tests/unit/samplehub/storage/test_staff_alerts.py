@@ -8,6 +8,7 @@ import pytest
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
+from samplehub.app.services import Services
 from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.app.wiring import notify as notify_wiring
 from samplehub.app.wiring.storage import site_places
@@ -20,16 +21,21 @@ from samplehub.storage.service.site import LoadSite
 from tests.unit.samplehub.storage.test_site_places import FLEET, KIOSK, SITE
 
 
-def test_capacity_levels_and_failed_transport_alert_the_configured_staff() -> None:
-    settings = Settings(notify={"staff": "email:ops@example.org,sms:13800000000"})
+def _institute(staff: str) -> Services:
+    """The app over a memory store, with ``staff`` as its staff recipients."""
+    settings = Settings(notify={"staff": staff})
     store = MemoryStore()
-    services = bootstrap.bootstrap(
+    return bootstrap.bootstrap(
         settings,
         uow_factory=lambda: MemoryAppUnitOfWork(store),
         clock=FixedClock(),
         hasher=PlainHasher(),
         places=site_places(settings, notify_wiring.staff_alerts(settings)),
     )
+
+
+def test_capacity_levels_and_failed_transport_alert_the_configured_staff() -> None:
+    services = _institute("email:ops@example.org,sms:13800000000")
     bus = services.bus
     tree, lines = read_site_text(SITE)
     bus.handle(LoadSite(c.SYSTEM, tree, "test", lines))
@@ -75,14 +81,7 @@ def test_capacity_levels_and_failed_transport_alert_the_configured_staff() -> No
 
 
 def test_a_robot_that_needs_a_person_is_told_to_the_staff_recipients() -> None:
-    settings = Settings(notify={"staff": "sms:13800000000"})
-    store = MemoryStore()
-    services = bootstrap.bootstrap(
-        settings,
-        uow_factory=lambda: MemoryAppUnitOfWork(store),
-        clock=FixedClock(),
-        hasher=PlainHasher(),
-    )
+    services = _institute("sms:13800000000")
     details = {"robot": "R02", "stop": "MANUAL", "node": "RA3"}
     told = services.bus.handle(
         c.AlertStaff(FLEET, "emergency_stop", "fleet.alert_emergency_stop", details)
