@@ -74,6 +74,9 @@ class RobotTraffic:
     wanted: list[str] = field(default_factory=list)
     """The requested path not granted yet; its first node is the base end."""
     offline: bool = False
+    """Out of our control (silent, failed, driven by people): an obstacle routes go round."""
+    silent: bool = False
+    """Offline and not answering: where it stands may not be where the table has it."""
     stopped: bool = False
     """Its emergency stop waits for a person: it stands and keeps what it holds; a route
     around it is preferred (``standing``)."""
@@ -102,10 +105,11 @@ class TrafficManager:
         """A robot appears at (or is re-synchronised to) ``node``; it holds only that node.
 
         Where a robot reports standing outranks a reservation: a node held by a robot that does
-        not answer, or granted ahead to one that does, passes to the robot standing on it. The
-        second case returns that robot's serial, so that its order is stopped short of the node.
-        Only a node another answering robot reports standing on is refused (``NodeTaken``): one
-        of the two is lost, and people must look.
+        not answer, or granted ahead to another, passes to the robot standing on it. A node
+        granted ahead to a robot under our control returns that robot's serial, so that its
+        order is stopped short of the node. Only a node another answering robot stands on (a
+        failed one or one people drive included) is refused (``NodeTaken``): one of the two is
+        lost, and people must look.
         """
         if node not in self.site.nodes:
             raise TrafficError(f"node: {node!r} is not on map {self.site.map_id!r}")
@@ -113,19 +117,23 @@ class TrafficManager:
         displaced = None
         if holder is not None and holder != serial:
             other = self.robots[holder]
-            if not other.offline and other.node == node:
+            if not other.silent and other.node == node:
                 raise NodeTaken(node, holder, serial)
             if not other.offline:
                 displaced = holder
         if serial in self.robots:
             self._release_all(serial)
         robot = self.robots.setdefault(serial, RobotTraffic(serial, node))
-        robot.node, robot.base, robot.wanted, robot.offline = node, [node], [], False
+        robot.node, robot.base, robot.wanted = node, [node], []
+        robot.offline = robot.silent = False
         self.node_holder[node] = serial
         return displaced
 
-    def set_offline(self, serial: str, offline: bool) -> None:
-        self.robots[serial].offline = offline
+    def set_offline(self, serial: str, offline: bool, *, silent: bool = True) -> None:
+        """Out of our control, or back; ``silent=False`` for one that still reports where it
+        stands (a failed robot, one people drive)."""
+        robot = self.robots[serial]
+        robot.offline, robot.silent = offline, offline and silent
 
     def set_stopped(self, serial: str, stopped: bool) -> list[str]:
         """Its emergency stop is pressed (or released). Returns the robots whose request runs

@@ -216,7 +216,7 @@ class InboundMixin:
             robot.errors = [str(e.get("errorType")) for e in fatal]
             self.abandon(robot, now, reasons.FATAL(errors=", ".join(robot.errors)))
             robot.purpose = Purpose.FAILED
-            self.traffic.set_offline(robot.serial, True)
+            self.traffic.set_offline(robot.serial, True, silent=False)  # it stands, it answers
             return
         self.progress(robot, now)
 
@@ -281,8 +281,9 @@ class InboundMixin:
         if robot.purpose != Purpose.OFFLINE:
             self.go_offline(robot, now, reason)
         known = self.traffic.robots.get(robot.serial)
-        if node and (known is None or known.base != [node]) and self.stand(robot, node, now):
-            self.traffic.set_offline(robot.serial, True)
+        here = known is not None and known.base == [node]
+        if node and (here or self.stand(robot, node, now)):
+            self.traffic.set_offline(robot.serial, True, silent=False)  # it says where it is
             robot.node = node
 
     def watch_emergency_stop(

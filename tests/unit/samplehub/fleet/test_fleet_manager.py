@@ -187,6 +187,24 @@ def test_a_robot_back_where_another_stands_waits_out_of_work_and_staff_are_told_
     assert sim.fleet.robots["R01"].node == other  # taken on where it stands once R02 left
 
 
+def test_a_robot_back_where_a_failed_robot_stands_is_not_believed_over_it() -> None:
+    sim = quiet_sim(robots=2)
+    failed = next(r for r in sim.robots if r.serial == "R02")
+    failed.faults.fatal = True  # it stops where it is and keeps answering
+    run_until(sim, lambda: sim.fleet.robots["R02"].purpose == Purpose.FAILED, max_s=30)
+    spot = sim.fleet.robots["R02"].node
+    assert spot is not None
+    lost = _silence(sim, "R01")
+    _carry_to(lost, spot)
+    lost.faults.silent = False
+    back = sim.clock.elapsed
+    run_until(sim, lambda: sim.clock.elapsed - back > 10, max_s=15)
+    assert sim.fleet.traffic.node_holder[spot] == "R02"
+    assert sim.fleet.robots["R01"].purpose == Purpose.OFFLINE
+    clashes = [a for a in sim.storage.alerts if a.code == "robots_on_one_node"]
+    assert [a.message.params["holder"] for a in clashes] == ["R02"]
+
+
 def test_a_robot_back_on_a_node_granted_to_another_stops_that_one_short() -> None:
     sim = quiet_sim(robots=2)
     lost = _silence(sim, "R01")

@@ -165,6 +165,19 @@ def test_a_robot_standing_where_a_silent_robot_was_is_believed() -> None:
         tm.place("dead", "C")  # back, and it says so too: one of the two is lost
 
 
+def test_a_failed_robot_that_still_answers_keeps_its_node_and_is_routed_round() -> None:
+    tm = TrafficManager(line_with_siding())
+    tm.place("failed", "C")
+    tm.set_offline("failed", True, silent=False)  # a fatal error: it stands there and says so
+    assert tm.obstacles("r1") == {"C"}
+    with pytest.raises(NodeTaken, match="robot failed stands there"):
+        tm.place("r1", "C")  # one of the two is lost: people look
+    assert tm.node_holder["C"] == "failed"
+    tm.set_offline("failed", True)  # then it goes silent too: a robot that answers is believed
+    assert tm.place("r1", "C") is None
+    assert tm.node_holder["C"] == "r1"
+
+
 def test_a_node_granted_ahead_passes_to_the_robot_standing_on_it() -> None:
     tm = TrafficManager(line_with_siding())
     tm.place("r1", "A")
