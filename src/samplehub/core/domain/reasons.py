@@ -88,7 +88,11 @@ CLASH = Reason(message_id("core.reason_clash"), "reports standing at {node}, whe
 RECEIVED = Reason(message_id("core.reason_received"), "received at intake")
 ARRIVED = Reason(message_id("core.reason_arrived"), "{kind} {task}")
 WITHDRAWN = Reason(message_id("core.reason_withdrawn"), "{transition} by {user}")
-LAB_REQUEST = Reason(message_id("core.reason_lab_request"), "lab-request bench={bench} for={user}")
+LAB_REQUEST = Reason(
+    message_id("core.reason_lab_request"),
+    "lab-request bench={bench} for={user}",
+    {"bench": "[A-Za-z0-9._-]+", "user": "[a-z0-9._-]+"},  # the lab reads it back (bench.py)
+)
 LAB_RETURN = Reason(message_id("core.reason_lab_return"), "lab-return")
 COLLECTED = Reason(message_id("core.reason_collected"), "collected at the pickup kiosk ({by})")
 PICKUP_CANCELLED = Reason(message_id("core.reason_pickup_cancelled"), "pickup cancelled: {reason}")

@@ -11,8 +11,6 @@ a slot storage chooses. Each is one transaction with its custody records.
 
 from __future__ import annotations
 
-import re
-
 from samplehub.core.domain import permissions, reasons
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
 from samplehub.core.domain.lifecycle import SampleState, Transition
@@ -31,7 +29,6 @@ from samplehub.core.service.handlers import Context
 from samplehub.core.service.ports import UnitOfWork
 from samplehub.lab.service.commands import ConfirmArrival, RequestToBench, SendBack
 
-_REQUEST = re.compile(r"^lab-request bench=(?P<bench>[A-Za-z0-9._-]+) for=(?P<who>[a-z0-9._-]+)$")
 RETURN_REASON = reasons.LAB_RETURN()
 REQUEST_PRIORITY = 5  # a bench waits: ahead of routine put-aways
 
@@ -42,8 +39,8 @@ def request_reason(bench: str, username: str) -> str:
 
 def parse_request(reason: str | None) -> tuple[str, str] | None:
     """(bench, assignee) of a lab request's task reason, or None for any other reason."""
-    match = _REQUEST.match(reason or "")
-    return (match["bench"], match["who"]) if match else None
+    match = reasons.LAB_REQUEST.pattern.fullmatch(reason or "")
+    return (match["bench"], match["user"]) if match else None
 
 
 def bench_task(uow: UnitOfWork, sample: Sample) -> TransportTask | None:
