@@ -83,6 +83,7 @@ ACTION_FAILED = Reason(message_id("core.reason_action_failed"), "action {action}
 MODE = Reason(message_id("core.reason_mode"), "operatingMode {mode}")
 NOT_LOCALISED = Reason(message_id("core.reason_not_localised"), "position not initialised")
 OFF_MAP = Reason(message_id("core.reason_off_map"), "lastNodeId '{node}' is not on map '{map}'")
+TASK_WITHDRAWN = Reason(message_id("core.reason_task_withdrawn"), "task {task} withdrawn")
 CLASH = Reason(message_id("core.reason_clash"), "reports standing at {node}, where {holder} stands")
 # lifecycle steps and the tasks they start
 RECEIVED = Reason(message_id("core.reason_received"), "received at intake")
@@ -125,7 +126,7 @@ REASONS = (
     RECEIVED, LAB_REQUEST, LAB_RETURN, COLLECTED, PICKUP_CANCELLED, CANCELLED_BY, NOT_READ,
     SEEN_ELSEWHERE, ATTEMPT, RELEASED_BY, REDISPATCHED, LOST, STRANDED, NOT_BACK,
     NOT_BACK_CARRYING, DOOR_FAILED, SILENT, CONNECTION, ORDER_REJECTED, FATAL, NO_ROUTE,
-    ACTION_FAILED, MODE, NOT_LOCALISED, OFF_MAP, CLASH,
+    ACTION_FAILED, MODE, NOT_LOCALISED, OFF_MAP, CLASH, TASK_WITHDRAWN,
     KIOSK_LOCKED, LOCKED, INSTITUTE_LOCKED, INSTITUTE_LOCKED_AT, MALFORMED, ACCEPTED, REJECTED,
     UNKNOWN_CODE, OTHER_BOOKING, CODE_NOT_YET_VALID, CODE_EXPIRED, CODE_USED, CODE_REVOKED,
     WITHDRAWN, ARRIVED, FOR_TASK,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from samplehub.core.domain import reasons
 from samplehub.fleet.domain.dispatch import TransportTask
 from samplehub.fleet.service import notes
 from samplehub.fleet.service.fleet import FleetManager
@@ -44,7 +45,7 @@ def drop_trip(fleet: FleetManager, robot: RobotRecord, now: float) -> None:
     assert robot.task is not None
     task_id = robot.task.task_id
     fleet.halt(robot, now)
-    fleet.abandon(robot, now, f"task {task_id} withdrawn")
+    fleet.abandon(robot, now, reasons.TASK_WITHDRAWN(task=task_id))
     fleet.open_tasks.pop(task_id, None)
 
 
