@@ -29,7 +29,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.reasons import reading
 from samplehub.core.domain.timeline import TASK_KINDS
-from samplehub.fleet.service.notes import NOTES
+from samplehub.fleet.service.notes import NOTES, SEPARATOR
 from samplehub.web.context import LANG_COOKIE, TEMPLATES
 from samplehub.web.i18n import DEFAULT_LOCALE, LOCALES, Translator, pick_locale
 
@@ -71,8 +71,12 @@ JOB_LABELS = {  # the fleet's task kinds, named as the records' kinds are
 
 
 def note_text(t: Translator, text: str) -> str:
-    """A note of a robot's history in ``t``'s language (``fleet/service/notes.py``); one that
-    is none of the notes (a trip of several tasks) as written."""
+    """A note of a robot's history in ``t``'s language (``fleet/service/notes.py``), each task
+    of a trip worded; one that is none of the notes as written."""
+    return SEPARATOR.join(_note_part(t, part) for part in text.split(SEPARATOR))
+
+
+def _note_part(t: Translator, text: str) -> str:
     message = reading(text, NOTES)
     if message is None:
         return text

@@ -30,6 +30,7 @@ from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.domain.model import Channel, Role, Service
 from samplehub.core.domain.reasons import reading
 from samplehub.core.domain.timeline import TASK_KINDS, TimelineEntry
+from samplehub.core.service.commands import SYSTEM
 
 LOCALES = ("zh-CN", "en")
 DEFAULT_LOCALE = "zh-CN"
@@ -84,6 +85,8 @@ CHANNELS: dict[Channel, str] = {
     Channel.ONLINE: message_id("core.channel_online"),
     Channel.KIOSK: message_id("core.channel_kiosk"),
 }
+ACTORS: dict[str, str] = {SYSTEM.username: message_id("core.actor_system")}
+"""Accounts the system acts as, named in the page's language where a reason names them."""
 
 
 def pick_locale(asked: str | None, default: str) -> str:
@@ -152,9 +155,10 @@ class Translator:
         return self.message(self._labelled(message)) if message is not None else text or ""
 
     def _labelled(self, message: Message) -> Message:
-        """A read reason with its task kind and lifecycle step named, not spelled as code."""
+        """A read reason with its task kind, lifecycle step and the system's account named, not
+        spelled as code."""
         values = dict(message.params)
-        for name, labels in (("kind", TASK_KINDS), ("transition", TRANSITIONS)):
+        for name, labels in (("kind", TASK_KINDS), ("transition", TRANSITIONS), ("user", ACTORS)):
             if name in values:
                 values[name] = self.label(labels, values[name])
         nested = values.get("reason")

@@ -318,7 +318,7 @@ class FleetManager(InboundMixin):
         robot.requested = False
         robot.order_id = None
         trips = (notes.TRIP(task=t.task_id, job=t.kind.value, sample=t.load_id) for t in trip)
-        robot.note(now, " ".join(trips))
+        robot.note(now, notes.SEPARATOR.join(trips))
 
     def send_idle_robots(self, now: float) -> None:
         """Send low batteries to a free charger, stop full ones, park the rest off the lanes."""

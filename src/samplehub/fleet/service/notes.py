@@ -30,6 +30,8 @@ STOPS_SHORT = Reason(
 ORDER = Reason(message_id("fleet.note_order"), "order {order}/{update} → {node}", JOBS)
 EVADES = Reason(message_id("fleet.note_evades"), "evades to {node}", JOBS)
 TRIP = Reason(message_id("fleet.note_trip"), "task {task} {job} {sample}", JOBS)
+SEPARATOR = "; "
+"""Between the notes of one entry: the tasks of a trip."""
 CHARGED = Reason(message_id("fleet.note_charged"), "charged")
 RECOVERED = Reason(message_id("fleet.note_recovered"), "recovered by staff")
 

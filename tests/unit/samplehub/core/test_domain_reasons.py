@@ -95,3 +95,11 @@ def test_a_timeline_s_reasons_name_the_task_kind_and_the_step_in_the_page_s_lang
         zh.reason(reasons.LAB_REQUEST(bench="P-01", user="lab"))
         == "实验室申请：工位 P-01，由 lab 检定"
     )
+
+
+def test_the_system_s_own_account_is_named_in_the_page_s_language() -> None:
+    released = reasons.RELEASED_BY(user="system")
+    assert "系统" in Translator("zh-CN").reason(released)
+    assert "system" not in Translator("zh-CN").reason(released)
+    assert Translator("en").reason(released) == "released by the system"
+    assert "lab" in Translator("zh-CN").reason(reasons.RELEASED_BY(user="lab"))  # a person's

@@ -173,6 +173,16 @@ def test_every_note_of_a_robot_s_history_is_worded_in_chinese(note: Reason) -> N
     assert note_text(Translator("en"), "a note no table knows") == "a note no table knows"
 
 
+def test_a_trip_of_several_tasks_is_worded_task_by_task() -> None:
+    trip = notes.SEPARATOR.join(
+        notes.TRIP(task=f"TT00001{n}", job="staging", sample=f"S{n}") for n in (1, 2)
+    )
+    zh = note_text(Translator("zh-CN"), trip).split(notes.SEPARATOR)
+    assert len(zh) == 2
+    assert all("TT00001" in part and re.search(r"[\u4e00-\u9fff]", part) for part in zh), zh
+    assert "task" not in " ".join(zh)
+
+
 def test_a_robot_s_history_comes_in_the_visitor_s_language() -> None:
     http, _ = client()
     zh = http.get("/api/fleet/robots/R01").json()["history"]
