@@ -40,12 +40,12 @@ from samplehub.app.services import Services
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.adapters.memory import PlainHasher
+from samplehub.core.domain.flow import percentile
 from samplehub.core.domain.transport import TaskKind, TaskState, TransportTask
 from samplehub.core.service import queries
 from samplehub.fleet.domain.sitemap import site_map_from_dict
 from samplehub.simulation.clock import SimClock
 from samplehub.simulation.manual import WalkingStaff
-from samplehub.simulation.metrics import percentile
 
 MONDAY_0830_CST = datetime(2026, 1, 5, 0, 30, tzinfo=UTC).timestamp()
 STAFF = ("staff-1", "staff-2")
@@ -125,15 +125,14 @@ def _figures(services: Services, day: Any, bookings: Any) -> dict[str, Any]:
             for t in by_sample.get(number, [])
             if t.created_at >= booked_at
         ]
-        done = [t.updated_at for t in staging if t.state is TaskState.DONE]
         if not staging:
             not_begun += 1  # booked for a later day: staging starts before its window
             continue
-        if len(done) < len(booking.sizes):
+        if booking.staged_at is None or booking.booked_at is None:
             not_ready += 1
             continue
-        ready = max(done)
-        waits.append((ready - booked_at).total_seconds())
+        ready = booking.staged_at  # as the running product's /flow page reads it
+        waits.append((ready - booking.booked_at).total_seconds())
         by_size.setdefault(len(booking.sizes), []).append(waits[-1])
         late += ready > booking.window.start
         overdue += ready > booking.window.end

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from samplehub.app.demo import CUSTOMER_A, CUSTOMER_B
 from tests.security.samplehub_site import csrf_of, seeded, signed_in, site_app, site_settings
 
-STAFF_PAGES = ["/orders", "/orders/new", "/samples", "/recall", "/tasks", "/storage", "/lab",
-               "/pickup", "/pickup/staff", "/fleet", "/fleet/map"]  # fmt: skip
+STAFF_PAGES = ["/orders", "/orders/new", "/samples", "/recall", "/tasks", "/flow", "/storage",
+               "/lab", "/pickup", "/pickup/staff", "/fleet", "/fleet/map"]  # fmt: skip
 STAFF_API = ["/api/orders", "/api/customers", "/api/samples", "/api/tasks", "/api/users",
              "/api/lab/queues", "/api/kiosk/transport-requests", "/api/fleet/snapshot",
              "/api/audit/verify"]  # fmt: skip
@@ -69,7 +69,15 @@ def test_staff_still_see_their_navigation(site: tuple[FastAPI, dict[str, str]]) 
     nav = re.search(r'<nav class="nav"[^>]*>(.*?)</nav>', admin.get("/samples").text, re.S)
     assert nav is not None
     links = re.findall(r'href="([^"]+)"', nav[1])
-    assert {"/orders", "/samples", "/recall", "/tasks", "/storage", "/pickup/staff"} <= set(links)
+    assert {
+        "/orders",
+        "/samples",
+        "/recall",
+        "/tasks",
+        "/flow",
+        "/storage",
+        "/pickup/staff",
+    } <= set(links)
 
 
 def _start(kiosk: TestClient, form: dict[str, str]) -> tuple[int, str]:

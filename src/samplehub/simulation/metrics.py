@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile, ``q`` in per cent (0 for no values): the smallest value that at
-    least ``q`` % of the values do not exceed, the ⌈q/100 · n⌉-th smallest (of 20 values the
-    95th percentile is the 19th, the 50th the 10th)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered) - 1e-9)))
-    return ordered[rank - 1]
+from samplehub.core.domain.flow import percentile
 
 
 def summarize(

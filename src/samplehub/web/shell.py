@@ -16,7 +16,7 @@ from samplehub.pickup import kiosk_pages as kiosk_pickup
 from samplehub.pickup import pages as pickup_pages
 from samplehub.recall import pages as recall_pages
 from samplehub.storage import pages as storage_pages
-from samplehub.web import live, orders_form, pages, tasks_pages
+from samplehub.web import flow_pages, live, orders_form, pages, tasks_pages
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import page_context
 from samplehub.web.error_text import error_text
@@ -34,6 +34,7 @@ def router() -> APIRouter:
         pages.router,
         lab_pages.router,
         tasks_pages.router,
+        flow_pages.router,
         verify_pages.router,
         recall_pages.router,
         storage_pages.router,

@@ -54,7 +54,7 @@ FIELDS = {  # the form fields a refusal names, by their labels
 }
 
 
-def _staff(ctx: PageContext) -> Actor:
+def tasks_reader(ctx: PageContext) -> Actor:
     return role_required(
         ctx, lambda a: permissions.may_see_tasks(a.role), message_id("web.tasks_only")
     )
@@ -87,7 +87,7 @@ def _board(
 
 @router.get("/tasks")
 def tasks_page(ctx: Page, kind: str = "", carrier: str = "") -> Response:
-    return _board(ctx, _staff(ctx), kind.strip(), carrier.strip()[:80])
+    return _board(ctx, tasks_reader(ctx), kind.strip(), carrier.strip()[:80])
 
 
 def _act(ctx: PageContext, csrf: str, done: str, command: c.Command) -> Response:
@@ -109,7 +109,7 @@ def task_step(
     place: FormText = "",
     csrf: FormText = "",
 ) -> Response:
-    actor = _staff(ctx)
+    actor = tasks_reader(ctx)
     if action not in set(Step):
         raise HTTPException(400, ctx.t("web.tasks_unknown_step"))
     body = AdvanceIn(action=Step(action), scan=scan.strip()[:64], place=place.strip()[:80])
@@ -118,7 +118,7 @@ def task_step(
 
 @router.post("/tasks/{task_id}/cancel")
 def task_cancel(ctx: Page, task_id: str, reason: FormText = "", csrf: FormText = "") -> Response:
-    actor = _staff(ctx)
+    actor = tasks_reader(ctx)
     return _act(ctx, csrf, "cancel", c.CancelTask(actor, task_id, reason))
 
 
@@ -126,5 +126,5 @@ def task_cancel(ctx: Page, task_id: str, reason: FormText = "", csrf: FormText =
 def task_reroute(
     ctx: Page, task_id: str, target: FormText = "", reason: FormText = "", csrf: FormText = ""
 ) -> Response:
-    actor = _staff(ctx)
+    actor = tasks_reader(ctx)
     return _act(ctx, csrf, "reroute", c.RerouteTask(actor, task_id, target.strip(), reason))

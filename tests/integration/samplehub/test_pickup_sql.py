@@ -5,7 +5,7 @@ the attempt log (which never holds a code)."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -24,6 +24,7 @@ from samplehub.pickup.domain.capacity import Compartment, CompartmentSize, Picku
 from samplehub.pickup.domain.codes import CodeHasher, KioskGuard
 from samplehub.pickup.service import bookings as pickup
 from samplehub.pickup.service import kiosk as pickup_kiosk
+from samplehub.pickup.service import queries as pickup_queries
 from samplehub.pickup.service.kiosk import KioskVerdict
 from samplehub.simulation.carrier import InstantCarrier, stage_at_once
 
@@ -241,3 +242,30 @@ def test_expiry_revokes_the_code_and_records_it(
         SampleState.STORED,
         "storage_slot:A-01-1-01",
     )
+
+
+def test_the_pickup_preparation_wait_is_read_back_from_the_records(
+    deps: pickup.PickupDeps, services: Services
+) -> None:
+    """Booked at 08:00, every sample in its compartment 95 s later: the flow figures' wait,
+    asked for by China days (the store keeps UTC), and the staging task among those done."""
+    customer, order, sample = ready_sample(services)
+    window = pickup.offer(deps, [CompartmentSize.M])[0].window
+    booking_id = pickup.book(deps, c.SYSTEM, order, customer, {sample: CompartmentSize.M}, window)
+    assert isinstance(deps.clock, FixedClock)
+    assert isinstance(deps.lockers, MemoryLockers)
+    deps.clock.at = START + timedelta(seconds=95)
+    carrier = InstantCarrier(services.bus.handle, services.uow_factory)
+    stage_at_once(deps, MemoryLoader(deps.lockers), booking_id, carrier)
+    stored = deps.bookings.get(booking_id)
+    assert stored is not None
+    assert (stored.booked_at, stored.staged_at) == (START, START + timedelta(seconds=95))
+    china = timezone(timedelta(hours=8))
+    day = datetime(2026, 11, 2, tzinfo=china)
+    [wait] = pickup_queries.prep_waits(services.uow_factory, c.SYSTEM, day, day + timedelta(1))
+    assert (wait.figure, wait.seconds, wait.late) == ("pickup_prep", 95.0, False)
+    assert pickup_queries.prep_waits(services.uow_factory, c.SYSTEM, day - timedelta(1), day) == []
+    with services.uow_factory() as uow:
+        done = uow.tasks.done_between(day, day + timedelta(1))
+        assert [(t.kind.value, t.sample_number) for t in done] == [("to_locker", sample)]
+        assert uow.tasks.done_between(START + timedelta(seconds=96), day + timedelta(1)) == []

@@ -19,7 +19,7 @@ from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.model import Customer, Order, Sample, User
 from samplehub.core.domain.outbox import OutboxMessage
-from samplehub.core.domain.transport import TransportTask
+from samplehub.core.domain.transport import TaskState, TransportTask
 from samplehub.core.service.ports import Page, SampleFilter
 from samplehub.core.service.unit_of_work import UnitOfWorkBase
 
@@ -203,6 +203,14 @@ class MemoryTasks(MemoryRepository):
     def recent(self, limit: int = 100) -> list[TransportTask]:
         found = sorted(self.rows.values(), key=lambda t: (t.updated_at, t.id), reverse=True)
         return [self._hand_out(t) for t in found[:limit]]
+
+    def done_between(self, start: datetime, end: datetime) -> list[TransportTask]:
+        found = sorted(
+            (t for t in self.rows.values()
+             if t.state is TaskState.DONE and start <= t.updated_at < end),
+            key=lambda t: (t.updated_at, t.id),
+        )  # fmt: skip
+        return [self._hand_out(t) for t in found]
 
     def flush(self) -> None:
         for task_id, task in self.loaded.items():

@@ -152,6 +152,10 @@ class TransportTaskRepository(Protocol):
         """Tasks by last change, newest first (open and finished)."""
         ...
 
+    def done_between(self, start: datetime, end: datetime) -> list[TransportTask]:
+        """Tasks that were done from ``start`` (included) to ``end``, in that order."""
+        ...
+
 
 class OutboxRepository(Protocol):
     """Notices waiting for delivery, written in the transaction of their cause.

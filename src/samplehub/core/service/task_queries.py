@@ -10,6 +10,7 @@ from datetime import datetime
 
 from samplehub.core.domain import permissions
 from samplehub.core.domain.errors import Forbidden, InvalidValue, NotFound
+from samplehub.core.domain.flow import Wait
 from samplehub.core.domain.transport import TaskKind, TaskState, TransportTask
 from samplehub.core.service.commands import Actor
 from samplehub.core.service.ports import UnitOfWork
@@ -90,3 +91,17 @@ def task(uow_factory: UowFactory, actor: Actor, task_id: str, now: datetime) -> 
         if found is None:
             raise NotFound("transport task", task_id)
         return _row(uow, actor, found, now)
+
+
+FLOW_KINDS = {TaskKind.PUT_AWAY: "put_away", TaskKind.TO_BENCH: "to_bench"}
+"""The task kinds whose time from created to done is a flow figure (``core/domain/flow.py``)."""
+
+
+def waits(uow_factory: UowFactory, actor: Actor, start: datetime, end: datetime) -> list[Wait]:
+    """The put-away and to-bench waits that ended from ``start`` (included) to ``end``."""
+    check(actor)
+    with uow_factory() as uow:
+        done = uow.tasks.done_between(start, end)
+    return [
+        Wait(FLOW_KINDS[t.kind], t.created_at, t.updated_at) for t in done if t.kind in FLOW_KINDS
+    ]

@@ -60,6 +60,8 @@ def _row(booking: Booking) -> dict[str, Any]:
         "code_revoked_at": _utc(code.revoked_at) if code else None,
         "code_revoke_reason": code.revoke_reason if code else None,
         "code_wrong_tries": code.wrong_tries if code else 0,
+        "booked_at": _utc(booking.booked_at),
+        "staged_at": _utc(booking.staged_at),
     }
 
 
@@ -87,6 +89,8 @@ def _booking(row: Any) -> Booking:
         placements={s: Location.parse(loc) for s, loc in row.placements.items()},
         collected=list(row.collected),
         left_behind=list(row.left_behind),
+        booked_at=_utc(row.booked_at),
+        staged_at=_utc(row.staged_at),
         version=row.version,
     )
 
@@ -116,6 +120,14 @@ class SqlBookings:
     def live(self) -> list[Booking]:
         statuses = [BookingStatus.BOOKED.value, BookingStatus.STAGED.value]
         query = select(B).where(B.c.status.in_(statuses)).order_by(B.c.window_start, B.c.id)
+        return [_booking(r) for r in self.conn.execute(query)]
+
+    def staged_between(self, start: datetime, end: datetime) -> list[Booking]:
+        query = (
+            select(B)
+            .where(B.c.staged_at >= _utc(start), B.c.staged_at < _utc(end))
+            .order_by(B.c.staged_at, B.c.id)
+        )
         return [_booking(r) for r in self.conn.execute(query)]
 
     def save(self, booking: Booking) -> None:

@@ -46,6 +46,13 @@ class MemoryBookings(MemoryRepository):
         rows = sorted(self._rows.values(), key=lambda b: (b.window.start, b.id))
         return [copy.deepcopy(b) for b in rows if b.live]
 
+    def staged_between(self, start: datetime, end: datetime) -> list[Booking]:
+        found = [
+            b for b in self._rows.values() if b.staged_at is not None and start <= b.staged_at < end
+        ]
+        found.sort(key=lambda b: (b.staged_at, b.id))
+        return [copy.deepcopy(b) for b in found]
+
     def save(self, booking: Booking) -> None:
         stored = self._rows.get(booking.id)
         if stored is None or stored.version != booking.version:

@@ -31,6 +31,8 @@ pickup_bookings = Table(
     Column("code_revoked_at", DateTime(timezone=True), nullable=True),
     Column("code_revoke_reason", String(80), nullable=True),
     Column("code_wrong_tries", Integer, nullable=False, default=0),
+    Column("booked_at", DateTime(timezone=True), nullable=True),
+    Column("staged_at", DateTime(timezone=True), nullable=True, index=True),
     Column("version", Integer, nullable=False),
 )
 

@@ -118,6 +118,8 @@ class Booking:
     placements: dict[str, Location] = field(default_factory=dict)
     collected: list[str] = field(default_factory=list)
     left_behind: list[str] = field(default_factory=list)
+    booked_at: datetime | None = None  # None: booked before the time was kept
+    staged_at: datetime | None = None  # every sample placed, the first time
     version: int = 0  # bumped by the repository on every save: optimistic concurrency
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
 
@@ -137,7 +139,7 @@ class Booking:
                 "samples", [], "at least one sample of the order", Message("pickup.allowed_samples")
             )
         _require_future(window, at)
-        booking = cls(id, order_number, customer_id, dict(samples), window)
+        booking = cls(id, order_number, customer_id, dict(samples), window, booked_at=at)
         booking.events.append(
             PickupBooked(
                 actor,
@@ -239,6 +241,7 @@ class Booking:
         self.placements[sample] = location
         if len(self.placements) == len(self.sizes):
             self.status = BookingStatus.STAGED
+            self.staged_at = self.staged_at or at
         self.events.append(
             PickupSamplePlaced(actor, at, self.id, self.order_number, sample, str(location))
         )

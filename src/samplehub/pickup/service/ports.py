@@ -94,6 +94,11 @@ class BookingRepository(BookingReader, Protocol):
     """The bookings of one unit of work; a booking's events are chained only once written."""
 
     def add(self, booking: Booking) -> None: ...
+    def staged_between(self, start: datetime, end: datetime) -> list[Booking]:
+        """Bookings whose every sample was first placed from ``start`` (included) to ``end``,
+        in that order."""
+        ...
+
     def by_code_digest(self, digest: str) -> Booking | None:
         """The booking whose current code has this digest (live or not), if any."""
         ...

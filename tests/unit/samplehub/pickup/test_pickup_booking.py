@@ -58,11 +58,18 @@ def test_code_is_valid_for_the_window_plus_grace() -> None:
 
 def test_placing_every_sample_stages_the_booking() -> None:
     booking = _booking()
-    booking.place("S-1", C1, "robot", T0)
+    assert (booking.booked_at, booking.staged_at) == (T0, None)
+    booking.place("S-1", C1, "robot", T0 + timedelta(seconds=40))
     assert booking.status is BookingStatus.BOOKED
-    booking.place("S-2", Location(LocationKind.COUNTER, "front"), "staff", T0)
+    assert booking.staged_at is None
+    booking.place(
+        "S-2", Location(LocationKind.COUNTER, "front"), "staff", T0 + timedelta(seconds=70)
+    )
     assert booking.status is BookingStatus.STAGED
     assert booking.demand().to_stage == 0
+    assert booking.staged_at == T0 + timedelta(seconds=70)  # ready when the last one was placed
+    booking.place("S-2", C2, "staff", T0 + timedelta(seconds=300))  # moved to a compartment
+    assert booking.staged_at == T0 + timedelta(seconds=70)  # it stays the first time
 
 
 def test_place_refuses_foreign_samples_and_wrong_locations() -> None:

@@ -12,7 +12,8 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo
 from samplehub.app.services import Services
-from samplehub.core.adapters.memory import FixedClock, MemoryStore, MemoryUnitOfWork, PlainHasher
+from samplehub.app.units import MemoryAppUnitOfWork
+from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.web.app import create_app
 
 Headers = dict[str, str]
@@ -43,7 +44,7 @@ def web_store() -> MemoryStore:
 def web_services(settings: Settings, clock: FixedClock, web_store: MemoryStore) -> Services:
     return bootstrap.bootstrap(
         settings,
-        uow_factory=lambda: MemoryUnitOfWork(web_store),
+        uow_factory=lambda: MemoryAppUnitOfWork(web_store),
         hasher=PlainHasher(),
         clock=clock,
     )

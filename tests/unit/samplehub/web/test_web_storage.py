@@ -15,7 +15,7 @@ def test_staff_see_the_storage_page_and_its_link(
     client = browser_login(username)
     page = client.get("/storage")
     assert page.status_code == 200
-    assert 'data-testid="storage-empty"' in page.text  # no slot store in these fakes
+    assert 'data-testid="storage-empty"' in page.text  # no site loaded in these fakes
     assert 'href="/storage"' in client.get("/samples").text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, case, insert, select, update
@@ -92,6 +93,18 @@ class SqlTasks:
     def recent(self, limit: int = 100) -> list[TransportTask]:
         rows = self.conn.execute(
             select(t.transport_tasks).order_by(C.updated_at.desc(), C.id.desc()).limit(limit)
+        )
+        return [self._load(r) for r in rows]
+
+    def done_between(self, start: datetime, end: datetime) -> list[TransportTask]:
+        rows = self.conn.execute(
+            select(t.transport_tasks)
+            .where(
+                C.state == TaskState.DONE.value,
+                C.updated_at >= start.astimezone(UTC),
+                C.updated_at < end.astimezone(UTC),
+            )
+            .order_by(C.updated_at, C.id)
         )
         return [self._load(r) for r in rows]
 

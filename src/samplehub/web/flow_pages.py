@@ -1,0 +1,163 @@
+"""The staff page of flow figures (/flow, and /flow.csv): how long the institute's moves take,
+day by day in China time, for the last seven days or the days asked for.
+
+The pickup preparation wait (booking made → every sample in its compartment), intake → on the
+shelf (put-away) and lab request → at the bench (to-bench): how many, p50, p95 and the slowest
+of each day, bookings ready only after their window had started, and a chart of the p50 and
+p95 per day. The same figures as ``benchmarks/flow_bench.py``, from the running records. The
+staff who see transport tasks see it; kiosks and customers never do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from samplehub.core.domain import flow
+from samplehub.core.domain.errors import InvalidValue
+from samplehub.core.domain.messages import Message, message_id
+from samplehub.core.domain.permissions import Action
+from samplehub.core.service import task_queries
+from samplehub.core.service.commands import Actor
+from samplehub.pickup.service import queries as pickup_queries
+from samplehub.web.access import allow
+from samplehub.web.context import Page, PageContext
+from samplehub.web.error_text import error_text
+from samplehub.web.i18n import SHANGHAI
+from samplehub.web.tasks_pages import tasks_reader
+
+router = APIRouter(include_in_schema=False, dependencies=[allow(Action.TASKS_SEE)])
+DEFAULT_DAYS = 7
+MOST_DAYS = 92
+LABELS = {
+    "pickup_prep": message_id("web.flow_pickup_prep"),
+    "put_away": message_id("web.flow_put_away"),
+    "to_bench": message_id("web.flow_to_bench"),
+}
+FIELDS = {"from": message_id("web.flow_from"), "to": message_id("web.flow_to")}
+
+
+def _day(field: str, value: str | None, default: date) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(field, value, "a date YYYY-MM-DD", Message("web.allowed_date")) from None
+
+
+def days_asked(today: date, first: str | None, last: str | None) -> tuple[date, date]:
+    """The days ``from``–``to`` (both included): by default the seven days up to ``today``."""
+    end = _day("to", last, today)
+    start = _day("from", first, end - timedelta(days=DEFAULT_DAYS - 1))
+    if start > end:
+        raise InvalidValue(
+            "from", start.isoformat(), f"a day on or before {end}", Message("web.allowed_from")
+        )
+    if (end - start).days >= MOST_DAYS:
+        raise InvalidValue(
+            "to", end.isoformat(), f"at most {MOST_DAYS} days from {start}",
+            Message("web.allowed_days", {"n": MOST_DAYS}),
+        )  # fmt: skip
+    return start, end
+
+
+def figures(
+    ctx: PageContext, actor: Actor, start: date, end: date
+) -> tuple[list[tuple[date, flow.Figures]], flow.Figures]:
+    """Each day's figures and the whole range's."""
+    services = ctx.state.services
+    since = datetime.combine(start, time(0), SHANGHAI)
+    until = datetime.combine(end + timedelta(days=1), time(0), SHANGHAI)
+    waits = task_queries.waits(services.uow_factory, actor, since, until)
+    waits += pickup_queries.prep_waits(services.uow_factory, actor, since, until)
+    return flow.by_day(waits, start, end, SHANGHAI), flow.Figures.of(waits)
+
+
+def _today(ctx: PageContext) -> date:
+    return ctx.state.services.clock.now().astimezone(SHANGHAI).date()
+
+
+def chart(days: list[tuple[date, flow.Figures]], figure: str) -> dict[str, object]:
+    """Bars of one figure's p95 per day, each with its p50 inside, scaled to the range's
+    highest p95 (None when no day has a wait; a day without waits has no bar)."""
+    highest = max((f.spreads[figure].p95 or 0 for _, f in days), default=0) or None
+    bars = [
+        {
+            "day": day,
+            "p50": (f.spreads[figure].p50 or 0) / (highest or 1),
+            "p95": (f.spreads[figure].p95 or 0) / (highest or 1),
+            "spread": f.spreads[figure],
+        }
+        for day, f in days
+    ]
+    return {"figure": figure, "highest": highest, "bars": bars}
+
+
+@router.get("/flow")
+def flow_page(
+    ctx: Page,
+    first: str | None = Query(None, alias="from"),
+    last: str | None = Query(None, alias="to"),
+) -> Response:
+    actor = tasks_reader(ctx)
+    today = _today(ctx)
+    try:
+        start, end = days_asked(today, first, last)
+    except InvalidValue as error:
+        start, end = days_asked(today, None, None)
+        return _render(ctx, actor, start, end, 422, error_text(ctx.t, error, FIELDS))
+    return _render(ctx, actor, start, end)
+
+
+def _render(
+    ctx: PageContext, actor: Actor, start: date, end: date, status: int = 200, error: str = ""
+) -> Response:
+    days, total = figures(ctx, actor, start, end)
+    return ctx.render(
+        "flow.html",
+        status,
+        days=days,
+        total=total,
+        charts=[chart(days, name) for name in flow.FIGURES],
+        labels=LABELS,
+        figures=flow.FIGURES,
+        start=start,
+        end=end,
+        error=error,
+    )
+
+
+@router.get("/flow.csv")
+def flow_csv(
+    ctx: Page,
+    first: str | None = Query(None, alias="from"),
+    last: str | None = Query(None, alias="to"),
+) -> Response:
+    """One row a day: for each figure the count, p50, p95 and slowest in seconds, then the
+    late bookings (UTF-8 with a byte-order mark, so that a spreadsheet opens it as such)."""
+    actor = tasks_reader(ctx)
+    start, end = days_asked(_today(ctx), first, last)
+    days, _ = figures(ctx, actor, start, end)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = [
+        f"{name}_{part}" for name in flow.FIGURES for part in ("n", "p50_s", "p95_s", "max_s")
+    ]
+    writer.writerow(["day", *columns, "bookings_late"])
+    for day, found in days:
+        row: list[object] = [day.isoformat()]
+        for name in flow.FIGURES:
+            s = found.spreads[name]
+            row += [s.n, *("" if v is None else round(v, 1) for v in (s.p50, s.p95, s.slowest))]
+        writer.writerow([*row, found.late])
+    name = f"flow-{start.isoformat()}-{end.isoformat()}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
