@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from samplehub.core.domain import flow
@@ -98,16 +100,20 @@ def chart(days: list[tuple[date, flow.Figures]], figure: str) -> dict[str, objec
     return {"figure": figure, "highest": highest, "bars": bars}
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The days a visitor asked for, as typed (``?from=…&to=…``)."""
+
+    first: str | None = Query(None, alias="from")
+    last: str | None = Query(None, alias="to")
+
+
 @router.get("/flow")
-def flow_page(
-    ctx: Page,
-    first: str | None = Query(None, alias="from"),
-    last: str | None = Query(None, alias="to"),
-) -> Response:
+def flow_page(ctx: Page, asked: Annotated[Asked, Depends()]) -> Response:
     actor = tasks_reader(ctx)
     today = _today(ctx)
     try:
-        start, end = days_asked(today, first, last)
+        start, end = days_asked(today, asked.first, asked.last)
     except InvalidValue as error:
         start, end = days_asked(today, None, None)
         return _render(ctx, actor, start, end, 422, error_text(ctx.t, error, FIELDS))
@@ -133,15 +139,11 @@ def _render(
 
 
 @router.get("/flow.csv")
-def flow_csv(
-    ctx: Page,
-    first: str | None = Query(None, alias="from"),
-    last: str | None = Query(None, alias="to"),
-) -> Response:
+def flow_csv(ctx: Page, asked: Annotated[Asked, Depends()]) -> Response:
     """One row a day: for each figure the count, p50, p95 and slowest in seconds, then the
     late bookings (UTF-8 with a byte-order mark, so that a spreadsheet opens it as such)."""
     actor = tasks_reader(ctx)
-    start, end = days_asked(_today(ctx), first, last)
+    start, end = days_asked(_today(ctx), asked.first, asked.last)
     days, _ = figures(ctx, actor, start, end)
     out = io.StringIO()
     writer = csv.writer(out)
