@@ -9,6 +9,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.wiring import trust
 from samplehub.cli import admin, audit
+from samplehub.cli import backup as backup_cli
 from samplehub.cli import misplace as sim_cli
 from samplehub.fleet.cli import app as simulate_app
 from samplehub.intake import cli as vision_cli
@@ -28,6 +29,7 @@ app.add_typer(recall.app, name="recall")
 app.add_typer(pickup_cli.app, name="pickup")
 app.add_typer(site_cli.app, name="site")
 app.add_typer(rfid_cli.app, name="rfid")
+app.add_typer(backup_cli.app, name="backup")
 
 
 def _certificate_deps() -> certificate.CertificateCliDeps:

@@ -1,0 +1,315 @@
+"""Backups of a SampleHub installation, made while `samplehub serve` runs, checked, restored.
+
+A backup is a folder: the database, copied consistently (SQLite's online backup API, which
+reads one snapshot while the service goes on writing; PostgreSQL by ``pg_dump``), every other
+file of the data folder beside it (certificates, labels, the anchor log, the keys, the secret
+key that seals the outbox and signs sessions) and ``MANIFEST.json``: each file's size and
+SHA-256, the schema revision and how many custody records the copy holds, the chain checked.
+The folder holds keys: keep it where the data folder is kept (it is made readable by its owner
+only).
+
+``verify`` holds a backup against its manifest and, for SQLite, checks the copy's integrity and
+walks its custody chain against the anchors it holds, on a scratch copy (the backup is never
+opened for writing). ``restore`` copies a verified SQLite backup into an empty data folder, or
+moves the current one aside first (never deletes it); stop the service before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from samplehub import __version__
+from samplehub.app.config import Settings
+from samplehub.core.domain.errors import SampleHubError
+
+MANIFEST = "MANIFEST.json"
+SQLITE_COPY = "samplehub.db"
+PG_DUMP = "samplehub.pgdump"
+LIVE = {"samplehub.db", "samplehub.db-wal", "samplehub.db-shm", "samplehub.db-journal"}
+"""The live database's files in the data folder: copied by the backup API, not as files."""
+OUTSIDE_KEYS = "keys-outside-data-dir"
+ANCHOR_KEYS = "anchor-public-keys"
+"""The public half of a production anchor key kept outside the keys folder."""
+
+Progress = Callable[[str, int, int], None]
+"""Told (step, done, total) as a backup goes on: ``database`` in pages, ``files`` in files."""
+
+
+class BackupRefused(SampleHubError):
+    """A backup cannot be made, checked or restored as asked; the message says why."""
+
+
+@dataclass
+class Manifest:
+    created_at: str
+    version: str
+    database: str  # "sqlite" or "postgresql"
+    revision: str | None
+    custody_records: int | None
+    chain_intact: bool | None
+    keys_dir: str | None  # where the keys were, when outside the data folder
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        path = folder / MANIFEST
+        try:
+            return cls(**json.loads(path.read_text("utf-8")))
+        except FileNotFoundError:
+            raise BackupRefused(f"{folder} is not a SampleHub backup: no {MANIFEST}") from None
+        except (ValueError, TypeError) as error:
+            raise BackupRefused(f"{path} is not a backup manifest: {error}") from None
+
+
+@dataclass(frozen=True)
+class Check:
+    """What ``verify`` found: nothing wrong when ``problems`` is empty."""
+
+    manifest: Manifest
+    problems: list[str]
+    custody_records: int | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    return None
+
+
+def sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _files(root: Path, skip: set[str]) -> Iterator[Path]:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.relative_to(root).as_posix() not in skip:
+            yield path
+
+
+def _is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_path(url: str) -> Path:
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise BackupRefused(f"the database {url} is in memory: nothing to back up")
+    return Path(database)
+
+
+def _empty_folder(dest: Path) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise BackupRefused(f"{dest} exists and is not an empty folder: name a new one")
+    dest.mkdir(parents=True, exist_ok=True)
+    dest.chmod(0o700)  # it holds the keys
+
+
+def _copy_sqlite(source: Path, target: Path, progress: Progress) -> None:
+    """One snapshot of the live database, read while others write (SQLite's backup API), as a
+    self-contained file (rollback journal, not WAL)."""
+    if not source.is_file():
+        raise BackupRefused(f"no database at {source}: nothing to back up")
+
+    def told(status: int, remaining: int, total: int) -> None:
+        progress("database", total - remaining, total)
+
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+        live.backup(copy, pages=1024, progress=told)
+        copy.execute("PRAGMA journal_mode=DELETE")
+
+
+def _pg_dump(url: str, target: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    program = shutil.which("pg_dump")
+    if program is None:
+        raise BackupRefused("pg_dump is not installed: install the PostgreSQL client tools")
+    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    done = subprocess.run(  # noqa: S603 - the command is pg_dump with our own arguments
+        [program, "--format=custom", "--no-owner", f"--file={target}", libpq],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BackupRefused(f"pg_dump failed: {done.stderr.strip()}")
+
+
+def _revision(url: str) -> str | None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
+
+
+def _chain(db_copy: Path, folder: Path, keys: Path) -> tuple[int, bool, list[str]]:
+    """Walk a scratch copy of the backed-up database's custody chain against the anchors and
+    public anchor keys of the backup: (records, intact, problems)."""
+    from samplehub.app.units import SqlAppUowFactory
+    from samplehub.core.adapters.anchor_file import AnchorFile
+    from samplehub.core.adapters.keys import anchor_public_keys, anchor_verifier
+    from samplehub.core.adapters.sealing import AesGcmSealer
+    from samplehub.core.service.anchoring import verify_chain
+
+    with tempfile.TemporaryDirectory(prefix="samplehub-verify-") as scratch:
+        copy = Path(scratch) / SQLITE_COPY
+        shutil.copyfile(db_copy, copy)
+        uows = SqlAppUowFactory(f"sqlite:///{copy}", Path(scratch), AesGcmSealer.for_process())
+        try:
+            checker = anchor_verifier(anchor_public_keys(keys, folder / ANCHOR_KEYS))
+            anchors = AnchorFile(folder / "anchors.jsonl").read()
+            result = verify_chain(uows, checker, anchors)
+        finally:
+            uows.dispose()
+    problems = list(result.problems)
+    if result.broken_seq is not None:
+        problems.insert(0, f"custody chain broken at record {result.broken_seq}")
+    return result.count, result.ok, problems
+
+
+def _save_anchor_public_key(settings: Settings, folder: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from samplehub.app.wiring.trust import institute_keys
+
+    public = institute_keys(settings).anchor_key().public_key()
+    folder.mkdir()
+    pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    (folder / "production.pub.pem").write_bytes(pem)
+
+
+def create(settings: Settings, dest: Path, progress: Progress = _quiet) -> Manifest:
+    """Back up the installation ``settings`` name into the new folder ``dest``."""
+    url = settings.resolved_database_url()
+    data_dir = settings.data_dir.resolve()
+    _empty_folder(dest)
+    skip = set(LIVE)
+    if _is_sqlite(url):
+        live = _sqlite_path(url)
+        if live.parent.resolve() == data_dir:
+            skip.add(live.name)
+        _copy_sqlite(live, dest / SQLITE_COPY, progress)
+        database, revision = "sqlite", _revision(f"sqlite:///{dest / SQLITE_COPY}")
+    else:
+        _pg_dump(url, dest / PG_DUMP)
+        database, revision = "postgresql", _revision(url)
+    sources = [(p, p.relative_to(data_dir).as_posix()) for p in _files(data_dir, skip)]
+    keys = settings.keys_dir().resolve()
+    outside = keys.exists() and not keys.is_relative_to(data_dir)
+    if outside:
+        sources += [
+            (p, f"{OUTSIDE_KEYS}/{p.relative_to(keys).as_posix()}") for p in _files(keys, set())
+        ]
+    for n, (source, name) in enumerate(sources, 1):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        progress("files", n, len(sources))
+    if settings.signing.anchor_key_file is not None:
+        _save_anchor_public_key(settings, dest / ANCHOR_KEYS)
+    manifest = Manifest(
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        version=__version__,
+        database=database,
+        revision=revision,
+        custody_records=None,
+        chain_intact=None,
+        keys_dir=str(keys) if outside else None,
+    )
+    if database == "sqlite":
+        keys_copy = dest / (OUTSIDE_KEYS if outside else keys.relative_to(data_dir).as_posix())
+        count, intact, _ = _chain(dest / SQLITE_COPY, dest, keys_copy)
+        manifest.custody_records, manifest.chain_intact = count, intact
+    manifest.files = {
+        path.relative_to(dest).as_posix(): {"size": path.stat().st_size, "sha256": sha256(path)}
+        for path in _files(dest, {MANIFEST})
+    }
+    (dest / MANIFEST).write_text(
+        json.dumps(asdict(manifest), indent=2, ensure_ascii=False), "utf-8"
+    )
+    return manifest
+
+
+def verify(folder: Path) -> Check:
+    """Hold a backup against its manifest: every file there with its hash, none more; the
+    SQLite copy whole (``PRAGMA integrity_check``) and its custody chain intact."""
+    manifest = Manifest.read(folder)
+    problems = []
+    present = {p.relative_to(folder).as_posix() for p in _files(folder, {MANIFEST})}
+    for name, expected in sorted(manifest.files.items()):
+        path = folder / name
+        if name not in present:
+            problems.append(f"{name}: missing")
+        elif sha256(path) != expected["sha256"]:
+            problems.append(f"{name}: changed since the backup (SHA-256 differs)")
+    problems += [f"{name}: not in the manifest" for name in sorted(present - set(manifest.files))]
+    records = None
+    if manifest.database == "sqlite" and not problems:
+        with closing(sqlite3.connect(f"file:{folder / SQLITE_COPY}?mode=ro", uri=True)) as copy:
+            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        if verdict != "ok":
+            problems.append(f"{SQLITE_COPY}: integrity check says {verdict}")
+        else:
+            keys = folder / (OUTSIDE_KEYS if manifest.keys_dir else "keys")
+            records, _, broken = _chain(folder / SQLITE_COPY, folder, keys)
+            problems += broken
+    return Check(manifest, problems, records)
+
+
+def restore(folder: Path, settings: Settings, replace: bool = False) -> Path | None:
+    """Copy a verified SQLite backup into the data folder ``settings`` name. A data folder
+    that already holds a database is refused, or with ``replace`` moved aside to
+    ``<data_dir>.before-restore-<time>`` first (returned). Stop the service before."""
+    check = verify(folder)
+    if not check.ok:
+        raise BackupRefused(f"{folder} does not verify: {'; '.join(check.problems)}")
+    if check.manifest.database != "sqlite":
+        raise BackupRefused(
+            f"{folder} holds a PostgreSQL dump: restore it with pg_restore --clean --no-owner "
+            f"--dbname=URL {folder / PG_DUMP}, then copy the other files into the data folder"
+        )
+    url = settings.resolved_database_url()
+    if not _is_sqlite(url) or _sqlite_path(url) != (settings.data_dir / SQLITE_COPY).resolve():
+        raise BackupRefused(f"the configured database {url} is not the data folder's SQLite file")
+    data_dir = settings.data_dir
+    moved = None
+    if data_dir.exists() and any(data_dir.iterdir()):
+        if not replace:
+            raise BackupRefused(
+                f"{data_dir} is not empty: restore into an empty folder, or replace"
+            )
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        moved = data_dir.with_name(f"{data_dir.name}.before-restore-{stamp}")
+        os.replace(data_dir, moved)
+    keys = settings.keys_dir() if check.manifest.keys_dir else None
+    for name in check.manifest.files:
+        if name.startswith(f"{OUTSIDE_KEYS}/") and keys is not None:
+            target = keys / name.removeprefix(f"{OUTSIDE_KEYS}/")
+        else:
+            target = data_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(folder / name, target)
+    return moved
