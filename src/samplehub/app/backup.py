@@ -11,11 +11,13 @@ only).
 ``verify`` holds a backup against its manifest and, for SQLite, checks the copy's integrity and
 walks its custody chain against the anchors it holds, on a scratch copy (the backup is never
 opened for writing). ``restore`` copies a verified SQLite backup into an empty data folder, or
-moves the current one aside first (never deletes it); stop the service before.
+moves the current one aside first (never deletes it); it refuses while `samplehub serve` runs on
+the folder (``InUse``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -37,8 +39,10 @@ from samplehub.core.domain.errors import SampleHubError
 MANIFEST = "MANIFEST.json"
 SQLITE_COPY = "samplehub.db"
 PG_DUMP = "samplehub.pgdump"
-LIVE = {"samplehub.db", "samplehub.db-wal", "samplehub.db-shm", "samplehub.db-journal"}
-"""The live database's files in the data folder: copied by the backup API, not as files."""
+IN_USE = "serve.lock"
+LIVE = {"samplehub.db", "samplehub.db-wal", "samplehub.db-shm", "samplehub.db-journal", IN_USE}
+"""The live database's files in the data folder (copied by the backup API, not as files) and
+the lock of the processes serving it."""
 OUTSIDE_KEYS = "keys-outside-data-dir"
 ANCHOR_KEYS = "anchor-public-keys"
 """The public half of a production anchor key kept outside the keys folder."""
@@ -84,6 +88,25 @@ class Check:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+class InUse:
+    """A lock on the data folder: every `samplehub serve` process holds it shared while it
+    runs, and ``restore`` takes it alone, so that it refuses while any of them runs (and no
+    serve starts during a restore)."""
+
+    def __init__(self, data_dir: Path, alone: bool = False) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.file = (data_dir / IN_USE).open("a")
+        try:
+            fcntl.flock(self.file, (fcntl.LOCK_EX if alone else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.file.close()
+            doing = "samplehub serve is running" if alone else "a restore is under way"
+            raise BackupRefused(f"{doing} on {data_dir}: wait for it, or stop it") from None
+
+    def release(self) -> None:
+        self.file.close()  # closing the file ends the lock
 
 
 def _quiet(step: str, done: int, total: int) -> None:
@@ -296,14 +319,18 @@ def restore(folder: Path, settings: Settings, replace: bool = False) -> Path | N
         raise BackupRefused(f"the configured database {url} is not the data folder's SQLite file")
     data_dir = settings.data_dir
     moved = None
-    if data_dir.exists() and any(data_dir.iterdir()):
+    if data_dir.exists() and any(p.name != IN_USE for p in data_dir.iterdir()):
         if not replace:
             raise BackupRefused(
                 f"{data_dir} is not empty: restore into an empty folder, or replace"
             )
+        alone = InUse(data_dir, alone=True)  # no serve may go on writing in the moved folder
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         moved = data_dir.with_name(f"{data_dir.name}.before-restore-{stamp}")
-        os.replace(data_dir, moved)
+        try:
+            os.replace(data_dir, moved)
+        finally:
+            alone.release()
     keys = settings.keys_dir() if check.manifest.keys_dir else None
     for name in check.manifest.files:
         if name.startswith(f"{OUTSIDE_KEYS}/") and keys is not None:

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from samplehub.app import bootstrap, jobs, secret_key
+from samplehub.app import backup, bootstrap, jobs, secret_key
 from samplehub.app import demo as app_demo
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates, tag_demo_samples
@@ -73,6 +73,11 @@ def _serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from samplehub.simulation.world import SimWorld
 
+    try:  # held while this process serves: `backup restore` refuses meanwhile
+        in_use = backup.InUse(settings.data_dir)
+    except backup.BackupRefused as exc:
+        raise _fail(str(exc)) from None
+
     world = SimWorld()  # where tags lie: robots move them, shelf readers read them
     try:  # the simulated LLRP readers listen from the start; real ones connect on first use
         rfid = rfid_wiring.rfid_site(settings)
@@ -129,6 +134,7 @@ def _serve(
         pickup.close()
         if fleet is not None:
             fleet.stop()
+        in_use.release()
 
 
 @db_app.command("upgrade")

@@ -137,6 +137,12 @@ def test_restore_refuses_a_folder_in_use_and_moves_it_aside_when_told(
     refused = runner.invoke(cli, ["backup", "restore", str(folder)], env=env)
     assert refused.exit_code == 1
     assert "is not empty" in refused.output
+    serving = backup.InUse(settings.data_dir)  # what `samplehub serve` holds while it runs
+    busy = runner.invoke(cli, ["backup", "restore", str(folder), "--replace"], env=env)
+    assert busy.exit_code == 1
+    assert "samplehub serve is running" in busy.output
+    assert not list(tmp_path.glob("data.before-restore-*"))  # nothing moved
+    serving.release()
     done = runner.invoke(cli, ["backup", "restore", str(folder), "--replace"], env=env)
     assert done.exit_code == 0, done.output
     [aside] = tmp_path.glob("data.before-restore-*")
