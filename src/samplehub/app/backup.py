@@ -302,6 +302,14 @@ def verify(folder: Path) -> Check:
     return Check(manifest, problems, records)
 
 
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from samplehub.core.adapters.db.migrate import alembic_config
+
+    return {r.revision for r in ScriptDirectory.from_config(alembic_config("")).walk_revisions()}
+
+
 def restore(folder: Path, settings: Settings, replace: bool = False) -> Path | None:
     """Copy a verified SQLite backup into the data folder ``settings`` name. A data folder
     that already holds a database is refused, or with ``replace`` moved aside to
@@ -313,6 +321,12 @@ def restore(folder: Path, settings: Settings, replace: bool = False) -> Path | N
         raise BackupRefused(
             f"{folder} holds a PostgreSQL dump: restore it with pg_restore --clean --no-owner "
             f"--dbname=URL {folder / PG_DUMP}, then copy the other files into the data folder"
+        )
+    if check.manifest.revision not in _known_revisions():
+        raise BackupRefused(
+            f"{folder} holds schema revision {check.manifest.revision}, which this SampleHub "
+            f"({__version__}) does not know: restore it with the version that made it "
+            f"({check.manifest.version}) or a later one"
         )
     url = settings.resolved_database_url()
     if not _is_sqlite(url) or _sqlite_path(url) != (settings.data_dir / SQLITE_COPY).resolve():

@@ -190,3 +190,15 @@ def test_postgresql_is_dumped_with_pg_dump_and_restored_by_hand(
     assert backup.verify(folder).ok
     with pytest.raises(backup.BackupRefused, match="pg_restore"):
         backup.restore(folder, settings)
+
+
+def test_a_backup_of_a_newer_schema_is_not_restored(
+    backed_up: tuple[Settings, Path], tmp_path: Path
+) -> None:
+    folder = backed_up[1]
+    manifest = backup.Manifest.read(folder)
+    manifest.revision, manifest.version = "0099", "9.0.0"
+    (folder / backup.MANIFEST).write_text(json.dumps(dataclasses.asdict(manifest)), "utf-8")
+    with pytest.raises(backup.BackupRefused, match="revision 0099, which this SampleHub"):
+        backup.restore(folder, Settings(data_dir=tmp_path / "new"))
+    assert not (tmp_path / "new").exists()
