@@ -224,8 +224,22 @@ def _save_anchor_public_key(settings: Settings, folder: Path) -> None:
     (folder / "production.pub.pem").write_bytes(pem)
 
 
-def create(settings: Settings, dest: Path, progress: Progress = _quiet) -> Manifest:
-    """Back up the installation ``settings`` name into the new folder ``dest``."""
+def _copy(source: Path, target: Path, earlier: Path | None) -> None:
+    """``source`` copied to ``target``; linked to ``earlier`` instead (another backup's copy,
+    no extra space) when that has the same size and modification time."""
+    if earlier is not None and earlier.is_file():
+        was, now = earlier.stat(), source.stat()
+        if (was.st_size, was.st_mtime_ns) == (now.st_size, now.st_mtime_ns):
+            os.link(earlier, target)
+            return
+    shutil.copy2(source, target)
+
+
+def create(
+    settings: Settings, dest: Path, progress: Progress = _quiet, link_dest: Path | None = None
+) -> Manifest:
+    """Back up the installation ``settings`` name into the new folder ``dest``; files that
+    have not changed since the backup ``link_dest`` are hard links to its copies."""
     url = settings.resolved_database_url()
     data_dir = settings.data_dir.resolve()
     _empty_folder(dest)
@@ -249,7 +263,7 @@ def create(settings: Settings, dest: Path, progress: Progress = _quiet) -> Manif
     for n, (source, name) in enumerate(sources, 1):
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        _copy(source, target, link_dest / name if link_dest is not None else None)
         progress("files", n, len(sources))
     if settings.signing.anchor_key_file is not None:
         _save_anchor_public_key(settings, dest / ANCHOR_KEYS)

@@ -172,6 +172,17 @@ class RecallSettings(Section):
     )
 
 
+class BackupSettings(Section):
+    """The nightly backup `samplehub serve` makes (``app/backup.py``); off until a folder is
+    named, which belongs on another disk than the data folder."""
+
+    folder: Path | None = Field(
+        None, description="Folder of the nightly backups (one sub-folder a night); unset: none"
+    )
+    at: time = Field(time(2, 0), description="When the night's backup is made (institute time)")
+    keep: int = Field(7, ge=1, le=366, description="Nightly backups kept; older ones are removed")
+
+
 class PickupSettings(Section):
     """Pickup windows, staging, grace period, lockers and the background job."""
 
@@ -359,6 +370,7 @@ class Settings(BaseSettings):
     fleet: FleetConfig = Field(default_factory=FleetConfig)
     rfid: RfidSettings = Field(default_factory=RfidSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite under the data folder."""

@@ -1,14 +1,19 @@
 """The app's recurring jobs: the daily recall run, the pickup staging and expiry loop, the
-anchoring of the custody chain and the cycle counts of the shelves."""
+anchoring of the custody chain, the cycle counts of the shelves and the nightly backup."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from samplehub.app import backup
 from samplehub.app.bootstrap import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.services import nothing_to_close
@@ -54,8 +59,6 @@ def send_recall_reminders(
 
 def institute_today(settings: Settings, now: datetime) -> date:
     """The institute's calendar day at ``now`` (``institute.time_zone``): reminders go by it."""
-    from zoneinfo import ZoneInfo
-
     return now.astimezone(ZoneInfo(settings.institute.time_zone)).date()
 
 
@@ -122,6 +125,57 @@ def start_anchor_job(settings: Settings, services: Services) -> Callable[[], Non
         return nothing_to_close
     job = AnchorJob(settings, services)
     return every(seconds, job.run_once, "anchor-job")
+
+
+NIGHTLY = "samplehub-"
+"""Names of the nightly backups: ``samplehub-YYYYMMDD`` (the institute's date)."""
+
+
+class NightlyBackup:
+    """The backup `samplehub serve` makes once a day from ``backup.at`` (the institute's time
+    zone; at once if the service starts later) into ``backup.folder``, keeping the newest
+    ``backup.keep``; files unchanged since the last one are hard links to its copies. It is made
+    under a temporary name and renamed when whole, so a crash leaves no half backup under a
+    night's name."""
+
+    def __init__(self, settings: Settings, now: Callable[[], datetime]) -> None:
+        assert settings.backup.folder is not None
+        self.settings = settings
+        self.folder = settings.backup.folder
+        self.now = now
+
+    def made(self) -> list[Path]:
+        """The nightly backups there, oldest first."""
+        if not self.folder.is_dir():
+            return []
+        found = [p for p in self.folder.iterdir() if p.name.startswith(NIGHTLY)]
+        return sorted(p for p in found if (p / backup.MANIFEST).is_file())
+
+    def run_once(self) -> Path | None:
+        """Make tonight's backup if it is due and not made yet; the backup made, or None."""
+        local = self.now().astimezone(ZoneInfo(self.settings.institute.time_zone))
+        if local.time() < self.settings.backup.at:
+            return None
+        name = f"{NIGHTLY}{local:%Y%m%d}"
+        if (self.folder / name).exists():
+            return None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f".partial-{name}"
+        shutil.rmtree(partial, ignore_errors=True)  # a crash's leftovers
+        earlier = self.made()
+        backup.create(self.settings, partial, link_dest=earlier[-1] if earlier else None)
+        os.replace(partial, self.folder / name)
+        for old in self.made()[: -self.settings.backup.keep]:
+            shutil.rmtree(old)
+        return self.folder / name
+
+
+def start_backup_job(settings: Settings, services: Services) -> Callable[[], None]:
+    """Look every minute whether tonight's backup is due (``backup.*``; none without a
+    folder); returns the stop function."""
+    if settings.backup.folder is None:
+        return nothing_to_close
+    return every(60, NightlyBackup(settings, services.clock.now).run_once, "backup-job")
 
 
 def start_inventory_job(settings: Settings, runner: InventoryRunner) -> Callable[[], None]:

@@ -101,6 +101,7 @@ def _serve(
     pickup_kiosk.recover(pickup.deps)  # a restart mid-pickup: settle it from the sensors
     stop_job = jobs.start_pickup_job(pickup, settings.pickup.job_seconds)
     stop_anchors = jobs.start_anchor_job(settings, services)
+    stop_backups = jobs.start_backup_job(settings, services)
     try:
         delivery = notify_wiring.delivery_worker(settings, services)
     except ValueError as exc:  # a channel refused at start (e.g. SMTP AUTH without STARTTLS)
@@ -129,6 +130,7 @@ def _serve(
         shelves.close()
         stop_job()
         stop_anchors()
+        stop_backups()
         if delivery is not None:
             delivery.stop()
         pickup.close()

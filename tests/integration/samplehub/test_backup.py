@@ -12,13 +12,14 @@ import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from samplehub.app import backup, bootstrap
+from samplehub.app import backup, bootstrap, jobs
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
@@ -202,3 +203,33 @@ def test_a_backup_of_a_newer_schema_is_not_restored(
     with pytest.raises(backup.BackupRefused, match="revision 0099, which this SampleHub"):
         backup.restore(folder, Settings(data_dir=tmp_path / "new"))
     assert not (tmp_path / "new").exists()
+
+
+def test_the_nightly_backup_runs_once_a_day_links_unchanged_files_and_keeps_the_newest(
+    sqlite_site: tuple[Settings, Services, dict[str, str]], tmp_path: Path
+) -> None:
+    settings = sqlite_site[0]
+    settings.backup.folder, settings.backup.keep = tmp_path / "nightly", 2
+    at = [datetime(2026, 12, 1, 17, 30, tzinfo=UTC)]  # 01:30 in China: before 02:00
+    nightly = jobs.NightlyBackup(settings, lambda: at[0])
+    assert nightly.run_once() is None
+    at[0] += timedelta(hours=1)
+    first = nightly.run_once()
+    assert first is not None
+    assert first.name == "samplehub-20261202"
+    assert nightly.run_once() is None  # one a day
+    (settings.backup.folder / ".partial-samplehub-20261203").mkdir()  # a crash's leftover
+    at[0] += timedelta(days=1)
+    second = nightly.run_once()
+    assert second is not None
+    assert backup.verify(second).ok
+    doc = Path("documents/WT-1.pdf")
+    assert (second / doc).stat().st_ino == (first / doc).stat().st_ino  # unchanged: linked
+    at[0] += timedelta(days=1)
+    third = nightly.run_once()
+    assert third is not None
+    assert nightly.made() == [second, third]  # keep 2: the first is gone
+    assert sorted(p.name for p in settings.backup.folder.iterdir()) == [
+        "samplehub-20261203",
+        "samplehub-20261204",
+    ]
