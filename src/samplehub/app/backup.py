@@ -253,7 +253,15 @@ def create(
     else:
         _pg_dump(url, dest / PG_DUMP)
         database, revision = "postgresql", _revision(url)
-    sources = [(p, p.relative_to(data_dir).as_posix()) for p in _files(data_dir, skip)]
+    backups = [
+        dest.resolve(),
+        *([settings.backup.folder.resolve()] if settings.backup.folder else []),
+    ]
+    sources = [
+        (p, p.relative_to(data_dir).as_posix())
+        for p in _files(data_dir, skip)
+        if not any(p.is_relative_to(folder) for folder in backups)  # no backup in a backup
+    ]
     keys = settings.keys_dir().resolve()
     outside = keys.exists() and not keys.is_relative_to(data_dir)
     if outside:

@@ -209,7 +209,7 @@ def test_the_nightly_backup_runs_once_a_day_links_unchanged_files_and_keeps_the_
     sqlite_site: tuple[Settings, Services, dict[str, str]], tmp_path: Path
 ) -> None:
     settings = sqlite_site[0]
-    settings.backup.folder, settings.backup.keep = tmp_path / "nightly", 2
+    settings.backup.folder, settings.backup.keep = settings.data_dir / "nightly", 2  # inside
     at = [datetime(2026, 12, 1, 17, 30, tzinfo=UTC)]  # 01:30 in China: before 02:00
     nightly = jobs.NightlyBackup(settings, lambda: at[0])
     assert nightly.run_once() is None
@@ -229,6 +229,7 @@ def test_the_nightly_backup_runs_once_a_day_links_unchanged_files_and_keeps_the_
     third = nightly.run_once()
     assert third is not None
     assert nightly.made() == [second, third]  # keep 2: the first is gone
+    assert not any(name.startswith("nightly/") for name in backup.Manifest.read(third).files)
     assert sorted(p.name for p in settings.backup.folder.iterdir()) == [
         "samplehub-20261203",
         "samplehub-20261204",
