@@ -147,8 +147,6 @@ def _empty_folder(dest: Path) -> None:
 def _copy_sqlite(source: Path, target: Path, progress: Progress) -> None:
     """One snapshot of the live database, read while others write (SQLite's backup API), as a
     self-contained file (rollback journal, not WAL)."""
-    if not source.is_file():
-        raise BackupRefused(f"no database at {source}: nothing to back up")
 
     def told(status: int, remaining: int, total: int) -> None:
         progress("database", total - remaining, total)
@@ -239,10 +237,28 @@ def create(
     settings: Settings, dest: Path, progress: Progress = _quiet, link_dest: Path | None = None
 ) -> Manifest:
     """Back up the installation ``settings`` name into the new folder ``dest``; files that
-    have not changed since the backup ``link_dest`` are hard links to its copies."""
+    have not changed since the backup ``link_dest`` are hard links to its copies. A backup
+    that fails leaves ``dest`` as it found it (absent or empty)."""
     url = settings.resolved_database_url()
-    data_dir = settings.data_dir.resolve()
+    if _is_sqlite(url) and not _sqlite_path(url).is_file():
+        raise BackupRefused(f"no database at {_sqlite_path(url)}: nothing to back up")
+    existed = dest.exists()
     _empty_folder(dest)
+    try:
+        return _create(settings, url, dest, progress, link_dest)
+    except BaseException:
+        for made in list(dest.iterdir()) if existed else [dest]:
+            if made.is_dir():
+                shutil.rmtree(made)
+            else:
+                made.unlink()
+        raise
+
+
+def _create(
+    settings: Settings, url: str, dest: Path, progress: Progress, link_dest: Path | None
+) -> Manifest:
+    data_dir = settings.data_dir.resolve()
     skip = set(LIVE)
     if _is_sqlite(url):
         live = _sqlite_path(url)

@@ -234,3 +234,19 @@ def test_the_nightly_backup_runs_once_a_day_links_unchanged_files_and_keeps_the_
         "samplehub-20261203",
         "samplehub-20261204",
     ]
+
+
+def test_a_backup_that_fails_leaves_no_half_folder(pg_server_url: str, tmp_path: Path) -> None:
+    gone = f"{pg_server_url.rsplit('/', 1)[0]}/samplehub_no_such_database"
+    settings = Settings(database_url=gone, data_dir=tmp_path / "data", secret_key="k" * 24)
+    with pytest.raises(backup.BackupRefused, match="pg_dump failed"):
+        backup.create(settings, tmp_path / "bk")
+    assert not (tmp_path / "bk").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(backup.BackupRefused, match="pg_dump failed"):
+        backup.create(settings, tmp_path / "empty")
+    assert list((tmp_path / "empty").iterdir()) == []
+    sqlite = Settings(data_dir=tmp_path / "none", secret_key="k" * 24)
+    with pytest.raises(backup.BackupRefused, match="no database at"):
+        backup.create(sqlite, tmp_path / "bk")
+    assert not (tmp_path / "bk").exists()
