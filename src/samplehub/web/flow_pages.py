@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -21,20 +21,16 @@ from fastapi.responses import Response
 
 from samplehub.core.domain import flow
 from samplehub.core.domain.errors import InvalidValue
-from samplehub.core.domain.messages import Message, message_id
+from samplehub.core.domain.messages import message_id
 from samplehub.core.domain.permissions import Action
-from samplehub.core.service import task_queries
 from samplehub.core.service.commands import Actor
-from samplehub.pickup.service import queries as pickup_queries
 from samplehub.web.access import allow
 from samplehub.web.context import Page, PageContext
 from samplehub.web.error_text import error_text
-from samplehub.web.i18n import SHANGHAI
+from samplehub.web.flow_figures import days_asked, figures, today_of
 from samplehub.web.tasks_pages import tasks_reader
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.TASKS_SEE)])
-DEFAULT_DAYS = 7
-MOST_DAYS = 92
 LABELS = {
     "pickup_prep": message_id("web.flow_pickup_prep"),
     "put_away": message_id("web.flow_put_away"),
@@ -43,45 +39,8 @@ LABELS = {
 FIELDS = {"from": message_id("web.flow_from"), "to": message_id("web.flow_to")}
 
 
-def _day(field: str, value: str | None, default: date) -> date:
-    if not value:
-        return default
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidValue(field, value, "a date YYYY-MM-DD", Message("web.allowed_date")) from None
-
-
-def days_asked(today: date, first: str | None, last: str | None) -> tuple[date, date]:
-    """The days ``from``–``to`` (both included): by default the seven days up to ``today``."""
-    end = _day("to", last, today)
-    start = _day("from", first, end - timedelta(days=DEFAULT_DAYS - 1))
-    if start > end:
-        raise InvalidValue(
-            "from", start.isoformat(), f"a day on or before {end}", Message("web.allowed_from")
-        )
-    if (end - start).days >= MOST_DAYS:
-        raise InvalidValue(
-            "to", end.isoformat(), f"at most {MOST_DAYS} days from {start}",
-            Message("web.allowed_days", {"n": MOST_DAYS}),
-        )  # fmt: skip
-    return start, end
-
-
-def figures(
-    ctx: PageContext, actor: Actor, start: date, end: date
-) -> tuple[list[tuple[date, flow.Figures]], flow.Figures]:
-    """Each day's figures and the whole range's."""
-    services = ctx.state.services
-    since = datetime.combine(start, time(0), SHANGHAI)
-    until = datetime.combine(end + timedelta(days=1), time(0), SHANGHAI)
-    waits = task_queries.waits(services.uow_factory, actor, since, until)
-    waits += pickup_queries.prep_waits(services.uow_factory, actor, since, until)
-    return flow.by_day(waits, start, end, SHANGHAI), flow.Figures.of(waits)
-
-
 def _today(ctx: PageContext) -> date:
-    return ctx.state.services.clock.now().astimezone(SHANGHAI).date()
+    return today_of(ctx.state.services)
 
 
 def chart(days: list[tuple[date, flow.Figures]], figure: str) -> dict[str, object]:
@@ -123,7 +82,7 @@ def flow_page(ctx: Page, asked: Annotated[Asked, Depends()]) -> Response:
 def _render(
     ctx: PageContext, actor: Actor, start: date, end: date, status: int = 200, error: str = ""
 ) -> Response:
-    days, total = figures(ctx, actor, start, end)
+    days, total = figures(ctx.state.services, actor, start, end)
     return ctx.render(
         "flow.html",
         status,
@@ -144,7 +103,7 @@ def flow_csv(ctx: Page, asked: Annotated[Asked, Depends()]) -> Response:
     late bookings (UTF-8 with a byte-order mark, so that a spreadsheet opens it as such)."""
     actor = tasks_reader(ctx)
     start, end = days_asked(_today(ctx), asked.first, asked.last)
-    days, _ = figures(ctx, actor, start, end)
+    days, _ = figures(ctx.state.services, actor, start, end)
     out = io.StringIO()
     writer = csv.writer(out)
     columns = [

@@ -122,3 +122,31 @@ def test_the_kiosk_and_customers_never_see_it(
     assert client.get("/flow").status_code == 403
     assert client.get("/flow.csv").status_code == 403
     assert 'href="/flow"' not in client.get("/orders").text
+
+
+def test_the_api_gives_the_same_figures_as_json(
+    client: TestClient,
+    login: Callable[[str], Headers],
+    made: dict[str, str],
+    web_store: MemoryStore,
+    clock: FixedClock,
+) -> None:
+    staff = login("warehouse")
+    _carry_put_away(client, staff, web_store, clock, made["sample_a2"])
+    answer = client.get("/api/flow", headers=staff)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert len(body["days"]) == 7
+    assert body["last"] == clock.now().astimezone(SHANGHAI).date().isoformat()
+    assert body["total"]["figures"]["put_away"] == {
+        "n": 1,
+        "p50_s": 150.0,
+        "p95_s": 150.0,
+        "max_s": 150.0,
+    }
+    assert body["days"][-1]["figures"]["put_away"]["n"] == 1
+    assert body["total"]["figures"]["pickup_prep"]["n"] == 0
+    bad = client.get("/api/flow?from=yesterday", headers=staff)
+    assert bad.status_code == 422
+    assert (bad.json()["field"], bad.json()["value"]) == ("from", "yesterday")
+    assert client.get("/api/flow", headers=login("cust-a")).status_code == 403
