@@ -277,6 +277,7 @@ def _create(
         (p, p.relative_to(data_dir).as_posix())
         for p in _files(data_dir, skip)
         if not any(p.is_relative_to(folder) for folder in backups)  # no backup in a backup
+        and p.suffix != ".part"  # a document being written (renamed into place when whole)
     ]
     keys = settings.keys_dir().resolve()
     outside = keys.exists() and not keys.is_relative_to(data_dir)

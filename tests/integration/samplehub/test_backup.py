@@ -37,6 +37,7 @@ def sqlite_site(tmp_path: Path) -> Iterator[tuple[Settings, Services, dict[str, 
     (settings.data_dir / "documents").mkdir()
     (settings.data_dir / "documents" / "WT-1.pdf").write_bytes(b"%PDF-1.7 a certificate")
     (settings.data_dir / "anchors.jsonl").write_text("")
+    (settings.data_dir / "documents" / "WT-2.pdf.part").write_bytes(b"%PDF-1.7 half")  # writing
     yield settings, services, made
     services.close()
 
@@ -69,7 +70,7 @@ def test_a_backup_made_while_samples_are_registered_verifies_and_restores(
     assert {"database", "files"} <= set(steps)
     assert (manifest.database, manifest.revision, manifest.chain_intact) == ("sqlite", "0012", True)
     assert {"samplehub.db", "anchors.jsonl", "documents/WT-1.pdf"} <= set(manifest.files)
-    assert not any(name.endswith(("-wal", "-shm")) for name in manifest.files)
+    assert not any(name.endswith(("-wal", "-shm", ".part")) for name in manifest.files)
     check = backup.verify(tmp_path / "bk")
     assert check.ok, check.problems
     assert check.custody_records == manifest.custody_records
