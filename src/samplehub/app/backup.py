@@ -152,7 +152,9 @@ def _copy_sqlite(source: Path, target: Path, progress: Progress) -> None:
         progress("database", total - remaining, total)
 
     with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
-        live.backup(copy, pages=1024, progress=told)
+        # in one step: one read transaction over the whole copy, which in WAL mode never blocks
+        # the service's writers; copied in steps, every write in between would restart it
+        live.backup(copy, pages=-1, progress=told)
         copy.execute("PRAGMA journal_mode=DELETE")
 
 
