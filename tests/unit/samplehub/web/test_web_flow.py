@@ -8,18 +8,21 @@ import csv
 import html
 import io
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
 
 from samplehub.app.services import Services
 from samplehub.core.adapters.memory import FixedClock, MemoryStore
+from samplehub.core.domain import flow
 from samplehub.core.domain.epc import giai_for_sample
 from samplehub.core.domain.locations import Location, LocationKind
 from samplehub.core.domain.transport import TransportTask
 from samplehub.pickup.domain.booking import Booking
 from samplehub.pickup.domain.capacity import CompartmentSize, PickupWindow
+from samplehub.web.flow_pages import chart
 from samplehub.web.i18n import SHANGHAI
 
 Headers = dict[str, str]
@@ -150,3 +153,16 @@ def test_the_api_gives_the_same_figures_as_json(
     assert bad.status_code == 422
     assert (bad.json()["field"], bad.json()["value"]) == ("from", "yesterday")
     assert client.get("/api/flow", headers=login("cust-a")).status_code == 403
+
+
+def test_the_chart_scales_each_day_to_the_range_s_highest_p95() -> None:
+    def day(*seconds: float) -> flow.Figures:
+        return flow.Figures({"put_away": flow.spread(list(seconds))}, 0)
+
+    days = [(date(2026, 12, 1), day(60, 120)), (date(2026, 12, 2), day())]
+    drawn = chart(days, "put_away")
+    assert drawn["highest"] == 120
+    first, empty = cast(list[dict[str, float]], drawn["bars"])
+    assert (first["p50"], first["p95"]) == (0.5, 1.0)
+    assert (empty["p50"], empty["p95"]) == (0, 0)
+    assert chart([(date(2026, 12, 2), day())], "put_away")["highest"] is None
