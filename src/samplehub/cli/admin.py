@@ -191,19 +191,42 @@ def user_add(
         if found is None:
             raise _fail(f"customer {customer!r} not found (give its id or credit code)")
         customer_id = found.id
-    if password is None:
-        if not sys.stdin.isatty():
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass("password: ")
-            if getpass.getpass("again: ") != password:
-                raise _fail("the two passwords differ")
+    password = password if password is not None else _new_password()
     command = c.CreateUser(c.SYSTEM, username, password, role, customer_id, display_name)
     try:
         services.bus.handle(command)
     except DomainError as error:
         raise _fail(str(error)) from None
     typer.echo(f"user {username} created ({role})")
+
+
+def _new_password() -> str:
+    """A password read from stdin, or asked for twice on a terminal."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise _fail("the two passwords differ")
+    return password
+
+
+@user_app.command("password")
+def user_password(
+    username: str = typer.Argument(..., help="Login name"),
+    password: str | None = typer.Option(
+        None, help="New password; asked for when omitted", envvar="SAMPLEHUB_NEW_PASSWORD"
+    ),
+) -> None:
+    """Set a user's password anew (a forgotten one, the only admin's included); every login of
+    the user ends."""
+    services = bootstrap.bootstrap(Settings())
+    command = c.SetPassword(c.SYSTEM, username, password or _new_password())
+    try:
+        services.bus.handle(command)
+    except DomainError as error:
+        raise _fail(str(error)) from None
+    ended = services.auth.revoke_user(username, services.clock.now())
+    typer.echo(f"password of {username} set; {ended} logins ended")
 
 
 def demo(

@@ -93,7 +93,7 @@ def home(ctx: Page) -> Response:
 def login_form(ctx: Page) -> Response:
     if ctx.actor is not None:
         return _redirect(ctx, "/")
-    return ctx.render("login.html")
+    return ctx.render("login.html", changed=ctx.request.query_params.get("changed") == "1")
 
 
 @router.post("/login", dependencies=[allow(Action.PUBLIC)])

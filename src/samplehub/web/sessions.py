@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 
 from fastapi import HTTPException, Request, status
 
+from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.service import queries
-from samplehub.core.service.commands import Actor
+from samplehub.core.service.commands import Actor, SetPassword
 from samplehub.core.service.ports import SessionRecord
 from samplehub.web.security import BEARER, SESSION, issue_token, read_token
 from samplehub.web.state import AppState
@@ -98,14 +99,56 @@ def session_of(state: AppState, request: Request) -> Actor | None:
 def check_password(state: AppState, username: str, password: str) -> Actor | None:
     """The password check under the worker's cap on concurrent hashing (Argon2 takes 64 MiB
     a check, also for unknown users): a flood of logins waits, then gets 503, never more."""
-    if not state.hashing.acquire(timeout=HASH_WAIT_SECONDS):
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            detail={"error": "busy", "message": "too many logins at once; retry shortly"},
-            headers={"Retry-After": "5"},
-        )
+    _hashing(state)
     try:
         services = state.services
         return queries.authenticate(services.uow_factory, services.hasher, username, password)
     finally:
         state.hashing.release()
+
+
+def refuse_while_limited(state: AppState, username: str, address: str, now: datetime) -> None:
+    """429 with ``Retry-After`` while too many logins of ``username`` or from ``address`` failed."""
+    wait = state.limiter.retry_after(username, address, now)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail={
+                "error": "too_many_attempts",
+                "message": f"too many failed logins for {username!r}; retry in {wait} s",
+                "retry_after": wait,
+            },
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def _hashing(state: AppState) -> None:
+    if not state.hashing.acquire(timeout=HASH_WAIT_SECONDS):
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail={"error": "busy", "message": "too many password checks; retry shortly"},
+            headers={"Retry-After": "5"},
+        )
+
+
+def set_password(
+    state: AppState, actor: Actor, username: str, password: str, current: str | None, address: str
+) -> None:
+    """A new password (``SetPassword``: one's own with ``current``, or an admin's reset), under
+    the cap on concurrent hashing; a wrong current password counts as a failed login (the same
+    limit, 429 while it holds). Every login of the user then ends, in every worker."""
+    own = actor.username == username
+    now = state.services.clock.now()
+    if own:
+        refuse_while_limited(state, username, address, now)
+    _hashing(state)
+    try:
+        state.services.bus.handle(SetPassword(actor, username, password, current))
+    except InvalidValue as error:
+        if own and error.field == "current_password":
+            state.limiter.failed(username, address, now)
+        raise
+    finally:
+        state.hashing.release()
+    state.services.auth.revoke_user(username, now)
+    state.actors.drop_user(username)

@@ -49,15 +49,21 @@ def test_upgrade_seed_verify_tamper(tmp_path: Path) -> None:
     bad_role = run(["user", "add", "li", "--role", "root", "--password", "longenough"], data)
     assert bad_role.returncode == 1
     assert "role" in bad_role.stderr
+    reset = run(["user", "password", "admin"], data, stdin="a forgotten one\n")
+    assert reset.returncode == 0, reset.stderr
+    assert "password of admin set" in reset.stdout
+    too_short = run(["user", "password", "zhang", "--password", "short"], data)
+    assert too_short.returncode == 1
+    assert "password" in too_short.stderr
 
     intact = run(["audit", "verify"], data)
     assert intact.returncode == 0
-    # 39 from the demo data and the new user, 4 steps of the demo certificate (entered,
-    # reviewed, approved, issued), each committed with the certificate, and 8 of transport tasks
-    # (a put-away made at each of the 5 receives, 3 of them withdrawn by the seed's moves by hand),
-    # 1 of the demo storage site, loaded before the seed, and 5 EPCs given to the samples past
-    # intake (the seeded stock carries tags, so the shelf readers see it)
-    assert "57 records" in intact.stdout
+    # 40 from the demo data, the new user and the admin's new password; 4 steps of the demo
+    # certificate (entered, reviewed, approved, issued), each committed with the certificate;
+    # 8 of transport tasks (a put-away made at each of the 5 receives, 3 of them withdrawn by
+    # the seed's moves by hand); 1 of the demo storage site, loaded before the seed; and 5 EPCs
+    # given to the samples past intake (the seeded stock carries tags, so the shelf readers see it)
+    assert "58 records" in intact.stdout
 
     engine = create_engine(f"sqlite:///{data / 'samplehub.db'}")
     with engine.begin() as conn:

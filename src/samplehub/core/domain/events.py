@@ -47,6 +47,15 @@ class UserCreated(Event):
 
 
 @dataclass(frozen=True)
+class PasswordSet(Event):
+    """A user's password was changed by the user (``reset`` false) or set anew by an admin; the
+    record names who did it, never the password or its hash."""
+
+    username: str
+    reset: bool
+
+
+@dataclass(frozen=True)
 class UserChanged(Event):
     """A user's role or access changed; their sessions see it on their next request."""
 

@@ -18,6 +18,7 @@ from samplehub.core.domain.events import (
     CustomerRegistered,
     Event,
     OrderCreated,
+    PasswordSet,
     SampleRegistered,
     SampleTransitioned,
     UserChanged,
@@ -154,6 +155,11 @@ class User:
         self.role = role or self.role
         self.active = self.active if active is None else active
         self.events.append(UserChanged(actor, at, self.username, self.role.value, self.active))
+
+    def set_password(self, password_hash: str, actor: str, at: datetime) -> None:
+        """A new password (its hash): changed by the user, or reset by an admin."""
+        self.password_hash = password_hash
+        self.events.append(PasswordSet(actor, at, self.username, actor != self.username))
 
     def can_see(self, customer_id: str) -> bool:
         """Tenant isolation: customers see their own company only; staff see every company."""

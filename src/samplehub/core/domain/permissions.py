@@ -18,6 +18,7 @@ class Action(enum.StrEnum):
 
     PUBLIC = "public"  # login, health, API docs, certificate verification
     SIGNED_IN = "signed_in"  # the home redirect, who am I, logout
+    ACCOUNT = "account"  # one's own account: its password (people, not device logins)
     ORDERS_READ = "orders.read"
     ORDERS_CREATE = "orders.create"
     SAMPLES_READ = "samples.read"
@@ -48,6 +49,7 @@ _A = Action
 PERMISSIONS: dict[Action, frozenset[Role | None]] = {
     _A.PUBLIC: frozenset({*EVERY_ROLE, ANONYMOUS}),
     _A.SIGNED_IN: EVERY_ROLE,
+    _A.ACCOUNT: PEOPLE,
     _A.ORDERS_READ: PEOPLE,
     _A.ORDERS_CREATE: frozenset({Role.CUSTOMER, Role.ADMIN}),
     _A.SAMPLES_READ: PEOPLE,

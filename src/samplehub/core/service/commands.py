@@ -66,6 +66,16 @@ class ChangeUser(Command):
 
 
 @dataclass(frozen=True)
+class SetPassword(Command):
+    """A new password: one's own (a person, not a device login, giving the current one too),
+    or anyone's, reset by an admin."""
+
+    username: str
+    password: str = field(repr=False)
+    current_password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class CreateOrder(Command):
     customer_id: str
     service: str

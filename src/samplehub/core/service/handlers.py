@@ -77,8 +77,8 @@ def register_customer(cmd: c.RegisterCustomer, uow: UnitOfWork, ctx: Context) ->
 def create_user(cmd: c.CreateUser, uow: UnitOfWork, ctx: Context) -> str:
     if not permissions.may_manage_users(cmd.actor.role):
         raise Forbidden(cmd.actor.username, "create users")
-    if cmd.enforce_policy and len(cmd.password) < MIN_PASSWORD:
-        raise InvalidValue("password", "***", f"at least {MIN_PASSWORD} characters")
+    if cmd.enforce_policy:
+        _password_policy(cmd.password)
     role = Role.parse(cmd.role)
     with uow:
         if cmd.customer_id is not None and uow.customers.get(cmd.customer_id) is None:
@@ -108,6 +108,34 @@ def change_user(cmd: c.ChangeUser, uow: UnitOfWork, ctx: Context) -> str:
         if user is None:
             raise NotFound("user", cmd.username)
         user.change(role, cmd.active, cmd.actor.username, ctx.clock.now())
+        uow.users.update(user)
+        uow.commit()
+        return user.username
+
+
+def _password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        allowed = Message("core.allowed_password", {"n": MIN_PASSWORD})
+        raise InvalidValue("password", "***", f"at least {MIN_PASSWORD} characters", allowed)
+
+
+def set_password(cmd: c.SetPassword, uow: UnitOfWork, ctx: Context) -> str:
+    """One's own password with the current one (people only: a device login's is reset by an
+    admin), or anyone's reset by an admin."""
+    own = cmd.actor.username == cmd.username
+    if own and cmd.actor.role is Role.KIOSK:
+        raise Forbidden(cmd.actor.username, "change a device login's password")
+    if not own and not permissions.may_manage_users(cmd.actor.role):
+        raise Forbidden(cmd.actor.username, "set another user's password")
+    _password_policy(cmd.password)
+    with uow:
+        user = uow.users.get(cmd.username)
+        if user is None:
+            raise NotFound("user", cmd.username)
+        if own and not ctx.hasher.verify(user.password_hash, cmd.current_password or ""):
+            allowed = Message("core.allowed_current_password")
+            raise InvalidValue("current_password", "***", "the current password", allowed)
+        user.set_password(ctx.hasher.hash(cmd.password), cmd.actor.username, ctx.clock.now())
         uow.users.update(user)
         uow.commit()
         return user.username
@@ -223,6 +251,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterCustomer: register_customer,
     c.CreateUser: create_user,
     c.ChangeUser: change_user,
+    c.SetPassword: set_password,
     c.CreateOrder: create_order,
     c.RegisterSample: register_sample,
     c.ApplyTransition: apply_transition,

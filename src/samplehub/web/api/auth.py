@@ -11,7 +11,13 @@ from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, State
 from samplehub.web.api.schemas import Strict
 from samplehub.web.security import BEARER
-from samplehub.web.sessions import check_password, end_login, open_login
+from samplehub.web.sessions import (
+    check_password,
+    end_login,
+    open_login,
+    refuse_while_limited,
+    set_password,
+)
 from samplehub.web.state import AppState
 
 router = APIRouter(tags=["auth"])
@@ -44,17 +50,7 @@ def client_address(request: Request) -> str:
 def login(state: AppState, username: str, password: str, address: str) -> Actor | None:
     """Check a password under the failed-login limit; raises 429 while the limit holds."""
     now = state.services.clock.now()
-    wait = state.limiter.retry_after(username, address, now)
-    if wait:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail={
-                "error": "too_many_attempts",
-                "message": f"too many failed logins for {username!r}; retry in {wait} s",
-                "retry_after": wait,
-            },
-            headers={"Retry-After": str(wait)},
-        )
+    refuse_while_limited(state, username, address, now)
     actor = check_password(state, username, password)
     if actor is None:
         state.limiter.failed(username, address, now)
@@ -105,4 +101,27 @@ def who_am_i(actor: CurrentActor) -> WhoAmI:
 def revoke_token(request: Request, state: State) -> Response:
     _, _, token = request.headers.get("authorization", "").partition(" ")
     end_login(state, token.strip(), BEARER)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChange(Strict):
+    current_password: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=1, max_length=256, description="At least 8 characters")
+
+
+@router.post(
+    "/auth/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Change one's own password; every login of the user ends (log in again)",
+    dependencies=[allow(Action.ACCOUNT)],
+    openapi_extra={"x-roles": ["customer", "lab", "approver", "warehouse", "admin"]},
+)
+def change_password(
+    body: PasswordChange, request: Request, actor: CurrentActor, state: State
+) -> Response:
+    """A wrong current password is a 422 naming ``current_password`` and counts as a failed
+    login; a device login (the kiosk) cannot change its own (403: an admin resets it)."""
+    set_password(
+        state, actor, actor.username, body.password, body.current_password, client_address(request)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 
 from samplehub.core.domain.permissions import Action
 from samplehub.core.service import commands as c
 from samplehub.core.service import queries
 from samplehub.web.access import allow
+from samplehub.web.api.auth import client_address
 from samplehub.web.api.deps import CurrentActor, ServicesDep, State
 from samplehub.web.api.schemas import Strict, UserOut, all_of
+from samplehub.web.sessions import set_password
 
 router = APIRouter(tags=["users"], dependencies=[allow(Action.USERS_MANAGE)])
 
@@ -55,3 +57,19 @@ def change_user(username: str, body: UserChange, actor: CurrentActor, state: Sta
     state.actors.drop_user(username)
     users = queries.list_users(services.uow_factory, actor)
     return next(UserOut.of(u) for u in users if u.username == username)
+
+
+class PasswordReset(Strict):
+    password: str = Field(min_length=1, max_length=256, description="At least 8 characters")
+
+
+@router.put(
+    "/users/{username}/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Reset a user's password; every login of the user ends",
+)
+def reset_password(
+    username: str, body: PasswordReset, request: Request, actor: CurrentActor, state: State
+) -> Response:
+    set_password(state, actor, username, body.password, None, client_address(request))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,5 @@
 import copy
+import json
 
 import pytest
 
@@ -202,3 +203,36 @@ def test_bus_retries_a_command_that_lost_a_race(services: Services, store: Memor
     assert len(attempts) == 3
     assert list(store.customers) == [customer]
     assert len(store.audit) == 1
+
+
+def test_a_person_changes_their_own_password_with_the_current_one(
+    services: Services, store: MemoryStore, demo: dict[str, str]
+) -> None:
+    lab = actor_for(store, "lab")
+    before = copy.deepcopy(store)
+    with pytest.raises(InvalidValue, match="current_password"):
+        services.bus.handle(c.SetPassword(lab, "lab", "new-password-1", "not-mine"))
+    with pytest.raises(InvalidValue, match="password"):
+        services.bus.handle(c.SetPassword(lab, "lab", "short", "demo123"))
+    assert store == before  # nothing written by a refused change
+    services.bus.handle(c.SetPassword(lab, "lab", "new-password-1", "demo123"))
+    assert services.hasher.verify(store.users["lab"].password_hash, "new-password-1")
+    [record] = [r for r in store.audit if r.event_type == "PasswordSet"]
+    assert record.actor == "lab"
+    assert json.loads(record.payload)["reset"] is False
+    assert "new-password-1" not in record.payload
+    assert "plain$" not in record.payload
+
+
+def test_only_an_admin_resets_another_s_password_and_a_device_never_its_own(
+    services: Services, store: MemoryStore, demo: dict[str, str]
+) -> None:
+    for who, whom in (("lab", "warehouse"), ("cust-a", "cust-b"), ("kiosk", "kiosk")):
+        with pytest.raises(Forbidden):
+            services.bus.handle(
+                c.SetPassword(actor_for(store, who), whom, "new-password-1", "demo123")
+            )
+    services.bus.handle(c.SetPassword(actor_for(store, "admin"), "kiosk", "kiosk-password-2"))
+    assert services.hasher.verify(store.users["kiosk"].password_hash, "kiosk-password-2")
+    with pytest.raises(NotFound):
+        services.bus.handle(c.SetPassword(c.SYSTEM, "nobody", "new-password-1"))
