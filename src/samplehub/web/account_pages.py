@@ -6,7 +6,8 @@ goes to the login page.
 
 /users (admins): every login with its role, company and whether it may log in; a new user;
 another role, disabled or enabled (a disabled user's logins end at once), a new password set
-(every login of the user ends). The same commands as ``/api/users``.
+(every login of the user ends); a new customer company, so that its people can have logins.
+The same commands as ``/api/users`` and ``/api/customers``.
 """
 
 from __future__ import annotations
@@ -40,9 +41,13 @@ FIELDS = {
     "username": message_id("web.username"),
     "role": message_id("web.role"),
     "customer_id": message_id("web.customer"),
+    "name": message_id("web.company_name"),
+    "credit_code": message_id("web.credit_code"),
+    "contacts": message_id("web.contact"),
 }
 
 DONE = {
+    "company": message_id("web.users_done_company"),
     "added": message_id("web.users_done_added"),
     "changed": message_id("web.users_done_changed"),
     "password": message_id("web.users_done_password"),
@@ -153,6 +158,27 @@ def add_user(
         actor, username.strip().lower(), password, role, customer_id or None, display_name
     )
     return _then(ctx, actor, lambda: ctx.state.services.bus.handle(command), "added")
+
+
+@users.post("/users/companies")
+def add_company(
+    ctx: Page,
+    name: FormText = "",
+    credit_code: FormText = "",
+    contact_name: FormText = "",
+    phone: FormText = "",
+    email: FormText = "",
+    csrf: FormText = "",
+) -> Response:
+    """A new customer company (委托单位), so that its people can be given logins."""
+    actor = _admin(ctx)
+    csrf_required(ctx, csrf)
+    given = contact_name.strip(), phone.strip(), email.strip()
+    contact = given if given[2] else given[:2]  # (name, phone) or (name, phone, email)
+    command = c.RegisterCustomer(
+        actor, name.strip(), credit_code.strip().upper(), [contact] if any(given) else []
+    )
+    return _then(ctx, actor, lambda: ctx.state.services.bus.handle(command), "company")
 
 
 @users.post("/users/{username}/access")

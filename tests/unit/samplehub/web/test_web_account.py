@@ -113,3 +113,26 @@ def test_only_admins_open_the_users_page(browser_login: Callable[[str], TestClie
     client = browser_login("lab")
     assert client.get("/users").status_code == 403
     assert 'href="/users"' not in client.get("/samples").text
+
+
+def test_an_admin_registers_a_company_then_gives_its_person_a_login(
+    browser_login: Callable[[str], TestClient], csrf_of: Csrf, web_store: MemoryStore
+) -> None:
+    admin = browser_login("admin")
+    company = {"name": "泉州精工仪表", "credit_code": "91350100M000100Y4X", "phone": "139"}
+    bad = _post(admin, csrf_of, "/users", "/users/companies", **company)
+    assert bad.status_code == 422
+    assert "统一社会信用代码" in html.unescape(bad.text)  # the field named in the page's language
+    company["credit_code"] = "91350500MA2XN2LJ60"
+    company["contact_name"], company["phone"] = "黄工", "13905950003"
+    added = _post(admin, csrf_of, "/users", "/users/companies", **company)
+    assert added.status_code == 303, added.text
+    [made] = [c for c in web_store.customers.values() if c.name == "泉州精工仪表"]
+    page = admin.get("/users?done=company").text
+    assert f'value="{made.id}"' in page  # offered for the new user
+    user = {"username": "huang", "role": "customer", "customer_id": made.id}
+    assert (
+        _post(admin, csrf_of, "/users", "/users", password="huang-pass-1", **user).status_code
+        == 303
+    )
+    assert web_store.users["huang"].customer_id == made.id
