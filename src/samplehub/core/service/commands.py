@@ -49,7 +49,7 @@ class RegisterCustomer(Command):
 @dataclass(frozen=True)
 class CreateUser(Command):
     username: str
-    password: str
+    password: str = field(repr=False)
     role: str
     customer_id: str | None = None
     display_name: str = ""
