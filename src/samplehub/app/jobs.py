@@ -3,6 +3,7 @@ anchoring of the custody chain, the cycle counts of the shelves and the nightly 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import threading
@@ -160,13 +161,20 @@ class NightlyBackup:
         if (self.folder / name).exists():
             return None
         self.folder.mkdir(parents=True, exist_ok=True)
-        partial = self.folder / f".partial-{name}"
-        shutil.rmtree(partial, ignore_errors=True)  # a crash's leftovers
-        earlier = self.made()
-        backup.create(self.settings, partial, link_dest=earlier[-1] if earlier else None)
-        os.replace(partial, self.folder / name)
-        for old in self.made()[: -self.settings.backup.keep]:
-            shutil.rmtree(old)
+        with (self.folder / ".nightly.lock").open("a") as lock:
+            try:  # several workers of one database: one makes it
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return None
+            if (self.folder / name).exists():  # made while this worker waited for its turn
+                return None
+            partial = self.folder / f".partial-{name}"
+            shutil.rmtree(partial, ignore_errors=True)  # a crash's leftovers
+            earlier = self.made()
+            backup.create(self.settings, partial, link_dest=earlier[-1] if earlier else None)
+            os.replace(partial, self.folder / name)
+            for old in self.made()[: -self.settings.backup.keep]:
+                shutil.rmtree(old)
         return self.folder / name
 
 

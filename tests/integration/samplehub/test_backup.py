@@ -5,6 +5,7 @@ a non-empty folder and a PostgreSQL dump are told."""
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import shutil
 import sqlite3
@@ -232,9 +233,15 @@ def test_the_nightly_backup_runs_once_a_day_links_unchanged_files_and_keeps_the_
     assert nightly.made() == [second, third]  # keep 2: the first is gone
     assert not any(name.startswith("nightly/") for name in backup.Manifest.read(third).files)
     assert sorted(p.name for p in settings.backup.folder.iterdir()) == [
+        ".nightly.lock",
         "samplehub-20261203",
         "samplehub-20261204",
-    ]
+    ]  # the crash's leftover partial is gone
+    at[0] += timedelta(days=1)
+    with (settings.backup.folder / ".nightly.lock").open("a") as other:  # another worker's turn
+        fcntl.flock(other, fcntl.LOCK_EX)
+        assert nightly.run_once() is None
+    assert nightly.run_once() is not None
 
 
 def test_a_backup_that_fails_leaves_no_half_folder(pg_server_url: str, tmp_path: Path) -> None:
