@@ -117,3 +117,23 @@ def test_english_switch_and_main_page_screenshot(
     if keep:
         Path(keep).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, keep)
+
+
+def test_a_person_changes_their_password_from_the_top_bar(
+    server: Running, page: Page, log_in: LogIn
+) -> None:
+    log_in(page, server.url, "lab2")
+    page.click("[data-testid=nav-account]")
+    expect(page.locator("h1")).to_have_text("我的账户")
+    form = page.locator("[data-testid=password-form]")
+    form.locator("input[name=current_password]").fill(DEMO_PASSWORD)
+    form.locator("input[name=password]").fill("lab2-new-pass")
+    form.locator("input[name=repeat]").fill("lab2-new-pass")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=password-changed]")).to_contain_text("密码已修改")
+    page.goto(f"{server.url}/samples")
+    page.wait_for_url("**/login")  # the login that changed it has ended too
+    page.fill("input[name=username]", "lab2")
+    page.fill("input[name=password]", "lab2-new-pass")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/samples")  # signed in with the new password

@@ -99,7 +99,12 @@ class SqlUsers(_Repo):
         self.conn.execute(
             update(t.users)
             .where(t.users.c.username == user.username)
-            .values(role=user.role.value, active=user.active)
+            .values(
+                role=user.role.value,
+                active=user.active,
+                password_hash=user.password_hash,
+                display_name=user.display_name,
+            )
         )
         self._track(user)
 
