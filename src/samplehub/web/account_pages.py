@@ -58,13 +58,14 @@ def _person(ctx: PageContext) -> Actor:
     return role_required(ctx, lambda a: may(a.role, Action.ACCOUNT))
 
 
-def _account(ctx: PageContext, actor: Actor, status: int = 200, error: str = "") -> Response:
+def _account(ctx: PageContext, status: int = 200, error: str = "") -> Response:
     return ctx.render("account.html", status, error=error)
 
 
 @account.get("/account")
 def account_page(ctx: Page) -> Response:
-    return _account(ctx, _person(ctx))
+    _person(ctx)
+    return _account(ctx)
 
 
 def _refusal(ctx: PageContext, refused: HTTPException) -> str:
@@ -96,9 +97,9 @@ def change_own_password(
         )
     except DomainError as error:
         status = domain_error_body(error)[0]
-        return _account(ctx, actor, status, error_text(ctx.t, error, FIELDS))
+        return _account(ctx, status, error_text(ctx.t, error, FIELDS))
     except HTTPException as refused:
-        return _account(ctx, actor, refused.status_code, _refusal(ctx, refused))
+        return _account(ctx, refused.status_code, _refusal(ctx, refused))
     response = _redirect(ctx, "/login?changed=1")  # every login of the user has ended
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -108,9 +109,7 @@ def _admin(ctx: PageContext) -> Actor:
     return role_required(ctx, lambda a: may(a.role, Action.USERS_MANAGE))
 
 
-def _users(
-    ctx: PageContext, actor: Actor, status: int = 200, error: str = "", done: str = ""
-) -> Response:
+def _users(ctx: PageContext, actor: Actor, status: int = 200, error: str = "") -> Response:
     services = ctx.state.services
     customers = queries.list_customers(services.uow_factory, actor)
     return ctx.render(
@@ -120,7 +119,7 @@ def _users(
         companies={customer.id: customer.name for customer in customers},
         roles=[role.value for role in Role],
         error=error,
-        done=DONE.get(done or ctx.request.query_params.get("done", "")),
+        done=DONE.get(ctx.request.query_params.get("done", "")),
     )
 
 
