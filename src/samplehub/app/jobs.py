@@ -9,7 +9,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -100,8 +100,6 @@ class AnchorJob:
         self.copy = trust.anchor_file(settings)
 
     def run_once(self) -> Anchor | None:
-        from datetime import timedelta
-
         from samplehub.core.service.anchoring import anchor_if_due
 
         signing = self.settings.signing
@@ -139,11 +137,22 @@ class NightlyBackup:
     under a temporary name and renamed when whole, so a crash leaves no half backup under a
     night's name."""
 
-    def __init__(self, settings: Settings, now: Callable[[], datetime]) -> None:
+    RETRY = timedelta(minutes=30)
+    """How long after a failed backup the next try waits."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        now: Callable[[], datetime],
+        alert: Callable[[dict[str, str]], object] | None = None,
+    ) -> None:
         assert settings.backup.folder is not None
         self.settings = settings
         self.folder = settings.backup.folder
         self.now = now
+        self.alert = alert  # told once a day of a failed backup (the staff recipients)
+        self.retry_at: datetime | None = None
+        self.alerted_on: date | None = None
 
     def made(self) -> list[Path]:
         """The nightly backups there, oldest first."""
@@ -153,8 +162,23 @@ class NightlyBackup:
         return sorted(p for p in found if (p / backup.MANIFEST).is_file())
 
     def run_once(self) -> Path | None:
-        """Make tonight's backup if it is due and not made yet; the backup made, or None."""
-        local = self.now().astimezone(ZoneInfo(self.settings.institute.time_zone))
+        """Make tonight's backup if it is due and not made yet; the backup made, or None. A
+        failure is logged and raised; staff are told once a day, and the next try waits."""
+        now = self.now()
+        if self.retry_at is not None and now < self.retry_at:
+            return None
+        try:
+            return self._due(now)
+        except Exception as error:
+            self.retry_at = now + self.RETRY
+            day = now.astimezone(ZoneInfo(self.settings.institute.time_zone)).date()
+            if self.alert is not None and self.alerted_on != day:
+                self.alerted_on = day
+                self.alert({"folder": str(self.folder), "error": str(error)[:200]})
+            raise
+
+    def _due(self, now: datetime) -> Path | None:
+        local = now.astimezone(ZoneInfo(self.settings.institute.time_zone))
         if local.time() < self.settings.backup.at:
             return None
         name = f"{NIGHTLY}{local:%Y%m%d}"
@@ -166,7 +190,7 @@ class NightlyBackup:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 return None
-            if (self.folder / name).exists():  # made while this worker waited for its turn
+            if (self.folder / name).exists():  # another worker made it just before
                 return None
             partial = self.folder / f".partial-{name}"
             shutil.rmtree(partial, ignore_errors=True)  # a crash's leftovers
@@ -183,7 +207,15 @@ def start_backup_job(settings: Settings, services: Services) -> Callable[[], Non
     folder); returns the stop function."""
     if settings.backup.folder is None:
         return nothing_to_close
-    return every(60, NightlyBackup(settings, services.clock.now).run_once, "backup-job")
+    from samplehub.core.domain.messages import message_id
+    from samplehub.core.service import commands as c
+
+    def alert(details: dict[str, str]) -> None:
+        failed = message_id("core.alert_backup_failed")
+        services.bus.handle(c.AlertStaff(c.SYSTEM, "backup_failed", failed, details))
+
+    nightly = NightlyBackup(settings, services.clock.now, alert)
+    return every(60, nightly.run_once, "backup-job")
 
 
 def start_inventory_job(settings: Settings, runner: InventoryRunner) -> Callable[[], None]:

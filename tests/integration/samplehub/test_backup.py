@@ -258,3 +258,30 @@ def test_a_backup_that_fails_leaves_no_half_folder(pg_server_url: str, tmp_path:
     with pytest.raises(backup.BackupRefused, match="no database at"):
         backup.create(sqlite, tmp_path / "bk")
     assert not (tmp_path / "bk").exists()
+
+
+def test_a_failing_nightly_backup_tells_staff_once_a_day_and_waits_before_trying_again(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path / "no-database", secret_key="k" * 24)
+    settings.backup.folder = tmp_path / "nightly"
+    at = [datetime(2026, 12, 1, 18, 30, tzinfo=UTC)]  # 02:30 in China
+    told: list[dict[str, str]] = []
+    nightly = jobs.NightlyBackup(settings, lambda: at[0], told.append)
+    with pytest.raises(backup.BackupRefused, match="no database"):
+        nightly.run_once()
+    assert told == [
+        {"folder": str(tmp_path / "nightly"), "error": told[0]["error"]},
+    ]
+    assert "no database" in told[0]["error"]
+    at[0] += timedelta(minutes=10)
+    assert nightly.run_once() is None  # waits 30 minutes after a failure
+    at[0] += timedelta(minutes=25)
+    with pytest.raises(backup.BackupRefused):
+        nightly.run_once()
+    assert len(told) == 1  # once a day
+    at[0] += timedelta(days=1)
+    with pytest.raises(backup.BackupRefused):
+        nightly.run_once()
+    assert len(told) == 2
+    assert nightly.made() == []

@@ -140,8 +140,9 @@ class FailTask(Command):
 
 @dataclass(frozen=True)
 class AlertStaff(Command):
-    """Something on the floor needs a person (a robot on an emergency stop, two robots on one
-    node): the staff recipients are told, in zh-CN and English (``message``: a catalogue id)."""
+    """Something needs a person (a robot on an emergency stop, two robots on one node, a nightly
+    backup that failed): the staff recipients are told, in zh-CN and English (``message``: a
+    catalogue id)."""
 
     kind: str
     message: str
