@@ -54,11 +54,19 @@ def _visible_customer(uow: UnitOfWork, actor: c.Actor, customer_id: str) -> Cust
     return customer
 
 
+def _contact(index: int, given: tuple[str, ...]) -> Contact:
+    """(name, phone) or (name, phone, email), each checked by ``Contact``."""
+    if len(given) not in (2, 3):
+        allowed = Message("core.allowed_contact")
+        raise InvalidValue(f"contacts[{index}]", list(given), "name, phone[, email]", allowed)
+    return Contact(*given)
+
+
 def register_customer(cmd: c.RegisterCustomer, uow: UnitOfWork, ctx: Context) -> str:
     if not permissions.may_register_customers(cmd.actor.role):
         raise Forbidden(cmd.actor.username, "register customers")
     with uow:
-        contacts = [Contact(*contact) for contact in cmd.contacts]
+        contacts = [_contact(i, contact) for i, contact in enumerate(cmd.contacts)]
         customer = Customer.register(
             uuid.uuid4().hex,
             cmd.name,

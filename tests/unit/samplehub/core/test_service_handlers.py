@@ -236,3 +236,12 @@ def test_only_an_admin_resets_another_s_password_and_a_device_never_its_own(
     assert services.hasher.verify(store.users["kiosk"].password_hash, "kiosk-password-2")
     with pytest.raises(NotFound):
         services.bus.handle(c.SetPassword(c.SYSTEM, "nobody", "new-password-1"))
+
+
+def test_a_contact_of_one_value_is_refused_naming_it(
+    services: Services, store: MemoryStore
+) -> None:
+    before = copy.deepcopy(store)
+    with pytest.raises(InvalidValue, match=r"contacts\[0\]"):
+        services.bus.handle(c.RegisterCustomer(c.SYSTEM, "恒达", "91350100M000100Y43", [("陈",)]))
+    assert store == before
