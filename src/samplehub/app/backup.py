@@ -48,7 +48,8 @@ ANCHOR_KEYS = "anchor-public-keys"
 """The public half of a production anchor key kept outside the keys folder."""
 
 Progress = Callable[[str, int, int], None]
-"""Told (step, done, total) as a backup goes on: ``database`` in pages, ``files`` in files."""
+"""Told (step, done, total) as a backup goes on: ``database`` in pages, ``files`` copied and
+``hashes`` taken, in files."""
 
 
 class BackupRefused(SampleHubError):
@@ -307,28 +308,30 @@ def _create(
         keys_copy = dest / (OUTSIDE_KEYS if outside else keys.relative_to(data_dir).as_posix())
         count, intact, _ = _chain(dest / SQLITE_COPY, dest, keys_copy)
         manifest.custody_records, manifest.chain_intact = count, intact
-    manifest.files = {
-        path.relative_to(dest).as_posix(): {"size": path.stat().st_size, "sha256": sha256(path)}
-        for path in _files(dest, {MANIFEST})
-    }
+    copies = list(_files(dest, {MANIFEST}))
+    for n, path in enumerate(copies, 1):
+        name = path.relative_to(dest).as_posix()
+        manifest.files[name] = {"size": path.stat().st_size, "sha256": sha256(path)}
+        progress("hashes", n, len(copies))
     (dest / MANIFEST).write_text(
         json.dumps(asdict(manifest), indent=2, ensure_ascii=False), "utf-8"
     )
     return manifest
 
 
-def verify(folder: Path) -> Check:
+def verify(folder: Path, progress: Progress = _quiet) -> Check:
     """Hold a backup against its manifest: every file there with its hash, none more; the
     SQLite copy whole (``PRAGMA integrity_check``) and its custody chain intact."""
     manifest = Manifest.read(folder)
     problems = []
     present = {p.relative_to(folder).as_posix() for p in _files(folder, {MANIFEST})}
-    for name, expected in sorted(manifest.files.items()):
+    for n, (name, expected) in enumerate(sorted(manifest.files.items()), 1):
         path = folder / name
         if name not in present:
             problems.append(f"{name}: missing")
         elif sha256(path) != expected["sha256"]:
             problems.append(f"{name}: changed since the backup (SHA-256 differs)")
+        progress("hashes", n, len(manifest.files))
     problems += [f"{name}: not in the manifest" for name in sorted(present - set(manifest.files))]
     records = None
     if manifest.database == "sqlite" and not problems:

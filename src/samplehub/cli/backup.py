@@ -3,6 +3,8 @@ while the service runs, checked against their manifest, put back (``app/backup.p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +17,7 @@ from samplehub.app.config import Settings
 
 app = typer.Typer(help="备份与恢复 Backups: the database and the data folder's files")
 _err = Console(stderr=True)
-STEPS = {"database": "数据库 database (pages)", "files": "文件 files"}
+STEPS = {"database": "数据库 database (pages)", "files": "文件 files", "hashes": "校验 SHA-256"}
 
 
 def _fail(error: backup.BackupRefused) -> typer.Exit:
@@ -23,13 +25,9 @@ def _fail(error: backup.BackupRefused) -> typer.Exit:
     return typer.Exit(1)
 
 
-@app.command("create")
-def create(
-    dest: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup")],
-) -> None:
-    """Back up the database (consistent while `samplehub serve` runs: SQLite's backup API, or
-    pg_dump) and every file of the data folder (certificates, labels, anchors, keys) into DEST,
-    with a manifest of SHA-256 hashes; the copy's custody chain is checked."""
+@contextmanager
+def _bars() -> Iterator[backup.Progress]:
+    """A progress bar a step (``app/backup.py``'s ``Progress``), on stderr, gone when done."""
     tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -41,6 +39,17 @@ def create(
                 tasks[step] = bar.add_task(STEPS.get(step, step), total=total)
             bar.update(tasks[step], completed=done, total=total)
 
+        yield told
+
+
+@app.command("create")
+def create(
+    dest: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup")],
+) -> None:
+    """Back up the database (consistent while `samplehub serve` runs: SQLite's backup API, or
+    pg_dump) and every file of the data folder (certificates, labels, anchors, keys) into DEST,
+    with a manifest of SHA-256 hashes; the copy's custody chain is checked."""
+    with _bars() as told:
         try:
             made = backup.create(Settings(), dest, told)
         except backup.BackupRefused as error:
@@ -58,10 +67,11 @@ def create(
 def verify(folder: Annotated[Path, typer.Argument(help="A folder `backup create` made")]) -> None:
     """Check a backup: every file against its SHA-256, nothing missing or added, the SQLite
     copy's integrity and its custody chain. Exit 1 naming what is wrong."""
-    try:
-        check = backup.verify(folder)
-    except backup.BackupRefused as error:
-        raise _fail(error) from None
+    with _bars() as told:
+        try:
+            check = backup.verify(folder, told)
+        except backup.BackupRefused as error:
+            raise _fail(error) from None
     for problem in check.problems:
         typer.echo(f"BAD: {problem}", err=True)
     if not check.ok:

@@ -68,7 +68,7 @@ def test_a_backup_made_while_samples_are_registered_verifies_and_restores(
         stop.set()
         writer.join()
     assert registered  # the service went on writing during the backup
-    assert {"database", "files"} <= set(steps)
+    assert {"database", "files", "hashes"} <= set(steps)
     assert (manifest.database, manifest.revision, manifest.chain_intact) == ("sqlite", "0012", True)
     assert {"samplehub.db", "anchors.jsonl", "documents/WT-1.pdf"} <= set(manifest.files)
     assert not any(name.endswith(("-wal", "-shm", ".part")) for name in manifest.files)
