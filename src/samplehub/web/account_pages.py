@@ -30,7 +30,7 @@ from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import FormText, Page, PageContext
 from samplehub.web.error_text import error_text
 from samplehub.web.pages import _redirect, csrf_required, role_required
-from samplehub.web.sessions import SESSION_COOKIE, set_password
+from samplehub.web.sessions import SESSION_COOKIE, change_user, set_password
 
 account = APIRouter(include_in_schema=False, dependencies=[allow(Action.ACCOUNT)])
 users = APIRouter(include_in_schema=False, dependencies=[allow(Action.USERS_MANAGE)])
@@ -188,15 +188,12 @@ def change_access(
     actor = _admin(ctx)
     csrf_required(ctx, csrf)
     enabled = active == "1"
-    state = ctx.state
-
-    def change() -> None:
-        state.services.bus.handle(c.ChangeUser(actor, username, role or None, enabled))
-        if not enabled:
-            state.services.auth.revoke_user(username, state.services.clock.now())
-        state.actors.drop_user(username)
-
-    return _then(ctx, actor, change, "changed")
+    return _then(
+        ctx,
+        actor,
+        lambda: change_user(ctx.state, actor, username, role or None, enabled),
+        "changed",
+    )
 
 
 @users.post("/users/{username}/password")

@@ -3,7 +3,10 @@ the /flow page and ``GET /api/flow`` both show."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
+from fastapi import Query
 
 from samplehub.app.services import Services
 from samplehub.core.domain import flow
@@ -16,6 +19,14 @@ from samplehub.web.i18n import SHANGHAI
 
 DEFAULT_DAYS = 7
 MOST_DAYS = 92
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The days a visitor asked for, as typed (``?from=…&to=…``)."""
+
+    first: str | None = Query(None, alias="from", description="First day, YYYY-MM-DD")
+    last: str | None = Query(None, alias="to", description="Last day (default today)")
 
 
 def _day(field: str, value: str | None, default: date) -> date:

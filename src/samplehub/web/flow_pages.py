@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from samplehub.core.domain import flow
@@ -27,7 +26,7 @@ from samplehub.core.service.commands import Actor
 from samplehub.web.access import allow
 from samplehub.web.context import Page, PageContext
 from samplehub.web.error_text import error_text
-from samplehub.web.flow_figures import days_asked, figures, today_of
+from samplehub.web.flow_figures import Asked, days_asked, figures, today_of
 from samplehub.web.tasks_pages import tasks_reader
 
 router = APIRouter(include_in_schema=False, dependencies=[allow(Action.TASKS_SEE)])
@@ -37,10 +36,6 @@ LABELS = {
     "to_bench": message_id("web.flow_to_bench"),
 }
 FIELDS = {"from": message_id("web.flow_from"), "to": message_id("web.flow_to")}
-
-
-def _today(ctx: PageContext) -> date:
-    return today_of(ctx.state.services)
 
 
 def chart(days: list[tuple[date, flow.Figures]], figure: str) -> dict[str, object]:
@@ -59,18 +54,10 @@ def chart(days: list[tuple[date, flow.Figures]], figure: str) -> dict[str, objec
     return {"figure": figure, "highest": highest, "bars": bars}
 
 
-@dataclass(frozen=True)
-class Asked:
-    """The days a visitor asked for, as typed (``?from=…&to=…``)."""
-
-    first: str | None = Query(None, alias="from")
-    last: str | None = Query(None, alias="to")
-
-
 @router.get("/flow")
 def flow_page(ctx: Page, asked: Annotated[Asked, Depends()]) -> Response:
     actor = tasks_reader(ctx)
-    today = _today(ctx)
+    today = today_of(ctx.state.services)
     try:
         start, end = days_asked(today, asked.first, asked.last)
     except InvalidValue as error:
@@ -102,7 +89,7 @@ def flow_csv(ctx: Page, asked: Annotated[Asked, Depends()]) -> Response:
     """One row a day: for each figure the count, p50, p95 and slowest in seconds, then the
     late bookings (UTF-8 with a byte-order mark, so that a spreadsheet opens it as such)."""
     actor = tasks_reader(ctx)
-    start, end = days_asked(_today(ctx), asked.first, asked.last)
+    start, end = days_asked(today_of(ctx.state.services), asked.first, asked.last)
     days, _ = figures(ctx.state.services, actor, start, end)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -20,7 +20,7 @@ from fastapi import HTTPException, Request, status
 
 from samplehub.core.domain.errors import InvalidValue
 from samplehub.core.service import queries
-from samplehub.core.service.commands import Actor, SetPassword
+from samplehub.core.service.commands import Actor, ChangeUser, SetPassword
 from samplehub.core.service.ports import SessionRecord
 from samplehub.web.security import BEARER, SESSION, issue_token, read_token
 from samplehub.web.state import AppState
@@ -151,4 +151,15 @@ def set_password(
     finally:
         state.hashing.release()
     state.services.auth.revoke_user(username, now)
+    state.actors.drop_user(username)
+
+
+def change_user(
+    state: AppState, actor: Actor, username: str, role: str | None, active: bool | None
+) -> None:
+    """Another role or access (``ChangeUser``); a disabled user's logins end at once, and every
+    worker sees the change on the user's next request."""
+    state.services.bus.handle(ChangeUser(actor, username, role, active))
+    if active is False:
+        state.services.auth.revoke_user(username, state.services.clock.now())
     state.actors.drop_user(username)

@@ -7,8 +7,9 @@ Who may use it (``x-roles``): whoever sees transport tasks (warehouse, lab, appr
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from samplehub.core.domain import flow
@@ -16,7 +17,7 @@ from samplehub.core.domain.permissions import Action
 from samplehub.web.access import allow
 from samplehub.web.api.deps import CurrentActor, ServicesDep
 from samplehub.web.api.tasks import READERS
-from samplehub.web.flow_figures import days_asked, figures, today_of
+from samplehub.web.flow_figures import Asked, days_asked, figures, today_of
 
 router = APIRouter(prefix="/flow", tags=["flow"], dependencies=[allow(Action.TASKS_SEE)])
 
@@ -52,14 +53,11 @@ class FlowOut(BaseModel):
 
 @router.get("", response_model=FlowOut, summary="Flow figures per day", openapi_extra=READERS)
 def flow_figures(
-    services: ServicesDep,
-    actor: CurrentActor,
-    first: str | None = Query(None, alias="from", description="First day, YYYY-MM-DD"),
-    last: str | None = Query(None, alias="to", description="Last day (default today)"),
+    services: ServicesDep, actor: CurrentActor, asked: Annotated[Asked, Depends()]
 ) -> FlowOut:
     """The days asked (both included; by default the last seven, at most 92): a bad day is a
     422 naming the field, the value and what is allowed."""
-    start, end = days_asked(today_of(services), first, last)
+    start, end = days_asked(today_of(services), asked.first, asked.last)
     days, total = figures(services, actor, start, end)
     return FlowOut(
         first=start,

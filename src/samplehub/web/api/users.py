@@ -12,6 +12,7 @@ from samplehub.web.access import allow
 from samplehub.web.api.auth import client_address
 from samplehub.web.api.deps import CurrentActor, ServicesDep, State
 from samplehub.web.api.schemas import Strict, UserOut, all_of
+from samplehub.web.sessions import change_user as change
 from samplehub.web.sessions import set_password
 
 router = APIRouter(tags=["users"], dependencies=[allow(Action.USERS_MANAGE)])
@@ -50,12 +51,8 @@ class UserChange(Strict):
 def change_user(username: str, body: UserChange, actor: CurrentActor, state: State) -> UserOut:
     """Disable a user or change their role: their logins see it on the next request (in this
     worker at once, in the others within ``auth_cache_seconds``)."""
-    services = state.services
-    services.bus.handle(c.ChangeUser(actor, username, body.role, body.active))
-    if body.active is False:
-        services.auth.revoke_user(username, services.clock.now())
-    state.actors.drop_user(username)
-    users = queries.list_users(services.uow_factory, actor)
+    change(state, actor, username, body.role, body.active)
+    users = queries.list_users(state.services.uow_factory, actor)
     return next(UserOut.of(u) for u in users if u.username == username)
 
 
