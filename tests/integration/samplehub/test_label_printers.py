@@ -61,6 +61,7 @@ def test_unreachable_printer_is_a_device_error() -> None:
 def test_pdf_label_embeds_the_cjk_font_and_carries_the_text(tmp_path: Path) -> None:
     PdfLabelPrinter(tmp_path).print_label(LABEL)
     pdf = tmp_path / "JX2026-000123.pdf"
+    assert [p.name for p in tmp_path.iterdir()] == [pdf.name]  # renamed whole, nothing left
     assert pdf.read_bytes().startswith(b"%PDF")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
     assert "WenQuanYi" in fonts.stdout

@@ -63,7 +63,11 @@ def render_label_pdf(
 
 
 class PdfLabelPrinter:
-    """The LabelPrinter port that writes one PDF per label into a folder (a print spool)."""
+    """The LabelPrinter port that writes one PDF per label into a folder (a print spool).
+
+    Each PDF is written as a hidden ``.<name>.pdf.part`` and renamed when whole, so a printer
+    or a folder watcher that takes every ``*.pdf`` never prints half a label.
+    """
 
     def __init__(self, spool_dir: Path, *, font: Path = DEFAULT_FONT) -> None:
         self.spool_dir = spool_dir
@@ -74,7 +78,9 @@ class PdfLabelPrinter:
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label.sample_no)
         try:
             self.spool_dir.mkdir(parents=True, exist_ok=True)
-            (self.spool_dir / f"{safe}.pdf").write_bytes(data)
+            partial = self.spool_dir / f".{safe}.pdf.part"
+            partial.write_bytes(data)
+            partial.replace(self.spool_dir / f"{safe}.pdf")
         except OSError as exc:
             raise IntakeDeviceError(
                 f"label PDF cannot be written to {self.spool_dir}: {exc}"
