@@ -10,9 +10,8 @@ only).
 
 ``verify`` holds a backup against its manifest and, for SQLite, checks the copy's integrity and
 walks its custody chain against the anchors it holds, on a scratch copy (the backup is never
-opened for writing). ``restore`` copies a verified SQLite backup into an empty data folder, or
-moves the current one aside first (never deletes it); it refuses while `samplehub serve` runs on
-the folder (``InUse``).
+opened for writing). ``app/restore.py`` puts one back; ``InUse`` is the lock on the data folder
+by which it refuses while `samplehub serve` runs.
 """
 
 from __future__ import annotations
@@ -125,11 +124,11 @@ def _files(root: Path, skip: set[str]) -> Iterator[Path]:
             yield path
 
 
-def _is_sqlite(url: str) -> bool:
+def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _sqlite_path(url: str) -> Path:
+def sqlite_path(url: str) -> Path:
     from sqlalchemy.engine import make_url
 
     database = make_url(url).database
@@ -159,15 +158,23 @@ def _copy_sqlite(source: Path, target: Path, progress: Progress) -> None:
         copy.execute("PRAGMA journal_mode=DELETE")
 
 
-def _pg_dump(url: str, target: Path) -> None:
+def pg_tool(name: str) -> str:
+    program = shutil.which(name)
+    if program is None:
+        raise BackupRefused(f"{name} is not installed: install the PostgreSQL client tools")
+    return program
+
+
+def libpq(url: str) -> str:
+    """``url`` as the PostgreSQL tools take it (no SQLAlchemy driver name)."""
     from sqlalchemy.engine import make_url
 
-    program = shutil.which("pg_dump")
-    if program is None:
-        raise BackupRefused("pg_dump is not installed: install the PostgreSQL client tools")
-    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def pg_dump(url: str, target: Path) -> None:
     done = subprocess.run(  # noqa: S603 - the command is pg_dump with our own arguments
-        [program, "--format=custom", "--no-owner", f"--file={target}", libpq],
+        [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", libpq(url)],
         capture_output=True,
         text=True,
         check=False,
@@ -190,22 +197,27 @@ def _revision(url: str) -> str | None:
 def _chain(db_copy: Path, folder: Path, keys: Path) -> tuple[int, bool, list[str]]:
     """Walk a scratch copy of the backed-up database's custody chain against the anchors and
     public anchor keys of the backup: (records, intact, problems)."""
+    with tempfile.TemporaryDirectory(prefix="samplehub-verify-") as scratch:
+        copy = Path(scratch) / SQLITE_COPY
+        shutil.copyfile(db_copy, copy)
+        return walk_chain(f"sqlite:///{copy}", Path(scratch), folder, keys)
+
+
+def walk_chain(url: str, data_dir: Path, folder: Path, keys: Path) -> tuple[int, bool, list[str]]:
+    """The custody chain of the database at ``url`` against the anchors and public anchor keys
+    in ``folder`` (a backup, or a restored data folder)."""
     from samplehub.app.units import SqlAppUowFactory
     from samplehub.core.adapters.anchor_file import AnchorFile
     from samplehub.core.adapters.keys import anchor_public_keys, anchor_verifier
     from samplehub.core.adapters.sealing import AesGcmSealer
     from samplehub.core.service.anchoring import verify_chain
 
-    with tempfile.TemporaryDirectory(prefix="samplehub-verify-") as scratch:
-        copy = Path(scratch) / SQLITE_COPY
-        shutil.copyfile(db_copy, copy)
-        uows = SqlAppUowFactory(f"sqlite:///{copy}", Path(scratch), AesGcmSealer.for_process())
-        try:
-            checker = anchor_verifier(anchor_public_keys(keys, folder / ANCHOR_KEYS))
-            anchors = AnchorFile(folder / "anchors.jsonl").read()
-            result = verify_chain(uows, checker, anchors)
-        finally:
-            uows.dispose()
+    uows = SqlAppUowFactory(url, data_dir, AesGcmSealer.for_process())
+    try:
+        checker = anchor_verifier(anchor_public_keys(keys, folder / ANCHOR_KEYS))
+        result = verify_chain(uows, checker, AnchorFile(folder / "anchors.jsonl").read())
+    finally:
+        uows.dispose()
     problems = list(result.problems)
     if result.broken_seq is not None:
         problems.insert(0, f"custody chain broken at record {result.broken_seq}")
@@ -243,8 +255,8 @@ def create(
     have not changed since the backup ``link_dest`` are hard links to its copies. A backup
     that fails leaves ``dest`` as it found it (absent or empty)."""
     url = settings.resolved_database_url()
-    if _is_sqlite(url) and not _sqlite_path(url).is_file():
-        raise BackupRefused(f"no database at {_sqlite_path(url)}: nothing to back up")
+    if is_sqlite(url) and not sqlite_path(url).is_file():
+        raise BackupRefused(f"no database at {sqlite_path(url)}: nothing to back up")
     existed = dest.exists()
     _empty_folder(dest)
     try:
@@ -263,14 +275,14 @@ def _create(
 ) -> Manifest:
     data_dir = settings.data_dir.resolve()
     skip = set(LIVE)
-    if _is_sqlite(url):
-        live = _sqlite_path(url)
+    if is_sqlite(url):
+        live = sqlite_path(url)
         if live.parent.resolve() == data_dir:
             skip.add(live.name)
         _copy_sqlite(live, dest / SQLITE_COPY, progress)
         database, revision = "sqlite", _revision(f"sqlite:///{dest / SQLITE_COPY}")
     else:
-        _pg_dump(url, dest / PG_DUMP)
+        pg_dump(url, dest / PG_DUMP)
         database, revision = "postgresql", _revision(url)
     backups = [
         dest.resolve(),
@@ -344,57 +356,3 @@ def verify(folder: Path, progress: Progress = _quiet) -> Check:
             records, _, broken = _chain(folder / SQLITE_COPY, folder, keys)
             problems += broken
     return Check(manifest, problems, records)
-
-
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    from samplehub.core.adapters.db.migrate import alembic_config
-
-    return {r.revision for r in ScriptDirectory.from_config(alembic_config("")).walk_revisions()}
-
-
-def restore(folder: Path, settings: Settings, replace: bool = False) -> Path | None:
-    """Copy a verified SQLite backup into the data folder ``settings`` name. A data folder
-    that already holds a database is refused, or with ``replace`` moved aside to
-    ``<data_dir>.before-restore-<time>`` first (returned). Stop the service before."""
-    check = verify(folder)
-    if not check.ok:
-        raise BackupRefused(f"{folder} does not verify: {'; '.join(check.problems)}")
-    if check.manifest.database != "sqlite":
-        raise BackupRefused(
-            f"{folder} holds a PostgreSQL dump: restore it with pg_restore --clean --no-owner "
-            f"--dbname=URL {folder / PG_DUMP}, then copy the other files into the data folder"
-        )
-    if check.manifest.revision not in _known_revisions():
-        raise BackupRefused(
-            f"{folder} holds schema revision {check.manifest.revision}, which this SampleHub "
-            f"({__version__}) does not know: restore it with the version that made it "
-            f"({check.manifest.version}) or a later one"
-        )
-    url = settings.resolved_database_url()
-    if not _is_sqlite(url) or _sqlite_path(url) != (settings.data_dir / SQLITE_COPY).resolve():
-        raise BackupRefused(f"the configured database {url} is not the data folder's SQLite file")
-    data_dir = settings.data_dir
-    moved = None
-    if data_dir.exists() and any(p.name != IN_USE for p in data_dir.iterdir()):
-        if not replace:
-            raise BackupRefused(
-                f"{data_dir} is not empty: restore into an empty folder, or replace"
-            )
-        alone = InUse(data_dir, alone=True)  # no serve may go on writing in the moved folder
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        moved = data_dir.with_name(f"{data_dir.name}.before-restore-{stamp}")
-        try:
-            os.replace(data_dir, moved)
-        finally:
-            alone.release()
-    keys = settings.keys_dir() if check.manifest.keys_dir else None
-    for name in check.manifest.files:
-        if name.startswith(f"{OUTSIDE_KEYS}/") and keys is not None:
-            target = keys / name.removeprefix(f"{OUTSIDE_KEYS}/")
-        else:
-            target = data_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(folder / name, target)
-    return moved

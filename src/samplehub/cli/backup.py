@@ -1,5 +1,6 @@
 """`samplehub backup create|verify|restore`: the database and the data folder's files, copied
-while the service runs, checked against their manifest, put back (``app/backup.py``)."""
+while the service runs, checked against their manifest (``app/backup.py``), put back
+(``app/restore.py``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from samplehub.app import backup
+from samplehub.app import backup, restore
 from samplehub.app.config import Settings
 
 app = typer.Typer(help="备份与恢复 Backups: the database and the data folder's files")
@@ -84,7 +85,7 @@ def verify(folder: Annotated[Path, typer.Argument(help="A folder `backup create`
 
 
 @app.command("restore")
-def restore(
+def restore_command(
     folder: Annotated[Path, typer.Argument(help="A folder `backup create` made")],
     replace: Annotated[
         bool,
@@ -93,10 +94,18 @@ def restore(
         ),
     ] = False,
 ) -> None:
-    """Put a verified SQLite backup back into the data folder. Stop `samplehub serve` first."""
+    """Put a verified backup back: the SQLite copy into the data folder, a PostgreSQL dump into
+    the configured database (one transaction), the files beside it. Stop `samplehub serve`
+    first."""
     try:
-        moved = backup.restore(folder, Settings(), replace)
+        done = restore.restore(folder, Settings(), replace)
     except backup.BackupRefused as error:
         raise _fail(error) from None
-    aside = f"; the former data folder is now {moved}" if moved else ""
-    typer.echo(f"restored {folder} into {Settings().data_dir}{aside}")
+    aside = f"; the former data folder is now {done.moved}" if done.moved else ""
+    records = "" if done.custody_records is None else f", {done.custody_records} custody records"
+    typer.echo(f"restored {folder} into {Settings().data_dir}{records}{aside}")
+    for problem in done.problems:
+        typer.echo(f"BAD: {problem}", err=True)
+    if done.problems:
+        typer.echo("the restored custody chain does NOT verify: see above", err=True)
+        raise typer.Exit(1)

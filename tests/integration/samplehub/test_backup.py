@@ -1,6 +1,6 @@
 """`samplehub backup`: a consistent copy while samples keep moving, checked against its
-manifest, restored into a new data folder whose custody chain verifies; what a damaged backup,
-a non-empty folder and a PostgreSQL dump are told."""
+manifest, restored into a new data folder whose custody chain verifies; what a damaged backup
+and a non-empty folder are told; a PostgreSQL dump restored in one transaction."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from samplehub.app import backup, bootstrap, jobs
+from samplehub.app import backup, bootstrap, jobs, restore
 from samplehub.app.config import Settings
 from samplehub.app.demo import seed_demo
 from samplehub.app.services import Services
@@ -77,7 +77,7 @@ def test_a_backup_made_while_samples_are_registered_verifies_and_restores(
     assert check.custody_records == manifest.custody_records
 
     target = Settings(data_dir=tmp_path / "restored", secret_key="backup-test-key-0123456789")
-    assert backup.restore(tmp_path / "bk", target) is None
+    assert restore.restore(tmp_path / "bk", target) == restore.Restored(None)
     restored = bootstrap.bootstrap(target)
     try:
         assert queries.verify_audit(restored.uow_factory).ok
@@ -112,7 +112,7 @@ def test_a_damaged_backup_is_named_file_by_file(
         "notes.txt: not in the manifest",
     ]
     with pytest.raises(backup.BackupRefused, match="does not verify"):
-        backup.restore(folder, Settings(data_dir=tmp_path / "new"))
+        restore.restore(folder, Settings(data_dir=tmp_path / "new"))
     assert not (tmp_path / "new").exists()
 
 
@@ -170,7 +170,77 @@ def pg_settings(pg_server_url: str, tmp_path: Path) -> Iterator[Settings]:
     admin.dispose()
 
 
-def test_postgresql_is_dumped_with_pg_dump_and_restored_by_hand(
+def _samples(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(text("SELECT number FROM samples")).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_is_dumped_and_restored_in_one_transaction_keeping_what_it_replaces(
+    pg_settings: Settings, pg_server_url: str, tmp_path: Path
+) -> None:
+    settings = pg_settings
+    bootstrap.upgrade_database(settings)
+    services = bootstrap.bootstrap(settings)
+    try:
+        made = seed_demo(services)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        (settings.data_dir / "WT-1.pdf").write_bytes(b"%PDF-1.7 a certificate")
+        folder = tmp_path / "bk"
+        manifest = backup.create(settings, folder)
+        instrument = {"instrument_type": "压力表", "serial_number": "AFTER-1"}
+        later = services.bus.handle(c.RegisterSample(c.SYSTEM, made["order_b"], instrument))
+    finally:
+        services.close()
+    assert (manifest.database, manifest.revision) == ("postgresql", "0012")
+    assert backup.verify(folder).ok
+    url = settings.resolved_database_url()
+    before = _samples(url)
+    assert later in before
+    with pytest.raises(backup.BackupRefused, match="holds tables: restore into an empty one"):
+        restore.restore(folder, settings)
+    client = create_engine(url).connect()  # a serve elsewhere, still connected
+    try:
+        with pytest.raises(backup.BackupRefused, match="1 other connection"):
+            restore.restore(folder, settings, replace=True)
+    finally:
+        client.close()
+        client.engine.dispose()
+
+    done = restore.restore(folder, settings, replace=True)
+    assert done.problems == []
+    assert done.custody_records is not None
+    assert done.custody_records > 0
+    assert _samples(url) == before - {later}  # as backed up: the later sample is not there
+    assert (settings.data_dir / "WT-1.pdf").read_bytes() == b"%PDF-1.7 a certificate"
+    assert done.moved is not None
+    assert (done.moved / "WT-1.pdf").exists()  # the former folder kept, with its database
+    listed = subprocess.run(
+        [shutil.which("pg_restore") or "pg_restore", "--data-only", "--table=samples",
+         "--file=-", str(done.moved / "samplehub.pgdump")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "AFTER-1" in listed.stdout
+
+    name = f"samplehub_new_{uuid.uuid4().hex[:10]}"  # a new, empty database: no --replace
+    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        empty = f"{pg_server_url.rsplit('/', 1)[0]}/{name}"
+        target = Settings(database_url=empty, data_dir=tmp_path / "new", secret_key="k" * 24)
+        assert restore.restore(folder, target).moved is None
+        assert _samples(empty) == before - {later}
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_a_postgresql_restore_that_fails_leaves_the_database_and_folder_as_they_were(
     pg_settings: Settings, tmp_path: Path
 ) -> None:
     settings = pg_settings
@@ -181,18 +251,21 @@ def test_postgresql_is_dumped_with_pg_dump_and_restored_by_hand(
     finally:
         services.close()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "WT-1.pdf").write_bytes(b"%PDF-1.7 a certificate")
     folder = tmp_path / "bk"
-    manifest = backup.create(settings, folder)
-    assert (manifest.database, manifest.revision) == ("postgresql", "0012")
-    assert "samplehub.pgdump" in manifest.files
-    listed = subprocess.run(
-        [shutil.which("pg_restore") or "pg_restore", "--list", str(folder / "samplehub.pgdump")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert "audit_log" in listed.stdout
-    assert backup.verify(folder).ok
-    with pytest.raises(backup.BackupRefused, match="pg_restore"):
-        backup.restore(folder, settings)
+    backup.create(settings, folder)
+    url = settings.resolved_database_url()
+    before = _samples(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a type in the way of a table the dump creates
+        conn.execute(text("DROP TABLE recall_reminders"))
+        conn.execute(text("CREATE TYPE recall_reminders AS (x int)"))
+    engine.dispose()
+    with pytest.raises(backup.BackupRefused, match="the database is as it was"):
+        restore.restore(folder, settings, replace=True)
+    assert _samples(url) == before
+    assert sorted(p.name for p in settings.data_dir.iterdir()) == ["WT-1.pdf", "serve.lock"]
+    assert not list(tmp_path.glob("data.before-restore-*"))
 
 
 def test_a_backup_of_a_newer_schema_is_not_restored(
@@ -203,7 +276,7 @@ def test_a_backup_of_a_newer_schema_is_not_restored(
     manifest.revision, manifest.version = "0099", "9.0.0"
     (folder / backup.MANIFEST).write_text(json.dumps(dataclasses.asdict(manifest)), "utf-8")
     with pytest.raises(backup.BackupRefused, match="revision 0099, which this SampleHub"):
-        backup.restore(folder, Settings(data_dir=tmp_path / "new"))
+        restore.restore(folder, Settings(data_dir=tmp_path / "new"))
     assert not (tmp_path / "new").exists()
 
 
