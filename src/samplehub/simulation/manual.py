@@ -23,7 +23,7 @@ from samplehub.core.domain.transport import TaskKind, TaskState, TransportTask
 from samplehub.core.service.commands import Actor, AdvanceTask
 from samplehub.core.service.ports import Places, UnitOfWork
 from samplehub.fleet.domain.sitemap import SiteMap, on_foot
-from samplehub.fleet.service.bridge import NODE_KINDS
+from samplehub.fleet.service.jobs import NODE_KINDS
 from samplehub.simulation.clock import SimClock
 
 S = TaskState

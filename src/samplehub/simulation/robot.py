@@ -70,6 +70,11 @@ class Odometer:
     loaded_m: float = 0.0
 
 
+def _progress(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The nodes or edges of the order still ahead, as the state message lists them."""
+    return [{key: i[key], "sequenceId": i["sequenceId"], "released": i["released"]} for i in items]
+
+
 @dataclass(slots=True)
 class SimRobot:
     serial: str
@@ -124,10 +129,6 @@ class SimRobot:
         )
 
     # -- connection -----------------------------------------------------------------------------
-    def connection_message(self, state: str, now: float) -> dict[str, Any]:
-        assert self._header is not None
-        return {**self._header.header("connection", now), "connectionState": state}
-
     def connect(self, now: float) -> None:
         for sub in ("order", "instantActions"):
             self.transport.subscribe(self._topic(sub), self.receive)
@@ -229,12 +230,7 @@ class SimRobot:
             elif kind == "startCharging":
                 self.charging = self.site.nodes[self.node].kind == "charger"
             elif kind == "factsheetRequest":
-                self._send(
-                    "factsheet",
-                    factsheet(self.speed, self.state_interval_s, self.trays),
-                    now,
-                    retain=True,
-                )
+                self._send_factsheet(now)
             elif kind == "cancelOrder":
                 self.node_states = []
                 self.edge_states = []
@@ -374,14 +370,8 @@ class SimRobot:
             "orderUpdateId": self.order_update_id,
             "lastNodeId": self.node,
             "lastNodeSequenceId": self.last_seq,
-            "nodeStates": [
-                {"nodeId": n["nodeId"], "sequenceId": n["sequenceId"], "released": n["released"]}
-                for n in self.node_states
-            ],
-            "edgeStates": [
-                {"edgeId": e["edgeId"], "sequenceId": e["sequenceId"], "released": e["released"]}
-                for e in self.edge_states
-            ],
+            "nodeStates": _progress(self.node_states, "nodeId"),
+            "edgeStates": _progress(self.edge_states, "edgeId"),
             "driving": driving,
             "distanceSinceLastNode": round(self.edge_progress_m, 3),
             "agvPosition": {

@@ -13,23 +13,22 @@ survived: the robots keep running.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from samplehub.core.domain import reasons
 from samplehub.core.domain.errors import Conflict, DomainError
-from samplehub.core.domain.locations import Location, LocationKind
+from samplehub.core.domain.locations import Location
 from samplehub.core.domain.messages import Message, message_id
-from samplehub.core.domain.transport import ANY_SLOT, TaskState
-from samplehub.core.domain.transport import TaskKind as CoreKind
+from samplehub.core.domain.transport import TaskState
 from samplehub.core.domain.transport import TransportTask as Record
 from samplehub.core.service import commands as c
 from samplehub.core.service.ports import Places, UnitOfWork
-from samplehub.fleet.domain.dispatch import DEFAULT_PRIORITY, TaskKind, TransportTask
+from samplehub.fleet.domain.dispatch import TaskKind, TransportTask
 from samplehub.fleet.service.fleet import FleetManager
 from samplehub.fleet.service.handover import by_robot, drop_rider, drop_trip, to_the_drop
+from samplehub.fleet.service.jobs import job_for
 from samplehub.fleet.service.lifecycle import FLEET_ACTOR
 from samplehub.fleet.service.orders import INTO_SLOT
 from samplehub.fleet.service.ports import Floor, RfidReader
@@ -37,24 +36,6 @@ from samplehub.fleet.service.robots import Purpose, RobotRecord
 
 log = logging.getLogger(__name__)
 S = TaskState
-
-KINDS: dict[CoreKind, TaskKind] = {
-    CoreKind.PUT_AWAY: TaskKind.PUT_AWAY,
-    CoreKind.TO_BENCH: TaskKind.LAB_DELIVERY,
-    CoreKind.RETURN: TaskKind.RETURN,
-    CoreKind.TO_LOCKER: TaskKind.STAGING,
-    CoreKind.BACK_TO_STORAGE: TaskKind.RETURN,
-    CoreKind.RELOCATE: TaskKind.RELOCATION,
-}
-
-NODE_KINDS: dict[LocationKind, str] = {
-    LocationKind.INTAKE_PLATFORM: "intake",
-    LocationKind.LAB_BENCH: "lab_drop",
-    LocationKind.LOCKER_COMPARTMENT: "locker_port",
-    LocationKind.COUNTER: "locker_port",
-    LocationKind.STORAGE_SLOT: "rack_access",
-}
-"""Where a place is on the site map while ``Places.node`` knows no better (no storage site)."""
 
 STEPS = (S.CREATED, S.ASSIGNED, S.PICKING, S.CARRYING, S.DELIVERED, S.DONE)
 ROBOT_FREE = (Purpose.IDLE, Purpose.PARK)
@@ -136,7 +117,7 @@ class TaskBridge:
     def take_on(self, uow: UnitOfWork, record: Record, now: float) -> Tracked | None:
         """Hand one record to the fleet in its state (a person's task or another fleet's robot
         is never taken: only created tasks, or those of this fleet's robots)."""
-        job, place = self.job_for(uow, record)
+        job, place = job_for(uow, self.places, self.fleet.site, record)
         if job is None:
             self._left.add(record.id)
             log.warning("task %s: no site-map node for %s → %s", record.id, record.source,
@@ -155,51 +136,6 @@ class TaskBridge:
                 self.floor.respawn(serial, job.source, job.load_id)
         log.info("task %s (%s) taken on in state %s", record.id, job.kind, record.state)
         return tracked
-
-    def job_for(self, uow: UnitOfWork, record: Record) -> tuple[TransportTask | None, str | None]:
-        """The fleet's task for a record: nodes from ``Places``, else by the kind of place."""
-        sample = uow.samples.get(record.sample_number)
-        load = (sample.epc if sample is not None else None) or record.sample_number
-        source = self.node(uow, record.source)
-        if source is None:
-            return None, None
-        place = None
-        if record.target == ANY_SLOT:
-            destination = self.nearest("rack_access", source)
-            place = f"storage_slot:{destination}-{record.id}" if destination else None
-            slot = place.partition(":")[2] if place else None
-        else:
-            destination = self.node(uow, record.target)
-            slot = record.target.code
-        if destination is None:
-            return None, None
-        kind = KINDS[record.kind]
-        from_slot = record.source.code if record.source.kind is LocationKind.STORAGE_SLOT else None
-        job = TransportTask(
-            record.id, kind, load, source, destination, record.created_at.timestamp(),
-            record.deadline.timestamp() if record.deadline else None,
-            priority=DEFAULT_PRIORITY[kind] + record.priority,
-            slot_address=slot if kind in INTO_SLOT else from_slot,
-            source_slot=from_slot if kind is TaskKind.RELOCATION else None,
-        )  # fmt: skip
-        return job, place
-
-    def node(self, uow: UnitOfWork, location: Location) -> str | None:
-        known = self.places.node(uow, location)
-        if known is not None:
-            return known
-        kind = NODE_KINDS.get(location.kind)
-        nodes = [n.node_id for n in self.fleet.site.nodes_of_kind(kind)] if kind else []
-        if not nodes:
-            return None
-        if location.code in nodes:
-            return location.code
-        return nodes[zlib.crc32(location.code.encode()) % len(nodes)]
-
-    def nearest(self, kind: str, origin: str) -> str | None:
-        site = self.fleet.site
-        nodes = [n.node_id for n in site.nodes_of_kind(kind)]
-        return min(nodes, key=lambda n: (site.distance(origin, n), n), default=None)
 
     # -- commands -------------------------------------------------------------------------------
     def record_of(self, task_id: str) -> Record | None:
@@ -393,7 +329,7 @@ class TaskBridge:
 
     def redirect(self, uow: UnitOfWork, tracked: Tracked, record: Record, now: float) -> None:
         """Staff re-routed a task whose sample is on a robot: it drives to the new target."""
-        job, place = self.job_for(uow, record)
+        job, place = job_for(uow, self.places, self.fleet.site, record)
         robot = next((r for r in self.fleet.robots.values() if r.carries(record.id)), None)
         if job is None or robot is None or robot.node == tracked.job.destination:
             return  # unknown place, not on a robot yet (resuming), or dropping already
