@@ -56,6 +56,13 @@ def new_worker(settings: Settings, services: Services, clock: SimClock) -> Fleet
     return worker
 
 
+def floor_of(worker: FleetWorker) -> SimFloor:
+    """The simulated robots ``serve`` runs in process."""
+    floor = worker.floor
+    assert isinstance(floor, SimFloor)
+    return floor
+
+
 def run(worker: FleetWorker, clock: SimClock, done: Callable[[], bool], max_s: float = 900) -> None:
     start = clock.t
     while not done():
@@ -157,8 +164,7 @@ def carrier_of(services: Services, task_id: str) -> str | None:
 def robot_of(worker: FleetWorker, services: Services, task_id: str) -> SimRobot:
     carrier = carrier_of(services, task_id)
     assert carrier is not None
-    floor = worker.floor
-    assert isinstance(floor, SimFloor)
+    floor = floor_of(worker)
     return floor.robots[carrier]
 
 
@@ -320,8 +326,7 @@ def test_an_unknown_serial_on_the_in_process_bus_is_refused_and_never_given_a_ta
     number, task_id = received_sample(services)
     clock = SimClock()
     worker = new_worker(settings, services, clock)
-    floor = worker.floor
-    assert isinstance(floor, SimFloor)
+    floor = floor_of(worker)
     known = floor.robots["R01"]
     stranger = SimRobot(
         "R99", known.manufacturer, known.site, "P5", known.transport, known.prefix
@@ -349,8 +354,7 @@ def test_a_robot_on_its_emergency_stop_is_told_to_the_staff_recipients_once(
     services = bootstrap.bootstrap(settings)
     clock = SimClock()
     worker = new_worker(settings, services, clock)
-    floor = worker.floor
-    assert isinstance(floor, SimFloor)
+    floor = floor_of(worker)
     floor.robots["R02"].faults.e_stop = "REMOTE"
 
     def stopped() -> bool:
@@ -365,3 +369,20 @@ def test_a_robot_on_its_emergency_stop_is_told_to_the_staff_recipients_once(
     assert [m.recipient for m in told] == ["13800000000"]
     assert "机器人 R02" in (told[0].body or "")
     services.close()
+
+
+def test_a_task_whose_robot_stays_on_its_stop_before_pick_up_is_carried_by_another(
+    settings: Settings, services: Services
+) -> None:
+    clock = SimClock()
+    number, task_id = received_sample(services)
+    worker = new_worker(settings, services, clock)
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.ASSIGNED)
+    first = carrier_of(services, task_id)
+    assert first is not None
+    floor_of(worker).robots[first].faults.e_stop = "MANUAL"
+    run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
+    assert carrier_of(services, task_id) not in (None, first)
+    assert task_steps(services, number)[:3] == ["created", "assigned", "created"]  # released
+    assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
+    assert queries.verify_audit(services.uow_factory).ok

@@ -75,6 +75,9 @@ DOOR_FAILED = Reason(
 )
 # why a robot's work was taken from it (the sample-on-robot alert names it)
 SILENT = Reason(message_id("core.reason_silent"), "silent for {seconds} s")
+STOPPED_LONG = Reason(
+    message_id("core.reason_stopped_long"), "on its emergency stop for {seconds} s"
+)
 CONNECTION = Reason(message_id("core.reason_connection"), "connection {state}")
 ORDER_REJECTED = Reason(message_id("core.reason_order_rejected"), "order rejected")
 FATAL = Reason(message_id("core.reason_fatal"), "fatal error {errors}")
@@ -125,8 +128,8 @@ CODE_REVOKED = Reason(message_id("core.reason_code_revoked"), "code revoked")
 REASONS = (
     RECEIVED, LAB_REQUEST, LAB_RETURN, COLLECTED, PICKUP_CANCELLED, CANCELLED_BY, NOT_READ,
     SEEN_ELSEWHERE, ATTEMPT, RELEASED_BY, REDISPATCHED, LOST, STRANDED, NOT_BACK,
-    NOT_BACK_CARRYING, DOOR_FAILED, SILENT, CONNECTION, ORDER_REJECTED, FATAL, NO_ROUTE,
-    ACTION_FAILED, MODE, NOT_LOCALISED, OFF_MAP, CLASH, TASK_WITHDRAWN,
+    NOT_BACK_CARRYING, DOOR_FAILED, SILENT, STOPPED_LONG, CONNECTION, ORDER_REJECTED, FATAL,
+    NO_ROUTE, ACTION_FAILED, MODE, NOT_LOCALISED, OFF_MAP, CLASH, TASK_WITHDRAWN,
     KIOSK_LOCKED, LOCKED, INSTITUTE_LOCKED, INSTITUTE_LOCKED_AT, MALFORMED, ACCEPTED, REJECTED,
     UNKNOWN_CODE, OTHER_BOOKING, CODE_NOT_YET_VALID, CODE_EXPIRED, CODE_USED, CODE_REVOKED,
     WITHDRAWN, ARRIVED, FOR_TASK,

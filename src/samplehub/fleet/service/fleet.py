@@ -132,6 +132,7 @@ class FleetManager(InboundMixin):
         now = self.clock.now().timestamp()
         self.drain_inbox(now)
         self.check_timeouts(now)
+        self.check_stops(now)
         for hook in self.before_dispatch:
             hook(now)
         self.release_legs(now)

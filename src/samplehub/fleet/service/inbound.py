@@ -161,6 +161,18 @@ class InboundMixin:
             if robot.online and now - robot.last_seen > self.settings.offline_after_s:
                 self.go_offline(robot, now, reasons.SILENT(seconds=f"{now - robot.last_seen:.1f}"))
 
+    def check_stops(self, now: float) -> None:
+        """A robot on an emergency stop for ``stop_handover_s`` with nothing on board gives its
+        trip to other robots: its order is cancelled, so that once released it drives none of
+        it. A sample on board stays: nobody else can carry it, and it goes on once released."""
+        for robot in self.robots.values():
+            lasted = now - robot.stopped_since
+            if robot.stopped is None or not robot.trip or robot.aboard or robot.halting:
+                continue
+            if lasted >= self.settings.stop_handover_s:
+                robot.halting = self.cancel_order(robot, now)
+                self.abandon(robot, now, reasons.STOPPED_LONG(seconds=f"{lasted:.0f}"))
+
     def apply_state(self, robot: RobotRecord, msg: Mapping[str, Any], now: float) -> None:
         node = field_of(msg, "lastNodeId", str)
         battery = field_of(msg, "batteryState", dict)
@@ -298,7 +310,7 @@ class InboundMixin:
         stopped = pressed if pressed in ("MANUAL", "REMOTE") else None
         if stopped == robot.stopped:
             return
-        robot.stopped = stopped
+        robot.stopped, robot.stopped_since = stopped, now
         if stopped is None:
             robot.note(now, notes.STOP_RELEASED())
         else:

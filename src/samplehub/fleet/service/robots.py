@@ -68,7 +68,9 @@ class RobotRecord:
     what it holds and gets no new order (a robot may stop only at its next node)."""
     stopped: str | None = None
     """Its emergency stop waiting for a person (VDA 5050 ``eStop`` MANUAL or REMOTE): it gets
-    no new work until released, and goes on with its trip then."""
+    no new work until released, and goes on with its trip then (work not picked yet goes to
+    other robots when the stop lasts: ``FleetSettings.stop_handover_s``)."""
+    stopped_since: float = 0.0
     clash: str | None = None
     """The node it reported standing on while another robot stood there (staff were told)."""
     order_update_id: int = 0

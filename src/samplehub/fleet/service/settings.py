@@ -31,6 +31,9 @@ class FleetSettings:
     prefix: str = ""
     manufacturer: str = "samplehub"
     offline_after_s: float = 5.0
+    stop_handover_s: float = 120.0
+    """A robot on an emergency stop a person must release for this long gives the work it has
+    not picked up yet to other robots (a sample already on board stays with it)."""
     stall_after_s: float = 600.0
     policy: str = "optimal"
     deadlock_after_s: float = 30.0

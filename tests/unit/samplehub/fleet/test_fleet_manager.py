@@ -314,6 +314,32 @@ def test_a_robot_stopped_with_a_sample_on_board_finishes_its_trip_once_released(
     assert not [a for a in sim.storage.alerts if a.code == "sample_on_robot"]
 
 
+def test_a_robot_stopped_long_before_its_pick_up_gives_the_task_to_another() -> None:
+    sim = quiet_sim(robots=2)
+    task = sim.storage.put_away(EPC, "S", 3600, sim.clock.t)
+    run_until(sim, lambda: any(r.task is not None for r in sim.fleet.robots.values()))
+    first = next(r for r in sim.fleet.robots.values() if r.task is not None)
+    robot = next(r for r in sim.robots if r.serial == first.serial)
+    robot.faults.e_stop = "MANUAL"
+    stood = sim.clock.elapsed
+    handover = sim.fleet.settings.stop_handover_s
+    run_until(sim, lambda: first.stopped is not None, max_s=5)
+    run_until(sim, lambda: sim.clock.elapsed - stood > handover - 5, max_s=handover)
+    assert first.task is not None  # a short stop keeps the robot's work
+    assert sim.fleet.stats.requeued == 0
+    took = run_until(sim, lambda: task.task_id in sim.storage.done)
+    assert sim.fleet.stats.requeued == 1
+    assert took < 600
+    assert sim.storage.done.count(task.task_id) == 1
+    other = next(r for r in sim.fleet.robots.values() if r.serial != first.serial)
+    assert any(task.task_id in text for _, text in other.history)
+    assert any("on its emergency stop for" in text for _, text in first.history)
+    assert robot.node_states == []  # its order cancelled: released, it drives none of it
+    robot.faults.e_stop = "NONE"
+    run_until(sim, lambda: first.available, max_s=5)
+    assert first.task is None
+
+
 def test_an_unknown_serial_is_refused_and_logged_never_taken_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
