@@ -23,12 +23,17 @@ from samplehub.app.wiring import rfid as rfid_wiring
 from samplehub.app.wiring import storage as storage_wiring
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.service import commands as c
+from samplehub.core.service import queries
 from samplehub.pickup.service import kiosk as pickup_kiosk
 
 db_app = typer.Typer(help="Database schema 数据库")
 user_app = typer.Typer(help="Users 用户")
 DEMO_INVENTORY_MINUTES = 2.0  # the demo's misplacement shows within minutes, not an hour
 DEMO_LOGINS = ("admin", "lab", "lab2", "approver", "kiosk", "warehouse", "cust-a", "cust-b")
+NO_ADMIN = (
+    "尚无管理员：请先创建 / no administrator yet: create the first one with\n"
+    "  samplehub user add NAME --role admin"
+)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -46,6 +51,8 @@ def serve(
         bootstrap.upgrade_database(settings)
     services = bootstrap.bootstrap(settings)
     _first_site(settings, services)
+    if not queries.has_admin(services.uow_factory):
+        typer.echo(NO_ADMIN, err=True)
     _serve(settings, services, host or settings.host, port or settings.port)
 
 

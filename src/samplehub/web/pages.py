@@ -93,7 +93,11 @@ def home(ctx: Page) -> Response:
 def login_form(ctx: Page) -> Response:
     if ctx.actor is not None:
         return _redirect(ctx, "/")
-    return ctx.render("login.html", changed=ctx.request.query_params.get("changed") == "1")
+    return ctx.render(
+        "login.html",
+        changed=ctx.request.query_params.get("changed") == "1",
+        no_admin=not queries.has_admin(ctx.state.services.uow_factory),
+    )
 
 
 @router.post("/login", dependencies=[allow(Action.PUBLIC)])

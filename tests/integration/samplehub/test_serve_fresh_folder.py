@@ -19,3 +19,5 @@ def test_serve_starts_on_an_empty_data_folder(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert (tmp_path / "data" / "samplehub.db").is_file()
+    said = (tmp_path / "data" / "serve-1.log").read_text("utf-8")
+    assert "samplehub user add NAME --role admin" in said  # nobody can log in yet: say how

@@ -77,6 +77,13 @@ def list_users(uow_factory: UowFactory, actor: Actor) -> list[User]:
         return uow.users.all()
 
 
+def has_admin(uow_factory: UowFactory) -> bool:
+    """Whether any active user may manage users: a new installation has none until one is made
+    on the server (`samplehub user add NAME --role admin`)."""
+    with uow_factory() as uow:
+        return any(u.active and u.role is Role.ADMIN for u in uow.users.all())
+
+
 def verify_audit(uow_factory: UowFactory, check: Verifier | None = None) -> audit.Verification:
     """The chain walked in order; given ``check``, also held against every signed anchor in
     the log (a cut tail, a rewritten chain), the first problem reported."""

@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD
 from samplehub.app.services import Services
 from samplehub.core.adapters.memory import MemoryStore
 from samplehub.core.service import commands as c
+from samplehub.web.app import create_app
 
 Csrf = Callable[[str], str]
 Login = Callable[[str], TestClient]
@@ -24,6 +26,21 @@ def test_pages_default_to_chinese_and_switch_to_english(client: TestClient) -> N
     assert "Username" in english.text
     assert client.cookies["sh_lang"] == "en"
     assert "Username" in client.get("/login").text  # the choice sticks
+
+
+def test_the_login_page_of_an_installation_without_an_admin_says_how_to_make_one(
+    web_services: Services, settings: Settings
+) -> None:
+    with TestClient(create_app(web_services, settings)) as fresh:  # no user at all yet
+        page = fresh.get("/login")
+        assert "本系统尚无管理员" in page.text
+        assert "samplehub user add NAME --role admin" in page.text
+        web_services.bus.handle(c.CreateUser(c.SYSTEM, "boss", "a-long-passphrase", "admin"))
+        assert "no-admin" not in fresh.get("/login").text
+
+
+def test_the_demo_login_page_has_no_such_notice(client: TestClient) -> None:
+    assert "no-admin" not in client.get("/login").text
 
 
 def test_pages_carry_a_same_origin_security_policy(client: TestClient) -> None:
