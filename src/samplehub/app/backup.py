@@ -165,19 +165,27 @@ def pg_tool(name: str) -> str:
     return program
 
 
-def libpq(url: str) -> str:
-    """``url`` as the PostgreSQL tools take it (no SQLAlchemy driver name)."""
+def libpq(url: str) -> tuple[str, dict[str, str]]:
+    """``url`` as the PostgreSQL tools take it (no SQLAlchemy driver name), and their
+    environment: the password goes in ``PGPASSWORD``, never on a command line others can read
+    (``ps``)."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    parsed = make_url(url).set(drivername="postgresql")
+    env = dict(os.environ)
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    return parsed._replace(password=None).render_as_string(hide_password=False), env
 
 
 def pg_dump(url: str, target: Path) -> None:
+    conninfo, env = libpq(url)
     done = subprocess.run(  # noqa: S603 - the command is pg_dump with our own arguments
-        [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", libpq(url)],
+        [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", conninfo],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if done.returncode != 0:
         raise BackupRefused(f"pg_dump failed: {done.stderr.strip()}")

@@ -112,13 +112,15 @@ def _pg_restore(url: str, dump: Path, tables: list[str], scratch: Path) -> None:
         if read.returncode != 0:
             raise BackupRefused(f"pg_restore cannot read {dump}: {read.stderr.strip()}")
         drops = [f"--command=DROP TABLE IF EXISTS {', '.join(tables)} CASCADE"] if tables else []
+        conninfo, env = libpq(url)
         done = subprocess.run(  # noqa: S603 - psql with our own arguments
             [pg_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
-             "--set=ON_ERROR_STOP=1", *drops, f"--file={script}", f"--dbname={libpq(url)}"],
-            capture_output=True, text=True, check=False,
+             "--set=ON_ERROR_STOP=1", *drops, f"--file={script}", f"--dbname={conninfo}"],
+            capture_output=True, text=True, check=False, env=env,
         )  # fmt: skip
         if done.returncode != 0:
-            raise BackupRefused(f"the restore failed, the database is as it was: {done.stderr}")
+            said = done.stderr.strip()
+            raise BackupRefused(f"the restore failed, the database is as it was: {said}")
     finally:
         script.unlink(missing_ok=True)
 
