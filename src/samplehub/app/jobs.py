@@ -130,6 +130,14 @@ NIGHTLY = "samplehub-"
 """Names of the nightly backups: ``samplehub-YYYYMMDD`` (the institute's date)."""
 
 
+def nightly_backups(folder: Path) -> list[Path]:
+    """The whole nightly backups in ``folder``, oldest first (``samplehub-YYYYMMDD``)."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.name.startswith(NIGHTLY)]
+    return sorted(p for p in found if (p / backup.MANIFEST).is_file())
+
+
 class NightlyBackup:
     """The backup `samplehub serve` makes once a day from ``backup.at`` (the institute's time
     zone; at once if the service starts later) into ``backup.folder``, keeping the newest
@@ -156,10 +164,7 @@ class NightlyBackup:
 
     def made(self) -> list[Path]:
         """The nightly backups there, oldest first."""
-        if not self.folder.is_dir():
-            return []
-        found = [p for p in self.folder.iterdir() if p.name.startswith(NIGHTLY)]
-        return sorted(p for p in found if (p / backup.MANIFEST).is_file())
+        return nightly_backups(self.folder)
 
     def run_once(self) -> Path | None:
         """Make tonight's backup if it is due and not made yet; the backup made, or None. A

@@ -21,6 +21,7 @@ from samplehub.app.config import Settings
 from samplehub.app.services import Services
 from samplehub.core.domain.errors import DomainError
 from samplehub.core.domain.permissions import Action
+from samplehub.core.domain.status import Check
 from samplehub.core.service.commands import Actor
 from samplehub.fleet.api import FleetSource, make_router
 from samplehub.intake.service.kiosk import KioskDesk
@@ -50,6 +51,7 @@ def create_app(
     kiosk: KioskDesk | None = None,
     pickup: PickupApp | None = None,
     inventory: Callable[[Actor], CycleSummary] | None = None,
+    status: Callable[[], list[Check]] | None = None,
 ) -> FastAPI:
     """The application over ``services``; nothing here chooses an adapter.
 
@@ -57,6 +59,7 @@ def create_app(
     ``kiosk`` (made by ``app.wiring.intake.build_kiosk``) serves ``/kiosk`` and ``/api/kiosk``.
     ``pickup`` (made by ``app.wiring.pickup.pickup_app``) serves ``/pickup`` and
     ``/kiosk/pickup``. ``inventory`` (``app.wiring.inventory``) runs a cycle count on demand.
+    ``status`` (``app.status.StatusReader``) reads the installation's health for ``/status``.
     """
     if len(settings.secret_key) < 16:
         raise ValueError("secret_key must be at least 16 characters (see app.secret_key)")
@@ -77,6 +80,7 @@ def create_app(
         hashing=threading.BoundedSemaphore(settings.password_hash_concurrency),
         kiosk=kiosk,
         inventory=inventory,
+        status=status,
     )
     app.state.pickup = pickup
     app.state.verify_limiter = LoginLimiter(settings.signing.verify_per_minute)

@@ -16,7 +16,15 @@ from samplehub.pickup import kiosk_pages as kiosk_pickup
 from samplehub.pickup import pages as pickup_pages
 from samplehub.recall import pages as recall_pages
 from samplehub.storage import pages as storage_pages
-from samplehub.web import account_pages, flow_pages, live, orders_form, pages, tasks_pages
+from samplehub.web import (
+    account_pages,
+    flow_pages,
+    live,
+    orders_form,
+    pages,
+    status_pages,
+    tasks_pages,
+)
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import page_context
 from samplehub.web.error_text import error_text
@@ -35,6 +43,7 @@ def router() -> APIRouter:
         lab_pages.router,
         tasks_pages.router,
         flow_pages.router,
+        status_pages.router,
         account_pages.account,
         account_pages.users,
         verify_pages.router,

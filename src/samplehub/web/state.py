@@ -10,6 +10,7 @@ from typing import Any
 
 from samplehub.app.config import Settings
 from samplehub.app.services import Services
+from samplehub.core.domain.status import Check
 from samplehub.core.service.commands import Actor
 from samplehub.intake.service.kiosk import KioskDesk
 from samplehub.storage.service.inventory import CycleSummary
@@ -48,5 +49,7 @@ class AppState:
     kiosk: KioskDesk | None = None  # the intake kiosk; None where no kiosk is wired
     # runs a cycle count of the shelves for the actor; None where no shelf readers are wired
     inventory: Callable[[Actor], CycleSummary] | None = None
+    # reads the installation's health (``app/status.py``); None where nothing reads it
+    status: Callable[[], list[Check]] | None = None
     live_poll_seconds: float = 2.0  # how often a live page's stream looks for a change
     live_max_seconds: float = 300.0  # a stream then ends; the browser reconnects by itself

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -35,7 +36,7 @@ from samplehub.core.adapters.db.tables import metadata, notice_outbox
 from samplehub.core.adapters.memory import FixedClock
 from samplehub.core.adapters.notifications.sms_gateway import SmsGatewaySender
 from samplehub.core.adapters.notifications.smtp import SmtpSender
-from samplehub.core.domain.outbox import OutboxStatus
+from samplehub.core.domain.outbox import Backlog, OutboxMessage, OutboxStatus
 from samplehub.core.service import commands as c
 from samplehub.core.service.delivery import Deliverer
 from samplehub.core.service.notifications import Channel, Notice, NotificationFailed
@@ -349,3 +350,22 @@ def test_one_delivery_worker_leads_per_database_apart_from_the_fleet(pg_server_u
     finally:
         for lock in (first, second, fleet):
             lock.dispose()
+
+
+def test_the_backlog_counts_waiting_and_given_up_notices(services: Any) -> None:
+    def notice(n: int, at: dt.datetime) -> OutboxMessage:
+        return OutboxMessage.new(f"N{n}", "pickup_code", "sms", PHONE, "取件码", "…", f"k{n}", at)
+
+    hour = dt.timedelta(hours=1)
+    with services.uow_factory() as uow:
+        assert uow.outbox.backlog(NOW) == Backlog(0, None, 0)
+        uow.outbox.add(notice(1, NOW - 2 * hour))
+        uow.outbox.add(notice(2, NOW - hour))
+        for n, given_up in ((3, NOW - hour), (4, NOW - 30 * hour)):
+            failed = notice(n, given_up - hour)
+            uow.outbox.add(dataclasses.replace(failed, status=OutboxStatus.FAILED,
+                                               last_attempt_at=given_up))  # fmt: skip
+        uow.commit()
+    with services.uow_factory() as uow:
+        found = uow.outbox.backlog(NOW - 24 * hour)
+    assert found == Backlog(2, NOW - 2 * hour, 1)  # the one given up 30 hours ago is not counted

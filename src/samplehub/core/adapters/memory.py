@@ -18,7 +18,7 @@ from samplehub.core.domain.anchors import Anchor
 from samplehub.core.domain.audit import AuditRecord
 from samplehub.core.domain.events import Event
 from samplehub.core.domain.model import Customer, Order, Sample, User
-from samplehub.core.domain.outbox import OutboxMessage
+from samplehub.core.domain.outbox import Backlog, OutboxMessage, OutboxStatus
 from samplehub.core.domain.transport import TaskState, TransportTask
 from samplehub.core.service.ports import Page, SampleFilter
 from samplehub.core.service.unit_of_work import UnitOfWorkBase
@@ -242,6 +242,15 @@ class MemoryOutbox(MemoryRepository):
     def recent(self, limit: int = 30) -> list[OutboxMessage]:
         found = sorted(self.rows.values(), key=lambda m: (m.created_at, m.id), reverse=True)
         return [replace(m, body=None) for m in found[:limit]]
+
+    def backlog(self, failed_since: datetime) -> Backlog:
+        waiting = [m.created_at for m in self.rows.values() if m.status is OutboxStatus.PENDING]
+        failed = [
+            m for m in self.rows.values()
+            if m.status is OutboxStatus.FAILED and m.last_attempt_at is not None
+            and m.last_attempt_at >= failed_since
+        ]  # fmt: skip
+        return Backlog(len(waiting), min(waiting, default=None), len(failed))
 
 
 def _copy(task: TransportTask) -> TransportTask:

@@ -17,6 +17,15 @@ from datetime import datetime, timedelta
 ERROR_LENGTH = 300
 
 
+@dataclass(frozen=True)
+class Backlog:
+    """The notices waiting (and since when the oldest has), and those given up lately."""
+
+    pending: int
+    oldest_pending: datetime | None
+    failed: int
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for its (next) attempt
     DELIVERED = "delivered"

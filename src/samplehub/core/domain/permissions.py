@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     PICKUP_STAFF = "pickup.staff"
     PICKUP_KIOSK = "pickup.kiosk"
     FLEET_SEE = "fleet.see"
+    STATUS = "status"  # the installation's health: disk, backups, notices, anchors, robots
 
 
 ANONYMOUS = None
@@ -70,6 +71,7 @@ PERMISSIONS: dict[Action, frozenset[Role | None]] = {
     _A.PICKUP_STAFF: STAFF,
     _A.PICKUP_KIOSK: frozenset({Role.KIOSK, Role.ADMIN}),
     _A.FLEET_SEE: STAFF,
+    _A.STATUS: frozenset({Role.ADMIN}),
 }
 
 

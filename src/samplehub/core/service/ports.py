@@ -13,7 +13,7 @@ from samplehub.core.domain.events import Event
 from samplehub.core.domain.lifecycle import SampleState
 from samplehub.core.domain.locations import Location
 from samplehub.core.domain.model import Customer, Order, Sample, User
-from samplehub.core.domain.outbox import OutboxMessage
+from samplehub.core.domain.outbox import Backlog, OutboxMessage
 from samplehub.core.domain.rfid import TagRead
 from samplehub.core.domain.transport import TransportTask
 
@@ -175,6 +175,10 @@ class OutboxRepository(Protocol):
 
     def recent(self, limit: int = 30) -> list[OutboxMessage]:
         """The newest messages first, without their bodies (what staff may see)."""
+        ...
+
+    def backlog(self, failed_since: datetime) -> Backlog:
+        """How many wait and since when the oldest has; how many were given up since then."""
         ...
 
 

@@ -67,4 +67,4 @@ class FleetWorker:
     def snapshot(self) -> dict[str, Any]:
         alerts = [alert_view(m, t) for t, m in self.bridge.alerts]
         snap = self.view.snapshot() | {"site": self.view.site()}
-        return snap | {"alerts": alerts[-20:]}
+        return snap | {"alerts": alerts[-20:], "known": sorted(self.fleet.known)}

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from samplehub.core.adapters.db import tables as t
 from samplehub.core.adapters.db.repositories import _utc
 from samplehub.core.adapters.sealing import AesGcmSealer, SealError
-from samplehub.core.domain.outbox import OutboxMessage, OutboxStatus
+from samplehub.core.domain.outbox import Backlog, OutboxMessage, OutboxStatus
 
 O = t.notice_outbox  # noqa: E741 - the table, as in the other repositories
 
@@ -72,3 +72,15 @@ class SqlOutbox:
     def recent(self, limit: int = 30) -> list[OutboxMessage]:
         query = select(O).order_by(O.c.created_at.desc(), O.c.id.desc()).limit(limit)
         return [self._message(row, opened=False) for row in self.conn.execute(query)]
+
+    def backlog(self, failed_since: datetime) -> Backlog:
+        pending = O.c.status == OutboxStatus.PENDING.value
+        count = self.conn.execute(select(func.count()).where(pending)).scalar_one()
+        oldest = self.conn.execute(
+            select(O.c.created_at).where(pending).order_by(O.c.created_at).limit(1)
+        ).scalar()  # the column, not min(): its type turns SQLite's text into a time
+        given_up = (O.c.status == OutboxStatus.FAILED.value) & (
+            O.c.last_attempt_at >= failed_since.astimezone(UTC)  # given up at its last attempt
+        )
+        failed = self.conn.execute(select(func.count()).where(given_up)).scalar_one()
+        return Backlog(count, _utc(oldest) if oldest is not None else None, failed)
