@@ -19,6 +19,7 @@ from samplehub.app import bootstrap
 from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo
 from samplehub.app.services import Services
+from samplehub.app.status import StatusReader
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import pickup as pickup_wiring
 from samplehub.core.adapters.db import upgrade
@@ -73,7 +74,8 @@ def site_app(
         rfid=TagRollWriter(),
         camera=FakeCamera(),
     )
-    app = create_app(services, settings, FakeFleet(), desk, side)
+    health = StatusReader(settings, services, FakeFleet().snapshot)
+    app = create_app(services, settings, FakeFleet(), desk, side, status=health)
     app.state.samplehub = dataclasses.replace(
         app.state.samplehub, live_poll_seconds=0.05, live_max_seconds=0.2
     )
