@@ -1,10 +1,14 @@
 """What `/status` and `GET /api/status` show (``core/domain/status.py`` judges it): the figures
 of each part of the running installation, read when asked. A part that cannot be read is a
-fault of its own, never an error page."""
+fault of its own, never an error page. ``StatusAlerts`` tells the staff recipients of a full
+disk and of notices given up, once a day each."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -12,14 +16,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from samplehub.app.config import Settings
-from samplehub.app.jobs import NIGHTLY, nightly_backups
+from samplehub.app.jobs import NIGHTLY, every, nightly_backups
 from samplehub.app.services import Services
 from samplehub.core.domain import status
 from samplehub.core.domain.messages import Message, message_id
+from samplehub.core.service import commands as c
 
 log = logging.getLogger(__name__)
 FAILED_DAYS = 7
 """Notices given up in this many days make the outbox a fault."""
+ALERTED = {message_id("core.status_disk_low"), message_id("core.status_outbox_failed")}
+"""The faults the staff recipients are told of (a failed nightly backup tells them itself)."""
 
 
 class StatusReader:
@@ -101,3 +108,53 @@ class StatusReader:
         online = [r["serial"] for r in snapshot.get("robots", []) if r.get("online")]
         offline = [s for s in snapshot.get("known", []) if s not in online]  # or never seen
         return status.fleet(str(snapshot.get("role", "")), online, offline)
+
+
+class StatusAlerts:
+    """Tells the staff recipients (``notify.staff``) of each part found at fault that they
+    should act on (the data folder's disk filling up, notices given up), once a day a part:
+    the days told are kept in ``<data_dir>/status-alerts.json``, under a lock, so that several
+    `serve` processes on one data folder tell them once."""
+
+    def __init__(
+        self, settings: Settings, services: Services, read: Callable[[], list[status.Check]]
+    ) -> None:
+        self.folder = settings.data_dir
+        self.zone = ZoneInfo(settings.institute.time_zone)
+        self.services = services
+        self.read = read
+
+    def run_once(self) -> list[str]:
+        """The parts told of now."""
+        faults = [
+            check
+            for check in self.read()
+            if check.level is status.Level.BAD and check.message.id in ALERTED
+        ]
+        if not faults:
+            return []
+        day = self.services.clock.now().astimezone(self.zone).date().isoformat()
+        with (self.folder / ".status-alerts.lock").open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []  # another process is telling them
+            kept = self.folder / "status-alerts.json"
+            told: dict[str, str] = json.loads(kept.read_text("utf-8")) if kept.exists() else {}
+            now_told = [check for check in faults if told.get(check.key) != day]
+            for check in now_told:
+                details = {k: str(v) for k, v in check.message.params.items()}
+                kind = f"status_{check.key}"
+                self.services.bus.handle(c.AlertStaff(c.SYSTEM, kind, check.message.id, details))
+                told[check.key] = day
+            partial = kept.with_suffix(".part")
+            partial.write_text(json.dumps(told, sort_keys=True), "utf-8")
+            os.replace(partial, kept)
+        return [check.key for check in now_told]
+
+
+def start_status_alerts(
+    settings: Settings, services: Services, read: StatusReader
+) -> Callable[[], None]:
+    """Look every 10 minutes whether the staff must be told of a fault; the stop function."""
+    return every(600, StatusAlerts(settings, services, read).run_once, "status-alerts")

@@ -14,7 +14,7 @@ from samplehub.app.config import Settings
 from samplehub.app.demo import DEMO_PASSWORD, seed_demo, seed_demo_certificates, tag_demo_samples
 from samplehub.app.demo_pickup import seed_demo_pickup
 from samplehub.app.services import Services, nothing_to_close
-from samplehub.app.status import StatusReader
+from samplehub.app.status import StatusReader, start_status_alerts
 from samplehub.app.wiring import fleet as fleet_wiring
 from samplehub.app.wiring import intake as intake_wiring
 from samplehub.app.wiring import inventory as inventory_wiring
@@ -123,6 +123,7 @@ def _serve(
         except (OSError, ValueError) as exc:
             typer.echo(f"no simulated day: {exc}", err=True)
     health = StatusReader(settings, services, fleet.snapshot if fleet is not None else None)
+    stop_alerts = start_status_alerts(settings, services, health)
     app = create_app(
         services, secret_key.with_secret_key(settings), fleet, kiosk, pickup, inventory, health
     )
@@ -140,6 +141,7 @@ def _serve(
         stop_job()
         stop_anchors()
         stop_backups()
+        stop_alerts()
         if delivery is not None:
             delivery.stop()
         pickup.close()

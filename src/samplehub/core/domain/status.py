@@ -58,7 +58,10 @@ def disk(free: int, total: int) -> Check:
     elif share < DISK_LOW:
         level = Level.WARN
     values = {"free": f"{free / GIB:.1f}", "share": f"{share * 100:.0f}"}
-    return Check("disk", level, Message(message_id("core.status_disk"), values))
+    said = (
+        message_id("core.status_disk") if level is Level.OK else message_id("core.status_disk_low")
+    )
+    return Check("disk", level, Message(said, values))
 
 
 def nightly_backup(newest: date | None, now: datetime, at: time | None) -> Check:
