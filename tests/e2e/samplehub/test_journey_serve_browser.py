@@ -266,6 +266,22 @@ def test_one_gauge_from_the_kiosk_to_the_customer_by_robot_in_serve(
     assert queries.verify_audit(served.services.uow_factory).ok
 
 
+def test_an_admin_sees_the_running_installation_on_the_status_page(
+    served: Served, browser: Browser, log_in: LogIn
+) -> None:
+    admin = as_user(browser, served.url, "admin", log_in)
+    admin.get_by_test_id("nav-status").click()
+    expect(admin.locator("h1")).to_have_text("系统状态")
+    rows = admin.get_by_test_id("status-checks").locator("tbody tr")
+    expect(rows).to_have_count(5)
+    fleet = admin.locator('tr[data-part="fleet"]')
+    expect(fleet).to_have_attribute("data-level", "ok")
+    expect(fleet).to_contain_text("台机器人全部在线")  # the robots serve runs, all answering
+    backup = admin.locator('tr[data-part="backup"]')
+    expect(backup).to_have_attribute("data-level", "warn")  # no backup.folder by default
+    expect(backup).to_contain_text("backup.folder")
+
+
 def _steps(served: Served, task_id: str) -> list[str]:
     with served.services.uow_factory() as uow:
         records = uow.audit.records()
