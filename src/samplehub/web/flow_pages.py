@@ -10,8 +10,6 @@ staff who see transport tasks see it; kiosks and customers never do.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated
 
@@ -25,6 +23,7 @@ from samplehub.core.domain.permissions import Action
 from samplehub.core.service.commands import Actor
 from samplehub.web.access import allow
 from samplehub.web.context import Page, PageContext
+from samplehub.web.csv_file import csv_download
 from samplehub.web.error_text import error_text
 from samplehub.web.flow_figures import Asked, days_asked, figures, today_of
 from samplehub.web.tasks_pages import tasks_reader
@@ -91,21 +90,15 @@ def flow_csv(ctx: Page, asked: Annotated[Asked, Depends()]) -> Response:
     actor = tasks_reader(ctx)
     start, end = days_asked(today_of(ctx.state.services), asked.first, asked.last)
     days, _ = figures(ctx.state.services, actor, start, end)
-    out = io.StringIO()
-    writer = csv.writer(out)
     columns = [
         f"{name}_{part}" for name in flow.FIGURES for part in ("n", "p50_s", "p95_s", "max_s")
     ]
-    writer.writerow(["day", *columns, "bookings_late"])
+    rows = []
     for day, found in days:
         row: list[object] = [day.isoformat()]
         for name in flow.FIGURES:
             s = found.spreads[name]
             row += [s.n, *("" if v is None else round(v, 1) for v in (s.p50, s.p95, s.slowest))]
-        writer.writerow([*row, found.late])
+        rows.append([*row, found.late])
     name = f"flow-{start.isoformat()}-{end.isoformat()}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(["day", *columns, "bookings_late"], rows, name)

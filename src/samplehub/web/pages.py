@@ -26,12 +26,21 @@ from samplehub.web.access import allow
 from samplehub.web.api.auth import client_address, login
 from samplehub.web.api.errors import domain_error_body
 from samplehub.web.context import FormText, Page, PageContext
+from samplehub.web.csv_file import csv_download
 from samplehub.web.error_text import error_text
 from samplehub.web.security import SESSION
 from samplehub.web.sessions import SESSION_COOKIE, end_login, open_login
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+EXPORT_MOST = 10_000
+"""Rows of a sample export at the most (the newest first): narrow the search for more."""
+EXPORT_COLUMNS = (
+    message_id("core.sample_number"), message_id("core.order_number"),
+    message_id("core.instrument_type"), message_id("core.model"), message_id("core.manufacturer"),
+    message_id("core.serial_number"), message_id("core.state"), message_id("core.location"),
+    message_id("web.updated"),
+)  # fmt: skip
 ORDERS_PER_PAGE = 10
 
 
@@ -181,14 +190,7 @@ def sample_search(
 ) -> Response:
     actor = login_required(ctx)
     page = max(page, 1)
-    chosen = SampleState(state) if state in set(SampleState) else None
-    query = SampleFilter(
-        order_number=order.strip() or None,
-        state=chosen,
-        text=text.strip()[:80] or None,
-        offset=(page - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
-    )
+    query = _sample_filter(state, order, text, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     found = queries.list_samples(ctx.state.services.uow_factory, actor, query)
     return ctx.render(
         "samples.html",
@@ -197,8 +199,37 @@ def sample_search(
         page=page,
         pages=max(1, ceil(found.total / PAGE_SIZE)),
         states=list(SampleState),
-        filters={"state": chosen.value if chosen else "", "order": order, "text": text},
+        filters={"state": query.state.value if query.state else "", "order": order, "text": text},
     )
+
+
+def _sample_filter(state: str, order: str, text: str, offset: int, limit: int) -> SampleFilter:
+    chosen = SampleState(state) if state in set(SampleState) else None
+    return SampleFilter(
+        order_number=order.strip() or None,
+        state=chosen,
+        text=text.strip()[:80] or None,
+        offset=offset,
+        limit=limit,
+    )
+
+
+@router.get("/samples.csv", dependencies=[allow(Action.SAMPLES_READ)])
+def samples_csv(ctx: Page, state: str = "", order: str = "", text: str = "") -> Response:
+    """The samples the search finds (up to ``EXPORT_MOST``, the newest first, as on the page),
+    one row each, headed and worded in the page's language; a customer gets their own only."""
+    actor = login_required(ctx)
+    query = _sample_filter(state, order, text, 0, EXPORT_MOST)
+    found = queries.list_samples(ctx.state.services.uow_factory, actor, query)
+    t = ctx.t
+    header = [t(msgid) for msgid in EXPORT_COLUMNS]
+    rows = [
+        [s.number, s.order_number, s.instrument.instrument_type, s.instrument.model or "",
+         s.instrument.manufacturer or "", s.instrument.serial_number or "",
+         t.state(s.state.value), t.place(str(s.location)), t.time(s.updated_at)]
+        for s in found.items
+    ]  # fmt: skip
+    return csv_download(header, rows, f"samples-{ctx.state.services.clock.now():%Y%m%d}.csv")
 
 
 def _actions(actor: Actor, sample: Sample) -> list[dict[str, object]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -153,6 +155,40 @@ def test_staff_search_pages_through_many_samples(
     second = client.get("/samples?page=2")
     assert "第 2 / 2 页" in second.text
     assert second.text.count("<tr>") == 1 + 6  # the header row and the last six samples
+
+
+def _csv_rows(answer_text: str) -> list[list[str]]:
+    assert answer_text.startswith("\ufeff")  # a spreadsheet opens it as UTF-8
+    return list(csv.reader(io.StringIO(answer_text.removeprefix("\ufeff"))))
+
+
+def test_the_search_exports_every_match_as_csv_in_the_page_language(
+    browser_login: Login, made: dict[str, str], web_services: Services
+) -> None:
+    for i in range(25):  # more than a page: the export holds every match
+        instrument = {"instrument_type": f"温度计 {i}", "serial_number": f"=HYPERLINK({i})"}
+        web_services.bus.handle(c.RegisterSample(c.SYSTEM, made["order_b"], instrument))
+    client = browser_login("lab")
+    assert 'href="/samples.csv?state=&amp;order=&amp;text="' in client.get("/samples").text
+    answer = client.get("/samples.csv?text=温度计")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "attachment" in answer.headers["content-disposition"]
+    rows = _csv_rows(answer.text)
+    assert rows[0][:3] == ["样品编号", "委托单号", "器具名称"]
+    assert len(rows) == 1 + 25
+    assert {r[1] for r in rows[1:]} == {made["order_b"]}
+    assert rows[1][5] == "'=HYPERLINK(24)"  # never run as a formula; the newest first
+    assert rows[1][6] == "已登记"  # the state, worded
+    english = _csv_rows(client.get("/samples.csv?text=温度计&lang=en").text)
+    assert english[0][:2] == ["Sample no.", "Order no."]
+
+
+def test_a_customer_exports_their_own_samples_only(
+    browser_login: Login, made: dict[str, str]
+) -> None:
+    rows = _csv_rows(browser_login("cust-b").get("/samples.csv").text)
+    assert [r[0] for r in rows[1:]] == [made["sample_b1"]]
 
 
 def test_sample_detail_offers_the_role_s_allowed_transitions(
