@@ -21,6 +21,7 @@ from samplehub.app.services import Services
 from samplehub.core.domain import status
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.service import commands as c
+from samplehub.storage.service import queries as storage_queries
 
 log = logging.getLogger(__name__)
 FAILED_DAYS = 7
@@ -50,6 +51,7 @@ class StatusReader:
             ("backup", self.backup),
             ("outbox", self.outbox),
             ("anchors", self.anchors),
+            ("storage", self.storage),
             ("fleet", self.robots),
         ]
         checks = []
@@ -96,6 +98,11 @@ class StatusReader:
             now,
             max_age,
         )
+
+    def storage(self, now: datetime) -> status.Check:
+        levels = self.settings.storage.warning_levels
+        uses = storage_queries.warnings(self.services.uow_factory, levels)
+        return status.storage([(f"{u.area} {u.size_class}", u.percent) for u in uses])
 
     def robots(self, now: datetime) -> status.Check:
         if self.settings.fleet.mode == "manual":

@@ -2,9 +2,9 @@
 
 What would lose a record or leave a customer waiting if nobody looked: the disk of the data
 folder filling up, the nightly backup not made, notices not going out, the custody chain no
-longer anchored, robots offline. Each check here is a pure judgement over figures the
-application reads; ``/status`` shows them, ``GET /api/status`` answers them to a monitoring
-system.
+longer anchored, storage filling up, robots offline. Each check here is a pure judgement over
+figures the application reads; ``/status`` shows them, ``GET /api/status`` answers them to a
+monitoring system.
 """
 
 from __future__ import annotations
@@ -115,6 +115,17 @@ def anchoring(
     if head > anchored and now - anchored_at > late:
         return Check("anchors", Level.WARN, Message(message_id("core.status_anchors_late"), values))
     return Check("anchors", Level.OK, Message(message_id("core.status_anchors_ok"), values))
+
+
+def storage(at_levels: Sequence[tuple[str, float]]) -> Check:
+    """``at_levels``: each storage area and size class at a capacity warning level (``A S``)
+    with its percentage used, fullest first; a full one is a fault."""
+    if not at_levels:
+        return Check("storage", Level.OK, Message(message_id("core.status_storage_ok")))
+    values = {"areas": ", ".join(f"{name} {percent:.0f}%" for name, percent in at_levels)}
+    if at_levels[0][1] >= 100:
+        return Check("storage", Level.BAD, Message(message_id("core.status_storage_full"), values))
+    return Check("storage", Level.WARN, Message(message_id("core.status_storage_warn"), values))
 
 
 def fleet(role: str, online: Sequence[str], offline: Sequence[str]) -> Check:

@@ -73,3 +73,11 @@ def test_robots_offline_are_a_warning_and_the_installation_takes_its_worst_level
     assert status.worst(checks) is Level.BAD
     assert status.worst(checks[:2]) is Level.WARN
     assert status.worst([]) is Level.OK
+
+
+def test_storage_at_a_warning_level_is_a_warning_and_a_full_one_a_fault() -> None:
+    assert status.storage([]).level is Level.OK
+    filling = status.storage([("A S", 92.4), ("B M", 81.0)])
+    assert filling.level is Level.WARN
+    assert filling.message.params == {"areas": "A S 92%, B M 81%"}
+    assert status.storage([("A L", 100.0), ("A S", 92.4)]).level is Level.BAD
