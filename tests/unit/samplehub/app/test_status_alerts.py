@@ -1,6 +1,7 @@
-"""The staff recipients are told of a full disk and of notices given up, once a day a part,
-however many `serve` processes share the data folder; warnings and a missing backup (which
-tells them itself) are not sent."""
+"""The installation's health as ``app/status.py`` reads it: a part that cannot be read is a
+fault saying why, the others are read all the same; the staff recipients are told of a full
+disk and of notices given up, once a day a part, however many `serve` processes share the data
+folder; warnings and a missing backup (which tells them itself) are not sent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 from samplehub.app import bootstrap
 from samplehub.app.config import Settings
-from samplehub.app.status import StatusAlerts
+from samplehub.app.services import Services
+from samplehub.app.status import StatusAlerts, StatusReader
 from samplehub.app.units import MemoryAppUnitOfWork
 from samplehub.core.adapters.memory import FixedClock, MemoryStore, PlainHasher
 from samplehub.core.domain import status
@@ -19,14 +21,33 @@ from samplehub.core.domain.outbox import Backlog
 GIB = 1024**3
 
 
+def _services(settings: Settings, clock: FixedClock) -> Services:
+    store = MemoryStore()
+    return bootstrap.bootstrap(
+        settings, uow_factory=lambda: MemoryAppUnitOfWork(store), hasher=PlainHasher(), clock=clock
+    )
+
+
+def test_a_part_that_cannot_be_read_is_a_fault_saying_why(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "gone", secret_key="unit-test-secret-0123")
+    checks = StatusReader(settings, _services(settings, FixedClock()))()
+    disk = next(check for check in checks if check.key == "disk")
+    assert disk.level is status.Level.BAD
+    assert disk.message.id == "core.status_unreadable"
+    assert "gone" in str(disk.message.params["error"])
+    assert [check.key for check in checks] == [
+        "disk", "backup", "outbox", "anchors", "storage", "fleet",
+    ]  # fmt: skip
+    fleet = checks[-1]
+    assert (fleet.level, fleet.message.id) == (status.Level.WARN, "core.status_fleet_none")
+
+
 def test_each_fault_is_told_once_a_day(tmp_path: Path) -> None:
     settings = Settings(
         data_dir=tmp_path, secret_key="unit-test-secret-0123", notify={"staff": "sms:13800000000"}
     )
-    store, clock = MemoryStore(), FixedClock()
-    services = bootstrap.bootstrap(
-        settings, uow_factory=lambda: MemoryAppUnitOfWork(store), hasher=PlainHasher(), clock=clock
-    )
+    clock = FixedClock()
+    services = _services(settings, clock)
     checks = [
         status.disk(GIB // 2, 100 * GIB),  # a fault: told
         status.nightly_backup(None, clock.at, None),  # a warning: not told
