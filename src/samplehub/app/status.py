@@ -21,6 +21,7 @@ from samplehub.app.services import Services
 from samplehub.core.domain import status
 from samplehub.core.domain.messages import Message, message_id
 from samplehub.core.service import commands as c
+from samplehub.intake.service import queries as intake_queries
 from samplehub.storage.service import queries as storage_queries
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class StatusReader:
             ("backup", self.backup),
             ("outbox", self.outbox),
             ("anchors", self.anchors),
+            ("devices", self.intake_devices),
             ("storage", self.storage),
             ("fleet", self.robots),
         ]
@@ -98,6 +100,10 @@ class StatusReader:
             now,
             max_age,
         )
+
+    def intake_devices(self, now: datetime) -> status.Check:
+        faults = intake_queries.device_faults(self.services.uow_factory, c.SYSTEM)
+        return status.intake_devices([fault.sample_number for fault in faults])
 
     def storage(self, now: datetime) -> status.Check:
         levels = self.settings.storage.warning_levels

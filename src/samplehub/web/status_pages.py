@@ -1,6 +1,7 @@
 """The installation's health for admins (/status, 系统状态): one line a part, its level and what
 was found (the disk of the data folder, the nightly backup, the notice outbox, the custody
-chain's anchors, storage, the robots), the worst level on top. The same as ``GET /api/status``.
+chain's anchors, the intake devices, storage, the robots), the worst level on top. The same as
+``GET /api/status``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ PARTS = {
     "backup": message_id("web.status_backup"),
     "outbox": message_id("web.status_outbox"),
     "anchors": message_id("web.status_anchors"),
+    "devices": message_id("web.status_devices"),
     "storage": message_id("web.status_storage"),
     "fleet": message_id("web.status_fleet"),
 }

@@ -273,7 +273,7 @@ def test_an_admin_sees_the_running_installation_on_the_status_page(
     admin.get_by_test_id("nav-status").click()
     expect(admin.locator("h1")).to_have_text("系统状态")
     rows = admin.get_by_test_id("status-checks").locator("tbody tr")
-    expect(rows).to_have_count(6)
+    expect(rows).to_have_count(7)
     expect(admin.locator('tr[data-part="storage"]')).to_have_attribute("data-level", "ok")
     fleet = admin.locator('tr[data-part="fleet"]')
     expect(fleet).to_have_attribute("data-level", "ok")

@@ -2,7 +2,8 @@
 
 What would lose a record or leave a customer waiting if nobody looked: the disk of the data
 folder filling up, the nightly backup not made, notices not going out, the custody chain no
-longer anchored, storage filling up, robots offline. Each check here is a pure judgement over
+longer anchored, the kiosk's printer or tag writer failing, storage filling up, robots
+offline. Each check here is a pure judgement over
 figures the application reads; ``/status`` shows them, ``GET /api/status`` answers them to a
 monitoring system.
 """
@@ -115,6 +116,15 @@ def anchoring(
     if head > anchored and now - anchored_at > late:
         return Check("anchors", Level.WARN, Message(message_id("core.status_anchors_late"), values))
     return Check("anchors", Level.OK, Message(message_id("core.status_anchors_ok"), values))
+
+
+def intake_devices(faults: Sequence[str]) -> Check:
+    """``faults``: the samples waiting at intake whose label or RFID tag last failed to print or
+    write (the kiosk's printer or tag writer is off, out of labels or unreachable)."""
+    if not faults:
+        return Check("devices", Level.OK, Message(message_id("core.status_devices_ok")))
+    values = {"count": len(faults), "samples": ", ".join(faults[:5])}
+    return Check("devices", Level.WARN, Message(message_id("core.status_devices_faults"), values))
 
 
 def storage(at_levels: Sequence[tuple[str, float]]) -> Check:

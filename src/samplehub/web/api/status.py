@@ -1,6 +1,7 @@
 """The installation's health (系统状态) for admins and their monitoring: the disk of the data
-folder, the nightly backup, the notice outbox, the custody chain's anchors, storage and the
-robots, each ``ok``, ``warn`` or ``bad`` with its figures (``core/domain/status.py``).
+folder, the nightly backup, the notice outbox, the custody chain's anchors, the intake devices,
+storage and the robots, each ``ok``, ``warn`` or ``bad`` with its figures
+(``core/domain/status.py``).
 
 Who may use it (``x-roles``): admins.
 """
@@ -23,7 +24,7 @@ Level = Literal["ok", "warn", "bad"]
 
 
 class CheckOut(BaseModel):
-    key: str = Field(description="disk, backup, outbox, anchors, storage or fleet")
+    key: str = Field(description="disk, backup, outbox, anchors, devices, storage or fleet")
     level: Level
     message: str = Field(description="The catalogue message id of what was found")
     values: dict[str, Any]

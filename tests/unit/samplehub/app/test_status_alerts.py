@@ -36,7 +36,7 @@ def test_a_part_that_cannot_be_read_is_a_fault_saying_why(tmp_path: Path) -> Non
     assert disk.message.id == "core.status_unreadable"
     assert "gone" in str(disk.message.params["error"])
     assert [check.key for check in checks] == [
-        "disk", "backup", "outbox", "anchors", "storage", "fleet",
+        "disk", "backup", "outbox", "anchors", "devices", "storage", "fleet",
     ]  # fmt: skip
     fleet = checks[-1]
     assert (fleet.level, fleet.message.id) == (status.Level.WARN, "core.status_fleet_none")

@@ -81,3 +81,11 @@ def test_storage_at_a_warning_level_is_a_warning_and_a_full_one_a_fault() -> Non
     assert filling.level is Level.WARN
     assert filling.message.params == {"areas": "A S 92%, B M 81%"}
     assert status.storage([("A L", 100.0), ("A S", 92.4)]).level is Level.BAD
+
+
+def test_samples_waiting_for_a_label_or_tag_again_are_a_warning() -> None:
+    assert status.intake_devices([]).level is Level.OK
+    faults = status.intake_devices([f"JX2026-00000{n}" for n in range(1, 8)])
+    assert faults.level is Level.WARN
+    assert faults.message.params["count"] == 7
+    assert faults.message.params["samples"] == ", ".join(f"JX2026-00000{n}" for n in range(1, 6))

@@ -65,6 +65,7 @@ def test_an_admin_reads_each_part_and_the_worst_level(status_client: TestClient)
         "backup": "warn",  # no backup.folder
         "outbox": "bad",  # one notice given up
         "anchors": "ok",  # the demo's records, just made: their first anchor is not late yet
+        "devices": "ok",  # no sample waits for its label or tag again
         "storage": "ok",  # no site loaded: no slot to fill
         "fleet": "warn",
     }
