@@ -384,5 +384,12 @@ def test_a_task_whose_robot_stays_on_its_stop_before_pick_up_is_carried_by_anoth
     run(worker, clock, lambda: task_state(services, task_id) is TaskState.DONE)
     assert carrier_of(services, task_id) not in (None, first)
     assert task_steps(services, number)[:3] == ["created", "assigned", "created"]  # released
+    with services.uow_factory() as uow:
+        released = [
+            json.loads(r.payload).get("reason", "")
+            for r in uow.audit.records(sample_number=number)
+            if r.event_type == "TransportTaskChanged"
+        ][2]
+    assert released == f"re-dispatched to {carrier_of(services, task_id)}"
     assert queries.get_sample(services.uow_factory, c.SYSTEM, number).state is SampleState.STORED
     assert queries.verify_audit(services.uow_factory).ok
