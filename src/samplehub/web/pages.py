@@ -105,7 +105,9 @@ def login_form(ctx: Page) -> Response:
     return ctx.render(
         "login.html",
         changed=ctx.request.query_params.get("changed") == "1",
-        no_admin=not queries.has_admin(ctx.state.services.uow_factory),
+        no_admin=not ctx.state.admin_known.check(
+            lambda: queries.has_admin(ctx.state.services.uow_factory)
+        ),
     )
 
 

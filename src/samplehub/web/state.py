@@ -34,6 +34,19 @@ class Memo:
             return self._value
 
 
+class Latch:
+    """A question asked until its answer is yes, then never again (per worker): the login page
+    asks whether any admin exists only until one does."""
+
+    def __init__(self) -> None:
+        self.held = False
+
+    def check(self, ask: Callable[[], bool]) -> bool:
+        if not self.held:
+            self.held = ask()
+        return self.held
+
+
 @dataclass(frozen=True)
 class AppState:
     services: Services
@@ -46,6 +59,7 @@ class AppState:
         default_factory=lambda: threading.BoundedSemaphore(4)
     )
     storage_banner: Memo = field(default_factory=Memo)  # capacity warnings, kept briefly
+    admin_known: Latch = field(default_factory=Latch)  # an active admin has been seen
     kiosk: KioskDesk | None = None  # the intake kiosk; None where no kiosk is wired
     # runs a cycle count of the shelves for the actor; None where no shelf readers are wired
     inventory: Callable[[Actor], CycleSummary] | None = None
