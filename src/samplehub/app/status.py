@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,8 +27,11 @@ from samplehub.storage.service import queries as storage_queries
 log = logging.getLogger(__name__)
 FAILED_DAYS = 7
 """Notices given up in this many days make the outbox a fault."""
+PARTS = ("disk", "backup", "outbox", "anchors", "devices", "storage", "fleet")
 ALERTED = {message_id("core.status_disk_low"), message_id("core.status_outbox_failed")}
 """The faults the staff recipients are told of (a failed nightly backup tells them itself)."""
+ALERTED_PARTS = ("disk", "outbox")
+"""The parts the alert job reads: only those that can have a fault in ``ALERTED``."""
 
 
 class StatusReader:
@@ -46,20 +49,24 @@ class StatusReader:
         self.fleet = fleet
 
     def __call__(self) -> list[status.Check]:
+        return self.read(PARTS)
+
+    def read(self, keys: Sequence[str]) -> list[status.Check]:
+        """The parts named, in that order."""
         now = self.services.clock.now()
-        parts: list[tuple[str, Callable[[datetime], status.Check]]] = [
-            ("disk", self.disk),
-            ("backup", self.backup),
-            ("outbox", self.outbox),
-            ("anchors", self.anchors),
-            ("devices", self.intake_devices),
-            ("storage", self.storage),
-            ("fleet", self.robots),
-        ]
+        readers: dict[str, Callable[[datetime], status.Check]] = {
+            "disk": self.disk,
+            "backup": self.backup,
+            "outbox": self.outbox,
+            "anchors": self.anchors,
+            "devices": self.intake_devices,
+            "storage": self.storage,
+            "fleet": self.robots,
+        }
         checks = []
-        for key, read in parts:
+        for key in keys:
             try:
-                checks.append(read(now))
+                checks.append(readers[key](now))
             except Exception as error:  # the page must show what it can read
                 log.exception("status: %s could not be read", key)
                 unread = Message(message_id("core.status_unreadable"), {"error": str(error)[:200]})
@@ -170,4 +177,5 @@ def start_status_alerts(
     settings: Settings, services: Services, read: StatusReader
 ) -> Callable[[], None]:
     """Look every 10 minutes whether the staff must be told of a fault; the stop function."""
-    return every(600, StatusAlerts(settings, services, read).run_once, "status-alerts")
+    alerts = StatusAlerts(settings, services, lambda: read.read(ALERTED_PARTS))
+    return every(600, alerts.run_once, "status-alerts")
